@@ -1,0 +1,90 @@
+// Structured logs: one JSON object a line (or a readable line with `encoding: console`), on stderr by default.
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+  /** A logger that adds `fields` to every line. */
+  child(fields: LogFields): Logger;
+  enabled(level: LogLevel): boolean;
+}
+
+export interface LogSink {
+  write(line: string): unknown;
+}
+
+export interface LoggerOptions {
+  level?: LogLevel;
+  encoding?: 'json' | 'console';
+  sink?: LogSink;
+}
+
+function replacer(_key: string, v: unknown): unknown {
+  if (typeof v === 'bigint') return v.toString();
+  if (v instanceof Error) return { message: v.message, name: v.name };
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
+  return v;
+}
+
+class StructuredLogger implements Logger {
+  constructor(
+    private readonly opts: Required<LoggerOptions>,
+    private readonly fields: LogFields,
+  ) {}
+
+  enabled(level: LogLevel): boolean {
+    return RANK[level] >= RANK[this.opts.level];
+  }
+
+  private log(level: LogLevel, msg: string, fields?: LogFields): void {
+    if (!this.enabled(level)) return;
+    const ts = new Date().toISOString();
+    const all = { ...this.fields, ...fields };
+    if (this.opts.encoding === 'json') {
+      this.opts.sink.write(JSON.stringify({ ts, level, msg, ...all }, replacer) + '\n');
+    } else {
+      const extra = Object.keys(all).length ? ' ' + JSON.stringify(all, replacer) : '';
+      this.opts.sink.write(`${ts}\t${level}\t${msg}${extra}\n`);
+    }
+  }
+
+  debug(msg: string, fields?: LogFields): void {
+    this.log('debug', msg, fields);
+  }
+  info(msg: string, fields?: LogFields): void {
+    this.log('info', msg, fields);
+  }
+  warn(msg: string, fields?: LogFields): void {
+    this.log('warn', msg, fields);
+  }
+  error(msg: string, fields?: LogFields): void {
+    this.log('error', msg, fields);
+  }
+  child(fields: LogFields): Logger {
+    return new StructuredLogger(this.opts, { ...this.fields, ...fields });
+  }
+}
+
+export function createLogger(opts: LoggerOptions = {}): Logger {
+  return new StructuredLogger(
+    { level: opts.level ?? 'info', encoding: opts.encoding ?? 'json', sink: opts.sink ?? process.stderr },
+    {},
+  );
+}
+
+/** A logger that keeps its lines in memory, for tests. */
+export function memoryLogger(level: LogLevel = 'debug'): Logger & { lines: LogFields[] } {
+  const lines: LogFields[] = [];
+  const logger = createLogger({ level, sink: { write: (l: string) => lines.push(JSON.parse(l) as LogFields) } });
+  return Object.assign(logger, { lines });
+}
+
+/** A logger that writes nothing. */
+export const nopLogger: Logger = createLogger({ level: 'error', sink: { write: () => true } });
