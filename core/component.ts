@@ -4,7 +4,7 @@ import type { SchemaObject } from 'ajv';
 import type { Consumer } from './consumer.ts';
 import type { Logger } from './logger.ts';
 import type { PipelineType, Signal, SignalData, SignalDataMap } from './pdata/index.ts';
-import type { ComponentStatus } from './status.ts';
+import type { ComponentStatus, StatusEntry } from './status.ts';
 import type { Telemetry } from './telemetry.ts';
 
 export type Kind = 'receiver' | 'processor' | 'exporter' | 'extension';
@@ -24,6 +24,8 @@ export interface ConfigIssue {
 export interface Host {
   /** A started extension by ID (`bearertokenauth/x`), or undefined. */
   getExtension(id: string): Extension | undefined;
+  /** Every component's status; ready() when all are `ok` (what health_check answers). */
+  readonly status: { ready(): boolean; snapshot(): Record<string, StatusEntry> };
 }
 
 export interface CreateSettings {

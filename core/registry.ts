@@ -21,6 +21,7 @@ export class Registry {
       throw new Error(`${f.kind} factory type ${JSON.stringify(f.type)} is not lower_snake_case`);
     }
     const map = this.byKind[f.kind];
+    if (map.get(f.type) === f) return; // the same module loaded twice is not a conflict
     if (map.has(f.type)) throw new Error(`${f.kind} type "${f.type}" is already registered`);
     map.set(f.type, f);
   }

@@ -1,0 +1,111 @@
+// A whole hub from config files: load, check, build, start; and the internal telemetry endpoint beside it.
+import { builtinRegistry } from '../components.ts';
+import type { LogLevel, LogSink, Logger } from '../core/logger.ts';
+import { createLogger } from '../core/logger.ts';
+import type { HttpListener } from '../core/net.ts';
+import { listenHttp } from '../core/net.ts';
+import { registerProcessMetrics } from '../core/process-metrics.ts';
+import type { Registry } from '../core/registry.ts';
+import { Service } from '../core/service.ts';
+import { Telemetry } from '../core/telemetry.ts';
+import type { HubConfig } from '../config/hub-config.ts';
+import { resolveHubConfig } from '../config/hub-config.ts';
+import { ConfigError } from '../config/issues.ts';
+import type { LocatedIssue } from '../config/issues.ts';
+import type { LoadedConfig } from '../config/load.ts';
+import { loadConfigFiles, loadConfigText } from '../config/load.ts';
+
+export interface HubOptions {
+  /** Config files, merged in order. */
+  configFiles?: string[];
+  /** An in-memory config instead of files (the embedded default, tests). */
+  configText?: { text: string; name: string };
+  env?: Record<string, string | undefined>;
+  registry?: Registry;
+  /** Overrides service.telemetry.logs.level. */
+  logLevel?: LogLevel;
+  logSink?: LogSink;
+}
+
+export interface LoadResult {
+  config?: HubConfig;
+  loaded?: LoadedConfig;
+  issues: LocatedIssue[];
+  registry: Registry;
+}
+
+export async function loadHubConfig(opts: HubOptions): Promise<LoadResult> {
+  const registry = opts.registry ?? builtinRegistry();
+  const env = opts.env ?? process.env;
+  const read = opts.configText
+    ? loadConfigText(opts.configText.text, opts.configText.name, env)
+    : await loadConfigFiles(opts.configFiles ?? [], env);
+  if (!read.config) return { issues: read.issues, registry };
+  const r = await resolveHubConfig(read.config, registry);
+  const issues = [...read.issues, ...r.issues];
+  return issues.length || !r.config ? { issues, registry, loaded: read.config } : { config: r.config, loaded: read.config, issues, registry };
+}
+
+function makeLogger(config: HubConfig, opts: HubOptions): Logger {
+  const logs = config.service.telemetry.logs;
+  return createLogger({ level: opts.logLevel ?? logs.level, encoding: logs.encoding, ...(opts.logSink ? { sink: opts.logSink } : {}) });
+}
+
+export interface RunningHub {
+  readonly service: Service;
+  readonly config: HubConfig;
+  readonly logger: Logger;
+  /** The bound Prometheus endpoint, when enabled. */
+  readonly metricsListener: HttpListener | undefined;
+  shutdown(): Promise<void>;
+}
+
+/** Builds every component without starting any; throws ConfigError listing every problem. */
+export async function validateHub(opts: HubOptions): Promise<HubConfig> {
+  const r = await loadHubConfig(opts);
+  if (!r.config) throw new ConfigError(r.issues);
+  const service = new Service({ config: r.config, registry: r.registry, logger: makeLogger(r.config, opts) });
+  try {
+    await service.build();
+  } catch (err) {
+    throw new ConfigError([{ path: [], message: err instanceof Error ? err.message : String(err) }]);
+  }
+  return r.config;
+}
+
+export async function startHub(opts: HubOptions): Promise<RunningHub> {
+  const r = await loadHubConfig(opts);
+  if (!r.config) throw new ConfigError(r.issues);
+  const config = r.config;
+  const logger = makeLogger(config, opts);
+  const tcfg = config.service.telemetry.metrics;
+  const telemetry = new Telemetry(tcfg.level);
+  let metricsListener: HttpListener | undefined;
+  if (tcfg.level !== 'none' && tcfg.address !== '') {
+    registerProcessMetrics(telemetry);
+    metricsListener = await listenHttp(tcfg.address, (req, res) => {
+      if ((req.url ?? '').split('?')[0] !== '/metrics') return void res.writeHead(404).end();
+      telemetry.scrape().then(
+        (body) => res.writeHead(200, { 'content-type': telemetry.registry.contentType }).end(body),
+        () => res.writeHead(500).end(),
+      );
+    }).catch((err: unknown) => {
+      throw new Error(`cannot serve internal metrics on ${tcfg.address}: ${err instanceof Error ? err.message : String(err)}`);
+    });
+    logger.info('serving internal metrics', { endpoint: `http://${metricsListener.address.host}:${metricsListener.address.port}/metrics` });
+  }
+  const service = new Service({ config, registry: r.registry, logger, telemetry, shutdownTimeoutMs: config.service.shutdown_timeout });
+  let stopping: Promise<void> | undefined;
+  const shutdown = (): Promise<void> =>
+    (stopping ??= (async () => {
+      await service.shutdown();
+      await metricsListener?.close();
+    })());
+  try {
+    await service.start();
+  } catch (err) {
+    await shutdown();
+    throw err;
+  }
+  return { service, config, logger, metricsListener, shutdown };
+}

@@ -1,0 +1,136 @@
+// The otelhub command line.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { builtinRegistry } from '../components.ts';
+import type { LogLevel } from '../core/logger.ts';
+import { LOG_LEVELS } from '../core/logger.ts';
+import { ConfigError, formatIssue } from '../config/issues.ts';
+import { DEFAULT_CONFIG, DEFAULT_CONFIG_NAME } from './default-config.ts';
+import type { HubOptions } from './hub.ts';
+import { startHub, validateHub } from './hub.ts';
+
+const HELP = `otelhub: an OpenTelemetry-Collector-style telemetry hub for the edge
+
+Usage:
+  otelhub [--config FILE ...] [--log-level LEVEL]   run the hub (the embedded default config without --config)
+  otelhub validate [--config FILE ...]             check the config and build every component, without starting
+  otelhub components [--json]                     list the registered component types
+  otelhub --version | --help
+
+Options:
+  -c, --config FILE    a YAML config file; repeat to merge several (maps merge, later files win, lists are replaced)
+  --log-level LEVEL    debug, info, warn or error (overrides service.telemetry.logs.level)
+  --json               machine-readable output for components
+
+Exit status: 0 on success or a clean shutdown; 1 on an invalid config or a failed start; 2 on a usage error.
+`;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function hubOptions(configs: string[] | undefined, logLevel: string | undefined): HubOptions {
+  const opts: HubOptions = configs?.length ? { configFiles: configs } : { configText: { text: DEFAULT_CONFIG, name: DEFAULT_CONFIG_NAME } };
+  if (logLevel !== undefined) {
+    if (!LOG_LEVELS.includes(logLevel as LogLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+    opts.logLevel = logLevel as LogLevel;
+  }
+  return opts;
+}
+
+class UsageError extends Error {}
+
+function printIssues(err: ConfigError): void {
+  console.error(`invalid configuration (${err.issues.length} ${err.issues.length === 1 ? 'error' : 'errors'}):`);
+  for (const i of err.issues) console.error(`  ${formatIssue(i)}`);
+}
+
+async function components(json: boolean): Promise<void> {
+  const registry = builtinRegistry();
+  const rows = registry.all().map((f) => ({
+    kind: f.kind,
+    type: f.type,
+    stability: f.stability,
+    signals: 'signals' in f ? f.signals : {},
+    description: f.description ?? '',
+  }));
+  if (json) return void console.log(JSON.stringify(rows, null, 2));
+  for (const kind of ['receiver', 'processor', 'exporter', 'extension']) {
+    console.log(`${kind}s:`);
+    for (const r of rows.filter((x) => x.kind === kind)) {
+      const sig = Object.entries(r.signals)
+        .map(([t, s]) => (typeof s === 'string' ? `${t}(${s})` : `${t}(${s.accepts}->${s.emits})`))
+        .join(' ');
+      console.log(`  ${r.type.padEnd(16)} ${r.stability.padEnd(12)} ${sig.padEnd(40)} ${r.description}`);
+    }
+  }
+}
+
+async function run(opts: HubOptions): Promise<number> {
+  const hub = await startHub(opts);
+  return new Promise<number>((resolve) => {
+    let signals = 0;
+    const onSignal = (sig: NodeJS.Signals): void => {
+      signals++;
+      if (signals > 1) {
+        hub.logger.warn('second signal: exiting without waiting for shutdown', { signal: sig });
+        return resolve(1);
+      }
+      hub.logger.info('received signal, shutting down', { signal: sig });
+      hub.shutdown().then(() => resolve(0), () => resolve(1));
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string', short: 'c', multiple: true },
+      'log-level': { type: 'string' },
+      json: { type: 'boolean' },
+      version: { type: 'boolean', short: 'v' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return void console.log(HELP), 0;
+  if (values.version) return void console.log(version()), 0;
+  const [command = 'run', ...rest] = positionals;
+  if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  switch (command) {
+    case 'run':
+      return run(hubOptions(values.config, values['log-level']));
+    case 'validate': {
+      const opts = hubOptions(values.config, values['log-level']);
+      const cfg = await validateHub(opts);
+      console.log(`configuration is valid (${Object.keys(cfg.service.pipelines).length} pipelines)`);
+      return 0;
+    }
+    case 'components':
+      await components(values.json ?? false);
+      return 0;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+export async function cli(argv: string[]): Promise<number> {
+  try {
+    return await main(argv);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      printIssues(err);
+      return 1;
+    }
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`otelhub: ${(err as Error).message}\n\n${HELP}`);
+      return 2;
+    }
+    console.error(`otelhub: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+}

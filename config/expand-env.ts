@@ -1,0 +1,91 @@
+// `${env:NAME}` expansion as in the Collector's config files. Environment values may be secrets: they are never put
+// into a message, only the variable's name and the reference as written in the file.
+import { isScalar, parseDocument } from 'yaml';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const SYNTAX = 'expected ${env:NAME} or ${env:NAME:-default}';
+
+/** The reference as written, shortened: an unterminated one runs to the end of a value that may be long. */
+function shown(ref: string): string {
+  return ref.length > 40 ? `${ref.slice(0, 40)}…` : ref;
+}
+
+/**
+ * Expands every reference in `text`. With `typed`, a value made of exactly one reference is read as a YAML scalar, so
+ * `port: ${env:PORT}` gives a number as `port: 4317` would.
+ */
+export function expandEnv(text: string, env: Env, typed: boolean): { value: unknown; errors: string[] } {
+  if (!text.includes('$')) return { value: text, errors: [] };
+  const errors: string[] = [];
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const d = text.indexOf('$', i);
+    if (d < 0) {
+      out += text.slice(i);
+      break;
+    }
+    out += text.slice(i, d);
+    const next = text[d + 1];
+    if (next === '$') {
+      out += '$';
+      i = d + 2;
+      continue;
+    }
+    if (next !== '{') {
+      // `$VAR` is not expanded: in the Collector it is deprecated, and silently expanding it would surprise a user.
+      out += '$';
+      i = d + 1;
+      continue;
+    }
+    const end = text.indexOf('}', d + 2);
+    if (end < 0) {
+      errors.push(`unterminated reference "${shown(text.slice(d))}" (${SYNTAX})`);
+      break;
+    }
+    const ref = text.slice(d, end + 1);
+    const resolved = resolve(ref, text.slice(d + 2, end), env);
+    if (typeof resolved === 'string') out += resolved;
+    else errors.push(resolved.error);
+    if (typed && d === 0 && end === text.length - 1 && typeof resolved === 'string') {
+      return { value: asScalar(resolved), errors };
+    }
+    i = end + 1;
+  }
+  return { value: out, errors };
+}
+
+function resolve(ref: string, body: string, env: Env): string | { error: string } {
+  if (!body.startsWith('env:')) return { error: `invalid reference "${shown(ref)}" (${SYNTAX})` };
+  const spec = body.slice('env:'.length);
+  const sep = spec.indexOf(':-');
+  const name = sep < 0 ? spec : spec.slice(0, sep);
+  if (name === '') return { error: `missing variable name in "${shown(ref)}" (${SYNTAX})` };
+  if (!NAME.test(name)) {
+    return { error: `invalid environment variable name in "${shown(ref)}" (${SYNTAX}, NAME being letters, digits and _)` };
+  }
+  const value = env[name];
+  if (sep >= 0) {
+    const fallback = spec.slice(sep + 2);
+    // The first `}` ends the reference, so a nested one would leave a stray `}` in the value.
+    if (fallback.includes('${')) return { error: `nested references are not supported in "${shown(ref)}"` };
+    return value === undefined || value === '' ? fallback : value;
+  }
+  if (value === undefined) {
+    return { error: `environment variable "${name}" is not set (use \${env:${name}:-default} to give a default)` };
+  }
+  return value;
+}
+
+/** Numbers, booleans and null as YAML reads them; anything else stays the text it was. */
+function asScalar(text: string): unknown {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0 || !isScalar(doc.contents)) return text;
+  const v = doc.contents.value;
+  if (typeof v === 'boolean' || v === null) return v;
+  // Integers beyond 2^53 would silently change (an ID, a port range typo): keep them as written.
+  if (typeof v === 'number' && !(Number.isInteger(v) && !Number.isSafeInteger(v))) return v;
+  return text;
+}

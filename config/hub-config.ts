@@ -1,0 +1,110 @@
+// From loaded YAML to a checked HubConfig: the top level, plugins, every component's config against its
+// factory's schema, then the pipeline graph. Every issue is collected; none stops the others being found.
+import { dirname } from 'node:path';
+import type { ConfigIssue, Kind } from '../core/component.ts';
+import { parseId, TYPE_PATTERN } from '../core/component.ts';
+import type { LogLevel } from '../core/logger.ts';
+import type { GraphConfig, PipelineConfig } from '../core/pipelines.ts';
+import { checkPipelines } from '../core/pipelines.ts';
+import type { Registry } from '../core/registry.ts';
+import type { MetricsLevel } from '../core/telemetry.ts';
+import type { LocatedIssue } from './issues.ts';
+import type { LoadedConfig } from './load.ts';
+import { loadPlugins } from './plugins.ts';
+import { suggest, validateConfig } from './schema.ts';
+import { topLevelSchema } from './service-schema.ts';
+
+export interface TelemetryConfig {
+  logs: { level: LogLevel; encoding: 'json' | 'console' };
+  metrics: { level: MetricsLevel; address: string };
+}
+
+export interface HubConfig extends GraphConfig {
+  plugins: string[];
+  service: GraphConfig['service'] & { telemetry: TelemetryConfig; shutdown_timeout: number };
+}
+
+export const SECTIONS = { receivers: 'receiver', processors: 'processor', exporters: 'exporter', extensions: 'extension' } as const;
+type Section = keyof typeof SECTIONS;
+
+function checkComponents(section: Section, raw: Record<string, unknown>, registry: Registry, issues: ConfigIssue[]): Record<string, unknown> {
+  const kind: Kind = SECTIONS[section];
+  const out: Record<string, unknown> = {};
+  for (const [id, cfg] of Object.entries(raw)) {
+    const at = [section, id];
+    const { type, name } = parseId(id);
+    if (!TYPE_PATTERN.test(type) || name === '') {
+      issues.push({ path: at, message: `invalid ID "${id}": expected type or type/name, the type in lower_snake_case` });
+      continue;
+    }
+    const f = registry.get(kind, type);
+    if (!f) {
+      const known = registry.types(kind);
+      const close = suggest(type, known);
+      const hint = close ? ` (did you mean "${close}"?)` : known.length ? ` (known: ${known.join(', ')})` : '';
+      issues.push({ path: at, message: `unknown ${kind} type "${type}"${hint}` });
+      out[id] = cfg;
+      continue;
+    }
+    const v = validateConfig(f.configSchema, cfg);
+    for (const i of v.issues) issues.push({ path: [...at, ...i.path], message: i.message });
+    // Validate() runs only on a config that passed the schema: it may rely on the types being right.
+    if (v.issues.length === 0 && f.validate) {
+      for (const i of f.validate(v.value as never)) issues.push({ path: [...at, ...i.path], message: i.message });
+    }
+    out[id] = v.value;
+  }
+  return out;
+}
+
+function locate(loaded: LoadedConfig, issues: ConfigIssue[]): LocatedIssue[] {
+  return issues.map((i) => {
+    const location = loaded.locate(i.path);
+    return location ? { ...i, location } : { ...i };
+  });
+}
+
+/** Checks a loaded config against the registry (which plugins listed in it extend). */
+export async function resolveHubConfig(
+  loaded: LoadedConfig,
+  registry: Registry,
+): Promise<{ config?: HubConfig; issues: LocatedIssue[] }> {
+  const issues: ConfigIssue[] = [];
+  const raw = { ...loaded.value };
+  if ('connectors' in raw) {
+    issues.push({ path: ['connectors'], message: 'connectors are not supported by otelhub; use one pipeline per signal' });
+    delete raw.connectors;
+  }
+  const top = validateConfig(topLevelSchema, raw);
+  issues.push(...top.issues);
+  const v = (top.value ?? {}) as Partial<HubConfig> & Record<string, unknown>;
+
+  const plugins = Array.isArray(v.plugins) ? v.plugins.filter((p) => typeof p === 'string') : [];
+  issues.push(
+    ...(await loadPlugins(
+      plugins.map((spec, i) => {
+        const file = loaded.locate(['plugins', i])?.file;
+        return { spec, baseDir: file ? dirname(file) : process.cwd(), path: ['plugins', i] };
+      }),
+      registry,
+    )),
+  );
+
+  const sections = {} as Record<Section, Record<string, unknown>>;
+  for (const s of Object.keys(SECTIONS) as Section[]) {
+    const m = v[s];
+    sections[s] = m && typeof m === 'object' && !Array.isArray(m) ? checkComponents(s, m as Record<string, unknown>, registry, issues) : {};
+  }
+
+  const service = v.service;
+  if (service && typeof service === 'object' && service.pipelines) {
+    const pipelines: Record<string, PipelineConfig> = {};
+    for (const [pid, p] of Object.entries(service.pipelines)) {
+      pipelines[pid] = { receivers: p?.receivers ?? [], processors: p?.processors ?? [], exporters: p?.exporters ?? [] };
+    }
+    service.pipelines = pipelines;
+    issues.push(...checkPipelines({ ...sections, service }, registry));
+  }
+  if (issues.length > 0) return { issues: locate(loaded, issues) };
+  return { config: { ...sections, plugins, service: service as HubConfig['service'] }, issues: [] };
+}

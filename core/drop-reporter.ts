@@ -1,0 +1,59 @@
+// Drops are logged rate-limited: the first drop in a window is logged with its details at once, the rest of the
+// window is summed and logged as counts per reason when the window ends. Never one line per item.
+import type { Counter } from 'prom-client';
+import type { LogFields, Logger } from './logger.ts';
+
+export const DEFAULT_DROP_LOG_INTERVAL_MS = 10_000;
+
+export interface DropReporterOptions {
+  /** Counted per drop, with label `reason` plus `labels`. */
+  counter?: Counter;
+  labels?: Record<string, string>;
+  intervalMs?: number;
+  /** The log message, e.g. "dropped invalid messages". */
+  message?: string;
+}
+
+export class DropReporter {
+  private pending = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private windowOpen = false;
+  private readonly intervalMs: number;
+  private readonly message: string;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly opts: DropReporterOptions = {},
+  ) {
+    this.intervalMs = opts.intervalMs ?? DEFAULT_DROP_LOG_INTERVAL_MS;
+    this.message = opts.message ?? 'dropped data';
+  }
+
+  drop(reason: string, count = 1, detail: LogFields = {}): void {
+    this.opts.counter?.inc({ ...this.opts.labels, reason }, count);
+    if (!this.windowOpen) {
+      this.windowOpen = true;
+      this.logger.warn(this.message, { reason, count, ...detail });
+      this.timer = setTimeout(() => this.flush(), this.intervalMs);
+      this.timer.unref();
+      return;
+    }
+    this.pending.set(reason, (this.pending.get(reason) ?? 0) + count);
+  }
+
+  /** Logs what was summed since the last line and opens a new window. */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.windowOpen = false;
+    if (this.pending.size === 0) return;
+    const counts = Object.fromEntries(this.pending);
+    const total = [...this.pending.values()].reduce((a, b) => a + b, 0);
+    this.pending = new Map();
+    this.logger.warn(`${this.message} (summary)`, { count: total, reasons: counts, interval_ms: this.intervalMs });
+  }
+
+  close(): void {
+    this.flush();
+  }
+}

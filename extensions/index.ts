@@ -1,0 +1,5 @@
+// The built-in extensions. A new extension is added here once its folder exists.
+import type { Factory } from '../core/component.ts';
+import { healthCheckFactory } from './health_check/factory.ts';
+
+export const extensions: Factory[] = [healthCheckFactory];

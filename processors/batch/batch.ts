@@ -1,0 +1,192 @@
+// Groups what senders contribute into batches, like the Collector's batch processor, except that a sender's
+// promise settles only when everything it contributed has been exported: a failed export fails every contribution
+// to it back to its sender instead of being logged and dropped.
+import type { Processor, ProcessorCreateSettings } from '../../core/component.ts';
+import type { ConsumeContext, Consumer } from '../../core/consumer.ts';
+import { NO_CONTEXT } from '../../core/consumer.ts';
+import { errorMessage, isPermanent, retryableError } from '../../core/errors.ts';
+import type { PipelineType, SignalData, SignalDataMap } from '../../core/pdata/index.ts';
+import { itemCount } from '../../core/pdata/index.ts';
+import { mergeData, splitData } from '../../core/pdata/split.ts';
+import type { Telemetry } from '../../core/telemetry.ts';
+import type { BatchConfig } from './config.ts';
+
+type Trigger = 'size' | 'timeout' | 'flush';
+
+/** The Collector's buckets, so dashboards built for it read the same. */
+export const SEND_SIZE_BUCKETS: readonly number[] = [
+  10, 25, 50, 75, 100, 250, 500, 750, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000, 20000, 30000, 50000,
+  100000,
+];
+
+function batchMetrics(telemetry: Telemetry, id: string) {
+  const labels = { processor: id };
+  const labelNames = ['processor'];
+  const sendSize = telemetry.histogram({
+    name: 'otelcol_processor_batch_batch_send_size',
+    help: 'Number of units in the batch',
+    labelNames,
+    buckets: [...SEND_SIZE_BUCKETS],
+  });
+  const triggers: Record<Trigger, ReturnType<Telemetry['counter']>> = {
+    size: telemetry.counter({
+      name: 'otelcol_processor_batch_batch_size_trigger_send_total',
+      help: 'Number of times the batch was sent due to a size trigger',
+      labelNames,
+    }),
+    timeout: telemetry.counter({
+      name: 'otelcol_processor_batch_timeout_trigger_send_total',
+      help: 'Number of times the batch was sent due to a timeout trigger',
+      labelNames,
+    }),
+    flush: telemetry.counter({
+      name: 'otelhub_processor_batch_flush_trigger_send_total',
+      help: 'Number of times the batch was sent due to a flush hint or shutdown',
+      labelNames,
+    }),
+  };
+  return {
+    sent(trigger: Trigger, items: number): void {
+      triggers[trigger].inc(labels);
+      sendSize.observe(labels, items);
+    },
+  };
+}
+
+interface Contribution {
+  data: SignalData;
+  items: number;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+const FLUSH_CONTEXT: ConsumeContext = Object.freeze({ flush: true });
+
+class BatchProcessor implements Processor {
+  readonly mutatesData = false;
+  private readonly signal: PipelineType;
+  private readonly metrics: ReturnType<typeof batchMetrics>;
+  private pending: Contribution[] = [];
+  private pendingItems = 0;
+  private timer: NodeJS.Timeout | undefined;
+  /** One entry per send still in flight; each settles after its contributions have been settled. */
+  private readonly inflight = new Set<Promise<void>>();
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    private readonly settings: ProcessorCreateSettings,
+    private readonly config: BatchConfig,
+    private readonly next: Consumer,
+  ) {
+    this.signal = settings.pipelineType;
+    this.metrics = batchMetrics(settings.telemetry, settings.id);
+  }
+
+  consume(data: SignalData, ctx?: ConsumeContext): Promise<void> {
+    if (this.stopping) return Promise.reject(retryableError(`${this.settings.id} is shut down`));
+    let items: number;
+    try {
+      items = itemCount(this.signal, data);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    // A flush hint with nothing in it still releases what is pending: the sender may be waiting on that.
+    if (items === 0) {
+      if (ctx?.flush && this.pending.length > 0) this.send('flush');
+      return Promise.resolve();
+    }
+    const settled = new Promise<void>((resolve, reject) => {
+      this.pending.push({ data, items, resolve, reject });
+    });
+    this.pendingItems += items;
+    const { send_batch_size: size, timeout } = this.config;
+    if (ctx?.flush) this.send('flush');
+    // As in the Collector, a send without a timer counts as size-triggered.
+    else if (timeout === 0 || (size > 0 && this.pendingItems >= size)) this.send('size');
+    else this.timer ??= setTimeout(() => this.send('timeout'), timeout);
+    return settled;
+  }
+
+  shutdown(): Promise<void> {
+    this.stopping ??= this.stop();
+    return this.stopping;
+  }
+
+  private async stop(): Promise<void> {
+    // Nothing follows, so whoever holds the data downstream should send it rather than wait for more.
+    if (this.pending.length > 0) this.send('flush');
+    this.clearTimer();
+    while (this.inflight.size > 0) await Promise.all(this.inflight);
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Sends everything pending, in pieces of at most send_batch_max_size items. */
+  private send(trigger: Trigger): void {
+    this.clearTimer();
+    const batch = this.pending;
+    const total = this.pendingItems;
+    this.pending = [];
+    this.pendingItems = 0;
+    if (batch.length === 0) return;
+
+    const max = this.config.send_batch_max_size > 0 ? this.config.send_batch_max_size : total;
+    let pieces: SignalData[];
+    try {
+      const merged = mergeData(this.signal, batch.map((c) => c.data) as SignalDataMap[PipelineType][]);
+      pieces = splitData(this.signal, merged, max);
+    } catch (err) {
+      for (const c of batch) c.reject(err);
+      return;
+    }
+    const ctx = trigger === 'flush' ? FLUSH_CONTEXT : NO_CONTEXT;
+    const exports = pieces.map((piece, i) => {
+      this.metrics.sent(trigger, Math.min(max, total - i * max));
+      return this.export(piece, ctx);
+    });
+    const done: Promise<void> = Promise.allSettled(exports).then((results) => {
+      this.inflight.delete(done);
+      settle(batch, results, max);
+    });
+    this.inflight.add(done);
+  }
+
+  private export(piece: SignalData, ctx: ConsumeContext): Promise<void> {
+    try {
+      return this.next.consume(piece, ctx).catch((err: unknown) => {
+        this.settings.logger.debug('batch export failed', { error: errorMessage(err), permanent: isPermanent(err) });
+        throw err;
+      });
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+}
+
+/**
+ * Settles each contribution from the pieces that carry its items. Splitting keeps order and fills every piece but
+ * the last, so piece i holds items [i*max, (i+1)*max) of the concatenated contributions.
+ */
+function settle(batch: readonly Contribution[], results: readonly PromiseSettledResult<void>[], max: number): void {
+  let start = 0;
+  for (const c of batch) {
+    const first = Math.floor(start / max);
+    const last = Math.floor((start + c.items - 1) / max);
+    start += c.items;
+    const failures: unknown[] = [];
+    for (let i = first; i <= last; i++) {
+      const r = results[i];
+      if (r?.status === 'rejected') failures.push(r.reason);
+    }
+    if (failures.length === 0) c.resolve();
+    // Retryable wins, so the sender keeps data that some other piece could not deliver for a passing reason.
+    else c.reject(failures.find((e) => !isPermanent(e)) ?? failures[0]);
+  }
+}
+
+export function createBatchProcessor(settings: ProcessorCreateSettings, config: BatchConfig, next: Consumer): Processor {
+  return new BatchProcessor(settings, config, next);
+}

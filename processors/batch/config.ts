@@ -1,0 +1,45 @@
+import type { ConfigIssue, ConfigSchema } from '../../core/component.ts';
+
+export const DEFAULT_SEND_BATCH_SIZE = 8192;
+/** 0: no upper bound, batches are never split. */
+export const DEFAULT_SEND_BATCH_MAX_SIZE = 0;
+/** As written in config; the `duration` keyword turns it into milliseconds. */
+export const DEFAULT_TIMEOUT = '200ms';
+export const DEFAULT_TIMEOUT_MS = 200;
+// setTimeout fires at once for anything longer (with a warning), which would turn a long timeout into none.
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** The config after schema validation: defaults applied, `timeout` in milliseconds. */
+export interface BatchConfig {
+  /** Items (spans, data points, log records) that trigger a send; 0: size never triggers. */
+  send_batch_size: number;
+  /** Largest batch sent; bigger ones are split. 0: unlimited. */
+  send_batch_max_size: number;
+  /** Milliseconds from the first pending item to a send; 0: send every contribution at once. */
+  timeout: number;
+}
+
+export const batchConfigSchema: ConfigSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    send_batch_size: { type: 'integer', minimum: 0, default: DEFAULT_SEND_BATCH_SIZE },
+    send_batch_max_size: { type: 'integer', minimum: 0, default: DEFAULT_SEND_BATCH_MAX_SIZE },
+    timeout: { type: ['string', 'number'], duration: true, default: DEFAULT_TIMEOUT },
+  },
+};
+
+export function validateBatchConfig(cfg: BatchConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (cfg.send_batch_max_size > 0 && cfg.send_batch_max_size < cfg.send_batch_size) {
+    issues.push({
+      path: ['send_batch_max_size'],
+      message: `must be 0 (unlimited) or at least send_batch_size (${cfg.send_batch_size}), got ${cfg.send_batch_max_size}`,
+    });
+  }
+  // The duration keyword is expected to refuse these, but a bad timer would silently break batching.
+  if (typeof cfg.timeout !== 'number' || !(cfg.timeout >= 0 && cfg.timeout <= MAX_TIMEOUT_MS)) {
+    issues.push({ path: ['timeout'], message: `must be a duration from 0 to ${MAX_TIMEOUT_MS}ms, got ${String(cfg.timeout)}` });
+  }
+  return issues;
+}

@@ -1,0 +1,22 @@
+import { defineProcessor } from '../../core/component.ts';
+import { createBatchProcessor } from './batch.ts';
+import type { BatchConfig } from './config.ts';
+import { batchConfigSchema, validateBatchConfig } from './config.ts';
+
+export const batchFactory = defineProcessor<BatchConfig>({
+  kind: 'processor',
+  type: 'batch',
+  stability: 'beta',
+  description:
+    'Groups spans, metric data points and log records into batches by size and time; ' +
+    'a sender is answered only once everything it contributed has been exported.',
+  configSchema: batchConfigSchema,
+  validate: validateBatchConfig,
+  signals: {
+    traces: { accepts: 'traces', emits: 'traces' },
+    metrics: { accepts: 'metrics', emits: 'metrics' },
+    logs: { accepts: 'logs', emits: 'logs' },
+  },
+  mutatesData: false,
+  createProcessor: (settings, config, next) => createBatchProcessor(settings, config, next),
+});

@@ -1,0 +1,5 @@
+// The built-in processors. A new processor is added here once its folder exists.
+import type { Factory } from '../core/component.ts';
+import { batchFactory } from './batch/factory.ts';
+
+export const processors: Factory[] = [batchFactory];

@@ -1,0 +1,5 @@
+// The built-in receivers. A new receiver is added here once its folder exists.
+import type { Factory } from '../core/component.ts';
+import { hostmetricsFactory } from './hostmetrics/factory.ts';
+
+export const receivers: Factory[] = [hostmetricsFactory];
