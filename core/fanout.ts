@@ -17,7 +17,8 @@ export function fanout<T extends SignalData>(consumers: readonly Consumer<T>[]):
     mutatesData: false,
     async consume(data: T, ctx?: ConsumeContext): Promise<void> {
       const results = await Promise.allSettled(
-        consumers.map((c, i) => c.consume(c.mutatesData && i !== lastMutating ? cloneData(data) : data, ctx)),
+        // async wrapper: a consumer that throws synchronously must not stop the others being called.
+        consumers.map(async (c, i) => c.consume(c.mutatesData && i !== lastMutating ? cloneData(data) : data, ctx)),
       );
       const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
       if (failures.length === 0) return;

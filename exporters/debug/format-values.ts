@@ -84,13 +84,14 @@ export function duration(ns: bigint): string {
   if (ns < 0n) return `-${duration(-ns)}`;
   const n = Number(ns);
   if (n < 1e3) return `${n}ns`;
-  if (n < 1e6) return `${trim(n / 1e3)}µs`;
-  if (n < 1e9) return `${trim(n / 1e6)}ms`;
-  return `${trim(n / 1e9)}s`;
+  if (n < 1e6) return `${trim(n / 1e3, 3)}µs`;
+  if (n < 1e9) return `${trim(n / 1e6, 6)}ms`;
+  return `${trim(n / 1e9, 9)}s`;
 }
 
-function trim(n: number): string {
-  return n.toFixed(6).replace(/\.?0+$/, '');
+// As many decimals as keep nanoseconds, none that are zero.
+function trim(n: number, decimals: number): string {
+  return n.toFixed(decimals).replace(/\.?0+$/, '');
 }
 
 const SPAN_KINDS = ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'];

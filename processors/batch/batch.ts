@@ -55,7 +55,6 @@ function batchMetrics(telemetry: Telemetry, id: string) {
 
 interface Contribution {
   data: SignalData;
-  items: number;
   resolve(): void;
   reject(err: unknown): void;
 }
@@ -88,7 +87,7 @@ class BatchProcessor implements Processor {
     try {
       items = itemCount(this.signal, data);
     } catch (err) {
-      return Promise.reject(err as Error);
+      return Promise.reject(err);
     }
     // A flush hint with nothing in it still releases what is pending: the sender may be waiting on that.
     if (items === 0) {
@@ -96,7 +95,7 @@ class BatchProcessor implements Processor {
       return Promise.resolve();
     }
     const settled = new Promise<void>((resolve, reject) => {
-      this.pending.push({ data, items, resolve, reject });
+      this.pending.push({ data, resolve, reject });
     });
     this.pendingItems += items;
     const { send_batch_size: size, timeout } = this.config;
@@ -128,14 +127,20 @@ class BatchProcessor implements Processor {
   private send(trigger: Trigger): void {
     this.clearTimer();
     const batch = this.pending;
-    const total = this.pendingItems;
     this.pending = [];
     this.pendingItems = 0;
     if (batch.length === 0) return;
 
-    const max = this.config.send_batch_max_size > 0 ? this.config.send_batch_max_size : total;
+    let counts: number[];
     let pieces: SignalData[];
+    let total = 0;
+    let max = 1;
     try {
+      // Counted again rather than remembered, so the pieces are mapped back to contributions by the same count
+      // that split them.
+      counts = batch.map((c) => itemCount(this.signal, c.data));
+      for (const n of counts) total += n;
+      max = this.config.send_batch_max_size > 0 ? this.config.send_batch_max_size : Math.max(total, 1);
       const merged = mergeData(this.signal, batch.map((c) => c.data) as SignalDataMap[PipelineType][]);
       pieces = splitData(this.signal, merged, max);
     } catch (err) {
@@ -147,9 +152,17 @@ class BatchProcessor implements Processor {
       this.metrics.sent(trigger, Math.min(max, total - i * max));
       return this.export(piece, ctx);
     });
-    const done: Promise<void> = Promise.allSettled(exports).then((results) => {
+    // Splitting keeps order and fills every piece but the last, so piece i holds items [i*max, (i+1)*max) of the
+    // contributions laid end to end: each contribution waits for exactly the pieces that carry its items.
+    let start = 0;
+    const settled = batch.map((c, i) => {
+      const n = counts[i] ?? 0;
+      const parts = exports.slice(Math.floor(start / max), Math.floor((start + n - 1) / max) + 1);
+      start += n;
+      return Promise.allSettled(parts).then((results) => settle(c, results));
+    });
+    const done: Promise<void> = Promise.allSettled([...exports, ...settled]).then(() => {
       this.inflight.delete(done);
-      settle(batch, results, max);
     });
     this.inflight.add(done);
   }
@@ -161,30 +174,16 @@ class BatchProcessor implements Processor {
         throw err;
       });
     } catch (err) {
-      return Promise.reject(err as Error);
+      return Promise.reject(err);
     }
   }
 }
 
-/**
- * Settles each contribution from the pieces that carry its items. Splitting keeps order and fills every piece but
- * the last, so piece i holds items [i*max, (i+1)*max) of the concatenated contributions.
- */
-function settle(batch: readonly Contribution[], results: readonly PromiseSettledResult<void>[], max: number): void {
-  let start = 0;
-  for (const c of batch) {
-    const first = Math.floor(start / max);
-    const last = Math.floor((start + c.items - 1) / max);
-    start += c.items;
-    const failures: unknown[] = [];
-    for (let i = first; i <= last; i++) {
-      const r = results[i];
-      if (r?.status === 'rejected') failures.push(r.reason);
-    }
-    if (failures.length === 0) c.resolve();
-    // Retryable wins, so the sender keeps data that some other piece could not deliver for a passing reason.
-    else c.reject(failures.find((e) => !isPermanent(e)) ?? failures[0]);
-  }
+function settle(c: Contribution, results: readonly PromiseSettledResult<void>[]): void {
+  const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+  if (failures.length === 0) c.resolve();
+  // Retryable wins, so the sender keeps data that some piece could not deliver for a passing reason.
+  else c.reject(failures.find((e) => !isPermanent(e)) ?? failures[0]);
 }
 
 export function createBatchProcessor(settings: ProcessorCreateSettings, config: BatchConfig, next: Consumer): Processor {

@@ -1,0 +1,105 @@
+// The otelhub command, run as a child process.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { describe, it } from 'node:test';
+import { ROOT, runCli, startCli } from './helpers/process.ts';
+
+const td = (f: string) => `test/testdata/${f}`;
+
+describe('otelhub command', () => {
+  it('prints its version and help', async () => {
+    const pkg = JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { version: string };
+    const v = await runCli(['--version']);
+    assert.equal(v.code, 0);
+    assert.equal(v.stdout.trim(), pkg.version);
+    const h = await runCli(['--help']);
+    assert.equal(h.code, 0);
+    assert.match(h.stdout, /otelhub validate/);
+  });
+
+  it('refuses an unknown command or flag with exit status 2', async () => {
+    assert.equal((await runCli(['frobnicate'])).code, 2);
+    assert.equal((await runCli(['--no-such-flag'])).code, 2);
+  });
+
+  it('lists the registered components', async () => {
+    const r = await runCli(['components']);
+    assert.equal(r.code, 0);
+    for (const t of ['hostmetrics', 'batch', 'debug', 'health_check']) assert.match(r.stdout, new RegExp(`\\b${t}\\b`));
+    const j = JSON.parse((await runCli(['components', '--json'])).stdout) as { kind: string; type: string }[];
+    assert.ok(j.some((c) => c.kind === 'processor' && c.type === 'batch'));
+  });
+
+  it('validates a good config, and merges several files', async () => {
+    const r = await runCli(['validate', '--config', td('base.yaml'), '--config', td('overlay.yaml')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /configuration is valid \(1 pipelines\)/);
+  });
+
+  it('lists every error of a bad config with file, line and path, and never prints a secret', async () => {
+    const r = await runCli(['validate', '--config', td('invalid.yaml')], { OTELHUB_TEST_SECRET: 'hunter2' });
+    assert.equal(r.code, 1);
+    const out = r.stderr;
+    const expect = [
+      /invalid\.yaml:3:\d+: receivers::hostmetrics::colection_interval: unknown key "colection_interval" \(did you mean "collection_interval"\?\)/,
+      /invalid\.yaml:4:\d+: receivers::otlpp: unknown receiver type "otlpp"/,
+      /invalid\.yaml:7:\d+: processors::batch::send_batch_size: must be/,
+      /invalid\.yaml:8:\d+: processors::batch::timeout: invalid duration "soon"/,
+      /invalid\.yaml:11:\d+: exporters::debug::verbosity: must be one of: basic, normal, detailed/,
+      /service::pipelines::metrics::receivers::1: references receiver "mqtt" which is not configured/,
+      /service::pipelines::logs::receivers::0: receiver "hostmetrics" cannot feed a logs pipeline/,
+      /service::pipelines::logs::exporters: a pipeline needs at least one exporter/,
+    ];
+    for (const re of expect) assert.match(out, re);
+    assert.doesNotMatch(r.stdout + r.stderr, /hunter2/);
+  });
+
+  it('runs, serves metrics and health, flushes its batch and exits 0 on SIGTERM', async () => {
+    const hub = startCli(['--config', td('run.yaml')]);
+    try {
+      const m = await hub.waitForLog((l) => l.msg === 'serving internal metrics');
+      const h = await hub.waitForLog((l) => l.msg === 'health check listening');
+      await hub.waitForLog((l) => String(l.msg).startsWith('everything is ready'));
+      const health = await fetch(`http://${String(h.endpoint)}/`);
+      assert.equal(health.status, 200);
+      assert.equal(((await health.json()) as { status: string }).status, 'Server available');
+      // Let a few scrapes pile up in the batch, which only shutdown can flush.
+      await new Promise((r) => setTimeout(r, 400));
+      const metrics = await (await fetch(String(m.endpoint))).text();
+      assert.match(metrics, /otelcol_process_memory_rss_bytes \d+/);
+      assert.match(metrics, /otelcol_processor_incoming_items_total\{processor="batch",pipeline="metrics",otel_signal="metrics"\} [1-9]/);
+      assert.doesNotMatch(hub.output(), /"msg":"Metrics"/, 'nothing exported before shutdown');
+      hub.child.kill('SIGTERM');
+      const r = await hub.exited;
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /"msg":"Metrics"/, 'the batch was flushed to the debug exporter at shutdown');
+      assert.match(r.stderr, /shutdown complete/);
+    } finally {
+      hub.child.kill('SIGKILL');
+    }
+  });
+
+  it('also shuts down gracefully on SIGINT', async () => {
+    const hub = startCli(['--config', td('run.yaml')]);
+    await hub.waitForLog((l) => String(l.msg).startsWith('everything is ready'));
+    hub.child.kill('SIGINT');
+    const r = await hub.exited;
+    assert.equal(r.code, 0);
+    assert.match(r.stderr, /shutdown complete/);
+  });
+
+  it('exits 1 with the reason when a component cannot start', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    try {
+      const port = (blocker.address() as AddressInfo).port;
+      const r = await runCli(['--config', td('run.yaml'), '--config', td('health-at.yaml')], { OTELHUB_TEST_HEALTH: `127.0.0.1:${port}` });
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /extension "health_check" failed to start: .*EADDRINUSE/);
+    } finally {
+      blocker.close();
+    }
+  });
+});
