@@ -68,20 +68,25 @@ async function components(json: boolean): Promise<void> {
 }
 
 async function run(opts: HubOptions): Promise<number> {
+  // Handlers go in before anything starts: a signal during startup must still shut down what started.
+  let signalled: ((sig: NodeJS.Signals) => void) | undefined;
+  let early: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals): void => (signalled ? signalled(sig) : void (early ??= sig));
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   const hub = await startHub(opts);
   return new Promise<number>((resolve) => {
-    let signals = 0;
-    const onSignal = (sig: NodeJS.Signals): void => {
-      signals++;
-      if (signals > 1) {
+    let count = 0;
+    signalled = (sig) => {
+      count++;
+      if (count > 1) {
         hub.logger.warn('second signal: exiting without waiting for shutdown', { signal: sig });
         return resolve(1);
       }
       hub.logger.info('received signal, shutting down', { signal: sig });
       hub.shutdown().then(() => resolve(0), () => resolve(1));
     };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
+    if (early) signalled(early);
   });
 }
 

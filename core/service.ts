@@ -75,7 +75,8 @@ export class Service {
 
   /**
    * Receivers first (no new data), then each pipeline's processors in order (a batch flushes into the next one
-   * while it still runs), then exporters, then extensions. Idempotent.
+   * while it still runs), then exporters, then extensions. Idempotent. Data a receiver sends after its pipeline's
+   * processors stopped is refused with a retryable error, so it is redelivered rather than lost.
    */
   shutdown(): Promise<void> {
     this.stopping ??= this.stopAll();
@@ -86,11 +87,16 @@ export class Service {
     const g = this.graph;
     if (!g) return;
     const deadline = Date.now() + (this.opts.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
+    // Receivers are told to stop first, but not waited for before the processors drain: a receiver may be waiting
+    // for data it already sent to settle, and that data may sit in a batch that only draining will send.
     const stages: (() => Promise<unknown>)[] = [
-      () => Promise.all(g.receivers.map((n) => this.stopNode(n))),
-      () => Promise.all([...g.processors.values()].map(async (nodes) => {
-        for (const n of nodes) await this.stopNode(n);
-      })),
+      () => {
+        const receivers = Promise.all(g.receivers.map((n) => this.stopNode(n)));
+        const processors = Promise.all([...g.processors.values()].map(async (nodes) => {
+          for (const n of nodes) await this.stopNode(n);
+        }));
+        return Promise.all([receivers, processors]);
+      },
       () => Promise.all(g.exporters.map((n) => this.stopNode(n))),
       () => Promise.all(g.extensions.map((n) => this.stopNode(n))),
     ];

@@ -8,29 +8,34 @@ export type MetricsLevel = 'none' | 'basic' | 'normal' | 'detailed';
 export class Telemetry {
   readonly registry = new Registry();
   private readonly metrics = new Map<string, Counter | Gauge | Histogram>();
+  private readonly labels = new Map<string, string>();
 
   constructor(readonly level: MetricsLevel = 'normal') {}
 
   // Components created per pipeline ask for the same metric many times: register once, share it.
-  private get<M extends Counter | Gauge | Histogram>(name: string, make: () => M): M {
+  private get<M extends Counter | Gauge | Histogram>(name: string, labelNames: readonly string[] | undefined, make: () => M): M {
     let m = this.metrics.get(name);
     if (!m) {
       m = make();
       this.metrics.set(name, m);
+      this.labels.set(name, [...(labelNames ?? [])].sort().join(','));
+    } else if (this.labels.get(name) !== [...(labelNames ?? [])].sort().join(',')) {
+      // Two components defining one name differently would silently share the first definition.
+      throw new Error(`metric ${name} is already defined with labels [${this.labels.get(name)}]`);
     }
     return m as M;
   }
 
   counter(cfg: Omit<CounterConfiguration<string>, 'registers'>): Counter {
-    return this.get(cfg.name, () => new Counter({ ...cfg, registers: [this.registry] }));
+    return this.get(cfg.name, cfg.labelNames, () => new Counter({ ...cfg, registers: [this.registry] }));
   }
 
   gauge(cfg: Omit<GaugeConfiguration<string>, 'registers'>): Gauge {
-    return this.get(cfg.name, () => new Gauge({ ...cfg, registers: [this.registry] }));
+    return this.get(cfg.name, cfg.labelNames, () => new Gauge({ ...cfg, registers: [this.registry] }));
   }
 
   histogram(cfg: Omit<HistogramConfiguration<string>, 'registers'>): Histogram {
-    return this.get(cfg.name, () => new Histogram({ ...cfg, registers: [this.registry] }));
+    return this.get(cfg.name, cfg.labelNames, () => new Histogram({ ...cfg, registers: [this.registry] }));
   }
 
   /** The text exposition format, as served on /metrics. */
@@ -38,7 +43,7 @@ export class Telemetry {
     return this.registry.metrics();
   }
 
-  /** The current value of a counter or gauge for the given labels (0 when never set), for tests and health. */
+  /** The current value of a counter or gauge for the given labels, summed over the rest (0 when never set). */
   async value(name: string, labels: Record<string, string> = {}): Promise<number> {
     const m = this.registry.getSingleMetric(name);
     if (!m) return 0;
