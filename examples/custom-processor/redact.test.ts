@@ -52,7 +52,7 @@ describe('redact example processor', () => {
     const r = await loadHubConfig({ configFiles: [testdata('empty-keys.yaml')], registry: new Registry([...builtinFactories, ...t.factories]) });
     const lines = r.issues.map(formatIssue);
     assert.equal(r.config, undefined);
-    assert.ok(lines.some((l) => /empty-keys\.yaml:6:\d+: processors::redact::replacment: unknown key "replacment" \(did you mean "replacement"\?\)/.test(l)), lines.join('\n'));
+    assert.ok(lines.some((l) => /empty-keys\.yaml:7:\d+: processors::redact::replacment: unknown key "replacment" \(did you mean "replacement"\?\)/.test(l)), lines.join('\n'));
   });
 });
 

@@ -63,7 +63,9 @@ function metric(b: TextBuffer, m: Metric): void {
   } else if (m.summary) m.summary.dataPoints.forEach((p, i) => summaryPoint(b, p, i));
 }
 
-function pointHeader(b: TextBuffer, kind: string, i: number, p: NumberDataPoint | HistogramDataPoint | SummaryDataPoint | ExponentialHistogramDataPoint): void {
+type AnyPoint = NumberDataPoint | HistogramDataPoint | ExponentialHistogramDataPoint | SummaryDataPoint;
+
+function pointHeader(b: TextBuffer, kind: string, i: number, p: AnyPoint): void {
   b.entry(`${kind} #${i}`);
   b.attributes('Data point attributes', p.attributes);
   b.entry(`StartTimestamp: ${timestamp(p.startTimeUnixNano)}`);

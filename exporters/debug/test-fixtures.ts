@@ -60,7 +60,9 @@ export function fullTraces(): Traces {
     endTimeUnixNano: T1,
     attributes: everyValueKind(),
     droppedAttributesCount: 11,
-    events: [{ timeUnixNano: T2, name: 'event-delta', attributes: attributes({ 'event.attr': 'event-val' }), droppedAttributesCount: 12 }],
+    events: [
+      { timeUnixNano: T2, name: 'event-delta', attributes: attributes({ 'event.attr': 'event-val' }), droppedAttributesCount: 12 },
+    ],
     droppedEventsCount: 13,
     links: [
       {
@@ -76,7 +78,8 @@ export function fullTraces(): Traces {
     status: { code: StatusCode.ERROR, message: 'status-epsilon' },
   });
   const scope = fullScope('scope-spans');
-  return { resourceSpans: [{ schemaUrl: 'https://rs.schema', resource: fullResource(), scopeSpans: [{ schemaUrl: 'https://ss.schema', scope, spans: [s] }] }] };
+  const scopeSpans = [{ schemaUrl: 'https://ss.schema', scope, spans: [s] }];
+  return { resourceSpans: [{ schemaUrl: 'https://rs.schema', resource: fullResource(), scopeSpans }] };
 }
 
 export function fullLogs(): Logs {
@@ -94,11 +97,18 @@ export function fullLogs(): Logs {
     eventName: 'event-eta',
   });
   const scope = fullScope('scope-logs');
-  return { resourceLogs: [{ schemaUrl: 'https://rl.schema', resource: fullResource(), scopeLogs: [{ schemaUrl: 'https://sl.schema', scope, logRecords: [r] }] }] };
+  const scopeLogs = [{ schemaUrl: 'https://sl.schema', scope, logRecords: [r] }];
+  return { resourceLogs: [{ schemaUrl: 'https://rl.schema', resource: fullResource(), scopeLogs }] };
 }
 
 export function fullMetrics(): Metrics {
-  const ex = exemplar({ traceId: fromHex(TRACE_ID), spanId: fromHex(SPAN_ID), timeUnixNano: T2, asDouble: 15.25, filteredAttributes: attributes({ 'ex.attr': 'ex-val' }) });
+  const ex = exemplar({
+    traceId: fromHex(TRACE_ID),
+    spanId: fromHex(SPAN_ID),
+    timeUnixNano: T2,
+    asDouble: 15.25,
+    filteredAttributes: attributes({ 'ex.attr': 'ex-val' }),
+  });
   const common = { startTimeUnixNano: T0, timeUnixNano: T1, flags: 0 };
   const list = [
     metric({
@@ -106,18 +116,36 @@ export function fullMetrics(): Metrics {
       description: 'gauge-desc',
       unit: 'By',
       metadata: attributes({ 'meta.key': 'meta-val' }),
-      gauge: { dataPoints: [{ ...common, attributes: attributes({ 'g.attr': 'g-val' }), asInt: 123n, exemplars: [exemplar({ asInt: 77n })], flags: 1 }] },
+      gauge: {
+        dataPoints: [{ ...common, attributes: attributes({ 'g.attr': 'g-val' }), asInt: 123n, exemplars: [exemplar({ asInt: 77n })], flags: 1 }],
+      },
     }),
     metric({
       name: 'm.sum',
       unit: 's',
-      sum: { isMonotonic: true, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPoints: [{ ...common, attributes: [], asDouble: 4.56, exemplars: [ex] }] },
+      sum: {
+        isMonotonic: true,
+        aggregationTemporality: AggregationTemporality.CUMULATIVE,
+        dataPoints: [{ ...common, attributes: [], asDouble: 4.56, exemplars: [ex] }],
+      },
     }),
     metric({
       name: 'm.histogram',
       histogram: {
         aggregationTemporality: AggregationTemporality.DELTA,
-        dataPoints: [{ ...common, attributes: attributes({ 'h.attr': 'h-val' }), count: 3, sum: 17.5, min: 0.25, max: 9.75, explicitBounds: [1, 5], bucketCounts: [1, 0, 2], exemplars: [] }],
+        dataPoints: [
+          {
+            ...common,
+            attributes: attributes({ 'h.attr': 'h-val' }),
+            count: 3,
+            sum: 17.5,
+            min: 0.25,
+            max: 9.75,
+            explicitBounds: [1, 5],
+            bucketCounts: [1, 0, 2],
+            exemplars: [],
+          },
+        ],
       },
     }),
     metric({
@@ -125,7 +153,18 @@ export function fullMetrics(): Metrics {
       exponentialHistogram: {
         aggregationTemporality: AggregationTemporality.DELTA,
         dataPoints: [
-          { ...common, attributes: [], count: 5, sum: 0.15, scale: 1, zeroCount: 1, zeroThreshold: 0.001, positive: { offset: 1, bucketCounts: [1, 1] }, negative: { offset: -1, bucketCounts: [1, 1] }, exemplars: [] },
+          {
+            ...common,
+            attributes: [],
+            count: 5,
+            sum: 0.15,
+            scale: 1,
+            zeroCount: 1,
+            zeroThreshold: 0.001,
+            positive: { offset: 1, bucketCounts: [1, 1] },
+            negative: { offset: -1, bucketCounts: [1, 1] },
+            exemplars: [],
+          },
         ],
       },
     }),
@@ -136,7 +175,8 @@ export function fullMetrics(): Metrics {
     metric({ name: 'm.empty' }),
   ];
   const scope = fullScope('scope-metrics');
-  return { resourceMetrics: [{ schemaUrl: 'https://rm.schema', resource: fullResource(), scopeMetrics: [{ schemaUrl: 'https://sm.schema', scope, metrics: list }] }] };
+  const scopeMetrics = [{ schemaUrl: 'https://sm.schema', scope, metrics: list }];
+  return { resourceMetrics: [{ schemaUrl: 'https://rm.schema', resource: fullResource(), scopeMetrics }] };
 }
 
 export function fullMessages(): Messages {

@@ -55,7 +55,8 @@ void describe('hostmetrics receiver', () => {
 
   void it('starts cumulative host sums at start() and process sums at the process start', async () => {
     const before = nowUnixNano();
-    const r = new HostmetricsReceiver(testSettings('hostmetrics', 'receiver'), config({ initial_delay: 60_000, scrapers: { memory: {}, process: {} } }), recorder());
+    const cfg = config({ initial_delay: 60_000, scrapers: { memory: {}, process: {} } });
+    const r = new HostmetricsReceiver(testSettings('hostmetrics', 'receiver'), cfg, recorder());
     await r.start();
     const metrics = r.scrape().resourceMetrics[0]?.scopeMetrics[0]?.metrics ?? [];
     await r.shutdown();
