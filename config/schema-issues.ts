@@ -115,6 +115,14 @@ function describe(e: ErrorObject, data: unknown): SchemaIssue {
       return { path, message: `must be ${JSON.stringify(e.params.allowedValue)}` };
     case 'type':
       return { path, message: `must be ${typeList(typesOf(e))}` };
+    case 'minProperties': {
+      const n = Number(e.params.limit);
+      return { path, message: `must have at least ${n} ${n === 1 ? 'entry' : 'entries'}` };
+    }
+    case 'minItems': {
+      const n = Number(e.params.limit);
+      return { path, message: `must list at least ${n} ${n === 1 ? 'item' : 'items'}` };
+    }
     default:
       if (e.propertyName !== undefined) {
         // Inside propertyNames: the problem is the key itself.

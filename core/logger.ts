@@ -26,10 +26,12 @@ export interface LoggerOptions {
   sink?: LogSink;
 }
 
-function replacer(_key: string, v: unknown): unknown {
+// `this[key]` is the value before toJSON ran (a Buffer's toJSON would otherwise turn it into a list of numbers).
+function replacer(this: Record<string, unknown>, key: string, v: unknown): unknown {
+  const raw = this[key];
+  if (raw instanceof Uint8Array) return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('hex');
   if (typeof v === 'bigint') return v.toString();
   if (v instanceof Error) return { message: v.message, name: v.name };
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
   return v;
 }
 
@@ -48,7 +50,10 @@ class StructuredLogger implements Logger {
     const ts = new Date().toISOString();
     const all = { ...this.fields, ...fields };
     if (this.opts.encoding === 'json') {
-      this.opts.sink.write(JSON.stringify({ ts, level, msg, ...all }, replacer) + '\n');
+      // Fields never override the line's own ts, level and msg.
+      const line: LogFields = { ts, level, msg };
+      Object.assign(line, all, { ts, level, msg });
+      this.opts.sink.write(JSON.stringify(line, replacer) + '\n');
     } else {
       const extra = Object.keys(all).length ? ' ' + JSON.stringify(all, replacer) : '';
       this.opts.sink.write(`${ts}\t${level}\t${msg}${extra}\n`);

@@ -8,34 +8,35 @@ export type MetricsLevel = 'none' | 'basic' | 'normal' | 'detailed';
 export class Telemetry {
   readonly registry = new Registry();
   private readonly metrics = new Map<string, Counter | Gauge | Histogram>();
-  private readonly labels = new Map<string, string>();
+  private readonly shapes = new Map<string, string>();
 
   constructor(readonly level: MetricsLevel = 'normal') {}
 
   // Components created per pipeline ask for the same metric many times: register once, share it.
-  private get<M extends Counter | Gauge | Histogram>(name: string, labelNames: readonly string[] | undefined, make: () => M): M {
+  private get<M extends Counter | Gauge | Histogram>(name: string, kind: string, labelNames: readonly string[] | undefined, make: () => M): M {
+    const shape = `${kind}(${[...(labelNames ?? [])].sort().join(',')})`;
     let m = this.metrics.get(name);
     if (!m) {
       m = make();
       this.metrics.set(name, m);
-      this.labels.set(name, [...(labelNames ?? [])].sort().join(','));
-    } else if (this.labels.get(name) !== [...(labelNames ?? [])].sort().join(',')) {
-      // Two components defining one name differently would silently share the first definition.
-      throw new Error(`metric ${name} is already defined with labels [${this.labels.get(name)}]`);
+      this.shapes.set(name, shape);
+    } else if (this.shapes.get(name) !== shape) {
+      // Two components defining one name differently would otherwise silently share the first definition.
+      throw new Error(`metric ${name} is already defined as ${this.shapes.get(name)}, not ${shape}`);
     }
     return m as M;
   }
 
   counter(cfg: Omit<CounterConfiguration<string>, 'registers'>): Counter {
-    return this.get(cfg.name, cfg.labelNames, () => new Counter({ ...cfg, registers: [this.registry] }));
+    return this.get(cfg.name, 'counter', cfg.labelNames, () => new Counter({ ...cfg, registers: [this.registry] }));
   }
 
   gauge(cfg: Omit<GaugeConfiguration<string>, 'registers'>): Gauge {
-    return this.get(cfg.name, cfg.labelNames, () => new Gauge({ ...cfg, registers: [this.registry] }));
+    return this.get(cfg.name, 'gauge', cfg.labelNames, () => new Gauge({ ...cfg, registers: [this.registry] }));
   }
 
   histogram(cfg: Omit<HistogramConfiguration<string>, 'registers'>): Histogram {
-    return this.get(cfg.name, cfg.labelNames, () => new Histogram({ ...cfg, registers: [this.registry] }));
+    return this.get(cfg.name, 'histogram', cfg.labelNames, () => new Histogram({ ...cfg, registers: [this.registry] }));
   }
 
   /** The text exposition format, as served on /metrics. */

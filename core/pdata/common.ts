@@ -134,13 +134,18 @@ export function scope(name = '', version = ''): InstrumentationScope {
   return { name, version, attributes: [], droppedAttributesCount: 0 };
 }
 
-/** Nanoseconds since the Unix epoch, now, with microsecond resolution. */
+/**
+ * Nanoseconds since the Unix epoch, now, from the wall clock (millisecond resolution). Not the monotonic clock: a
+ * device that sleeps or has its clock set must still stamp data with the real time.
+ */
 export function nowUnixNano(): bigint {
-  return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000)) * 1000n;
+  return BigInt(Date.now()) * 1_000_000n;
 }
 
+/** Milliseconds (as from Date.now(), fractions allowed) to nanoseconds, exactly for the whole milliseconds. */
 export function msToUnixNano(ms: number): bigint {
-  return BigInt(Math.round(ms * 1e6));
+  const whole = Math.trunc(ms);
+  return BigInt(whole) * 1_000_000n + BigInt(Math.round((ms - whole) * 1e6));
 }
 
 export function toHex(bytes: Uint8Array): string {

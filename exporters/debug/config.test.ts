@@ -15,8 +15,8 @@ function load(name: string): { config: DebugConfig; errors: string[] } {
   return { config, errors: all.map((i) => `${i.path.join('.')}: ${i.message}`) };
 }
 
-void describe('debug config', () => {
-  void it('applies the defaults', () => {
+describe('debug config', () => {
+  it('applies the defaults', () => {
     const { config, errors } = load('defaults.yaml');
     assert.deepEqual(errors, []);
     assert.deepEqual(config, {
@@ -27,7 +27,7 @@ void describe('debug config', () => {
     });
   });
 
-  void it('accepts every key', () => {
+  it('accepts every key', () => {
     const { config, errors } = load('valid.yaml');
     assert.deepEqual(errors, []);
     assert.deepEqual(config, { verbosity: 'detailed', sampling_initial: 5, sampling_thereafter: 200, use_internal_logger: false });
@@ -39,7 +39,7 @@ void describe('debug config', () => {
     ['invalid-sampling-never.yaml', /^sampling_thereafter: .*nothing would ever be written/],
     ['unknown-key.yaml', /^loglevel: unknown key/],
   ] as const) {
-    void it(`refuses ${file}`, () => {
+    it(`refuses ${file}`, () => {
       const { errors } = load(file);
       assert.ok(errors.some((e) => want.test(e)), errors.join('\n'));
     });

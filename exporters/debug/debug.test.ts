@@ -36,8 +36,8 @@ function fields(line: LogFields | undefined): LogFields {
   return rest;
 }
 
-void describe('debug exporter, basic', () => {
-  void it('logs one count line per batch for each signal', async () => {
+describe('debug exporter, basic', () => {
+  it('logs one count line per batch for each signal', async () => {
     const { exporter, infos } = setup();
     await exporter.traces.consume(traces([span(), span()]));
     await exporter.metrics.consume(fullMetrics());
@@ -52,8 +52,8 @@ void describe('debug exporter, basic', () => {
   });
 });
 
-void describe('debug exporter, normal', () => {
-  void it('adds one line per span', async () => {
+describe('debug exporter, normal', () => {
+  it('adds one line per span', async () => {
     const { exporter, infos } = setup({ verbosity: 'normal' });
     await exporter.traces.consume(fullTraces());
     const attrs = 'a.str=str-val a.bool=true a.int=42 a.bytes=cafe a.double=1.5 a.slice=["x",1] a.map={"k":"v","n":2} a.empty=';
@@ -63,14 +63,14 @@ void describe('debug exporter, normal', () => {
     );
   });
 
-  void it('adds one line per data point, with its attributes', async () => {
+  it('adds one line per data point, with its attributes', async () => {
     const { exporter, infos } = setup({ verbosity: 'normal' });
     const dataPoints = [numberPoint(21.5, 1n), numberPoint(3n, 1n, attributes({ room: 'b' }))];
     await exporter.metrics.consume(metrics([metric({ name: 'temp', gauge: { dataPoints } })]));
     assert.deepEqual(infos().slice(1).map((l) => l.msg), ['temp Gauge 21.5', 'temp{room=b} Gauge 3']);
   });
 
-  void it('adds one line per log record and per message', async () => {
+  it('adds one line per log record and per message', async () => {
     const { exporter, infos } = setup({ verbosity: 'normal' });
     await exporter.logs.consume(fullLogs());
     await exporter.messages.consume(fullMessages());
@@ -83,15 +83,15 @@ void describe('debug exporter, normal', () => {
     ]);
   });
 
-  void it('keeps a record on one line even when it holds newlines', async () => {
+  it('keeps a record on one line even when it holds newlines', async () => {
     const { exporter, infos } = setup({ verbosity: 'normal' });
     await exporter.logs.consume(logs([logRecord({ severityNumber: 9, body: { stringValue: 'a\nb' } })]));
     assert.equal(infos()[1]?.msg, '1970-01-01T00:00:00.000000000Z Info(9) a\\nb');
   });
 });
 
-void describe('debug exporter, detailed', () => {
-  void it('logs the whole batch as one entry after the count line', async () => {
+describe('debug exporter, detailed', () => {
+  it('logs the whole batch as one entry after the count line', async () => {
     const { exporter, infos } = setup({ verbosity: 'detailed' });
     await exporter.traces.consume(fullTraces());
     await exporter.metrics.consume(fullMetrics());
@@ -107,7 +107,7 @@ void describe('debug exporter, detailed', () => {
   });
 });
 
-void describe('debug exporter, sampling', () => {
+describe('debug exporter, sampling', () => {
   function clocked(over: Partial<DebugConfig>) {
     let now = 5_000;
     const s = setup(over, { now: () => now });
@@ -115,7 +115,7 @@ void describe('debug exporter, sampling', () => {
   }
   const batch = (): Traces => traces([span()]);
 
-  void it('writes the first `initial` entries of each second, then every `thereafter`th', async () => {
+  it('writes the first `initial` entries of each second, then every `thereafter`th', async () => {
     const { exporter, infos, tick } = clocked({ sampling_initial: 2, sampling_thereafter: 3 });
     for (let i = 0; i < 10; i++) await exporter.traces.consume(batch());
     // Entries 1, 2, then 5 and 8.
@@ -126,7 +126,7 @@ void describe('debug exporter, sampling', () => {
     assert.equal(infos().length, 6, 'a new second starts counting again');
   });
 
-  void it('counts each signal on its own', async () => {
+  it('counts each signal on its own', async () => {
     const { exporter, infos } = clocked({ sampling_initial: 1, sampling_thereafter: 0 });
     await exporter.traces.consume(batch());
     await exporter.traces.consume(batch());
@@ -134,26 +134,26 @@ void describe('debug exporter, sampling', () => {
     assert.deepEqual(infos().map((l) => l.msg), ['Traces', 'Logs']);
   });
 
-  void it('samples the per-record lines of normal too', async () => {
+  it('samples the per-record lines of normal too', async () => {
     const { exporter, infos } = clocked({ verbosity: 'normal', sampling_initial: 3, sampling_thereafter: 0 });
     await exporter.traces.consume(traces([span({ name: 'a' }), span({ name: 'b' }), span({ name: 'c' })]));
     assert.deepEqual(infos().map((l) => (l.msg as string).split(' ')[0]), ['Traces', 'a', 'b']);
   });
 
-  void it('writes everything with the defaults', async () => {
+  it('writes everything with the defaults', async () => {
     const { exporter, infos } = clocked({ sampling_initial: DEFAULT_SAMPLING_INITIAL, sampling_thereafter: DEFAULT_SAMPLING_THEREAFTER });
     for (let i = 0; i < 50; i++) await exporter.traces.consume(batch());
     assert.equal(infos().length, 50);
   });
 });
 
-void describe('debug exporter, stdout', () => {
+describe('debug exporter, stdout', () => {
   function stream() {
     const chunks: string[] = [];
     return Object.assign(new EventEmitter(), { chunks, write: (c: string) => chunks.push(c) });
   }
 
-  void it('writes plain text to the given stream, not to the logger', async () => {
+  it('writes plain text to the given stream, not to the logger', async () => {
     const out = stream();
     const { exporter, settings } = setup({ use_internal_logger: false, verbosity: 'normal' }, { out });
     await exporter.metrics.consume(metrics([metric({ name: 'up', gauge: { dataPoints: [numberPoint(1n, 1n)] } })]));
@@ -161,7 +161,7 @@ void describe('debug exporter, stdout', () => {
     assert.equal(settings.logger.lines.length, 0);
   });
 
-  void it('writes the detailed text as one chunk ending in a newline', async () => {
+  it('writes the detailed text as one chunk ending in a newline', async () => {
     const out = stream();
     const { exporter } = setup({ use_internal_logger: false, verbosity: 'detailed' }, { out });
     await exporter.logs.consume(fullLogs());
@@ -169,7 +169,7 @@ void describe('debug exporter, stdout', () => {
     assert.match(out.chunks[1] ?? '', /^ResourceLog #0\n[^]*\nFlags: 1\n$/);
   });
 
-  void it('survives a stream that throws or emits errors, and says so once', async () => {
+  it('survives a stream that throws or emits errors, and says so once', async () => {
     const out = Object.assign(stream(), {
       write: () => {
         throw new Error('EPIPE');
@@ -187,14 +187,14 @@ void describe('debug exporter, stdout', () => {
   });
 });
 
-void describe('debug exporter, robustness', () => {
-  void it('resolves even when the data is malformed', async () => {
+describe('debug exporter, robustness', () => {
+  it('resolves even when the data is malformed', async () => {
     const { exporter, settings } = setup({ verbosity: 'detailed' });
     await exporter.traces.consume({ resourceSpans: [{}] } as unknown as Traces);
     assert.equal(settings.logger.lines.filter((l) => l.level === 'warn').length, 1);
   });
 
-  void it('formats nothing when the logger would drop info', async () => {
+  it('formats nothing when the logger would drop info', async () => {
     const settings = { ...testSettings('debug', 'exporter'), logger: memoryLogger('warn') };
     const exporter = new DebugExporter(settings, config({ verbosity: 'detailed' }));
     await exporter.traces.consume({ resourceSpans: [{}] } as unknown as Traces);
@@ -202,8 +202,8 @@ void describe('debug exporter, robustness', () => {
   });
 });
 
-void describe('debug factory', () => {
-  void it('declares the Collector debug exporter', async () => {
+describe('debug factory', () => {
+  it('declares the Collector debug exporter', async () => {
     assert.equal(debugFactory.type, 'debug');
     assert.equal(debugFactory.stability, 'development');
     assert.deepEqual(debugFactory.signals, { traces: 'traces', metrics: 'metrics', logs: 'logs' });

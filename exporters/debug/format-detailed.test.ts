@@ -27,8 +27,8 @@ const RESOURCE_AND_SCOPE = [
   'InstrumentationScope DroppedAttributesCount: 72',
 ];
 
-void describe('detailed traces', () => {
-  void it('prints every field', () => {
+describe('detailed traces', () => {
+  it('prints every field', () => {
     assertLines(detailedTraces(fullTraces()), [
       ...RESOURCE_AND_SCOPE,
       'ResourceSpans #0',
@@ -78,7 +78,7 @@ void describe('detailed traces', () => {
     ]);
   });
 
-  void it('matches the Collector layout for a plain span', () => {
+  it('matches the Collector layout for a plain span', () => {
     const td = traces([span({ name: 'op', traceId: fromHex(TRACE_ID), spanId: fromHex(SPAN_ID), startTimeUnixNano: T0, endTimeUnixNano: T1 })]);
     td.resourceSpans[0]?.resource.attributes.push(...attributes({ 'resource-attr': 'v' }));
     const expected = [
@@ -107,8 +107,8 @@ void describe('detailed traces', () => {
   });
 });
 
-void describe('detailed metrics', () => {
-  void it('prints every field of every point type', () => {
+describe('detailed metrics', () => {
+  it('prints every field of every point type', () => {
     assertLines(detailedMetrics(fullMetrics()), [
       ...RESOURCE_AND_SCOPE,
       'ResourceMetrics #0',
@@ -179,14 +179,14 @@ void describe('detailed metrics', () => {
     ]);
   });
 
-  void it('prints a metric with no points as its descriptor only', () => {
+  it('prints a metric with no points as its descriptor only', () => {
     const text = detailedMetrics(metrics([metric({ name: 'bare', unit: '1' })]));
     assert.ok(text.endsWith('     -> Unit: 1\n     -> DataType: Empty'));
   });
 });
 
-void describe('detailed logs', () => {
-  void it('prints every field', () => {
+describe('detailed logs', () => {
+  it('prints every field', () => {
     assertLines(detailedLogs(fullLogs()), [
       ...RESOURCE_AND_SCOPE,
       'ResourceLog #0',
@@ -211,8 +211,8 @@ void describe('detailed logs', () => {
   });
 });
 
-void describe('detailed messages', () => {
-  void it('prints every field, text payloads as Str and binary ones as Bytes', () => {
+describe('detailed messages', () => {
+  it('prints every field, text payloads as Str and binary ones as Bytes', () => {
     assertLines(detailedMessages(fullMessages()), [
       'Message #0',
       '    Topic          : sensors/room-1',

@@ -3,13 +3,13 @@ import { describe, it } from 'node:test';
 import { anyValue } from '../../core/pdata/index.ts';
 import { duration, fixed, payloadText, severityName, timestamp, typedValue } from './format-values.ts';
 
-void describe('debug value formatting', () => {
-  void it('prints timestamps as RFC 3339 with nanoseconds', () => {
+describe('debug value formatting', () => {
+  it('prints timestamps as RFC 3339 with nanoseconds', () => {
     assert.equal(timestamp(0n), '1970-01-01T00:00:00.000000000Z');
     assert.equal(timestamp(1700000000123456789n), '2023-11-14T22:13:20.123456789Z');
   });
 
-  void it('prints AnyValues with their type', () => {
+  it('prints AnyValues with their type', () => {
     assert.equal(typedValue(anyValue('a b')), 'Str(a b)');
     assert.equal(typedValue(anyValue(false)), 'Bool(false)');
     assert.equal(typedValue(anyValue(9007199254740993n)), 'Int(9007199254740993)');
@@ -22,22 +22,22 @@ void describe('debug value formatting', () => {
     assert.equal(typedValue(undefined), 'Empty()');
   });
 
-  void it("prints doubles as Go's %f", () => {
+  it("prints doubles as Go's %f", () => {
     assert.equal(fixed(1.23), '1.230000');
     assert.equal(fixed(Infinity), '+Inf');
     assert.equal(fixed(-Infinity), '-Inf');
   });
 
-  void it('names severities as the Collector does', () => {
+  it('names severities as the Collector does', () => {
     assert.deepEqual([0, 1, 2, 9, 12, 13, 17, 24].map(severityName), ['Unspecified', 'Trace', 'Trace2', 'Info', 'Info4', 'Warn', 'Error', 'Fatal4']);
     assert.equal(severityName(25), 'Unknown');
   });
 
-  void it('prints durations with the largest sensible unit', () => {
+  it('prints durations with the largest sensible unit', () => {
     assert.deepEqual([0n, 999n, 1500n, 2_500_000n, 1_000_000_468n, -5n].map(duration), ['0ns', '999ns', '1.5µs', '2.5ms', '1.000000468s', '-5ns']);
   });
 
-  void it('tells text payloads from binary ones', () => {
+  it('tells text payloads from binary ones', () => {
     assert.equal(payloadText(new TextEncoder().encode('héllo')), 'héllo');
     assert.equal(payloadText(new Uint8Array([0xc3, 0x28])), undefined);
   });

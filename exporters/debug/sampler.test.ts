@@ -6,16 +6,16 @@ function pattern(s: Sampler, key: string, n: number): string {
   return Array.from({ length: n }, () => (s.allow(key) ? 'x' : '.')).join('');
 }
 
-void describe('debug sampler', () => {
-  void it("lets the first N through, then every Mth, as zap's sampler", () => {
+describe('debug sampler', () => {
+  it("lets the first N through, then every Mth, as zap's sampler", () => {
     assert.equal(pattern(new Sampler(2, 3, () => 0), 'k', 11), 'xx..x..x..x');
   });
 
-  void it('drops everything after the first N when thereafter is 0', () => {
+  it('drops everything after the first N when thereafter is 0', () => {
     assert.equal(pattern(new Sampler(1, 0, () => 0), 'k', 4), 'x...');
   });
 
-  void it('starts over each second', () => {
+  it('starts over each second', () => {
     let now = 999;
     const s = new Sampler(1, 0, () => now);
     assert.equal(pattern(s, 'k', 2), 'x.');
@@ -23,7 +23,7 @@ void describe('debug sampler', () => {
     assert.equal(pattern(s, 'k', 2), 'x.');
   });
 
-  void it('counts keys apart', () => {
+  it('counts keys apart', () => {
     const s = new Sampler(1, 0, () => 0);
     assert.equal(pattern(s, 'a', 2) + pattern(s, 'b', 2), 'x.x.');
   });

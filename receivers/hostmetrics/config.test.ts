@@ -15,14 +15,14 @@ function load(name: string): { config: HostmetricsConfig; errors: string[] } {
   return { config, errors: all.map((i) => `${i.path.join('.')}: ${i.message}`) };
 }
 
-void describe('hostmetrics config', () => {
-  void it('applies the defaults, durations in milliseconds, every scraper', () => {
+describe('hostmetrics config', () => {
+  it('applies the defaults, durations in milliseconds, every scraper', () => {
     const { config, errors } = load('defaults.yaml');
     assert.deepEqual(errors, []);
     assert.deepEqual(config, { collection_interval: DEFAULT_COLLECTION_INTERVAL_MS, initial_delay: DEFAULT_INITIAL_DELAY_MS, scrapers: DEFAULT_SCRAPERS });
   });
 
-  void it('accepts every key, scrapers as empty maps or null', () => {
+  it('accepts every key, scrapers as empty maps or null', () => {
     const { config, errors } = load('valid.yaml');
     assert.deepEqual(errors, []);
     assert.deepEqual(config, { collection_interval: 10_000, initial_delay: 0, scrapers: { cpu: {}, load: null, memory: null, process: {} } });
@@ -35,13 +35,13 @@ void describe('hostmetrics config', () => {
     ['invalid-interval.yaml', /^collection_interval: must be a duration above 0/],
     ['invalid-duration.yaml', /^collection_interval: invalid duration/],
   ] as const) {
-    void it(`refuses ${file}`, () => {
+    it(`refuses ${file}`, () => {
       const { errors } = load(file);
       assert.ok(errors.some((e) => want.test(e)), errors.join('\n'));
     });
   }
 
-  void it('refuses timers that Node cannot keep', () => {
+  it('refuses timers that Node cannot keep', () => {
     const issues = validateHostmetricsConfig({ collection_interval: 2 ** 31, initial_delay: 2 ** 31, scrapers: { cpu: null } });
     assert.deepEqual(issues.map((i) => i.path[0]), ['collection_interval', 'initial_delay']);
   });

@@ -27,8 +27,8 @@ async function until(cond: () => boolean, what: string, timeoutMs = 3000): Promi
   }
 }
 
-void describe('hostmetrics receiver', () => {
-  void it('scrapes the configured scrapers into one batch with an empty resource', () => {
+describe('hostmetrics receiver', () => {
+  it('scrapes the configured scrapers into one batch with an empty resource', () => {
     const settings = testSettings('hostmetrics', 'receiver');
     const r = new HostmetricsReceiver(settings, config({ scrapers: DEFAULT_SCRAPERS }), recorder());
     const md = r.scrape();
@@ -53,7 +53,7 @@ void describe('hostmetrics receiver', () => {
     );
   });
 
-  void it('starts cumulative host sums at start() and process sums at the process start', async () => {
+  it('starts cumulative host sums at start() and process sums at the process start', async () => {
     const before = nowUnixNano();
     const cfg = config({ initial_delay: 60_000, scrapers: { memory: {}, process: {} } });
     const r = new HostmetricsReceiver(testSettings('hostmetrics', 'receiver'), cfg, recorder());
@@ -66,7 +66,7 @@ void describe('hostmetrics receiver', () => {
     assert.ok(Math.abs(Number(startOf('process.cpu.time') - processStart)) < 1e9, 'process start within a second');
   });
 
-  void it('sends after the initial delay, then every interval, until shut down', async () => {
+  it('sends after the initial delay, then every interval, until shut down', async () => {
     const next = recorder();
     const r = new HostmetricsReceiver(testSettings('hostmetrics', 'receiver'), config(), next);
     await r.start();
@@ -79,7 +79,7 @@ void describe('hostmetrics receiver', () => {
     for (let i = 1; i < times.length; i++) assert.ok((times[i] ?? 0n) > (times[i - 1] ?? 0n), 'each scrape is fresh');
   });
 
-  void it('waits for the initial delay', async () => {
+  it('waits for the initial delay', async () => {
     const next = recorder();
     const r = new HostmetricsReceiver(testSettings('hostmetrics', 'receiver'), config({ initial_delay: 60_000 }), next);
     await r.start();
@@ -88,7 +88,7 @@ void describe('hostmetrics receiver', () => {
     assert.equal(next.got.length, 0);
   });
 
-  void it('logs a refused scrape at warn, drops it and keeps going', async () => {
+  it('logs a refused scrape at warn, drops it and keeps going', async () => {
     const settings = testSettings('hostmetrics', 'receiver');
     let calls = 0;
     const refusing: Consumer = {
@@ -106,7 +106,7 @@ void describe('hostmetrics receiver', () => {
     assert.equal(warns[0]?.error, 'queue full');
   });
 
-  void it('survives a consumer that throws synchronously', async () => {
+  it('survives a consumer that throws synchronously', async () => {
     const settings = testSettings('hostmetrics', 'receiver');
     let calls = 0;
     const throwing = {
@@ -121,7 +121,7 @@ void describe('hostmetrics receiver', () => {
     await r.shutdown();
   });
 
-  void it('never overlaps scrapes, and shutdown waits for the one in flight', async () => {
+  it('never overlaps scrapes, and shutdown waits for the one in flight', async () => {
     const settings = testSettings('hostmetrics', 'receiver');
     let calls = 0;
     let release = (): void => {};
@@ -144,7 +144,7 @@ void describe('hostmetrics receiver', () => {
     assert.equal(calls, 1);
   });
 
-  void it('shuts down without start, right after start, and twice', async () => {
+  it('shuts down without start, right after start, and twice', async () => {
     const next = recorder();
     await new HostmetricsReceiver(testSettings('hostmetrics', 'receiver'), config(), next).shutdown();
     const r = new HostmetricsReceiver(testSettings('hostmetrics', 'receiver'), config(), next);
@@ -157,8 +157,8 @@ void describe('hostmetrics receiver', () => {
   });
 });
 
-void describe('hostmetrics factory', () => {
-  void it('declares a metrics receiver and sends to the metrics pipelines', async () => {
+describe('hostmetrics factory', () => {
+  it('declares a metrics receiver and sends to the metrics pipelines', async () => {
     assert.equal(hostmetricsFactory.type, 'hostmetrics');
     assert.equal(hostmetricsFactory.stability, 'alpha');
     assert.deepEqual(hostmetricsFactory.signals, { metrics: 'metrics' });
@@ -169,7 +169,7 @@ void describe('hostmetrics factory', () => {
     await r.shutdown?.();
   });
 
-  void it('refuses to be created without a metrics consumer', () => {
+  it('refuses to be created without a metrics consumer', () => {
     const next = recorder();
     assert.throws(() => hostmetricsFactory.createReceiver(testSettings('hostmetrics', 'receiver'), config(), { byType: {}, all: next }), /metrics pipelines/);
   });

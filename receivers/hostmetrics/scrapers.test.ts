@@ -50,8 +50,8 @@ function assertGauge(m: Metric, unit: string): void {
   for (const p of m.gauge.dataPoints) assert.equal(p.startTimeUnixNano, 0n);
 }
 
-void describe('cpu scraper', () => {
-  void it('makes system.cpu.time in seconds per cpu and state', () => {
+describe('cpu scraper', () => {
+  it('makes system.cpu.time in seconds per cpu and state', () => {
     const m = byName(SCRAPERS.cpu(fake, T), 'system.cpu.time');
     assertSum(m, 's', true);
     assert.equal(points(m).length, 10);
@@ -67,7 +67,7 @@ void describe('cpu scraper', () => {
     }
   });
 
-  void it('reads this host', () => {
+  it('reads this host', () => {
     const m = byName(SCRAPERS.cpu(nodeHost, T), 'system.cpu.time');
     assert.equal(points(m).length, cpus().length * 5);
     if (cpus().length > 0) {
@@ -78,8 +78,8 @@ void describe('cpu scraper', () => {
   });
 });
 
-void describe('memory scraper', () => {
-  void it('makes usage in bytes and utilization as a ratio', () => {
+describe('memory scraper', () => {
+  it('makes usage in bytes and utilization as a ratio', () => {
     const list = SCRAPERS.memory(fake, T);
     const usage = byName(list, 'system.memory.usage');
     assertSum(usage, 'By', false);
@@ -92,7 +92,7 @@ void describe('memory scraper', () => {
     assert.equal(valueBy(util, { state: 'free' }), 0.25);
   });
 
-  void it('reads this host: used + free is the total', () => {
+  it('reads this host: used + free is the total', () => {
     const list = SCRAPERS.memory(nodeHost, T);
     const usage = byName(list, 'system.memory.usage');
     const used = valueBy(usage, { state: 'used' });
@@ -106,8 +106,8 @@ void describe('memory scraper', () => {
   });
 });
 
-void describe('load scraper', () => {
-  void it('makes the three load averages as gauges of threads', () => {
+describe('load scraper', () => {
+  it('makes the three load averages as gauges of threads', () => {
     const list = SCRAPERS.load(fake, T);
     assert.deepEqual(
       list.map((m) => [m.name, points(m)[0]?.asDouble]),
@@ -120,7 +120,7 @@ void describe('load scraper', () => {
     for (const m of list) assertGauge(m, '{thread}');
   });
 
-  void it('reads this host', () => {
+  it('reads this host', () => {
     for (const m of SCRAPERS.load(nodeHost, T)) {
       const v = points(m)[0]?.asDouble;
       assert.ok(v !== undefined && v >= 0, `${m.name} = ${v}`);
@@ -128,8 +128,8 @@ void describe('load scraper', () => {
   });
 });
 
-void describe('process scraper', () => {
-  void it('makes cpu time, memory and uptime of the process', () => {
+describe('process scraper', () => {
+  it('makes cpu time, memory and uptime of the process', () => {
     const list = SCRAPERS.process(fake, T);
     const cpu = byName(list, 'process.cpu.time');
     assertSum(cpu, 's', true);
@@ -144,7 +144,7 @@ void describe('process scraper', () => {
     assert.equal(points(up)[0]?.asDouble, 12.5);
   });
 
-  void it('reads this process', () => {
+  it('reads this process', () => {
     const list = SCRAPERS.process(nodeHost, T);
     const cpu = byName(list, 'process.cpu.time');
     assert.ok((valueBy(cpu, { state: 'user' }) as number) > 0);

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DropReporter } from './drop-reporter.ts';
+import { memoryLogger } from './logger.ts';
+import { msToUnixNano } from './pdata/index.ts';
+import { Telemetry } from './telemetry.ts';
+
+describe('DropReporter', () => {
+  it('logs the first drop at once, then one summary with counts per reason, never a line per item', async () => {
+    const logger = memoryLogger();
+    const t = new Telemetry();
+    const counter = t.counter({ name: 'test_dropped_total', help: 'x', labelNames: ['reason', 'processor'] });
+    const d = new DropReporter(logger, { counter, labels: { processor: 'p' }, intervalMs: 30, message: 'dropped invalid messages' });
+    d.drop('invalid_json', 1, { topic: 'a/b' });
+    for (let i = 0; i < 500; i++) d.drop(i % 2 ? 'invalid_json' : 'missing_field');
+    assert.equal(logger.lines.length, 1);
+    assert.deepEqual({ ...logger.lines[0], ts: undefined }, { ts: undefined, level: 'warn', msg: 'dropped invalid messages', reason: 'invalid_json', count: 1, topic: 'a/b' });
+    await new Promise((r) => setTimeout(r, 60));
+    assert.equal(logger.lines.length, 2);
+    assert.deepEqual(logger.lines[1]?.reasons, { invalid_json: 250, missing_field: 250 });
+    assert.equal(await t.value('test_dropped_total', { reason: 'invalid_json' }), 251);
+    d.close();
+  });
+});
+
+describe('logger', () => {
+  it('keeps its own fields and prints bytes as hex and bigints as text', () => {
+    const logger = memoryLogger();
+    logger.info('real', { msg: 'field', level: 'x', id: Buffer.from([0xab, 0xcd]), n: 12345678901234567890n });
+    assert.equal(logger.lines[0]?.msg, 'real');
+    assert.equal(logger.lines[0]?.level, 'info');
+    assert.equal(logger.lines[0]?.id, 'abcd');
+    assert.equal(logger.lines[0]?.n, '12345678901234567890');
+  });
+});
+
+describe('time and telemetry helpers', () => {
+  it('converts epoch milliseconds to nanoseconds exactly', () => {
+    assert.equal(msToUnixNano(1700000000123), 1700000000123000000n);
+    assert.equal(msToUnixNano(1.5), 1500000n);
+  });
+
+  it('refuses one metric name defined two ways', () => {
+    const t = new Telemetry();
+    t.counter({ name: 'x_total', help: 'x', labelNames: ['a'] });
+    assert.equal(t.counter({ name: 'x_total', help: 'x', labelNames: ['a'] }), t.counter({ name: 'x_total', help: 'x', labelNames: ['a'] }));
+    assert.throws(() => t.counter({ name: 'x_total', help: 'x', labelNames: ['b'] }), /already defined/);
+    assert.throws(() => t.gauge({ name: 'x_total', help: 'x', labelNames: ['a'] }), /already defined/);
+  });
+});
