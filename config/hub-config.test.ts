@@ -63,3 +63,30 @@ describe('hub config', () => {
     assert.ok(r.lines.some((l) => /hub\.yaml:9:\d+: service::pipelines::metrics::exporters::0: exporter "test_sink" accepts metrics but gets messages from the receivers: add a processor that converts messages into metrics \("test_converter"\)/.test(l)), r.lines.join('\n'));
   });
 });
+
+describe('sensitive values', () => {
+  it('never appear in any message, whatever is wrong with them', async () => {
+    const t = testComponents();
+    const registry = new Registry([
+      ...t.factories,
+      {
+        kind: 'extension',
+        type: 'secretive',
+        stability: 'development',
+        configSchema: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { token: { type: 'string', sensitive: true, pattern: '^Bearer ' }, password: { type: 'string', sensitive: true, enum: ['a', 'b'] } },
+        },
+        createExtension: () => ({}),
+      },
+    ]);
+    const text = `extensions:\n  secretive:\n    token: hunter2\n    password: swordfish\n    pasword: s3cr3t\nreceivers: { test_source: }\nexporters: { test_sink: }\n${pipeline}`;
+    const loaded = loadConfigText(text, here, {});
+    const r = await resolveHubConfig(loaded.config!, registry);
+    const out = r.issues.map(formatIssue).join('\n');
+    assert.match(out, /extensions::secretive::token/);
+    assert.match(out, /extensions::secretive::pasword: unknown key "pasword" \(did you mean "password"\?\)/);
+    for (const secret of ['hunter2', 'swordfish', 's3cr3t']) assert.doesNotMatch(out, new RegExp(secret));
+  });
+});

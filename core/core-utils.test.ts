@@ -48,3 +48,15 @@ describe('time and telemetry helpers', () => {
     assert.throws(() => t.gauge({ name: 'x_total', help: 'x', labelNames: ['a'] }), /already defined/);
   });
 });
+
+describe('registry', () => {
+  it('refuses a duplicate type and a type that is not lower_snake_case', async () => {
+    const { Registry } = await import('./registry.ts');
+    const f = { kind: 'extension', type: 'x_y', stability: 'alpha', configSchema: {}, createExtension: () => ({}) } as const;
+    const r = new Registry([f]);
+    r.register(f); // the same factory twice (a plugin imported twice) is not a conflict
+    assert.throws(() => r.register({ ...f }), /extension type "x_y" is already registered/);
+    assert.throws(() => r.register({ ...f, type: 'BadType' }), /not lower_snake_case/);
+    assert.deepEqual(r.types('extension'), ['x_y']);
+  });
+});
