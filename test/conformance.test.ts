@@ -2,4 +2,8 @@
 import { builtinFactories } from '../components.ts';
 import { runConformance } from './conformance.ts';
 
-runConformance(builtinFactories, { overrides: { health_check: { endpoint: 'localhost:0' } } });
+runConformance(builtinFactories, {
+  overrides: {
+    'extension:health_check': { endpoint: 'localhost:0' },
+  },
+});

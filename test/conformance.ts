@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Factory, Host, Lifecycle, ReceiverConsumers } from '../core/component.ts';
 import type { Consumer } from '../core/consumer.ts';
+import { ConsumerError } from '../core/errors.ts';
 import { signalOf } from '../core/obsreport.ts';
 import type { PipelineType, Signal, SignalData } from '../core/pdata/index.ts';
 import { StatusBoard } from '../core/status.ts';
@@ -14,11 +15,16 @@ import { sampleData } from './helpers/sample-data.ts';
 import { testProcessorSettings, testSettings } from './helpers/settings.ts';
 
 export interface ConformanceOptions {
-  /** Config to use instead of the default, by type (e.g. a listener on port 0 instead of a fixed port). */
+  /**
+   * Config to use instead of the default, by `kind:type` (`receiver:otlp`, `exporter:otlp`): a listener on port 0
+   * instead of a fixed port, an exporter that gives up at once instead of retrying for minutes.
+   */
   overrides?: Record<string, Record<string, unknown>>;
-  /** Types whose config has required keys, so `{}` cannot be valid (plugins may; built-ins may not). */
+  /** `kind:type` of components whose config has required keys, so `{}` cannot be valid (plugins may; built-ins may not). */
   requiresConfig?: string[];
 }
+
+const key = (f: Factory): string => `${f.kind}:${f.type}`;
 
 const host = (): Host => ({ getExtension: () => undefined, status: new StatusBoard() });
 
@@ -28,7 +34,7 @@ function recorder(): Consumer & { got: SignalData[] } {
 }
 
 function configFor(f: Factory, opts: ConformanceOptions): unknown {
-  const { value, issues } = validateConfig(f.configSchema, opts.overrides?.[f.type] ?? {});
+  const { value, issues } = validateConfig(f.configSchema, opts.overrides?.[key(f)] ?? {});
   assert.deepEqual(issues, [], `config of ${f.kind} ${f.type} must be valid`);
   return value;
 }
@@ -56,13 +62,13 @@ export function runConformance(factories: readonly Factory[], opts: ConformanceO
   for (const f of factories) {
     describe(`conformance: ${f.kind} ${f.type}`, () => {
       it('has a valid default config', () => {
-        const { value, issues } = validateConfig(f.configSchema, opts.requiresConfig?.includes(f.type) ? opts.overrides?.[f.type] : {});
+        const { value, issues } = validateConfig(f.configSchema, opts.requiresConfig?.includes(key(f)) ? opts.overrides?.[key(f)] : {});
         assert.deepEqual(issues, []);
         assert.deepEqual(f.validate?.(value as never) ?? [], []);
       });
 
       it('refuses unknown keys', () => {
-        const { issues } = validateConfig(f.configSchema, { ...(opts.overrides?.[f.type] ?? {}), no_such_key_xyz: 1 });
+        const { issues } = validateConfig(f.configSchema, { ...(opts.overrides?.[key(f)] ?? {}), no_such_key_xyz: 1 });
         assert.ok(issues.some((i) => i.path.includes('no_such_key_xyz')), `schema of ${f.type} must set additionalProperties: false`);
       });
 
@@ -92,7 +98,11 @@ export function runConformance(factories: readonly Factory[], opts: ConformanceO
             const signal = f.signals[type]!;
             const consumer = c[signal];
             assert.ok(consumer, `has a ${signal} consumer`);
-            await consumer.consume(sampleData(signal));
+            // An exporter may fail to deliver (nothing listens in this test), but it must settle, and with an
+            // error upstream can act on, never throw synchronously or hang.
+            await consumer.consume(sampleData(signal)).catch((err: unknown) => {
+              assert.ok(err instanceof ConsumerError, `export failures are ConsumerErrors, got ${String(err)}`);
+            });
             await c.shutdown?.();
           } else {
             await c.shutdown?.();

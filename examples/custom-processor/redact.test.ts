@@ -57,4 +57,4 @@ describe('redact example processor', () => {
 });
 
 // A plugin's factory passes the same checks as the built-ins (its config needs `keys`).
-runConformance([redactFactory], { overrides: { redact: { keys: ['token'] } }, requiresConfig: ['redact'] });
+runConformance([redactFactory], { overrides: { 'processor:redact': { keys: ['token'] } }, requiresConfig: ['processor:redact'] });
