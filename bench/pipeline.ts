@@ -1,5 +1,7 @@
 // In-process pipeline overhead: spans/s through the engine (receiver fan-out, batch, exporter, with the hub's own
 // counting) against handing the same batches straight to a sink, measured in the same run.
+import type { Figures } from './measure.ts';
+import { measure } from './measure.ts';
 import type { ExporterFactory, ReceiverConsumers, ReceiverFactory } from '../core/component.ts';
 import type { Consumer } from '../core/consumer.ts';
 import { nopLogger } from '../core/logger.ts';
@@ -9,12 +11,6 @@ import { Registry } from '../core/registry.ts';
 import { Service } from '../core/service.ts';
 import { batchFactory } from '../processors/batch/factory.ts';
 import { validateConfig } from '../config/schema.ts';
-
-export interface Figures {
-  name: string;
-  spansPerSec: number;
-  cpuMsPer10k: number;
-}
 
 const SPANS_PER_REQUEST = 100;
 // More than send_batch_size (8192) spans in flight, so batches fill by size rather than wait for the timeout.
@@ -34,15 +30,6 @@ async function drive(next: Consumer, total: number): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-}
-
-async function measure(name: string, total: number, run: () => Promise<void>): Promise<Figures> {
-  const cpu0 = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
-  await run();
-  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  const cpu = process.cpuUsage(cpu0);
-  return { name, spansPerSec: total / secs, cpuMsPer10k: ((cpu.user + cpu.system) / 1000) * (10_000 / total) };
 }
 
 export async function benchPipeline(total: number): Promise<Figures[]> {

@@ -1,14 +1,34 @@
 // npm run bench: prints figures and ratios against a baseline measured in the same run. Never run by the tests.
+// BENCH=pipeline,codec,otlp picks which to run (all by default).
+import { benchCodec } from './otlp-codec.ts';
+import { benchOtlpPassthrough } from './otlp-passthrough.ts';
 import { benchPipeline } from './pipeline.ts';
 
-const total = Number(process.env.BENCH_SPANS ?? 2_000_000);
+const which = new Set((process.env.BENCH ?? 'pipeline,codec,otlp').split(','));
+const fmt = (n: number): string => Math.round(n).toLocaleString('en').padStart(12);
 
-const [baseline, ...rest] = await benchPipeline(total);
-console.log(`pipeline benchmark: ${total} spans, 100 per request, 256 requests in flight`);
-for (const f of [baseline!, ...rest]) {
-  const ratio = f.spansPerSec / baseline!.spansPerSec;
-  console.log(
-    `  ${f.name.padEnd(32)} ${Math.round(f.spansPerSec).toLocaleString('en').padStart(12)} spans/s  ` +
-      `${f.cpuMsPer10k.toFixed(2).padStart(7)} CPU ms per 10k spans  ${(ratio * 100).toFixed(1).padStart(6)}% of baseline`,
-  );
+if (which.has('pipeline')) {
+  const total = Number(process.env.BENCH_SPANS ?? 2_000_000);
+  const [baseline, ...rest] = await benchPipeline(total);
+  console.log(`\nin-process pipeline: ${total} spans, 100 per request, 256 requests in flight`);
+  for (const f of [baseline!, ...rest]) {
+    console.log(`  ${f.name.padEnd(36)} ${fmt(f.spansPerSec)} spans/s  ${f.cpuMsPer10k.toFixed(2).padStart(7)} CPU ms per 10k spans  ${((f.spansPerSec / baseline!.spansPerSec) * 100).toFixed(1).padStart(6)}% of baseline`);
+  }
+}
+
+if (which.has('codec')) {
+  const [baseline, ...rest] = await benchCodec();
+  console.log('\nOTLP codec: one 512-span ExportTraceServiceRequest');
+  for (const f of [baseline!, ...rest]) {
+    console.log(`  ${f.name.padEnd(48)} ${fmt(f.opsPerSec)} requests/s  ${(f.opsPerSec / baseline!.opsPerSec).toFixed(2).padStart(6)}x baseline`);
+  }
+}
+
+if (which.has('otlp')) {
+  const requests = Number(process.env.BENCH_REQUESTS ?? 2000);
+  const [baseline, ...rest] = await benchOtlpPassthrough(requests);
+  console.log(`\nOTLP pass-through (HTTP/protobuf, official exporter, 512 spans a request, ${requests} requests, zero loss checked)`);
+  for (const f of [baseline!, ...rest]) {
+    console.log(`  ${f.name.padEnd(56)} ${fmt(f.spansPerSec)} spans/s  ${f.cpuMsPer10k.toFixed(2).padStart(7)} CPU ms per 10k spans  ${((f.spansPerSec / baseline!.spansPerSec) * 100).toFixed(1).padStart(6)}% of baseline`);
+  }
 }

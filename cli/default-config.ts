@@ -1,15 +1,15 @@
-// What `otelhub` runs with no --config: a hub that needs nothing outside this machine.
+// What `otelhub` runs with no --config: a hub that needs nothing outside this machine. OTLP in on the standard
+// ports, batched, printed by the debug exporter: point any OpenTelemetry SDK or collector at it.
 export const DEFAULT_CONFIG_NAME = '<embedded default config>';
 
-export const DEFAULT_CONFIG = `# otelhub's embedded default: host metrics, batched, printed by the debug exporter.
+export const DEFAULT_CONFIG = `# otelhub's embedded default (otelhub print-default-config prints it).
 receivers:
-  hostmetrics:
-    collection_interval: 10s
-    scrapers:
-      cpu:
-      memory:
-      load:
-      process:
+  otlp:
+    protocols:
+      grpc:
+        endpoint: \${env:OTELHUB_OTLP_GRPC_ENDPOINT:-localhost:4317}
+      http:
+        endpoint: \${env:OTELHUB_OTLP_HTTP_ENDPOINT:-localhost:4318}
 
 processors:
   batch:
@@ -28,8 +28,16 @@ service:
     metrics:
       address: \${env:OTELHUB_METRICS_ADDRESS:-localhost:8888}
   pipelines:
+    traces:
+      receivers: [otlp]
+      processors: [batch]
+      exporters: [debug]
     metrics:
-      receivers: [hostmetrics]
+      receivers: [otlp]
+      processors: [batch]
+      exporters: [debug]
+    logs:
+      receivers: [otlp]
       processors: [batch]
       exporters: [debug]
 `;

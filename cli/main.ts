@@ -15,6 +15,7 @@ Usage:
   otelhub [--config FILE ...] [--log-level LEVEL]   run the hub (the embedded default config without --config)
   otelhub validate [--config FILE ...]             check the config and build every component, without starting
   otelhub components [--json]                     list the registered component types
+  otelhub print-default-config                    print the config used when no --config is given
   otelhub --version | --help
 
 Options:
@@ -115,6 +116,9 @@ export async function main(argv: string[]): Promise<number> {
       console.log(`configuration is valid (${Object.keys(cfg.service.pipelines).length} pipelines)`);
       return 0;
     }
+    case 'print-default-config':
+      process.stdout.write(DEFAULT_CONFIG);
+      return 0;
     case 'components':
       await components(values.json ?? false);
       return 0;

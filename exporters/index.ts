@@ -1,5 +1,7 @@
 // The built-in exporters. A new exporter is added here once its folder exists.
 import type { Factory } from '../core/component.ts';
 import { debugFactory } from './debug/factory.ts';
+import { otlpFactory } from './otlp/factory.ts';
+import { otlpHttpFactory } from './otlphttp/factory.ts';
 
-export const exporters: Factory[] = [debugFactory];
+export const exporters: Factory[] = [debugFactory, otlpFactory, otlpHttpFactory];

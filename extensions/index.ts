@@ -1,5 +1,6 @@
 // The built-in extensions. A new extension is added here once its folder exists.
 import type { Factory } from '../core/component.ts';
+import { bearerTokenAuthFactory } from './bearertokenauth/factory.ts';
 import { healthCheckFactory } from './health_check/factory.ts';
 
-export const extensions: Factory[] = [healthCheckFactory];
+export const extensions: Factory[] = [healthCheckFactory, bearerTokenAuthFactory];

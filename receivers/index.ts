@@ -1,5 +1,6 @@
 // The built-in receivers. A new receiver is added here once its folder exists.
 import type { Factory } from '../core/component.ts';
 import { hostmetricsFactory } from './hostmetrics/factory.ts';
+import { otlpReceiverFactory } from './otlp/factory.ts';
 
-export const receivers: Factory[] = [hostmetricsFactory];
+export const receivers: Factory[] = [hostmetricsFactory, otlpReceiverFactory];

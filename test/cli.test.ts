@@ -102,4 +102,27 @@ describe('otelhub command', () => {
       blocker.close();
     }
   });
+
+  it('runs the embedded default config: OTLP in, printed by the debug exporter', async () => {
+    const env = { OTELHUB_OTLP_GRPC_ENDPOINT: 'localhost:0', OTELHUB_OTLP_HTTP_ENDPOINT: 'localhost:0', OTELHUB_HEALTH_ENDPOINT: 'localhost:0', OTELHUB_METRICS_ADDRESS: 'localhost:0' };
+    const hub = startCli([], env);
+    try {
+      const http = await hub.waitForLog((l) => String(l.msg).startsWith('OTLP HTTP receiver listening'));
+      await hub.waitForLog((l) => String(l.msg).startsWith('everything is ready'));
+      const body = { resourceLogs: [{ scopeLogs: [{ logRecords: [{ severityNumber: 9, body: { stringValue: 'hello from curl' } }] }] }] };
+      const r = await fetch(`http://${String(http.endpoint)}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      assert.equal(r.status, 200);
+      await hub.waitForLog((l) => String(l.msg).includes('hello from curl'));
+      hub.child.kill('SIGTERM');
+      assert.equal((await hub.exited).code, 0);
+    } finally {
+      hub.child.kill('SIGKILL');
+    }
+  });
+
+  it('prints the default config, which validates', async () => {
+    const r = await runCli(['print-default-config']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /otlp:/);
+  });
 });

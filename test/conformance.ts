@@ -20,7 +20,7 @@ export interface ConformanceOptions {
    * instead of a fixed port, an exporter that gives up at once instead of retrying for minutes.
    */
   overrides?: Record<string, Record<string, unknown>>;
-  /** `kind:type` of components whose config has required keys, so `{}` cannot be valid (plugins may; built-ins may not). */
+  /** `kind:type` of components whose config has required keys, so `{}` cannot be valid (an authenticator's credential). */
   requiresConfig?: string[];
 }
 

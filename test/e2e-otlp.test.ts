@@ -35,7 +35,7 @@ const QUIET = `  telemetry:\n    metrics: { level: none }\n    logs: { level: in
 
 /** The second hub: OTLP in (optionally TLS, mTLS and bearer token), everything into test_sink. */
 function hub2Config(opts: { tls?: boolean; token?: boolean; grpcPort?: number; httpPort?: number } = {}): string {
-  const tls = opts.tls ? `\n        tls: { cert_file: \${env:SERVER_CERT}, key_file: \${env:SERVER_KEY}, client_ca_file: \${env:CA} }` : '';
+  const tls = opts.tls ? `\n        tls: { cert_file: "\${env:SERVER_CERT}", key_file: "\${env:SERVER_KEY}", client_ca_file: "\${env:CA}" }` : '';
   const auth = opts.token ? `\n        auth: { authenticator: bearertokenauth }` : '';
   return `
 receivers:
@@ -62,9 +62,9 @@ ${QUIET}  pipelines:
 /** The first hub: OTLP and test_source in, batch, then otlp (gRPC) and otlphttp out to hub 2, and a tap. */
 function hub1Config(grpc: string, http: string, opts: { tls?: boolean; token?: boolean; retry?: string } = {}): string {
   const tls = opts.tls
-    ? `\n    tls: { ca_file: \${env:CA}, cert_file: \${env:CLIENT_CERT}, key_file: \${env:CLIENT_KEY} }`
+    ? `\n    tls: { ca_file: "\${env:CA}", cert_file: "\${env:CLIENT_CERT}", key_file: "\${env:CLIENT_KEY}" }`
     : `\n    tls: { insecure: true }`;
-  const httpTls = opts.tls ? `\n    tls: { ca_file: \${env:CA}, cert_file: \${env:CLIENT_CERT}, key_file: \${env:CLIENT_KEY} }` : '';
+  const httpTls = opts.tls ? `\n    tls: { ca_file: "\${env:CA}", cert_file: "\${env:CLIENT_CERT}", key_file: "\${env:CLIENT_KEY}" }` : '';
   const auth = opts.token ? `\n    auth: { authenticator: bearertokenauth }` : '';
   const retry = `\n    retry_on_failure: ${opts.retry ?? '{ initial_interval: 20ms, max_interval: 100ms, max_elapsed_time: 60s }'}`;
   const scheme = opts.tls ? 'https' : 'http';
@@ -174,7 +174,7 @@ describe('OTLP end to end', () => {
       const metricNames = (flatten('metrics', received(h2, 'test_sink', 'metrics')) as { m: { name: string } }[]).map((x) => x.m.name);
       for (const tag of ['grpc', 'proto', 'json']) for (const n of [`requests-${tag}`, `latency-${tag}`, `queue-${tag}`]) assert.ok(metricNames.includes(n), n);
       const bodies = (flatten('logs', received(h2, 'test_sink', 'logs')) as { l: { body: unknown; severityNumber: number } }[]).map((x) => x.l);
-      assert.deepEqual(bodies.map((b) => b.body).sort(), [{ stringValue: 'hello-grpc' }, { stringValue: 'hello-json' }, { stringValue: 'hello-proto' }]);
+      assert.deepEqual(bodies.map((b) => b.body).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))), [{ stringValue: 'hello-grpc' }, { stringValue: 'hello-json' }, { stringValue: 'hello-proto' }]);
       assert.ok(bodies.every((b) => b.severityNumber === 13));
     } finally {
       await h1.shutdown();

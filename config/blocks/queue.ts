@@ -1,0 +1,43 @@
+// `sending_queue` of the exporters, with the keys and defaults of the Collector's exporterhelper queue. The queue
+// itself lives with the exporters; this is the shared config.
+import type { ConfigIssue, ConfigSchema } from '../../core/component.ts';
+
+export interface QueueConfig {
+  enabled: boolean;
+  /** Exports running at once, each taking one request from the queue. */
+  num_consumers: number;
+  /**
+   * Capacity in requests: the batches handed to the exporter, however many spans, points or records each holds
+   * (the Collector's default `sizer: requests`). A full queue refuses new data with a retryable error.
+   */
+  queue_size: number;
+}
+
+export const DEFAULT_QUEUE_ENABLED = true;
+export const DEFAULT_NUM_CONSUMERS = 10;
+export const DEFAULT_QUEUE_SIZE = 1000;
+
+export const DEFAULT_QUEUE: Readonly<QueueConfig> = Object.freeze({
+  enabled: DEFAULT_QUEUE_ENABLED,
+  num_consumers: DEFAULT_NUM_CONSUMERS,
+  queue_size: DEFAULT_QUEUE_SIZE,
+});
+
+export const sendingQueueSchema: ConfigSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    enabled: { type: 'boolean', default: DEFAULT_QUEUE_ENABLED },
+    num_consumers: { type: 'integer', minimum: 0, default: DEFAULT_NUM_CONSUMERS },
+    queue_size: { type: 'integer', minimum: 0, default: DEFAULT_QUEUE_SIZE },
+  },
+};
+
+/** As the Collector: sizes must be positive, but only when the queue is enabled. Paths are relative to the block. */
+export function validateQueue(cfg: QueueConfig): ConfigIssue[] {
+  if (!cfg.enabled) return [];
+  const issues: ConfigIssue[] = [];
+  if (cfg.num_consumers < 1) issues.push({ path: ['num_consumers'], message: 'num_consumers must be positive' });
+  if (cfg.queue_size < 1) issues.push({ path: ['queue_size'], message: 'queue_size must be positive' });
+  return issues;
+}

@@ -1,0 +1,112 @@
+// An exporter built by composition: a transport that sends one request once (HTTP or gRPC, with its serializer),
+// decorated with partial-success reporting, retries, and the sending queue. The otlp and otlphttp exporters are
+// this with their own transport.
+import type { CreateSettings, Exporter, Host } from '../../core/component.ts';
+import type { ClientAuthenticator } from '../../core/auth.ts';
+import { clientAuthenticator } from '../../core/auth.ts';
+import type { Consumer } from '../../core/consumer.ts';
+import { errorMessage, retryableError } from '../../core/errors.ts';
+import type { Logs, Metrics, PipelineType, Traces } from '../../core/pdata/index.ts';
+import type { SenderConfig } from './config.ts';
+import { PartialSuccessReporter } from './partial-success.ts';
+import { QueueSender, queueGauges } from './queue-sender.ts';
+import { RetrySender, asConsumerError } from './retry-sender.ts';
+import type { ExportData, Send, SendResult } from './send.ts';
+
+/** Sends one request once. Errors are ConsumerErrors saying whether a retry may help. */
+export interface Transport {
+  /** Loads certificates, opens clients; a failure fails the exporter's start. */
+  start(): Promise<void>;
+  /** `headers` are the auth extension's, fresh for each attempt (tokens rotate); they win over configured ones. */
+  send(data: ExportData, signal: PipelineType, headers: Record<string, string>): Promise<SendResult>;
+  /** Called once every request settled. */
+  shutdown(): Promise<void>;
+}
+
+export class BaseExporter implements Exporter {
+  readonly traces: Consumer<Traces>;
+  readonly metrics: Consumer<Metrics>;
+  readonly logs: Consumer<Logs>;
+  private auth: ClientAuthenticator | undefined;
+  private started = false;
+  private stopping: Promise<void> | undefined;
+  private readonly retry: RetrySender;
+  private readonly partial: PartialSuccessReporter;
+  private readonly queues: QueueSender[] = [];
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly settings: CreateSettings,
+    private readonly cfg: SenderConfig,
+    private readonly transport: Transport,
+  ) {
+    this.partial = new PartialSuccessReporter(settings.telemetry, settings.id, settings.logger);
+    const attempt: Send = async (data, signal) => this.transport.send(data, signal, await this.authHeaders());
+    this.retry = new RetrySender(cfg.retry_on_failure, this.partial.wrap(attempt), settings.logger);
+    this.traces = this.consumer('traces');
+    this.metrics = this.consumer('metrics');
+    this.logs = this.consumer('logs');
+  }
+
+  async start(host: Host): Promise<void> {
+    if (this.cfg.auth) {
+      try {
+        this.auth = clientAuthenticator(host, this.cfg.auth.authenticator);
+      } catch (err) {
+        throw new Error(`auth: ${errorMessage(err)}`, { cause: err });
+      }
+    }
+    await this.transport.start();
+    this.started = true;
+  }
+
+  /** Takes nothing new, cuts retry waits short, sends what is queued (each request settles), then closes. */
+  shutdown(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.retry.shutdown();
+      await Promise.all(this.queues.map((q) => q.shutdown()));
+      await Promise.allSettled([...this.inFlight]);
+      try {
+        await this.transport.shutdown();
+      } finally {
+        this.partial.close();
+      }
+    })();
+    return this.stopping;
+  }
+
+  private consumer(signal: PipelineType): Consumer<ExportData> {
+    let send: Send = this.retry.send;
+    if (this.cfg.sending_queue.enabled) {
+      const q = new QueueSender(this.cfg.sending_queue, send, queueGauges(this.settings.telemetry, this.settings.id, signal));
+      this.queues.push(q);
+      send = q.send;
+    }
+    return { mutatesData: false, consume: (data) => this.export(send, signal, data) };
+  }
+
+  // async, so that nothing throws synchronously: every failure is a rejected promise carrying a ConsumerError.
+  private async export(send: Send, signal: PipelineType, data: ExportData): Promise<void> {
+    if (this.stopping) throw retryableError('exporter is shutting down');
+    if (!this.started) throw retryableError('exporter is not started');
+    const p = send(data, signal);
+    this.inFlight.add(p);
+    try {
+      await p;
+    } catch (err) {
+      throw asConsumerError(err);
+    } finally {
+      this.inFlight.delete(p);
+    }
+  }
+
+  private async authHeaders(): Promise<Record<string, string>> {
+    if (!this.auth) return {};
+    try {
+      return await this.auth.headers();
+    } catch (err) {
+      // A token file being rotated or a token endpoint down: the data is fine, try again later.
+      throw retryableError(`auth: cannot get credentials: ${errorMessage(err)}`, { cause: err });
+    }
+  }
+}

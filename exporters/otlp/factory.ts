@@ -1,0 +1,16 @@
+import { defineExporter } from '../../core/component.ts';
+import { BaseExporter } from '../helper/base-exporter.ts';
+import { otlpConfigSchema, validateOtlpConfig } from './config.ts';
+import type { OtlpConfig } from './config.ts';
+import { GrpcTransport } from './grpc-transport.ts';
+
+export const otlpFactory = defineExporter<OtlpConfig>({
+  kind: 'exporter',
+  type: 'otlp',
+  stability: 'beta',
+  description: 'Sends traces, metrics and logs over OTLP/gRPC.',
+  configSchema: otlpConfigSchema,
+  validate: validateOtlpConfig,
+  signals: { traces: 'traces', metrics: 'metrics', logs: 'logs' },
+  createExporter: (settings, config) => new BaseExporter(settings, config, new GrpcTransport(config)),
+});

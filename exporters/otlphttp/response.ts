@@ -1,0 +1,61 @@
+// What an OTLP/HTTP response means for the request, per the OTLP spec: 2xx accepted (perhaps partially); 429, 502,
+// 503 and 504 retryable, honouring Retry-After; any other status permanent, with the server's google.rpc.Status
+// message (protobuf or JSON body) quoted so the reason shows upstream.
+import type { ConsumerError } from '../../core/errors.ts';
+import { permanentError, retryableError } from '../../core/errors.ts';
+import type { PipelineType } from '../../core/pdata/index.ts';
+import type { PartialSuccess } from '../../otlp/index.ts';
+import { decodeResponse, decodeResponseJson } from '../../otlp/index.ts';
+import { decodeRpcStatus } from '../helper/rpc-status.ts';
+
+export const RETRYABLE_STATUSES: readonly number[] = [429, 502, 503, 504];
+const MAX_DETAIL = 256;
+
+/** Retry-After as milliseconds: delay-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  const v = value?.trim();
+  if (!v) return undefined;
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+const isJson = (contentType: string): boolean => /^application\/json\b/i.test(contentType);
+const isProto = (contentType: string): boolean => /^application\/(x-)?protobuf\b/i.test(contentType);
+
+function truncate(s: string): string {
+  const flat = s.replace(/\s+/g, ' ').trim();
+  return flat.length > MAX_DETAIL ? `${flat.slice(0, MAX_DETAIL)}…` : flat;
+}
+
+/** The server's reason for an error: Status.message when the body is a Status, else the body as text. */
+export function errorDetail(body: Buffer, contentType: string): string {
+  if (body.length === 0) return '';
+  try {
+    if (isProto(contentType)) return truncate(decodeRpcStatus(body).message);
+    if (isJson(contentType)) {
+      const parsed: unknown = JSON.parse(body.toString('utf8'));
+      const message = (parsed as { message?: unknown } | null)?.message;
+      if (typeof message === 'string') return truncate(message);
+    }
+  } catch {
+    // Not a Status after all: fall back to the text.
+  }
+  return truncate(body.toString('utf8'));
+}
+
+/** The error for a non-2xx response. */
+export function httpFailure(target: string, status: number, statusText: string, headers: { 'retry-after'?: string; 'content-type'?: string }, body: Buffer): ConsumerError {
+  const detail = errorDetail(body, headers['content-type'] ?? '');
+  const message = `export to ${target} failed: HTTP ${status}${statusText ? ` ${statusText}` : ''}${detail ? `: ${detail}` : ''}`;
+  if (!RETRYABLE_STATUSES.includes(status)) return permanentError(message);
+  return retryableError(message, { retryAfterMs: parseRetryAfter(headers['retry-after']), throttled: status === 429 });
+}
+
+/** The partial success of a 2xx response, decoded by its content type; undefined when there is none. */
+export function partialSuccessOf(signal: PipelineType, body: Buffer, contentType: string): PartialSuccess | undefined {
+  if (body.length === 0) return undefined;
+  if (isProto(contentType)) return decodeResponse(signal, body);
+  if (isJson(contentType)) return decodeResponseJson(signal, body.toString('utf8'));
+  return undefined;
+}

@@ -1,0 +1,129 @@
+// Writing protobuf wire values with protobufjs's Writer, in the shapes pdata has: 64-bit values as bigint, counts as
+// numbers. Implicit-presence scalars are left out when they hold their default, as proto3 does; the put* functions
+// write regardless, for oneof members and `optional` fields.
+import protobuf from 'protobufjs/minimal.js';
+import type { Writer } from 'protobufjs/minimal.js';
+import { I32, I64, LEN, VARINT } from './proto-schema.ts';
+
+export type { Writer };
+
+// Converts between bigint and two 32-bit halves natively, several times faster than bigint shifts and masks.
+const scratch = new DataView(new ArrayBuffer(8));
+const varintScratch = new Uint8Array(10);
+const TWO_32 = 4294967296;
+
+export function newWriter(): Writer {
+  return protobuf.Writer.create();
+}
+
+export function writeString(w: Writer, field: number, v: string): void {
+  if (v.length > 0) w.uint32((field << 3) | LEN).string(v);
+}
+
+export function writeBytes(w: Writer, field: number, v: Uint8Array): void {
+  if (v.length > 0) w.uint32((field << 3) | LEN).bytes(v);
+}
+
+export function writeUint32(w: Writer, field: number, v: number): void {
+  if (v !== 0) w.uint32((field << 3) | VARINT).uint32(v);
+}
+
+export function writeEnum(w: Writer, field: number, v: number): void {
+  if (v !== 0) w.uint32((field << 3) | VARINT).int32(v);
+}
+
+export function writeSint32(w: Writer, field: number, v: number): void {
+  if (v !== 0) w.uint32((field << 3) | VARINT).sint32(v);
+}
+
+export function writeBool(w: Writer, field: number, v: boolean): void {
+  if (v) w.uint32((field << 3) | VARINT).bool(true);
+}
+
+export function writeFixed32(w: Writer, field: number, v: number): void {
+  if (v !== 0) w.uint32((field << 3) | I32).fixed32(v);
+}
+
+/** fixed64 or sfixed64 (the same bits on the wire), written even when zero: for oneof members. */
+export function putFixed64(w: Writer, field: number, v: bigint): void {
+  scratch.setBigUint64(0, v, true);
+  w.uint32((field << 3) | I64)
+    .fixed32(scratch.getUint32(0, true))
+    .fixed32(scratch.getUint32(4, true));
+}
+
+export function writeFixed64(w: Writer, field: number, v: bigint): void {
+  if (v !== 0n) putFixed64(w, field, v);
+}
+
+/** A histogram count: a number in pdata, fixed64 on the wire. */
+export function writeCount(w: Writer, field: number, v: number): void {
+  if (v !== 0) {
+    w.uint32((field << 3) | I64)
+      .fixed32(v >>> 0)
+      .fixed32(Math.floor(v / TWO_32) >>> 0);
+  }
+}
+
+/** A double with explicit presence (oneof or `optional`): written even when zero. */
+export function putDouble(w: Writer, field: number, v: number): void {
+  w.uint32((field << 3) | I64).double(v);
+}
+
+/** Negative zero is not the default, so it survives a round trip. */
+export function writeDouble(w: Writer, field: number, v: number): void {
+  if (v !== 0 || 1 / v < 0) putDouble(w, field, v);
+}
+
+/** int64 as a varint (negative values take ten bytes), written even when zero. */
+export function putInt64(w: Writer, field: number, v: bigint): void {
+  w.uint32((field << 3) | VARINT);
+  if (v >= 0n && v < 0x80000000n) {
+    w.uint32(Number(v));
+    return;
+  }
+  scratch.setBigInt64(0, v, true);
+  let lo = scratch.getUint32(0, true);
+  let hi = scratch.getUint32(4, true);
+  let n = 0;
+  while (hi !== 0 || lo > 127) {
+    varintScratch[n++] = (lo & 127) | 128;
+    lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+    hi >>>= 7;
+  }
+  varintScratch[n++] = lo;
+  w.raw(varintScratch.subarray(0, n));
+}
+
+export function writeInt64(w: Writer, field: number, v: bigint): void {
+  if (v !== 0n) putInt64(w, field, v);
+}
+
+/** repeated fixed64 counts, packed. */
+export function writePackedCounts(w: Writer, field: number, counts: readonly number[]): void {
+  if (counts.length === 0) return;
+  w.uint32((field << 3) | LEN).uint32(counts.length * 8);
+  for (const c of counts) w.fixed32(c >>> 0).fixed32(Math.floor(c / TWO_32) >>> 0);
+}
+
+/** repeated uint64 counts, packed. */
+export function writePackedVarintCounts(w: Writer, field: number, counts: readonly number[]): void {
+  if (counts.length === 0) return;
+  w.uint32((field << 3) | LEN).fork();
+  for (const c of counts) {
+    if (c < TWO_32) w.uint32(c);
+    else w.uint64(c);
+  }
+  w.ldelim();
+}
+
+export function writePackedDoubles(w: Writer, field: number, values: readonly number[]): void {
+  if (values.length === 0) return;
+  w.uint32((field << 3) | LEN).uint32(values.length * 8);
+  for (const v of values) w.double(v);
+}
+
+/** Opens an embedded message; close it with `w.ldelim()`. */
+export function open(w: Writer, field: number): Writer {
+  return w.uint32((field << 3) | LEN).fork();
+}

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { validateConfig } from '../../config/schema.ts';
+import type { ConfigIssue } from '../../core/component.ts';
+import { DEFAULT_MAX_REQUEST_BODY_SIZE, otlpConfigSchema, resolveProtocols, validateOtlpConfig } from './config.ts';
+import type { OtlpReceiverConfig } from './config.ts';
+
+function check(raw: unknown): { cfg: OtlpReceiverConfig; issues: ConfigIssue[] } {
+  const { value, issues } = validateConfig(otlpConfigSchema, raw);
+  const cfg = value as OtlpReceiverConfig;
+  return { cfg, issues: issues.length ? issues : validateOtlpConfig(cfg) };
+}
+
+describe('otlp receiver config', () => {
+  it('enables both protocols with the Collector defaults when protocols is left out', () => {
+    const { cfg, issues } = check({});
+    assert.deepEqual(issues, []);
+    assert.deepEqual(resolveProtocols(cfg), {
+      grpc: { endpoint: 'localhost:4317', max_recv_msg_size_mib: 4 },
+      http: {
+        endpoint: 'localhost:4318',
+        traces_url_path: '/v1/traces',
+        metrics_url_path: '/v1/metrics',
+        logs_url_path: '/v1/logs',
+        max_request_body_size: 20 * 1024 * 1024,
+      },
+    });
+  });
+
+  it('takes a protocol given as null (`grpc:` in YAML) as enabled with defaults, and leaves out the others', () => {
+    const { cfg, issues } = check({ protocols: { grpc: null } });
+    assert.deepEqual(issues, []);
+    assert.deepEqual(resolveProtocols(cfg), { grpc: { endpoint: 'localhost:4317', max_recv_msg_size_mib: 4 } });
+    assert.deepEqual(Object.keys(resolveProtocols(check({ protocols: { http: {} } }).cfg)), ['http']);
+  });
+
+  it('reads 0 sizes as the defaults, as the Collector does, and adds a missing leading slash to paths', () => {
+    const { cfg } = check({ protocols: { grpc: { max_recv_msg_size_mib: 0 }, http: { max_request_body_size: 0, logs_url_path: 'logs' } } });
+    const p = resolveProtocols(cfg);
+    assert.equal(p.grpc?.max_recv_msg_size_mib, 4);
+    assert.equal(p.http?.max_request_body_size, DEFAULT_MAX_REQUEST_BODY_SIZE);
+    assert.equal(p.http?.logs_url_path, '/logs');
+  });
+
+  const refused: [string, unknown, RegExp][] = [
+    ['no protocol at all', { protocols: {} }, /protocols/],
+    ['an unknown protocol', { protocols: { thrift: {} } }, /thrift/],
+    ['an unknown key', { protocols: { http: { endpoint: 'localhost:1', include_metadata: true } } }, /include_metadata/],
+    ['a bad endpoint', { protocols: { grpc: { endpoint: '4317' } } }, /protocols,grpc,endpoint/],
+    ['tls without a certificate', { protocols: { http: { tls: { client_ca_file: '/ca.pem' } } } }, /protocols,http,tls,cert_file/],
+    ['auth without an authenticator', { protocols: { grpc: { auth: {} } } }, /authenticator/],
+    ['two signals on one path', { protocols: { http: { traces_url_path: '/v1/x', logs_url_path: 'v1/x' } } }, /logs_url_path/],
+    ['grpc and http on one address', { protocols: { grpc: { endpoint: ':4000' }, http: { endpoint: ':4000' } } }, /protocols,http,endpoint/],
+    ['a negative body size', { protocols: { http: { max_request_body_size: -1 } } }, /max_request_body_size/],
+    ['cors origins that are not a list', { protocols: { http: { cors: { allowed_origins: 'https://x' } } } }, /allowed_origins/],
+  ];
+  for (const [what, raw, where] of refused) {
+    it(`refuses ${what}`, () => {
+      const { issues } = check(raw);
+      assert.ok(issues.length > 0, 'refused');
+      assert.match(issues.map((i) => `${i.path.join(',')}: ${i.message}`).join('\n'), where);
+    });
+  }
+});

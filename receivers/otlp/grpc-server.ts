@@ -1,0 +1,104 @@
+// OTLP/gRPC: the three Export services with raw Buffer (de)serializers, so our codec decodes and a malformed
+// message becomes INVALID_ARGUMENT instead of an exception inside grpc-js. Services of signals no pipeline takes
+// are not registered, and grpc-js answers them UNIMPLEMENTED. gzip requests and the size limit are grpc-js's.
+import { Metadata, Server } from '@grpc/grpc-js';
+import type { ServerUnaryCall, ServiceDefinition, sendUnaryData } from '@grpc/grpc-js';
+import { grpcServerCredentials } from '../../config/blocks/index.ts';
+import type { IncomingHeaders } from '../../core/auth.ts';
+import { parseHostPort } from '../../core/net.ts';
+import type { PipelineType } from '../../core/pdata/index.ts';
+import { decodeRequest, encodeResponse } from '../../otlp/index.ts';
+import type { GrpcConfig } from './config.ts';
+import { authenticate, consume, decode, endpointOf, logFailure } from './export.ts';
+import type { ExportDeps, Listening } from './export.ts';
+import { grpcStatusDetails, internalFailure } from './status.ts';
+
+const SERVICES: Readonly<Record<PipelineType, string>> = {
+  traces: 'opentelemetry.proto.collector.trace.v1.TraceService',
+  metrics: 'opentelemetry.proto.collector.metrics.v1.MetricsService',
+  logs: 'opentelemetry.proto.collector.logs.v1.LogsService',
+};
+
+const raw = (b: Buffer): Buffer => b;
+
+function serviceOf(signal: PipelineType): ServiceDefinition {
+  return {
+    Export: {
+      path: `/${SERVICES[signal]}/Export`,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: raw,
+      requestDeserialize: raw,
+      responseSerialize: raw,
+      responseDeserialize: raw,
+    },
+  };
+}
+
+/** Metadata as the lower-case header map authenticators read; binary (-bin) entries are left out. */
+function headersOf(md: Metadata): IncomingHeaders {
+  const out: Record<string, string | string[]> = {};
+  for (const key of Object.keys(md.getMap())) {
+    const values = md.get(key).filter((v): v is string => typeof v === 'string');
+    if (values.length === 1) out[key] = values[0] as string;
+    else if (values.length > 1) out[key] = values;
+  }
+  return out;
+}
+
+function exportHandler(signal: PipelineType, deps: ExportDeps) {
+  const consumer = deps.consumers[signal];
+  const run = async (call: ServerUnaryCall<Buffer, Buffer>): Promise<Buffer> => {
+    if (!consumer) throw new Error(`no pipeline receives ${signal}`);
+    await authenticate(deps, headersOf(call.metadata));
+    const data = decode(() => decodeRequest(signal, call.request));
+    await consume(consumer, data, 'grpc');
+    return Buffer.from(encodeResponse(signal));
+  };
+  return (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void => {
+    run(call).then(
+      (response) => callback(null, response),
+      (err: unknown) => {
+        const f = internalFailure(err);
+        logFailure(deps.logger, { transport: 'grpc', signal }, f);
+        const metadata = new Metadata();
+        const details = grpcStatusDetails(f);
+        if (details) metadata.set('grpc-status-details-bin', details);
+        callback({ code: f.grpcCode, details: f.message, metadata });
+      },
+    );
+  };
+}
+
+export async function startGrpc(cfg: GrpcConfig, deps: ExportDeps): Promise<Listening> {
+  const credentials = await grpcServerCredentials(cfg.tls, {
+    onReloadError: (err) => deps.logger.warn('reloading TLS files failed, keeping the previous certificates', { error: err.message }),
+  }).catch((err: Error) => {
+    throw new Error(`OTLP gRPC receiver on ${cfg.endpoint}: ${err.message}`, { cause: err });
+  });
+  const server = new Server({ 'grpc.max_receive_message_length': Math.floor(cfg.max_recv_msg_size_mib * 1024 * 1024) });
+  for (const signal of Object.keys(SERVICES) as PipelineType[]) {
+    if (deps.consumers[signal]) server.addService(serviceOf(signal), { Export: exportHandler(signal, deps) });
+  }
+  const { host, port } = parseHostPort(cfg.endpoint);
+  const target = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  let bound: number;
+  try {
+    bound = await new Promise<number>((resolve, reject) => {
+      server.bindAsync(target, credentials, (err, p) => (err ? reject(err) : resolve(p)));
+    });
+  } catch (err) {
+    server.forceShutdown();
+    throw new Error(`OTLP gRPC receiver cannot listen on ${cfg.endpoint}: ${(err as Error).message}`, { cause: err });
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    endpoint: endpointOf(cfg.endpoint, bound),
+    port: bound,
+    shutdown(): Promise<void> {
+      // tryShutdown refuses new calls and waits for those in flight; the hub bounds the wait (shutdown_timeout).
+      closing ??= new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      return closing;
+    },
+  };
+}

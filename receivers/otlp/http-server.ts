@@ -1,0 +1,163 @@
+// OTLP/HTTP: POST of an Export*ServiceRequest in protobuf or JSON to one path per signal, answered in the same
+// encoding once the pipeline has settled the data.
+import { createServer as createHttpServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { loadServerTls, startTlsReload } from '../../config/blocks/index.ts';
+import { parseHostPort } from '../../core/net.ts';
+import type { PipelineType } from '../../core/pdata/index.ts';
+import { decodeRequest, decodeRequestJson, encodeResponse, encodeResponseJson } from '../../otlp/index.ts';
+import type { HttpConfig } from './config.ts';
+import { Cors } from './cors.ts';
+import { authenticate, consume, decode, endpointOf, logFailure } from './export.ts';
+import type { ExportDeps, Listening } from './export.ts';
+import { decoderFor, readBody } from './http-body.ts';
+import { GrpcStatus, RequestFailure, encodeStatus, internalFailure, retryAfterSeconds } from './status.ts';
+
+type Encoding = 'proto' | 'json';
+const DISCARD_LIMIT = 64 * 1024;
+const CONTENT_TYPE: Record<Encoding, string> = { proto: 'application/x-protobuf', json: 'application/json' };
+
+function encodingOf(header: string | undefined): Encoding | undefined {
+  const media = (header ?? '').split(';')[0]?.trim().toLowerCase();
+  if (media === CONTENT_TYPE.proto) return 'proto';
+  if (media === CONTENT_TYPE.json) return 'json';
+  return undefined;
+}
+
+function pathOf(url: string | undefined): string {
+  const u = url ?? '/';
+  const q = u.indexOf('?');
+  return q < 0 ? u : u.slice(0, q);
+}
+
+class Handler {
+  private readonly paths: Map<string, PipelineType>;
+  private readonly cors: Cors;
+  closing = false;
+  onIdle: () => void = () => {};
+
+  constructor(
+    private readonly cfg: HttpConfig,
+    private readonly deps: ExportDeps,
+  ) {
+    this.paths = new Map([
+      [cfg.traces_url_path, 'traces'],
+      [cfg.metrics_url_path, 'metrics'],
+      [cfg.logs_url_path, 'logs'],
+    ]);
+    this.cors = new Cors(cfg.cors);
+  }
+
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    res.once('finish', () => this.closing && this.onIdle());
+    const enc = encodingOf(req.headers['content-type']);
+    this.serve(req, res, enc).catch((err: unknown) => {
+      try {
+        this.fail(req, res, enc, internalFailure(err));
+      } catch {
+        res.destroy();
+      }
+    });
+  };
+
+  private async serve(req: IncomingMessage, res: ServerResponse, enc: Encoding | undefined): Promise<void> {
+    if (this.cors.enabled && Cors.isPreflight(req)) {
+      this.beforeHead(req, res);
+      return this.cors.preflight(req, res);
+    }
+    this.cors.decorate(req, res);
+    const path = pathOf(req.url);
+    const signal = this.paths.get(path);
+    if (!signal) throw new RequestFailure(404, GrpcStatus.UNIMPLEMENTED, 'unknown path');
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      throw new RequestFailure(405, GrpcStatus.UNIMPLEMENTED, `method ${req.method ?? ''} not allowed, only POST`);
+    }
+    const consumer = this.deps.consumers[signal];
+    if (!consumer) throw new RequestFailure(404, GrpcStatus.UNIMPLEMENTED, `no pipeline receives ${signal}`);
+    if (!enc) throw new RequestFailure(415, GrpcStatus.INVALID_ARGUMENT, `unsupported Content-Type, use ${CONTENT_TYPE.proto} or ${CONTENT_TYPE.json}`);
+    await authenticate(this.deps, req.headers);
+    const body = await readBody(req, this.cfg.max_request_body_size, decoderFor(req.headers['content-encoding']));
+    const data = decode(() => (enc === 'json' ? decodeRequestJson(signal, body.toString('utf8')) : decodeRequest(signal, body)));
+    await consume(consumer, data, 'http');
+    const out = enc === 'json' ? encodeResponseJson(signal) : encodeResponse(signal);
+    this.beforeHead(req, res);
+    res.writeHead(200, { 'content-type': CONTENT_TYPE[enc] }).end(out);
+  }
+
+  // Node reads and discards an unread body to reuse the connection: fine for a small one, but a large or unknown
+  // rest stays unread and the connection closes after this answer instead. So does every one while shutting down.
+  private beforeHead(req: IncomingMessage, res: ServerResponse): void {
+    const rest = req.complete ? 0 : Number(req.headers['content-length'] ?? NaN);
+    if (this.closing || !(rest <= DISCARD_LIMIT)) res.setHeader('connection', 'close');
+  }
+
+  private fail(req: IncomingMessage, res: ServerResponse, enc: Encoding | undefined, f: RequestFailure): void {
+    logFailure(this.deps.logger, { transport: 'http', path: pathOf(req.url) }, f);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    this.beforeHead(req, res);
+    if (f.retryAfterMs !== undefined) res.setHeader('retry-after', retryAfterSeconds(f.retryAfterMs));
+    // The spec's error body is a google.rpc.Status in the request's encoding.
+    if (enc === 'json') {
+      res.writeHead(f.httpStatus, { 'content-type': CONTENT_TYPE.json }).end(JSON.stringify({ code: f.grpcCode, message: f.message }));
+    } else if (enc === 'proto') {
+      res.writeHead(f.httpStatus, { 'content-type': CONTENT_TYPE.proto }).end(encodeStatus(f.grpcCode, f.message));
+    } else {
+      res.writeHead(f.httpStatus, { 'content-type': 'text/plain; charset=utf-8' }).end(f.message);
+    }
+  }
+}
+
+export async function startHttp(cfg: HttpConfig, deps: ExportDeps): Promise<Listening> {
+  const handler = new Handler(cfg, deps);
+  let server: Server;
+  let stopReload = (): void => {};
+  if (cfg.tls) {
+    const tlsCfg = cfg.tls;
+    const tls = await loadServerTls(tlsCfg).catch((err: Error) => {
+      throw new Error(`OTLP HTTP receiver on ${cfg.endpoint}: ${err.message}`, { cause: err });
+    });
+    const https = createHttpsServer(tls, handler.handle);
+    stopReload = startTlsReload(tlsCfg, tls, (o) => https.setSecureContext(o), (err) =>
+      deps.logger.warn('reloading TLS files failed, keeping the previous certificates', { error: err.message }),
+    );
+    server = https;
+  } else {
+    server = createHttpServer(handler.handle);
+  }
+  handler.onIdle = () => setImmediate(() => server.closeIdleConnections());
+  const { host, port } = parseHostPort(cfg.endpoint);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    stopReload();
+    throw new Error(`OTLP HTTP receiver cannot listen on ${cfg.endpoint}: ${(err as Error).message}`, { cause: err });
+  }
+  const bound = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+  return {
+    endpoint: endpointOf(cfg.endpoint, bound),
+    port: bound,
+    shutdown(): Promise<void> {
+      closing ??= new Promise<void>((resolve) => {
+        handler.closing = true;
+        stopReload();
+        // close() waits for requests in flight; their responses carry Connection: close.
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,70 @@
+// The `otlp` receiver: an OTLP/gRPC and an OTLP/HTTP listener feeding the pipelines. Every request is answered
+// only once the pipeline has settled its data, so a client's retry is what keeps refused data from being lost.
+import type { CreateSettings, Host, ReceiverConsumers, Receiver } from '../../core/component.ts';
+import type { ServerAuthenticator } from '../../core/auth.ts';
+import { serverAuthenticator } from '../../core/auth.ts';
+import type { AuthConfig, OtlpReceiverConfig, ResolvedProtocols } from './config.ts';
+import { resolveProtocols } from './config.ts';
+import type { Listening } from './export.ts';
+import { startGrpc } from './grpc-server.ts';
+import { startHttp } from './http-server.ts';
+
+export class OtlpReceiver implements Receiver {
+  private readonly protocols: ResolvedProtocols;
+  private grpc: Listening | undefined;
+  private http: Listening | undefined;
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    private readonly settings: CreateSettings,
+    config: OtlpReceiverConfig,
+    private readonly next: ReceiverConsumers,
+  ) {
+    this.protocols = resolveProtocols(config);
+  }
+
+  /** The bound gRPC port (the real one when port 0 was configured); undefined before start or when disabled. */
+  get grpcPort(): number | undefined {
+    return this.grpc?.port;
+  }
+
+  get httpPort(): number | undefined {
+    return this.http?.port;
+  }
+
+  async start(host: Host): Promise<void> {
+    const { grpc, http } = this.protocols;
+    // Both authenticators first, so a missing one fails start before anything listens.
+    const grpcAuth = resolveAuth(host, 'grpc', grpc?.auth);
+    const httpAuth = resolveAuth(host, 'http', http?.auth);
+    const base = { consumers: this.next.byType, logger: this.settings.logger };
+    try {
+      if (grpc) {
+        this.grpc = await startGrpc(grpc, { ...base, auth: grpcAuth });
+        this.settings.logger.info('OTLP gRPC receiver listening', { endpoint: this.grpc.endpoint });
+      }
+      if (http) {
+        this.http = await startHttp(http, { ...base, auth: httpAuth });
+        this.settings.logger.info('OTLP HTTP receiver listening', { endpoint: this.http.endpoint });
+      }
+    } catch (err) {
+      await this.grpc?.shutdown();
+      this.grpc = undefined;
+      throw err;
+    }
+  }
+
+  shutdown(): Promise<void> {
+    this.stopping ??= Promise.all([this.grpc?.shutdown(), this.http?.shutdown()]).then(() => undefined);
+    return this.stopping;
+  }
+}
+
+function resolveAuth(host: Host, protocol: string, auth: AuthConfig | undefined): ServerAuthenticator | undefined {
+  if (!auth) return undefined;
+  try {
+    return serverAuthenticator(host, auth.authenticator);
+  } catch (err) {
+    throw new Error(`protocols::${protocol}::auth: ${(err as Error).message}`, { cause: err });
+  }
+}
