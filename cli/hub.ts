@@ -69,6 +69,9 @@ export async function validateHub(opts: HubOptions): Promise<HubConfig> {
     await service.build();
   } catch (err) {
     throw new ConfigError([{ path: [], message: err instanceof Error ? err.message : String(err) }]);
+  } finally {
+    // Components are created, never started: shutting down releases anything a constructor opened.
+    await service.shutdown();
   }
   return r.config;
 }

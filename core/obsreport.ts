@@ -22,22 +22,27 @@ function counterPair(t: Telemetry, prefix: string, ok: string, failed: string, s
   };
 }
 
+/** Runs `inner`, then counts `n` items as ok, or as failed (rethrowing) when it rejected. */
+async function countOutcome(c: ReturnType<typeof counterPair>, labels: Record<string, string>, n: number, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    c.failed.inc(labels, n);
+    throw err;
+  }
+  c.ok.inc(labels, n);
+}
+
 /** Counts what a receiver hands to its pipelines: accepted when the pipelines took it, refused otherwise. */
 export function receiverObs(t: Telemetry, receiverId: string, inner: Consumer): Consumer {
   return {
     mutatesData: false,
+    // async, as every consume here: whatever throws becomes a rejection.
     async consume(data: SignalData, ctx?: ConsumeContext): Promise<void> {
       const signal = signalOf(data);
-      const n = itemCount(signal, data);
       const c = counterPair(t, 'otelcol_receiver', 'accepted', 'refused', signal, ['receiver', 'transport']);
       const labels = { receiver: receiverId, transport: ctx?.transport ?? '' };
-      try {
-        await inner.consume(data, ctx);
-      } catch (err) {
-        c.failed.inc(labels, n);
-        throw err;
-      }
-      c.ok.inc(labels, n);
+      return countOutcome(c, labels, itemCount(signal, data), () => inner.consume(data, ctx));
     },
   };
 }
@@ -48,16 +53,20 @@ export function exporterObs(t: Telemetry, exporterId: string, signal: Signal, in
   const labels = { exporter: exporterId };
   return {
     mutatesData: inner.mutatesData ?? false,
-    async consume(data: SignalData, ctx?: ConsumeContext): Promise<void> {
-      const n = itemCount(signal, data);
-      try {
-        await inner.consume(data, ctx);
-      } catch (err) {
-        c.failed.inc(labels, n);
-        throw err;
-      }
-      c.ok.inc(labels, n);
-    },
+    consume: async (data: SignalData, ctx?: ConsumeContext): Promise<void> => countOutcome(c, labels, itemCount(signal, data), () => inner.consume(data, ctx)),
+  };
+}
+
+/** otelcol_processor_{incoming,outgoing}_items_total: items by processor, pipeline and signal. */
+function processorItems(t: Telemetry, direction: 'incoming' | 'outgoing', processorId: string, pipelineId: string) {
+  const counter = t.counter({
+    name: `otelcol_processor_${direction}_items_total`,
+    help: direction === 'incoming' ? 'Number of items passed to the processor.' : 'Number of items emitted from the processor.',
+    labelNames: ['processor', 'pipeline', 'otel_signal'],
+  });
+  return (data: SignalData): void => {
+    const signal = signalOf(data);
+    counter.inc({ processor: processorId, pipeline: pipelineId, otel_signal: signal }, itemCount(signal, data));
   };
 }
 
@@ -72,17 +81,12 @@ export function processorObs(
   inner: Consumer,
   isStopped: () => boolean,
 ): Consumer {
-  const incoming = t.counter({
-    name: 'otelcol_processor_incoming_items_total',
-    help: 'Number of items passed to the processor.',
-    labelNames: ['processor', 'pipeline', 'otel_signal'],
-  });
+  const count = processorItems(t, 'incoming', processorId, pipelineId);
   return {
     mutatesData: inner.mutatesData ?? false,
     async consume(data: SignalData, ctx?: ConsumeContext): Promise<void> {
       if (isStopped()) throw retryableError(`processor ${processorId} in pipeline ${pipelineId} is shut down`);
-      const signal = signalOf(data);
-      incoming.inc({ processor: processorId, pipeline: pipelineId, otel_signal: signal }, itemCount(signal, data));
+      count(data);
       await inner.consume(data, ctx);
     },
   };
@@ -90,16 +94,11 @@ export function processorObs(
 
 /** Counts what a processor emits (wraps the `next` it is given). */
 export function processorOutObs(t: Telemetry, processorId: string, pipelineId: string, next: Consumer): Consumer {
-  const outgoing = t.counter({
-    name: 'otelcol_processor_outgoing_items_total',
-    help: 'Number of items emitted from the processor.',
-    labelNames: ['processor', 'pipeline', 'otel_signal'],
-  });
+  const count = processorItems(t, 'outgoing', processorId, pipelineId);
   return {
     mutatesData: next.mutatesData ?? false,
     async consume(data: SignalData, ctx?: ConsumeContext): Promise<void> {
-      const signal = signalOf(data);
-      outgoing.inc({ processor: processorId, pipeline: pipelineId, otel_signal: signal }, itemCount(signal, data));
+      count(data);
       await next.consume(data, ctx);
     },
   };

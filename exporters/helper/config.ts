@@ -47,6 +47,14 @@ export function senderProperties(defaultTimeout: string): Record<string, ConfigS
   };
 }
 
+/**
+ * An endpoint as a config error may quote it. A URL can carry credentials (`https://user:password@host`, a token
+ * in the query) and often comes from an environment variable, and neither may be printed: such a value is left out.
+ */
+export function quoteEndpoint(value: string): string {
+  return /[@?]/.test(value) ? '(not shown: it may hold credentials)' : `"${value}"`;
+}
+
 const under = (key: string, issues: ConfigIssue[]): ConfigIssue[] => issues.map((i) => ({ ...i, path: [key, ...i.path] }));
 
 export function validateSender(cfg: SenderConfig): ConfigIssue[] {

@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { parse } from 'yaml';
-import { redact, validateConfig } from '../../config/schema.ts';
+import { redact } from '../../config/schema.ts';
+import { loadTestdata } from '../helper/test-kit.ts';
 import type { OtlpConfig } from './config.ts';
 import { parseGrpcEndpoint } from './endpoint.ts';
 import { otlpFactory } from './factory.ts';
 
-function load(name: string): { config: OtlpConfig; errors: string[] } {
-  const raw: unknown = parse(readFileSync(new URL(`testdata/${name}`, import.meta.url), 'utf8'));
-  const { value, issues } = validateConfig(otlpFactory.configSchema, raw);
-  const config = value as OtlpConfig;
-  const all = issues.length > 0 ? issues : (otlpFactory.validate?.(config) ?? []);
-  return { config, errors: all.map((i) => `${i.path.join('.')}: ${i.message}`) };
-}
+const load = (name: string) => loadTestdata<OtlpConfig>(otlpFactory, new URL('testdata/', import.meta.url), name);
 
 describe('otlp config', () => {
   it('applies the Collector\'s defaults', () => {
@@ -41,6 +35,13 @@ describe('otlp config', () => {
     assert.deepEqual(parseGrpcEndpoint('collector'), { target: 'collector', security: 'from-tls-config' });
     assert.throws(() => parseGrpcEndpoint('collector:99999'), /expected host:port/);
     assert.throws(() => parseGrpcEndpoint('unix:///tmp/s'), /only be http:\/\/ .* or https:\/\//);
+  });
+
+  it('never quotes an endpoint that may hold credentials in its errors', () => {
+    for (const endpoint of ['https://user:s3cret@collector:4317', 'grpc://user:s3cret@collector:4317', 'collector:4317?token=s3cret']) {
+      assert.throws(() => parseGrpcEndpoint(endpoint), (e: Error) => /^invalid endpoint \(not shown/.test(e.message) && !/s3cret/.test(e.message), endpoint);
+    }
+    assert.throws(() => parseGrpcEndpoint('collector:99999'), /^Error: invalid endpoint "collector:99999"/);
   });
 
   const refusals: Record<string, RegExp> = {

@@ -4,6 +4,7 @@
 //   https://host:port  TLS (tls.insecure: true is refused: the two contradict)
 //   host:port          TLS, unless tls.insecure: true
 // Without a port, gRPC's default 443 applies.
+import { quoteEndpoint } from '../helper/config.ts';
 
 export type Security = 'plaintext' | 'tls' | 'from-tls-config';
 
@@ -22,13 +23,13 @@ export function parseGrpcEndpoint(endpoint: string): GrpcEndpoint {
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(rest);
   if (scheme) {
     const s = scheme[1]!.toLowerCase();
-    if (s !== 'http' && s !== 'https') throw new Error(`invalid endpoint "${endpoint}": the scheme may only be http:// (plain text) or https:// (TLS)`);
+    if (s !== 'http' && s !== 'https') throw new Error(`invalid endpoint ${quoteEndpoint(endpoint)}: the scheme may only be http:// (plain text) or https:// (TLS)`);
     security = s === 'http' ? 'plaintext' : 'tls';
     rest = rest.slice(scheme[0].length).replace(/\/+$/, '');
   }
   const m = HOST_PORT.exec(rest);
   if (!m || (m[1] !== undefined && Number(m[1]) > 65535)) {
-    throw new Error(`invalid endpoint "${endpoint}": expected host:port, e.g. localhost:4317 (a path is not allowed)`);
+    throw new Error(`invalid endpoint ${quoteEndpoint(endpoint)}: expected host:port, e.g. localhost:4317 (a path is not allowed)`);
   }
   return { target: rest, security };
 }

@@ -8,24 +8,13 @@ import { makeTestCerts } from '../../test/helpers/certs.ts';
 import type { TestCerts } from '../../test/helpers/certs.ts';
 import { sampleLogs, sampleMetrics, sampleTraces } from '../../test/helpers/sample-data.ts';
 import { assertMatchesReference } from '../helper/reference-proto.ts';
-import { bearerAuth, hostWith, startExporter } from '../helper/test-kit.ts';
+import { NO_RETRY, bearerAuth, hostWith, samples, sendSamples, startExporter, traceFailure } from '../helper/test-kit.ts';
 import { otlpFactory } from './factory.ts';
 import { METHODS } from './grpc-transport.ts';
 import { startGrpcServer, startWireServer } from './test-server.ts';
 import type { TestGrpcServer } from './test-server.ts';
 
-const once = { retry_on_failure: { enabled: false } };
-
-async function sendAll(raw: Record<string, unknown>): Promise<void> {
-  const { exporter } = await startExporter(otlpFactory, { ...once, ...raw });
-  try {
-    await exporter.traces.consume(sampleTraces());
-    await exporter.metrics.consume(sampleMetrics());
-    await exporter.logs.consume(sampleLogs());
-  } finally {
-    await exporter.shutdown?.();
-  }
-}
+const sendAll = (raw: Record<string, unknown>): Promise<void> => sendSamples(otlpFactory, { ...NO_RETRY, ...raw });
 
 describe('otlp exporter delivery', () => {
   let server: TestGrpcServer;
@@ -46,7 +35,7 @@ describe('otlp exporter delivery', () => {
     it(`sends every field in plain text (${form})`, async () => {
       server.calls.length = 0;
       await sendAll(raw());
-      assert.deepEqual(server.calls.map((c) => c.data), [sampleTraces(), sampleMetrics(), sampleLogs()]);
+      assert.deepEqual(server.calls.map((c) => c.data), samples());
       assert.match(String(server.calls[0]?.metadata['user-agent']), /otelhub-otlp-exporter/);
     });
   }
@@ -74,7 +63,7 @@ describe('otlp exporter delivery', () => {
     server.calls.length = 0;
     const { exporter } = await startExporter(
       otlpFactory,
-      { endpoint: `http://${server.address}`, ...once, headers: { 'X-Tenant': 't1', authorization: 'overridden' }, auth: { authenticator: 'bearertokenauth/out' } },
+      { endpoint: `http://${server.address}`, ...NO_RETRY, headers: { 'X-Tenant': 't1', authorization: 'overridden' }, auth: { authenticator: 'bearertokenauth/out' } },
       hostWith({ 'bearertokenauth/out': await bearerAuth('s3cret') }),
     );
     await exporter.logs.consume(sampleLogs());
@@ -88,9 +77,7 @@ describe('otlp exporter delivery', () => {
   });
 
   it('uses TLS for host:port unless tls.insecure: a plain-text server is not reached', async () => {
-    const { exporter } = await startExporter(otlpFactory, { endpoint: server.address, ...once, timeout: '2s' });
-    const err = await exporter.traces.consume(sampleTraces()).catch((e: unknown) => e);
-    await exporter.shutdown?.();
+    const err = await traceFailure(otlpFactory, { endpoint: server.address, ...NO_RETRY, timeout: '2s' });
     assert.ok(err instanceof ConsumerError && err.retryable, String(err));
   });
 
@@ -108,7 +95,7 @@ describe('otlp exporter delivery', () => {
         tlsServer.calls.length = 0;
         // The certificate names localhost and 127.0.0.1.
         await sendAll({ endpoint: `${scheme}${tlsServer.address.replace('127.0.0.1', 'localhost')}`, tls: mtls() });
-        assert.deepEqual(tlsServer.calls.map((c) => c.data), [sampleTraces(), sampleMetrics(), sampleLogs()]);
+        assert.deepEqual(tlsServer.calls.map((c) => c.data), samples());
       });
     }
 
@@ -119,9 +106,7 @@ describe('otlp exporter delivery', () => {
     ] as const) {
       it(`fails with ${name}`, async () => {
         const before = tlsServer.calls.length;
-        const { exporter } = await startExporter(otlpFactory, { endpoint: tlsServer.address, ...once, tls: tls() });
-        const err = await exporter.traces.consume(sampleTraces()).catch((e: unknown) => e);
-        await exporter.shutdown?.();
+        const err = await traceFailure(otlpFactory, { endpoint: tlsServer.address, ...NO_RETRY, tls: tls() });
         assert.ok(err instanceof ConsumerError, String(err));
         assert.equal(tlsServer.calls.length, before);
       });

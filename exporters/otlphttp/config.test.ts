@@ -1,20 +1,14 @@
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { parse } from 'yaml';
-import { redact, validateConfig } from '../../config/schema.ts';
+import { redact } from '../../config/schema.ts';
+import { loadTestdata } from '../helper/test-kit.ts';
 import type { OtlpHttpConfig } from './config.ts';
 import { signalUrl } from './config.ts';
 import { otlpHttpFactory } from './factory.ts';
 import { parseRetryAfter } from './response.ts';
 
-function load(name: string): { config: OtlpHttpConfig; errors: string[] } {
-  const raw: unknown = parse(readFileSync(new URL(`testdata/${name}`, import.meta.url), 'utf8'));
-  const { value, issues } = validateConfig(otlpHttpFactory.configSchema, raw);
-  const config = value as OtlpHttpConfig;
-  const all = issues.length > 0 ? issues : (otlpHttpFactory.validate?.(config) ?? []);
-  return { config, errors: all.map((i) => `${i.path.join('.')}: ${i.message}`) };
-}
+const load = (name: string) => loadTestdata<OtlpHttpConfig>(otlpHttpFactory, new URL('testdata/', import.meta.url), name);
 
 describe('otlphttp config', () => {
   it('applies the Collector\'s defaults', () => {
@@ -43,6 +37,18 @@ describe('otlphttp config', () => {
   it('never prints header values', () => {
     const { config } = load('valid.yaml');
     assert.deepEqual(redact(config, otlpHttpFactory.configSchema), { ...config, headers: { 'x-api-key': '[REDACTED]', 'X-Scope-OrgID': '[REDACTED]' } });
+  });
+
+  it('never quotes a URL that may hold credentials in its errors', () => {
+    const { config } = load('defaults.yaml');
+    for (const endpoint of ['https://user:s3cret@otlp.example.com:99999', 'ftp://user:s3cret@otlp.example.com', 'otlp.example.com/?key=s3cret']) {
+      const issues = otlpHttpFactory.validate?.({ ...config, endpoint }) ?? [];
+      assert.equal(issues.length, 1, endpoint);
+      assert.match(issues[0]?.message ?? '', /^invalid URL \(not shown/);
+      assert.doesNotMatch(JSON.stringify(issues), /s3cret/);
+    }
+    const plain = otlpHttpFactory.validate?.({ ...config, endpoint: 'otlp.example.com:4318' }) ?? [];
+    assert.match(plain[0]?.message ?? '', /^invalid URL "otlp.example.com:4318"/);
   });
 
   const refusals: Record<string, RegExp> = {

@@ -1,7 +1,7 @@
 import type { ConfigIssue, ConfigSchema } from '../../core/component.ts';
 import type { PipelineType } from '../../core/pdata/index.ts';
 import type { SenderConfig } from '../helper/config.ts';
-import { senderProperties, validateSender } from '../helper/config.ts';
+import { quoteEndpoint, senderProperties, validateSender } from '../helper/config.ts';
 
 export const DEFAULT_ENDPOINT = 'http://localhost:4318';
 export const DEFAULT_TIMEOUT = '30s';
@@ -41,9 +41,9 @@ function parseHttpUrl(value: string): URL | string {
   try {
     u = new URL(value);
   } catch {
-    return `invalid URL "${value}": expected e.g. http://localhost:4318`;
+    return `invalid URL ${quoteEndpoint(value)}: expected e.g. http://localhost:4318`;
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return `invalid URL "${value}": the scheme must be http or https`;
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return `invalid URL ${quoteEndpoint(value)}: the scheme must be http or https`;
   return u;
 }
 

@@ -8,23 +8,13 @@ import { makeTestCerts } from '../../test/helpers/certs.ts';
 import type { TestCerts } from '../../test/helpers/certs.ts';
 import { sampleLogs, sampleMetrics, sampleTraces } from '../../test/helpers/sample-data.ts';
 import { assertMatchesReference } from '../helper/reference-proto.ts';
-import { bearerAuth, hostWith, startExporter } from '../helper/test-kit.ts';
+import { NO_RETRY, bearerAuth, hostWith, samples, sendSamples, startExporter, traceFailure } from '../helper/test-kit.ts';
 import { otlpHttpFactory } from './factory.ts';
 import { startHttpServer } from './test-server.ts';
 import type { TestHttpServer } from './test-server.ts';
 
-const once = { retry_on_failure: { enabled: false } };
-
-async function sendAll(server: TestHttpServer, raw: Record<string, unknown>): Promise<void> {
-  const { exporter } = await startExporter(otlpHttpFactory, { endpoint: server.url, ...once, ...raw });
-  try {
-    await exporter.traces.consume(sampleTraces());
-    await exporter.metrics.consume(sampleMetrics());
-    await exporter.logs.consume(sampleLogs());
-  } finally {
-    await exporter.shutdown?.();
-  }
-}
+const sendAll = (server: TestHttpServer, raw: Record<string, unknown>): Promise<void> =>
+  sendSamples(otlpHttpFactory, { endpoint: server.url, ...NO_RETRY, ...raw });
 
 describe('otlphttp exporter delivery', () => {
   let server: TestHttpServer;
@@ -42,7 +32,7 @@ describe('otlphttp exporter delivery', () => {
     server.calls.length = 0;
     await sendAll(server, {});
     assert.deepEqual(server.calls.map((c) => c.path), ['/v1/traces', '/v1/metrics', '/v1/logs']);
-    assert.deepEqual(server.calls.map((c) => c.data), [sampleTraces(), sampleMetrics(), sampleLogs()]);
+    assert.deepEqual(server.calls.map((c) => c.data), samples());
     for (const c of server.calls) {
       assert.equal(c.headers['content-type'], 'application/x-protobuf');
       assert.equal(c.headers['content-encoding'], 'gzip');
@@ -65,7 +55,7 @@ describe('otlphttp exporter delivery', () => {
   it('sends every field as JSON', async () => {
     server.calls.length = 0;
     await sendAll(server, { encoding: 'json' });
-    assert.deepEqual(server.calls.map((c) => c.data), [sampleTraces(), sampleMetrics(), sampleLogs()]);
+    assert.deepEqual(server.calls.map((c) => c.data), samples());
     for (const c of server.calls) assert.equal(c.headers['content-type'], 'application/json');
     assert.ok(JSON.parse(server.calls[0]!.body.toString()).resourceSpans, 'OTLP/JSON on the wire');
   });
@@ -80,7 +70,7 @@ describe('otlphttp exporter delivery', () => {
     server.calls.length = 0;
     const { exporter } = await startExporter(
       otlpHttpFactory,
-      { endpoint: server.url, ...once, headers: { 'X-Api-Key': 'k1', authorization: 'overridden' }, auth: { authenticator: 'bearertokenauth' } },
+      { endpoint: server.url, ...NO_RETRY, headers: { 'X-Api-Key': 'k1', authorization: 'overridden' }, auth: { authenticator: 'bearertokenauth' } },
       hostWith({ bearertokenauth: await bearerAuth('s3cret') }),
     );
     await exporter.logs.consume(sampleLogs());
@@ -104,7 +94,7 @@ describe('otlphttp exporter delivery', () => {
 
     it('delivers with mTLS', async () => {
       await sendAll(tlsServer, { tls: { ca_file: certs.caFile, cert_file: certs.clientCertFile, key_file: certs.clientKeyFile } });
-      assert.deepEqual(tlsServer.calls.map((c) => c.data), [sampleTraces(), sampleMetrics(), sampleLogs()]);
+      assert.deepEqual(tlsServer.calls.map((c) => c.data), samples());
     });
 
     for (const [name, tls] of [
@@ -114,9 +104,7 @@ describe('otlphttp exporter delivery', () => {
     ] as const) {
       it(`fails with ${name}`, async () => {
         const before = tlsServer.calls.length;
-        const { exporter } = await startExporter(otlpHttpFactory, { endpoint: tlsServer.url, ...once, tls: tls() });
-        const err = await exporter.traces.consume(sampleTraces()).catch((e: unknown) => e);
-        await exporter.shutdown?.();
+        const err = await traceFailure(otlpHttpFactory, { endpoint: tlsServer.url, ...NO_RETRY, tls: tls() });
         assert.ok(err instanceof ConsumerError, String(err));
         assert.equal(tlsServer.calls.length, before);
       });
