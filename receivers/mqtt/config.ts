@@ -1,0 +1,205 @@
+// The `mqtt` receiver's config: schema, checks the schema cannot express, and the values derived from it (client
+// ID, heartbeat topic, subscription filters). Durations reach the code as milliseconds.
+import { hostname } from 'node:os';
+import type { ConfigIssue, ConfigSchema } from '../../core/component.ts';
+import { parseId } from '../../core/component.ts';
+import { tlsClientSchema, validateTlsClient } from '../../config/blocks/index.ts';
+import type { TlsClientConfig } from '../../config/blocks/index.ts';
+import { heartbeatTopicFor, topicFilterIssue, topicNameIssue } from './topics.ts';
+
+export const DEFAULT_ENDPOINT = 'mqtt://localhost:1883';
+/** Everything on the broker (`#` never matches `$SYS/...`): fine on a laptop, too much for production. */
+export const DEFAULT_TOPICS: readonly string[] = ['#'];
+export const DEFAULT_RECEIVE_MAXIMUM = 100;
+export const DEFAULT_HEARTBEAT_PAYLOAD = 'alive';
+const SCHEMES = ['mqtt:', 'mqtts:', 'ws:', 'wss:'];
+const MAX_UINT16 = 0xffff;
+const MAX_UINT32 = 0xffffffff;
+// setTimeout fires at once for anything longer.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export interface AuthConfig {
+  username?: string;
+  password?: string;
+  /** Read at every connection attempt, so a rotated password is used without a restart. */
+  password_file?: string;
+  /** Kubernetes service account token for the `K8S-SAT` enhanced authentication (MQTT 5 only). */
+  sat_token_file?: string;
+}
+
+export interface HeartbeatConfig {
+  enabled: boolean;
+  topic?: string;
+  /** Milliseconds; default keep_alive. */
+  interval?: number;
+  payload: string;
+}
+
+export interface MqttReceiverConfig {
+  endpoint: string;
+  topics: string[];
+  shared_group?: string;
+  qos: 0 | 1;
+  protocol_version: 4 | 5;
+  client_id?: string;
+  clean_start: boolean;
+  /** Milliseconds (sent in whole seconds). */
+  session_expiry: number;
+  receive_maximum: number;
+  keep_alive: number;
+  connect_timeout: number;
+  reconnect: { min: number; max: number };
+  retry: { initial_interval: number; max_interval: number };
+  auth?: AuthConfig;
+  tls?: TlsClientConfig;
+  heartbeat: HeartbeatConfig;
+}
+
+const duration = (def: string) => ({ type: ['string', 'number'], duration: true, default: def });
+const text = { type: 'string', minLength: 1 };
+
+export const mqttConfigSchema: ConfigSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    endpoint: { ...text, default: DEFAULT_ENDPOINT },
+    topics: { type: 'array', minItems: 1, items: text, default: [...DEFAULT_TOPICS] },
+    shared_group: { type: 'string', minLength: 1, pattern: '^[^/+#]+$' },
+    qos: { type: 'integer', enum: [0, 1], default: 1 },
+    protocol_version: { type: 'integer', enum: [4, 5], default: 5 },
+    client_id: { type: 'string', minLength: 1, maxLength: MAX_UINT16 },
+    clean_start: { type: 'boolean', default: false },
+    session_expiry: duration('24h'),
+    receive_maximum: { type: 'integer', minimum: 1, maximum: MAX_UINT16, default: DEFAULT_RECEIVE_MAXIMUM },
+    keep_alive: duration('60s'),
+    connect_timeout: duration('30s'),
+    reconnect: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { min: duration('1s'), max: duration('60s') },
+      default: {},
+    },
+    retry: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { initial_interval: duration('1s'), max_interval: duration('30s') },
+      default: {},
+    },
+    auth: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        username: { type: 'string' },
+        password: { type: 'string', sensitive: true },
+        password_file: text,
+        sat_token_file: text,
+      },
+    },
+    tls: tlsClientSchema,
+    heartbeat: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        enabled: { type: 'boolean', default: false },
+        topic: text,
+        interval: { type: ['string', 'number'], duration: true },
+        payload: { type: 'string', default: DEFAULT_HEARTBEAT_PAYLOAD },
+      },
+      default: {},
+    },
+  },
+};
+
+const under = (prefix: string[], issues: ConfigIssue[]): ConfigIssue[] => issues.map((i) => ({ path: [...prefix, ...i.path], message: i.message }));
+
+function endpointIssues(cfg: MqttReceiverConfig): ConfigIssue[] {
+  let url: URL;
+  try {
+    url = new URL(cfg.endpoint);
+  } catch {
+    return [{ path: ['endpoint'], message: `"${cfg.endpoint}" is not a URL such as mqtt://broker:1883` }];
+  }
+  const issues: ConfigIssue[] = [];
+  if (!SCHEMES.includes(url.protocol)) issues.push({ path: ['endpoint'], message: `scheme must be mqtt://, mqtts://, ws:// or wss://, not ${url.protocol}//` });
+  if (url.hostname === '') issues.push({ path: ['endpoint'], message: 'endpoint needs a host' });
+  // Credentials in a URL end up in logs; the message must not quote them.
+  if (url.username !== '' || url.password !== '') issues.push({ path: ['endpoint'], message: 'put credentials in auth, not in the endpoint' });
+  const secure = url.protocol === 'mqtts:' || url.protocol === 'wss:';
+  if (cfg.tls && !secure) issues.push({ path: ['tls'], message: 'tls needs an mqtts:// or wss:// endpoint' });
+  if (cfg.tls?.insecure) issues.push({ path: ['tls', 'insecure'], message: 'the endpoint scheme chooses TLS: use mqtt:// or ws:// for plain text' });
+  return issues;
+}
+
+function authIssues(cfg: MqttReceiverConfig): ConfigIssue[] {
+  const a = cfg.auth;
+  if (!a) return [];
+  const issues: ConfigIssue[] = [];
+  if (a.password !== undefined && a.password_file !== undefined) issues.push({ path: ['auth', 'password_file'], message: 'set either password or password_file, not both' });
+  const hasPassword = a.password !== undefined || a.password_file !== undefined;
+  // MQTT 3.1.1 allows a password only with a user name; MQTT 5 allows it alone (tokens as passwords).
+  if (hasPassword && a.username === undefined && cfg.protocol_version === 4) issues.push({ path: ['auth', 'username'], message: 'MQTT 3.1.1 sends a password only with a username' });
+  if (a.sat_token_file !== undefined) {
+    if (a.username !== undefined || hasPassword) issues.push({ path: ['auth', 'sat_token_file'], message: 'sat_token_file replaces username and password: set one or the other' });
+    if (cfg.protocol_version !== 5) issues.push({ path: ['auth', 'sat_token_file'], message: 'K8S-SAT authentication needs protocol_version 5' });
+  }
+  return issues;
+}
+
+function rangeIssues(cfg: MqttReceiverConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const check = (path: string[], ok: boolean, message: string) => void (ok || issues.push({ path, message }));
+  check(['session_expiry'], cfg.session_expiry / 1000 <= MAX_UINT32, 'session_expiry is at most 4294967295s (about 136 years)');
+  check(['keep_alive'], cfg.keep_alive / 1000 <= MAX_UINT16, 'keep_alive is at most 65535s');
+  check(['connect_timeout'], cfg.connect_timeout > 0 && cfg.connect_timeout <= MAX_TIMER_MS, 'connect_timeout must be above 0');
+  check(['reconnect', 'min'], cfg.reconnect.min > 0, 'reconnect.min must be above 0');
+  check(['reconnect', 'max'], cfg.reconnect.max >= cfg.reconnect.min && cfg.reconnect.max <= MAX_TIMER_MS, 'reconnect.max must be at least reconnect.min');
+  check(['retry', 'initial_interval'], cfg.retry.initial_interval > 0, 'retry.initial_interval must be above 0');
+  check(['retry', 'max_interval'], cfg.retry.max_interval >= cfg.retry.initial_interval && cfg.retry.max_interval <= MAX_TIMER_MS, 'retry.max_interval must be at least retry.initial_interval');
+  return issues;
+}
+
+function heartbeatIssues(cfg: MqttReceiverConfig): ConfigIssue[] {
+  const hb = cfg.heartbeat;
+  if (!hb.enabled) return [];
+  const issues: ConfigIssue[] = [];
+  const interval = hb.interval ?? cfg.keep_alive;
+  if (!(interval > 0 && interval <= MAX_TIMER_MS)) issues.push({ path: ['heartbeat', 'interval'], message: 'heartbeat.interval must be above 0 (keep_alive 0 leaves it without a default)' });
+  const topicIssue = hb.topic === undefined ? undefined : topicNameIssue(hb.topic);
+  if (topicIssue) issues.push({ path: ['heartbeat', 'topic'], message: topicIssue });
+  return issues;
+}
+
+export function validateMqttConfig(cfg: MqttReceiverConfig): ConfigIssue[] {
+  const issues = [...endpointIssues(cfg), ...authIssues(cfg), ...rangeIssues(cfg), ...heartbeatIssues(cfg)];
+  cfg.topics.forEach((t, i) => {
+    const issue = topicFilterIssue(t);
+    if (issue) issues.push({ path: ['topics', String(i)], message: issue });
+  });
+  if (cfg.tls) issues.push(...under(['tls'], validateTlsClient(cfg.tls)));
+  return issues;
+}
+
+/** The default client ID: stable across restarts of the same host (a StatefulSet pod), one per receiver name. */
+export function defaultClientId(receiverId: string, host = hostname()): string {
+  const { name } = parseId(receiverId);
+  const clean = (s: string) => s.replace(/[^A-Za-z0-9_.-]/g, '-');
+  return `otelhub-${clean(host)}${name === undefined ? '' : `-${clean(name)}`}`;
+}
+
+/** What the receiver runs with: every derived default filled in. */
+export interface ResolvedConfig extends MqttReceiverConfig {
+  client_id: string;
+  /** Filters as subscribed (`$share/<group>/...` with a shared group). */
+  subscriptions: string[];
+  heartbeat: HeartbeatConfig & { topic: string; interval: number };
+}
+
+export function resolveConfig(cfg: MqttReceiverConfig, receiverId: string): ResolvedConfig {
+  const first = cfg.topics[0] ?? '#';
+  return {
+    ...cfg,
+    client_id: cfg.client_id ?? defaultClientId(receiverId),
+    subscriptions: cfg.topics.map((t) => (cfg.shared_group === undefined ? t : `$share/${cfg.shared_group}/${t}`)),
+    heartbeat: { ...cfg.heartbeat, topic: cfg.heartbeat.topic ?? heartbeatTopicFor(first), interval: cfg.heartbeat.interval ?? cfg.keep_alive },
+  };
+}

@@ -1,0 +1,154 @@
+// The receiver's connection to the broker: connects in the background, subscribes on every connection, and
+// reconnects after any loss with exponential backoff and jitter (MQTT.js only offers a fixed period, which makes a
+// fleet of clients hammer a broker that just came back in lockstep).
+import mqtt from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
+import type { IConnackPacket, IDisconnectPacket, Packet } from 'mqtt-packet';
+import { Backoff } from '../../config/blocks/index.ts';
+import { errorMessage } from '../../core/errors.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { ResolvedConfig } from './config.ts';
+
+export interface ConnectionEvents {
+  /** A CONNACK accepted the connection; called before any PUBLISH of this connection is handled. */
+  connected(sessionPresent: boolean): void;
+  /** Every filter is subscribed: messages flow. */
+  subscribed(): void;
+  /** The broker refused the subscription (still connected); it is tried again with backoff. */
+  unsubscribed(reason: Error): void;
+  /** The connection closed or an attempt failed; a reconnect is scheduled unless stopping. */
+  lost(reason: Error): void;
+}
+
+// Jitter spreads the reconnects of many receivers; the waits double up to reconnect.max.
+const MULTIPLIER = 2;
+const RANDOMIZATION = 0.5;
+// After stop() asks for a clean DISCONNECT, how long to wait for the broker before dropping the socket.
+const DISCONNECT_TIMEOUT_MS = 5_000;
+
+export class Connection {
+  readonly client: MqttClient;
+  private readonly backoff: Backoff;
+  private timer: NodeJS.Timeout | undefined;
+  private stopping = false;
+  private lastError: Error | undefined;
+  /** Failed attempts since the last successful subscription. */
+  private failures = 0;
+  private wasUp = false;
+
+  constructor(
+    private readonly cfg: ResolvedConfig,
+    options: IClientOptions,
+    private readonly logger: Logger,
+    private readonly events: ConnectionEvents,
+    /** Re-reads credentials into the options before a reconnect (password file). */
+    private readonly refresh: (opts: IClientOptions) => Promise<void>,
+  ) {
+    const { min, max } = cfg.reconnect;
+    this.backoff = new Backoff({ initial_interval: min, max_interval: max, multiplier: MULTIPLIER, randomization_factor: RANDOMIZATION, max_elapsed_time: 0 });
+    this.client = mqtt.connect(cfg.endpoint, options);
+    this.client.on('packetreceive', (p: Packet) => this.onPacket(p));
+    this.client.on('connect', () => this.subscribe());
+    this.client.on('close', () => this.onClose());
+    // Without a listener MQTT.js's 'error' events would be thrown.
+    this.client.on('error', (err: Error) => (this.lastError = err));
+    this.client.on('disconnect', (p: IDisconnectPacket) => this.onServerDisconnect(p));
+  }
+
+  /** Makes the first connection attempt; its outcome is reported through the events. */
+  start(): void {
+    this.client.connect();
+  }
+
+  private onPacket(p: Packet): void {
+    if (p.cmd !== 'connack') return;
+    const c = p as IConnackPacket;
+    if ((c.reasonCode ?? c.returnCode ?? 0) !== 0) return;
+    this.lastError = undefined;
+    this.logger.info('connected to the MQTT broker', { endpoint: this.cfg.endpoint, client_id: this.cfg.client_id, session_present: c.sessionPresent, failed_attempts: this.failures });
+    this.events.connected(c.sessionPresent);
+  }
+
+  private subscribe(): void {
+    const v5 = this.cfg.protocol_version === 5;
+    const shared = this.cfg.shared_group !== undefined;
+    // Retain handling 1: retained messages only for a new subscription, not again on every reconnect. No Local
+    // keeps our heartbeats away, but MQTT 5 forbids it on shared subscriptions (the heartbeat is filtered by topic).
+    const opts = { qos: this.cfg.qos, ...(v5 ? { rh: 1, nl: !shared } : {}) };
+    this.client.subscribe(this.cfg.subscriptions, opts, (err) => {
+      if (this.stopping || !this.client.connected) return;
+      if (err) {
+        const wait = this.nextWait();
+        this.logger.error('the MQTT broker refused the subscription; trying again', { topics: this.cfg.subscriptions, error: errorMessage(err), retry_in_ms: wait });
+        this.events.unsubscribed(new Error(`subscription refused: ${errorMessage(err)}`));
+        this.schedule(wait, () => this.subscribe());
+        return;
+      }
+      this.failures = 0;
+      this.wasUp = true;
+      this.backoff.reset();
+      this.logger.info('subscribed', { topics: this.cfg.subscriptions, qos: this.cfg.qos });
+      this.events.subscribed();
+    });
+  }
+
+  private onServerDisconnect(p: IDisconnectPacket): void {
+    // 0x8E (session taken over) usually means two receivers share a client_id.
+    this.lastError = new Error(`the broker disconnected with reason code 0x${(p.reasonCode ?? 0).toString(16)}${p.properties?.reasonString ? ` (${p.properties.reasonString})` : ''}`);
+  }
+
+  private onClose(): void {
+    if (this.stopping) return;
+    const reason = this.lastError ?? new Error('connection closed');
+    this.lastError = undefined;
+    this.failures++;
+    const wait = this.nextWait();
+    const fields = { endpoint: this.cfg.endpoint, error: reason.message, retry_in_ms: wait, failed_attempts: this.failures };
+    // One warning per outage; the attempts that follow are logged at debug.
+    if (this.wasUp) this.logger.warn('lost the connection to the MQTT broker; reconnecting', fields);
+    else if (this.failures === 1) this.logger.warn('cannot connect to the MQTT broker; retrying in the background', fields);
+    else this.logger.debug('MQTT connection attempt failed', fields);
+    this.wasUp = false;
+    this.events.lost(reason);
+    this.schedule(wait, () => void this.reconnect());
+  }
+
+  private nextWait(): number {
+    const { min, max } = this.cfg.reconnect;
+    return Math.round(Math.min(Math.max(this.backoff.next() ?? max, min), max));
+  }
+
+  private schedule(ms: number, fn: () => void): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(fn, ms);
+    this.timer.unref();
+  }
+
+  private async reconnect(): Promise<void> {
+    if (this.stopping) return;
+    try {
+      await this.refresh(this.client.options);
+    } catch (err) {
+      // The previous credentials may still work; the broker decides.
+      this.logger.warn('cannot re-read MQTT credentials; reconnecting with the previous ones', { error: errorMessage(err) });
+    }
+    if (!this.stopping) this.client.reconnect();
+  }
+
+  /** Disconnects cleanly (DISCONNECT keeps a persistent session on the broker) and stops reconnecting. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.timer);
+    if (!this.client.connected) {
+      await this.client.endAsync(true);
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, DISCONNECT_TIMEOUT_MS)));
+    const ended = this.client.endAsync(false);
+    await Promise.race([ended, timedOut]);
+    clearTimeout(timer);
+    // A broker that does not answer (or a heartbeat PUBACK that never comes, which end() waits for): close the socket.
+    if (!this.client.disconnected) this.client.stream.destroy();
+  }
+}

@@ -1,0 +1,190 @@
+// The `mqtt` receiver: subscribes to an MQTT broker and sends each message to every pipeline it feeds. A QoS 1
+// message is acknowledged (PUBACK) only once all of them settled it, so the broker keeps what the hub could not
+// take yet, and its Receive Maximum window is what bounds the hub's memory.
+//
+// Messages are taken through MQTT.js's handleMessage hook, which MQTT.js calls one message at a time and answers
+// with PUBACK when the callback runs. Holding the callback until the pipelines settle would process one message at
+// a time (and stall keep-alive handling behind a slow batch), so the callback runs at once with an error, which
+// makes MQTT.js skip its PUBACK, and the receiver sends its own when the message settles: many messages are in
+// flight, up to receive_maximum.
+import type { IClientOptions } from 'mqtt';
+import type { IPublishPacket } from 'mqtt-packet';
+import { writeToStream } from 'mqtt-packet';
+import type { CreateSettings, Receiver, ReceiverConsumers } from '../../core/component.ts';
+import { nowUnixNano } from '../../core/pdata/index.ts';
+import type { Message } from '../../core/pdata/index.ts';
+import { applyCredentials, clientOptions, loadCredentials } from './client-options.ts';
+import type { MqttReceiverConfig, ResolvedConfig } from './config.ts';
+import { resolveConfig } from './config.ts';
+import { Connection } from './connection.ts';
+import { Delivery } from './delivery.ts';
+import { Heartbeat } from './heartbeat.ts';
+import { Inflight } from './inflight.ts';
+import { toMessage } from './message-map.ts';
+import { receiverMetrics } from './metrics.ts';
+import type { ReceiverMetrics } from './metrics.ts';
+import { attachSatAuth } from './sat-auth.ts';
+
+/** Passed to handleMessage's callback so MQTT.js does not send its own PUBACK (see the top of this file). */
+const ACK_LATER = new Error('acknowledged by the receiver once the pipelines settle');
+
+export class MqttReceiver implements Receiver {
+  readonly cfg: ResolvedConfig;
+  private connection: Connection | undefined;
+  private readonly inflight: Inflight;
+  private readonly delivery: Delivery;
+  private readonly metrics: ReceiverMetrics;
+  private heartbeat: Heartbeat | undefined;
+  private sat: { close(): void } | undefined;
+  private readonly active = new Set<Promise<void>>();
+  /** QoS 0 messages in the pipelines: the broker does not bound them, so the receiver does. */
+  private pendingQos0 = 0;
+  private accepting = true;
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    private readonly settings: CreateSettings,
+    config: MqttReceiverConfig,
+    next: ReceiverConsumers,
+    opts: { dropLogIntervalMs?: number } = {},
+  ) {
+    this.cfg = resolveConfig(config, settings.id);
+    this.metrics = receiverMetrics(settings.telemetry, settings.id);
+    this.inflight = new Inflight((id) => this.sendPuback(id));
+    this.delivery = new Delivery({
+      consumer: next.all,
+      logger: settings.logger,
+      receiverId: settings.id,
+      dropped: this.metrics.dropped,
+      retry: this.cfg.retry,
+      windowFull: () => this.windowFull(),
+      logIntervalMs: opts.dropLogIntervalMs,
+    });
+  }
+
+  /** The MQTT.js client, once started (tests watch its packets). */
+  get client(): Connection['client'] | undefined {
+    return this.connection?.client;
+  }
+
+  /** Loads TLS files and credentials (failing start when they are unreadable), then connects in the background. */
+  async start(): Promise<void> {
+    if (this.stopping || this.connection) return;
+    const options = await clientOptions(this.cfg);
+    if (this.stopping) return;
+    const { logger } = this.settings;
+    const connection = new Connection(this.cfg, options, logger, {
+      connected: (sessionPresent) => this.inflight.connected(sessionPresent),
+      subscribed: () => this.onSubscribed(),
+      unsubscribed: (err) => this.notReady(err),
+      lost: (err) => this.onLost(err),
+    }, (opts) => this.refreshCredentials(opts));
+    this.connection = connection;
+    connection.client.handleMessage = (packet, callback) => this.onPublish(packet, callback);
+    const satFile = this.cfg.auth?.sat_token_file;
+    if (satFile !== undefined) this.sat = attachSatAuth(connection.client, { tokenFile: satFile, logger });
+    if (this.cfg.heartbeat.enabled) this.heartbeat = new Heartbeat(connection.client, this.cfg.heartbeat, logger);
+    // Not ready until subscribed; the hub keeps this report instead of marking the receiver ok after start.
+    this.settings.reportStatus('recoverable_error', new Error('not connected to the MQTT broker yet'));
+    logger.info('connecting to the MQTT broker in the background', { endpoint: this.cfg.endpoint, client_id: this.cfg.client_id, topics: this.cfg.subscriptions });
+    connection.start();
+  }
+
+  // The SAT module re-reads its token itself before each reconnect.
+  private async refreshCredentials(opts: IClientOptions): Promise<void> {
+    if (this.cfg.auth?.password_file === undefined) return;
+    applyCredentials(opts, await loadCredentials(this.cfg));
+  }
+
+  private onSubscribed(): void {
+    if (this.stopping) return;
+    this.settings.reportStatus('ok');
+    this.heartbeat?.start();
+  }
+
+  private onLost(err: Error): void {
+    this.inflight.disconnected();
+    this.notReady(err);
+  }
+
+  private notReady(err: Error): void {
+    this.heartbeat?.stop();
+    if (!this.stopping) this.settings.reportStatus('recoverable_error', err);
+  }
+
+  private windowFull(): boolean {
+    const max = this.cfg.receive_maximum;
+    return this.inflight.size >= max || this.pendingQos0 >= max;
+  }
+
+  private onPublish(packet: IPublishPacket, callback: (err?: Error) => void): void {
+    const qos1 = packet.qos === 1;
+    if (!this.accepting) {
+      // Shutting down: left unacknowledged, for the broker to deliver again to the next session.
+      callback(qos1 ? ACK_LATER : undefined);
+      return;
+    }
+    if (this.cfg.heartbeat.enabled && packet.topic === this.cfg.heartbeat.topic) {
+      callback(); // our own (or a sibling replica's) heartbeat: acknowledged by MQTT.js, not processed
+      return;
+    }
+    const message = toMessage(packet, nowUnixNano());
+    if (!qos1) {
+      callback();
+      this.deliverQos0(message);
+      return;
+    }
+    callback(ACK_LATER);
+    const admission = this.inflight.admit(packet.messageId ?? 0);
+    this.metrics.inflight.set(this.inflight.size);
+    // A redelivery after a reconnect of a message still in the pipelines: its PUBACK goes out when it settles.
+    if (admission.kind === 'redelivery') return;
+    const { entry } = admission;
+    this.track(this.delivery.deliver(message).then((outcome) => {
+      if (outcome === 'settled') this.inflight.settle(entry);
+      else this.inflight.abandon(entry);
+      this.metrics.inflight.set(this.inflight.size);
+    }));
+  }
+
+  private deliverQos0(message: Message): void {
+    if (this.pendingQos0 >= this.cfg.receive_maximum) {
+      this.delivery.drop('qos0_overload', message);
+      return;
+    }
+    this.pendingQos0++;
+    this.track(this.delivery.deliver(message, { retry: false }).then(() => void this.pendingQos0--));
+  }
+
+  private track(p: Promise<void>): void {
+    const tracked = p.finally(() => this.active.delete(tracked));
+    this.active.add(tracked);
+  }
+
+  // Written with mqtt-packet directly: MQTT.js's own send would queue it while offline and send it on the next
+  // connection, where the packet ID may belong to another message (Inflight only calls this while online).
+  private sendPuback(id: number): void {
+    const client = this.connection?.client;
+    if (!client?.connected) return;
+    const packet = { cmd: 'puback' as const, messageId: id, reasonCode: 0 };
+    writeToStream(packet, client.stream, { protocolVersion: this.cfg.protocol_version });
+    client.emit('packetsend', packet);
+  }
+
+  /**
+   * Takes no new messages, lets those in the pipelines settle (and acknowledges them), abandons retry waits
+   * (unacknowledged: the broker keeps them), then disconnects cleanly. Idempotent; safe without start.
+   */
+  shutdown(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.accepting = false;
+      this.heartbeat?.stop();
+      this.delivery.stop();
+      await Promise.all([...this.active]);
+      this.sat?.close();
+      await this.connection?.stop();
+      this.metrics.inflight.set(0);
+    })();
+    return this.stopping;
+  }
+}
