@@ -1,5 +1,6 @@
 // What `otelhub` runs with no --config: a hub that needs nothing outside this machine. OTLP in on the standard
-// ports, batched, printed by the debug exporter: point any OpenTelemetry SDK or collector at it.
+// ports, and MQTT devices publishing to the hub's embedded broker (converted by `schema`), batched, printed by the
+// debug exporter: point any OpenTelemetry SDK or collector, or any MQTT device, at it.
 export const DEFAULT_CONFIG_NAME = '<embedded default config>';
 
 export const DEFAULT_CONFIG = `# otelhub's embedded default (otelhub print-default-config prints it).
@@ -10,8 +11,15 @@ receivers:
         endpoint: \${env:OTELHUB_OTLP_GRPC_ENDPOINT:-localhost:4317}
       http:
         endpoint: \${env:OTELHUB_OTLP_HTTP_ENDPOINT:-localhost:4318}
+  # Devices publish straight to the hub (MQTT 3.1.1, in-memory: use a real broker for durability or to scale out).
+  mqtt:
+    embedded_broker:
+      endpoint: \${env:OTELHUB_MQTT_ENDPOINT:-localhost:1883}
+    topics: ['#']
 
 processors:
+  # Turns MQTT messages in the AIO JSON schema into metrics or logs.
+  schema:
   batch:
 
 exporters:
@@ -39,5 +47,14 @@ service:
     logs:
       receivers: [otlp]
       processors: [batch]
+      exporters: [debug]
+    # A pipeline's receivers emit one kind of data: otlp emits telemetry, mqtt emits messages.
+    metrics/mqtt:
+      receivers: [mqtt]
+      processors: [schema, batch]
+      exporters: [debug]
+    logs/mqtt:
+      receivers: [mqtt]
+      processors: [schema, batch]
       exporters: [debug]
 `;

@@ -4,9 +4,19 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
+import mqtt from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { ROOT, runCli, startCli } from './helpers/process.ts';
 
 const td = (f: string) => `test/testdata/${f}`;
+/** Every listener of the embedded default config on a free port. */
+const DEFAULT_ENV = {
+  OTELHUB_OTLP_GRPC_ENDPOINT: 'localhost:0',
+  OTELHUB_OTLP_HTTP_ENDPOINT: 'localhost:0',
+  OTELHUB_HEALTH_ENDPOINT: 'localhost:0',
+  OTELHUB_METRICS_ADDRESS: 'localhost:0',
+  OTELHUB_MQTT_ENDPOINT: 'localhost:0',
+};
 
 describe('otelhub command', () => {
   it('prints its version and help', async () => {
@@ -104,8 +114,7 @@ describe('otelhub command', () => {
   });
 
   it('runs the embedded default config: OTLP in, printed by the debug exporter', async () => {
-    const env = { OTELHUB_OTLP_GRPC_ENDPOINT: 'localhost:0', OTELHUB_OTLP_HTTP_ENDPOINT: 'localhost:0', OTELHUB_HEALTH_ENDPOINT: 'localhost:0', OTELHUB_METRICS_ADDRESS: 'localhost:0' };
-    const hub = startCli([], env);
+    const hub = startCli([], DEFAULT_ENV);
     try {
       const http = await hub.waitForLog((l) => String(l.msg).startsWith('OTLP HTTP receiver listening'));
       await hub.waitForLog((l) => String(l.msg).startsWith('everything is ready'));
@@ -116,6 +125,29 @@ describe('otelhub command', () => {
       hub.child.kill('SIGTERM');
       assert.equal((await hub.exited).code, 0);
     } finally {
+      hub.child.kill('SIGKILL');
+    }
+  });
+
+  it('runs the embedded default config: a device publishes to the embedded MQTT broker, printed by the debug exporter', async () => {
+    const hub = startCli([], DEFAULT_ENV);
+    let device: MqttClient | undefined;
+    try {
+      const broker = await hub.waitForLog((l) => l.msg === 'embedded MQTT broker listening');
+      await hub.waitForLog((l) => String(l.msg).startsWith('everything is ready'));
+      const port = Number(/:(\d+)$/.exec(String(broker.endpoint))?.[1]);
+      assert.ok(port > 0, `a real port: ${String(broker.endpoint)}`);
+      device = await mqtt.connectAsync(`mqtt://localhost:${port}`, { protocolVersion: 4, reconnectPeriod: 0 });
+      // The AIO example, as `npx mqtt pub ... -q 1 -t factory/line1 -m '...'` sends it (README).
+      await device.publishAsync('factory/line1', '{"metrics":[{"name":"temperature","type":"f64_gauge","value":72.5}]}', { qos: 1 });
+      await device.endAsync();
+      device = undefined;
+      hub.child.kill('SIGTERM');
+      const r = await hub.exited;
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /temperature/, 'the metric reached the debug exporter');
+    } finally {
+      await device?.endAsync(true);
       hub.child.kill('SIGKILL');
     }
   });

@@ -19,11 +19,10 @@ describe('mqtt receiver config', () => {
   it('has the documented defaults', () => {
     const { cfg, issues } = check({});
     assert.deepEqual(issues, []);
+    // endpoint and protocol_version have no schema default: they follow embedded_broker.
     assert.deepEqual(cfg, {
-      endpoint: 'mqtt://localhost:1883',
       topics: ['#'],
       qos: 1,
-      protocol_version: 5,
       clean_start: false,
       session_expiry: 86_400_000,
       receive_maximum: 100,
@@ -34,8 +33,20 @@ describe('mqtt receiver config', () => {
       heartbeat: { enabled: false, payload: 'alive' },
     });
     const r = resolveConfig(cfg, 'mqtt');
+    assert.equal(r.endpoint, 'mqtt://localhost:1883');
+    assert.equal(r.protocol_version, 5);
     assert.match(r.client_id, /^otelhub-/);
     assert.deepEqual(r.heartbeat, { enabled: false, payload: 'alive', topic: 'heartbeat', interval: 60_000 });
+  });
+
+  it('with embedded_broker: listens on localhost:1883 and speaks MQTT 3.1.1 unless told otherwise', () => {
+    const { cfg, issues } = check({ embedded_broker: {} });
+    assert.deepEqual(issues, []);
+    assert.deepEqual(cfg.embedded_broker, { endpoint: 'localhost:1883' });
+    const r = resolveConfig(cfg, 'mqtt');
+    assert.equal(r.protocol_version, 4);
+    assert.deepEqual(r.subscriptions, ['#']);
+    assert.deepEqual(check({ embedded_broker: { endpoint: ':0' }, protocol_version: 4 }).issues, []);
   });
 
   it('derives a client ID from the host name, one per receiver name', () => {
@@ -99,6 +110,13 @@ describe('mqtt receiver config', () => {
     ['a heartbeat topic with a wildcard', { heartbeat: { enabled: true, topic: 'hb/#' } }, /heartbeat,topic/],
     ['a heartbeat without interval or keep-alive', { keep_alive: 0, heartbeat: { enabled: true } }, /heartbeat,interval/],
     ['an unknown auth key', { auth: { token: 'x' } }, /token/],
+    ['a shared group with the embedded broker', { embedded_broker: {}, shared_group: 'g' }, /shared_group: the embedded broker \(aedes\) has no shared subscriptions/],
+    ['MQTT 5 with the embedded broker', { embedded_broker: {}, protocol_version: 5 }, /protocol_version: the embedded broker \(aedes\) speaks MQTT 3\.1\.1 only/],
+    ['an endpoint with the embedded broker', { embedded_broker: {}, endpoint: 'mqtt://b:1883' }, /endpoint: the receiver connects to its embedded broker itself/],
+    ['tls with the embedded broker', { embedded_broker: {}, tls: { ca_file: '/ca.pem' } }, /tls: the embedded broker listens on plain TCP/],
+    ['auth with the embedded broker', { embedded_broker: {}, auth: { username: 'u', password: 'secret' } }, /auth: the embedded broker accepts any client/],
+    ['a bad embedded broker endpoint', { embedded_broker: { endpoint: 'mqtt://localhost:1883' } }, /embedded_broker,endpoint: invalid address/],
+    ['an unknown embedded broker key', { embedded_broker: { port: 1883 } }, /port/],
   ];
   for (const [what, raw, where] of refused) {
     it(`refuses ${what}`, () => {

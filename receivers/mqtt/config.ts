@@ -3,11 +3,13 @@
 import { hostname } from 'node:os';
 import type { ConfigIssue, ConfigSchema } from '../../core/component.ts';
 import { parseId } from '../../core/component.ts';
+import { parseHostPort } from '../../core/net.ts';
 import { tlsClientSchema, validateTlsClient } from '../../config/blocks/index.ts';
 import type { TlsClientConfig } from '../../config/blocks/index.ts';
 import { heartbeatTopicFor, topicFilterIssue, topicNameIssue } from './topics.ts';
 
 export const DEFAULT_ENDPOINT = 'mqtt://localhost:1883';
+export const DEFAULT_EMBEDDED_ENDPOINT = 'localhost:1883';
 /** Everything on the broker (`#` never matches `$SYS/...`): fine on a laptop, too much for production. */
 export const DEFAULT_TOPICS: readonly string[] = ['#'];
 export const DEFAULT_RECEIVE_MAXIMUM = 100;
@@ -35,12 +37,19 @@ export interface HeartbeatConfig {
   payload: string;
 }
 
-export interface MqttReceiverConfig {
+export interface EmbeddedBrokerConfig {
+  /** `host:port` the embedded broker listens on (port 0: any free port). */
   endpoint: string;
+}
+
+export interface MqttReceiverConfig {
+  /** Unset: DEFAULT_ENDPOINT, or the embedded broker (no default in the schema, so an explicit one can be refused). */
+  endpoint?: string;
   topics: string[];
   shared_group?: string;
   qos: 0 | 1;
-  protocol_version: 4 | 5;
+  /** Unset: 5, or 4 with the embedded broker (aedes speaks MQTT 3.1.1 only). */
+  protocol_version?: 4 | 5;
   client_id?: string;
   clean_start: boolean;
   /** Milliseconds (sent in whole seconds). */
@@ -53,6 +62,7 @@ export interface MqttReceiverConfig {
   auth?: AuthConfig;
   tls?: TlsClientConfig;
   heartbeat: HeartbeatConfig;
+  embedded_broker?: EmbeddedBrokerConfig;
 }
 
 const duration = (def: string) => ({ type: ['string', 'number'], duration: true, default: def });
@@ -62,11 +72,12 @@ export const mqttConfigSchema: ConfigSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    endpoint: { ...text, default: DEFAULT_ENDPOINT },
+    // No defaults for endpoint and protocol_version: they follow embedded_broker (see resolveConfig).
+    endpoint: text,
     topics: { type: 'array', minItems: 1, items: text, default: [...DEFAULT_TOPICS] },
     shared_group: { type: 'string', minLength: 1, pattern: '^[^/+#]+$' },
     qos: { type: 'integer', enum: [0, 1], default: 1 },
-    protocol_version: { type: 'integer', enum: [4, 5], default: 5 },
+    protocol_version: { type: 'integer', enum: [4, 5] },
     client_id: { type: 'string', minLength: 1, maxLength: MAX_UINT16 },
     clean_start: { type: 'boolean', default: false },
     session_expiry: duration('24h'),
@@ -107,17 +118,28 @@ export const mqttConfigSchema: ConfigSchema = {
       },
       default: {},
     },
+    embedded_broker: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { endpoint: { ...text, default: DEFAULT_EMBEDDED_ENDPOINT } },
+    },
   },
 };
+
+/** The protocol version the receiver speaks: as set, else 4 with the embedded broker, else 5. */
+export function protocolVersionOf(cfg: MqttReceiverConfig): 4 | 5 {
+  return cfg.protocol_version ?? (cfg.embedded_broker ? 4 : 5);
+}
 
 const under = (prefix: string[], issues: ConfigIssue[]): ConfigIssue[] => issues.map((i) => ({ path: [...prefix, ...i.path], message: i.message }));
 
 function endpointIssues(cfg: MqttReceiverConfig): ConfigIssue[] {
+  const endpoint = cfg.endpoint ?? DEFAULT_ENDPOINT;
   let url: URL;
   try {
-    url = new URL(cfg.endpoint);
+    url = new URL(endpoint);
   } catch {
-    return [{ path: ['endpoint'], message: `"${cfg.endpoint}" is not a URL such as mqtt://broker:1883` }];
+    return [{ path: ['endpoint'], message: `"${endpoint}" is not a URL such as mqtt://broker:1883` }];
   }
   const issues: ConfigIssue[] = [];
   if (!SCHEMES.includes(url.protocol)) issues.push({ path: ['endpoint'], message: `scheme must be mqtt://, mqtts://, ws:// or wss://, not ${url.protocol}//` });
@@ -137,10 +159,10 @@ function authIssues(cfg: MqttReceiverConfig): ConfigIssue[] {
   if (a.password !== undefined && a.password_file !== undefined) issues.push({ path: ['auth', 'password_file'], message: 'set either password or password_file, not both' });
   const hasPassword = a.password !== undefined || a.password_file !== undefined;
   // MQTT 3.1.1 allows a password only with a user name; MQTT 5 allows it alone (tokens as passwords).
-  if (hasPassword && a.username === undefined && cfg.protocol_version === 4) issues.push({ path: ['auth', 'username'], message: 'MQTT 3.1.1 sends a password only with a username' });
+  if (hasPassword && a.username === undefined && protocolVersionOf(cfg) === 4) issues.push({ path: ['auth', 'username'], message: 'MQTT 3.1.1 sends a password only with a username' });
   if (a.sat_token_file !== undefined) {
     if (a.username !== undefined || hasPassword) issues.push({ path: ['auth', 'sat_token_file'], message: 'sat_token_file replaces username and password: set one or the other' });
-    if (cfg.protocol_version !== 5) issues.push({ path: ['auth', 'sat_token_file'], message: 'K8S-SAT authentication needs protocol_version 5' });
+    if (protocolVersionOf(cfg) !== 5) issues.push({ path: ['auth', 'sat_token_file'], message: 'K8S-SAT authentication needs protocol_version 5' });
   }
   return issues;
 }
@@ -169,8 +191,29 @@ function heartbeatIssues(cfg: MqttReceiverConfig): ConfigIssue[] {
   return issues;
 }
 
+/** The embedded broker is aedes: MQTT 3.1.1, no `$share`, plain TCP, anonymous; the receiver connects to it itself. */
+function embeddedIssues(cfg: MqttReceiverConfig): ConfigIssue[] {
+  const eb = cfg.embedded_broker;
+  if (!eb) return [];
+  const issues: ConfigIssue[] = [];
+  const refuse = (key: string, message: string) => issues.push({ path: [key], message });
+  try {
+    parseHostPort(eb.endpoint);
+  } catch (err) {
+    issues.push({ path: ['embedded_broker', 'endpoint'], message: (err as Error).message });
+  }
+  if (cfg.endpoint !== undefined) refuse('endpoint', 'the receiver connects to its embedded broker itself: remove endpoint, or remove embedded_broker to use an external broker');
+  if (cfg.tls !== undefined) refuse('tls', 'the embedded broker listens on plain TCP: remove tls, or use an external broker for TLS');
+  if (cfg.auth !== undefined) refuse('auth', 'the embedded broker accepts any client without credentials: remove auth, or use an external broker for authentication');
+  if (cfg.shared_group !== undefined) refuse('shared_group', 'the embedded broker (aedes) has no shared subscriptions: remove shared_group, or use a real broker (Mosquitto, EMQX, AIO) to scale out');
+  if (cfg.protocol_version === 5) refuse('protocol_version', 'the embedded broker (aedes) speaks MQTT 3.1.1 only: use protocol_version 4 or leave it out');
+  return issues;
+}
+
 export function validateMqttConfig(cfg: MqttReceiverConfig): ConfigIssue[] {
-  const issues = [...endpointIssues(cfg), ...authIssues(cfg), ...rangeIssues(cfg), ...heartbeatIssues(cfg)];
+  const issues = cfg.embedded_broker
+    ? [...embeddedIssues(cfg), ...rangeIssues(cfg), ...heartbeatIssues(cfg)]
+    : [...endpointIssues(cfg), ...authIssues(cfg), ...rangeIssues(cfg), ...heartbeatIssues(cfg)];
   cfg.topics.forEach((t, i) => {
     const issue = topicFilterIssue(t);
     if (issue) issues.push({ path: ['topics', String(i)], message: issue });
@@ -188,6 +231,9 @@ export function defaultClientId(receiverId: string, host = hostname()): string {
 
 /** What the receiver runs with: every derived default filled in. */
 export interface ResolvedConfig extends MqttReceiverConfig {
+  /** With the embedded broker, a placeholder until start() knows the bound port. */
+  endpoint: string;
+  protocol_version: 4 | 5;
   client_id: string;
   /** Filters as subscribed (`$share/<group>/...` with a shared group). */
   subscriptions: string[];
@@ -198,6 +244,8 @@ export function resolveConfig(cfg: MqttReceiverConfig, receiverId: string): Reso
   const first = cfg.topics[0] ?? '#';
   return {
     ...cfg,
+    endpoint: cfg.endpoint ?? (cfg.embedded_broker ? `mqtt://${cfg.embedded_broker.endpoint}` : DEFAULT_ENDPOINT),
+    protocol_version: protocolVersionOf(cfg),
     client_id: cfg.client_id ?? defaultClientId(receiverId),
     subscriptions: cfg.topics.map((t) => (cfg.shared_group === undefined ? t : `$share/${cfg.shared_group}/${t}`)),
     heartbeat: { ...cfg.heartbeat, topic: cfg.heartbeat.topic ?? heartbeatTopicFor(first), interval: cfg.heartbeat.interval ?? cfg.keep_alive },

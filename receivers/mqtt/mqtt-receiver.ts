@@ -18,6 +18,8 @@ import type { MqttReceiverConfig, ResolvedConfig } from './config.ts';
 import { resolveConfig } from './config.ts';
 import { Connection } from './connection.ts';
 import { Delivery } from './delivery.ts';
+import { startEmbeddedBroker } from './embedded-broker.ts';
+import type { EmbeddedBroker } from './embedded-broker.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { Inflight } from './inflight.ts';
 import { toMessage } from './message-map.ts';
@@ -29,7 +31,9 @@ import { attachSatAuth } from './sat-auth.ts';
 const ACK_LATER = new Error('acknowledged by the receiver once the pipelines settle');
 
 export class MqttReceiver implements Receiver {
-  readonly cfg: ResolvedConfig;
+  /** Replaced in start() with the embedded broker's real address. */
+  cfg: ResolvedConfig;
+  private broker: EmbeddedBroker | undefined;
   private connection: Connection | undefined;
   private readonly inflight: Inflight;
   private readonly delivery: Delivery;
@@ -67,12 +71,27 @@ export class MqttReceiver implements Receiver {
     return this.connection?.client;
   }
 
-  /** Loads TLS files and credentials (failing start when they are unreadable), then connects in the background. */
+  /** The embedded broker, once started (its bound address). */
+  get embeddedBroker(): EmbeddedBroker | undefined {
+    return this.broker;
+  }
+
+  /**
+   * Starts the embedded broker if configured (failing start when it cannot listen), loads TLS files and
+   * credentials (failing start when they are unreadable), then connects in the background.
+   */
   async start(): Promise<void> {
-    if (this.stopping || this.connection) return;
+    if (this.stopping || this.connection || this.broker) return;
+    const { logger } = this.settings;
+    if (this.cfg.embedded_broker) {
+      const broker = await startEmbeddedBroker(this.cfg.embedded_broker.endpoint);
+      this.broker = broker;
+      if (this.stopping) return void (await broker.close());
+      logger.info('embedded MQTT broker listening', { endpoint: broker.endpoint });
+      this.cfg = { ...this.cfg, endpoint: broker.url };
+    }
     const options = await clientOptions(this.cfg);
     if (this.stopping) return;
-    const { logger } = this.settings;
     const connection = new Connection(this.cfg, options, logger, {
       connected: (sessionPresent) => this.inflight.connected(sessionPresent),
       subscribed: () => this.onSubscribed(),
@@ -183,6 +202,8 @@ export class MqttReceiver implements Receiver {
       await Promise.all([...this.active]);
       this.sat?.close();
       await this.connection?.stop();
+      // After the client's DISCONNECT, so the receiver's session ends cleanly first.
+      await this.broker?.close();
       this.metrics.inflight.set(0);
     })();
     return this.stopping;
