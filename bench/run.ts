@@ -1,10 +1,11 @@
 // npm run bench: prints figures and ratios against a baseline measured in the same run. Never run by the tests.
-// BENCH=pipeline,codec,otlp picks which to run (all by default).
+// BENCH=pipeline,codec,otlp,mqtt picks which to run (all by default).
+import { benchMqtt } from './mqtt-e2e.ts';
 import { benchCodec } from './otlp-codec.ts';
 import { benchOtlpPassthrough } from './otlp-passthrough.ts';
 import { benchPipeline } from './pipeline.ts';
 
-const which = new Set((process.env.BENCH ?? 'pipeline,codec,otlp').split(','));
+const which = new Set((process.env.BENCH ?? 'pipeline,codec,otlp,mqtt').split(','));
 const fmt = (n: number): string => Math.round(n).toLocaleString('en').padStart(12);
 
 if (which.has('pipeline')) {
@@ -30,5 +31,19 @@ if (which.has('otlp')) {
   console.log(`\nOTLP pass-through (HTTP/protobuf, official exporter, 512 spans a request, ${requests} requests, zero loss checked)`);
   for (const f of [baseline!, ...rest]) {
     console.log(`  ${f.name.padEnd(56)} ${fmt(f.spansPerSec)} spans/s  ${f.cpuMsPer10k.toFixed(2).padStart(7)} CPU ms per 10k spans  ${((f.spansPerSec / baseline!.spansPerSec) * 100).toFixed(1).padStart(6)}% of baseline`);
+  }
+}
+
+if (which.has('mqtt')) {
+  const messages = Number(process.env.BENCH_MQTT_MESSAGES ?? 20_000);
+  const [baseline, ...rest] = await benchMqtt(messages);
+  console.log(`\nMQTT end to end: each contender drains a backlog of ${messages} QoS 1 messages (AIO JSON, one f64_gauge) from one Mosquitto`);
+  console.log('  (everything runs in this one process: CPU and peak RSS are the whole process\'s, the broker excluded)');
+  for (const f of [baseline!, ...rest]) {
+    console.log(
+      `  ${f.name.padEnd(58)} ${fmt(f.messagesPerSec)} messages/s  ${((f.messagesPerSec / baseline!.messagesPerSec) * 100).toFixed(1).padStart(6)}% of baseline` +
+        `  ${f.cpuMsPer1k.toFixed(1).padStart(7)} CPU ms per 1k messages  peak RSS ${(f.peakRss / 2 ** 20).toFixed(0).padStart(4)} MiB` +
+        `  delivered ${f.delivered}, lost ${f.lost}`,
+    );
   }
 }

@@ -41,6 +41,7 @@ export class MqttReceiver implements Receiver {
   private heartbeat: Heartbeat | undefined;
   private sat: { close(): void } | undefined;
   private readonly active = new Set<Promise<void>>();
+  private flushArmed = true;
   /** QoS 0 messages in the pipelines: the broker does not bound them, so the receiver does. */
   private pendingQos0 = 0;
   private accepting = true;
@@ -131,9 +132,20 @@ export class MqttReceiver implements Receiver {
     if (!this.stopping) this.settings.reportStatus('recoverable_error', err);
   }
 
+  /**
+   * Whether this consume should carry the flush hint. Only once per filling of the window: once full, acknowledgements
+   * that come back one by one would each let one new message in with the window full again, and a hint on every one
+   * of them turns a backlog into one-message batches (measured: 1.8% of a bare subscriber's rate). The hint re-arms
+   * when the window has drained to half; until then a batch's own size or timeout sends what it holds.
+   */
   private windowFull(): boolean {
     const max = this.cfg.receive_maximum;
-    return this.inflight.size >= max || this.pendingQos0 >= max;
+    const used = Math.max(this.inflight.size, this.pendingQos0);
+    // `used` includes the message being sent now: the window before it is what re-arms.
+    if (used - 1 <= max / 2) this.flushArmed = true;
+    if (used < max || !this.flushArmed) return false;
+    this.flushArmed = false;
+    return true;
   }
 
   private onPublish(packet: IPublishPacket, callback: (err?: Error) => void): void {
