@@ -1,0 +1,145 @@
+// No container engine runs here, so the Dockerfile is replayed instead: its COPY sources must exist and cover what
+// package.json publishes, and its dependency stage's command plus its entrypoint, run as its user, must start the hub
+// from a clean install of production dependencies (with a fresh npm cache, as a build would have).
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { eventually, freePort } from './helpers/hub.ts';
+import { ROOT } from './helpers/process.ts';
+
+interface Instruction {
+  op: string;
+  args: string;
+}
+
+/** The stages of a Dockerfile, each a list of instructions (comments dropped, continuation lines joined). */
+function parseDockerfile(text: string): Instruction[][] {
+  const stages: Instruction[][] = [[]];
+  const joined = text.replace(/\\\n/g, ' ');
+  for (const raw of joined.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^(\w+)\s+(.*)$/.exec(line);
+    assert.ok(m, `unparsable Dockerfile line: ${line}`);
+    const ins = { op: m[1]!.toUpperCase(), args: m[2]!.replace(/\s+/g, ' ') };
+    if (ins.op === 'FROM') stages.push([]);
+    stages[stages.length - 1]!.push(ins);
+  }
+  return stages.filter((s) => s.length > 0 && s[0]!.op === 'FROM');
+}
+
+/** .dockerignore patterns as regular expressions over context-relative paths (the subset this repo uses). */
+function ignoreMatchers(text: string): RegExp[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'))
+    .map((p) => {
+      const re = p
+        .replace(/[.+^${}()|[\]]/g, '\\$&')
+        .replace(/\*\*\//g, '\0')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\0/g, '(?:.*/)?');
+      return new RegExp(`^${re}(?:/.*)?$`);
+    });
+}
+
+const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+const stages = parseDockerfile(dockerfile);
+const ignored = ignoreMatchers(readFileSync(join(ROOT, '.dockerignore'), 'utf8'));
+const isIgnored = (rel: string): boolean => ignored.some((r) => r.test(rel));
+const copies = (stage: Instruction[]) =>
+  stage
+    .filter((i) => i.op === 'COPY' && !i.args.startsWith('--from'))
+    .map((i) => {
+      const parts = i.args.split(' ');
+      return { sources: parts.slice(0, -1), dest: parts[parts.length - 1]! };
+    });
+const envOf = (stage: Instruction[]): Record<string, string> =>
+  Object.fromEntries(stage.filter((i) => i.op === 'ENV').flatMap((i) => i.args.split(' ').map((kv) => kv.split('=') as [string, string])));
+
+describe('Dockerfile', () => {
+  const [deps, runtime] = stages;
+  assert.ok(deps && runtime && stages.length === 2, 'two stages: dependencies and runtime');
+
+  it('copies sources that exist and are not excluded by .dockerignore', () => {
+    for (const stage of stages) {
+      for (const c of copies(stage)) {
+        for (const src of c.sources) {
+          assert.ok(existsSync(join(ROOT, src)), `COPY source ${src} does not exist`);
+          assert.ok(!isIgnored(src), `COPY source ${src} is excluded by .dockerignore`);
+        }
+      }
+    }
+    assert.ok(isIgnored('node_modules') && isIgnored('receivers/mqtt/acks.test.ts'), 'dependencies and tests stay out of the context');
+  });
+
+  it('copies exactly what package.json publishes', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
+    const copied = copies(runtime).flatMap((c) => c.sources).filter((s) => s !== 'package.json');
+    assert.deepEqual([...copied].sort(), [...pkg.files].sort());
+  });
+
+  it('runs as a non-root user with otelhub as the entrypoint', () => {
+    const user = runtime.filter((i) => i.op === 'USER').pop();
+    assert.match(user?.args ?? '', /^[1-9]\d*(:\d+)?$/, 'a numeric non-root USER');
+    assert.equal(runtime.filter((i) => i.op === 'ENTRYPOINT').pop()?.args, '["otelhub"]');
+    assert.ok(runtime.some((i) => i.op === 'RUN' && i.args === 'ln -s /app/bin/otelhub.js /usr/local/bin/otelhub'));
+    for (const [k, v] of Object.entries(envOf(runtime))) if (k.startsWith('OTELHUB_')) assert.match(v, /^0\.0\.0\.0:\d+$/, `${k} listens beyond loopback`);
+  });
+
+  describe('replayed', () => {
+    const work = mkdtempSync(join(tmpdir(), 'otelhub-docker-'));
+    after(() => rmSync(work, { recursive: true, force: true }));
+    const app = join(work, 'app');
+
+    it('installs production dependencies with the dependency stage command', () => {
+      const depsDir = join(work, 'deps');
+      mkdirSync(depsDir);
+      for (const c of copies(deps)) for (const src of c.sources) cpSync(join(ROOT, src), join(depsDir, src));
+      const run = deps.filter((i) => i.op === 'RUN');
+      assert.equal(run.length, 1);
+      execFileSync('sh', ['-c', run[0]!.args], { cwd: depsDir, stdio: 'pipe', env: { ...process.env, npm_config_cache: join(work, 'npm-cache') } });
+      assert.ok(!existsSync(join(depsDir, 'node_modules', 'typescript')), 'no dev dependencies');
+      // Runtime stage, in order: node_modules from the first stage, then the sources (filtered by .dockerignore).
+      cpSync(join(depsDir, 'node_modules'), join(app, 'node_modules'), { recursive: true });
+      for (const c of copies(runtime)) {
+        for (const src of c.sources) {
+          const dest = c.dest.endsWith('/') ? join(app, c.dest, src) : join(app, c.dest);
+          cpSync(join(ROOT, src), dest, { recursive: true, filter: (p) => !isIgnored(relative(ROOT, p)) });
+        }
+      }
+      assert.ok(!existsSync(join(app, 'receivers', 'mqtt', 'acks.test.ts')));
+      execFileSync('chmod', ['-R', 'a+rX', work]);
+      chmodSync(work, 0o755);
+    });
+
+    it('starts the hub with the entrypoint as the image user and stops cleanly on SIGTERM', async () => {
+      const env: Record<string, string> = { ...(process.env as Record<string, string>), ...envOf(runtime) };
+      // The image's ports, moved to free ones: other tests may be listening on the standard ports.
+      for (const k of ['OTELHUB_OTLP_GRPC_ENDPOINT', 'OTELHUB_OTLP_HTTP_ENDPOINT', 'OTELHUB_MQTT_ENDPOINT', 'OTELHUB_HEALTH_ENDPOINT', 'OTELHUB_METRICS_ADDRESS']) {
+        env[k] = `127.0.0.1:${await freePort()}`;
+      }
+      const user = /^(\d+)(?::(\d+))?$/.exec(runtime.filter((i) => i.op === 'USER').pop()!.args)!;
+      const asImageUser = process.getuid?.() === 0 ? { uid: Number(user[1]), gid: Number(user[2] ?? user[1]) } : {};
+      // The symlink's target, executed directly: its shebang and mode must work without `node` in front.
+      const child = spawn(join(app, 'bin', 'otelhub.js'), [], { cwd: app, env: { ...env, HOME: work }, ...asImageUser });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      try {
+        await eventually(async () => {
+          const res = await fetch(`http://${env.OTELHUB_HEALTH_ENDPOINT}/`).catch(() => undefined);
+          return res?.status === 200;
+        }, `the hub from the replayed image to be healthy; output:\n${out}`, 60_000);
+      } finally {
+        child.kill('SIGTERM');
+      }
+      assert.equal(await exited, 0, out);
+    });
+  });
+});
