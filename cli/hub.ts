@@ -1,6 +1,6 @@
 // A whole hub from config files: load, check, build, start; and the internal telemetry endpoint beside it.
 import { builtinRegistry } from '../components.ts';
-import type { LogLevel, LogSink, Logger } from '../core/logger.ts';
+import type { LogFields, LogLevel, LogSink, Logger } from '../core/logger.ts';
 import { createLogger } from '../core/logger.ts';
 import type { HttpListener } from '../core/net.ts';
 import { listenHttp } from '../core/net.ts';
@@ -25,6 +25,14 @@ export interface HubOptions {
   /** Overrides service.telemetry.logs.level. */
   logLevel?: LogLevel;
   logSink?: LogSink;
+  /** Logged once the logger exists, before anything starts (what drop-in mode has to say about its settings). */
+  notices?: Notice[];
+}
+
+export interface Notice {
+  level: LogLevel;
+  msg: string;
+  fields?: LogFields;
 }
 
 export interface LoadResult {
@@ -48,7 +56,9 @@ export async function loadHubConfig(opts: HubOptions): Promise<LoadResult> {
 
 function makeLogger(config: HubConfig, opts: HubOptions): Logger {
   const logs = config.service.telemetry.logs;
-  return createLogger({ level: opts.logLevel ?? logs.level, encoding: logs.encoding, ...(opts.logSink ? { sink: opts.logSink } : {}) });
+  const logger = createLogger({ level: opts.logLevel ?? logs.level, encoding: logs.encoding, ...(opts.logSink ? { sink: opts.logSink } : {}) });
+  for (const n of opts.notices ?? []) logger[n.level](n.msg, n.fields);
+  return logger;
 }
 
 export interface RunningHub {

@@ -6,22 +6,33 @@ import type { LogLevel } from '../core/logger.ts';
 import { LOG_LEVELS } from '../core/logger.ts';
 import { ConfigError, formatIssue } from '../config/issues.ts';
 import { DEFAULT_CONFIG, DEFAULT_CONFIG_NAME } from './default-config.ts';
+import { dropInHubOptions, isDropIn } from './drop-in.ts';
 import type { HubOptions } from './hub.ts';
 import { startHub, validateHub } from './hub.ts';
+import { printConfig } from './print-config.ts';
 
 const HELP = `otelhub: an OpenTelemetry-Collector-style telemetry hub for the edge
 
 Usage:
-  otelhub [--config FILE ...] [--log-level LEVEL]   run the hub (the embedded default config without --config)
+  otelhub [--config FILE ...] [--log-level LEVEL]   run the hub (without --config: drop-in mode or the embedded default)
   otelhub validate [--config FILE ...]             check the config and build every component, without starting
+  otelhub print-config [--config FILE ...]         print the config the hub would run (save it to run it with --config)
   otelhub components [--json]                     list the registered component types
-  otelhub print-default-config                    print the config used when no --config is given
+  otelhub print-default-config                    print the embedded default config
   otelhub --version | --help
 
 Options:
   -c, --config FILE    a YAML config file; repeat to merge several (maps merge, later files win, lists are replaced)
   --log-level LEVEL    debug, info, warn or error (overrides service.telemetry.logs.level)
   --json               machine-readable output for components
+
+Without --config, otelhub runs in drop-in mode for the Rust MQTT-to-OpenTelemetry trace exporter when any of its
+MQTT_* or CORRELATION_* environment variables is set (MQTT_BROKER_HOST, MQTT_TOPIC_FILTERS, ...): the same
+mqtt -> correlation -> batch -> otlp pipeline, from the same variables (OTEL_*, APP_LOG_LEVEL and HTTP_HEALTH_* too).
+Otherwise it runs the embedded default config.
+
+print-config prints config files merged, with \${env:...} expanded and sensitive values redacted; the drop-in or
+default config as it is.
 
 Exit status: 0 on success or a clean shutdown; 1 on an invalid config or a failed start; 2 on a usage error.
 `;
@@ -31,8 +42,16 @@ function version(): string {
   return pkg.version;
 }
 
+/** Where the config comes from: files, else the drop-in environment variables, else the embedded default. */
+function configSource(configs: string[] | undefined): HubOptions {
+  if (configs?.length) return { configFiles: configs };
+  if (!isDropIn(process.env)) return { configText: { text: DEFAULT_CONFIG, name: DEFAULT_CONFIG_NAME } };
+  // Throws a ConfigError listing every variable with a bad value, reported as any config error.
+  return dropInHubOptions(process.env);
+}
+
 function hubOptions(configs: string[] | undefined, logLevel: string | undefined): HubOptions {
-  const opts: HubOptions = configs?.length ? { configFiles: configs } : { configText: { text: DEFAULT_CONFIG, name: DEFAULT_CONFIG_NAME } };
+  const opts = configSource(configs);
   if (logLevel !== undefined) {
     if (!LOG_LEVELS.includes(logLevel as LogLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
     opts.logLevel = logLevel as LogLevel;
@@ -116,6 +135,9 @@ export async function main(argv: string[]): Promise<number> {
       console.log(`configuration is valid (${Object.keys(cfg.service.pipelines).length} pipelines)`);
       return 0;
     }
+    case 'print-config':
+      process.stdout.write(await printConfig(hubOptions(values.config, values['log-level'])));
+      return 0;
     case 'print-default-config':
       process.stdout.write(DEFAULT_CONFIG);
       return 0;

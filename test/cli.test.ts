@@ -1,11 +1,15 @@
 // The otelhub command, run as a child process.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
+import { DEFAULT_CONFIG } from '../cli/default-config.ts';
+import { DROP_IN_TRIGGERS } from '../cli/drop-in-env.ts';
 import { ROOT, runCli, startCli } from './helpers/process.ts';
 
 const td = (f: string) => `test/testdata/${f}`;
@@ -17,6 +21,8 @@ const DEFAULT_ENV = {
   OTELHUB_METRICS_ADDRESS: 'localhost:0',
   OTELHUB_MQTT_ENDPOINT: 'localhost:0',
 };
+/** Blank, so a drop-in variable in the environment running the tests cannot switch the mode (blank is unset). */
+const NO_DROP_IN = Object.fromEntries(DROP_IN_TRIGGERS.map((name) => [name, '']));
 
 describe('otelhub command', () => {
   it('prints its version and help', async () => {
@@ -114,7 +120,7 @@ describe('otelhub command', () => {
   });
 
   it('runs the embedded default config: OTLP in, printed by the debug exporter', async () => {
-    const hub = startCli([], DEFAULT_ENV);
+    const hub = startCli([], { ...NO_DROP_IN, ...DEFAULT_ENV });
     try {
       const http = await hub.waitForLog((l) => String(l.msg).startsWith('OTLP HTTP receiver listening'));
       await hub.waitForLog((l) => String(l.msg).startsWith('everything is ready'));
@@ -130,7 +136,7 @@ describe('otelhub command', () => {
   });
 
   it('runs the embedded default config: a device publishes to the embedded MQTT broker, printed by the debug exporter', async () => {
-    const hub = startCli([], DEFAULT_ENV);
+    const hub = startCli([], { ...NO_DROP_IN, ...DEFAULT_ENV });
     let device: MqttClient | undefined;
     try {
       const broker = await hub.waitForLog((l) => l.msg === 'embedded MQTT broker listening');
@@ -156,5 +162,58 @@ describe('otelhub command', () => {
     const r = await runCli(['print-default-config']);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /otlp:/);
+  });
+
+  it('print-config prints the embedded default without drop-in variables, and merged files with --config', async () => {
+    const d = await runCli(['print-config'], NO_DROP_IN);
+    assert.equal(d.code, 0, d.stderr);
+    assert.equal(d.stdout, DEFAULT_CONFIG);
+    const m = await runCli(['print-config', '--config', td('base.yaml'), '--config', td('overlay.yaml')]);
+    assert.equal(m.code, 0, m.stderr);
+    assert.match(m.stdout, /^# The configuration otelhub runs from test\/testdata\/base\.yaml, test\/testdata\/overlay\.yaml/);
+    assert.match(m.stdout, /send_batch_size: 10/);
+    assert.match(m.stdout, /timeout: 1s/);
+    const bad = await runCli(['print-config', '--config', td('invalid.yaml')]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /invalid configuration/);
+  });
+
+  it('print-config in drop-in mode prints YAML that runs the same pipeline with --config', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otelhub-cli-'));
+    try {
+      const env = { MQTT_BROKER_HOST: 'aio-broker', MQTT_TOPIC_FILTERS: 'plant/#', HOSTNAME: 'exporter-0', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317' };
+      const r = await runCli(['print-config'], env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^# otelhub drop-in mode/);
+      assert.match(r.stdout, /endpoint: mqtt:\/\/aio-broker:1883 +# MQTT_BROKER_HOST/);
+      assert.match(r.stdout, /client_id: mqtt-otel-exporter-0 /);
+      assert.match(r.stdout, /topic: plant\/heartbeat /);
+      const file = join(dir, 'hub.yaml');
+      writeFileSync(file, r.stdout);
+      const v = await runCli(['validate', '--config', file], NO_DROP_IN);
+      assert.equal(v.code, 0, v.stderr);
+      assert.match(v.stdout, /configuration is valid \(1 pipelines\)/);
+      // The file alone gives the same text back: nothing in it depends on the environment any more.
+      const again = await runCli(['print-config', '--config', file], NO_DROP_IN);
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stdout, /client_id: mqtt-otel-exporter-0\n/);
+      // The drop-in validate logs its notices (the warning about the endpoint among them when it is unset).
+      const w = await runCli(['validate'], { MQTT_BROKER_HOST: 'aio-broker', OTEL_EXPORTER_OTLP_ENDPOINT: '' });
+      assert.equal(w.code, 0, w.stderr);
+      assert.match(w.stderr, /"level":"info","msg":"drop-in mode: /);
+      assert.match(w.stderr, /"level":"warn","msg":"OTEL_EXPORTER_OTLP_ENDPOINT is not set: exporting to http:\/\/localhost:4317/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses bad drop-in variables with exit status 1, listing every one', async () => {
+    const r = await runCli([], { MQTT_BROKER_PORT: 'eighteen', MQTT_RECEIVE_MAX: '0', OTEL_TRACES_SAMPLER_ARG: '2', APP_LOG_LEVEL: 'loud' });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /invalid configuration \(4 errors\)/);
+    assert.match(r.stderr, /MQTT_BROKER_PORT: "eighteen" must be an integer from 1 to 65535/);
+    assert.match(r.stderr, /MQTT_RECEIVE_MAX: "0" must be an integer from 1 to 65535/);
+    assert.match(r.stderr, /OTEL_TRACES_SAMPLER_ARG: "2" must be a number from 0 to 1/);
+    assert.match(r.stderr, /APP_LOG_LEVEL: "loud" must be/);
   });
 });

@@ -1,0 +1,185 @@
+// Drop-in mode: `otelhub` without --config, started with the Rust MQTT-to-OpenTelemetry trace exporter's
+// environment variables, runs that exporter's pipeline (mqtt -> correlation -> batch -> otlp). The pipeline is built
+// as YAML text with literal values, each commented with the variable behind it, and loaded like any config file:
+// `otelhub print-config` prints exactly what runs, and a user can save it and graduate to a config file.
+import { stringify } from 'yaml';
+import { ConfigError } from '../config/issues.ts';
+import { heartbeatTopicFor } from '../receivers/mqtt/topics.ts';
+import type { DropInContext, DropInSettings } from './drop-in-env.ts';
+import { readDropInEnv } from './drop-in-env.ts';
+import type { HubOptions } from './hub.ts';
+
+export { isDropIn } from './drop-in-env.ts';
+
+export const DROP_IN_CONFIG_NAME = '<drop-in config from environment variables>';
+
+/** The original's tracer name, which its spans carry as instrumentation scope. */
+const SCOPE_NAME = 'mqtt-otel-trace-exporter';
+
+export interface DropInConfig {
+  text: string;
+  /** To log at startup (also written into the text as comments). */
+  warnings: string[];
+}
+
+/**
+ * `<base>/heartbeat` as the receiver derives it, but `health/heartbeat` when the first filter has no level before
+ * its first wildcard (`#`, `+/x`), which is the original's fallback. Where the original only trimmed a trailing `#`
+ * (`a/+/b` gave `a/+/b/heartbeat`, which no broker accepts for a publish), this stops at the first wildcard.
+ */
+export function dropInHeartbeatTopic(firstFilter: string): string {
+  const topic = heartbeatTopicFor(firstFilter);
+  return topic === 'heartbeat' ? 'health/heartbeat' : topic;
+}
+
+/** One YAML scalar on one line. `$` is doubled: the loader expands `${env:...}` in every string. */
+function scalar(v: string | number | boolean): string {
+  if (typeof v !== 'string') return String(v);
+  const escaped = v.replaceAll('$', () => '$$');
+  const plain = stringify(escaped, { lineWidth: 0 }).trimEnd();
+  // A value with a line break would become a block scalar; JSON's quoting is valid YAML on one line.
+  return plain.includes('\n') ? JSON.stringify(escaped) : plain;
+}
+
+type Line = readonly [text: string, comment?: string];
+
+/** Lines with their comments aligned in one column (long lines keep theirs right after). */
+function render(lines: readonly Line[]): string {
+  const width = Math.max(...lines.filter(([t, c]) => c !== undefined && t.length <= 48).map(([t]) => t.length));
+  return lines.map(([t, c]) => (c === undefined ? t : `${t.padEnd(width)}  # ${c}`)).join('\n') + '\n';
+}
+
+function receiverLines(m: DropInSettings['mqtt']): Line[] {
+  const tls = m.tls ? 'mqtts' : 'mqtt';
+  const lines: Line[] = [
+    ['receivers:'],
+    ['  mqtt:'],
+    [`    endpoint: ${scalar(`${tls}://${m.host}:${m.port}`)}`, 'MQTT_BROKER_HOST, MQTT_BROKER_PORT; mqtts: MQTT_USE_TLS or TLS material set'],
+    ['    topics:', 'MQTT_TOPIC_FILTERS'],
+    ...m.topics.map((t): Line => [`      - ${scalar(t)}`]),
+  ];
+  if (m.sharedGroup !== undefined) lines.push([`    shared_group: ${scalar(m.sharedGroup)}`, 'MQTT_SHARED_SUBSCRIPTION']);
+  else lines.push(['    # no shared_group: MQTT_SHARED_SUBSCRIPTION is blank']);
+  lines.push(
+    [`    client_id: ${scalar(m.clientId)}`, 'MQTT_CLIENT_ID (default mqtt-otel-<hostname>: the session survives restarts)'],
+    ['    clean_start: false', 'a persistent session, as the original'],
+    [`    session_expiry: ${m.sessionExpirySecs}s`, 'MQTT_SESSION_EXPIRY_SECS'],
+    [`    receive_maximum: ${m.receiveMax}`, 'MQTT_RECEIVE_MAX'],
+    [`    keep_alive: ${m.keepAliveSecs}s`, 'MQTT_KEEP_ALIVE_SECS'],
+    ['    reconnect:'],
+    [`      min: ${m.minBackoffSecs}s`, 'MQTT_RETRY_MIN_BACKOFF_SECS'],
+    [`      max: ${m.maxBackoffSecs}s`, 'MQTT_RETRY_MAX_BACKOFF_SECS'],
+  );
+  if (m.satTokenPath !== undefined) lines.push(['    auth:'], [`      sat_token_file: ${scalar(m.satTokenPath)}`, 'MQTT_SAT_TOKEN_PATH (K8S-SAT)']);
+  const files: Line[] = [];
+  if (m.caPath !== undefined) files.push([`      ca_file: ${scalar(m.caPath)}`, 'MQTT_CA_CERT_PATH']);
+  if (m.certPath !== undefined) files.push([`      cert_file: ${scalar(m.certPath)}`, 'MQTT_X509_CERT_PATH']);
+  if (m.keyPath !== undefined) files.push([`      key_file: ${scalar(m.keyPath)}`, 'MQTT_X509_KEY_PATH']);
+  if (files.length > 0) lines.push(['    tls:'], ...files);
+  const first = m.topics[0] ?? '#';
+  lines.push(
+    ['    heartbeat:'],
+    ['      enabled: true', 'the original always publishes one'],
+    [`      topic: ${scalar(dropInHeartbeatTopic(first))}`, 'from the first of MQTT_TOPIC_FILTERS'],
+    [`      interval: ${m.keepAliveSecs}s`, 'MQTT_KEEP_ALIVE_SECS'],
+    ['      payload: alive'],
+  );
+  return lines;
+}
+
+function processorLines(s: DropInSettings): Line[] {
+  const { correlation: c, telemetry: t } = s;
+  return [
+    ['processors:'],
+    ['  correlation:', 'MQTT messages -> one span each'],
+    [`    field_name: ${scalar(c.fieldName)}`, 'CORRELATION_ID_FIELD'],
+    [`    allow_generated: ${c.allowGenerated}`, 'CORRELATION_ALLOW_GENERATED'],
+    [`    scope_name: ${SCOPE_NAME}`, "the original's tracer name"],
+    [`    sampling_ratio: ${t.samplingRatio}`, 'OTEL_TRACES_SAMPLER_ARG'],
+    ['    resource_attributes:'],
+    [`      service.name: ${scalar(t.serviceName)}`, 'OTEL_SERVICE_NAME'],
+    [`      service.namespace: ${scalar(t.serviceNamespace)}`, 'OTEL_SERVICE_NAMESPACE'],
+    [`      service.instance.id: ${scalar(t.instanceId)}`, 'OTEL_SERVICE_INSTANCE_ID (default HOSTNAME, else a random UUID)'],
+    ['  batch:'],
+    [`    send_batch_size: ${t.batchSize}`, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE'],
+    [`    send_batch_max_size: ${t.batchSize}`, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE'],
+    [`    timeout: ${t.scheduleDelayMs}ms`, 'OTEL_BSP_SCHEDULE_DELAY'],
+  ];
+}
+
+function exporterLines(t: DropInSettings['telemetry']): Line[] {
+  return [
+    ['exporters:'],
+    ['  otlp:'],
+    [`    endpoint: ${scalar(t.endpoint)}`, 'OTEL_EXPORTER_OTLP_ENDPOINT (gRPC)'],
+    [`    timeout: ${t.exportTimeoutMs}ms`, 'OTEL_BSP_EXPORT_TIMEOUT'],
+    ['    sending_queue:'],
+    // The SDK's queue counted spans and dropped what did not fit; this one counts batches and refuses with a
+    // retryable error when full, so the messages wait unacknowledged on the broker instead of being lost.
+    ['      # OTEL_BSP_MAX_QUEUE_SIZE counts spans, queue_size counts batches of up to OTEL_BSP_MAX_EXPORT_BATCH_SIZE'],
+    ['      # spans: the same number of spans. When full, new batches are refused, not dropped: their messages wait'],
+    ['      # unacknowledged on the broker.'],
+    [`      queue_size: ${Math.ceil(t.queueSize / t.batchSize)}`, 'OTEL_BSP_MAX_QUEUE_SIZE / OTEL_BSP_MAX_EXPORT_BATCH_SIZE, rounded up'],
+  ];
+}
+
+function serviceLines(s: DropInSettings): Line[] {
+  const h = s.health;
+  return [
+    ['extensions:'],
+    ['  health_check:'],
+    [`    endpoint: ${scalar(h.address)}`, 'HTTP_HEALTH_ADDR'],
+    [`    liveness_path: ${scalar(h.livenessPath)}`, 'HTTP_HEALTH_LIVENESS_PATH'],
+    [`    readiness_path: ${scalar(h.readinessPath)}`, 'HTTP_HEALTH_READINESS_PATH'],
+    [''],
+    ['service:'],
+    ['  extensions: [health_check]'],
+    ['  telemetry:'],
+    ['    logs:'],
+    [`      level: ${s.logLevel}`, 'APP_LOG_LEVEL'],
+    ['    metrics:'],
+    [`      address: ${scalar(s.metricsAddress)}`, "OTELHUB_METRICS_ADDRESS (otelhub's own metrics)"],
+    ['  pipelines:'],
+    ['    traces:'],
+    ['      receivers: [mqtt]'],
+    ['      processors: [correlation, batch]'],
+    ['      exporters: [otlp]'],
+  ];
+}
+
+/** The YAML for validated settings. */
+export function renderDropIn(s: DropInSettings, warnings: readonly string[] = []): string {
+  return render([
+    ["# otelhub drop-in mode: the Rust MQTT-to-OpenTelemetry trace exporter's pipeline, built from its environment"],
+    ['# variables (the comments name them). To keep it as a config file and edit it from there:'],
+    ['#   otelhub print-config > hub.yaml && otelhub --config hub.yaml'],
+    ...warnings.map((w): Line => [`# warning: ${w.replaceAll('\n', ' ')}`]),
+    [''],
+    ...receiverLines(s.mqtt),
+    [''],
+    ...processorLines(s),
+    [''],
+    ...exporterLines(s.telemetry),
+    [''],
+    ...serviceLines(s),
+  ]);
+}
+
+/** The drop-in config for `env`; throws ConfigError naming every variable with an invalid value. */
+export function dropInConfig(env: Readonly<Record<string, string | undefined>>, ctx: DropInContext = {}): DropInConfig {
+  const r = readDropInEnv(env, ctx);
+  if (r.issues.length > 0) throw new ConfigError(r.issues);
+  return { text: renderDropIn(r.settings, r.warnings), warnings: r.warnings };
+}
+
+/** How the hub runs in drop-in mode: the config as text, and what to log before it starts. */
+export function dropInHubOptions(env: Readonly<Record<string, string | undefined>>, ctx: DropInContext = {}): HubOptions {
+  const d = dropInConfig(env, ctx);
+  return {
+    configText: { text: d.text, name: DROP_IN_CONFIG_NAME },
+    notices: [
+      { level: 'info', msg: 'drop-in mode: running the pipeline built from the Rust MQTT-to-OpenTelemetry trace exporter environment variables (otelhub print-config shows it)' },
+      ...d.warnings.map((msg) => ({ level: 'warn' as const, msg })),
+    ],
+  };
+}
