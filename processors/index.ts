@@ -1,6 +1,7 @@
 // The built-in processors. A new processor is added here once its folder exists.
 import type { Factory } from '../core/component.ts';
 import { batchFactory } from './batch/factory.ts';
+import { correlationFactory } from './correlation/factory.ts';
 import { schemaFactory } from './schema/factory.ts';
 
-export const processors: Factory[] = [batchFactory, schemaFactory];
+export const processors: Factory[] = [batchFactory, schemaFactory, correlationFactory];

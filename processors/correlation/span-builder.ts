@@ -1,0 +1,128 @@
+// One span per message, shaped as the original exporter's `mqtt.receive` span (mqtt_client.rs, process_publish):
+// the same name, kind, attribute names and order, events and status, so dashboards built on it keep working.
+import { createHash, randomFillSync } from 'node:crypto';
+import type { AnyValue, KeyValue, Message, Span, SpanEvent } from '../../core/pdata/index.ts';
+import { EMPTY_BYTES, SpanKind, StatusCode } from '../../core/pdata/index.ts';
+import type { MissingReason } from './correlation-id.ts';
+import type { RemoteParent } from './trace-context.ts';
+
+export const SPAN_NAME = 'mqtt.receive';
+
+/** W3C trace flags: sampled. Every span built here is sampled (unsampled messages get none). */
+const FLAG_SAMPLED = 0x01;
+// OTLP SpanFlags: whether the parent is remote is known (bit 8), and it is (bit 9). Set as OpenTelemetry JS's
+// OTLP transformer sets them: bit 8 always, bit 9 when the parent came from another process.
+const FLAG_HAS_IS_REMOTE = 0x100;
+const FLAG_IS_REMOTE = 0x200;
+
+export type Correlation =
+  | { kind: 'payload'; id: string }
+  | { kind: 'generated'; id: string; reason: MissingReason }
+  /** No ID and generation disabled: the message is dropped, the span records why. */
+  | { kind: 'failed'; reason: MissingReason };
+
+export interface SpanOptions {
+  /** As configured (the `correlation.generated` event reports it as written). */
+  fieldName: string;
+  semconv: { legacy: boolean; current: boolean };
+}
+
+export interface SpanIds {
+  traceId: Uint8Array;
+  spanId: Uint8Array;
+  parent: RemoteParent | undefined;
+}
+
+/** `n` random bytes, never all zero (an all-zero trace or span ID is invalid). */
+export function randomId(n: 8 | 16): Uint8Array {
+  const id = new Uint8Array(n);
+  do randomFillSync(id);
+  while (id.every((b) => b === 0));
+  return id;
+}
+
+/** A new span in the parent's trace, or the first span of a new trace. */
+export function spanIds(parent: RemoteParent | undefined): SpanIds {
+  return { traceId: parent?.traceId ?? randomId(16), spanId: randomId(8), parent };
+}
+
+export function failureMessage(reason: MissingReason): string {
+  return `correlation ID unavailable and generation disabled (${reason})`;
+}
+
+const str = (stringValue: string): AnyValue => ({ stringValue });
+const int = (n: number): AnyValue => ({ intValue: BigInt(n) });
+const bool = (boolValue: boolean): AnyValue => ({ boolValue });
+
+function event(name: string, timeUnixNano: bigint, attrs: [string, AnyValue][]): SpanEvent {
+  return { name, timeUnixNano, attributes: attrs.map(([key, value]) => ({ key, value })), droppedAttributesCount: 0 };
+}
+
+/** The message's attributes, legacy names where the original had them and current names beside them when asked. */
+function messageAttributes(m: Message, ackRequired: boolean, semconv: SpanOptions['semconv']): KeyValue[] {
+  const out: KeyValue[] = [];
+  const add = (key: string, value: AnyValue): void => void out.push({ key, value });
+  add('messaging.system', str('mqtt'));
+  if (semconv.legacy) {
+    add('messaging.destination', str(m.topic));
+    add('messaging.destination_kind', str('topic'));
+    add('messaging.operation', str('process'));
+  }
+  if (semconv.current) {
+    add('messaging.destination.name', str(m.topic));
+    add('messaging.operation.type', str('process'));
+    add('messaging.operation.name', str('process'));
+  }
+  add('messaging.mqtt.qos', int(m.qos));
+  add('messaging.mqtt.retain', bool(m.retain));
+  add('messaging.mqtt.dup', bool(m.dup));
+  if (semconv.legacy) add('messaging.message_payload_size_bytes', int(m.payload.byteLength));
+  if (semconv.current) add('messaging.message.body.size', int(m.payload.byteLength));
+  add('messaging.message_payload_sha256', str(createHash('sha256').update(m.payload).digest('hex')));
+  add('messaging.ack.required', bool(ackRequired));
+  return out;
+}
+
+/**
+ * The span of message `m`, ending at `now`. `messaging.acknowledged` is what the hub will do once this span is
+ * delivered (it is built before the acknowledgement, see README), so it equals `messaging.ack.required`.
+ */
+export function buildSpan(m: Message, ids: SpanIds, correlation: Correlation, opts: SpanOptions, now: bigint): Span {
+  // QoS 0 has nothing to acknowledge (the original had no ack token for it).
+  const ackRequired = m.qos > 0;
+  const attributes = messageAttributes(m, ackRequired, opts.semconv);
+  const events: SpanEvent[] = [];
+  let status = { code: StatusCode.OK, message: '' };
+  if (correlation.kind === 'failed') {
+    const message = failureMessage(correlation.reason);
+    status = { code: StatusCode.ERROR, message };
+    events.push(event('exception', now, [['exception.type', str('CorrelationError')], ['exception.message', str(message)]]));
+  } else {
+    attributes.push({ key: 'correlation.id', value: str(correlation.id) }, { key: 'correlation.generated', value: bool(correlation.kind === 'generated') });
+    if (correlation.kind === 'generated') {
+      events.push(event('correlation.generated', now, [['reason', str(correlation.reason)], ['field_name', str(opts.fieldName)], ['value', str(correlation.id)]]));
+    }
+  }
+  attributes.push({ key: 'messaging.acknowledged', value: bool(ackRequired) });
+  if (ackRequired) events.push(event('ack', now, [['status', str(correlation.kind === 'failed' ? 'dropped' : 'success')]]));
+  // 0 is "unknown"; a receive time from a clock a little ahead must not make the span end before it starts.
+  const start = m.receivedUnixNano === 0n ? now : m.receivedUnixNano;
+  return {
+    traceId: ids.traceId,
+    spanId: ids.spanId,
+    traceState: ids.parent?.traceState ?? '',
+    parentSpanId: ids.parent?.parentSpanId ?? EMPTY_BYTES,
+    flags: FLAG_SAMPLED | FLAG_HAS_IS_REMOTE | (ids.parent ? FLAG_IS_REMOTE : 0),
+    name: SPAN_NAME,
+    kind: SpanKind.INTERNAL,
+    startTimeUnixNano: start,
+    endTimeUnixNano: now > start ? now : start,
+    attributes,
+    droppedAttributesCount: 0,
+    events,
+    droppedEventsCount: 0,
+    links: [],
+    droppedLinksCount: 0,
+    status,
+  };
+}
