@@ -2,6 +2,8 @@
 // whose value is a sequence number) that a real Mosquitto queued for its persistent session while it was offline.
 //   1. baseline: a bare mqtt.js subscriber that only counts (default MQTT.js acknowledgement);
 //   2. otelhub: `mqtt` receiver -> `schema` -> `batch` -> `otlphttp` to a sink decoding with our codec, zero loss checked;
+//   2b. otelhub as the Rust trace exporter's replacement: `mqtt` -> `correlation` -> `batch` -> `otlphttp`, one span
+//      per message, zero loss checked;
 //   3. the obvious OpenTelemetry JS SDK bridge: mqtt.js (auto-ack) + one span per message through a BatchSpanProcessor
 //      with its defaults + the official OTLP/proto exporter, to a sink counting spans: what it lost is reported.
 // Everything (the contenders, publishers, sinks) runs in this process: CPU and RSS are the whole process's. The
@@ -34,6 +36,8 @@ const RUN_TIMEOUT_MS = Number(process.env.BENCH_MQTT_TIMEOUT_MS ?? 180_000);
 
 function payload(seq: number): string {
   return JSON.stringify({
+    // Read by the `correlation` contender; `schema` ignores it.
+    correlationId: seq,
     metrics: [
       {
         name: 'bench.value',
@@ -170,27 +174,51 @@ async function baseline(url: string, n: number): Promise<MqttFigures> {
   }
 }
 
-async function otelhub(url: string, n: number): Promise<MqttFigures> {
-  const clientId = 'bench-otelhub';
-  const topic = 'bench/otelhub/telemetry';
+interface HubVariant {
+  key: string;
+  name: string;
+  processors: string;
+  pipeline: string;
+  /** Feeds each sequence number found in an exported request body to `add`. */
+  read: (body: Buffer, add: (seq: number) => void) => void;
+}
+
+const METRICS_VARIANT: HubVariant = {
+  key: 'otelhub',
+  name: 'otelhub: mqtt -> schema -> batch -> otlphttp',
+  processors: 'schema: {}',
+  pipeline: 'metrics: { receivers: [mqtt], processors: [schema, batch], exporters: [otlphttp] }',
+  read: (body, add) =>
+    forEachMetric(decodeRequest('metrics', body), (m) => {
+      for (const p of m.gauge?.dataPoints ?? []) add(p.asDouble ?? Number(p.asInt));
+    }),
+};
+
+const TRACES_VARIANT: HubVariant = {
+  key: 'otelhub-traces',
+  name: 'otelhub: mqtt -> correlation -> batch -> otlphttp',
+  processors: 'correlation: {}',
+  pipeline: 'traces: { receivers: [mqtt], processors: [correlation, batch], exporters: [otlphttp] }',
+  read: (body, add) => forEachSpan(decodeRequest('traces', body), (s) => add(Number(getAttribute(s.attributes, 'correlation.id')))),
+};
+
+async function otelhub(url: string, n: number, v: HubVariant): Promise<MqttFigures> {
+  const clientId = `bench-${v.key}`;
+  const topic = `bench/${v.key}/telemetry`;
   await queueBacklog(url, clientId, topic, n);
   const tally = new Tally(n);
-  const sink = await startSink((body) => {
-    forEachMetric(decodeRequest('metrics', body), (m) => {
-      for (const p of m.gauge?.dataPoints ?? []) tally.add(p.asDouble ?? Number(p.asInt));
-    });
-  });
+  const sink = await startSink((body) => v.read(body, (seq) => tally.add(seq)));
   let hub: Awaited<ReturnType<typeof startHub>> | undefined;
   try {
-    const f = await measureRun('otelhub: mqtt -> schema -> batch -> otlphttp', n, async () => {
+    const f = await measureRun(v.name, n, async () => {
       hub = await startHub({
         configText: {
           name: 'bench',
           text:
             `receivers:\n  mqtt:\n    endpoint: ${url}\n    topics: ['${topic}']\n    client_id: ${clientId}\n    receive_maximum: ${RECEIVE_MAXIMUM}\n` +
-            `processors:\n  schema: {}\n  batch: {}\n` +
+            `processors:\n  ${v.processors}\n  batch: {}\n` +
             `exporters:\n  otlphttp:\n    endpoint: ${sink.url}\n    compression: none\n` +
-            `service:\n  telemetry:\n    metrics: { level: none }\n  pipelines:\n    metrics: { receivers: [mqtt], processors: [schema, batch], exporters: [otlphttp] }\n`,
+            `service:\n  telemetry:\n    metrics: { level: none }\n  pipelines:\n    ${v.pipeline}\n`,
         },
         logSink: {
           write: (l: string) => {
@@ -202,9 +230,9 @@ async function otelhub(url: string, n: number): Promise<MqttFigures> {
       await tally.done;
       return tally.distinct;
     }).catch((err: unknown) => {
-      throw new Error(`otelhub delivered ${tally.distinct} of ${n} distinct values (${n - tally.distinct} missing)`, { cause: err });
+      throw new Error(`${v.name} delivered ${tally.distinct} of ${n} distinct values (${n - tally.distinct} missing)`, { cause: err });
     });
-    if (f.lost !== 0) throw new Error(`otelhub lost ${f.lost} of ${n} messages`);
+    if (f.lost !== 0) throw new Error(`${v.name} lost ${f.lost} of ${n} messages`);
     return f;
   } finally {
     await hub?.shutdown();
@@ -251,7 +279,12 @@ async function sdkBridge(url: string, n: number): Promise<MqttFigures> {
 export async function benchMqtt(messages: number): Promise<MqttFigures[]> {
   const broker = await startMosquitto();
   try {
-    return [await baseline(broker.url, messages), await otelhub(broker.url, messages), await sdkBridge(broker.url, messages)];
+    return [
+      await baseline(broker.url, messages),
+      await otelhub(broker.url, messages, METRICS_VARIANT),
+      await otelhub(broker.url, messages, TRACES_VARIANT),
+      await sdkBridge(broker.url, messages),
+    ];
   } finally {
     await broker.stop();
   }
