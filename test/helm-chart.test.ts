@@ -1,0 +1,725 @@
+// The Helm chart (deploy/helm/otelhub) renders what the hub reads: each example values file is rendered with
+// deploy/helm/render (Helm's template engine, built by scripts/install-helm-render.sh, since Helm itself cannot be
+// installed here), and the rendered objects are checked against each other and against otelhub itself: the
+// environment the drop-in mode reads, the files the auth variables name, the probes and the health endpoint, the
+// configuration `otelhub validate` accepts. Also the sidecar example (deploy/kubernetes/sidecar.yaml).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import { BIN, ROOT } from './helpers/process.ts';
+
+const RENDERER = join(ROOT, 'node_modules/.cache/otelhub/helm-render');
+const RENDERER_SOURCE = join(ROOT, 'deploy/helm/render/main.go');
+const CHART = join(ROOT, 'deploy/helm/otelhub');
+const EXAMPLES = join(CHART, 'examples');
+const SIDECAR = join(ROOT, 'deploy/kubernetes/sidecar.yaml');
+const CONFIG_PATH = '/etc/otelhub/config.yaml';
+
+/** The variables otelhub's drop-in mode reads (cli/drop-in-env.ts): the Rust trace exporter's, plus OTELHUB_METRICS_ADDRESS. */
+const DROP_IN_VARS = new Set([
+  'MQTT_BROKER_HOST', 'MQTT_BROKER_PORT', 'MQTT_CLIENT_ID', 'MQTT_TOPIC_FILTERS', 'MQTT_SHARED_SUBSCRIPTION',
+  'MQTT_SESSION_EXPIRY_SECS', 'MQTT_RECEIVE_MAX', 'MQTT_KEEP_ALIVE_SECS', 'MQTT_RETRY_MIN_BACKOFF_SECS',
+  'MQTT_RETRY_MAX_BACKOFF_SECS', 'MQTT_USE_TLS', 'MQTT_SAT_TOKEN_PATH', 'MQTT_CA_CERT_PATH', 'MQTT_X509_CERT_PATH',
+  'MQTT_X509_KEY_PATH', 'CORRELATION_ID_FIELD', 'CORRELATION_ALLOW_GENERATED', 'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_SERVICE_NAME', 'OTEL_SERVICE_NAMESPACE', 'OTEL_SERVICE_INSTANCE_ID', 'OTEL_TRACES_SAMPLER_ARG',
+  'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 'OTEL_BSP_MAX_QUEUE_SIZE', 'OTEL_BSP_SCHEDULE_DELAY', 'OTEL_BSP_EXPORT_TIMEOUT',
+  'APP_LOG_LEVEL', 'HTTP_HEALTH_ADDR', 'HTTP_HEALTH_LIVENESS_PATH', 'HTTP_HEALTH_READINESS_PATH', 'OTELHUB_METRICS_ADDRESS',
+]);
+/** The variables naming files the chart mounts, with the key the file must come from. */
+const PATH_VARS: Record<string, string> = {
+  MQTT_SAT_TOKEN_PATH: 'sat.token',
+  MQTT_CA_CERT_PATH: 'ca.crt',
+  MQTT_X509_CERT_PATH: 'tls.crt',
+  MQTT_X509_KEY_PATH: 'tls.key',
+};
+/** What full YAML mode adds to the container for ${env:...} references. */
+const FULL_MODE_VARS = new Set(['POD_NAME', 'POD_NAMESPACE', 'OTELHUB_HEALTH_ENDPOINT', 'OTELHUB_METRICS_ADDRESS']);
+
+// ---------------------------------------------------------------------------------------------------------------
+// The parts of Kubernetes objects the checks read.
+
+interface Meta {
+  name: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+interface KeyToPath {
+  key: string;
+  path: string;
+}
+interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: { fieldRef?: { fieldPath: string } };
+}
+interface SecurityContext {
+  runAsNonRoot?: boolean;
+  runAsUser?: number;
+  readOnlyRootFilesystem?: boolean;
+  allowPrivilegeEscalation?: boolean;
+}
+interface Probe {
+  httpGet?: { path: string; port: string | number };
+}
+interface Container {
+  name: string;
+  image: string;
+  args?: string[];
+  env?: EnvVar[];
+  envFrom?: { configMapRef?: { name: string } }[];
+  ports?: { name?: string; containerPort: number }[];
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean; subPath?: string }[];
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
+  securityContext?: SecurityContext;
+}
+interface ProjectedSource {
+  serviceAccountToken?: { audience?: string; expirationSeconds?: number; path: string };
+  secret?: { name: string; items?: KeyToPath[] };
+  configMap?: { name: string; items?: KeyToPath[] };
+}
+interface Volume {
+  name: string;
+  secret?: { secretName: string; items?: KeyToPath[] };
+  configMap?: { name: string; items?: KeyToPath[] };
+  projected?: { sources: ProjectedSource[] };
+  emptyDir?: { sizeLimit?: string } | null;
+}
+interface PodSpec {
+  imagePullSecrets?: { name: string }[];
+  securityContext?: SecurityContext;
+  serviceAccountName?: string;
+  containers: Container[];
+  volumes?: Volume[];
+}
+interface Resource {
+  apiVersion: string;
+  kind: string;
+  metadata: Meta;
+  type?: string;
+  data?: Record<string, string>;
+  spec?: unknown;
+}
+interface Workload extends Resource {
+  spec: { replicas: number; serviceName?: string; template: { metadata: Meta; spec: PodSpec } };
+}
+interface Service extends Resource {
+  spec: { ports: { name: string; port: number; targetPort: string | number }[] };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rendering
+
+const tmp = mkdtempSync(join(tmpdir(), 'otelhub-helm-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+let tmpFiles = 0;
+function tmpFile(name: string, text: string): string {
+  const file = join(tmp, `${tmpFiles++}-${name}`);
+  writeFileSync(file, text);
+  return file;
+}
+
+function renderer(): string {
+  assert.ok(
+    existsSync(RENDERER),
+    `the Helm renderer ${RENDERER} is missing: run scripts/install-helm-render.sh (it installs Go and builds deploy/helm/render)`,
+  );
+  assert.ok(
+    statSync(RENDERER).mtimeMs >= statSync(RENDERER_SOURCE).mtimeMs,
+    `the Helm renderer ${RENDERER} is older than ${RENDERER_SOURCE}: run scripts/install-helm-render.sh to rebuild it`,
+  );
+  return RENDERER;
+}
+
+/** `helm template otelhub deploy/helm/otelhub -f ...`: example file names, or YAML text for a temporary file. */
+function renderRaw(values: string[]): { status: number | null; stdout: string; stderr: string } {
+  const args = ['otelhub', CHART, '--namespace', 'telemetry'];
+  for (const v of values) args.push('-f', v.includes('\n') ? tmpFile('values.yaml', v) : join(EXAMPLES, v));
+  const r = spawnSync(renderer(), args, { encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface Rendered {
+  docs: Resource[];
+  configMap: Resource;
+  workload: Workload;
+  pod: PodSpec;
+  container: Container;
+  service: Service | undefined;
+  secrets: Resource[];
+  full: boolean;
+}
+
+function render(...values: string[]): Rendered {
+  const r = renderRaw(values);
+  assert.equal(r.status, 0, `render failed:\n${r.stderr}`);
+  const sources = r.stdout.match(/^# Source: otelhub\/templates\/\S+$/gm) ?? [];
+  const parsed = parseAllDocuments(r.stdout);
+  const docs: Resource[] = [];
+  for (const d of parsed) {
+    assert.deepEqual(d.errors, [], 'the renderer printed invalid YAML');
+    const js = d.toJS() as Resource | null;
+    if (js) docs.push(js);
+  }
+  assert.equal(sources.length, docs.length, 'every document has its # Source line');
+  const of = (kind: string) => docs.filter((d) => d.kind === kind);
+  const configMaps = of('ConfigMap');
+  assert.equal(configMaps.length, 1);
+  const workloads = docs.filter((d) => d.kind === 'Deployment' || d.kind === 'StatefulSet') as Workload[];
+  assert.equal(workloads.length, 1);
+  const workload = workloads[0]!;
+  const pod = workload.spec.template.spec;
+  assert.equal(pod.containers.length, 1);
+  const container = pod.containers[0]!;
+  return {
+    docs,
+    configMap: configMaps[0]!,
+    workload,
+    pod,
+    container,
+    service: of('Service')[0] as Service | undefined,
+    secrets: of('Secret'),
+    full: container.args !== undefined,
+  };
+}
+
+function renderFails(values: string[], message: RegExp): void {
+  const r = renderRaw(values);
+  assert.notEqual(r.status, 0, `render should have failed; it printed:\n${r.stdout}`);
+  assert.match(r.stderr, /^Error: execution error at \(otelhub\/templates\//);
+  assert.match(r.stderr, message);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Checks
+
+function envOf(c: Container): Map<string, EnvVar> {
+  return new Map((c.env ?? []).map((e) => [e.name, e]));
+}
+
+/** What a container sees: the ConfigMap's variables (drop-in mode), overridden by its own env values. */
+function environment(r: Rendered): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (r.container.envFrom?.some((f) => f.configMapRef?.name === r.configMap.metadata.name)) Object.assign(out, r.configMap.data);
+  for (const e of r.container.env ?? []) {
+    if (e.value !== undefined) out[e.name] = e.value;
+    else if (e.valueFrom?.fieldRef?.fieldPath === 'metadata.name') out[e.name] = 'otelhub-7d9f8-abcde';
+    else if (e.valueFrom?.fieldRef?.fieldPath === 'metadata.namespace') out[e.name] = 'telemetry';
+  }
+  return out;
+}
+
+/** Where a file the container reads comes from: the Secret, ConfigMap or projected token behind its mount. */
+interface FileSource {
+  type: 'secret' | 'configMap' | 'serviceAccountToken';
+  name?: string;
+  key: string;
+  audience?: string;
+}
+
+function keyFor(items: KeyToPath[] | undefined, file: string): string | undefined {
+  if (!items) return file;
+  return items.find((i) => i.path === file)?.key;
+}
+
+function fileSource(r: Rendered, file: string): FileSource {
+  const mount = (r.container.volumeMounts ?? []).find((m) => file.startsWith(`${m.mountPath.replace(/\/$/, '')}/`));
+  assert.ok(mount, `${file} is inside none of the container's volume mounts`);
+  assert.equal(mount.subPath, undefined);
+  assert.equal(mount.readOnly, true, `${mount.mountPath} should be mounted read-only`);
+  const rel = posix.relative(mount.mountPath, file);
+  const volume = (r.pod.volumes ?? []).find((v) => v.name === mount.name);
+  assert.ok(volume, `the volume ${mount.name} mounted at ${mount.mountPath} does not exist`);
+  if (volume.secret) {
+    const key = keyFor(volume.secret.items, rel);
+    assert.ok(key, `the Secret volume ${volume.name} has no item for ${rel}`);
+    return { type: 'secret', name: volume.secret.secretName, key };
+  }
+  if (volume.configMap) {
+    const key = keyFor(volume.configMap.items, rel);
+    assert.ok(key, `the ConfigMap volume ${volume.name} has no item for ${rel}`);
+    return { type: 'configMap', name: volume.configMap.name, key };
+  }
+  assert.ok(volume.projected, `the volume ${volume.name} has no secret, configMap or projected source`);
+  for (const s of volume.projected.sources) {
+    if (s.serviceAccountToken?.path === rel) return { type: 'serviceAccountToken', key: rel, audience: s.serviceAccountToken.audience };
+    if (s.secret && s.secret.items?.some((i) => i.path === rel)) return { type: 'secret', name: s.secret.name, key: keyFor(s.secret.items, rel)! };
+    if (s.configMap && s.configMap.items?.some((i) => i.path === rel)) return { type: 'configMap', name: s.configMap.name, key: keyFor(s.configMap.items, rel)! };
+  }
+  assert.fail(`no source of the projected volume ${volume.name} provides ${rel}`);
+}
+
+function portOf(address: string): number {
+  const m = /:(\d+)$/.exec(address);
+  assert.ok(m, `${address} has no port`);
+  return Number(m[1]);
+}
+
+function expandEnv(text: string, env: Record<string, string>): string {
+  return text.replace(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_, name: string, def: string | undefined) => {
+    const v = env[name] ?? def;
+    assert.ok(v !== undefined, `\${env:${name}} is referenced but the container does not set ${name}`);
+    return v;
+  });
+}
+
+function validate(args: string[], env: Record<string, string>): void {
+  // Only what the pod would have: none of this process's MQTT_* or OTEL_* variables.
+  const base: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmp, TMPDIR: tmp, HOSTNAME: 'otelhub-7d9f8-abcde' };
+  const r = spawnSync(process.execPath, [BIN, 'validate', ...args], { cwd: ROOT, env: { ...base, ...env }, encoding: 'utf8' });
+  assert.equal(r.status, 0, `otelhub validate ${args.join(' ')} failed:\n${r.stdout}${r.stderr}`);
+  assert.match(r.stdout, /configuration is valid/);
+}
+
+interface HealthCheck {
+  endpoint?: string;
+  liveness_path?: string;
+  readiness_path?: string;
+}
+interface HubConfig {
+  extensions?: Record<string, HealthCheck | null>;
+  service?: { extensions?: string[]; telemetry?: { metrics?: { address?: string } } };
+}
+
+/** Everything that must hold for any values: security, volumes, auth files, probes, the mode's wiring. */
+function checkCommon(r: Rendered): void {
+  const { pod, container, workload, configMap } = r;
+  // Security: non-root, read-only root file system with an emptyDir for tsx's cache at /tmp.
+  assert.equal(pod.securityContext?.runAsNonRoot ?? container.securityContext?.runAsNonRoot, true);
+  assert.equal(container.securityContext?.runAsNonRoot, true);
+  assert.equal(container.securityContext?.readOnlyRootFilesystem, true);
+  assert.equal(container.securityContext?.allowPrivilegeEscalation, false);
+  const tmpMount = container.volumeMounts?.find((m) => m.mountPath === '/tmp');
+  assert.ok(tmpMount, '/tmp must be writable with readOnlyRootFilesystem');
+  assert.ok(pod.volumes?.find((v) => v.name === tmpMount.name)?.emptyDir !== undefined, '/tmp is an emptyDir');
+  // Every mount has its volume.
+  for (const m of container.volumeMounts ?? []) assert.ok(pod.volumes?.some((v) => v.name === m.name), `volume ${m.name}`);
+  // The config checksum rolls the pods.
+  assert.match(workload.spec.template.metadata.annotations?.['checksum/config'] ?? '', /^[0-9a-f]{64}$/);
+  // Labels select the pods.
+  for (const [k, v] of Object.entries({ 'app.kubernetes.io/name': 'otelhub', 'app.kubernetes.io/instance': 'otelhub' })) {
+    assert.equal(workload.spec.template.metadata.labels?.[k], v);
+  }
+
+  const env = environment(r);
+  const own = envOf(container);
+  if (r.full) {
+    assert.deepEqual(container.args, ['--config', CONFIG_PATH]);
+    assert.equal(container.envFrom, undefined, 'full YAML mode does not read the drop-in variables');
+    assert.deepEqual(Object.keys(configMap.data ?? {}), ['config.yaml']);
+    for (const name of own.keys()) assert.ok(FULL_MODE_VARS.has(name) || name in PATH_VARS, `unexpected variable ${name}`);
+    // The config file is the ConfigMap's key, mounted read-only.
+    const source = fileSource(r, CONFIG_PATH);
+    assert.deepEqual(source, { type: 'configMap', name: configMap.metadata.name, key: 'config.yaml' });
+  } else {
+    assert.equal(container.args, undefined);
+    assert.deepEqual(container.envFrom, [{ configMapRef: { name: configMap.metadata.name } }]);
+    for (const name of Object.keys(configMap.data ?? {})) assert.ok(DROP_IN_VARS.has(name), `${name} is not a variable the hub reads`);
+    for (const name of own.keys()) assert.ok(DROP_IN_VARS.has(name), `${name} is not a variable the hub reads`);
+    for (const name of Object.keys(PATH_VARS)) assert.ok(!(name in (configMap.data ?? {})), `${name} follows the mounts: set on the container`);
+  }
+
+  // Each file variable names a file a mounted volume provides, from the key the variable is about.
+  for (const [name, key] of Object.entries(PATH_VARS)) {
+    const file = env[name];
+    if (file === undefined) continue;
+    const source = fileSource(r, file);
+    if (source.type !== 'serviceAccountToken') assert.equal(source.key, key, `${name}=${file} comes from key ${source.key}`);
+    // A Secret the chart creates carries that key.
+    const created = r.secrets.find((s) => s.metadata.name === source.name);
+    if (source.type === 'secret' && created) assert.ok(created.data?.[source.key], `Secret ${source.name} has no ${source.key}`);
+  }
+
+  // Probes: named port `health`, the one the hub listens on.
+  const health = container.ports?.find((p) => p.name === 'health');
+  assert.ok(health, 'the container port named health');
+  for (const probe of [container.livenessProbe, container.readinessProbe]) {
+    assert.equal(probe?.httpGet?.port, 'health');
+    assert.match(probe?.httpGet?.path ?? '', /^\/./);
+  }
+  const metrics = container.ports?.find((p) => p.name === 'metrics');
+  assert.ok(metrics, 'the container port named metrics');
+
+  if (r.full) {
+    const text = configMap.data?.['config.yaml'] ?? '';
+    const config = parseYaml(expandEnv(text, env)) as HubConfig;
+    const ids = Object.keys(config.extensions ?? {}).filter((id) => /^health_check(\/.*)?$/.test(id));
+    assert.equal(ids.length, 1, 'the configuration runs one health_check extension');
+    const hc = config.extensions?.[ids[0]!] ?? {};
+    assert.ok(config.service?.extensions?.includes(ids[0]!), 'health_check is listed in service.extensions');
+    assert.equal(portOf(hc.endpoint ?? ''), health.containerPort, 'health_check listens on the probed port');
+    assert.equal(hc.liveness_path, container.livenessProbe?.httpGet?.path);
+    assert.equal(hc.readiness_path, container.readinessProbe?.httpGet?.path);
+    assert.equal(portOf(config.service?.telemetry?.metrics?.address ?? ''), metrics.containerPort, 'metrics on the metrics port');
+    validate(['--config', tmpFile('config.yaml', text)], env);
+  } else {
+    assert.equal(portOf(env.HTTP_HEALTH_ADDR ?? ''), health.containerPort, 'HTTP_HEALTH_ADDR listens on the probed port');
+    assert.equal(env.HTTP_HEALTH_LIVENESS_PATH, container.livenessProbe?.httpGet?.path, 'the hub serves the liveness probe\'s path');
+    assert.equal(env.HTTP_HEALTH_READINESS_PATH, container.readinessProbe?.httpGet?.path, 'the hub serves the readiness probe\'s path');
+    assert.match(env.HTTP_HEALTH_ADDR ?? '', /^0\.0\.0\.0:/);
+    assert.equal(env.OTELHUB_METRICS_ADDRESS, `0.0.0.0:${metrics.containerPort}`);
+    // The hub takes the environment as it is: drop-in mode (no --config) accepts every variable.
+    validate([], env);
+  }
+
+  // The Service targets the named ports.
+  if (r.service) {
+    const targets = Object.fromEntries(r.service.spec.ports.map((p) => [p.name, p.targetPort]));
+    assert.equal(targets.health, 'health');
+    assert.equal(targets.metrics, 'metrics');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('Helm chart deploy/helm/otelhub', () => {
+  it('renders the defaults: drop-in mode with the SAT Secret of the original chart', () => {
+    const r = render();
+    checkCommon(r);
+    assert.equal(r.full, false);
+    assert.equal(r.workload.kind, 'Deployment');
+    assert.equal(r.workload.spec.replicas, 1);
+    assert.deepEqual(r.secrets, [], 'the SAT Secret is provisioned outside the chart by default');
+    const env = environment(r);
+    assert.equal(env.MQTT_SAT_TOKEN_PATH, '/var/secrets/mqtt/sat.token');
+    assert.deepEqual(fileSource(r, env.MQTT_SAT_TOKEN_PATH), { type: 'secret', name: 'mqtt-sat-token', key: 'sat.token' });
+    assert.deepEqual(fileSource(r, env.MQTT_CA_CERT_PATH ?? ''), { type: 'secret', name: 'mqtt-sat-token', key: 'ca.crt' });
+    assert.equal(env.MQTT_X509_CERT_PATH, undefined);
+    // The original's values, as its ConfigMap had them.
+    assert.equal(env.MQTT_BROKER_HOST, 'mqtt-broker');
+    assert.equal(env.MQTT_TOPIC_FILTERS, 'telemetry/#');
+    assert.equal(env.MQTT_SHARED_SUBSCRIPTION, 'edge-ai');
+    assert.equal(env.MQTT_SESSION_EXPIRY_SECS, '86400');
+    assert.equal(env.OTEL_TRACES_SAMPLER_ARG, '1');
+    assert.equal(env.HTTP_HEALTH_ADDR, '0.0.0.0:8080');
+    assert.equal(r.container.livenessProbe?.httpGet?.path, '/healthz');
+    assert.equal(r.container.readinessProbe?.httpGet?.path, '/readyz');
+    assert.equal(env.OTEL_EXPORTER_OTLP_ENDPOINT, undefined, 'an empty collectorEndpoint leaves the variable unset');
+    assert.equal(r.container.image, 'otelhub:0.1.0');
+  });
+
+  it('renders values-sat.yaml: SAT token and CA from an existing Secret, two replicas in one shared group', () => {
+    const r = render('values-sat.yaml');
+    checkCommon(r);
+    assert.equal(r.workload.spec.replicas, 2);
+    const env = environment(r);
+    assert.deepEqual(fileSource(r, env.MQTT_SAT_TOKEN_PATH ?? ''), { type: 'secret', name: 'mqtt-sat-token', key: 'sat.token' });
+    assert.deepEqual(fileSource(r, env.MQTT_CA_CERT_PATH ?? ''), { type: 'secret', name: 'mqtt-sat-token', key: 'ca.crt' });
+    assert.equal(env.MQTT_BROKER_PORT, '18883');
+    assert.equal(env.MQTT_CLIENT_ID, undefined, 'each replica derives its own client ID');
+  });
+
+  it('renders values-x509.yaml: client certificate, key and CA from a kubernetes.io/tls Secret', () => {
+    const r = render('values-x509.yaml');
+    checkCommon(r);
+    const env = environment(r);
+    assert.equal(env.MQTT_SAT_TOKEN_PATH, undefined);
+    assert.deepEqual(fileSource(r, env.MQTT_X509_CERT_PATH ?? ''), { type: 'secret', name: 'otelhub-mqtt-client', key: 'tls.crt' });
+    assert.deepEqual(fileSource(r, env.MQTT_X509_KEY_PATH ?? ''), { type: 'secret', name: 'otelhub-mqtt-client', key: 'tls.key' });
+    assert.deepEqual(fileSource(r, env.MQTT_CA_CERT_PATH ?? ''), { type: 'secret', name: 'otelhub-mqtt-client', key: 'ca.crt' });
+    assert.ok(!r.pod.volumes?.some((v) => v.name === 'sat-token'));
+  });
+
+  it('renders values-sat-x509.yaml: both Secrets mounted, the CA from the X.509 Secret (as the original)', () => {
+    const r = render('values-sat-x509.yaml');
+    checkCommon(r);
+    const env = environment(r);
+    assert.deepEqual(fileSource(r, env.MQTT_SAT_TOKEN_PATH ?? ''), { type: 'secret', name: 'mqtt-sat-token', key: 'sat.token' });
+    assert.deepEqual(fileSource(r, env.MQTT_X509_CERT_PATH ?? ''), { type: 'secret', name: 'otelhub-mqtt-client', key: 'tls.crt' });
+    assert.deepEqual(fileSource(r, env.MQTT_CA_CERT_PATH ?? ''), { type: 'secret', name: 'otelhub-mqtt-client', key: 'ca.crt' });
+    // The SAT Secret's CA is not mounted, so a Secret without ca.crt is fine.
+    const sat = r.pod.volumes?.find((v) => v.name === 'sat-token');
+    assert.deepEqual(sat?.secret?.items, [{ key: 'sat.token', path: 'sat.token' }]);
+  });
+
+  it('renders a projected SAT (audience aio-internal) with the AIO CA trust bundle (values-aio-projected.yaml)', () => {
+    const r = render('values-aio-projected.yaml');
+    checkCommon(r);
+    const env = environment(r);
+    assert.deepEqual(fileSource(r, env.MQTT_SAT_TOKEN_PATH ?? ''), { type: 'serviceAccountToken', key: 'sat.token', audience: 'aio-internal' });
+    assert.deepEqual(fileSource(r, env.MQTT_CA_CERT_PATH ?? ''), { type: 'configMap', name: 'azure-iot-operations-aio-ca-trust-bundle', key: 'ca.crt' });
+    const token = r.pod.volumes?.find((v) => v.name === 'sat-token')?.projected?.sources[0]?.serviceAccountToken;
+    assert.equal(token?.expirationSeconds, 86400);
+    assert.deepEqual(r.secrets, []);
+    assert.equal(r.pod.serviceAccountName, 'otelhub', 'the token is for the chart\'s service account');
+    assert.equal(r.docs.find((d) => d.kind === 'ServiceAccount')?.metadata.name, 'otelhub');
+  });
+
+  it('renders values-full-config.yaml: --config from the ConfigMap, health_check on the probed port and paths, valid for otelhub', () => {
+    const r = render('values-full-config.yaml');
+    assert.equal(r.full, true);
+    checkCommon(r);
+    const env = environment(r);
+    assert.deepEqual(fileSource(r, env.MQTT_SAT_TOKEN_PATH ?? ''), { type: 'serviceAccountToken', key: 'sat.token', audience: 'aio-internal' });
+    assert.deepEqual(fileSource(r, env.MQTT_CA_CERT_PATH ?? ''), { type: 'configMap', name: 'azure-iot-operations-aio-ca-trust-bundle', key: 'ca.crt' });
+    const text = r.configMap.data?.['config.yaml'] ?? '';
+    assert.match(text, /sat_token_file: \$\{env:MQTT_SAT_TOKEN_PATH\}/);
+    assert.match(text, /processors:\n\s+- correlation\n\s+- batch/);
+  });
+
+  it('creates the SAT and X.509 Secrets from values (create: true) and rolls the pods when they change', () => {
+    const values = `
+satAuth: {create: true, secretName: "", secret: {token: "a-token", caCert: "SAT CA"}}
+x509Auth: {enabled: true, create: true, secret: {cert: "CERT", key: "KEY", caCert: "X509 CA"}}
+`;
+    const r = render(values);
+    checkCommon(r);
+    assert.deepEqual(r.secrets.map((s) => [s.metadata.name, s.type, Object.keys(s.data ?? {}).sort()]), [
+      ['otelhub-sat', 'Opaque', ['ca.crt', 'sat.token']],
+      ['otelhub-x509', 'kubernetes.io/tls', ['ca.crt', 'tls.crt', 'tls.key']],
+    ]);
+    const sat = r.secrets[0]!;
+    assert.equal(Buffer.from(sat.data?.['sat.token'] ?? '', 'base64').toString(), 'a-token');
+    const env = environment(r);
+    assert.deepEqual(fileSource(r, env.MQTT_CA_CERT_PATH ?? ''), { type: 'secret', name: 'otelhub-x509', key: 'ca.crt' });
+    const checksum = r.workload.spec.template.metadata.annotations?.['checksum/secret'];
+    assert.match(checksum ?? '', /^[0-9a-f]{64}$/);
+    const other = render(values.replace('a-token', 'another-token'));
+    assert.notEqual(other.workload.spec.template.metadata.annotations?.['checksum/secret'], checksum);
+    // Without a CA in the created X.509 Secret, the SAT Secret's is used.
+    const noX509Ca = render(values.replace('"X509 CA"', '""'));
+    assert.deepEqual(fileSource(noX509Ca, environment(noX509Ca).MQTT_CA_CERT_PATH ?? ''), { type: 'secret', name: 'otelhub-sat', key: 'ca.crt' });
+  });
+
+  it('rolls the pods when the configuration changes (checksum/config)', () => {
+    const a = render().workload.spec.template.metadata.annotations?.['checksum/config'];
+    const b = render('config: {logLevel: debug}\n').workload.spec.template.metadata.annotations?.['checksum/config'];
+    assert.notEqual(a, b);
+  });
+
+  it('keeps the probes, the health variables and the Service on one port and the same paths', () => {
+    const r = render('config: {health: {port: 9090, livenessPath: /live, readinessPath: /ready}}\nmetrics: {port: 9091}\nservice: {port: 80}\n');
+    checkCommon(r);
+    assert.equal(r.container.ports?.find((p) => p.name === 'health')?.containerPort, 9090);
+    assert.equal(environment(r).HTTP_HEALTH_ADDR, '0.0.0.0:9090');
+    assert.equal(r.container.livenessProbe?.httpGet?.path, '/live');
+    assert.equal(r.container.readinessProbe?.httpGet?.path, '/ready');
+    assert.deepEqual(r.service?.spec.ports[0], { name: 'health', port: 80, targetPort: 'health', protocol: 'TCP' });
+  });
+
+  it('renders an existing values file of the original chart unchanged', () => {
+    // Every key of the MQTT-to-OpenTelemetry trace exporter chart's values.yaml, as its users have them.
+    const original = `
+replicaCount: 3
+image: {repository: myregistry.azurecr.io/mqtt-otel-trace-exporter, pullPolicy: Always, tag: "2025.10.16"}
+imagePullSecrets: [acr-pull]
+serviceAccount: {create: true, annotations: {team: edge}, name: ""}
+podAnnotations: {prometheus.io/scrape: "false"}
+podLabels: {tier: telemetry}
+podSecurityContext: {}
+securityContext: {}
+service: {enabled: false, type: ClusterIP, port: 8080, targetPort: 8080}
+satAuth:
+  enabled: true
+  secretName: mqtt-sat-token
+  tokenKey: sat.token
+  caCertKey: ca.crt
+  mountPath: /var/secrets/mqtt
+  create: false
+  secret: {token: "", caCert: ""}
+x509Auth:
+  enabled: false
+  secretName: ""
+  certKey: tls.crt
+  keyKey: tls.key
+  caCertKey: ca.crt
+  mountPath: /var/secrets/mqtt-x509
+  create: false
+  secret: {cert: "", key: "", caCert: ""}
+config:
+  logLevel: debug
+  telemetry:
+    collectorEndpoint: "http://otel-collector:4317"
+    serviceName: mqtt-otel-trace-exporter
+    serviceNamespace: edge-ai
+    samplingRatio: 0.25
+    maxExportBatchSize: 512
+    maxQueueSize: 2048
+    scheduledDelayMillis: 5000
+    exportTimeoutMillis: 30000
+  mqtt:
+    brokerHost: aio-broker.azure-iot-operations
+    brokerPort: 18883
+    clientId: ""
+    topicFilters: [telemetry/#, factory/+/events]
+    sharedSubscriptionGroup: edge-ai
+    sessionExpirySecs: 86400
+    receiveMax: 128
+    keepAliveSecs: 30
+    retryMinBackoffSecs: 5
+    retryMaxBackoffSecs: 60
+    useTls: true
+  correlation: {fieldName: meta.correlationId, allowGenerated: false}
+  health: {host: 0.0.0.0, port: 8080, livenessPath: /healthz, readinessPath: /readyz}
+health:
+  enabled: true
+  livenessProbe: {initialDelaySeconds: 5, periodSeconds: 15, timeoutSeconds: 2, failureThreshold: 3}
+  readinessProbe: {initialDelaySeconds: 5, periodSeconds: 15, timeoutSeconds: 2, failureThreshold: 3}
+resources: {limits: {cpu: 500m, memory: 512Mi}, requests: {cpu: 250m, memory: 256Mi}}
+affinity: {}
+nodeSelector: {kubernetes.io/os: linux}
+tolerations: []
+priorityClassName: ""
+extraEnv: [{name: RUST_BACKTRACE, value: 1}]
+extraVolumeMounts: [{name: extra, mountPath: /extra}]
+extraVolumes: [{name: extra, emptyDir: {}}]
+`;
+    const r = render(original);
+    // extraEnv is the user's: allowed beside the drop-in variables.
+    const withoutExtra: Rendered = { ...r, container: { ...r.container, env: r.container.env?.filter((e) => e.name !== 'RUST_BACKTRACE') } };
+    checkCommon(withoutExtra);
+    const env = environment(r);
+    assert.equal(r.workload.spec.replicas, 3);
+    assert.equal(r.container.image, 'myregistry.azurecr.io/mqtt-otel-trace-exporter:2025.10.16');
+    assert.equal(env.MQTT_TOPIC_FILTERS, 'telemetry/#,factory/+/events');
+    assert.equal(env.OTEL_TRACES_SAMPLER_ARG, '0.25');
+    assert.equal(env.CORRELATION_ID_FIELD, 'meta.correlationId');
+    assert.equal(env.CORRELATION_ALLOW_GENERATED, 'false');
+    assert.equal(env.RUST_BACKTRACE, '1', 'extraEnv values are quoted, as the original did');
+    assert.equal(r.service, undefined);
+    assert.deepEqual(r.pod.imagePullSecrets, [{ name: 'acr-pull' }]);
+    assert.equal(r.workload.spec.template.metadata.labels?.tier, 'telemetry');
+    assert.ok(r.container.volumeMounts?.some((m) => m.mountPath === '/extra'));
+    // Its empty securityContext maps leave the chart's hardening in place (Helm merges maps).
+    assert.equal(r.container.securityContext?.readOnlyRootFilesystem, true);
+  });
+
+  it('renders a StatefulSet for stable client IDs', () => {
+    const r = render('workloadKind: StatefulSet\nreplicaCount: 2\n');
+    checkCommon(r);
+    assert.equal(r.workload.kind, 'StatefulSet');
+    assert.equal(r.workload.spec.serviceName, 'otelhub');
+  });
+
+  it('refuses impossible combinations with a message naming the value', () => {
+    renderFails(['satAuth: {create: true}\n'], /satAuth\.secret\.token is required when satAuth\.create=true/);
+    renderFails(['satAuth: {create: true, secret: {token: t}, projected: {enabled: true}}\n'], /satAuth\.create and satAuth\.projected\.enabled exclude each other/);
+    renderFails(['satAuth: {projected: {enabled: true, expirationSeconds: 300}}\n'], /expirationSeconds must be at least 600/);
+    renderFails(['satAuth: {secretName: ""}\n'], /satAuth\.secretName is required/);
+    renderFails(['x509Auth: {enabled: true}\n'], /x509Auth\.secretName is required/);
+    renderFails(['x509Auth: {enabled: true, create: true, secret: {cert: c}}\n'], /x509Auth\.secret\.key is required/);
+    renderFails(['replicaCount: 2\nconfig: {mqtt: {clientId: fixed}}\n'], /config\.mqtt\.clientId must be empty when replicaCount > 1/);
+    renderFails(['replicaCount: 2\nconfig: {mqtt: {sharedSubscriptionGroup: ""}}\n'], /sharedSubscriptionGroup is required when replicaCount > 1/);
+    renderFails(['config: {health: {readinessPath: /healthz}}\n'], /livenessPath \(\/healthz\) and readinessPath \(\/healthz\) must be two different paths/);
+    renderFails(['config: {health: {livenessPath: /}}\n'], /must be two different paths starting with \/ and other than \//);
+    renderFails(['metrics: {port: 8080}\n'], /metrics\.port and config\.health\.port must differ/);
+    renderFails(['workloadKind: DaemonSet\n'], /workloadKind must be Deployment or StatefulSet/);
+  });
+
+  it('refuses a full configuration whose health_check the probes cannot reach', () => {
+    const base = readFileSync(join(EXAMPLES, 'values-full-config.yaml'), 'utf8');
+    renderFails([base.replace('endpoint: 0.0.0.0:8080', 'endpoint: 0.0.0.0:13133')], /health_check\.endpoint "0\.0\.0\.0:13133" must listen on config\.health\.port 8080/);
+    renderFails([base.replace('readiness_path: /readyz', 'readiness_path: /ready')], /readiness_path \/ready differs from config\.health\.readinessPath \/readyz/);
+    renderFails([base.replace('extensions: [health_check]', 'extensions: []')], /service\.extensions must list health_check/);
+    renderFails([base, 'otelhubConfig: {extensions: null}\n'], /otelhubConfig has no health_check extension/);
+    // Without probes, no health_check is needed.
+    const r = render(base, 'otelhubConfig: {extensions: null, service: {extensions: []}}\nhealth: {enabled: false}\n');
+    assert.equal(r.container.livenessProbe, undefined);
+  });
+});
+
+describe('Helm renderer deploy/helm/render', () => {
+  it('has helm template\'s semantics: values coalescing, numbers, missing values, functions, kind order, errors', () => {
+    const chart = join(tmp, 'semantics');
+    mkdirSync(join(chart, 'templates'), { recursive: true });
+    writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: semantics\nversion: 1.2.3\nappVersion: "4.5"\n');
+    writeFileSync(join(chart, 'values.yaml'), 'a: {b: 1, c: 2}\nbig: 1000000\nlist: [x, y]\ntext: "{{ .Chart.Name }}"\n');
+    writeFileSync(join(chart, 'templates', '_helpers.tpl'), '{{- define "t.name" -}}{{ .Chart.Name }}-{{ .Chart.AppVersion }}{{- end }}\n');
+    writeFileSync(
+      join(chart, 'templates', 'a-deployment.yaml'),
+      [
+        'kind: Deployment',
+        'name: {{ include "t.name" . }}',
+        'release: {{ .Release.Name }}/{{ .Release.Namespace }}/{{ .Release.Service }}',
+        'template: {{ .Template.Name }}',
+        'keys: {{ keys .Values.a | sortAlpha | join "," }}',
+        'big: {{ .Values.big }}',
+        'bigInt: {{ int .Values.big }}',
+        'missing: "{{ .Values.nothing }}"',
+        'tpl: {{ tpl .Values.text . }}',
+        'yaml: {{ toYaml .Values.list | nindent 2 }}',
+        'json: {{ toJson .Values.a }}',
+        'from: {{ (fromYaml "k: v").k }}',
+        'kube: {{ .Capabilities.KubeVersion.Major }}',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(chart, 'templates', 'b-service.yaml'), 'kind: Service\n---\n# only a comment\n');
+    writeFileSync(join(chart, 'templates', 'c-empty.yaml'), '{{- if false }}kind: Nothing{{ end }}\n');
+    const run = (...args: string[]) => spawnSync(renderer(), ['rel', chart, '-n', 'ns', ...args], { encoding: 'utf8' });
+    const ok = run('-f', tmpFile('v.yaml', 'a: {b: null}\n'));
+    assert.equal(ok.status, 0, ok.stderr);
+    // Each document with its source, in Helm's install order of kinds (Service before Deployment, a document without
+    // a kind last); a template rendering to whitespace is left out.
+    assert.deepEqual(
+      ok.stdout.match(/^# Source: .*$/gm)?.map((l) => l.replace('# Source: semantics/templates/', '')),
+      ['b-service.yaml', 'a-deployment.yaml', 'b-service.yaml'],
+    );
+    const deployment = parseAllDocuments(ok.stdout).map((d) => d.toJS() as Record<string, unknown> | null).find((d) => d?.kind === 'Deployment');
+    assert.deepEqual(deployment, {
+      kind: 'Deployment',
+      name: 'semantics-4.5',
+      release: 'rel/ns/Helm',
+      template: 'semantics/templates/a-deployment.yaml',
+      keys: 'c', // a null in -f removes the chart's default
+      big: 1e6, // printed as 1e+06: numbers are float64, as in Helm
+      bigInt: 1000000,
+      missing: '',
+      tpl: 'semantics',
+      yaml: ['x', 'y'],
+      json: { c: 2 },
+      from: 'v',
+      kube: 1,
+    });
+    assert.match(ok.stdout, /^big: 1e\+06$/m);
+    // required and fail: Helm's error format, exit status 1.
+    writeFileSync(join(chart, 'templates', 'd-required.yaml'), 'x: {{ required "need .Values.x" .Values.x }}\n');
+    const failed = run();
+    assert.equal(failed.status, 1);
+    assert.match(failed.stderr, /^Error: execution error at \(semantics\/templates\/d-required\.yaml:1:6\): need \.Values\.x\n$/);
+  });
+});
+
+describe('sidecar example deploy/kubernetes/sidecar.yaml', () => {
+  const docs = parseAllDocuments(readFileSync(SIDECAR, 'utf8')).map((d) => {
+    assert.deepEqual(d.errors, []);
+    return d.toJS() as Resource;
+  });
+
+  it('runs otelhub next to the application with a valid configuration, probed on its health_check', () => {
+    const deployment = docs.find((d) => d.kind === 'Deployment') as Workload;
+    const configMap = docs.find((d) => d.kind === 'ConfigMap')!;
+    const pod = deployment.spec.template.spec;
+    const hub = pod.containers.find((c) => c.name === 'otelhub')!;
+    const app = pod.containers.find((c) => c.name !== 'otelhub')!;
+    assert.deepEqual(hub.args, ['--config', CONFIG_PATH]);
+    const r: Rendered = { docs, configMap, workload: deployment, pod, container: hub, service: undefined, secrets: [], full: true };
+    assert.deepEqual(fileSource(r, CONFIG_PATH), { type: 'configMap', name: configMap.metadata.name, key: 'config.yaml' });
+    assert.equal(hub.securityContext?.readOnlyRootFilesystem, true);
+    assert.ok(pod.volumes?.find((v) => v.name === hub.volumeMounts?.find((m) => m.mountPath === '/tmp')?.name)?.emptyDir);
+
+    const text = configMap.data?.['config.yaml'] ?? '';
+    const env = environment(r);
+    const config = parseYaml(expandEnv(text, env)) as HubConfig & {
+      receivers: { otlp: { protocols: { grpc: { endpoint: string } } }; mqtt: { auth: { sat_token_file: string }; tls: { ca_file: string } } };
+    };
+    // The application's OTLP goes to the hub's loopback receiver.
+    const appEndpoint = app.env?.find((e) => e.name === 'OTEL_EXPORTER_OTLP_ENDPOINT')?.value;
+    assert.equal(portOf(appEndpoint ?? ''), portOf(config.receivers.otlp.protocols.grpc.endpoint));
+    // The MQTT receiver's files are mounted.
+    assert.deepEqual(fileSource(r, config.receivers.mqtt.auth.sat_token_file), { type: 'serviceAccountToken', key: 'broker-sat', audience: 'aio-internal' });
+    assert.deepEqual(fileSource(r, config.receivers.mqtt.tls.ca_file), { type: 'configMap', name: 'azure-iot-operations-aio-ca-trust-bundle', key: 'ca.crt' });
+    // The liveness probe requests health_check's liveness path on its port.
+    const hc = config.extensions?.health_check ?? {};
+    assert.ok(config.service?.extensions?.includes('health_check'));
+    const port = hub.ports?.find((p) => p.name === hub.livenessProbe?.httpGet?.port);
+    assert.equal(port?.containerPort, portOf(hc.endpoint ?? ''));
+    assert.equal(hub.livenessProbe?.httpGet?.path, hc.liveness_path);
+    assert.equal(hub.readinessProbe, undefined, 'a sidecar readiness probe would take the application out of its Service');
+    validate(['--config', tmpFile('sidecar-config.yaml', text)], env);
+  });
+});
