@@ -29,6 +29,7 @@ export class BaseExporter implements Exporter {
   readonly logs: Consumer<Logs>;
   private auth: ClientAuthenticator | undefined;
   private started = false;
+  private failing = false;
   private stopping: Promise<void> | undefined;
   private readonly retry: RetrySender;
   private readonly partial: PartialSuccessReporter;
@@ -41,7 +42,7 @@ export class BaseExporter implements Exporter {
     private readonly transport: Transport,
   ) {
     this.partial = new PartialSuccessReporter(settings.telemetry, settings.id, settings.logger);
-    const attempt: Send = async (data, signal) => this.transport.send(data, signal, await this.authHeaders());
+    const attempt: Send = async (data, signal) => this.reportingHealth(this.transport.send(data, signal, await this.authHeaders()));
     this.retry = new RetrySender(cfg.retry_on_failure, this.partial.wrap(attempt), settings.logger);
     this.traces = this.consumer('traces');
     this.metrics = this.consumer('metrics');
@@ -97,6 +98,29 @@ export class BaseExporter implements Exporter {
       throw asConsumerError(err);
     } finally {
       this.inFlight.delete(p);
+    }
+  }
+
+  /**
+   * A destination that cannot take data makes the exporter `recoverable_error` until a request succeeds again, so
+   * readiness (health_check) says what the pipeline can do. Permanent errors are about the data, not the
+   * destination: they change nothing. Only transitions are reported.
+   */
+  private async reportingHealth(p: Promise<SendResult>): Promise<SendResult> {
+    try {
+      const r = await p;
+      if (this.failing) {
+        this.failing = false;
+        this.settings.reportStatus('ok');
+      }
+      return r;
+    } catch (err) {
+      const e = asConsumerError(err);
+      if (e.retryable && !this.failing && !this.stopping) {
+        this.failing = true;
+        this.settings.reportStatus('recoverable_error', e);
+      }
+      throw e;
     }
   }
 

@@ -69,12 +69,13 @@ describe('otlphttp exporter failures', () => {
   for (const json of [false, true]) {
     it(`rejects 400 permanently without retrying, quoting the server's Status (${json ? 'JSON' : 'protobuf'})`, async () => {
       reset(() => status('span name is required', json));
-      const { exporter } = await start({ encoding: json ? 'json' : 'proto' });
+      const { exporter, settings } = await start({ encoding: json ? 'json' : 'proto' });
       const err = await exporter.traces.consume(sampleTraces()).catch((e: unknown) => e);
       await exporter.shutdown?.();
       assert.ok(isPermanent(err), String(err));
       assert.match(err.message, /HTTP 400 Bad Request: span name is required/);
       assert.equal(server.calls.length, 1);
+      assert.deepEqual(settings.statuses, [], 'bad data says nothing about the destination');
     });
   }
 
@@ -141,15 +142,18 @@ describe('otlphttp exporter failures', () => {
 
   it('loses nothing while the destination is down: consume resolves once it is back', async () => {
     const port = await freePort();
-    const { exporter } = await startExporter(otlpHttpFactory, { endpoint: `http://127.0.0.1:${port}`, retry_on_failure: FAST_RETRY });
+    const { exporter, settings } = await startExporter(otlpHttpFactory, { endpoint: `http://127.0.0.1:${port}`, retry_on_failure: FAST_RETRY });
     let settled = false;
     const sent = exporter.traces.consume(sampleTraces()).finally(() => (settled = true));
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(settled, false, 'still retrying');
+    // Readiness follows: unhealthy (once, not at every attempt) while down, ok again after the first success.
+    assert.deepEqual(settings.statuses, ['recoverable_error']);
     const later = await startHttpServer({ port });
     try {
       await sent;
       assert.deepEqual(later.calls.map((c) => c.data), [sampleTraces()]);
+      assert.deepEqual(settings.statuses, ['recoverable_error', 'ok']);
     } finally {
       await exporter.shutdown?.();
       await later.close();
