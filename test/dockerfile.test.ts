@@ -113,12 +113,15 @@ describe('Dockerfile', () => {
         }
       }
       assert.ok(!existsSync(join(app, 'receivers', 'mqtt', 'acks.test.ts')));
-      execFileSync('chmod', ['-R', 'a+rX', work]);
+      // mkdtemp made the one directory the image user could not enter; everything copied keeps the repo's modes,
+      // as COPY does, so a file uid 1000 cannot read would fail the next test as it would fail the image.
       chmodSync(work, 0o755);
     });
 
     it('starts the hub with the entrypoint as the image user and stops cleanly on SIGTERM', async () => {
-      const env: Record<string, string> = { ...(process.env as Record<string, string>), ...envOf(runtime) };
+      // A container starts with the image's environment only: nothing of this test run's (an MQTT_* variable
+      // would switch the hub to drop-in mode) but PATH, which the entrypoint's `#!/usr/bin/env node` needs.
+      const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...envOf(runtime) };
       // The image's ports, moved to free ones: other tests may be listening on the standard ports.
       for (const k of ['OTELHUB_OTLP_GRPC_ENDPOINT', 'OTELHUB_OTLP_HTTP_ENDPOINT', 'OTELHUB_MQTT_ENDPOINT', 'OTELHUB_HEALTH_ENDPOINT', 'OTELHUB_METRICS_ADDRESS']) {
         env[k] = `127.0.0.1:${await freePort()}`;
