@@ -26,21 +26,7 @@ have_sources() {
 }
 
 if ! go_bin=$(find_go) || ! have_sources; then
-  if ! command -v apt-get >/dev/null 2>&1; then
-    echo "install-helm-render: Go or the sprig/yaml.v3 sources are missing and apt-get is not available; install ${PACKAGES[*]} (or equivalents under $GOPATH_DIR) by hand" >&2
-    exit 1
-  fi
-  SUDO=()
-  if [ "$(id -u)" -ne 0 ]; then
-    if ! command -v sudo >/dev/null 2>&1; then
-      echo "install-helm-render: installing ${PACKAGES[*]} needs root or sudo" >&2
-      exit 1
-    fi
-    SUDO=(sudo -n)
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  ${SUDO[@]+"${SUDO[@]}"} apt-get update -qq
-  ${SUDO[@]+"${SUDO[@]}"} apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}"
+  scripts/apt-install.sh install-helm-render "${PACKAGES[@]}"
   if ! go_bin=$(find_go); then
     echo "install-helm-render: apt-get finished but no go executable was found" >&2
     exit 1

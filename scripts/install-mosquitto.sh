@@ -18,25 +18,9 @@ if bin=$(find_mosquitto); then
   exit 0
 fi
 
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "install-mosquitto: mosquitto is not installed and apt-get is not available; install Mosquitto 2.x (with mosquitto_passwd) by hand" >&2
-  exit 1
-fi
-
-SUDO=()
-if [ "$(id -u)" -ne 0 ]; then
-  if ! command -v sudo >/dev/null 2>&1; then
-    echo "install-mosquitto: installing mosquitto needs root or sudo" >&2
-    exit 1
-  fi
-  SUDO=(sudo -n)
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-${SUDO[@]+"${SUDO[@]}"} apt-get update -qq
 # The package's service is not needed (each test starts its own broker on a free port); where systemd runs, it
 # starts one on 1883 anyway, which the tests do not touch.
-${SUDO[@]+"${SUDO[@]}"} apt-get install -y -qq --no-install-recommends mosquitto
+"$(dirname "$0")/apt-install.sh" install-mosquitto mosquitto
 
 if ! bin=$(find_mosquitto); then
   echo "install-mosquitto: apt-get finished but no mosquitto executable was found" >&2
