@@ -77,6 +77,10 @@ describe('correlation ID extraction: numbers', () => {
     assert.deepEqual(get('{"id":9007199254740993}', 'id'), id('9007199254740993'));
     assert.deepEqual(get('{"id":-9223372036854775808}', 'id'), id('-9223372036854775808'));
     assert.deepEqual(get('{"id":123456789012345678901234567890}', 'id'), id('123456789012345678901234567890'));
+    // Just outside u64 and i64 (documented: the original printed the nearest double, 18446744073709552000 and
+    // -9223372036854776000).
+    assert.deepEqual(get('{"id":18446744073709551616}', 'id'), id('18446744073709551616'));
+    assert.deepEqual(get('{"id":-9223372036854775809}', 'id'), id('-9223372036854775809'));
     assert.deepEqual(get('{"a":{"id": 18446744073709551615 }}', 'a.id'), id('18446744073709551615'));
     assert.deepEqual(get('{"id":0}', 'id'), id('0'));
     assert.deepEqual(get('{"id":-0}', 'id'), id('-0'));
@@ -96,8 +100,11 @@ describe('correlation ID extraction: numbers', () => {
     assert.deepEqual(get('{"v":0.1}', 'v'), id('0.1'));
     assert.deepEqual(get('{"v":-0.0}', 'v'), id('-0'));
     assert.deepEqual(get('{"v":1.0000000000000000001}', 'v'), id('1'));
-    // Where JavaScript and Rust differ (documented): Rust would print every digit.
+    assert.deepEqual(get('{"v":1e-6}', 'v'), id('0.000001'));
+    // Where JavaScript and Rust differ (documented): Rust would print every digit (1000000000000000000000, 0.0000001).
     assert.deepEqual(get('{"v":1e21}', 'v'), id('1e+21'));
+    assert.deepEqual(get('{"v":1e-7}', 'v'), id('1e-7'));
+    assert.deepEqual(get('{"v":-1.5e-7}', 'v'), id('-1.5e-7'));
   });
 
   it('refuses a number too large for a double as serde_json does (invalid JSON)', () => {

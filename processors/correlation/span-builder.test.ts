@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SpanKind, StatusCode, fromHex, toHex } from '../../core/pdata/index.ts';
-import type { Correlation, SpanOptions } from './span-builder.ts';
-import { buildSpan, spanIds } from './span-builder.ts';
+import type { Correlation, RandomBytes, SpanOptions } from './span-builder.ts';
+import { buildSpan, randomId, spanIds } from './span-builder.ts';
 import { RECEIVED, TOPIC, attrList, eventList, msg } from './test-harness.ts';
 import type { RemoteParent } from './trace-context.ts';
 
@@ -155,5 +155,57 @@ describe('span of a message', () => {
     const ahead = buildSpan(msg(PAYLOAD, { receivedUnixNano: NOW + 5n }), spanIds(undefined), correlated, LEGACY, NOW);
     assert.equal(ahead.startTimeUnixNano, NOW + 5n);
     assert.equal(ahead.endTimeUnixNano, NOW + 5n);
+  });
+});
+
+describe('span and trace IDs', () => {
+  /** A random source that returns `draws` in turn, recording the sizes asked for. */
+  const scripted = (...draws: number[][]) => {
+    const asked: number[] = [];
+    const random: RandomBytes = (n) => {
+      asked.push(n);
+      const next = draws.shift();
+      assert.ok(next, 'more draws than scripted');
+      assert.equal(next.length, n);
+      return Uint8Array.from(next);
+    };
+    return { random, asked };
+  };
+
+  it('draws again when the random source gives all zeros, so no ID is all zero', () => {
+    const one = [0, 0, 0, 0, 0, 0, 0, 1];
+    const src = scripted(new Array(8).fill(0), new Array(8).fill(0), one);
+    assert.deepEqual([...randomId(8, src.random)], one);
+    assert.deepEqual(src.asked, [8, 8, 8]);
+  });
+
+  it('keeps the first draw that is not all zero', () => {
+    const src = scripted([1, ...new Array(15).fill(0)]);
+    assert.equal(toHex(randomId(16, src.random)), '01000000000000000000000000000000');
+    assert.deepEqual(src.asked, [16]);
+  });
+
+  it('a root span retries its trace ID and its span ID alike', () => {
+    const trace = [...new Array(15).fill(0), 2];
+    const span = [3, 0, 0, 0, 0, 0, 0, 0];
+    const src = scripted(new Array(16).fill(0), trace, new Array(8).fill(0), span);
+    const ids = spanIds(undefined, src.random);
+    assert.equal(toHex(ids.traceId), '00000000000000000000000000000002');
+    assert.equal(toHex(ids.spanId), '0300000000000000');
+    assert.deepEqual(src.asked, [16, 16, 8, 8]);
+  });
+
+  it('a child span draws only its span ID', () => {
+    const parent: RemoteParent = { traceId: fromHex('0af7651916cd43dd8448eb211c80319c'), parentSpanId: fromHex('b7ad6b7169203331'), sampled: true, traceState: '' };
+    const src = scripted(new Array(8).fill(0), [0, 0, 0, 0, 0, 0, 0, 9]);
+    const ids = spanIds(parent, src.random);
+    assert.equal(ids.traceId, parent.traceId);
+    assert.equal(toHex(ids.spanId), '0000000000000009');
+    assert.deepEqual(src.asked, [8, 8]);
+  });
+
+  it('uses the crypto source by default: 8 and 16 bytes', () => {
+    assert.equal(randomId(8).length, 8);
+    assert.equal(randomId(16).length, 16);
   });
 });

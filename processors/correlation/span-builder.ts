@@ -33,17 +33,22 @@ export interface SpanIds {
   parent: RemoteParent | undefined;
 }
 
-/** `n` random bytes, never all zero (an all-zero trace or span ID is invalid). */
-export function randomId(n: 8 | 16): Uint8Array {
-  const id = new Uint8Array(n);
-  do randomFillSync(id);
+/** `n` fresh random bytes. A parameter so tests can feed the all-zero draw that the retry below exists for. */
+export type RandomBytes = (n: number) => Uint8Array;
+
+const cryptoBytes: RandomBytes = (n) => randomFillSync(new Uint8Array(n));
+
+/** `n` random bytes, never all zero (an all-zero trace or span ID is invalid): an all-zero draw is drawn again. */
+export function randomId(n: 8 | 16, random: RandomBytes = cryptoBytes): Uint8Array {
+  let id: Uint8Array;
+  do id = random(n);
   while (id.every((b) => b === 0));
   return id;
 }
 
 /** A new span in the parent's trace, or the first span of a new trace. */
-export function spanIds(parent: RemoteParent | undefined): SpanIds {
-  return { traceId: parent?.traceId ?? randomId(16), spanId: randomId(8), parent };
+export function spanIds(parent: RemoteParent | undefined, random: RandomBytes = cryptoBytes): SpanIds {
+  return { traceId: parent?.traceId ?? randomId(16, random), spanId: randomId(8, random), parent };
 }
 
 export function failureMessage(reason: MissingReason): string {

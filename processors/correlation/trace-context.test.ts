@@ -66,11 +66,11 @@ describe('remote parent of a message', () => {
 
   it('has an empty tracestate when there is none', () => assert.equal(remoteParent(withTraceContext(msg('{}'), VALID))?.traceState, ''));
 
-  it('takes the first traceparent and the first tracestate when they repeat', () => {
+  it('takes the first traceparent, and every tracestate combined in order, when they repeat', () => {
     const other = `00-${'1'.repeat(32)}-${'2'.repeat(16)}-01`;
     const m = withTraceContext(withTraceContext(msg('{}'), VALID, 'a=1'), other, 'b=2');
     assert.equal(toHex(remoteParent(m)!.traceId), TRACE);
-    assert.equal(remoteParent(m)!.traceState, 'a=1');
+    assert.equal(remoteParent(m)!.traceState, 'a=1,b=2');
   });
 
   it('is none without traceparent, or with an invalid one (tracestate alone means nothing)', () => {
@@ -82,5 +82,73 @@ describe('remote parent of a message', () => {
 
   it('reads user property names exactly (MQTT names are case-sensitive)', () => {
     assert.equal(remoteParent(msg('{}', { properties: { userProperties: [['Traceparent', VALID]] } })), undefined);
+  });
+});
+
+/** The traceState of a message with a valid traceparent and these `tracestate` properties, in order. */
+const stateOf = (...tracestates: string[]): string | undefined => {
+  const props: [string, string][] = [['traceparent', VALID], ...tracestates.map((v): [string, string] => ['tracestate', v])];
+  return remoteParent(msg('{}', { properties: { userProperties: props } }))?.traceState;
+};
+const members = (n: number, prefix = 'k') => Array.from({ length: n }, (_, i) => `${prefix}${i}=v`).join(',');
+
+describe('tracestate', () => {
+  it('combines every tracestate property in order, as repeated headers are joined with commas', () => {
+    assert.equal(stateOf('a=1', 'b=2,c=3', 'd=4'), 'a=1,b=2,c=3,d=4');
+  });
+
+  it('trims the optional whitespace around members and leaves out empty ones', () => {
+    assert.equal(stateOf(' a=1 ,\tb=2\t', ',, ,', 'c=3,'), 'a=1,b=2,c=3');
+    assert.equal(stateOf('', ' '), '');
+    // Spaces inside a value are part of it; only the last character may not be one.
+    assert.equal(stateOf('a= x y'), 'a= x y');
+  });
+
+  it('accepts the key forms: simple keys and tenant@system, up to their lengths', () => {
+    assert.equal(stateOf('0a_-*/z=1'), '0a_-*/z=1');
+    assert.equal(stateOf('fw529a3039@dt=1'), 'fw529a3039@dt=1');
+    assert.equal(stateOf(`${'k'.repeat(256)}=1`), `${'k'.repeat(256)}=1`);
+    assert.equal(stateOf(`${'t'.repeat(241)}@${'s'.repeat(14)}=1`), `${'t'.repeat(241)}@${'s'.repeat(14)}=1`);
+  });
+
+  it('drops the whole tracestate, keeping the parent, when a member has a malformed key', () => {
+    for (const bad of ['Rojo=1', '=1', '_a=1', 'a b=1', 'a.b=1', `${'k'.repeat(257)}=1`, 'a@=1', '@s=1', 'a@1s=1', `a@${'s'.repeat(15)}=1`, `${'t'.repeat(242)}@s=1`, 'a@b@c=1']) {
+      const p = remoteParent(msg('{}', { properties: { userProperties: [['traceparent', VALID], ['tracestate', `ok=1,${bad}`]] } }));
+      assert.equal(toHex(p!.traceId), TRACE, bad);
+      assert.equal(p!.traceState, '', bad);
+    }
+  });
+
+  it('drops it when a member has a malformed value, or is not key=value', () => {
+    for (const bad of ['a', 'a=', 'a=1=2', 'a=\u00e9', 'a=\x7f', 'a=\x1f', 'a=x\ty', `a=${'v'.repeat(257)}`]) {
+      assert.equal(stateOf('ok=1', bad), '', JSON.stringify(bad));
+    }
+    assert.equal(stateOf(`a=${'v'.repeat(256)}`), `a=${'v'.repeat(256)}`);
+    assert.equal(stateOf('a=!"#$%&\'()*+-./:;<>?@[\\]^_`{|}~'), 'a=!"#$%&\'()*+-./:;<>?@[\\]^_`{|}~');
+  });
+
+  it('drops it when a malformed member is in a later property', () => assert.equal(stateOf('a=1', 'B=2'), ''));
+
+  it('keeps 32 members and drops 33, counted across properties', () => {
+    assert.equal(stateOf(members(32)), members(32));
+    assert.equal(stateOf(members(33)), '');
+    assert.equal(stateOf(members(16, 'a'), members(17, 'b')), '');
+    // Empty members do not count.
+    assert.equal(stateOf(`${members(32)},,`), members(32));
+  });
+
+  it('keeps 512 characters and drops 513, counting commas but not the whitespace trimmed away', () => {
+    // 255 + ',' + 256 = 512 characters; one more value character makes 513.
+    const a = `a=${'v'.repeat(253)}`;
+    const b = `b=${'w'.repeat(254)}`;
+    assert.equal(`${a},${b}`.length, 512);
+    assert.equal(stateOf(`${a},${b}`), `${a},${b}`);
+    assert.equal(stateOf(`${a},${b}w`), '');
+    assert.equal(stateOf(`${a} , `, ` ${b} `), `${a},${b}`);
+    assert.equal(stateOf(a, b), `${a},${b}`);
+    // A 64 KB value goes nowhere, nor 64 KB of whitespace around a member (read in linear time).
+    assert.equal(stateOf(`a=${'v'.repeat(65_536)}`), '');
+    assert.equal(stateOf(`${' '.repeat(65_536)}a=1${'\t'.repeat(65_536)}`), 'a=1');
+    assert.equal(stateOf(`${' '.repeat(65_536)}x y`), '');
   });
 });
