@@ -1,6 +1,6 @@
 // The correlation ID of a message: a field of its JSON payload, read as the original exporter read it
 // (correlation.rs), with the same reasons and the same order of checks when there is none.
-import { rawNumberAt } from './raw-number.ts';
+import { jsonPointer, rawNumbers } from '../helper/raw-numbers.ts';
 
 export type MissingReason = 'empty_payload' | 'invalid_utf8' | 'invalid_json' | 'missing_field' | 'unsupported_type';
 
@@ -57,7 +57,8 @@ function locate(json: unknown, path: readonly string[]): { value: unknown } | un
 function numberId(v: number, text: string, path: readonly string[]): Extraction {
   // serde_json refuses a number too large for a double as a whole-document error; JSON.parse makes it Infinity.
   if (!Number.isFinite(v)) return { ok: false, reason: 'invalid_json' };
-  const raw = rawNumberAt(text, path);
+  // The path walked only objects to reach a number, so its pointer names that number (one value per pointer).
+  const raw = rawNumbers(text, path.length).get(jsonPointer(path));
   // An integer literal is kept as written, however long (serde_json kept every i64 and u64 exact).
   if (raw !== undefined && INTEGER.test(raw)) return { ok: true, id: raw };
   // A fraction or exponent is a double, printed shortest round-trip as Rust's Display does (1.0 → "1"); Rust

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { exactInteger, parseTimestamp } from './numbers.ts';
-import { rawNumbers } from './raw-numbers.ts';
+import { rawNumbers } from '../helper/raw-numbers.ts';
 import { readPayload } from './read-payload.ts';
 
 describe('exactInteger', () => {

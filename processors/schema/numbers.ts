@@ -1,6 +1,6 @@
 // Exact numbers from JSON text. JSON.parse turns every number into a double, which rounds integers above 2^53:
 // a nanosecond timestamp (~1.75e18) or a large u64/i64 value would silently change. These helpers work on the
-// number's source text (see raw-numbers.ts) so that what the publisher wrote is what goes out.
+// number's source text (see processors/helper/raw-numbers.ts) so that what the publisher wrote is what goes out.
 
 export const U64_MAX = 2n ** 64n - 1n;
 export const I64_MIN = -(2n ** 63n);

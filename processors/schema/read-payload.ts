@@ -1,6 +1,6 @@
-// From payload bytes to a JSON value plus the source text of its numbers (raw-numbers.ts), or the reason it
+// From payload bytes to a JSON value plus the source text of its numbers (processors/helper/raw-numbers.ts), or the reason it
 // cannot be read. The error messages never quote the payload: it may be large or sensitive.
-import { rawNumbers } from './raw-numbers.ts';
+import { rawNumbers } from '../helper/raw-numbers.ts';
 
 export interface Payload {
   value: unknown;

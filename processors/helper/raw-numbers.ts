@@ -1,5 +1,6 @@
-// The source text of the number literals in a JSON document, by JSON pointer. JSON.parse gives doubles only (and
-// Node 20's JSON.parse has no access to the source text), so large integers (nanosecond timestamps, u64 values)
+// The source text of the number literals in a JSON document, by JSON pointer, for the converters that must keep
+// numbers as the publisher wrote them (schema's u64 values and nanosecond timestamps, correlation's integer IDs).
+// JSON.parse gives doubles only (and Node 20's JSON.parse has no access to the source text), so large integers
 // are read from here instead. The scan runs only on text JSON.parse has already accepted, so it can skip what it
 // does not need without checking the grammar again.
 
@@ -25,6 +26,11 @@ function stringEnd(text: string, start: number): number {
 
 function pointerSegment(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** The JSON pointer (RFC 6901) of a path of keys or indexes, as rawNumbers keys its map. */
+export function jsonPointer(path: readonly string[]): string {
+  return path.map((k) => '/' + pointerSegment(k)).join('');
 }
 
 /**
