@@ -1,19 +1,22 @@
 // Reads the Rust MQTT-to-OpenTelemetry trace exporter's environment variables with its defaults and its checks
-// (its src/config.rs), collecting every problem instead of stopping at the first, each under the variable's name.
-// Empty or blank values count as unset everywhere (a Helm chart renders an unset value as ""), except
-// MQTT_SHARED_SUBSCRIPTION, where blank means "no shared subscription" as in the original.
+// (its src/config.rs and logging.rs, and OTEL_RESOURCE_ATTRIBUTES, which its OpenTelemetry SDK read), collecting
+// every problem instead of stopping at the first, each under the variable's name. Empty or blank values count as
+// unset everywhere (a Helm chart renders an unset value as ""), except MQTT_SHARED_SUBSCRIPTION, where blank means
+// "no shared subscription" as in the original.
 import { randomUUID } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
 import type { LogLevel } from '../core/logger.ts';
 import { parseHostPort } from '../core/net.ts';
 import type { LocatedIssue } from '../config/issues.ts';
 import { parseGrpcEndpoint } from '../exporters/otlp/endpoint.ts';
+import { fieldSegments } from '../processors/correlation/correlation-id.ts';
 import { topicFilterIssue } from '../receivers/mqtt/topics.ts';
 
 /**
  * The variables that switch a config-less `otelhub` into drop-in mode: the original's own. OTEL_* are the
- * OpenTelemetry SDKs' variables and APP_LOG_LEVEL / HTTP_HEALTH_* are generic names, often set in a pod for other
- * reasons: alone they must not turn a hub into a trace exporter. They are read once drop-in mode is on.
+ * OpenTelemetry SDKs' variables, RUST_LOG is every Rust program's, and APP_LOG_LEVEL / HTTP_HEALTH_* are generic
+ * names, often set in a pod for other reasons: alone they must not turn a hub into a trace exporter. They are read
+ * once drop-in mode is on.
  */
 export const DROP_IN_TRIGGERS: readonly string[] = [
   'MQTT_BROKER_HOST',
@@ -63,9 +66,8 @@ export interface DropInSettings {
   correlation: { fieldName: string; allowGenerated: boolean };
   telemetry: {
     endpoint: string;
-    serviceName: string;
-    serviceNamespace: string;
-    instanceId: string;
+    /** The resource in print order; `from` says where each value came from (a comment in the YAML). */
+    resource: { key: string; value: string; from: string }[];
     samplingRatio: number;
     batchSize: number;
     queueSize: number;
@@ -73,6 +75,8 @@ export interface DropInSettings {
     exportTimeoutMs: number;
   };
   logLevel: LogLevel;
+  /** The variable the level came from: RUST_LOG or APP_LOG_LEVEL. */
+  logLevelFrom: string;
   health: { address: string; livenessPath: string; readinessPath: string };
   metricsAddress: string;
 }
@@ -85,9 +89,9 @@ export interface DropInRead {
 }
 
 export interface DropInContext {
-  /** For the default client ID (`mqtt-otel-<hostname>`): HOSTNAME, else the OS host name. */
+  /** The machine's host name (os.hostname() unless given), for the client ID and the instance ID without HOSTNAME. */
   hostname?: string;
-  /** For OTEL_SERVICE_INSTANCE_ID without HOSTNAME. */
+  /** For service.instance.id when there is no host name at all. */
   uuid?: () => string;
 }
 
@@ -161,24 +165,139 @@ class EnvReader {
   }
 }
 
-/** `trace` and a tracing-subscriber directive such as `info,mqtt=debug` (its bare level) as otelhub's levels. */
-function logLevel(r: EnvReader, warnings: string[]): LogLevel {
+// One directive of a tracing-subscriber EnvFilter (its directive.rs): a level alone, or a target and/or a
+// `[span{fields}]` with an optional `=level` (a target without one means every level of that target). Levels are
+// case-insensitive names or 0 (off) to 5 (trace). Whitespace around a directive is allowed here, not by EnvFilter.
+const FILTER_LEVEL = String.raw`(?:trace|debug|info|warn|error|off|[0-5])`;
+const DIRECTIVE = new RegExp(
+  String.raw`^(?:(?<bare>${FILTER_LEVEL})|(?:[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}:-]+|\[[^\]]*\]){1,2}(?:=${FILTER_LEVEL}?)?)$`,
+  'iu',
+);
+const LEVEL_OF: Record<string, LogLevel> = { trace: 'debug', debug: 'debug', info: 'info', warn: 'warn', error: 'error', off: 'error' };
+const LEVEL_NAMES = ['off', 'error', 'warn', 'info', 'debug', 'trace'];
+
+/** An EnvFilter directive list: its last bare level (lower-case name), or the first directive that is not one. */
+function envFilter(raw: string): { ok: true; bare: string | undefined } | { ok: false; bad: string } {
+  let bare: string | undefined;
+  // EnvFilter skips empty directives too.
+  for (const d of raw.split(',').map((x) => x.trim()).filter((x) => x !== '')) {
+    const m = DIRECTIVE.exec(d);
+    if (!m) return { ok: false, bad: d };
+    const level = m.groups?.bare?.toLowerCase();
+    if (level !== undefined) bare = LEVEL_NAMES[Number(level)] ?? level;
+  }
+  return { ok: true, bare };
+}
+
+/** otelhub's level for a valid filter: its bare level (trace as debug, off as error), else info with a warning. */
+function filterLevel(name: string, raw: string, bare: string | undefined, warnings: string[]): LogLevel {
+  if (bare === undefined) {
+    warnings.push(`${name} ${shown(raw)} has per-target directives only (a bare name is a target), which otelhub does not have: logging at info`);
+    return 'info';
+  }
+  if (bare === 'off') warnings.push(`${name} ${shown(raw)}: otelhub always logs errors`);
+  return LEVEL_OF[bare] ?? 'info';
+}
+
+/**
+ * As the original's logging.rs: RUST_LOG when it is a valid filter (then APP_LOG_LEVEL is never read), else
+ * APP_LOG_LEVEL, else info. Only an invalid APP_LOG_LEVEL is an error: the original failed on it alone.
+ */
+function logLevel(r: EnvReader, warnings: string[]): Pick<DropInSettings, 'logLevel' | 'logLevelFrom'> {
+  const rust = r.get('RUST_LOG');
+  if (rust !== undefined) {
+    const f = envFilter(rust);
+    if (f.ok) {
+      if (r.get('APP_LOG_LEVEL') !== undefined) warnings.push('RUST_LOG is set: APP_LOG_LEVEL is ignored, as the Rust exporter does');
+      return { logLevel: filterLevel('RUST_LOG', rust, f.bare, warnings), logLevelFrom: 'RUST_LOG' };
+    }
+    warnings.push(`RUST_LOG ${shown(rust)} is not a valid tracing filter (${shown(f.bad)}): using APP_LOG_LEVEL, as the Rust exporter does`);
+  }
   const raw = r.get('APP_LOG_LEVEL');
-  if (raw === undefined) return 'info';
-  const bare = raw.split(',').map((d) => d.trim().toLowerCase()).filter((d) => d !== '' && !d.includes('='));
-  const level = bare.at(-1);
-  if (level === undefined) {
-    warnings.push(`APP_LOG_LEVEL "${raw}" has per-target directives only, which otelhub does not have: logging at info`);
-    return 'info';
+  if (raw === undefined) return { logLevel: 'info', logLevelFrom: 'APP_LOG_LEVEL' };
+  const f = envFilter(raw);
+  if (!f.ok) {
+    r.fail(
+      'APP_LOG_LEVEL',
+      `${shown(raw)} must be trace, debug, info, warn, error or off, or a tracing filter: comma-separated directives such as info,mqtt=debug or target[span{field}]=level (${shown(f.bad)} is not one)`,
+    );
+    return { logLevel: 'info', logLevelFrom: 'APP_LOG_LEVEL' };
   }
-  const mapped: Record<string, LogLevel> = { trace: 'debug', debug: 'debug', info: 'info', warn: 'warn', error: 'error', off: 'error' };
-  const out = mapped[level];
-  if (out === undefined) {
-    r.fail('APP_LOG_LEVEL', `${shown(raw)} must be trace, debug, info, warn, error or off, optionally with per-target directives (info,mqtt=debug)`);
-    return 'info';
+  return { logLevel: filterLevel('APP_LOG_LEVEL', raw, f.bare, warnings), logLevelFrom: 'APP_LOG_LEVEL' };
+}
+
+/** The processor's own reading of the path (empty segments ignored), so a path without a key fails here, by name. */
+function correlationField(r: EnvReader): string {
+  const raw = r.get('CORRELATION_ID_FIELD');
+  if (raw === undefined) return 'correlationId';
+  if (fieldSegments(raw).length === 0) {
+    r.fail('CORRELATION_ID_FIELD', `${shown(raw)} has no key between its dots: give a dot-delimited path such as meta.correlationId`);
+    return 'correlationId';
   }
-  if (level === 'off') warnings.push('APP_LOG_LEVEL "off": otelhub always logs errors');
+  return raw;
+}
+
+/**
+ * OTEL_RESOURCE_ATTRIBUTES as the OpenTelemetry SDK environment spec reads it: `key=value` pairs, comma-separated,
+ * trimmed, values percent-decoded (`,`, `=` and `%` in a value must be encoded); a later key wins. Empty entries are
+ * skipped; a malformed one is an error (the original's Rust SDK dropped it silently).
+ */
+function resourceAttributes(r: EnvReader): Map<string, string> {
+  const out = new Map<string, string>();
+  const raw = r.get('OTEL_RESOURCE_ATTRIBUTES');
+  if (raw === undefined) return out;
+  for (const entry of raw.split(',').map((e) => e.trim())) {
+    if (entry === '') continue;
+    const eq = entry.indexOf('=');
+    const key = entry.slice(0, Math.max(eq, 0)).trim();
+    const encoded = entry.slice(eq + 1).trim();
+    let value: string | undefined;
+    try {
+      value = decodeURIComponent(encoded);
+    } catch {
+      // Not valid percent-encoding, or not UTF-8 once decoded: reported below.
+    }
+    if (eq < 0 || key === '' || encoded.includes('=') || value === undefined) {
+      r.fail('OTEL_RESOURCE_ATTRIBUTES', `${shown(entry)} must be key=value, with "," "=" and "%" in the value percent-encoded (%2C %3D %25)`);
+      continue;
+    }
+    out.set(key, value);
+  }
   return out;
+}
+
+/**
+ * service.name, service.namespace and service.instance.id from their variables, else from OTEL_RESOURCE_ATTRIBUTES
+ * (as OTel SDKs do), else the original's defaults; then the rest of OTEL_RESOURCE_ATTRIBUTES. The instance ID falls
+ * back on HOSTNAME, then the host name (stable across restarts and equal to what print-config shows), then a UUID.
+ */
+function resource(r: EnvReader, ctx: DropInContext): DropInSettings['telemetry']['resource'] {
+  const attrs = resourceAttributes(r);
+  const service = (key: string, name: string, fallback: () => { value: string; from: string }) => {
+    const own = r.get(name);
+    const attr = attrs.get(key);
+    attrs.delete(key);
+    if (own !== undefined) return { key, value: own, from: name };
+    if (attr !== undefined) return { key, value: attr, from: `OTEL_RESOURCE_ATTRIBUTES (${name} is unset)` };
+    return { key, ...fallback() };
+  };
+  const out = [
+    service('service.name', 'OTEL_SERVICE_NAME', () => ({ value: 'mqtt-otel-trace-exporter', from: 'OTEL_SERVICE_NAME' })),
+    service('service.namespace', 'OTEL_SERVICE_NAMESPACE', () => ({ value: 'edge-ai', from: 'OTEL_SERVICE_NAMESPACE' })),
+    service('service.instance.id', 'OTEL_SERVICE_INSTANCE_ID', () => {
+      const env = r.get('HOSTNAME');
+      if (env !== undefined) return { value: env, from: 'HOSTNAME (OTEL_SERVICE_INSTANCE_ID is unset)' };
+      const host = machineHostname(ctx);
+      if (host !== '') return { value: host, from: 'the host name (OTEL_SERVICE_INSTANCE_ID and HOSTNAME are unset)' };
+      return { value: (ctx.uuid ?? randomUUID)(), from: 'a random UUID (no OTEL_SERVICE_INSTANCE_ID, HOSTNAME or host name)' };
+    }),
+  ];
+  for (const [key, value] of attrs) out.push({ key, value, from: 'OTEL_RESOURCE_ATTRIBUTES' });
+  return out;
+}
+
+function machineHostname(ctx: DropInContext): string {
+  return (ctx.hostname ?? osHostname()).trim();
 }
 
 /** As config.rs: blank gives the default, a missing leading `/` is added. */
@@ -248,7 +367,7 @@ function mqttSettings(r: EnvReader, env: Env, ctx: DropInContext, warnings: stri
   return {
     host,
     port,
-    clientId: r.string('MQTT_CLIENT_ID', clientIdFor(ctx.hostname ?? r.get('HOSTNAME') ?? osHostname())),
+    clientId: r.string('MQTT_CLIENT_ID', clientIdFor(r.get('HOSTNAME') ?? machineHostname(ctx))),
     topics: topicFilters(r),
     sharedGroup: sharedGroup(r, env),
     sessionExpirySecs: r.int('MQTT_SESSION_EXPIRY_SECS', 86_400, 1, MAX_UINT32),
@@ -285,9 +404,7 @@ function telemetrySettings(r: EnvReader, ctx: DropInContext, warnings: string[])
   if (batchSize > queueSize) r.fail('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', `${batchSize} must be at most OTEL_BSP_MAX_QUEUE_SIZE (${queueSize})`);
   return {
     endpoint,
-    serviceName: r.string('OTEL_SERVICE_NAME', 'mqtt-otel-trace-exporter'),
-    serviceNamespace: r.string('OTEL_SERVICE_NAMESPACE', 'edge-ai'),
-    instanceId: r.get('OTEL_SERVICE_INSTANCE_ID') ?? r.get('HOSTNAME') ?? (ctx.uuid ?? randomUUID)(),
+    resource: resource(r, ctx),
     samplingRatio: r.ratio('OTEL_TRACES_SAMPLER_ARG', 1),
     batchSize,
     queueSize,
@@ -314,11 +431,11 @@ export function readDropInEnv(env: Env, ctx: DropInContext = {}): DropInRead {
   const settings: DropInSettings = {
     mqtt: mqttSettings(r, env, ctx, warnings),
     correlation: {
-      fieldName: r.string('CORRELATION_ID_FIELD', 'correlationId'),
+      fieldName: correlationField(r),
       allowGenerated: r.bool('CORRELATION_ALLOW_GENERATED', true),
     },
     telemetry: telemetrySettings(r, ctx, warnings),
-    logLevel: logLevel(r, warnings),
+    ...logLevel(r, warnings),
     health: healthSettings(r),
     metricsAddress: r.address('OTELHUB_METRICS_ADDRESS', 'localhost:8888'),
   };

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname as osHostname, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { parseDocument } from 'yaml';
 import type { HubConfig } from '../config/hub-config.ts';
 import { ConfigError } from '../config/issues.ts';
+import { DEFAULT_CONFIG, DEFAULT_CONFIG_NAME } from './default-config.ts';
 import { DROP_IN_TRIGGERS, isDropIn } from './drop-in-env.ts';
 import type { DropInContext } from './drop-in-env.ts';
 import { dropInConfig, dropInHeartbeatTopic, dropInHubOptions } from './drop-in.ts';
@@ -46,6 +47,7 @@ describe('drop-in mode', () => {
     assert.equal(isDropIn({ MQTT_BROKER_HOST: '', CORRELATION_ID_FIELD: '  ' }), false, 'blank is unset');
     assert.equal(isDropIn({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', OTEL_SERVICE_NAME: 's', APP_LOG_LEVEL: 'debug', HTTP_HEALTH_ADDR: '0.0.0.0:1' }), false);
     assert.equal(isDropIn({ MQTT_SOMETHING_ELSE: 'x' }), false, 'only the original variables');
+    assert.equal(isDropIn({ OTEL_RESOURCE_ATTRIBUTES: 'a=b', RUST_LOG: 'debug' }), false, 'SDK and tracing variables are generic too');
   });
 
   it('has the original defaults', async () => {
@@ -74,7 +76,7 @@ describe('drop-in mode', () => {
       resource_attributes: {
         'service.name': 'mqtt-otel-trace-exporter',
         'service.namespace': 'edge-ai',
-        'service.instance.id': '00000000-0000-4000-8000-000000000000',
+        'service.instance.id': 'pod-0',
       },
       trace_context: true,
       semconv: { legacy: true, current: false },
@@ -112,6 +114,7 @@ describe('drop-in mode', () => {
       OTEL_SERVICE_NAME: 'tracer',
       OTEL_SERVICE_NAMESPACE: 'plant',
       OTEL_SERVICE_INSTANCE_ID: 'replica-1',
+      OTEL_RESOURCE_ATTRIBUTES: 'service.name=ignored,deployment.environment=prod',
       OTEL_TRACES_SAMPLER_ARG: '0.25',
       OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '100',
       OTEL_BSP_MAX_QUEUE_SIZE: '1050',
@@ -140,7 +143,7 @@ describe('drop-in mode', () => {
     assert.equal(corr?.field_name, 'meta.traceId');
     assert.equal(corr?.allow_generated, false);
     assert.equal(corr?.sampling_ratio, 0.25);
-    assert.deepEqual(corr?.resource_attributes, { 'service.name': 'tracer', 'service.namespace': 'plant', 'service.instance.id': 'replica-1' });
+    assert.deepEqual(corr?.resource_attributes, { 'service.name': 'tracer', 'service.namespace': 'plant', 'service.instance.id': 'replica-1', 'deployment.environment': 'prod' });
     assert.deepEqual(at(c, 'processors', 'batch'), { send_batch_size: 100, send_batch_max_size: 100, timeout: 250 });
     const otlp = at(c, 'exporters', 'otlp');
     assert.equal(otlp?.endpoint, 'http://otel-collector:4317');
@@ -202,13 +205,15 @@ describe('drop-in mode', () => {
       MQTT_RETRY_MIN_BACKOFF_SECS: '30',
       MQTT_RETRY_MAX_BACKOFF_SECS: '10',
       MQTT_USE_TLS: 'yes',
+      CORRELATION_ID_FIELD: '..',
       CORRELATION_ALLOW_GENERATED: '1',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'grpc://collector:4317',
+      OTEL_RESOURCE_ATTRIBUTES: 'team',
       OTEL_TRACES_SAMPLER_ARG: '1.5',
       OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '4096',
       OTEL_BSP_SCHEDULE_DELAY: 'soon',
       OTEL_BSP_EXPORT_TIMEOUT: '0',
-      APP_LOG_LEVEL: 'verbose',
+      APP_LOG_LEVEL: 'mqtt=verbose',
       HTTP_HEALTH_ADDR: 'localhost',
       HTTP_HEALTH_LIVENESS_PATH: '/probe',
       HTTP_HEALTH_READINESS_PATH: 'probe',
@@ -225,13 +230,15 @@ describe('drop-in mode', () => {
       ['MQTT_KEEP_ALIVE_SECS', /"0" must be an integer from 1 to 65535/],
       ['MQTT_RETRY_MIN_BACKOFF_SECS', /30 must be at most MQTT_RETRY_MAX_BACKOFF_SECS \(10\)/],
       ['MQTT_USE_TLS', /"yes" must be true or false/],
+      ['CORRELATION_ID_FIELD', /"\.\." has no key between its dots/],
       ['CORRELATION_ALLOW_GENERATED', /"1" must be true or false/],
       ['OTEL_EXPORTER_OTLP_ENDPOINT', /http:\/\/ \(plain text\) or https:\/\//],
+      ['OTEL_RESOURCE_ATTRIBUTES', /"team" must be key=value/],
       ['OTEL_TRACES_SAMPLER_ARG', /"1.5" must be a number from 0 to 1/],
       ['OTEL_BSP_MAX_EXPORT_BATCH_SIZE', /4096 must be at most OTEL_BSP_MAX_QUEUE_SIZE \(2048\)/],
       ['OTEL_BSP_SCHEDULE_DELAY', /"soon" must be an integer/],
       ['OTEL_BSP_EXPORT_TIMEOUT', /"0" must be an integer/],
-      ['APP_LOG_LEVEL', /"verbose" must be trace, debug, info, warn, error or off/],
+      ['APP_LOG_LEVEL', /"mqtt=verbose" must be trace, debug, info, warn, error or off/],
       ['HTTP_HEALTH_ADDR', /"localhost" must be host:port/],
       ['HTTP_HEALTH_READINESS_PATH', /"\/probe" must differ from HTTP_HEALTH_LIVENESS_PATH/],
       ['OTELHUB_METRICS_ADDRESS', /":99999" must be host:port/],
@@ -249,6 +256,15 @@ describe('drop-in mode', () => {
     assert.match(issuesOf({ MQTT_TOPIC_FILTERS: ' , ,' })[0]?.message ?? '', /at least one topic filter/);
   });
 
+  it('refuses a CORRELATION_ID_FIELD without a key under its own name, by the processor\'s rule', () => {
+    for (const v of ['.', '..', ' . ', '...']) {
+      const issues = issuesOf({ MQTT_BROKER_HOST: 'b', CORRELATION_ID_FIELD: v });
+      assert.deepEqual(issues.map((i) => i.path), ['CORRELATION_ID_FIELD'], JSON.stringify(v));
+      assert.match(issues[0]?.message ?? '', /has no key between its dots/);
+    }
+    assert.deepEqual(issuesOf({ MQTT_BROKER_HOST: 'b', CORRELATION_ID_FIELD: '.meta..id.' }), [], 'empty segments are ignored, as the processor does');
+  });
+
   it('reads APP_LOG_LEVEL as the original did: case-insensitive, trace as debug, a directive by its bare level', async () => {
     const level = async (v: string) => (await resolved({ MQTT_BROKER_HOST: 'b', APP_LOG_LEVEL: v })).service.telemetry.logs.level;
     assert.equal(await level('trace'), 'debug');
@@ -262,6 +278,89 @@ describe('drop-in mode', () => {
     assert.match(dropInConfig({ APP_LOG_LEVEL: 'mqtt=debug', MQTT_BROKER_HOST: 'b' }, CTX).warnings.join(), /per-target directives only/);
   });
 
+  it('accepts any tracing EnvFilter directive list in APP_LOG_LEVEL, and refuses what is not one', async () => {
+    const read = (v: string) => dropInConfig({ MQTT_BROKER_HOST: 'b', APP_LOG_LEVEL: v }, CTX);
+    const level = async (v: string) => (await resolved({ MQTT_BROKER_HOST: 'b', APP_LOG_LEVEL: v })).service.telemetry.logs.level;
+    // A bare target is that target at trace level: per-target only, so info with a warning.
+    assert.equal(await level('mqtt_otel_trace_exporter'), 'info');
+    assert.match(read('mqtt_otel_trace_exporter').warnings.join(), /APP_LOG_LEVEL "mqtt_otel_trace_exporter" has per-target directives only/);
+    // So is any other word: the warning is what tells a typo.
+    assert.equal(await level('verbose'), 'info');
+    assert.match(read('verbose').warnings.join(), /APP_LOG_LEVEL "verbose" has per-target directives only \(a bare name is a target\)/);
+    for (const v of ['azure_iot_operations_mqtt::session', 'a-b=', '[receive]', '[receive{topic}]=debug', 'mqtt[receive{topic=a}]=WARN', ',mqtt=2,']) {
+      assert.equal(await level(v), 'info', v);
+    }
+    assert.equal(await level('mqtt[receive{topic}]=trace,error'), 'error');
+    assert.equal(await level('info,warn'), 'warn', 'the last bare level');
+    assert.equal(await level('4'), 'debug', 'tracing levels 0-5');
+    assert.equal(await level('0'), 'error');
+    assert.deepEqual(read('info,mqtt=debug').warnings.filter((w) => w.includes('APP_LOG_LEVEL')), [], 'no warning with a bare level');
+    for (const v of ['mqtt=loud', 'info;debug', 'mqtt debug', 'mqtt=debug=info', '=info', 'a[b']) {
+      const issues = issuesOf({ MQTT_BROKER_HOST: 'b', APP_LOG_LEVEL: v });
+      assert.deepEqual(issues.map((i) => i.path), ['APP_LOG_LEVEL'], v);
+      assert.match(issues[0]?.message ?? '', /must be trace, debug, info, warn, error or off/);
+    }
+  });
+
+  it('lets RUST_LOG override APP_LOG_LEVEL as the original did, falling back to APP_LOG_LEVEL when it is not a valid filter', async () => {
+    const run = (env: Env) => dropInConfig({ MQTT_BROKER_HOST: 'b', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', ...env }, CTX);
+    const level = async (env: Env) => (await resolved({ MQTT_BROKER_HOST: 'b', ...env })).service.telemetry.logs.level;
+    assert.equal(await level({ RUST_LOG: 'warn', APP_LOG_LEVEL: 'debug' }), 'warn');
+    assert.match(run({ RUST_LOG: 'warn', APP_LOG_LEVEL: 'debug' }).text, /level: warn +# RUST_LOG/);
+    assert.match(run({ RUST_LOG: 'warn', APP_LOG_LEVEL: 'debug' }).warnings.join(), /RUST_LOG is set: APP_LOG_LEVEL is ignored/);
+    assert.equal(await level({ RUST_LOG: 'mqtt=debug,trace' }), 'debug');
+    assert.match(run({ RUST_LOG: 'mqtt_otel_trace_exporter' }).warnings.join(), /RUST_LOG "mqtt_otel_trace_exporter" has per-target directives only/);
+    // EnvFilter::try_from_default_env() failed, so the original used APP_LOG_LEVEL, never reading it otherwise.
+    assert.equal(await level({ RUST_LOG: 'warn', APP_LOG_LEVEL: 'x=loud' }), 'warn');
+    assert.equal(await level({ RUST_LOG: 'very loud', APP_LOG_LEVEL: 'error' }), 'error');
+    assert.match(run({ RUST_LOG: 'very loud', APP_LOG_LEVEL: 'error' }).warnings.join(), /RUST_LOG "very loud" is not a valid tracing filter.*APP_LOG_LEVEL/);
+    assert.match(run({ RUST_LOG: 'very loud', APP_LOG_LEVEL: 'error' }).text, /level: error +# APP_LOG_LEVEL/);
+    assert.deepEqual(issuesOf({ MQTT_BROKER_HOST: 'b', RUST_LOG: 'very loud', APP_LOG_LEVEL: 'x=loud' }).map((i) => i.path), ['APP_LOG_LEVEL']);
+    // Blank is unset, as everywhere.
+    assert.equal(await level({ RUST_LOG: ' ', APP_LOG_LEVEL: 'error' }), 'error');
+    assert.deepEqual(run({ RUST_LOG: ' ' }).warnings, []);
+  });
+
+  it('maps OTEL_RESOURCE_ATTRIBUTES into the resource, the OTEL_SERVICE_* variables taking precedence', async () => {
+    const attrs = async (env: Env) => at(await resolved({ MQTT_BROKER_HOST: 'b', ...env }), 'processors', 'correlation')?.resource_attributes;
+    assert.deepEqual(await attrs({ OTEL_RESOURCE_ATTRIBUTES: ' deployment.environment = prod , k8s.pod.name=exporter%2C0,,team=a%3Db%20c%25, empty= ,count=42,' }), {
+      'service.name': 'mqtt-otel-trace-exporter',
+      'service.namespace': 'edge-ai',
+      'service.instance.id': 'pod-0',
+      'deployment.environment': 'prod',
+      'k8s.pod.name': 'exporter,0',
+      team: 'a=b c%',
+      empty: '',
+      count: '42',
+    });
+    // A variable that is set wins; where it is unset, the attribute wins over the default.
+    const both = { OTEL_RESOURCE_ATTRIBUTES: 'service.name=attr-name,service.namespace=attr-ns,service.instance.id=attr-id,a=1,a=2', OTEL_SERVICE_NAME: 'var-name', HOSTNAME: 'host' };
+    assert.deepEqual(await attrs(both), { 'service.name': 'var-name', 'service.namespace': 'attr-ns', 'service.instance.id': 'attr-id', a: '2' });
+    assert.match(dropInConfig({ MQTT_BROKER_HOST: 'b', ...both }, CTX).text, /service\.namespace: attr-ns +# OTEL_RESOURCE_ATTRIBUTES/);
+    // Keys YAML would read otherwise, and $ in keys (never expanded) and in values (expanded, so escaped).
+    const odd = await attrs({ OTEL_RESOURCE_ATTRIBUTES: 'null=n,true=t,#k=v,- x=d,a: b=c,k$1=$HOME,${env:X}=y' });
+    assert.deepEqual(odd, {
+      'service.name': 'mqtt-otel-trace-exporter',
+      'service.namespace': 'edge-ai',
+      'service.instance.id': 'pod-0',
+      null: 'n',
+      true: 't',
+      '#k': 'v',
+      '- x': 'd',
+      'a: b': 'c',
+      k$1: '$HOME',
+      '${env:X}': 'y',
+    });
+  });
+
+  it('refuses a malformed OTEL_RESOURCE_ATTRIBUTES entry under the variable', () => {
+    for (const v of ['team', 'a=1,=x', 'a=b=c', 'a=100%', 'a=%E9', 'a=%zz']) {
+      const issues = issuesOf({ MQTT_BROKER_HOST: 'b', OTEL_RESOURCE_ATTRIBUTES: v });
+      assert.deepEqual(issues.map((i) => i.path), ['OTEL_RESOURCE_ATTRIBUTES'], v);
+      assert.match(issues[0]?.message ?? '', /must be key=value/);
+    }
+  });
+
   it('derives the heartbeat topic from the first filter, with the original fallback', () => {
     assert.equal(dropInHeartbeatTopic('telemetry/#'), 'telemetry/heartbeat');
     assert.equal(dropInHeartbeatTopic('sensors'), 'sensors/heartbeat');
@@ -272,17 +371,37 @@ describe('drop-in mode', () => {
     assert.equal(dropInHeartbeatTopic('factory/line1/+/#'), 'factory/line1/heartbeat');
   });
 
-  it('names the instance after HOSTNAME, else a random UUID; the client ID after the host', async () => {
-    const withHost = await resolved({ MQTT_BROKER_HOST: 'b', HOSTNAME: 'exporter-7d9f-abcde' }, {});
+  it('names the instance after HOSTNAME, else the host name, else a random UUID; the client ID after the host', async () => {
+    const withHost = await resolved({ MQTT_BROKER_HOST: 'b', HOSTNAME: 'exporter-7d9f-abcde' }, { hostname: 'machine' });
     const attrs = at(withHost, 'processors', 'correlation')?.resource_attributes as Record<string, unknown>;
     assert.equal(attrs['service.instance.id'], 'exporter-7d9f-abcde');
     assert.equal(mqtt(withHost).client_id, 'mqtt-otel-exporter-7d9f-abcde');
-    const a = dropInConfig({ MQTT_BROKER_HOST: 'b' }, { hostname: 'h' }).text;
-    const b = dropInConfig({ MQTT_BROKER_HOST: 'b' }, { hostname: 'h' }).text;
     const id = (t: string) => /service\.instance\.id: (\S+)/.exec(t)?.[1];
-    assert.match(id(a) ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    assert.notEqual(id(a), id(b));
+    // The same at every invocation, so print-config shows what the running hub uses.
+    const a = dropInConfig({ MQTT_BROKER_HOST: 'b' }, { hostname: 'h' }).text;
+    assert.equal(id(a), 'h');
+    assert.match(a, /service\.instance\.id: h +# the host name/);
     assert.match(a, /client_id: mqtt-otel-h /);
+    const real = dropInConfig({ MQTT_BROKER_HOST: 'b' }).text;
+    assert.equal(id(real), osHostname().trim() || id(real), 'os.hostname() by default');
+    assert.equal(id(dropInConfig({ MQTT_BROKER_HOST: 'b' }).text), id(real));
+    // Only without any host name: a random UUID.
+    assert.equal(id(dropInConfig({ MQTT_BROKER_HOST: 'b' }, { hostname: ' ', uuid: () => 'u-1' }).text), 'u-1');
+    const u1 = id(dropInConfig({ MQTT_BROKER_HOST: 'b' }, { hostname: '' }).text);
+    const u2 = id(dropInConfig({ MQTT_BROKER_HOST: 'b' }, { hostname: '' }).text);
+    assert.match(u1 ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.notEqual(u1, u2);
+  });
+
+  it('says queue_size bounds the batches waiting, and that a full queue refuses rather than drops', () => {
+    const text = dropInConfig({ MQTT_BROKER_HOST: 'b' }, CTX).text;
+    // The comment lines above queue_size, as one sentence.
+    const comment = text.slice(text.indexOf('sending_queue:'), text.indexOf('queue_size:')).replace(/\n\s*#/g, '');
+    assert.doesNotMatch(comment, /same number of spans/);
+    assert.match(comment, /bounds the number of batches waiting to be sent, not spans/);
+    assert.match(comment, /at most ceil\(OTEL_BSP_MAX_QUEUE_SIZE \/ OTEL_BSP_MAX_EXPORT_BATCH_SIZE\) batches/);
+    assert.match(comment, /at most OTEL_BSP_MAX_QUEUE_SIZE spans \(rounded up to a whole batch\) when batches are full/);
+    assert.match(comment, /refused with a retryable error, not dropped: its messages stay unacknowledged/);
   });
 
   it('warns when OTEL_EXPORTER_OTLP_ENDPOINT is unset or has no scheme', () => {
@@ -359,6 +478,30 @@ describe('print-config', () => {
     assert.deepEqual({ ...again.config, plugins: [], exporters: rest2 }, { ...orig.config, plugins: [], exporters: rest1 });
     assert.deepEqual((o2 as { headers: unknown }).headers, { 'x-api-key': '[REDACTED]' });
     assert.equal((o1 as { endpoint: string }).endpoint, (o2 as { endpoint: string }).endpoint);
+  });
+
+  it('prints the level --log-level sets, so the text is what runs', async () => {
+    const level = async (text: string) => (await loadHubConfig({ configText: { text, name: 'printed' }, env: {} })).config?.service.telemetry.logs.level;
+    // Drop-in: that one line changes, comments and alignment elsewhere untouched.
+    const opts = dropInHubOptions({ MQTT_BROKER_HOST: 'b', APP_LOG_LEVEL: 'warn', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317' }, CTX);
+    const text = await printConfig({ ...opts, logLevel: 'debug' });
+    assert.equal(await level(text), 'debug');
+    assert.match(text, /^ {6}level: debug +# --log-level$/m);
+    const lines = (t: string) => t.split('\n').filter((l) => !/^ +level: /.test(l));
+    assert.deepEqual(lines(text), lines(opts.configText?.text ?? ''));
+    assert.equal(await printConfig(opts), opts.configText?.text, 'unchanged without --log-level');
+    // The embedded default has no level: it is added.
+    const d = await printConfig({ configText: { text: DEFAULT_CONFIG, name: DEFAULT_CONFIG_NAME }, logLevel: 'error', env: {} });
+    assert.equal(await level(d), 'error');
+    assert.match(d, /# otelhub's embedded default/);
+    // Config files.
+    const f = join(dir, 'levels.yaml');
+    writeFileSync(f, 'receivers: { otlp: { protocols: { http: { endpoint: "localhost:0" } } } }\nexporters: { debug: }\nservice: { telemetry: { logs: { level: info } }, pipelines: { logs: { receivers: [otlp], exporters: [debug] } } }\n');
+    const printed = await printConfig({ configFiles: [f], logLevel: 'warn', env: {} });
+    assert.match(printed, /--log-level/);
+    const p = join(dir, 'levels-printed.yaml');
+    writeFileSync(p, printed);
+    assert.equal((await loadHubConfig({ configFiles: [p], env: {} })).config?.service.telemetry.logs.level, 'warn');
   });
 
   it('keeps a literal $ and refuses to print a config the hub would refuse', async () => {

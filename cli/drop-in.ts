@@ -41,6 +41,12 @@ function scalar(v: string | number | boolean): string {
   return plain.includes('\n') ? JSON.stringify(escaped) : plain;
 }
 
+/** A map key on one line. Keys are not expanded by the loader, so `$` stays as it is. */
+function key(k: string): string {
+  const plain = stringify(k, { lineWidth: 0 }).trimEnd();
+  return plain.includes('\n') ? JSON.stringify(k) : plain;
+}
+
 type Line = readonly [text: string, comment?: string];
 
 /** Lines with their comments aligned in one column (long lines keep theirs right after). */
@@ -97,9 +103,7 @@ function processorLines(s: DropInSettings): Line[] {
     [`    scope_name: ${SCOPE_NAME}`, "the original's tracer name"],
     [`    sampling_ratio: ${t.samplingRatio}`, 'OTEL_TRACES_SAMPLER_ARG'],
     ['    resource_attributes:'],
-    [`      service.name: ${scalar(t.serviceName)}`, 'OTEL_SERVICE_NAME'],
-    [`      service.namespace: ${scalar(t.serviceNamespace)}`, 'OTEL_SERVICE_NAMESPACE'],
-    [`      service.instance.id: ${scalar(t.instanceId)}`, 'OTEL_SERVICE_INSTANCE_ID (default HOSTNAME, else a random UUID)'],
+    ...t.resource.map((a): Line => [`      ${key(a.key)}: ${scalar(a.value)}`, a.from]),
     ['  batch:'],
     [`    send_batch_size: ${t.batchSize}`, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE'],
     [`    send_batch_max_size: ${t.batchSize}`, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE'],
@@ -114,11 +118,15 @@ function exporterLines(t: DropInSettings['telemetry']): Line[] {
     [`    endpoint: ${scalar(t.endpoint)}`, 'OTEL_EXPORTER_OTLP_ENDPOINT (gRPC)'],
     [`    timeout: ${t.exportTimeoutMs}ms`, 'OTEL_BSP_EXPORT_TIMEOUT'],
     ['    sending_queue:'],
-    // The SDK's queue counted spans and dropped what did not fit; this one counts batches and refuses with a
-    // retryable error when full, so the messages wait unacknowledged on the broker instead of being lost.
-    ['      # OTEL_BSP_MAX_QUEUE_SIZE counts spans, queue_size counts batches of up to OTEL_BSP_MAX_EXPORT_BATCH_SIZE'],
-    ['      # spans: the same number of spans. When full, new batches are refused, not dropped: their messages wait'],
-    ['      # unacknowledged on the broker.'],
+    // The SDK's queue held spans and dropped what did not fit. This one holds batches, and batches are often smaller
+    // than OTEL_BSP_MAX_EXPORT_BATCH_SIZE (the batch timeout, or the receiver's in-flight window, sends them early):
+    // queue/batch rounded up bounds the batches, not the spans. When full it refuses with a retryable error, so the
+    // messages wait unacknowledged on the broker instead of being lost.
+    ['      # queue_size bounds the number of batches waiting to be sent, not spans: at most'],
+    ['      # ceil(OTEL_BSP_MAX_QUEUE_SIZE / OTEL_BSP_MAX_EXPORT_BATCH_SIZE) batches, which hold at most'],
+    ['      # OTEL_BSP_MAX_QUEUE_SIZE spans (rounded up to a whole batch) when batches are full, and fewer as they'],
+    ['      # often are not. When full, a new batch is refused with a retryable error, not dropped: its messages'],
+    ['      # stay unacknowledged on the broker.'],
     [`      queue_size: ${Math.ceil(t.queueSize / t.batchSize)}`, 'OTEL_BSP_MAX_QUEUE_SIZE / OTEL_BSP_MAX_EXPORT_BATCH_SIZE, rounded up'],
   ];
 }
@@ -136,7 +144,7 @@ function serviceLines(s: DropInSettings): Line[] {
     ['  extensions: [health_check]'],
     ['  telemetry:'],
     ['    logs:'],
-    [`      level: ${s.logLevel}`, 'APP_LOG_LEVEL'],
+    [`      level: ${s.logLevel}`, s.logLevelFrom === 'RUST_LOG' ? 'RUST_LOG (it overrides APP_LOG_LEVEL)' : 'APP_LOG_LEVEL'],
     ['    metrics:'],
     [`      address: ${scalar(s.metricsAddress)}`, "OTELHUB_METRICS_ADDRESS (otelhub's own metrics)"],
     ['  pipelines:'],

@@ -1,10 +1,12 @@
 // `otelhub print-config`: the YAML the hub would run with the same arguments and environment. A config given as text
 // (the embedded default, drop-in mode) is printed as it is, comments included; config files are printed as the
 // merged document the hub runs: `${env:...}` expanded (the files alone cannot show what several merge into) and
-// values their component marks sensitive redacted, since the output ends up in terminals, tickets and files.
+// values their component marks sensitive redacted, since the output ends up in terminals, tickets and files. Either
+// way --log-level, which the hub applies over service.telemetry.logs.level, is written into the printed level.
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { stringify } from 'yaml';
+import { isScalar, parseDocument, stringify } from 'yaml';
 import { parseId } from '../core/component.ts';
+import type { LogLevel } from '../core/logger.ts';
 import type { Registry } from '../core/registry.ts';
 import { SECTIONS } from '../config/hub-config.ts';
 import { ConfigError } from '../config/issues.ts';
@@ -52,16 +54,55 @@ function printable(loaded: LoadedConfig, registry: Registry): Record<string, unk
   return escapeDollars(out) as Record<string, unknown>;
 }
 
+const LEVEL_PATH = ['service', 'telemetry', 'logs', 'level'] as const;
+
+/**
+ * `text` with service.telemetry.logs.level set to `level`. Where the level is a block value on its own line (the
+ * drop-in config) only that value and its comment change, keeping every other comment and alignment; otherwise it is
+ * set through the YAML document, which keeps comments but re-renders the layout.
+ */
+function withLogLevel(text: string, level: LogLevel): string {
+  const doc = parseDocument(text);
+  const node = doc.getIn(LEVEL_PATH, true);
+  if (isScalar(node) && node.range) {
+    const [start, end] = node.range;
+    const eol = text.indexOf('\n', end);
+    const lineEnd = eol < 0 ? text.length : eol;
+    const rest = text.slice(end, lineEnd);
+    if (/^\s*(#.*)?$/.test(rest)) {
+      const commentAt = rest.indexOf('#') < 0 ? 0 : end - start + rest.indexOf('#');
+      return `${text.slice(0, start)}${level.padEnd(Math.max(commentAt, level.length + 2))}# --log-level${text.slice(lineEnd)}`;
+    }
+  }
+  doc.setIn(LEVEL_PATH, level);
+  return `# service.telemetry.logs.level: --log-level\n${String(doc)}`;
+}
+
+/** Sets service.telemetry.logs.level in the printable copy (the caller's own), creating the maps on the way. */
+function setLogLevel(value: Record<string, unknown>, level: LogLevel): void {
+  let at = value;
+  for (const key of LEVEL_PATH.slice(0, -1)) {
+    const next = at[key];
+    at = isMap(next) ? next : (at[key] = {});
+  }
+  at.level = level;
+}
+
 /** The text `otelhub` would run with `opts`; throws ConfigError when it would refuse to. */
 export async function printConfig(opts: HubOptions): Promise<string> {
   const r = await loadHubConfig(opts);
   if (!r.config || !r.loaded) throw new ConfigError(r.issues);
-  if (opts.configText) return opts.configText.text;
+  if (opts.configText) return opts.logLevel ? withLogLevel(opts.configText.text, opts.logLevel) : opts.configText.text;
   const files = opts.configFiles ?? [];
   const header = [
     `# The configuration otelhub runs from ${files.join(', ')}: the files merged, \${env:...} references expanded,`,
     '# and values marked sensitive shown as [REDACTED] (put them back, as ${env:...} references for instance, before',
     '# running this text).',
   ];
-  return `${header.join('\n')}\n${stringify(printable(r.loaded, r.registry), { lineWidth: 0 })}`;
+  const value = printable(r.loaded, r.registry);
+  if (opts.logLevel) {
+    setLogLevel(value, opts.logLevel);
+    header.push('# service.telemetry.logs.level: --log-level');
+  }
+  return `${header.join('\n')}\n${stringify(value, { lineWidth: 0 })}`;
 }

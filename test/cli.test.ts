@@ -2,12 +2,13 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
+import { parse } from 'yaml';
 import { DEFAULT_CONFIG } from '../cli/default-config.ts';
 import { DROP_IN_TRIGGERS } from '../cli/drop-in-env.ts';
 import { ROOT, runCli, startCli } from './helpers/process.ts';
@@ -23,6 +24,8 @@ const DEFAULT_ENV = {
 };
 /** Blank, so a drop-in variable in the environment running the tests cannot switch the mode (blank is unset). */
 const NO_DROP_IN = Object.fromEntries(DROP_IN_TRIGGERS.map((name) => [name, '']));
+/** Blank: variables drop-in mode reads that a developer's shell may well set (RUST_LOG would change the log level). */
+const NO_GENERIC = { RUST_LOG: '', OTEL_RESOURCE_ATTRIBUTES: '' };
 
 describe('otelhub command', () => {
   it('prints its version and help', async () => {
@@ -181,7 +184,7 @@ describe('otelhub command', () => {
   it('print-config in drop-in mode prints YAML that runs the same pipeline with --config', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'otelhub-cli-'));
     try {
-      const env = { MQTT_BROKER_HOST: 'aio-broker', MQTT_TOPIC_FILTERS: 'plant/#', HOSTNAME: 'exporter-0', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317' };
+      const env = { ...NO_GENERIC, MQTT_BROKER_HOST: 'aio-broker', MQTT_TOPIC_FILTERS: 'plant/#', HOSTNAME: 'exporter-0', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317' };
       const r = await runCli(['print-config'], env);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /^# otelhub drop-in mode/);
@@ -198,7 +201,7 @@ describe('otelhub command', () => {
       assert.equal(again.code, 0, again.stderr);
       assert.match(again.stdout, /client_id: mqtt-otel-exporter-0\n/);
       // The drop-in validate logs its notices (the warning about the endpoint among them when it is unset).
-      const w = await runCli(['validate'], { MQTT_BROKER_HOST: 'aio-broker', OTEL_EXPORTER_OTLP_ENDPOINT: '' });
+      const w = await runCli(['validate'], { ...NO_GENERIC, MQTT_BROKER_HOST: 'aio-broker', OTEL_EXPORTER_OTLP_ENDPOINT: '' });
       assert.equal(w.code, 0, w.stderr);
       assert.match(w.stderr, /"level":"info","msg":"drop-in mode: /);
       assert.match(w.stderr, /"level":"warn","msg":"OTEL_EXPORTER_OTLP_ENDPOINT is not set: exporting to http:\/\/localhost:4317/);
@@ -207,13 +210,54 @@ describe('otelhub command', () => {
     }
   });
 
-  it('refuses bad drop-in variables with exit status 1, listing every one', async () => {
-    const r = await runCli([], { MQTT_BROKER_PORT: 'eighteen', MQTT_RECEIVE_MAX: '0', OTEL_TRACES_SAMPLER_ARG: '2', APP_LOG_LEVEL: 'loud' });
+  it('refuses bad drop-in variables with exit status 1, listing every one under its name', async () => {
+    const r = await runCli([], {
+      ...NO_GENERIC,
+      MQTT_BROKER_PORT: 'eighteen',
+      MQTT_RECEIVE_MAX: '0',
+      OTEL_TRACES_SAMPLER_ARG: '2',
+      APP_LOG_LEVEL: 'mqtt=loud',
+      CORRELATION_ID_FIELD: '.',
+      OTEL_RESOURCE_ATTRIBUTES: 'team',
+    });
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /invalid configuration \(4 errors\)/);
+    assert.match(r.stderr, /invalid configuration \(6 errors\)/);
     assert.match(r.stderr, /MQTT_BROKER_PORT: "eighteen" must be an integer from 1 to 65535/);
     assert.match(r.stderr, /MQTT_RECEIVE_MAX: "0" must be an integer from 1 to 65535/);
     assert.match(r.stderr, /OTEL_TRACES_SAMPLER_ARG: "2" must be a number from 0 to 1/);
-    assert.match(r.stderr, /APP_LOG_LEVEL: "loud" must be/);
+    assert.match(r.stderr, /APP_LOG_LEVEL: "mqtt=loud" must be/);
+    assert.match(r.stderr, /\n {2}CORRELATION_ID_FIELD: "\." has no key between its dots/);
+    assert.match(r.stderr, /OTEL_RESOURCE_ATTRIBUTES: "team" must be key=value/);
+    assert.doesNotMatch(r.stderr, /drop-in config/, 'every problem under a variable, none in the generated YAML');
+  });
+
+  it('drop-in mode starts with a tracing target directive in APP_LOG_LEVEL, and RUST_LOG overrides it', async () => {
+    const base = { ...NO_GENERIC, MQTT_BROKER_HOST: 'aio-broker', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317' };
+    const target = await runCli(['validate'], { ...base, APP_LOG_LEVEL: 'mqtt_otel_trace_exporter' });
+    assert.equal(target.code, 0, target.stderr);
+    assert.match(target.stderr, /"level":"warn","msg":"APP_LOG_LEVEL \\"mqtt_otel_trace_exporter\\" has per-target directives only/);
+    const rust = await runCli(['print-config'], { ...base, APP_LOG_LEVEL: 'debug', RUST_LOG: 'error' });
+    assert.equal(rust.code, 0, rust.stderr);
+    assert.match(rust.stdout, /level: error +# RUST_LOG/);
+  });
+
+  it('print-config in drop-in mode shows the service.instance.id the hub runs with: the host name without HOSTNAME', async () => {
+    const env = { ...NO_GENERIC, MQTT_BROKER_HOST: 'aio-broker', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317', HOSTNAME: '', OTEL_SERVICE_INSTANCE_ID: '' };
+    const id = async () => /service\.instance\.id: (\S+)/.exec((await runCli(['print-config'], env)).stdout)?.[1];
+    const first = await id();
+    assert.equal(first, hostname().trim() || first);
+    assert.equal(await id(), first, 'the same at every invocation');
+  });
+
+  it('print-config honours --log-level: what it prints is what runs', async () => {
+    const dropIn = await runCli(['print-config', '--log-level', 'debug'], { ...NO_GENERIC, MQTT_BROKER_HOST: 'aio-broker', APP_LOG_LEVEL: 'warn' });
+    assert.equal(dropIn.code, 0, dropIn.stderr);
+    assert.match(dropIn.stdout, /^ {6}level: debug +# --log-level$/m);
+    const files = await runCli(['print-config', '--log-level', 'error', '--config', td('base.yaml'), '--config', td('overlay.yaml')]);
+    assert.equal(files.code, 0, files.stderr);
+    assert.equal((parse(files.stdout) as { service: { telemetry: { logs: { level: string } } } }).service.telemetry.logs.level, 'error');
+    const def = await runCli(['print-config', '--log-level', 'warn'], NO_DROP_IN);
+    assert.equal(def.code, 0, def.stderr);
+    assert.equal((parse(def.stdout) as { service: { telemetry: { logs: { level: string } } } }).service.telemetry.logs.level, 'warn');
   });
 });
