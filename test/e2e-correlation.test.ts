@@ -193,6 +193,8 @@ describe('MQTT to trace spans end to end (Mosquitto)', () => {
         const [s] = byTopic(spans, topic);
         assert.ok(s, topic);
         assertMessageAttributes(s, topic, payload);
+        assert.deepEqual(s.attrKeys.slice(LEGACY_KEYS.length), ['correlation.id', 'correlation.generated', 'messaging.acknowledged'], 'exactly these, in this order');
+        assert.deepEqual(s.status, { code: 1, message: '' });
         const id = s.attrs['correlation.id'];
         assert.match(String(id), UUID_V4, `${topic}: a generated UUID v4`);
         assert.equal(s.attrs['correlation.generated'], true);
