@@ -1,14 +1,10 @@
 // Shared by this folder's tests: a correlation processor in a traces pipeline whose downstream records what it
 // gets (or fails when told to), and shortcuts to the spans and counters of the result.
 import type { TestContext } from 'node:test';
-import { validateConfig } from '../../config/schema.ts';
-import type { ConsumeContext } from '../../core/consumer.ts';
-import { consumerFn } from '../../core/consumer.ts';
-import type { KeyValue, Message, Span, SpanEvent, SignalData, Traces } from '../../core/pdata/index.ts';
+import type { KeyValue, Message, Span, SpanEvent, Traces } from '../../core/pdata/index.ts';
 import { forEachSpan, message, valueOf } from '../../core/pdata/index.ts';
-import { testProcessorSettings } from '../../test/helpers/settings.ts';
+import { converterHarness, validConfig } from '../../test/helpers/converter-harness.ts';
 import type { CorrelationConfig } from './config.ts';
-import { correlationConfigSchema, validateCorrelationConfig } from './config.ts';
 import { correlationFactory } from './factory.ts';
 import { DROPPED, GENERATED, SPANS } from './self-metrics.ts';
 
@@ -28,29 +24,14 @@ export function withTraceContext(m: Message, traceparent: string, tracestate?: s
 }
 
 export function configOf(cfg: Record<string, unknown> = {}): CorrelationConfig {
-  const { value, issues } = validateConfig(correlationConfigSchema, cfg);
-  const all = issues.length ? issues : validateCorrelationConfig(value as CorrelationConfig);
-  if (all.length) throw new Error(`bad test config: ${JSON.stringify(all)}`);
-  return value as CorrelationConfig;
+  return validConfig(correlationFactory, cfg);
 }
 
 export async function harness(t: TestContext, cfg: Record<string, unknown> = {}) {
-  const settings = testProcessorSettings('correlation/test', 'traces');
-  const sent: { data: SignalData; ctx: ConsumeContext }[] = [];
-  let failWith: unknown;
-  const next = consumerFn<SignalData>(async (data, ctx) => {
-    if (failWith !== undefined) throw failWith;
-    sent.push({ data, ctx });
-  });
-  const proc = await correlationFactory.createProcessor(settings, configOf(cfg), next);
-  t.after(() => proc.shutdown?.());
+  const h = await converterHarness(t, correlationFactory, 'traces', cfg);
+  const { settings, sent } = h;
   return {
-    proc,
-    sent,
-    settings,
-    /** Makes every downstream consume reject with `err` (undefined: succeed again). */
-    fail: (err: unknown) => void (failWith = err),
-    send: (...messages: Message[]) => proc.consume({ messages }, {}),
+    ...h,
     /** Spans of every batch sent downstream, in order. */
     spans(): Span[] {
       const out: Span[] = [];
@@ -60,7 +41,6 @@ export async function harness(t: TestContext, cfg: Record<string, unknown> = {})
     outcome: (outcome: string) => settings.telemetry.value(SPANS, { outcome }),
     generated: (reason?: string) => settings.telemetry.value(GENERATED, reason ? { reason } : {}),
     dropped: (reason?: string) => settings.telemetry.value(DROPPED, reason ? { reason } : {}),
-    dropLines: () => settings.logger.lines.filter((l) => String(l.msg).startsWith('dropped invalid')),
   };
 }
 

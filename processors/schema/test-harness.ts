@@ -1,14 +1,10 @@
 // Shared by this folder's tests: a schema processor in a metrics or logs pipeline whose downstream records what it
 // gets (or fails when told to), and shortcuts to the points, records and counters of the result.
 import type { TestContext } from 'node:test';
-import { validateConfig } from '../../config/schema.ts';
-import type { ConsumeContext } from '../../core/consumer.ts';
-import { consumerFn } from '../../core/consumer.ts';
-import type { HistogramDataPoint, KeyValue, LogRecord, Logs, Message, Metric, Metrics, NumberDataPoint, SignalData } from '../../core/pdata/index.ts';
+import type { HistogramDataPoint, KeyValue, LogRecord, Logs, Message, Metric, Metrics, NumberDataPoint } from '../../core/pdata/index.ts';
 import { forEachLogRecord, forEachMetric, message, valueOf } from '../../core/pdata/index.ts';
-import { testProcessorSettings } from '../../test/helpers/settings.ts';
+import { converterHarness, validConfig } from '../../test/helpers/converter-harness.ts';
 import type { SchemaConfig } from './config.ts';
-import { schemaConfigSchema, validateSchemaConfig } from './config.ts';
 import { schemaFactory } from './factory.ts';
 import { CONVERTED, DROPPED } from './self-metrics.ts';
 
@@ -22,30 +18,15 @@ export function msg(payload: string | Uint8Array | object, fields: Partial<Omit<
 }
 
 export function configOf(cfg: Record<string, unknown> = {}): SchemaConfig {
-  const { value, issues } = validateConfig(schemaConfigSchema, cfg);
-  const all = issues.length ? issues : validateSchemaConfig(value as SchemaConfig);
-  if (all.length) throw new Error(`bad test config: ${JSON.stringify(all)}`);
-  return value as SchemaConfig;
+  return validConfig(schemaFactory, cfg);
 }
 
 export async function harness(t: TestContext, signal: 'metrics' | 'logs', cfg: Record<string, unknown> = {}) {
-  const settings = testProcessorSettings('schema/test', signal);
-  const sent: { data: SignalData; ctx: ConsumeContext }[] = [];
-  let failWith: unknown;
-  const next = consumerFn<SignalData>(async (data, ctx) => {
-    if (failWith !== undefined) throw failWith;
-    sent.push({ data, ctx });
-  });
-  const proc = await schemaFactory.createProcessor(settings, configOf(cfg), next);
-  t.after(() => proc.shutdown?.());
+  const h = await converterHarness(t, schemaFactory, signal, cfg);
+  const { settings, sent } = h;
   const last = () => sent.at(-1)?.data;
   return {
-    proc,
-    sent,
-    settings,
-    /** Makes every downstream consume reject with `err` (undefined: succeed again). */
-    fail: (err: unknown) => void (failWith = err),
-    send: (...messages: Message[]) => proc.consume({ messages }, {}),
+    ...h,
     dropped: (reason?: string) => settings.telemetry.value(DROPPED, reason ? { reason } : {}),
     converted: () => settings.telemetry.value(CONVERTED, { signal }),
     /** Metrics of the last batch sent downstream, or of batch `i`. */
@@ -61,8 +42,6 @@ export async function harness(t: TestContext, signal: 'metrics' | 'logs', cfg: R
       if (d) forEachLogRecord(d as Logs, (r) => out.push(r));
       return out;
     },
-    /** The drop log lines (the first of a window, and summaries). */
-    dropLines: () => settings.logger.lines.filter((l) => String(l.msg).startsWith('dropped invalid')),
   };
 }
 
