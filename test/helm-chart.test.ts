@@ -17,6 +17,7 @@ const RENDERER_SOURCE = join(ROOT, 'deploy/helm/render/main.go');
 const CHART = join(ROOT, 'deploy/helm/otelhub');
 const EXAMPLES = join(CHART, 'examples');
 const SIDECAR = join(ROOT, 'deploy/kubernetes/sidecar.yaml');
+const DOCKERFILE = join(ROOT, 'Dockerfile');
 const CONFIG_PATH = '/etc/otelhub/config.yaml';
 
 /** The variables otelhub's drop-in mode reads (cli/drop-in-env.ts): the Rust trace exporter's, plus OTELHUB_METRICS_ADDRESS. */
@@ -201,9 +202,34 @@ function envOf(c: Container): Map<string, EnvVar> {
   return new Map((c.env ?? []).map((e) => [e.name, e]));
 }
 
-/** What a container sees: the ConfigMap's variables (drop-in mode), overridden by its own env values. */
+/** The runtime image's ENV (the Dockerfile's last stage, `ENV K=V \` lines): what every container starts with. */
+function imageEnv(): Record<string, string> {
+  const lines = readFileSync(DOCKERFILE, 'utf8').replace(/\\\n/g, ' ').split('\n');
+  const stages: Record<string, string>[] = [];
+  for (const line of lines) {
+    const m = /^\s*(\w+)\s+(.*)$/.exec(line);
+    if (!m) continue;
+    if (m[1]!.toUpperCase() === 'FROM') stages.push({});
+    if (m[1]!.toUpperCase() !== 'ENV') continue;
+    const stage = stages.at(-1);
+    assert.ok(stage, 'ENV before FROM in the Dockerfile');
+    for (const kv of m[2]!.trim().split(/\s+/)) {
+      const eq = kv.indexOf('=');
+      assert.ok(eq > 0, `the Dockerfile's ENV ${kv} is not KEY=VALUE`);
+      stage[kv.slice(0, eq)] = kv.slice(eq + 1);
+    }
+  }
+  const runtime = stages.at(-1) ?? {};
+  assert.equal(runtime.OTELHUB_METRICS_ADDRESS, '0.0.0.0:8888', 'the image sets OTELHUB_METRICS_ADDRESS');
+  return runtime;
+}
+
+/**
+ * What a container sees: the image's ENV, overridden by the ConfigMap's variables (drop-in mode, envFrom), overridden
+ * by its own env values.
+ */
 function environment(r: Rendered): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = { ...imageEnv() };
   if (r.container.envFrom?.some((f) => f.configMapRef?.name === r.configMap.metadata.name)) Object.assign(out, r.configMap.data);
   for (const e of r.container.env ?? []) {
     if (e.value !== undefined) out[e.name] = e.value;
@@ -341,8 +367,14 @@ function checkCommon(r: Rendered): void {
     assert.equal(probe?.httpGet?.port, 'health');
     assert.match(probe?.httpGet?.path ?? '', /^\/./);
   }
+  // The hub serves its metrics on OTELHUB_METRICS_ADDRESS whatever metrics.enabled says (the image sets it): the chart
+  // always sets it, off the health port; metrics.enabled only adds the container port (and the Service's).
   const metrics = container.ports?.find((p) => p.name === 'metrics');
-  assert.ok(metrics, 'the container port named metrics');
+  assert.ok(own.has('OTELHUB_METRICS_ADDRESS') || configMap.data?.OTELHUB_METRICS_ADDRESS !== undefined, 'the chart sets OTELHUB_METRICS_ADDRESS');
+  const metricsPort = portOf(env.OTELHUB_METRICS_ADDRESS ?? '');
+  assert.match(env.OTELHUB_METRICS_ADDRESS ?? '', /^0\.0\.0\.0:/);
+  assert.notEqual(metricsPort, health.containerPort, 'metrics and health on different ports');
+  if (metrics) assert.equal(metrics.containerPort, metricsPort, 'the metrics port is where the hub serves them');
 
   if (r.full) {
     const text = configMap.data?.['config.yaml'] ?? '';
@@ -354,14 +386,18 @@ function checkCommon(r: Rendered): void {
     assert.equal(portOf(hc.endpoint ?? ''), health.containerPort, 'health_check listens on the probed port');
     assert.equal(hc.liveness_path, container.livenessProbe?.httpGet?.path);
     assert.equal(hc.readiness_path, container.readinessProbe?.httpGet?.path);
-    assert.equal(portOf(config.service?.telemetry?.metrics?.address ?? ''), metrics.containerPort, 'metrics on the metrics port');
+    if (metrics) {
+      const address = config.service?.telemetry?.metrics?.address ?? '';
+      assert.equal(portOf(address), metrics.containerPort, 'metrics on the metrics port');
+      assert.doesNotMatch(address, /^(localhost|127\.|\[?::1\]?):/, 'metrics off loopback');
+    }
+    assert.doesNotMatch(hc.endpoint ?? '', /^(localhost|127\.|\[?::1\]?):/, 'health_check off loopback');
     validate(['--config', tmpFile('config.yaml', text)], env);
   } else {
     assert.equal(portOf(env.HTTP_HEALTH_ADDR ?? ''), health.containerPort, 'HTTP_HEALTH_ADDR listens on the probed port');
     assert.equal(env.HTTP_HEALTH_LIVENESS_PATH, container.livenessProbe?.httpGet?.path, 'the hub serves the liveness probe\'s path');
     assert.equal(env.HTTP_HEALTH_READINESS_PATH, container.readinessProbe?.httpGet?.path, 'the hub serves the readiness probe\'s path');
     assert.match(env.HTTP_HEALTH_ADDR ?? '', /^0\.0\.0\.0:/);
-    assert.equal(env.OTELHUB_METRICS_ADDRESS, `0.0.0.0:${metrics.containerPort}`);
     // The hub takes the environment as it is: drop-in mode (no --config) accepts every variable.
     validate([], env);
   }
@@ -370,7 +406,7 @@ function checkCommon(r: Rendered): void {
   if (r.service) {
     const targets = Object.fromEntries(r.service.spec.ports.map((p) => [p.name, p.targetPort]));
     assert.equal(targets.health, 'health');
-    assert.equal(targets.metrics, 'metrics');
+    assert.equal(targets.metrics, metrics ? 'metrics' : undefined, 'the Service exposes metrics exactly when the container does');
   }
 }
 
@@ -485,6 +521,66 @@ x509Auth: {enabled: true, create: true, secret: {cert: "CERT", key: "KEY", caCer
     assert.deepEqual(fileSource(noX509Ca, environment(noX509Ca).MQTT_CA_CERT_PATH ?? ''), { type: 'secret', name: 'otelhub-sat', key: 'ca.crt' });
   });
 
+  it('creates an Opaque X.509 Secret when its keys are not tls.crt and tls.key (kubernetes.io/tls requires them)', () => {
+    // (checkCommon expects the default key names.)
+    const r = render('x509Auth: {enabled: true, create: true, certKey: client.crt, keyKey: client.key, secret: {cert: C, key: K}}\n');
+    const x509 = r.secrets.find((s) => s.metadata.name === 'otelhub-x509');
+    assert.equal(x509?.type, 'Opaque');
+    assert.deepEqual(Object.keys(x509?.data ?? {}).sort(), ['client.crt', 'client.key']);
+    const env = environment(r);
+    assert.deepEqual(fileSource(r, env.MQTT_X509_CERT_PATH ?? ''), { type: 'secret', name: 'otelhub-x509', key: 'client.crt' });
+    const onlyCert = render('x509Auth: {enabled: true, create: true, certKey: tls.crt, keyKey: client.key, secret: {cert: C, key: K}}\n');
+    assert.equal(onlyCert.secrets.find((s) => s.metadata.name === 'otelhub-x509')?.type, 'Opaque');
+  });
+
+  it('prints whole numbers of values as integers in environment variables, not in scientific notation', () => {
+    const r = render(`
+config:
+  mqtt: {clientId: 12345678, sharedSubscriptionGroup: 20250101, brokerHost: 10000000}
+  telemetry: {serviceInstanceId: 99999999, serviceName: 1000000}
+extraEnv:
+  - {name: BIG, value: 86400000}
+  - {name: FRACTION, value: 0.5}
+  - {name: NEGATIVE, value: -3000000}
+  - {name: TEXT, value: "1e9"}
+  - {name: FLAG, value: true}
+`);
+    const env = environment(r);
+    assert.equal(env.MQTT_CLIENT_ID, '12345678');
+    assert.equal(env.MQTT_SHARED_SUBSCRIPTION, '20250101');
+    assert.equal(env.MQTT_BROKER_HOST, '10000000');
+    assert.equal(env.OTEL_SERVICE_INSTANCE_ID, '99999999');
+    assert.equal(env.OTEL_SERVICE_NAME, '1000000');
+    assert.equal(env.BIG, '86400000');
+    assert.equal(env.FRACTION, '0.5');
+    assert.equal(env.NEGATIVE, '-3000000');
+    assert.equal(env.TEXT, '1e9', 'a string stays as written');
+    assert.equal(env.FLAG, 'true');
+  });
+
+  it('renders an extraEnv entry without value or valueFrom as an empty value', () => {
+    const r = render('extraEnv: [{name: EMPTY}, {name: NULL_VALUE, value: null}, {name: FROM, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]\n');
+    const own = envOf(r.container);
+    assert.deepEqual(own.get('EMPTY'), { name: 'EMPTY', value: '' });
+    assert.deepEqual(own.get('NULL_VALUE'), { name: 'NULL_VALUE', value: '' });
+    assert.deepEqual(own.get('FROM'), { name: 'FROM', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } });
+  });
+
+  it('metrics.enabled=false only drops the metrics ports: the hub still serves them on metrics.port, off the health port', () => {
+    for (const values of [['metrics: {enabled: false, port: 9100}\n'], ['values-full-config.yaml', 'metrics: {enabled: false, port: 9100}\n']]) {
+      const r = render(...values);
+      checkCommon(r);
+      assert.equal(r.container.ports?.find((p) => p.name === 'metrics'), undefined);
+      assert.equal(r.service?.spec.ports.find((p) => p.name === 'metrics'), undefined);
+      // Not the image's 0.0.0.0:8888: the chart's metrics.port.
+      assert.equal(environment(r).OTELHUB_METRICS_ADDRESS, '0.0.0.0:9100');
+    }
+    renderFails(['metrics: {enabled: false, port: 8080}\n'], /metrics\.port and config\.health\.port must differ/);
+    // Full YAML mode without exposed metrics needs no metrics address.
+    const base = readFileSync(join(EXAMPLES, 'values-full-config.yaml'), 'utf8');
+    checkCommon(render(base.replace('address: 0.0.0.0:8888', 'level: basic'), 'metrics: {enabled: false}\n'));
+  });
+
   it('rolls the pods when the configuration changes (checksum/config)', () => {
     const a = render().workload.spec.template.metadata.annotations?.['checksum/config'];
     const b = render('config: {logLevel: debug}\n').workload.spec.template.metadata.annotations?.['checksum/config'];
@@ -501,7 +597,7 @@ x509Auth: {enabled: true, create: true, secret: {cert: "CERT", key: "KEY", caCer
     assert.deepEqual(r.service?.spec.ports[0], { name: 'health', port: 80, targetPort: 'health', protocol: 'TCP' });
   });
 
-  it('renders an existing values file of the original chart unchanged', () => {
+  it('renders an existing values file of the original chart unchanged (but for image.repository and image.tag)', () => {
     // Every key of the MQTT-to-OpenTelemetry trace exporter chart's values.yaml, as its users have them.
     const original = `
 replicaCount: 3
@@ -574,6 +670,7 @@ extraVolumes: [{name: extra, emptyDir: {}}]
     checkCommon(withoutExtra);
     const env = environment(r);
     assert.equal(r.workload.spec.replicas, 3);
+    // Its image is the Rust exporter's, as the file says: the docs tell to change image.repository and image.tag.
     assert.equal(r.container.image, 'myregistry.azurecr.io/mqtt-otel-trace-exporter:2025.10.16');
     assert.equal(env.MQTT_TOPIC_FILTERS, 'telemetry/#,factory/+/events');
     assert.equal(env.OTEL_TRACES_SAMPLER_ARG, '0.25');
@@ -608,6 +705,11 @@ extraVolumes: [{name: extra, emptyDir: {}}]
     renderFails(['config: {health: {livenessPath: /}}\n'], /must be two different paths starting with \/ and other than \//);
     renderFails(['metrics: {port: 8080}\n'], /metrics\.port and config\.health\.port must differ/);
     renderFails(['workloadKind: DaemonSet\n'], /workloadKind must be Deployment or StatefulSet/);
+    // Kubernetes refuses two volumes at one mountPath.
+    renderFails(['x509Auth: {enabled: true, secretName: s, mountPath: /var/secrets/mqtt/}\n'], /x509Auth\.mountPath \/var\/secrets\/mqtt is also the mount path of satAuth\.mountPath/);
+    renderFails(['caTrustBundle: {configMapName: bundle, mountPath: /var/secrets/mqtt}\n'], /caTrustBundle\.mountPath \/var\/secrets\/mqtt is also the mount path of satAuth\.mountPath/);
+    renderFails(['satAuth: {enabled: false}\nx509Auth: {enabled: true, secretName: s}\ncaTrustBundle: {configMapName: bundle, mountPath: /var/secrets/mqtt-x509}\n'], /caTrustBundle\.mountPath \/var\/secrets\/mqtt-x509 is also the mount path of x509Auth\.mountPath/);
+    renderFails(['satAuth: {mountPath: /tmp}\n'], /satAuth\.mountPath \/tmp is also the mount path of the chart's \/tmp emptyDir/);
   });
 
   it('refuses a full configuration whose health_check the probes cannot reach', () => {
@@ -616,9 +718,29 @@ extraVolumes: [{name: extra, emptyDir: {}}]
     renderFails([base.replace('readiness_path: /readyz', 'readiness_path: /ready')], /readiness_path \/ready differs from config\.health\.readinessPath \/readyz/);
     renderFails([base.replace('extensions: [health_check]', 'extensions: []')], /service\.extensions must list health_check/);
     renderFails([base, 'otelhubConfig: {extensions: null}\n'], /otelhubConfig has no health_check extension/);
+    // The extension's own default paths are not the probes': both paths are required.
+    renderFails([base.replace('      liveness_path: /healthz\n', '')], /health_check\.liveness_path is required: set it to config\.health\.livenessPath \/healthz/);
+    renderFails([base.replace('      readiness_path: /readyz\n', '')], /health_check\.readiness_path is required: set it to config\.health\.readinessPath \/readyz/);
+    // The kubelet cannot reach a loopback listener.
+    for (const host of ['localhost', '127.0.0.1', '[::1]']) {
+      renderFails([base.replace('endpoint: 0.0.0.0:8080', `endpoint: "${host}:8080"`)], /health_check\.endpoint ".*:8080" listens on loopback/);
+    }
     // Without probes, no health_check is needed.
     const r = render(base, 'otelhubConfig: {extensions: null, service: {extensions: []}}\nhealth: {enabled: false}\n');
     assert.equal(r.container.livenessProbe, undefined);
+  });
+
+  it('refuses a full configuration whose metrics are not on metrics.port, off loopback', () => {
+    const base = readFileSync(join(EXAMPLES, 'values-full-config.yaml'), 'utf8');
+    assert.ok(base.includes('address: 0.0.0.0:8888'));
+    renderFails([base.replace('address: 0.0.0.0:8888', 'level: basic')], /service\.telemetry\.metrics\.address is required when metrics\.enabled=true/);
+    renderFails([base.replace('address: 0.0.0.0:8888', 'address: 0.0.0.0:9999')], /metrics\.address "0\.0\.0\.0:9999" must listen on metrics\.port 8888/);
+    renderFails([base.replace('address: 0.0.0.0:8888', 'address: 127.0.0.1:8888')], /metrics\.address "127\.0\.0\.1:8888" listens on loopback/);
+    renderFails([base.replace('address: 0.0.0.0:8888', 'address: localhost:8888')], /metrics\.address "localhost:8888" listens on loopback/);
+    renderFails([base.replace('address: 0.0.0.0:8888', 'address: ${env:OTHER}')], /metrics\.address "\$\{env:OTHER\}" cannot be checked/);
+    // The chart's own variable is 0.0.0.0:<metrics.port>.
+    const r = render(base.replace('address: 0.0.0.0:8888', 'address: ${env:OTELHUB_METRICS_ADDRESS}'), 'metrics: {port: 9100}\n');
+    checkCommon(r);
   });
 });
 
@@ -720,6 +842,9 @@ describe('sidecar example deploy/kubernetes/sidecar.yaml', () => {
     assert.equal(port?.containerPort, portOf(hc.endpoint ?? ''));
     assert.equal(hub.livenessProbe?.httpGet?.path, hc.liveness_path);
     assert.equal(hub.readinessProbe, undefined, 'a sidecar readiness probe would take the application out of its Service');
+    // The projected token is 0600, owned by the pod's runAsUser: otelhub must run as that user.
+    assert.equal(typeof pod.securityContext?.runAsUser, 'number');
+    for (const c of [hub, app]) assert.equal(c.securityContext?.runAsUser ?? pod.securityContext?.runAsUser, pod.securityContext?.runAsUser);
     validate(['--config', tmpFile('sidecar-config.yaml', text)], env);
   });
 });

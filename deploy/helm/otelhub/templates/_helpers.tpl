@@ -108,6 +108,28 @@ The health endpoint's port, as an integer string.
 {{- end }}
 
 {{/*
+A value as an environment variable's string. Helm reads every number of a values file as a float64, which toString
+prints in scientific notation from 1e+06 on (86400000 -> "8.64e+07"): a whole float64 is printed as an integer.
+*/}}
+{{- define "otelhub.str" -}}
+{{- if and (kindIs "float64" .) (eq . (float64 (int64 .))) }}
+{{- int64 . }}
+{{- else if kindIs "invalid" . }}
+{{- else }}
+{{- toString . }}
+{{- end }}
+{{- end }}
+
+{{/*
+"true" when an address's host (the part before the last ":") is a loopback one, which the kubelet's probes and
+Prometheus cannot reach from outside the pod.
+*/}}
+{{- define "otelhub.isLoopback" -}}
+{{- $host := regexReplaceAll ":[^:]*$" (toString .) "" | trimPrefix "[" | trimSuffix "]" | lower }}
+{{- if or (eq $host "localhost") (eq $host "::1") (hasPrefix "127." $host) (eq $host "0:0:0:0:0:0:0:1") }}true{{ end }}
+{{- end }}
+
+{{/*
 Refuses combinations that cannot work, each with the value to change. Renders nothing.
 */}}
 {{- define "otelhub.validate" -}}
@@ -136,9 +158,38 @@ Refuses combinations that cannot work, each with the value to change. Renders no
 {{- if or (not $x509.certKey) (not $x509.keyKey) }}
 {{- fail "x509Auth.certKey and x509Auth.keyKey are required (tls.crt and tls.key in a kubernetes.io/tls Secret)" }}
 {{- end }}
+{{- if eq (toString $x509.certKey) (toString $x509.keyKey) }}
+{{- fail (printf "x509Auth.certKey and x509Auth.keyKey must differ (both are %s)" $x509.certKey) }}
 {{- end }}
-{{- if and .Values.metrics.enabled (eq (int .Values.metrics.port) (int $healthPort)) }}
-{{- fail (printf "metrics.port and config.health.port must differ (both are %s)" $healthPort) }}
+{{- end }}
+{{- /* Checked even with metrics.enabled=false: the hub serves its metrics on metrics.port all the same. */}}
+{{- if eq (int .Values.metrics.port) (int $healthPort) }}
+{{- fail (printf "metrics.port and config.health.port must differ (both are %s): the hub serves its metrics on metrics.port even with metrics.enabled=false" $healthPort) }}
+{{- end }}
+{{- $mounts := dict "/tmp" "the chart's /tmp emptyDir" }}
+{{- if $full }}
+{{- $_ := set $mounts "/etc/otelhub" "the chart's configuration (full YAML mode)" }}
+{{- end }}
+{{- $candidates := list }}
+{{- if $sat.enabled }}
+{{- $candidates = append $candidates (list "satAuth.mountPath" $sat.mountPath) }}
+{{- end }}
+{{- if $x509.enabled }}
+{{- $candidates = append $candidates (list "x509Auth.mountPath" $x509.mountPath) }}
+{{- end }}
+{{- if eq (include "otelhub.caSource" .) "trustBundle" }}
+{{- $candidates = append $candidates (list "caTrustBundle.mountPath" .Values.caTrustBundle.mountPath) }}
+{{- end }}
+{{- range $candidates }}
+{{- $name := index . 0 }}
+{{- $path := trimSuffix "/" (toString (index . 1)) }}
+{{- if not (hasPrefix "/" $path) }}
+{{- fail (printf "%s must be an absolute path, not %q" $name $path) }}
+{{- end }}
+{{- if hasKey $mounts $path }}
+{{- fail (printf "%s %s is also the mount path of %s: Kubernetes refuses two volumes at one mountPath, give each its own" $name $path (get $mounts $path)) }}
+{{- end }}
+{{- $_ := set $mounts $path $name }}
 {{- end }}
 {{- if and .Values.health.enabled (has (toString .Values.config.health.host) (list "127.0.0.1" "localhost" "::1")) }}
 {{- fail (printf "config.health.host %s is not reachable by the kubelet's probes: use 0.0.0.0" .Values.config.health.host) }}
@@ -158,8 +209,37 @@ Refuses combinations that cannot work, each with the value to change. Renders no
 {{- if empty .Values.config.mqtt.topicFilters }}
 {{- fail "config.mqtt.topicFilters needs at least one topic filter" }}
 {{- end }}
-{{- else if .Values.health.enabled }}
+{{- else }}
+{{- if .Values.health.enabled }}
 {{- include "otelhub.validateHealthCheck" . }}
+{{- end }}
+{{- if .Values.metrics.enabled }}
+{{- include "otelhub.validateMetricsAddress" . }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Full YAML mode with metrics exposed: service.telemetry.metrics.address must listen on metrics.port, off loopback
+(the container port and Service point there). ${env:OTELHUB_METRICS_ADDRESS} is the chart's 0.0.0.0:<metrics.port>.
+*/}}
+{{- define "otelhub.validateMetricsAddress" -}}
+{{- $port := int .Values.metrics.port }}
+{{- $service := default dict .Values.otelhubConfig.service }}
+{{- $telemetry := default dict $service.telemetry }}
+{{- $metrics := default dict $telemetry.metrics }}
+{{- $address := include "otelhub.str" $metrics.address }}
+{{- $hint := printf "set it to 0.0.0.0:%d or ${env:OTELHUB_METRICS_ADDRESS}, or set metrics.enabled=false" $port }}
+{{- if not $address }}
+{{- fail (printf "otelhubConfig.service.telemetry.metrics.address is required when metrics.enabled=true: the metrics port %d and Service point there (%s)" $port $hint) }}
+{{- else if contains "${" $address }}
+{{- if ne $address "${env:OTELHUB_METRICS_ADDRESS}" }}
+{{- fail (printf "otelhubConfig.service.telemetry.metrics.address %q cannot be checked: %s" $address $hint) }}
+{{- end }}
+{{- else if not (hasSuffix (printf ":%d" $port) $address) }}
+{{- fail (printf "otelhubConfig.service.telemetry.metrics.address %q must listen on metrics.port %d, where the container port and Service point: %s" $address $port $hint) }}
+{{- else if include "otelhub.isLoopback" $address }}
+{{- fail (printf "otelhubConfig.service.telemetry.metrics.address %q listens on loopback, which Prometheus cannot reach through the metrics port: %s" $address $hint) }}
 {{- end }}
 {{- end }}
 
@@ -179,10 +259,19 @@ use. Literal values are compared; ${env:OTELHUB_HEALTH_ENDPOINT} is the chart's 
 {{- if and (not (contains "${" $endpoint)) (not (hasSuffix (printf ":%s" $port) $endpoint)) }}
 {{- fail (printf "otelhubConfig.extensions.%s.endpoint %q must listen on config.health.port %s, where the probes go (or use ${env:OTELHUB_HEALTH_ENDPOINT})" $id $endpoint $port) }}
 {{- end }}
-{{- if and $ext.liveness_path (ne (toString $ext.liveness_path) (toString $.Values.config.health.livenessPath)) }}
+{{- if and (not (contains "${" $endpoint)) (include "otelhub.isLoopback" $endpoint) }}
+{{- fail (printf "otelhubConfig.extensions.%s.endpoint %q listens on loopback, which the kubelet's probes cannot reach: use 0.0.0.0:%s (or ${env:OTELHUB_HEALTH_ENDPOINT})" $id $endpoint $port) }}
+{{- end }}
+{{- if not $ext.liveness_path }}
+{{- fail (printf "otelhubConfig.extensions.%s.liveness_path is required: set it to config.health.livenessPath %v, which the liveness probe requests (the extension's default path would answer 404)" $id $.Values.config.health.livenessPath) }}
+{{- end }}
+{{- if not $ext.readiness_path }}
+{{- fail (printf "otelhubConfig.extensions.%s.readiness_path is required: set it to config.health.readinessPath %v, which the readiness probe requests (the extension's default path would answer 404)" $id $.Values.config.health.readinessPath) }}
+{{- end }}
+{{- if ne (toString $ext.liveness_path) (toString $.Values.config.health.livenessPath) }}
 {{- fail (printf "otelhubConfig.extensions.%s.liveness_path %v differs from config.health.livenessPath %v, which the liveness probe requests" $id $ext.liveness_path $.Values.config.health.livenessPath) }}
 {{- end }}
-{{- if and $ext.readiness_path (ne (toString $ext.readiness_path) (toString $.Values.config.health.readinessPath)) }}
+{{- if ne (toString $ext.readiness_path) (toString $.Values.config.health.readinessPath) }}
 {{- fail (printf "otelhubConfig.extensions.%s.readiness_path %v differs from config.health.readinessPath %v, which the readiness probe requests" $id $ext.readiness_path $.Values.config.health.readinessPath) }}
 {{- end }}
 {{- $service := default dict $cfg.service }}
