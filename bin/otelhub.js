@@ -1,14 +1,44 @@
 #!/usr/bin/env node
-// otelhub runs its TypeScript sources through tsx (a runtime dependency), so there is no build step.
-import { register } from 'tsx/esm/api';
+// The otelhub command. The shebang finds whatever `node` is on PATH; outside npm scripts that may be an older
+// system Node. Then: re-run on the pinned runtime when it is installed (linux x64), else say what is needed.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { isSupported, pinnedNode, unsupportedMessage } from './node-check.js';
 
-register();
-// `otelhub components | head` closes stdout early: that is not an error worth a stack trace.
-process.stdout.on('error', (err) => {
-  if (err.code === 'EPIPE') process.exit(0);
-  throw err;
-});
-const { cli } = await import('../cli/main.ts');
-process.exitCode = await cli(process.argv.slice(2));
-// Anything still holding the event loop after a clean shutdown (a stuck socket) must not keep the process alive.
-setTimeout(() => process.exit(), 1000).unref();
+if (!isSupported()) {
+  const runtime = pinnedNode();
+  if (runtime === undefined || process.env.OTELHUB_REEXEC === '1') {
+    process.stderr.write(unsupportedMessage('otelhub'));
+    process.exit(1);
+  }
+  const child = spawn(runtime, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, OTELHUB_REEXEC: '1' },
+  });
+  // Ctrl-C reaches the child through the terminal's process group; forwarding SIGINT too would be a second signal,
+  // which the hub takes as "exit without draining". Signals sent to this process alone are passed on.
+  process.on('SIGINT', () => {});
+  for (const sig of ['SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
+  child.on('exit', (code, signal) => {
+    if (signal) {
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+    }
+    process.exit(code ?? 1);
+  });
+} else {
+  // `otelhub components | head` closes stdout early: that is not an error worth a stack trace.
+  process.stdout.on('error', (err) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+  // A source checkout runs its TypeScript through tsx (a dev dependency); the package and the image carry the
+  // compiled JavaScript in dist/ and no sources.
+  const fromSource = existsSync(new URL('../cli/main.ts', import.meta.url));
+  if (fromSource) (await import('tsx/esm/api')).register();
+  const { cli } = await import(fromSource ? '../cli/main.ts' : '../dist/cli/main.js');
+  process.exitCode = await cli(process.argv.slice(2));
+  // Anything still holding the event loop after a clean shutdown (a stuck socket) must not keep the process alive.
+  setTimeout(() => process.exit(), 1000).unref();
+}

@@ -9,6 +9,7 @@
 // still presents the client certificate. What it cannot do: make the server accept us. Without it, the chain is
 // verified against ca_file (or the system roots) and the name against the target host or server_name_override.
 import * as grpc from '@grpc/grpc-js';
+import { isIP } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import type { SecureContextOptions } from 'node:tls';
 import type { TlsClientConfig, TlsServerConfig } from './tls.ts';
@@ -89,5 +90,30 @@ export async function grpcChannelCredentials(cfg: TlsClientConfig): Promise<Grpc
   const verify: grpc.VerifyOptions = cfg.insecure_skip_verify ? { rejectUnauthorized: false, checkServerIdentity: () => undefined } : {};
   const channelOptions: grpc.ChannelOptions = {};
   if (cfg.server_name_override !== undefined) channelOptions['grpc.ssl_target_name_override'] = cfg.server_name_override;
-  return { credentials: grpc.credentials.createFromSecureContext(context, verify), channelOptions };
+  return { credentials: withoutIpServerName(grpc.credentials.createFromSecureContext(context, verify)), channelOptions };
+}
+
+interface SecureConnector {
+  connectionOptions?: { servername?: string };
+}
+
+/**
+ * grpc-js (1.14.7) passes the target host as the TLS server name even when it is an IP literal. RFC 6066 forbids
+ * that, and Node 26 throws instead of warning (DEP0123), so every TLS channel to `10.0.0.5:4317` would fail. Go's
+ * crypto/tls, which the Collector uses, sends no SNI for an IP and verifies the certificate's IP SANs; dropping the
+ * server name does the same here, since Node then checks the identity against `host`. This reaches one grpc-js
+ * internal (the connector's connection options); if a grpc-js update moves it, the patch does nothing and the
+ * tls-grpc tests, which dial 127.0.0.1, fail.
+ */
+function withoutIpServerName(credentials: grpc.ChannelCredentials): grpc.ChannelCredentials {
+  const target = credentials as unknown as { _createSecureConnector?: (...args: unknown[]) => SecureConnector };
+  const create = target._createSecureConnector;
+  if (typeof create !== 'function') return credentials;
+  target._createSecureConnector = function (this: unknown, ...args: unknown[]): SecureConnector {
+    const connector = create.apply(this, args);
+    const opts = connector.connectionOptions;
+    if (opts?.servername !== undefined && isIP(opts.servername) !== 0) delete opts.servername;
+    return connector;
+  };
+  return credentials;
 }

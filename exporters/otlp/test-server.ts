@@ -77,7 +77,7 @@ export interface WireCall {
 export async function startWireServer(): Promise<{ address: string; calls: WireCall[]; close(): Promise<void> }> {
   const calls: WireCall[] = [];
   const server = http2.createServer();
-  server.on('stream', (stream, headers) => {
+  server.on('stream', (stream: http2.ServerHttp2Stream, headers) => {
     const chunks: Buffer[] = [];
     stream.on('data', (c: Buffer) => chunks.push(c));
     stream.on('end', () => {
