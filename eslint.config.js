@@ -5,6 +5,8 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'bin/**', 'eslint.config.js'] },
   js.configs.recommended,
+  // Plain-JavaScript scripts (scripts/*.js) run on Node directly.
+  { files: ['**/*.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
