@@ -149,7 +149,14 @@ async function measureRun(name: string, n: number, run: () => Promise<number>): 
     const secs = Number(process.hrtime.bigint() - t0) / 1e9;
     const cpu = process.cpuUsage(cpu0);
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
-    return { name, messagesPerSec: n / secs, cpuMsPer1k: ((cpu.user + cpu.system) / 1000) * (1000 / n), peakRss, delivered, lost: n - delivered };
+    return {
+      name,
+      messagesPerSec: n / secs,
+      cpuMsPer1k: ((cpu.user + cpu.system) / 1000) * (1000 / n),
+      peakRss,
+      delivered,
+      lost: n - delivered,
+    };
   } finally {
     clearInterval(sampler);
   }
@@ -164,7 +171,9 @@ async function baseline(url: string, n: number): Promise<MqttFigures> {
   try {
     return await measureRun('bare mqtt.js subscriber (counts only)', n, async () => {
       client = mqtt.connect(url, clientOptions(clientId));
-      client.on('message', (_topic, buf) => tally.add(Number((JSON.parse(buf.toString()) as { metrics: [{ value: number }] }).metrics[0].value)));
+      client.on('message', (_topic, buf) =>
+        tally.add(Number((JSON.parse(buf.toString()) as { metrics: [{ value: number }] }).metrics[0].value)),
+      );
       client.on('error', (err) => console.error(`baseline client: ${err.message}`));
       await tally.done;
       return tally.distinct;
@@ -199,7 +208,8 @@ const TRACES_VARIANT: HubVariant = {
   name: 'otelhub: mqtt -> correlation -> batch -> otlphttp',
   processors: 'correlation: {}',
   pipeline: 'traces: { receivers: [mqtt], processors: [correlation, batch], exporters: [otlphttp] }',
-  read: (body, add) => forEachSpan(decodeRequest('traces', body), (s) => add(Number(getAttribute(s.attributes, 'correlation.id')))),
+  read: (body, add) =>
+    forEachSpan(decodeRequest('traces', body), (s) => add(Number(getAttribute(s.attributes, 'correlation.id')))),
 };
 
 async function otelhub(url: string, n: number, v: HubVariant): Promise<MqttFigures> {
@@ -230,7 +240,9 @@ async function otelhub(url: string, n: number, v: HubVariant): Promise<MqttFigur
       await tally.done;
       return tally.distinct;
     }).catch((err: unknown) => {
-      throw new Error(`${v.name} delivered ${tally.distinct} of ${n} distinct values (${n - tally.distinct} missing)`, { cause: err });
+      throw new Error(`${v.name} delivered ${tally.distinct} of ${n} distinct values (${n - tally.distinct} missing)`, {
+        cause: err,
+      });
     });
     if (f.lost !== 0) throw new Error(`${v.name} lost ${f.lost} of ${n} messages`);
     return f;
@@ -255,7 +267,9 @@ async function sdkBridge(url: string, n: number): Promise<MqttFigures> {
     return await measureRun('OpenTelemetry JS SDK bridge (BatchSpanProcessor defaults)', n, async () => {
       // The defaults are the point: maxQueueSize 2048, maxExportBatchSize 512, scheduledDelayMillis 5000.
       provider = new BasicTracerProvider({
-        spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${sink.url}/v1/traces`, compression: 'none' as never }))],
+        spanProcessors: [
+          new BatchSpanProcessor(new OTLPTraceExporter({ url: `${sink.url}/v1/traces`, compression: 'none' as never })),
+        ],
       });
       const tracer = provider.getTracer('mqtt-bridge');
       client = mqtt.connect(url, clientOptions(clientId));

@@ -27,7 +27,14 @@ function sdkSpans(n: number): ReadableSpan[] {
       `GET /things/${i % 16}`,
       {
         kind: SpanKind.SERVER,
-        attributes: { 'http.request.method': 'GET', 'url.path': `/things/${i}`, 'http.response.status_code': 200, 'server.port': 8080, retry: false, ratio: 0.25 },
+        attributes: {
+          'http.request.method': 'GET',
+          'url.path': `/things/${i}`,
+          'http.response.status_code': 200,
+          'server.port': 8080,
+          retry: false,
+          ratio: 0.25,
+        },
       },
       ctx,
     );
@@ -68,7 +75,10 @@ export async function benchCodec(): Promise<{ name: string; opsPerSec: number }[
   const json = encodeRequestJson('traces', data);
   await new Promise((resolve) => setImmediate(resolve));
   return measure([
-    [`official ProtobufTraceSerializer encode, ${SPANS} spans (baseline)`, () => ProtobufTraceSerializer.serializeRequest(spans)],
+    [
+      `official ProtobufTraceSerializer encode, ${SPANS} spans (baseline)`,
+      () => ProtobufTraceSerializer.serializeRequest(spans),
+    ],
     ['otelhub encodeRequest (protobuf)', () => encodeRequest('traces', data)],
     ['otelhub decodeRequest (protobuf)', () => decodeRequest('traces', ours)],
     ['otelhub encodeRequestJson', () => encodeRequestJson('traces', data)],

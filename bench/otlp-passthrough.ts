@@ -20,7 +20,8 @@ function makeSpans(): ReadableSpan[] {
   const mem = new InMemorySpanExporter();
   const tp = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(mem)] });
   const tracer = tp.getTracer('bench');
-  for (let i = 0; i < SPANS_PER_REQUEST; i++) tracer.startSpan(`op-${i % 16}`, { attributes: { 'http.route': `/r/${i % 32}`, n: i } }).end();
+  for (let i = 0; i < SPANS_PER_REQUEST; i++)
+    tracer.startSpan(`op-${i % 16}`, { attributes: { 'http.route': `/r/${i % 32}`, n: i } }).end();
   return mem.getFinishedSpans();
 }
 
@@ -36,7 +37,11 @@ async function startSink(): Promise<{ url: string; count: () => number; close: (
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
-  return { url: `http://127.0.0.1:${port}`, count: () => spans, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    count: () => spans,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }
 
 async function drive(url: string, requests: number, spans: ReadableSpan[]): Promise<void> {
@@ -45,7 +50,9 @@ async function drive(url: string, requests: number, spans: ReadableSpan[]): Prom
   const worker = async (): Promise<void> => {
     while (next++ < requests) {
       await new Promise<void>((resolve, reject) =>
-        exporter.export(spans, (r) => (r.code === ExportResultCode.SUCCESS ? resolve() : reject(r.error ?? new Error('export failed')))),
+        exporter.export(spans, (r) =>
+          r.code === ExportResultCode.SUCCESS ? resolve() : reject(r.error ?? new Error('export failed')),
+        ),
       );
     }
   };
@@ -53,7 +60,13 @@ async function drive(url: string, requests: number, spans: ReadableSpan[]): Prom
   await exporter.shutdown();
 }
 
-async function throughHub(name: string, batch: string, sinkUrl: string, requests: number, spans: ReadableSpan[]): Promise<Figures> {
+async function throughHub(
+  name: string,
+  batch: string,
+  sinkUrl: string,
+  requests: number,
+  spans: ReadableSpan[],
+): Promise<Figures> {
   let endpoint = '';
   const hub = await startHub({
     configText: {
@@ -68,7 +81,9 @@ async function throughHub(name: string, batch: string, sinkUrl: string, requests
       },
     },
   });
-  const f = await measure(name, requests * SPANS_PER_REQUEST, () => drive(`http://${endpoint}/v1/traces`, requests, spans));
+  const f = await measure(name, requests * SPANS_PER_REQUEST, () =>
+    drive(`http://${endpoint}/v1/traces`, requests, spans),
+  );
   await hub.shutdown();
   return f;
 }
@@ -77,7 +92,9 @@ export async function benchOtlpPassthrough(requests: number): Promise<Figures[]>
   const spans = makeSpans();
   const total = requests * SPANS_PER_REQUEST;
   const sink = await startSink();
-  const baseline = await measure('official exporter -> sink', total, () => drive(`${sink.url}/v1/traces`, requests, spans));
+  const baseline = await measure('official exporter -> sink', total, () =>
+    drive(`${sink.url}/v1/traces`, requests, spans),
+  );
   if (sink.count() !== total) throw new Error(`baseline lost spans: ${sink.count()} of ${total}`);
 
   const figures = [baseline];

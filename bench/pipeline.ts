@@ -39,12 +39,18 @@ export async function benchPipeline(total: number): Promise<Figures[]> {
 
   let source: ReceiverConsumers | undefined;
   const sourceFactory: ReceiverFactory = {
-    kind: 'receiver', type: 'bench_source', stability: 'development', configSchema: { type: 'object' },
+    kind: 'receiver',
+    type: 'bench_source',
+    stability: 'development',
+    configSchema: { type: 'object' },
     signals: { traces: 'traces' },
     createReceiver: (_s, _c, next) => ((source = next), {}),
   };
   const sinkFactory: ExporterFactory = {
-    kind: 'exporter', type: 'bench_sink', stability: 'development', configSchema: { type: 'object' },
+    kind: 'exporter',
+    type: 'bench_sink',
+    stability: 'development',
+    configSchema: { type: 'object' },
     signals: { traces: 'traces' },
     createExporter: () => ({ traces: sink as Consumer<Traces> }),
   };
@@ -54,7 +60,10 @@ export async function benchPipeline(total: number): Promise<Figures[]> {
       processors: { batch: validateConfig(batchFactory.configSchema, {}).value },
       exporters: { bench_sink: {} },
       extensions: {},
-      service: { extensions: [], pipelines: { traces: { receivers: ['bench_source'], processors: ['batch'], exporters: ['bench_sink'] } } },
+      service: {
+        extensions: [],
+        pipelines: { traces: { receivers: ['bench_source'], processors: ['batch'], exporters: ['bench_sink'] } },
+      },
     },
     registry: new Registry([sourceFactory, sinkFactory, batchFactory]),
     logger: nopLogger,

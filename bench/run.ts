@@ -13,7 +13,9 @@ if (which.has('pipeline')) {
   const [baseline, ...rest] = await benchPipeline(total);
   console.log(`\nin-process pipeline: ${total} spans, 100 per request, 256 requests in flight`);
   for (const f of [baseline!, ...rest]) {
-    console.log(`  ${f.name.padEnd(36)} ${fmt(f.spansPerSec)} spans/s  ${f.cpuMsPer10k.toFixed(2).padStart(7)} CPU ms per 10k spans  ${((f.spansPerSec / baseline!.spansPerSec) * 100).toFixed(1).padStart(6)}% of baseline`);
+    console.log(
+      `  ${f.name.padEnd(36)} ${fmt(f.spansPerSec)} spans/s  ${f.cpuMsPer10k.toFixed(2).padStart(7)} CPU ms per 10k spans  ${((f.spansPerSec / baseline!.spansPerSec) * 100).toFixed(1).padStart(6)}% of baseline`,
+    );
   }
 }
 
@@ -21,24 +23,32 @@ if (which.has('codec')) {
   const [baseline, ...rest] = await benchCodec();
   console.log('\nOTLP codec: one 512-span ExportTraceServiceRequest');
   for (const f of [baseline!, ...rest]) {
-    console.log(`  ${f.name.padEnd(48)} ${fmt(f.opsPerSec)} requests/s  ${(f.opsPerSec / baseline!.opsPerSec).toFixed(2).padStart(6)}x baseline`);
+    console.log(
+      `  ${f.name.padEnd(48)} ${fmt(f.opsPerSec)} requests/s  ${(f.opsPerSec / baseline!.opsPerSec).toFixed(2).padStart(6)}x baseline`,
+    );
   }
 }
 
 if (which.has('otlp')) {
   const requests = Number(process.env.BENCH_REQUESTS ?? 2000);
   const [baseline, ...rest] = await benchOtlpPassthrough(requests);
-  console.log(`\nOTLP pass-through (HTTP/protobuf, official exporter, 512 spans a request, ${requests} requests, zero loss checked)`);
+  console.log(
+    `\nOTLP pass-through (HTTP/protobuf, official exporter, 512 spans a request, ${requests} requests, zero loss checked)`,
+  );
   for (const f of [baseline!, ...rest]) {
-    console.log(`  ${f.name.padEnd(56)} ${fmt(f.spansPerSec)} spans/s  ${f.cpuMsPer10k.toFixed(2).padStart(7)} CPU ms per 10k spans  ${((f.spansPerSec / baseline!.spansPerSec) * 100).toFixed(1).padStart(6)}% of baseline`);
+    console.log(
+      `  ${f.name.padEnd(56)} ${fmt(f.spansPerSec)} spans/s  ${f.cpuMsPer10k.toFixed(2).padStart(7)} CPU ms per 10k spans  ${((f.spansPerSec / baseline!.spansPerSec) * 100).toFixed(1).padStart(6)}% of baseline`,
+    );
   }
 }
 
 if (which.has('mqtt')) {
   const messages = Number(process.env.BENCH_MQTT_MESSAGES ?? 20_000);
   const [baseline, ...rest] = await benchMqtt(messages);
-  console.log(`\nMQTT end to end: each contender drains a backlog of ${messages} QoS 1 messages (AIO JSON, one f64_gauge) from one Mosquitto`);
-  console.log('  (everything runs in this one process: CPU and peak RSS are the whole process\'s, the broker excluded)');
+  console.log(
+    `\nMQTT end to end: each contender drains a backlog of ${messages} QoS 1 messages (AIO JSON, one f64_gauge) from one Mosquitto`,
+  );
+  console.log("  (everything runs in this one process: CPU and peak RSS are the whole process's, the broker excluded)");
   for (const f of [baseline!, ...rest]) {
     console.log(
       `  ${f.name.padEnd(58)} ${fmt(f.messagesPerSec)} messages/s  ${((f.messagesPerSec / baseline!.messagesPerSec) * 100).toFixed(1).padStart(6)}% of baseline` +

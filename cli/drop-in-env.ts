@@ -173,14 +173,24 @@ const DIRECTIVE = new RegExp(
   String.raw`^(?:(?<bare>${FILTER_LEVEL})|(?:[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}:-]+|\[[^\]]*\]){1,2}(?:=${FILTER_LEVEL}?)?)$`,
   'iu',
 );
-const LEVEL_OF: Record<string, LogLevel> = { trace: 'debug', debug: 'debug', info: 'info', warn: 'warn', error: 'error', off: 'error' };
+const LEVEL_OF: Record<string, LogLevel> = {
+  trace: 'debug',
+  debug: 'debug',
+  info: 'info',
+  warn: 'warn',
+  error: 'error',
+  off: 'error',
+};
 const LEVEL_NAMES = ['off', 'error', 'warn', 'info', 'debug', 'trace'];
 
 /** An EnvFilter directive list: its last bare level (lower-case name), or the first directive that is not one. */
 function envFilter(raw: string): { ok: true; bare: string | undefined } | { ok: false; bad: string } {
   let bare: string | undefined;
   // EnvFilter skips empty directives too.
-  for (const d of raw.split(',').map((x) => x.trim()).filter((x) => x !== '')) {
+  for (const d of raw
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '')) {
     const m = DIRECTIVE.exec(d);
     if (!m) return { ok: false, bad: d };
     const level = m.groups?.bare?.toLowerCase();
@@ -192,7 +202,9 @@ function envFilter(raw: string): { ok: true; bare: string | undefined } | { ok: 
 /** otelhub's level for a valid filter: its bare level (trace as debug, off as error), else info with a warning. */
 function filterLevel(name: string, raw: string, bare: string | undefined, warnings: string[]): LogLevel {
   if (bare === undefined) {
-    warnings.push(`${name} ${shown(raw)} has per-target directives only (a bare name is a target), which otelhub does not have: logging at info`);
+    warnings.push(
+      `${name} ${shown(raw)} has per-target directives only (a bare name is a target), which otelhub does not have: logging at info`,
+    );
     return 'info';
   }
   if (bare === 'off') warnings.push(`${name} ${shown(raw)}: otelhub always logs errors`);
@@ -208,10 +220,13 @@ function logLevel(r: EnvReader, warnings: string[]): Pick<DropInSettings, 'logLe
   if (rust !== undefined) {
     const f = envFilter(rust);
     if (f.ok) {
-      if (r.get('APP_LOG_LEVEL') !== undefined) warnings.push('RUST_LOG is set: APP_LOG_LEVEL is ignored, as the Rust exporter does');
+      if (r.get('APP_LOG_LEVEL') !== undefined)
+        warnings.push('RUST_LOG is set: APP_LOG_LEVEL is ignored, as the Rust exporter does');
       return { logLevel: filterLevel('RUST_LOG', rust, f.bare, warnings), logLevelFrom: 'RUST_LOG' };
     }
-    warnings.push(`RUST_LOG ${shown(rust)} is not a valid tracing filter (${shown(f.bad)}): using APP_LOG_LEVEL, as the Rust exporter does`);
+    warnings.push(
+      `RUST_LOG ${shown(rust)} is not a valid tracing filter (${shown(f.bad)}): using APP_LOG_LEVEL, as the Rust exporter does`,
+    );
   }
   const raw = r.get('APP_LOG_LEVEL');
   if (raw === undefined) return { logLevel: 'info', logLevelFrom: 'APP_LOG_LEVEL' };
@@ -231,7 +246,10 @@ function correlationField(r: EnvReader): string {
   const raw = r.get('CORRELATION_ID_FIELD');
   if (raw === undefined) return 'correlationId';
   if (fieldSegments(raw).length === 0) {
-    r.fail('CORRELATION_ID_FIELD', `${shown(raw)} has no key between its dots: give a dot-delimited path such as meta.correlationId`);
+    r.fail(
+      'CORRELATION_ID_FIELD',
+      `${shown(raw)} has no key between its dots: give a dot-delimited path such as meta.correlationId`,
+    );
     return 'correlationId';
   }
   return raw;
@@ -258,7 +276,10 @@ function resourceAttributes(r: EnvReader): Map<string, string> {
       // Not valid percent-encoding, or not UTF-8 once decoded: reported below.
     }
     if (eq < 0 || key === '' || encoded.includes('=') || value === undefined) {
-      r.fail('OTEL_RESOURCE_ATTRIBUTES', `${shown(entry)} must be key=value, with "," "=" and "%" in the value percent-encoded (%2C %3D %25)`);
+      r.fail(
+        'OTEL_RESOURCE_ATTRIBUTES',
+        `${shown(entry)} must be key=value, with "," "=" and "%" in the value percent-encoded (%2C %3D %25)`,
+      );
       continue;
     }
     out.set(key, value);
@@ -282,14 +303,23 @@ function resource(r: EnvReader, ctx: DropInContext): DropInSettings['telemetry']
     return { key, ...fallback() };
   };
   const out = [
-    service('service.name', 'OTEL_SERVICE_NAME', () => ({ value: 'mqtt-otel-trace-exporter', from: 'OTEL_SERVICE_NAME' })),
-    service('service.namespace', 'OTEL_SERVICE_NAMESPACE', () => ({ value: 'edge-ai', from: 'OTEL_SERVICE_NAMESPACE' })),
+    service('service.name', 'OTEL_SERVICE_NAME', () => ({
+      value: 'mqtt-otel-trace-exporter',
+      from: 'OTEL_SERVICE_NAME',
+    })),
+    service('service.namespace', 'OTEL_SERVICE_NAMESPACE', () => ({
+      value: 'edge-ai',
+      from: 'OTEL_SERVICE_NAMESPACE',
+    })),
     service('service.instance.id', 'OTEL_SERVICE_INSTANCE_ID', () => {
       const env = r.get('HOSTNAME');
       if (env !== undefined) return { value: env, from: 'HOSTNAME (OTEL_SERVICE_INSTANCE_ID is unset)' };
       const host = machineHostname(ctx);
       if (host !== '') return { value: host, from: 'the host name (OTEL_SERVICE_INSTANCE_ID and HOSTNAME are unset)' };
-      return { value: (ctx.uuid ?? randomUUID)(), from: 'a random UUID (no OTEL_SERVICE_INSTANCE_ID, HOSTNAME or host name)' };
+      return {
+        value: (ctx.uuid ?? randomUUID)(),
+        from: 'a random UUID (no OTEL_SERVICE_INSTANCE_ID, HOSTNAME or host name)',
+      };
     }),
   ];
   for (const [key, value] of attrs) out.push({ key, value, from: 'OTEL_RESOURCE_ATTRIBUTES' });
@@ -319,11 +349,16 @@ function brokerHost(r: EnvReader): string {
 
 function topicFilters(r: EnvReader): string[] {
   const raw = r.get('MQTT_TOPIC_FILTERS');
-  const topics = (raw ?? 'telemetry/#').split(',').map((t) => t.trim()).filter((t) => t !== '');
+  const topics = (raw ?? 'telemetry/#')
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
   // Unreachable for an unset variable (blank is unset), but ", ," is set and holds no filter.
   if (topics.length === 0) r.fail('MQTT_TOPIC_FILTERS', `${shown(raw ?? '')} must hold at least one topic filter`);
   for (const t of topics) {
-    const issue = t.startsWith('$share/') ? 'give the group in MQTT_SHARED_SUBSCRIPTION and the plain filter here' : topicFilterIssue(t);
+    const issue = t.startsWith('$share/')
+      ? 'give the group in MQTT_SHARED_SUBSCRIPTION and the plain filter here'
+      : topicFilterIssue(t);
     if (issue) r.fail('MQTT_TOPIC_FILTERS', `${shown(t)} is not a valid topic filter: ${issue}`);
   }
   return topics;
@@ -349,19 +384,27 @@ function mqttSettings(r: EnvReader, env: Env, ctx: DropInContext, warnings: stri
   const minBackoffSecs = r.int('MQTT_RETRY_MIN_BACKOFF_SECS', 5, 1, maxBackoff);
   const maxBackoffSecs = r.int('MQTT_RETRY_MAX_BACKOFF_SECS', 60, 1, maxBackoff);
   if (minBackoffSecs > maxBackoffSecs) {
-    r.fail('MQTT_RETRY_MIN_BACKOFF_SECS', `${minBackoffSecs} must be at most MQTT_RETRY_MAX_BACKOFF_SECS (${maxBackoffSecs})`);
+    r.fail(
+      'MQTT_RETRY_MIN_BACKOFF_SECS',
+      `${minBackoffSecs} must be at most MQTT_RETRY_MAX_BACKOFF_SECS (${maxBackoffSecs})`,
+    );
   }
   const satTokenPath = r.get('MQTT_SAT_TOKEN_PATH');
   const caPath = r.get('MQTT_CA_CERT_PATH');
   const certPath = r.get('MQTT_X509_CERT_PATH');
   const keyPath = r.get('MQTT_X509_KEY_PATH');
   // The original silently ignores half a key pair; a client certificate that is never sent is a deployment mistake.
-  if (certPath !== undefined && keyPath === undefined) r.fail('MQTT_X509_KEY_PATH', 'must be set with MQTT_X509_CERT_PATH (the client certificate needs its key)');
-  if (keyPath !== undefined && certPath === undefined) r.fail('MQTT_X509_CERT_PATH', 'must be set with MQTT_X509_KEY_PATH (the key needs its client certificate)');
-  const material = satTokenPath !== undefined || caPath !== undefined || (certPath !== undefined && keyPath !== undefined);
+  if (certPath !== undefined && keyPath === undefined)
+    r.fail('MQTT_X509_KEY_PATH', 'must be set with MQTT_X509_CERT_PATH (the client certificate needs its key)');
+  if (keyPath !== undefined && certPath === undefined)
+    r.fail('MQTT_X509_CERT_PATH', 'must be set with MQTT_X509_KEY_PATH (the key needs its client certificate)');
+  const material =
+    satTokenPath !== undefined || caPath !== undefined || (certPath !== undefined && keyPath !== undefined);
   let tls = r.bool('MQTT_USE_TLS', material);
   if (material && !tls) {
-    warnings.push('MQTT_USE_TLS is false but TLS material (MQTT_SAT_TOKEN_PATH, MQTT_CA_CERT_PATH or an X.509 key pair) is set: TLS enabled, as the Rust exporter does');
+    warnings.push(
+      'MQTT_USE_TLS is false but TLS material (MQTT_SAT_TOKEN_PATH, MQTT_CA_CERT_PATH or an X.509 key pair) is set: TLS enabled, as the Rust exporter does',
+    );
     tls = true;
   }
   return {
@@ -393,7 +436,9 @@ function telemetrySettings(r: EnvReader, ctx: DropInContext, warnings: string[])
   } else {
     try {
       if (parseGrpcEndpoint(endpoint).security === 'from-tls-config') {
-        warnings.push('OTEL_EXPORTER_OTLP_ENDPOINT has no scheme: the otlp exporter uses TLS for host:port (the Collector\'s rule); write http:// for plain text');
+        warnings.push(
+          "OTEL_EXPORTER_OTLP_ENDPOINT has no scheme: the otlp exporter uses TLS for host:port (the Collector's rule); write http:// for plain text",
+        );
       }
     } catch (err) {
       r.fail('OTEL_EXPORTER_OTLP_ENDPOINT', (err as Error).message);
@@ -401,7 +446,8 @@ function telemetrySettings(r: EnvReader, ctx: DropInContext, warnings: string[])
   }
   const batchSize = r.int('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512, 1, Number.MAX_SAFE_INTEGER);
   const queueSize = r.int('OTEL_BSP_MAX_QUEUE_SIZE', 2048, 1, Number.MAX_SAFE_INTEGER);
-  if (batchSize > queueSize) r.fail('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', `${batchSize} must be at most OTEL_BSP_MAX_QUEUE_SIZE (${queueSize})`);
+  if (batchSize > queueSize)
+    r.fail('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', `${batchSize} must be at most OTEL_BSP_MAX_QUEUE_SIZE (${queueSize})`);
   return {
     endpoint,
     resource: resource(r, ctx),
@@ -418,9 +464,12 @@ function healthSettings(r: EnvReader): DropInSettings['health'] {
   const livenessPath = healthPath(r, 'HTTP_HEALTH_LIVENESS_PATH', '/healthz');
   const readinessPath = healthPath(r, 'HTTP_HEALTH_READINESS_PATH', '/readyz');
   // `/` is health_check's `path`, the Collector-compatible JSON status.
-  if (livenessPath === '/') r.fail('HTTP_HEALTH_LIVENESS_PATH', '"/" is taken by the JSON health status: use another path');
-  if (readinessPath === '/') r.fail('HTTP_HEALTH_READINESS_PATH', '"/" is taken by the JSON health status: use another path');
-  if (livenessPath === readinessPath) r.fail('HTTP_HEALTH_READINESS_PATH', `${shown(readinessPath)} must differ from HTTP_HEALTH_LIVENESS_PATH`);
+  if (livenessPath === '/')
+    r.fail('HTTP_HEALTH_LIVENESS_PATH', '"/" is taken by the JSON health status: use another path');
+  if (readinessPath === '/')
+    r.fail('HTTP_HEALTH_READINESS_PATH', '"/" is taken by the JSON health status: use another path');
+  if (livenessPath === readinessPath)
+    r.fail('HTTP_HEALTH_READINESS_PATH', `${shown(readinessPath)} must differ from HTTP_HEALTH_LIVENESS_PATH`);
   return { address, livenessPath, readinessPath };
 }
 

@@ -37,7 +37,8 @@ function issuesOf(env: Env): { path: string; message: string }[] {
 }
 
 const mqtt = (c: HubConfig) => c.receivers.mqtt as Record<string, unknown>;
-const at = (c: HubConfig, section: 'processors' | 'exporters' | 'extensions', id: string) => (c[section] as Record<string, Record<string, unknown>>)[id];
+const at = (c: HubConfig, section: 'processors' | 'exporters' | 'extensions', id: string) =>
+  (c[section] as Record<string, Record<string, unknown>>)[id];
 
 describe('drop-in mode', () => {
   it('switches on with any of the original MQTT_* or CORRELATION_* variables, not with generic ones', () => {
@@ -45,9 +46,21 @@ describe('drop-in mode', () => {
     for (const name of DROP_IN_TRIGGERS) assert.equal(isDropIn({ [name]: 'x' }), true, name);
     assert.equal(isDropIn({}), false);
     assert.equal(isDropIn({ MQTT_BROKER_HOST: '', CORRELATION_ID_FIELD: '  ' }), false, 'blank is unset');
-    assert.equal(isDropIn({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', OTEL_SERVICE_NAME: 's', APP_LOG_LEVEL: 'debug', HTTP_HEALTH_ADDR: '0.0.0.0:1' }), false);
+    assert.equal(
+      isDropIn({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317',
+        OTEL_SERVICE_NAME: 's',
+        APP_LOG_LEVEL: 'debug',
+        HTTP_HEALTH_ADDR: '0.0.0.0:1',
+      }),
+      false,
+    );
     assert.equal(isDropIn({ MQTT_SOMETHING_ELSE: 'x' }), false, 'only the original variables');
-    assert.equal(isDropIn({ OTEL_RESOURCE_ATTRIBUTES: 'a=b', RUST_LOG: 'debug' }), false, 'SDK and tracing variables are generic too');
+    assert.equal(
+      isDropIn({ OTEL_RESOURCE_ATTRIBUTES: 'a=b', RUST_LOG: 'debug' }),
+      false,
+      'SDK and tracing variables are generic too',
+    );
   });
 
   it('has the original defaults', async () => {
@@ -86,11 +99,18 @@ describe('drop-in mode', () => {
     assert.equal(otlp?.endpoint, 'http://localhost:4317');
     assert.equal(otlp?.timeout, 30_000);
     assert.deepEqual(otlp?.sending_queue, { enabled: true, num_consumers: 10, queue_size: 4 });
-    assert.deepEqual(at(c, 'extensions', 'health_check'), { endpoint: '0.0.0.0:8080', path: '/', liveness_path: '/healthz', readiness_path: '/readyz' });
+    assert.deepEqual(at(c, 'extensions', 'health_check'), {
+      endpoint: '0.0.0.0:8080',
+      path: '/',
+      liveness_path: '/healthz',
+      readiness_path: '/readyz',
+    });
     assert.deepEqual(c.service.extensions, ['health_check']);
     assert.deepEqual(c.service.telemetry.logs.level, 'info');
     assert.deepEqual(c.service.telemetry.metrics.address, 'localhost:8888');
-    assert.deepEqual(c.service.pipelines, { traces: { receivers: ['mqtt'], processors: ['correlation', 'batch'], exporters: ['otlp'] } });
+    assert.deepEqual(c.service.pipelines, {
+      traces: { receivers: ['mqtt'], processors: ['correlation', 'batch'], exporters: ['otlp'] },
+    });
   });
 
   it('maps every variable', async () => {
@@ -143,13 +163,27 @@ describe('drop-in mode', () => {
     assert.equal(corr?.field_name, 'meta.traceId');
     assert.equal(corr?.allow_generated, false);
     assert.equal(corr?.sampling_ratio, 0.25);
-    assert.deepEqual(corr?.resource_attributes, { 'service.name': 'tracer', 'service.namespace': 'plant', 'service.instance.id': 'replica-1', 'deployment.environment': 'prod' });
+    assert.deepEqual(corr?.resource_attributes, {
+      'service.name': 'tracer',
+      'service.namespace': 'plant',
+      'service.instance.id': 'replica-1',
+      'deployment.environment': 'prod',
+    });
     assert.deepEqual(at(c, 'processors', 'batch'), { send_batch_size: 100, send_batch_max_size: 100, timeout: 250 });
     const otlp = at(c, 'exporters', 'otlp');
     assert.equal(otlp?.endpoint, 'http://otel-collector:4317');
     assert.equal(otlp?.timeout, 7000);
-    assert.equal((otlp?.sending_queue as Record<string, unknown>).queue_size, 11, '1050 spans in batches of 100, rounded up');
-    assert.deepEqual(at(c, 'extensions', 'health_check'), { endpoint: '127.0.0.1:9090', path: '/', liveness_path: '/live', readiness_path: '/ready' });
+    assert.equal(
+      (otlp?.sending_queue as Record<string, unknown>).queue_size,
+      11,
+      '1050 spans in batches of 100, rounded up',
+    );
+    assert.deepEqual(at(c, 'extensions', 'health_check'), {
+      endpoint: '127.0.0.1:9090',
+      path: '/',
+      liveness_path: '/live',
+      readiness_path: '/ready',
+    });
     assert.equal(c.service.telemetry.logs.level, 'debug');
     assert.equal(c.service.telemetry.metrics.address, '0.0.0.0:9464');
     // Each value is commented with its variable, so a saved file still says where it came from.
@@ -158,11 +192,19 @@ describe('drop-in mode', () => {
   });
 
   it('a blank MQTT_SHARED_SUBSCRIPTION subscribes without a shared group; other blank values take the default', async () => {
-    const c = await resolved({ MQTT_SHARED_SUBSCRIPTION: '  ', MQTT_BROKER_PORT: '', MQTT_CLIENT_ID: ' ', OTEL_SERVICE_NAME: '' });
+    const c = await resolved({
+      MQTT_SHARED_SUBSCRIPTION: '  ',
+      MQTT_BROKER_PORT: '',
+      MQTT_CLIENT_ID: ' ',
+      OTEL_SERVICE_NAME: '',
+    });
     assert.equal(mqtt(c).shared_group, undefined);
     assert.equal(mqtt(c).endpoint, 'mqtt://localhost:1883');
     assert.equal(mqtt(c).client_id, 'mqtt-otel-pod-0');
-    assert.equal((at(c, 'processors', 'correlation')?.resource_attributes as Record<string, unknown>)['service.name'], 'mqtt-otel-trace-exporter');
+    assert.equal(
+      (at(c, 'processors', 'correlation')?.resource_attributes as Record<string, unknown>)['service.name'],
+      'mqtt-otel-trace-exporter',
+    );
   });
 
   describe('TLS', () => {
@@ -184,12 +226,21 @@ describe('drop-in mode', () => {
       const d = dropInConfig({ MQTT_USE_TLS: 'false', MQTT_CA_CERT_PATH: '/ca' }, CTX);
       assert.match(d.warnings.join('\n'), /MQTT_USE_TLS is false but TLS material .* TLS enabled/);
       assert.match(d.text, /# warning: MQTT_USE_TLS is false/);
-      assert.equal(mqtt(await resolved({ MQTT_USE_TLS: 'false', MQTT_CA_CERT_PATH: '/ca' })).endpoint, 'mqtts://localhost:1883');
+      assert.equal(
+        mqtt(await resolved({ MQTT_USE_TLS: 'false', MQTT_CA_CERT_PATH: '/ca' })).endpoint,
+        'mqtts://localhost:1883',
+      );
     });
 
     it('refuses half a client key pair', () => {
-      assert.deepEqual(issuesOf({ MQTT_X509_CERT_PATH: '/c' }).map((i) => i.path), ['MQTT_X509_KEY_PATH']);
-      assert.deepEqual(issuesOf({ MQTT_X509_KEY_PATH: '/k' }).map((i) => i.path), ['MQTT_X509_CERT_PATH']);
+      assert.deepEqual(
+        issuesOf({ MQTT_X509_CERT_PATH: '/c' }).map((i) => i.path),
+        ['MQTT_X509_KEY_PATH'],
+      );
+      assert.deepEqual(
+        issuesOf({ MQTT_X509_KEY_PATH: '/k' }).map((i) => i.path),
+        ['MQTT_X509_CERT_PATH'],
+      );
     });
   });
 
@@ -248,25 +299,40 @@ describe('drop-in mode', () => {
   });
 
   it('refuses "/" as a probe path: it is the JSON status', () => {
-    assert.deepEqual(issuesOf({ MQTT_BROKER_HOST: 'b', HTTP_HEALTH_LIVENESS_PATH: '/' }).map((i) => i.path), ['HTTP_HEALTH_LIVENESS_PATH']);
+    assert.deepEqual(
+      issuesOf({ MQTT_BROKER_HOST: 'b', HTTP_HEALTH_LIVENESS_PATH: '/' }).map((i) => i.path),
+      ['HTTP_HEALTH_LIVENESS_PATH'],
+    );
   });
 
   it('refuses a $share/ filter and a list without any filter', () => {
-    assert.match(issuesOf({ MQTT_TOPIC_FILTERS: '$share/g/a/#' })[0]?.message ?? '', /group in MQTT_SHARED_SUBSCRIPTION/);
+    assert.match(
+      issuesOf({ MQTT_TOPIC_FILTERS: '$share/g/a/#' })[0]?.message ?? '',
+      /group in MQTT_SHARED_SUBSCRIPTION/,
+    );
     assert.match(issuesOf({ MQTT_TOPIC_FILTERS: ' , ,' })[0]?.message ?? '', /at least one topic filter/);
   });
 
-  it('refuses a CORRELATION_ID_FIELD without a key under its own name, by the processor\'s rule', () => {
+  it("refuses a CORRELATION_ID_FIELD without a key under its own name, by the processor's rule", () => {
     for (const v of ['.', '..', ' . ', '...']) {
       const issues = issuesOf({ MQTT_BROKER_HOST: 'b', CORRELATION_ID_FIELD: v });
-      assert.deepEqual(issues.map((i) => i.path), ['CORRELATION_ID_FIELD'], JSON.stringify(v));
+      assert.deepEqual(
+        issues.map((i) => i.path),
+        ['CORRELATION_ID_FIELD'],
+        JSON.stringify(v),
+      );
       assert.match(issues[0]?.message ?? '', /has no key between its dots/);
     }
-    assert.deepEqual(issuesOf({ MQTT_BROKER_HOST: 'b', CORRELATION_ID_FIELD: '.meta..id.' }), [], 'empty segments are ignored, as the processor does');
+    assert.deepEqual(
+      issuesOf({ MQTT_BROKER_HOST: 'b', CORRELATION_ID_FIELD: '.meta..id.' }),
+      [],
+      'empty segments are ignored, as the processor does',
+    );
   });
 
   it('reads APP_LOG_LEVEL as the original did: case-insensitive, trace as debug, a directive by its bare level', async () => {
-    const level = async (v: string) => (await resolved({ MQTT_BROKER_HOST: 'b', APP_LOG_LEVEL: v })).service.telemetry.logs.level;
+    const level = async (v: string) =>
+      (await resolved({ MQTT_BROKER_HOST: 'b', APP_LOG_LEVEL: v })).service.telemetry.logs.level;
     assert.equal(await level('trace'), 'debug');
     assert.equal(await level('DEBUG'), 'debug');
     assert.equal(await level('Warn'), 'warn');
@@ -275,68 +341,125 @@ describe('drop-in mode', () => {
     assert.equal(await level('mqtt_otel_trace_exporter=debug, warn'), 'warn');
     assert.equal(await level('off'), 'error');
     assert.equal(await level('mqtt=debug'), 'info');
-    assert.match(dropInConfig({ APP_LOG_LEVEL: 'mqtt=debug', MQTT_BROKER_HOST: 'b' }, CTX).warnings.join(), /per-target directives only/);
+    assert.match(
+      dropInConfig({ APP_LOG_LEVEL: 'mqtt=debug', MQTT_BROKER_HOST: 'b' }, CTX).warnings.join(),
+      /per-target directives only/,
+    );
   });
 
   it('accepts any tracing EnvFilter directive list in APP_LOG_LEVEL, and refuses what is not one', async () => {
     const read = (v: string) => dropInConfig({ MQTT_BROKER_HOST: 'b', APP_LOG_LEVEL: v }, CTX);
-    const level = async (v: string) => (await resolved({ MQTT_BROKER_HOST: 'b', APP_LOG_LEVEL: v })).service.telemetry.logs.level;
+    const level = async (v: string) =>
+      (await resolved({ MQTT_BROKER_HOST: 'b', APP_LOG_LEVEL: v })).service.telemetry.logs.level;
     // A bare target is that target at trace level: per-target only, so info with a warning.
     assert.equal(await level('mqtt_otel_trace_exporter'), 'info');
-    assert.match(read('mqtt_otel_trace_exporter').warnings.join(), /APP_LOG_LEVEL "mqtt_otel_trace_exporter" has per-target directives only/);
+    assert.match(
+      read('mqtt_otel_trace_exporter').warnings.join(),
+      /APP_LOG_LEVEL "mqtt_otel_trace_exporter" has per-target directives only/,
+    );
     // So is any other word: the warning is what tells a typo.
     assert.equal(await level('verbose'), 'info');
-    assert.match(read('verbose').warnings.join(), /APP_LOG_LEVEL "verbose" has per-target directives only \(a bare name is a target\)/);
-    for (const v of ['azure_iot_operations_mqtt::session', 'a-b=', '[receive]', '[receive{topic}]=debug', 'mqtt[receive{topic=a}]=WARN', ',mqtt=2,']) {
+    assert.match(
+      read('verbose').warnings.join(),
+      /APP_LOG_LEVEL "verbose" has per-target directives only \(a bare name is a target\)/,
+    );
+    for (const v of [
+      'azure_iot_operations_mqtt::session',
+      'a-b=',
+      '[receive]',
+      '[receive{topic}]=debug',
+      'mqtt[receive{topic=a}]=WARN',
+      ',mqtt=2,',
+    ]) {
       assert.equal(await level(v), 'info', v);
     }
     assert.equal(await level('mqtt[receive{topic}]=trace,error'), 'error');
     assert.equal(await level('info,warn'), 'warn', 'the last bare level');
     assert.equal(await level('4'), 'debug', 'tracing levels 0-5');
     assert.equal(await level('0'), 'error');
-    assert.deepEqual(read('info,mqtt=debug').warnings.filter((w) => w.includes('APP_LOG_LEVEL')), [], 'no warning with a bare level');
+    assert.deepEqual(
+      read('info,mqtt=debug').warnings.filter((w) => w.includes('APP_LOG_LEVEL')),
+      [],
+      'no warning with a bare level',
+    );
     for (const v of ['mqtt=loud', 'info;debug', 'mqtt debug', 'mqtt=debug=info', '=info', 'a[b']) {
       const issues = issuesOf({ MQTT_BROKER_HOST: 'b', APP_LOG_LEVEL: v });
-      assert.deepEqual(issues.map((i) => i.path), ['APP_LOG_LEVEL'], v);
+      assert.deepEqual(
+        issues.map((i) => i.path),
+        ['APP_LOG_LEVEL'],
+        v,
+      );
       assert.match(issues[0]?.message ?? '', /must be trace, debug, info, warn, error or off/);
     }
   });
 
   it('lets RUST_LOG override APP_LOG_LEVEL as the original did, falling back to APP_LOG_LEVEL when it is not a valid filter', async () => {
-    const run = (env: Env) => dropInConfig({ MQTT_BROKER_HOST: 'b', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', ...env }, CTX);
+    const run = (env: Env) =>
+      dropInConfig({ MQTT_BROKER_HOST: 'b', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', ...env }, CTX);
     const level = async (env: Env) => (await resolved({ MQTT_BROKER_HOST: 'b', ...env })).service.telemetry.logs.level;
     assert.equal(await level({ RUST_LOG: 'warn', APP_LOG_LEVEL: 'debug' }), 'warn');
     assert.match(run({ RUST_LOG: 'warn', APP_LOG_LEVEL: 'debug' }).text, /level: warn +# RUST_LOG/);
-    assert.match(run({ RUST_LOG: 'warn', APP_LOG_LEVEL: 'debug' }).warnings.join(), /RUST_LOG is set: APP_LOG_LEVEL is ignored/);
+    assert.match(
+      run({ RUST_LOG: 'warn', APP_LOG_LEVEL: 'debug' }).warnings.join(),
+      /RUST_LOG is set: APP_LOG_LEVEL is ignored/,
+    );
     assert.equal(await level({ RUST_LOG: 'mqtt=debug,trace' }), 'debug');
-    assert.match(run({ RUST_LOG: 'mqtt_otel_trace_exporter' }).warnings.join(), /RUST_LOG "mqtt_otel_trace_exporter" has per-target directives only/);
+    assert.match(
+      run({ RUST_LOG: 'mqtt_otel_trace_exporter' }).warnings.join(),
+      /RUST_LOG "mqtt_otel_trace_exporter" has per-target directives only/,
+    );
     // EnvFilter::try_from_default_env() failed, so the original used APP_LOG_LEVEL, never reading it otherwise.
     assert.equal(await level({ RUST_LOG: 'warn', APP_LOG_LEVEL: 'x=loud' }), 'warn');
     assert.equal(await level({ RUST_LOG: 'very loud', APP_LOG_LEVEL: 'error' }), 'error');
-    assert.match(run({ RUST_LOG: 'very loud', APP_LOG_LEVEL: 'error' }).warnings.join(), /RUST_LOG "very loud" is not a valid tracing filter.*APP_LOG_LEVEL/);
+    assert.match(
+      run({ RUST_LOG: 'very loud', APP_LOG_LEVEL: 'error' }).warnings.join(),
+      /RUST_LOG "very loud" is not a valid tracing filter.*APP_LOG_LEVEL/,
+    );
     assert.match(run({ RUST_LOG: 'very loud', APP_LOG_LEVEL: 'error' }).text, /level: error +# APP_LOG_LEVEL/);
-    assert.deepEqual(issuesOf({ MQTT_BROKER_HOST: 'b', RUST_LOG: 'very loud', APP_LOG_LEVEL: 'x=loud' }).map((i) => i.path), ['APP_LOG_LEVEL']);
+    assert.deepEqual(
+      issuesOf({ MQTT_BROKER_HOST: 'b', RUST_LOG: 'very loud', APP_LOG_LEVEL: 'x=loud' }).map((i) => i.path),
+      ['APP_LOG_LEVEL'],
+    );
     // Blank is unset, as everywhere.
     assert.equal(await level({ RUST_LOG: ' ', APP_LOG_LEVEL: 'error' }), 'error');
     assert.deepEqual(run({ RUST_LOG: ' ' }).warnings, []);
   });
 
   it('maps OTEL_RESOURCE_ATTRIBUTES into the resource, the OTEL_SERVICE_* variables taking precedence', async () => {
-    const attrs = async (env: Env) => at(await resolved({ MQTT_BROKER_HOST: 'b', ...env }), 'processors', 'correlation')?.resource_attributes;
-    assert.deepEqual(await attrs({ OTEL_RESOURCE_ATTRIBUTES: ' deployment.environment = prod , k8s.pod.name=exporter%2C0,,team=a%3Db%20c%25, empty= ,count=42,' }), {
-      'service.name': 'mqtt-otel-trace-exporter',
-      'service.namespace': 'edge-ai',
-      'service.instance.id': 'pod-0',
-      'deployment.environment': 'prod',
-      'k8s.pod.name': 'exporter,0',
-      team: 'a=b c%',
-      empty: '',
-      count: '42',
-    });
+    const attrs = async (env: Env) =>
+      at(await resolved({ MQTT_BROKER_HOST: 'b', ...env }), 'processors', 'correlation')?.resource_attributes;
+    assert.deepEqual(
+      await attrs({
+        OTEL_RESOURCE_ATTRIBUTES:
+          ' deployment.environment = prod , k8s.pod.name=exporter%2C0,,team=a%3Db%20c%25, empty= ,count=42,',
+      }),
+      {
+        'service.name': 'mqtt-otel-trace-exporter',
+        'service.namespace': 'edge-ai',
+        'service.instance.id': 'pod-0',
+        'deployment.environment': 'prod',
+        'k8s.pod.name': 'exporter,0',
+        team: 'a=b c%',
+        empty: '',
+        count: '42',
+      },
+    );
     // A variable that is set wins; where it is unset, the attribute wins over the default.
-    const both = { OTEL_RESOURCE_ATTRIBUTES: 'service.name=attr-name,service.namespace=attr-ns,service.instance.id=attr-id,a=1,a=2', OTEL_SERVICE_NAME: 'var-name', HOSTNAME: 'host' };
-    assert.deepEqual(await attrs(both), { 'service.name': 'var-name', 'service.namespace': 'attr-ns', 'service.instance.id': 'attr-id', a: '2' });
-    assert.match(dropInConfig({ MQTT_BROKER_HOST: 'b', ...both }, CTX).text, /service\.namespace: attr-ns +# OTEL_RESOURCE_ATTRIBUTES/);
+    const both = {
+      OTEL_RESOURCE_ATTRIBUTES: 'service.name=attr-name,service.namespace=attr-ns,service.instance.id=attr-id,a=1,a=2',
+      OTEL_SERVICE_NAME: 'var-name',
+      HOSTNAME: 'host',
+    };
+    assert.deepEqual(await attrs(both), {
+      'service.name': 'var-name',
+      'service.namespace': 'attr-ns',
+      'service.instance.id': 'attr-id',
+      a: '2',
+    });
+    assert.match(
+      dropInConfig({ MQTT_BROKER_HOST: 'b', ...both }, CTX).text,
+      /service\.namespace: attr-ns +# OTEL_RESOURCE_ATTRIBUTES/,
+    );
     // Keys YAML would read otherwise, and $ in keys (never expanded) and in values (expanded, so escaped).
     const odd = await attrs({ OTEL_RESOURCE_ATTRIBUTES: 'null=n,true=t,#k=v,- x=d,a: b=c,k$1=$HOME,${env:X}=y' });
     assert.deepEqual(odd, {
@@ -356,7 +479,11 @@ describe('drop-in mode', () => {
   it('refuses a malformed OTEL_RESOURCE_ATTRIBUTES entry under the variable', () => {
     for (const v of ['team', 'a=1,=x', 'a=b=c', 'a=100%', 'a=%E9', 'a=%zz']) {
       const issues = issuesOf({ MQTT_BROKER_HOST: 'b', OTEL_RESOURCE_ATTRIBUTES: v });
-      assert.deepEqual(issues.map((i) => i.path), ['OTEL_RESOURCE_ATTRIBUTES'], v);
+      assert.deepEqual(
+        issues.map((i) => i.path),
+        ['OTEL_RESOURCE_ATTRIBUTES'],
+        v,
+      );
       assert.match(issues[0]?.message ?? '', /must be key=value/);
     }
   });
@@ -372,7 +499,10 @@ describe('drop-in mode', () => {
   });
 
   it('names the instance after HOSTNAME, else the host name, else a random UUID; the client ID after the host', async () => {
-    const withHost = await resolved({ MQTT_BROKER_HOST: 'b', HOSTNAME: 'exporter-7d9f-abcde' }, { hostname: 'machine' });
+    const withHost = await resolved(
+      { MQTT_BROKER_HOST: 'b', HOSTNAME: 'exporter-7d9f-abcde' },
+      { hostname: 'machine' },
+    );
     const attrs = at(withHost, 'processors', 'correlation')?.resource_attributes as Record<string, unknown>;
     assert.equal(attrs['service.instance.id'], 'exporter-7d9f-abcde');
     assert.equal(mqtt(withHost).client_id, 'mqtt-otel-exporter-7d9f-abcde');
@@ -400,14 +530,26 @@ describe('drop-in mode', () => {
     assert.doesNotMatch(comment, /same number of spans/);
     assert.match(comment, /bounds the number of batches waiting to be sent, not spans/);
     assert.match(comment, /at most ceil\(OTEL_BSP_MAX_QUEUE_SIZE \/ OTEL_BSP_MAX_EXPORT_BATCH_SIZE\) batches/);
-    assert.match(comment, /at most OTEL_BSP_MAX_QUEUE_SIZE spans \(rounded up to a whole batch\) when batches are full/);
+    assert.match(
+      comment,
+      /at most OTEL_BSP_MAX_QUEUE_SIZE spans \(rounded up to a whole batch\) when batches are full/,
+    );
     assert.match(comment, /refused with a retryable error, not dropped: its messages stay unacknowledged/);
   });
 
   it('warns when OTEL_EXPORTER_OTLP_ENDPOINT is unset or has no scheme', () => {
-    assert.match(dropInConfig({ MQTT_BROKER_HOST: 'b' }, CTX).warnings.join(), /OTEL_EXPORTER_OTLP_ENDPOINT is not set: exporting to http:\/\/localhost:4317/);
-    assert.match(dropInConfig({ MQTT_BROKER_HOST: 'b', OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4317' }, CTX).warnings.join(), /no scheme/);
-    assert.deepEqual(dropInConfig({ MQTT_BROKER_HOST: 'b', OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector:4317' }, CTX).warnings, []);
+    assert.match(
+      dropInConfig({ MQTT_BROKER_HOST: 'b' }, CTX).warnings.join(),
+      /OTEL_EXPORTER_OTLP_ENDPOINT is not set: exporting to http:\/\/localhost:4317/,
+    );
+    assert.match(
+      dropInConfig({ MQTT_BROKER_HOST: 'b', OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4317' }, CTX).warnings.join(),
+      /no scheme/,
+    );
+    assert.deepEqual(
+      dropInConfig({ MQTT_BROKER_HOST: 'b', OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector:4317' }, CTX).warnings,
+      [],
+    );
   });
 });
 
@@ -416,7 +558,12 @@ describe('print-config', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('prints the drop-in YAML, which runs the same pipeline from a file', async () => {
-    const env: Env = { MQTT_BROKER_HOST: 'broker', MQTT_TOPIC_FILTERS: 'a/$x/#,b', MQTT_SAT_TOKEN_PATH: '/t', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317' };
+    const env: Env = {
+      MQTT_BROKER_HOST: 'broker',
+      MQTT_TOPIC_FILTERS: 'a/$x/#,b',
+      MQTT_SAT_TOKEN_PATH: '/t',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317',
+    };
     const opts = dropInHubOptions(env, CTX);
     const text = await printConfig(opts);
     assert.equal(text, opts.configText?.text, 'exactly what the hub loads');
@@ -455,7 +602,10 @@ describe('print-config', () => {
       ].join('\n'),
     );
     const overlay = join(dir, 'overlay.yaml');
-    writeFileSync(overlay, 'exporters:\n  debug:\n    verbosity: detailed\nservice:\n  telemetry: { logs: { level: debug } }\n  pipelines:\n    logs: { exporters: [debug, otlphttp] }\n');
+    writeFileSync(
+      overlay,
+      'exporters:\n  debug:\n    verbosity: detailed\nservice:\n  telemetry: { logs: { level: debug } }\n  pipelines:\n    logs: { exporters: [debug, otlphttp] }\n',
+    );
     const env = { HTTP_AT: 'localhost:4318', API_KEY: 'hunter2', PRICE: '$5' };
     const text = await printConfig({ configFiles: [base, overlay], env });
     assert.match(text, /^# The configuration otelhub runs from .*base\.yaml, .*overlay\.yaml/);
@@ -475,15 +625,22 @@ describe('print-config', () => {
     const { otlphttp: o1, ...rest1 } = orig.config.exporters;
     const { otlphttp: o2, ...rest2 } = again.config.exporters;
     assert.deepEqual(again.config.plugins, [PLUGIN]);
-    assert.deepEqual({ ...again.config, plugins: [], exporters: rest2 }, { ...orig.config, plugins: [], exporters: rest1 });
+    assert.deepEqual(
+      { ...again.config, plugins: [], exporters: rest2 },
+      { ...orig.config, plugins: [], exporters: rest1 },
+    );
     assert.deepEqual((o2 as { headers: unknown }).headers, { 'x-api-key': '[REDACTED]' });
     assert.equal((o1 as { endpoint: string }).endpoint, (o2 as { endpoint: string }).endpoint);
   });
 
   it('prints the level --log-level sets, so the text is what runs', async () => {
-    const level = async (text: string) => (await loadHubConfig({ configText: { text, name: 'printed' }, env: {} })).config?.service.telemetry.logs.level;
+    const level = async (text: string) =>
+      (await loadHubConfig({ configText: { text, name: 'printed' }, env: {} })).config?.service.telemetry.logs.level;
     // Drop-in: that one line changes, comments and alignment elsewhere untouched.
-    const opts = dropInHubOptions({ MQTT_BROKER_HOST: 'b', APP_LOG_LEVEL: 'warn', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317' }, CTX);
+    const opts = dropInHubOptions(
+      { MQTT_BROKER_HOST: 'b', APP_LOG_LEVEL: 'warn', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317' },
+      CTX,
+    );
     const text = await printConfig({ ...opts, logLevel: 'debug' });
     assert.equal(await level(text), 'debug');
     assert.match(text, /^ {6}level: debug +# --log-level$/m);
@@ -491,12 +648,19 @@ describe('print-config', () => {
     assert.deepEqual(lines(text), lines(opts.configText?.text ?? ''));
     assert.equal(await printConfig(opts), opts.configText?.text, 'unchanged without --log-level');
     // The embedded default has no level: it is added.
-    const d = await printConfig({ configText: { text: DEFAULT_CONFIG, name: DEFAULT_CONFIG_NAME }, logLevel: 'error', env: {} });
+    const d = await printConfig({
+      configText: { text: DEFAULT_CONFIG, name: DEFAULT_CONFIG_NAME },
+      logLevel: 'error',
+      env: {},
+    });
     assert.equal(await level(d), 'error');
     assert.match(d, /# otelhub's embedded default/);
     // Config files.
     const f = join(dir, 'levels.yaml');
-    writeFileSync(f, 'receivers: { otlp: { protocols: { http: { endpoint: "localhost:0" } } } }\nexporters: { debug: }\nservice: { telemetry: { logs: { level: info } }, pipelines: { logs: { receivers: [otlp], exporters: [debug] } } }\n');
+    writeFileSync(
+      f,
+      'receivers: { otlp: { protocols: { http: { endpoint: "localhost:0" } } } }\nexporters: { debug: }\nservice: { telemetry: { logs: { level: info } }, pipelines: { logs: { receivers: [otlp], exporters: [debug] } } }\n',
+    );
     const printed = await printConfig({ configFiles: [f], logLevel: 'warn', env: {} });
     assert.match(printed, /--log-level/);
     const p = join(dir, 'levels-printed.yaml');
@@ -506,7 +670,10 @@ describe('print-config', () => {
 
   it('keeps a literal $ and refuses to print a config the hub would refuse', async () => {
     const f = join(dir, 'dollar.yaml');
-    writeFileSync(f, 'receivers: { otlp: { protocols: { http: { endpoint: "localhost:0" } } } }\nexporters: { debug: }\nextensions: { health_check: { path: "/$$x" } }\nservice: { extensions: [health_check], pipelines: { logs: { receivers: [otlp], exporters: [debug] } } }\n');
+    writeFileSync(
+      f,
+      'receivers: { otlp: { protocols: { http: { endpoint: "localhost:0" } } } }\nexporters: { debug: }\nextensions: { health_check: { path: "/$$x" } }\nservice: { extensions: [health_check], pipelines: { logs: { receivers: [otlp], exporters: [debug] } } }\n',
+    );
     const text = await printConfig({ configFiles: [f], env: {} });
     const p = join(dir, 'dollar-printed.yaml');
     writeFileSync(p, text);

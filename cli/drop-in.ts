@@ -60,14 +60,21 @@ function receiverLines(m: DropInSettings['mqtt']): Line[] {
   const lines: Line[] = [
     ['receivers:'],
     ['  mqtt:'],
-    [`    endpoint: ${scalar(`${tls}://${m.host}:${m.port}`)}`, 'MQTT_BROKER_HOST, MQTT_BROKER_PORT; mqtts: MQTT_USE_TLS or TLS material set'],
+    [
+      `    endpoint: ${scalar(`${tls}://${m.host}:${m.port}`)}`,
+      'MQTT_BROKER_HOST, MQTT_BROKER_PORT; mqtts: MQTT_USE_TLS or TLS material set',
+    ],
     ['    topics:', 'MQTT_TOPIC_FILTERS'],
     ...m.topics.map((t): Line => [`      - ${scalar(t)}`]),
   ];
-  if (m.sharedGroup !== undefined) lines.push([`    shared_group: ${scalar(m.sharedGroup)}`, 'MQTT_SHARED_SUBSCRIPTION']);
+  if (m.sharedGroup !== undefined)
+    lines.push([`    shared_group: ${scalar(m.sharedGroup)}`, 'MQTT_SHARED_SUBSCRIPTION']);
   else lines.push(['    # no shared_group: MQTT_SHARED_SUBSCRIPTION is blank']);
   lines.push(
-    [`    client_id: ${scalar(m.clientId)}`, 'MQTT_CLIENT_ID (default mqtt-otel-<hostname>: the session survives restarts)'],
+    [
+      `    client_id: ${scalar(m.clientId)}`,
+      'MQTT_CLIENT_ID (default mqtt-otel-<hostname>: the session survives restarts)',
+    ],
     ['    clean_start: false', 'a persistent session, as the original'],
     [`    session_expiry: ${m.sessionExpirySecs}s`, 'MQTT_SESSION_EXPIRY_SECS'],
     [`    receive_maximum: ${m.receiveMax}`, 'MQTT_RECEIVE_MAX'],
@@ -76,7 +83,8 @@ function receiverLines(m: DropInSettings['mqtt']): Line[] {
     [`      min: ${m.minBackoffSecs}s`, 'MQTT_RETRY_MIN_BACKOFF_SECS'],
     [`      max: ${m.maxBackoffSecs}s`, 'MQTT_RETRY_MAX_BACKOFF_SECS'],
   );
-  if (m.satTokenPath !== undefined) lines.push(['    auth:'], [`      sat_token_file: ${scalar(m.satTokenPath)}`, 'MQTT_SAT_TOKEN_PATH (K8S-SAT)']);
+  if (m.satTokenPath !== undefined)
+    lines.push(['    auth:'], [`      sat_token_file: ${scalar(m.satTokenPath)}`, 'MQTT_SAT_TOKEN_PATH (K8S-SAT)']);
   const files: Line[] = [];
   if (m.caPath !== undefined) files.push([`      ca_file: ${scalar(m.caPath)}`, 'MQTT_CA_CERT_PATH']);
   if (m.certPath !== undefined) files.push([`      cert_file: ${scalar(m.certPath)}`, 'MQTT_X509_CERT_PATH']);
@@ -127,7 +135,10 @@ function exporterLines(t: DropInSettings['telemetry']): Line[] {
     ['      # OTEL_BSP_MAX_QUEUE_SIZE spans (rounded up to a whole batch) when batches are full, and fewer as they'],
     ['      # often are not. When full, a new batch is refused with a retryable error, not dropped: its messages'],
     ['      # stay unacknowledged on the broker.'],
-    [`      queue_size: ${Math.ceil(t.queueSize / t.batchSize)}`, 'OTEL_BSP_MAX_QUEUE_SIZE / OTEL_BSP_MAX_EXPORT_BATCH_SIZE, rounded up'],
+    [
+      `      queue_size: ${Math.ceil(t.queueSize / t.batchSize)}`,
+      'OTEL_BSP_MAX_QUEUE_SIZE / OTEL_BSP_MAX_EXPORT_BATCH_SIZE, rounded up',
+    ],
   ];
 }
 
@@ -144,7 +155,10 @@ function serviceLines(s: DropInSettings): Line[] {
     ['  extensions: [health_check]'],
     ['  telemetry:'],
     ['    logs:'],
-    [`      level: ${s.logLevel}`, s.logLevelFrom === 'RUST_LOG' ? 'RUST_LOG (it overrides APP_LOG_LEVEL)' : 'APP_LOG_LEVEL'],
+    [
+      `      level: ${s.logLevel}`,
+      s.logLevelFrom === 'RUST_LOG' ? 'RUST_LOG (it overrides APP_LOG_LEVEL)' : 'APP_LOG_LEVEL',
+    ],
     ['    metrics:'],
     [`      address: ${scalar(s.metricsAddress)}`, "OTELHUB_METRICS_ADDRESS (otelhub's own metrics)"],
     ['  pipelines:'],
@@ -181,12 +195,18 @@ export function dropInConfig(env: Readonly<Record<string, string | undefined>>, 
 }
 
 /** How the hub runs in drop-in mode: the config as text, and what to log before it starts. */
-export function dropInHubOptions(env: Readonly<Record<string, string | undefined>>, ctx: DropInContext = {}): HubOptions {
+export function dropInHubOptions(
+  env: Readonly<Record<string, string | undefined>>,
+  ctx: DropInContext = {},
+): HubOptions {
   const d = dropInConfig(env, ctx);
   return {
     configText: { text: d.text, name: DROP_IN_CONFIG_NAME },
     notices: [
-      { level: 'info', msg: 'drop-in mode: running the pipeline built from the Rust MQTT-to-OpenTelemetry trace exporter environment variables (otelhub print-config shows it)' },
+      {
+        level: 'info',
+        msg: 'drop-in mode: running the pipeline built from the Rust MQTT-to-OpenTelemetry trace exporter environment variables (otelhub print-config shows it)',
+      },
       ...d.warnings.map((msg) => ({ level: 'warn' as const, msg })),
     ],
   };

@@ -51,12 +51,18 @@ export async function loadHubConfig(opts: HubOptions): Promise<LoadResult> {
   if (!read.config) return { issues: read.issues, registry };
   const r = await resolveHubConfig(read.config, registry);
   const issues = [...read.issues, ...r.issues];
-  return issues.length || !r.config ? { issues, registry, loaded: read.config } : { config: r.config, loaded: read.config, issues, registry };
+  return issues.length || !r.config
+    ? { issues, registry, loaded: read.config }
+    : { config: r.config, loaded: read.config, issues, registry };
 }
 
 function makeLogger(config: HubConfig, opts: HubOptions): Logger {
   const logs = config.service.telemetry.logs;
-  const logger = createLogger({ level: opts.logLevel ?? logs.level, encoding: logs.encoding, ...(opts.logSink ? { sink: opts.logSink } : {}) });
+  const logger = createLogger({
+    level: opts.logLevel ?? logs.level,
+    encoding: logs.encoding,
+    ...(opts.logSink ? { sink: opts.logSink } : {}),
+  });
   for (const n of opts.notices ?? []) logger[n.level](n.msg, n.fields);
   return logger;
 }
@@ -103,11 +109,21 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
         () => res.writeHead(500).end(),
       );
     }).catch((err: unknown) => {
-      throw new Error(`cannot serve internal metrics on ${tcfg.address}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new Error(
+        `cannot serve internal metrics on ${tcfg.address}: ${err instanceof Error ? err.message : String(err)}`,
+      );
     });
-    logger.info('serving internal metrics', { endpoint: `http://${metricsListener.address.host}:${metricsListener.address.port}/metrics` });
+    logger.info('serving internal metrics', {
+      endpoint: `http://${metricsListener.address.host}:${metricsListener.address.port}/metrics`,
+    });
   }
-  const service = new Service({ config, registry: r.registry, logger, telemetry, shutdownTimeoutMs: config.service.shutdown_timeout });
+  const service = new Service({
+    config,
+    registry: r.registry,
+    logger,
+    telemetry,
+    shutdownTimeoutMs: config.service.shutdown_timeout,
+  });
   let stopping: Promise<void> | undefined;
   const shutdown = (): Promise<void> =>
     (stopping ??= (async () => {

@@ -54,7 +54,8 @@ function configSource(configs: string[] | undefined): HubOptions {
 function hubOptions(configs: string[] | undefined, logLevel: string | undefined): HubOptions {
   const opts = configSource(configs);
   if (logLevel !== undefined) {
-    if (!LOG_LEVELS.includes(logLevel as LogLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+    if (!LOG_LEVELS.includes(logLevel as LogLevel))
+      throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
     opts.logLevel = logLevel as LogLevel;
   }
   return opts;
@@ -105,7 +106,10 @@ async function run(opts: HubOptions): Promise<number> {
         return resolve(1);
       }
       hub.logger.info('received signal, shutting down', { signal: sig });
-      hub.shutdown().then(() => resolve(0), () => resolve(1));
+      hub.shutdown().then(
+        () => resolve(0),
+        () => resolve(1),
+      );
     };
     if (early) signalled(early);
   });
@@ -123,8 +127,8 @@ export async function main(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help) return void console.log(HELP), 0;
-  if (values.version) return void console.log(version()), 0;
+  if (values.help) return (void console.log(HELP), 0);
+  if (values.version) return (void console.log(version()), 0);
   const [command = 'run', ...rest] = positionals;
   if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
   switch (command) {

@@ -26,7 +26,8 @@ function escapeDollars(v: unknown): unknown {
   if (!isMap(v)) return v;
   const out: Record<string, unknown> = {};
   // defineProperty, as `out[key] = ` with key `__proto__` would change the object's prototype instead.
-  for (const [k, x] of Object.entries(v)) Object.defineProperty(out, k, { value: escapeDollars(x), enumerable: true, writable: true, configurable: true });
+  for (const [k, x] of Object.entries(v))
+    Object.defineProperty(out, k, { value: escapeDollars(x), enumerable: true, writable: true, configurable: true });
   return out;
 }
 
@@ -40,7 +41,12 @@ function printable(loaded: LoadedConfig, registry: Registry): Record<string, unk
     const copy: Record<string, unknown> = {};
     for (const [id, cfg] of Object.entries(components)) {
       const f = registry.get(kind, parseId(id).type);
-      Object.defineProperty(copy, id, { value: f ? redact(cfg, f.configSchema) : cfg, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(copy, id, {
+        value: f ? redact(cfg, f.configSchema) : cfg,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     out[section] = copy;
   }

@@ -4,8 +4,8 @@
 const UNIT_NS: Readonly<Record<string, number>> = {
   ns: 1,
   us: 1e3,
-  'µs': 1e3, // U+00B5 MICRO SIGN, what Go prints
-  'μs': 1e3, // U+03BC GREEK SMALL LETTER MU, what keyboards often produce
+  µs: 1e3, // U+00B5 MICRO SIGN, what Go prints
+  μs: 1e3, // U+03BC GREEK SMALL LETTER MU, what keyboards often produce
   ms: 1e6,
   s: 1e9,
   m: 60e9,
@@ -43,7 +43,10 @@ export function parseDuration(s: string): number {
     }
     if (unit === undefined) {
       const word = /^[^\d\s.+-]+/.exec(rest.slice(m[0].length))?.[0];
-      throw invalid(s, word ? `unknown unit "${word}" (use ns, us, ms, s, m or h)` : 'missing unit (ns, us, ms, s, m or h)');
+      throw invalid(
+        s,
+        word ? `unknown unit "${word}" (use ns, us, ms, s, m or h)` : 'missing unit (ns, us, ms, s, m or h)',
+      );
     }
     const digits = (fraction ?? '').slice(0, MAX_FRACTION_DIGITS);
     const mantissa = Number(whole + digits);

@@ -109,7 +109,8 @@ await test('malformed references are issues naming the reference', () => {
 
 await test('environment values never appear in issues', () => {
   const env = { SECRET: 'hunter2-secret', EMPTY: '' };
-  const text = 'a: "${env:SECRET} ${env:MISSING}"\nb: ${env:SECRET}${env:}\nc: ${env:SECRET}${env:A\nd: ${env:EMPTY}${foo}\n';
+  const text =
+    'a: "${env:SECRET} ${env:MISSING}"\nb: ${env:SECRET}${env:}\nc: ${env:SECRET}${env:A\nd: ${env:EMPTY}${foo}\n';
   const r = loadConfigText(text, 's.yaml', env);
   assert.equal(r.issues.length, 4);
   for (const i of r.issues) assert.doesNotMatch(formatIssue(i), /hunter2/);

@@ -64,7 +64,9 @@ function resolve(ref: string, body: string, env: Env): string | { error: string 
   const name = sep < 0 ? spec : spec.slice(0, sep);
   if (name === '') return { error: `missing variable name in "${shown(ref)}" (${SYNTAX})` };
   if (!NAME.test(name)) {
-    return { error: `invalid environment variable name in "${shown(ref)}" (${SYNTAX}, NAME being letters, digits and _)` };
+    return {
+      error: `invalid environment variable name in "${shown(ref)}" (${SYNTAX}, NAME being letters, digits and _)`,
+    };
   }
   const value = env[name];
   if (sep >= 0) {

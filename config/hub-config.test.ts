@@ -30,12 +30,21 @@ describe('hub config', () => {
     assert.deepEqual(r.issues, []);
     assert.deepEqual(r.config?.receivers, { test_source: { tag: '' } });
     assert.equal(r.config?.service.shutdown_timeout, 25_000);
-    assert.deepEqual(r.config?.service.telemetry, { logs: { level: 'info', encoding: 'json' }, metrics: { level: 'normal', address: 'localhost:8888' } });
-    assert.deepEqual(r.config?.service.pipelines.metrics, { receivers: ['test_source'], processors: [], exporters: ['test_sink'] });
+    assert.deepEqual(r.config?.service.telemetry, {
+      logs: { level: 'info', encoding: 'json' },
+      metrics: { level: 'normal', address: 'localhost:8888' },
+    });
+    assert.deepEqual(r.config?.service.pipelines.metrics, {
+      receivers: ['test_source'],
+      processors: [],
+      exporters: ['test_sink'],
+    });
   });
 
   it('reports unknown top-level keys, connectors, bad IDs and unknown types with suggestions and lines', async () => {
-    const r = await resolve(`recievers:\n  x:\nconnectors:\n  forward:\nreceivers:\n  test_source:\n  Bad-Type:\n  test_sourc/a:\nexporters:\n  test_sink:\n  test_sink/:\n${pipeline}`);
+    const r = await resolve(
+      `recievers:\n  x:\nconnectors:\n  forward:\nreceivers:\n  test_source:\n  Bad-Type:\n  test_sourc/a:\nexporters:\n  test_sink:\n  test_sink/:\n${pipeline}`,
+    );
     const want = [
       /hub\.yaml:1:1: recievers: unknown key "recievers" \(did you mean "receivers"\?\)/,
       /hub\.yaml:3:1: connectors: connectors are not supported/,
@@ -43,24 +52,48 @@ describe('hub config', () => {
       /hub\.yaml:8:3: receivers::test_sourc\/a: unknown receiver type "test_sourc" \(did you mean "test_source"\?\)/,
       /hub\.yaml:11:3: exporters::test_sink\/: invalid ID/,
     ];
-    for (const re of want) assert.ok(r.lines.some((l) => re.test(l)), `${re} in\n${r.lines.join('\n')}`);
+    for (const re of want)
+      assert.ok(
+        r.lines.some((l) => re.test(l)),
+        `${re} in\n${r.lines.join('\n')}`,
+      );
     assert.equal(r.config, undefined);
   });
 
   it('requires service.pipelines and reports a missing service at the top', async () => {
     const r = await resolve(`receivers:\n  test_source:\n`);
-    assert.ok(r.lines.some((l) => /service: is required/.test(l)), r.lines.join('\n'));
+    assert.ok(
+      r.lines.some((l) => /service: is required/.test(l)),
+      r.lines.join('\n'),
+    );
   });
 
   it('reports plugins that cannot be loaded or export no factories', async () => {
-    const r = await resolve(`plugins: [./plugins/missing.ts, ./plugins/not-a-plugin.ts]\nreceivers:\n  test_source:\nexporters:\n  test_sink:\n${pipeline}`);
-    assert.ok(r.lines.some((l) => /plugins::0: cannot load plugin "\.\/plugins\/missing\.ts"/.test(l)), r.lines.join('\n'));
-    assert.ok(r.lines.some((l) => /plugins::1: plugin "\.\/plugins\/not-a-plugin\.ts" exports no factories/.test(l)), r.lines.join('\n'));
+    const r = await resolve(
+      `plugins: [./plugins/missing.ts, ./plugins/not-a-plugin.ts]\nreceivers:\n  test_source:\nexporters:\n  test_sink:\n${pipeline}`,
+    );
+    assert.ok(
+      r.lines.some((l) => /plugins::0: cannot load plugin "\.\/plugins\/missing\.ts"/.test(l)),
+      r.lines.join('\n'),
+    );
+    assert.ok(
+      r.lines.some((l) => /plugins::1: plugin "\.\/plugins\/not-a-plugin\.ts" exports no factories/.test(l)),
+      r.lines.join('\n'),
+    );
   });
 
   it('checks the pipeline graph after the components', async () => {
-    const r = await resolve(`receivers:\n  test_message_source:\nexporters:\n  test_sink:\nservice:\n  pipelines:\n    metrics:\n      receivers: [test_message_source]\n      exporters: [test_sink]\n`);
-    assert.ok(r.lines.some((l) => /hub\.yaml:9:\d+: service::pipelines::metrics::exporters::0: exporter "test_sink" accepts metrics but gets messages from the receivers: add a processor that converts messages into metrics \("test_converter"\)/.test(l)), r.lines.join('\n'));
+    const r = await resolve(
+      `receivers:\n  test_message_source:\nexporters:\n  test_sink:\nservice:\n  pipelines:\n    metrics:\n      receivers: [test_message_source]\n      exporters: [test_sink]\n`,
+    );
+    assert.ok(
+      r.lines.some((l) =>
+        /hub\.yaml:9:\d+: service::pipelines::metrics::exporters::0: exporter "test_sink" accepts metrics but gets messages from the receivers: add a processor that converts messages into metrics \("test_converter"\)/.test(
+          l,
+        ),
+      ),
+      r.lines.join('\n'),
+    );
   });
 });
 
@@ -76,7 +109,10 @@ describe('sensitive values', () => {
         configSchema: {
           type: 'object',
           additionalProperties: false,
-          properties: { token: { type: 'string', sensitive: true, pattern: '^Bearer ' }, password: { type: 'string', sensitive: true, enum: ['a', 'b'] } },
+          properties: {
+            token: { type: 'string', sensitive: true, pattern: '^Bearer ' },
+            password: { type: 'string', sensitive: true, enum: ['a', 'b'] },
+          },
         },
         createExtension: () => ({}),
       },

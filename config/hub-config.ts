@@ -24,17 +24,30 @@ export interface HubConfig extends GraphConfig {
   service: GraphConfig['service'] & { telemetry: TelemetryConfig; shutdown_timeout: number };
 }
 
-export const SECTIONS = { receivers: 'receiver', processors: 'processor', exporters: 'exporter', extensions: 'extension' } as const;
+export const SECTIONS = {
+  receivers: 'receiver',
+  processors: 'processor',
+  exporters: 'exporter',
+  extensions: 'extension',
+} as const;
 type Section = keyof typeof SECTIONS;
 
-function checkComponents(section: Section, raw: Record<string, unknown>, registry: Registry, issues: ConfigIssue[]): Record<string, unknown> {
+function checkComponents(
+  section: Section,
+  raw: Record<string, unknown>,
+  registry: Registry,
+  issues: ConfigIssue[],
+): Record<string, unknown> {
   const kind: Kind = SECTIONS[section];
   const out: Record<string, unknown> = {};
   for (const [id, cfg] of Object.entries(raw)) {
     const at = [section, id];
     const { type, name } = parseId(id);
     if (!TYPE_PATTERN.test(type) || name === '') {
-      issues.push({ path: at, message: `invalid ID "${id}": expected type or type/name, the type in lower_snake_case` });
+      issues.push({
+        path: at,
+        message: `invalid ID "${id}": expected type or type/name, the type in lower_snake_case`,
+      });
       continue;
     }
     const f = registry.get(kind, type);
@@ -72,7 +85,10 @@ export async function resolveHubConfig(
   const issues: ConfigIssue[] = [];
   const raw = { ...loaded.value };
   if ('connectors' in raw) {
-    issues.push({ path: ['connectors'], message: 'connectors are not supported by otelhub; use one pipeline per signal' });
+    issues.push({
+      path: ['connectors'],
+      message: 'connectors are not supported by otelhub; use one pipeline per signal',
+    });
     delete raw.connectors;
   }
   const top = validateConfig(topLevelSchema, raw);
@@ -93,14 +109,21 @@ export async function resolveHubConfig(
   const sections = {} as Record<Section, Record<string, unknown>>;
   for (const s of Object.keys(SECTIONS) as Section[]) {
     const m = v[s];
-    sections[s] = m && typeof m === 'object' && !Array.isArray(m) ? checkComponents(s, m as Record<string, unknown>, registry, issues) : {};
+    sections[s] =
+      m && typeof m === 'object' && !Array.isArray(m)
+        ? checkComponents(s, m as Record<string, unknown>, registry, issues)
+        : {};
   }
 
   const service = v.service;
   if (service && typeof service === 'object' && service.pipelines) {
     const pipelines: Record<string, PipelineConfig> = {};
     for (const [pid, p] of Object.entries(service.pipelines)) {
-      pipelines[pid] = { receivers: p?.receivers ?? [], processors: p?.processors ?? [], exporters: p?.exporters ?? [] };
+      pipelines[pid] = {
+        receivers: p?.receivers ?? [],
+        processors: p?.processors ?? [],
+        exporters: p?.exporters ?? [],
+      };
     }
     service.pipelines = pipelines;
     issues.push(...checkPipelines({ ...sections, service }, registry));

@@ -4,7 +4,10 @@ import { ConfigError, formatIssue, formatPath } from './issues.ts';
 
 await test('formatPath joins keys and indices with ::', () => {
   assert.equal(formatPath(['exporters', 'otlp', 'endpoint']), 'exporters::otlp::endpoint');
-  assert.equal(formatPath(['service', 'pipelines', 'traces', 'receivers', 0]), 'service::pipelines::traces::receivers::0');
+  assert.equal(
+    formatPath(['service', 'pipelines', 'traces', 'receivers', 0]),
+    'service::pipelines::traces::receivers::0',
+  );
   assert.equal(formatPath([]), '');
 });
 

@@ -29,7 +29,10 @@ await test('parseMessage keeps the first line of a pretty yaml error, without po
   const raw = doc.errors[0]?.message ?? '';
   assert.match(raw, /s3cr3t/, 'the yaml package is expected to quote the source');
   assert.equal(parseMessage(raw), 'Unexpected scalar at node end');
-  assert.equal(parseMessage('Block scalar header includes extra characters: s3cr3t'), 'Block scalar header includes extra characters');
+  assert.equal(
+    parseMessage('Block scalar header includes extra characters: s3cr3t'),
+    'Block scalar header includes extra characters',
+  );
 });
 
 await test('problems in several files are all reported, a missing file naming the file', async () => {
@@ -39,7 +42,10 @@ await test('problems in several files are all reported, a missing file naming th
   const lines = r.issues.map(formatIssue);
   assert.equal(lines.length, 4);
   assert.ok(lines.includes(`cannot read config file "${missing}": no such file`), lines.join('\n'));
-  assert.ok(lines.includes(`${fixture('not-a-map.yaml')}:1:1: the top level of a config file must be a map`), lines.join('\n'));
+  assert.ok(
+    lines.includes(`${fixture('not-a-map.yaml')}:1:1: the top level of a config file must be a map`),
+    lines.join('\n'),
+  );
 });
 
 await test('files merge in order: maps merge, lists and scalars are replaced', async () => {
@@ -93,10 +99,7 @@ await test('an empty document is an empty config; a list or scalar is not a conf
 
 await test('keys that collide once stringified are refused; odd keys cannot pollute prototypes', () => {
   const dup = loadConfigText('a:\n  1: one\n  "1": two\n', 'k.yaml', {});
-  assert.deepEqual(
-    dup.issues.map(formatIssue),
-    ['k.yaml:3:3: a: duplicate key "1"'],
-  );
+  assert.deepEqual(dup.issues.map(formatIssue), ['k.yaml:3:3: a: duplicate key "1"']);
   const proto = loadConfigText('__proto__: {polluted: true}\n', 'p.yaml', {});
   const value = proto.config?.value ?? {};
   assert.equal(Object.getPrototypeOf(value), Object.prototype);

@@ -98,12 +98,7 @@ function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function merge(
-  a: unknown,
-  aLoc: LocNode | undefined,
-  b: unknown,
-  bLoc: LocNode,
-): { value: unknown; loc: LocNode } {
+function merge(a: unknown, aLoc: LocNode | undefined, b: unknown, bLoc: LocNode): { value: unknown; loc: LocNode } {
   if (!isMap(a) || !isMap(b) || !aLoc?.children || !bLoc.children) return { value: b, loc: bLoc };
   const children = new Map(aLoc.children);
   for (const key of Object.keys(b)) {

@@ -49,17 +49,26 @@ export async function loadPlugins(specs: readonly PluginSpec[], registry: Regist
     try {
       mod = (await import(moduleUrl(spec, baseDir))) as Record<string, unknown>;
     } catch (err) {
-      issues.push({ path, message: `cannot load plugin "${spec}": ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` });
+      issues.push({
+        path,
+        message: `cannot load plugin "${spec}": ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
+      });
       continue;
     }
     const list = factoriesOf(mod);
     if (list.length === 0) {
-      issues.push({ path, message: `plugin "${spec}" exports no factories (export default a factory or a list, or export const factories)` });
+      issues.push({
+        path,
+        message: `plugin "${spec}" exports no factories (export default a factory or a list, or export const factories)`,
+      });
       continue;
     }
     for (const f of list) {
       if (!isFactory(f)) {
-        issues.push({ path, message: `plugin "${spec}" exports something that is not a factory (needs kind, type and configSchema)` });
+        issues.push({
+          path,
+          message: `plugin "${spec}" exports something that is not a factory (needs kind, type and configSchema)`,
+        });
         continue;
       }
       try {

@@ -86,7 +86,12 @@ function foldCombinators(errors: ErrorObject[]): ErrorObject[] {
     }
     const all = [...branches.values()].flat().filter((b) => b.instancePath === e.instancePath);
     if (all.length > 0 && all.every((b) => b.keyword === 'type')) {
-      out.push({ ...all[0], keyword: 'type', schemaPath: e.schemaPath, params: { type: all.flatMap(typesOf) } } as ErrorObject);
+      out.push({
+        ...all[0],
+        keyword: 'type',
+        schemaPath: e.schemaPath,
+        params: { type: all.flatMap(typesOf) },
+      } as ErrorObject);
     } else {
       out.push({ ...e, message: 'does not match any of the allowed forms' });
     }

@@ -62,7 +62,7 @@ await test('null or undefined config (`batch:` in YAML) is validated as {}', () 
   assert.deepEqual(validateConfig(batchLike, undefined).value, expected);
 });
 
-await test('the caller\'s object is not changed', () => {
+await test("the caller's object is not changed", () => {
   const input = { timeout: '1s', nested: undefined as unknown };
   delete input.nested;
   const before = structuredClone(input);
@@ -104,7 +104,9 @@ await test('an unknown key is reported at the key, with a suggestion when one is
     additionalProperties: false,
     properties: Object.fromEntries(Array.from({ length: 13 }, (_, i) => [`key_${i}`, { type: 'string' }])),
   };
-  assert.deepEqual(validateConfig(many, { colour: 'red' }).issues, [{ path: ['colour'], message: 'unknown key "colour"' }]);
+  assert.deepEqual(validateConfig(many, { colour: 'red' }).issues, [
+    { path: ['colour'], message: 'unknown key "colour"' },
+  ]);
 });
 
 await test('required, enum and type problems, at their paths', () => {
@@ -112,7 +114,9 @@ await test('required, enum and type problems, at their paths', () => {
   assert.deepEqual(validateConfig(exporterLike, { endpoint: 'e', level: 'loud' }).issues, [
     { path: ['level'], message: 'must be one of: basic, normal, detailed' },
   ]);
-  assert.deepEqual(validateConfig(exporterLike, { endpoint: 5 }).issues, [{ path: ['endpoint'], message: 'must be a string' }]);
+  assert.deepEqual(validateConfig(exporterLike, { endpoint: 5 }).issues, [
+    { path: ['endpoint'], message: 'must be a string' },
+  ]);
   assert.deepEqual(validateConfig(exporterLike, { endpoint: 'e', retry: 'yes' }).issues, [
     { path: ['retry'], message: 'must be a map' },
   ]);
@@ -150,7 +154,10 @@ await test('every problem is reported in one call', () => {
 
 await test('values are never quoted in messages, sensitive ones least of all', () => {
   const r = validateConfig(exporterLike, { endpoint: '', auth: { token: 'hunter2!' }, headers: { h: 'ok' } });
-  assert.deepEqual(r.issues.map((i) => i.path), [['endpoint'], ['auth', 'token']]);
+  assert.deepEqual(
+    r.issues.map((i) => i.path),
+    [['endpoint'], ['auth', 'token']],
+  );
   for (const i of r.issues) assert.doesNotMatch(i.message, /hunter2/);
 });
 
@@ -213,7 +220,10 @@ await test('redact replaces sensitive values, wherever the schema puts them', ()
   });
   assert.deepEqual(value, before);
   // Absent stays absent.
-  assert.deepEqual(redact({ endpoint: 'e', auth: { user: 'u' } }, exporterLike), { endpoint: 'e', auth: { user: 'u' } });
+  assert.deepEqual(redact({ endpoint: 'e', auth: { user: 'u' } }, exporterLike), {
+    endpoint: 'e',
+    auth: { user: 'u' },
+  });
   const composite: SchemaObject = {
     type: 'object',
     properties: {
@@ -223,13 +233,16 @@ await test('redact replaces sensitive values, wherever the schema puts them', ()
     },
     patternProperties: { '^secret_': { sensitive: true } },
   };
-  assert.deepEqual(redact({ list: [{ pw: 'p', n: 1 }, {}], either: 's', whole: { a: 1 }, secret_x: 1, other: 2 }, composite), {
-    list: [{ pw: '[REDACTED]', n: 1 }, {}],
-    either: '[REDACTED]',
-    whole: '[REDACTED]',
-    secret_x: '[REDACTED]',
-    other: 2,
-  });
+  assert.deepEqual(
+    redact({ list: [{ pw: 'p', n: 1 }, {}], either: 's', whole: { a: 1 }, secret_x: 1, other: 2 }, composite),
+    {
+      list: [{ pw: '[REDACTED]', n: 1 }, {}],
+      either: '[REDACTED]',
+      whole: '[REDACTED]',
+      secret_x: '[REDACTED]',
+      other: 2,
+    },
+  );
 });
 
 await test('suggest finds close candidates only', () => {

@@ -40,7 +40,13 @@ const validateDuration: SchemaValidateFunction = function duration(enabled, data
  */
 export function createAjv(): Ajv {
   const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true, verbose: true });
-  ajv.addKeyword({ keyword: 'duration', schemaType: 'boolean', modifying: true, errors: true, validate: validateDuration });
+  ajv.addKeyword({
+    keyword: 'duration',
+    schemaType: 'boolean',
+    modifying: true,
+    errors: true,
+    validate: validateDuration,
+  });
   ajv.addKeyword({ keyword: 'sensitive', schemaType: 'boolean' });
   return ajv;
 }

@@ -10,11 +10,19 @@ describe('DropReporter', () => {
     const logger = memoryLogger();
     const t = new Telemetry();
     const counter = t.counter({ name: 'test_dropped_total', help: 'x', labelNames: ['reason', 'processor'] });
-    const d = new DropReporter(logger, { counter, labels: { processor: 'p' }, intervalMs: 30, message: 'dropped invalid messages' });
+    const d = new DropReporter(logger, {
+      counter,
+      labels: { processor: 'p' },
+      intervalMs: 30,
+      message: 'dropped invalid messages',
+    });
     d.drop('invalid_json', 1, { topic: 'a/b' });
     for (let i = 0; i < 500; i++) d.drop(i % 2 ? 'invalid_json' : 'missing_field');
     assert.equal(logger.lines.length, 1);
-    assert.deepEqual({ ...logger.lines[0], ts: undefined }, { ts: undefined, level: 'warn', msg: 'dropped invalid messages', reason: 'invalid_json', count: 1, topic: 'a/b' });
+    assert.deepEqual(
+      { ...logger.lines[0], ts: undefined },
+      { ts: undefined, level: 'warn', msg: 'dropped invalid messages', reason: 'invalid_json', count: 1, topic: 'a/b' },
+    );
     await new Promise((r) => setTimeout(r, 60));
     assert.equal(logger.lines.length, 2);
     assert.deepEqual(logger.lines[1]?.reasons, { invalid_json: 250, missing_field: 250 });
@@ -43,7 +51,10 @@ describe('time and telemetry helpers', () => {
   it('refuses one metric name defined two ways', () => {
     const t = new Telemetry();
     t.counter({ name: 'x_total', help: 'x', labelNames: ['a'] });
-    assert.equal(t.counter({ name: 'x_total', help: 'x', labelNames: ['a'] }), t.counter({ name: 'x_total', help: 'x', labelNames: ['a'] }));
+    assert.equal(
+      t.counter({ name: 'x_total', help: 'x', labelNames: ['a'] }),
+      t.counter({ name: 'x_total', help: 'x', labelNames: ['a'] }),
+    );
     assert.throws(() => t.counter({ name: 'x_total', help: 'x', labelNames: ['b'] }), /already defined/);
     assert.throws(() => t.gauge({ name: 'x_total', help: 'x', labelNames: ['a'] }), /already defined/);
   });
@@ -52,7 +63,13 @@ describe('time and telemetry helpers', () => {
 describe('registry', () => {
   it('refuses a duplicate type and a type that is not lower_snake_case', async () => {
     const { Registry } = await import('./registry.ts');
-    const f = { kind: 'extension', type: 'x_y', stability: 'alpha', configSchema: {}, createExtension: () => ({}) } as const;
+    const f = {
+      kind: 'extension',
+      type: 'x_y',
+      stability: 'alpha',
+      configSchema: {},
+      createExtension: () => ({}),
+    } as const;
     const r = new Registry([f]);
     r.register(f); // the same factory twice (a plugin imported twice) is not a conflict
     assert.throws(() => r.register({ ...f }), /extension type "x_y" is already registered/);

@@ -39,10 +39,17 @@ describe('fanout', () => {
   it('waits for every consumer and prefers a retryable failure over a permanent one', async () => {
     const seen: Logs[] = [];
     await assert.rejects(
-      fanout([recorder(false, seen, permanentError('bad')), recorder(false, seen, retryableError('later')), recorder(false, seen)]).consume(sampleLogs()),
+      fanout([
+        recorder(false, seen, permanentError('bad')),
+        recorder(false, seen, retryableError('later')),
+        recorder(false, seen),
+      ]).consume(sampleLogs()),
       (e: unknown) => isRetryable(e) && (e as Error).message === 'later',
     );
     assert.equal(seen.length, 3);
-    await assert.rejects(fanout([recorder(false, seen, permanentError('bad')), recorder(false, seen)]).consume(sampleLogs()), (e: unknown) => isPermanent(e));
+    await assert.rejects(
+      fanout([recorder(false, seen, permanentError('bad')), recorder(false, seen)]).consume(sampleLogs()),
+      (e: unknown) => isPermanent(e),
+    );
   });
 });

@@ -20,7 +20,9 @@ export function fanout<T extends SignalData>(consumers: readonly Consumer<T>[]):
         // async wrapper: a consumer that throws synchronously must not stop the others being called.
         consumers.map(async (c, i) => c.consume(c.mutatesData && i !== lastMutating ? cloneData(data) : data, ctx)),
       );
-      const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+      const failures = results
+        .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+        .map((r) => r.reason as unknown);
       if (failures.length === 0) return;
       throw failures.find((e) => !isPermanent(e)) ?? failures[0];
     },

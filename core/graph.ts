@@ -59,7 +59,9 @@ async function create(id: string, label: string, make: () => Lifecycle | Promise
   try {
     return await make();
   } catch (err) {
-    throw new ComponentError(label, `cannot be created: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new ComponentError(label, `cannot be created: ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err,
+    });
   }
 }
 
@@ -73,7 +75,9 @@ export async function buildGraph(cfg: GraphConfig, deps: GraphDeps): Promise<Gra
   for (const id of cfg.service.extensions) {
     const f = factoryOf(deps, 'extension', id);
     const key = `extension:${id}`;
-    const c = await create(id, `extensions::${id}`, () => f.createExtension(settingsFor(deps, 'extension', id, key), cfg.extensions[id]));
+    const c = await create(id, `extensions::${id}`, () =>
+      f.createExtension(settingsFor(deps, 'extension', id, key), cfg.extensions[id]),
+    );
     g.extensions.push(node('extension', id, key, c));
   }
 
@@ -84,7 +88,9 @@ export async function buildGraph(cfg: GraphConfig, deps: GraphDeps): Promise<Gra
       if (exporters.has(id)) continue;
       const f = factoryOf(deps, 'exporter', id);
       const key = `exporter:${id}`;
-      const c = await create(id, `exporters::${id}`, () => f.createExporter(settingsFor(deps, 'exporter', id, key), cfg.exporters[id]));
+      const c = await create(id, `exporters::${id}`, () =>
+        f.createExporter(settingsFor(deps, 'exporter', id, key), cfg.exporters[id]),
+      );
       const n = node('exporter', id, key, c);
       exporters.set(id, n);
       g.exporters.push(n);
@@ -100,7 +106,11 @@ export async function buildGraph(cfg: GraphConfig, deps: GraphDeps): Promise<Gra
       const signal = f.signals[type] as Signal;
       const exp = (exporters.get(id) as Node).component as Record<Signal, Consumer | undefined>;
       const c = exp[signal];
-      if (!c) throw new ComponentError(`exporters::${id}`, `declares ${signal} in ${type} pipelines but has no ${signal} consumer`);
+      if (!c)
+        throw new ComponentError(
+          `exporters::${id}`,
+          `declares ${signal} in ${type} pipelines but has no ${signal} consumer`,
+        );
       return exporterObs(deps.telemetry, id, signal, c);
     });
     let next: Consumer = fanout(tails);
@@ -134,7 +144,9 @@ export async function buildGraph(cfg: GraphConfig, deps: GraphDeps): Promise<Gra
     }
     const all = receiverObs(deps.telemetry, id, fanout(feeds.map((x) => x.head)));
     const key = `receiver:${id}`;
-    const c = await create(id, `receivers::${id}`, () => f.createReceiver(settingsFor(deps, 'receiver', id, key), cfg.receivers[id], { byType, all }));
+    const c = await create(id, `receivers::${id}`, () =>
+      f.createReceiver(settingsFor(deps, 'receiver', id, key), cfg.receivers[id], { byType, all }),
+    );
     g.receivers.push(node('receiver', id, key, c));
   }
   return g;

@@ -17,13 +17,26 @@ export function signalOf(data: SignalData): Signal {
 function counterPair(t: Telemetry, prefix: string, ok: string, failed: string, signal: Signal, labels: string[]) {
   const item = ITEM_NAME[signal];
   return {
-    ok: t.counter({ name: `${prefix}_${ok}_${item}_total`, help: `Number of ${item} ${ok.replace('_', ' ')}.`, labelNames: labels }),
-    failed: t.counter({ name: `${prefix}_${failed}_${item}_total`, help: `Number of ${item} ${failed.replace('_', ' ')}.`, labelNames: labels }),
+    ok: t.counter({
+      name: `${prefix}_${ok}_${item}_total`,
+      help: `Number of ${item} ${ok.replace('_', ' ')}.`,
+      labelNames: labels,
+    }),
+    failed: t.counter({
+      name: `${prefix}_${failed}_${item}_total`,
+      help: `Number of ${item} ${failed.replace('_', ' ')}.`,
+      labelNames: labels,
+    }),
   };
 }
 
 /** Runs `inner`, then counts `n` items as ok, or as failed (rethrowing) when it rejected. */
-async function countOutcome(c: ReturnType<typeof counterPair>, labels: Record<string, string>, n: number, run: () => Promise<void>): Promise<void> {
+async function countOutcome(
+  c: ReturnType<typeof counterPair>,
+  labels: Record<string, string>,
+  n: number,
+  run: () => Promise<void>,
+): Promise<void> {
   try {
     await run();
   } catch (err) {
@@ -53,7 +66,8 @@ export function exporterObs(t: Telemetry, exporterId: string, signal: Signal, in
   const labels = { exporter: exporterId };
   return {
     mutatesData: inner.mutatesData ?? false,
-    consume: async (data: SignalData, ctx?: ConsumeContext): Promise<void> => countOutcome(c, labels, itemCount(signal, data), () => inner.consume(data, ctx)),
+    consume: async (data: SignalData, ctx?: ConsumeContext): Promise<void> =>
+      countOutcome(c, labels, itemCount(signal, data), () => inner.consume(data, ctx)),
   };
 }
 
@@ -61,7 +75,10 @@ export function exporterObs(t: Telemetry, exporterId: string, signal: Signal, in
 function processorItems(t: Telemetry, direction: 'incoming' | 'outgoing', processorId: string, pipelineId: string) {
   const counter = t.counter({
     name: `otelcol_processor_${direction}_items_total`,
-    help: direction === 'incoming' ? 'Number of items passed to the processor.' : 'Number of items emitted from the processor.',
+    help:
+      direction === 'incoming'
+        ? 'Number of items passed to the processor.'
+        : 'Number of items emitted from the processor.',
     labelNames: ['processor', 'pipeline', 'otel_signal'],
   });
   return (data: SignalData): void => {

@@ -15,7 +15,9 @@ function check(pipelines: Record<string, Partial<PipelineConfig>>, configured: P
     extensions: {},
     service: {
       extensions: [],
-      pipelines: Object.fromEntries(Object.entries(pipelines).map(([k, p]) => [k, { receivers: [], processors: [], exporters: [], ...p }])),
+      pipelines: Object.fromEntries(
+        Object.entries(pipelines).map(([k, p]) => [k, { receivers: [], processors: [], exporters: [], ...p }]),
+      ),
     },
     ...configured,
   };
@@ -24,16 +26,30 @@ function check(pipelines: Record<string, Partial<PipelineConfig>>, configured: P
 
 describe('pipeline checks', () => {
   it('accepts a chain whose signals line up, converter included', () => {
-    assert.deepEqual(check({ 'metrics/mqtt': { receivers: ['test_message_source'], processors: ['test_converter', 'test_mutator'], exporters: ['test_sink'] } }), []);
+    assert.deepEqual(
+      check({
+        'metrics/mqtt': {
+          receivers: ['test_message_source'],
+          processors: ['test_converter', 'test_mutator'],
+          exporters: ['test_sink'],
+        },
+      }),
+      [],
+    );
   });
 
   it('refuses a chain missing its converter and names the converter', () => {
-    const issues = check({ metrics: { receivers: ['test_message_source'], processors: ['test_mutator'], exporters: ['test_sink'] } });
+    const issues = check({
+      metrics: { receivers: ['test_message_source'], processors: ['test_mutator'], exporters: ['test_sink'] },
+    });
     assert.deepEqual(issues, [
       'service::pipelines::metrics::processors::0: processor "test_mutator" accepts metrics but gets messages from the receivers: add a processor that converts messages into metrics ("test_converter") before it',
     ]);
     const direct = check({ metrics: { receivers: ['test_message_source'], exporters: ['test_sink'] } });
-    assert.match(direct[0] ?? '', /exporters::0: exporter "test_sink" accepts metrics but gets messages from the receivers: add a processor .*"test_converter"/);
+    assert.match(
+      direct[0] ?? '',
+      /exporters::0: exporter "test_sink" accepts metrics but gets messages from the receivers: add a processor .*"test_converter"/,
+    );
   });
 
   it('says when no converter exists for the pipeline type', () => {
@@ -42,8 +58,13 @@ describe('pipeline checks', () => {
   });
 
   it('refuses components that cannot serve the pipeline type', () => {
-    const issues = check({ logs: { receivers: ['test_source'], processors: ['test_converter'], exporters: ['test_sink'] } });
-    assert.match(issues[0] ?? '', /processors::0: processor "test_converter" cannot be used in a logs pipeline \(it supports metrics\)/);
+    const issues = check({
+      logs: { receivers: ['test_source'], processors: ['test_converter'], exporters: ['test_sink'] },
+    });
+    assert.match(
+      issues[0] ?? '',
+      /processors::0: processor "test_converter" cannot be used in a logs pipeline \(it supports metrics\)/,
+    );
   });
 
   it('finds every reference to something not configured, and empty pipelines', () => {
@@ -65,7 +86,11 @@ describe('pipeline checks', () => {
       {
         spans: { receivers: ['test_source'], exporters: ['test_sink'] },
         'metrics/': { receivers: ['test_source'], exporters: ['test_sink'] },
-        'metrics/x': { receivers: ['test_source', 'test_message_source'], processors: ['test_mutator', 'test_mutator'], exporters: ['test_sink'] },
+        'metrics/x': {
+          receivers: ['test_source', 'test_message_source'],
+          processors: ['test_mutator', 'test_mutator'],
+          exporters: ['test_sink'],
+        },
       },
       { service: { extensions: ['health_check'], pipelines: {} } },
     );
@@ -74,11 +99,23 @@ describe('pipeline checks', () => {
     const more = check({
       spans: { receivers: ['test_source'], exporters: ['test_sink'] },
       'metrics/': { receivers: ['test_source'], exporters: ['test_sink'] },
-      'metrics/x': { receivers: ['test_source', 'test_message_source'], processors: ['test_mutator', 'test_mutator'], exporters: ['test_sink'] },
+      'metrics/x': {
+        receivers: ['test_source', 'test_message_source'],
+        processors: ['test_mutator', 'test_mutator'],
+        exporters: ['test_sink'],
+      },
     });
     assert.ok(more.some((i) => i.startsWith('service::pipelines::spans: pipeline ID must be traces, metrics or logs')));
     assert.ok(more.some((i) => i.startsWith('service::pipelines::metrics/: pipeline ID must be')));
-    assert.ok(more.includes('service::pipelines::metrics/x::processors::1: processor "test_mutator" appears twice in the pipeline'));
-    assert.ok(more.some((i) => i.startsWith('service::pipelines::metrics/x::receivers: receivers emit different signals (metrics, messages)')));
+    assert.ok(
+      more.includes(
+        'service::pipelines::metrics/x::processors::1: processor "test_mutator" appears twice in the pipeline',
+      ),
+    );
+    assert.ok(
+      more.some((i) =>
+        i.startsWith('service::pipelines::metrics/x::receivers: receivers emit different signals (metrics, messages)'),
+      ),
+    );
   });
 });

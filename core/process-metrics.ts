@@ -34,7 +34,17 @@ export function registerProcessMetrics(t: Telemetry): void {
       },
     });
   };
-  gauge('otelcol_process_memory_rss_bytes', 'Total physical memory (resident set size).', () => process.memoryUsage.rss());
-  gauge('otelcol_process_runtime_heap_alloc_bytes', 'Bytes of allocated heap objects.', () => process.memoryUsage().heapUsed);
-  gauge('otelcol_process_runtime_total_sys_memory_bytes', 'Total bytes of heap memory obtained from the OS.', () => process.memoryUsage().heapTotal);
+  gauge('otelcol_process_memory_rss_bytes', 'Total physical memory (resident set size).', () =>
+    process.memoryUsage.rss(),
+  );
+  gauge(
+    'otelcol_process_runtime_heap_alloc_bytes',
+    'Bytes of allocated heap objects.',
+    () => process.memoryUsage().heapUsed,
+  );
+  gauge(
+    'otelcol_process_runtime_total_sys_memory_bytes',
+    'Total bytes of heap memory obtained from the OS.',
+    () => process.memoryUsage().heapTotal,
+  );
 }

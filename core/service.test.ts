@@ -13,7 +13,12 @@ import { Service } from './service.ts';
 
 function setup(pipelines: Record<string, Partial<PipelineConfig>>, extra: Partial<GraphConfig> = {}) {
   const t = testComponents();
-  const ids = (k: keyof PipelineConfig) => Object.fromEntries(Object.values(pipelines).flatMap((p) => p[k] ?? []).map((id) => [id, {}]));
+  const ids = (k: keyof PipelineConfig) =>
+    Object.fromEntries(
+      Object.values(pipelines)
+        .flatMap((p) => p[k] ?? [])
+        .map((id) => [id, {}]),
+    );
   const config: GraphConfig = {
     receivers: ids('receivers'),
     processors: ids('processors'),
@@ -21,7 +26,9 @@ function setup(pipelines: Record<string, Partial<PipelineConfig>>, extra: Partia
     extensions: {},
     service: {
       extensions: [],
-      pipelines: Object.fromEntries(Object.entries(pipelines).map(([k, p]) => [k, { receivers: [], processors: [], exporters: [], ...p }])),
+      pipelines: Object.fromEntries(
+        Object.entries(pipelines).map(([k, p]) => [k, { receivers: [], processors: [], exporters: [], ...p }]),
+      ),
     },
     ...extra,
   };
@@ -33,7 +40,11 @@ function setup(pipelines: Record<string, Partial<PipelineConfig>>, extra: Partia
 describe('service lifecycle', () => {
   it('starts exporters, then processors from the end of each pipeline, then receivers; stops in the reverse sense', async () => {
     const { t, service } = setup({
-      traces: { receivers: ['test_source'], processors: ['test_mutator/a', 'test_mutator/b'], exporters: ['test_sink'] },
+      traces: {
+        receivers: ['test_source'],
+        processors: ['test_mutator/a', 'test_mutator/b'],
+        exporters: ['test_sink'],
+      },
     });
     await service.start();
     assert.deepEqual(t.lifecycle, [
@@ -72,7 +83,10 @@ describe('service lifecycle', () => {
     assert.equal(t.lifecycle.filter((l) => l.startsWith('start processor')).length, 2);
     await t.sources.get('test_source')?.byType.metrics?.consume(sampleMetrics());
     await t.sources.get('test_source')?.byType.traces?.consume(sampleTraces());
-    assert.deepEqual(t.sinks.get('test_sink')?.received.map((r) => r.signal), ['metrics', 'traces']);
+    assert.deepEqual(
+      t.sinks.get('test_sink')?.received.map((r) => r.signal),
+      ['metrics', 'traces'],
+    );
     await service.shutdown();
   });
 
@@ -106,10 +120,22 @@ describe('service lifecycle', () => {
     sink.fail = undefined;
     await next!.consume(sampleMetrics());
     const points = 5;
-    assert.equal(await service.telemetry.value('otelcol_receiver_refused_metric_points_total', { receiver: 'test_source' }), 2 * points);
-    assert.equal(await service.telemetry.value('otelcol_receiver_accepted_metric_points_total', { receiver: 'test_source' }), points);
-    assert.equal(await service.telemetry.value('otelcol_exporter_send_failed_metric_points_total', { exporter: 'test_sink' }), 2 * points);
-    assert.equal(await service.telemetry.value('otelcol_exporter_sent_metric_points_total', { exporter: 'test_sink' }), points);
+    assert.equal(
+      await service.telemetry.value('otelcol_receiver_refused_metric_points_total', { receiver: 'test_source' }),
+      2 * points,
+    );
+    assert.equal(
+      await service.telemetry.value('otelcol_receiver_accepted_metric_points_total', { receiver: 'test_source' }),
+      points,
+    );
+    assert.equal(
+      await service.telemetry.value('otelcol_exporter_send_failed_metric_points_total', { exporter: 'test_sink' }),
+      2 * points,
+    );
+    assert.equal(
+      await service.telemetry.value('otelcol_exporter_sent_metric_points_total', { exporter: 'test_sink' }),
+      points,
+    );
     await service.shutdown();
   });
 
@@ -122,7 +148,10 @@ describe('service lifecycle', () => {
     let open!: () => void;
     t.sinks.get('test_sink/b')!.gate = new Promise<void>((r) => (open = r));
     let settled = false;
-    const p = t.sources.get('test_message_source')!.all.consume(sampleMessages()).then(() => (settled = true));
+    const p = t.sources
+      .get('test_message_source')!
+      .all.consume(sampleMessages())
+      .then(() => (settled = true));
     await new Promise((r) => setTimeout(r, 20));
     assert.equal(t.sinks.get('test_sink/a')?.received.length, 1, 'the first pipeline delivered');
     assert.equal(settled, false, 'but the second has not, so the message is not settled');
@@ -132,12 +161,18 @@ describe('service lifecycle', () => {
     // An invalid message is dropped by the converter: settled, and nothing reaches the sinks.
     await t.sources.get('test_message_source')!.all.consume({ messages: [message({ topic: 't', payload: 'bad' })] });
     assert.equal(t.sinks.get('test_sink/a')?.received.length, 1);
-    assert.equal(await service.telemetry.value('otelcol_receiver_accepted_messages_total'), 2, 'counted once per message, not per pipeline');
+    assert.equal(
+      await service.telemetry.value('otelcol_receiver_accepted_messages_total'),
+      2,
+      'counted once per message, not per pipeline',
+    );
     await service.shutdown();
   });
 
   it('refuses data retryably once a processor has shut down', async () => {
-    const { t, service } = setup({ metrics: { receivers: ['test_source'], processors: ['test_mutator'], exporters: ['test_sink'] } });
+    const { t, service } = setup({
+      metrics: { receivers: ['test_source'], processors: ['test_mutator'], exporters: ['test_sink'] },
+    });
     await service.start();
     const next = t.sources.get('test_source')!.byType.metrics!;
     await service.shutdown();
@@ -160,7 +195,10 @@ describe('service lifecycle', () => {
         processors: {},
         exporters: { test_sink: {} },
         extensions: {},
-        service: { extensions: [], pipelines: { metrics: { receivers: ['failing'], processors: [], exporters: ['test_sink'] } } },
+        service: {
+          extensions: [],
+          pipelines: { metrics: { receivers: ['failing'], processors: [], exporters: ['test_sink'] } },
+        },
       },
       registry: new Registry([...t.factories, failing]),
       logger: memoryLogger(),
@@ -186,7 +224,10 @@ describe('service lifecycle', () => {
         processors: {},
         exporters: { test_sink: {} },
         extensions: {},
-        service: { extensions: [], pipelines: { metrics: { receivers: ['stuck'], processors: [], exporters: ['test_sink'] } } },
+        service: {
+          extensions: [],
+          pipelines: { metrics: { receivers: ['stuck'], processors: [], exporters: ['test_sink'] } },
+        },
       },
       registry: new Registry([...t.factories, stuck]),
       logger,
@@ -194,12 +235,19 @@ describe('service lifecycle', () => {
     });
     await service.start();
     await service.shutdown();
-    assert.ok(logger.lines.some((l) => String(l.msg).includes('shutdown deadline passed') && JSON.stringify(l.pending).includes('receiver:stuck')));
+    assert.ok(
+      logger.lines.some(
+        (l) =>
+          String(l.msg).includes('shutdown deadline passed') && JSON.stringify(l.pending).includes('receiver:stuck'),
+      ),
+    );
     assert.equal(t.sinks.get('test_sink')?.shutdowns, 1, 'later stages still get their shutdown');
   });
 
   it('does not copy data for a single mutating pipeline', async () => {
-    const { t, service } = setup({ metrics: { receivers: ['test_source'], processors: ['test_mutator'], exporters: ['test_sink'] } });
+    const { t, service } = setup({
+      metrics: { receivers: ['test_source'], processors: ['test_mutator'], exporters: ['test_sink'] },
+    });
     await service.start();
     const md: Metrics = sampleMetrics();
     await t.sources.get('test_source')!.byType.metrics!.consume(md);

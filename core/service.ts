@@ -19,7 +19,6 @@ export interface ServiceOptions {
   shutdownTimeoutMs?: number;
 }
 
-
 export class Service {
   readonly status = new StatusBoard();
   readonly telemetry: Telemetry;
@@ -65,7 +64,9 @@ export class Service {
         this.status.set(n.key, 'permanent_error', err);
         this.opts.logger.error('component failed to start', { component: n.key, error: err });
         await this.shutdown();
-        throw new Error(`${n.kind} "${n.id}" failed to start: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        throw new Error(`${n.kind} "${n.id}" failed to start: ${err instanceof Error ? err.message : String(err)}`, {
+          cause: err,
+        });
       }
       // A component that reported trouble while starting (a broker not yet reachable) keeps its report.
       if (this.status.get(n.key)?.status === 'starting') this.status.set(n.key, 'ok');
@@ -92,9 +93,11 @@ export class Service {
     const stages: (() => Promise<unknown>)[] = [
       () => {
         const receivers = Promise.all(g.receivers.map((n) => this.stopNode(n)));
-        const processors = Promise.all([...g.processors.values()].map(async (nodes) => {
-          for (const n of nodes) await this.stopNode(n);
-        }));
+        const processors = Promise.all(
+          [...g.processors.values()].map(async (nodes) => {
+            for (const n of nodes) await this.stopNode(n);
+          }),
+        );
         return Promise.all([receivers, processors]);
       },
       () => Promise.all(g.exporters.map((n) => this.stopNode(n))),

@@ -13,7 +13,12 @@ export class Telemetry {
   constructor(readonly level: MetricsLevel = 'normal') {}
 
   // Components created per pipeline ask for the same metric many times: register once, share it.
-  private get<M extends Counter | Gauge | Histogram>(name: string, kind: string, labelNames: readonly string[] | undefined, make: () => M): M {
+  private get<M extends Counter | Gauge | Histogram>(
+    name: string,
+    kind: string,
+    labelNames: readonly string[] | undefined,
+    make: () => M,
+  ): M {
     const shape = `${kind}(${[...(labelNames ?? [])].sort().join(',')})`;
     let m = this.metrics.get(name);
     if (!m) {

@@ -3,7 +3,13 @@ import { describe, it } from 'node:test';
 import type { PipelineType, SignalDataMap } from '../core/pdata/index.ts';
 import { fromHex } from '../core/pdata/index.ts';
 import { sampleLogs, sampleMetrics, sampleTraces } from '../test/helpers/sample-data.ts';
-import { OtlpDecodeError, decodeRequestJson, decodeResponseJson, encodeRequestJson, encodeResponseJson } from './index.ts';
+import {
+  OtlpDecodeError,
+  decodeRequestJson,
+  decodeResponseJson,
+  encodeRequestJson,
+  encodeResponseJson,
+} from './index.ts';
 import { edgeLogs, edgeMetrics, edgeTraces } from './testdata/edge-cases.ts';
 
 type Sample = { [S in PipelineType]: [S, () => SignalDataMap[S]] }[PipelineType];
@@ -108,7 +114,9 @@ describe('OTLP/JSON requests', () => {
     const s = firstSpan(text);
     assert.equal(s.startTimeUnixNano, 1700000000123456789n);
     assert.equal(s.endTimeUnixNano, 1700000000123456791n);
-    assert.deepStrictEqual(s.attributes[0]!.value, { arrayValue: { values: [{ intValue: -(2n ** 63n) + 1n }, { intValue: 9007199254740993n }] } });
+    assert.deepStrictEqual(s.attributes[0]!.value, {
+      arrayValue: { values: [{ intValue: -(2n ** 63n) + 1n }, { intValue: 9007199254740993n }] },
+    });
   });
 
   it('accepts counts and 32-bit fields as numbers or strings', () => {
@@ -119,7 +127,10 @@ describe('OTLP/JSON requests', () => {
             {
               metrics: [
                 {
-                  histogram: { aggregationTemporality: '2', dataPoints: [{ count: 3, bucketCounts: ['1', 2], explicitBounds: [1, '2.5'], flags: '1' }] },
+                  histogram: {
+                    aggregationTemporality: '2',
+                    dataPoints: [{ count: 3, bucketCounts: ['1', 2], explicitBounds: [1, '2.5'], flags: '1' }],
+                  },
                 },
               ],
             },
@@ -142,13 +153,20 @@ describe('OTLP/JSON requests', () => {
         {
           resource: { attributes: null, extra: [1, 2] },
           newField: 'x',
-          scopeSpans: [{ scope: null, spans: [{ name: 'op', kind: null, unknownNumber: 5, status: { code: 1, reason: 'x' } }] }],
+          scopeSpans: [
+            { scope: null, spans: [{ name: 'op', kind: null, unknownNumber: 5, status: { code: 1, reason: 'x' } }] },
+          ],
         },
       ],
     });
     const t = decodeRequestJson('traces', text);
     assert.deepStrictEqual(t.resourceSpans[0]!.resource, { attributes: [], droppedAttributesCount: 0 });
-    assert.deepStrictEqual(t.resourceSpans[0]!.scopeSpans[0]!.scope, { name: '', version: '', attributes: [], droppedAttributesCount: 0 });
+    assert.deepStrictEqual(t.resourceSpans[0]!.scopeSpans[0]!.scope, {
+      name: '',
+      version: '',
+      attributes: [],
+      droppedAttributesCount: 0,
+    });
     const s = t.resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
     assert.equal(s.name, 'op');
     assert.equal(s.kind, 0);
@@ -175,17 +193,43 @@ describe('OTLP/JSON requests', () => {
     assert.deepStrictEqual(s.spanId, fromHex('aabbccddeeff0011'));
     assert.equal(s.kind, 3);
     assert.equal(s.status.code, 2);
-    assert.deepStrictEqual(s.attributes.map((a) => a.value), [{ bytesValue: Uint8Array.from([0xfb, 0xff]) }, { bytesValue: Uint8Array.from([0xfb, 0xff]) }]);
-    const rec = decodeRequestJson('logs', JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ severityNumber: 'SEVERITY_NUMBER_WARN3' }] }] }] }));
+    assert.deepStrictEqual(
+      s.attributes.map((a) => a.value),
+      [{ bytesValue: Uint8Array.from([0xfb, 0xff]) }, { bytesValue: Uint8Array.from([0xfb, 0xff]) }],
+    );
+    const rec = decodeRequestJson(
+      'logs',
+      JSON.stringify({
+        resourceLogs: [{ scopeLogs: [{ logRecords: [{ severityNumber: 'SEVERITY_NUMBER_WARN3' }] }] }],
+      }),
+    );
     assert.equal(rec.resourceLogs[0]!.scopeLogs[0]!.logRecords[0]!.severityNumber, 15);
   });
 
   it('reads the proto3 JSON spellings of special doubles', () => {
     const text = JSON.stringify({
-      resourceMetrics: [{ scopeMetrics: [{ metrics: [{ gauge: { dataPoints: ['NaN', 'Infinity', '-Infinity', '-0', '1e3'].map((asDouble) => ({ asDouble })) } }] }] }],
+      resourceMetrics: [
+        {
+          scopeMetrics: [
+            {
+              metrics: [
+                {
+                  gauge: {
+                    dataPoints: ['NaN', 'Infinity', '-Infinity', '-0', '1e3'].map((asDouble) => ({ asDouble })),
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
     });
-    const points = decodeRequestJson('metrics', text).resourceMetrics[0]!.scopeMetrics[0]!.metrics[0]!.gauge!.dataPoints;
-    assert.deepStrictEqual(points.map((p) => p.asDouble), [NaN, Infinity, -Infinity, -0, 1000]);
+    const points = decodeRequestJson('metrics', text).resourceMetrics[0]!.scopeMetrics[0]!.metrics[0]!.gauge!
+      .dataPoints;
+    assert.deepStrictEqual(
+      points.map((p) => p.asDouble),
+      [NaN, Infinity, -Infinity, -0, 1000],
+    );
   });
 });
 
@@ -194,19 +238,59 @@ describe('OTLP/JSON malformed input', () => {
     ['text that is not JSON', '{"resourceSpans": [', 'traces', /invalid OTLP\/JSON traces request/],
     ['a top-level array', '[]', 'traces', /expected an object/],
     ['a list that is not an array', '{"resourceSpans": {}}', 'traces', /resourceSpans: expected an array/],
-    ['a base64 trace ID', spanRequest({ traceId: 'AQIDBAUGBwgJCgsMDQ4PEA==' }), 'traces', /resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.traceId: expected 16 bytes in hex/],
+    [
+      'a base64 trace ID',
+      spanRequest({ traceId: 'AQIDBAUGBwgJCgsMDQ4PEA==' }),
+      'traces',
+      /resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.traceId: expected 16 bytes in hex/,
+    ],
     ['a span ID of the wrong length', spanRequest({ spanId: '0102' }), 'traces', /spanId: expected 8 bytes in hex/],
     ['non-hex characters in an ID', spanRequest({ spanId: '01020304050607zz' }), 'traces', /spanId/],
-    ['a fractional int64', spanRequest({ attributes: [{ key: 'a', value: { intValue: '1.5' } }] }), 'traces', /attributes\[0\]\.value\.intValue: expected an int64/],
-    ['an int64 out of range', spanRequest({ attributes: [{ key: 'a', value: { intValue: '9223372036854775808' } }] }), 'traces', /intValue/],
+    [
+      'a fractional int64',
+      spanRequest({ attributes: [{ key: 'a', value: { intValue: '1.5' } }] }),
+      'traces',
+      /attributes\[0\]\.value\.intValue: expected an int64/,
+    ],
+    [
+      'an int64 out of range',
+      spanRequest({ attributes: [{ key: 'a', value: { intValue: '9223372036854775808' } }] }),
+      'traces',
+      /intValue/,
+    ],
     ['a negative fixed64', spanRequest({ startTimeUnixNano: '-1' }), 'traces', /startTimeUnixNano: expected a uint64/],
-    ['a negative uint32', spanRequest({ droppedAttributesCount: -1 }), 'traces', /droppedAttributesCount: expected a uint32/],
-    ['a string for a bool', spanRequest({ attributes: [{ key: 'a', value: { boolValue: 'true' } }] }), 'traces', /boolValue: expected true or false/],
+    [
+      'a negative uint32',
+      spanRequest({ droppedAttributesCount: -1 }),
+      'traces',
+      /droppedAttributesCount: expected a uint32/,
+    ],
+    [
+      'a string for a bool',
+      spanRequest({ attributes: [{ key: 'a', value: { boolValue: 'true' } }] }),
+      'traces',
+      /boolValue: expected true or false/,
+    ],
     ['a number for a string', spanRequest({ name: 5 }), 'traces', /name: expected a string/],
-    ['an AnyValue with two values', spanRequest({ attributes: [{ key: 'a', value: { stringValue: 'x', intValue: 1 } }] }), 'traces', /more than one value/],
-    ['invalid base64', spanRequest({ attributes: [{ key: 'a', value: { bytesValue: 'not base64!' } }] }), 'traces', /bytesValue: expected base64/],
+    [
+      'an AnyValue with two values',
+      spanRequest({ attributes: [{ key: 'a', value: { stringValue: 'x', intValue: 1 } }] }),
+      'traces',
+      /more than one value/,
+    ],
+    [
+      'invalid base64',
+      spanRequest({ attributes: [{ key: 'a', value: { bytesValue: 'not base64!' } }] }),
+      'traces',
+      /bytesValue: expected base64/,
+    ],
     ['an unknown enum name', spanRequest({ kind: 'SPAN_KIND_WHATEVER' }), 'traces', /kind: expected an enum/],
-    ['a null span', '{"resourceSpans":[{"scopeSpans":[{"spans":[null]}]}]}', 'traces', /spans\[0\]: expected an object, got null/],
+    [
+      'a null span',
+      '{"resourceSpans":[{"scopeSpans":[{"spans":[null]}]}]}',
+      'traces',
+      /spans\[0\]: expected an object, got null/,
+    ],
     [
       'a metric with two kinds of data',
       '{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"gauge":{},"sum":{}}]}]}]}',
@@ -219,8 +303,18 @@ describe('OTLP/JSON malformed input', () => {
       'metrics',
       /dataPoints\[0\]: both asDouble and asInt/,
     ],
-    ['a bad double', '{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"summary":{"dataPoints":[{"sum":"lots"}]}}]}]}]}', 'metrics', /sum: expected a number/],
-    ['a body that is not an object', '{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":"text"}]}]}]}', 'logs', /logRecords\[0\]\.body: expected an object/],
+    [
+      'a bad double',
+      '{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"summary":{"dataPoints":[{"sum":"lots"}]}}]}]}]}',
+      'metrics',
+      /sum: expected a number/,
+    ],
+    [
+      'a body that is not an object',
+      '{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":"text"}]}]}]}',
+      'logs',
+      /logRecords\[0\]\.body: expected an object/,
+    ],
   ];
   for (const [what, text, signal, message] of bad) {
     it(`throws OtlpDecodeError for ${what}`, () => {
@@ -229,7 +323,8 @@ describe('OTLP/JSON malformed input', () => {
   }
 
   it('limits AnyValue nesting to 100 levels', () => {
-    const nested = (depth: number): string => (depth === 0 ? '{"intValue":1}' : `{"arrayValue":{"values":[${nested(depth - 1)}]}}`);
+    const nested = (depth: number): string =>
+      depth === 0 ? '{"intValue":1}' : `{"arrayValue":{"values":[${nested(depth - 1)}]}}`;
     const logs = (body: string) => `{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":${body}}]}]}]}`;
     decodeRequestJson('logs', logs(nested(100)));
     throwsDecodeError(() => decodeRequestJson('logs', logs(nested(101))), /nested deeper than 100/);
@@ -240,9 +335,18 @@ describe('OTLP/JSON responses', () => {
   it('writes {} for a full success and names the count after the signal', () => {
     assert.equal(encodeResponseJson('traces'), '{}');
     assert.equal(encodeResponseJson('logs', { rejected: 0, errorMessage: '' }), '{}');
-    assert.equal(encodeResponseJson('traces', { rejected: 3, errorMessage: 'x' }), '{"partialSuccess":{"rejectedSpans":"3","errorMessage":"x"}}');
-    assert.equal(encodeResponseJson('metrics', { rejected: 3, errorMessage: '' }), '{"partialSuccess":{"rejectedDataPoints":"3"}}');
-    assert.equal(encodeResponseJson('logs', { rejected: 0, errorMessage: 'warn' }), '{"partialSuccess":{"errorMessage":"warn"}}');
+    assert.equal(
+      encodeResponseJson('traces', { rejected: 3, errorMessage: 'x' }),
+      '{"partialSuccess":{"rejectedSpans":"3","errorMessage":"x"}}',
+    );
+    assert.equal(
+      encodeResponseJson('metrics', { rejected: 3, errorMessage: '' }),
+      '{"partialSuccess":{"rejectedDataPoints":"3"}}',
+    );
+    assert.equal(
+      encodeResponseJson('logs', { rejected: 0, errorMessage: 'warn' }),
+      '{"partialSuccess":{"errorMessage":"warn"}}',
+    );
   });
 
   for (const signal of ['traces', 'metrics', 'logs'] as const) {
@@ -266,13 +370,22 @@ describe('OTLP/JSON responses', () => {
   });
 
   it('reads the count as a string or a number', () => {
-    assert.deepStrictEqual(decodeResponseJson('logs', '{"partialSuccess":{"rejectedLogRecords":4,"errorMessage":"e"}}'), { rejected: 4, errorMessage: 'e' });
-    assert.deepStrictEqual(decodeResponseJson('metrics', '{"partialSuccess":{"rejectedDataPoints":"5"}}'), { rejected: 5, errorMessage: '' });
+    assert.deepStrictEqual(
+      decodeResponseJson('logs', '{"partialSuccess":{"rejectedLogRecords":4,"errorMessage":"e"}}'),
+      { rejected: 4, errorMessage: 'e' },
+    );
+    assert.deepStrictEqual(decodeResponseJson('metrics', '{"partialSuccess":{"rejectedDataPoints":"5"}}'), {
+      rejected: 5,
+      errorMessage: '',
+    });
   });
 
   it('throws OtlpDecodeError for a malformed response', () => {
     throwsDecodeError(() => decodeResponseJson('traces', '{'), /traces response/);
-    throwsDecodeError(() => decodeResponseJson('traces', '{"partialSuccess":{"rejectedSpans":"x"}}'), /partialSuccess\.rejectedSpans/);
+    throwsDecodeError(
+      () => decodeResponseJson('traces', '{"partialSuccess":{"rejectedSpans":"x"}}'),
+      /partialSuccess\.rejectedSpans/,
+    );
     throwsDecodeError(() => decodeResponseJson('traces', '"text"'), /expected an object/);
   });
 });

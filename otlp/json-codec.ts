@@ -38,7 +38,9 @@ const STRING_OR_BIG_INTEGER = /"[^"\\]*(?:\\.[^"\\]*)*"|(?<![\w.+-])-?\d{16,}(?!
 
 function parse(text: string): unknown {
   if (typeof text !== 'string') throw new TypeError(`OTLP/JSON must be a string, got ${typeof text}`);
-  const exact = MAYBE_BIG_NUMBER.test(text) ? text.replace(STRING_OR_BIG_INTEGER, (m) => (m.startsWith('"') ? m : `"${m}"`)) : text;
+  const exact = MAYBE_BIG_NUMBER.test(text)
+    ? text.replace(STRING_OR_BIG_INTEGER, (m) => (m.startsWith('"') ? m : `"${m}"`))
+    : text;
   return JSON.parse(exact);
 }
 
@@ -53,7 +55,8 @@ function decode<T>(what: string, text: string, read: (o: Obj) => T): T {
   try {
     return read(asObject(root, '') ?? {});
   } catch (err) {
-    if (!(err instanceof JsonShapeError)) throw new OtlpDecodeError(`invalid OTLP/JSON ${what}: ${String(err)}`, { cause: err });
+    if (!(err instanceof JsonShapeError))
+      throw new OtlpDecodeError(`invalid OTLP/JSON ${what}: ${String(err)}`, { cause: err });
     const path = err.path.filter((p) => p !== '').join('.');
     throw new OtlpDecodeError(`invalid OTLP/JSON ${what}: ${path ? `${path}: ` : ''}${err.message}`, { cause: err });
   }
@@ -88,7 +91,10 @@ export function decodeResponseJson(signal: PipelineType, text: string): PartialS
   if (typeof text === 'string' && text.trim() === '') return undefined;
   return decode(`${signal} response`, text, (o) => {
     if (o.partialSuccess === undefined || o.partialSuccess === null) return undefined;
-    const partial = message(o, 'partialSuccess', (p) => ({ rejected: Number(int64(p, s.rejected)), errorMessage: str(p, 'errorMessage') }));
+    const partial = message(o, 'partialSuccess', (p) => ({
+      rejected: Number(int64(p, s.rejected)),
+      errorMessage: str(p, 'errorMessage'),
+    }));
     return isEmpty(partial) ? undefined : partial;
   });
 }

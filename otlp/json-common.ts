@@ -1,7 +1,19 @@
 // OTLP/JSON of common.proto and resource.proto: AnyValue, KeyValue, InstrumentationScope, Resource, EntityRef.
 import type { AnyValue, EntityRef, InstrumentationScope, KeyValue, Resource } from '../core/pdata/index.ts';
 import type { Obj } from './json-read.ts';
-import { JsonShapeError, base64Value, bool, doubleValue, element, int64Value, list, message, str, stringElement, uint32 } from './json-read.ts';
+import {
+  JsonShapeError,
+  base64Value,
+  bool,
+  doubleValue,
+  element,
+  int64Value,
+  list,
+  message,
+  str,
+  stringElement,
+  uint32,
+} from './json-read.ts';
 import type { Json } from './json-write.ts';
 import { base64, dv, l, n, s } from './json-write.ts';
 import { MAX_VALUE_DEPTH } from './proto-schema.ts';
@@ -26,7 +38,12 @@ export function attributesJson(kvs: readonly KeyValue[]): Json[] | undefined {
 }
 
 function entityRefJson(e: EntityRef): Json {
-  return { schemaUrl: s(e.schemaUrl), type: s(e.type), idKeys: l(e.idKeys, String), descriptionKeys: l(e.descriptionKeys, String) };
+  return {
+    schemaUrl: s(e.schemaUrl),
+    type: s(e.type),
+    idKeys: l(e.idKeys, String),
+    descriptionKeys: l(e.descriptionKeys, String),
+  };
 }
 
 export function resourceJson(r: Resource): Json {
@@ -38,7 +55,12 @@ export function resourceJson(r: Resource): Json {
 }
 
 export function scopeJson(sc: InstrumentationScope): Json {
-  return { name: s(sc.name), version: s(sc.version), attributes: attributesJson(sc.attributes), droppedAttributesCount: n(sc.droppedAttributesCount) };
+  return {
+    name: s(sc.name),
+    version: s(sc.version),
+    attributes: attributesJson(sc.attributes),
+    droppedAttributesCount: n(sc.droppedAttributesCount),
+  };
 }
 
 const isSet = (v: unknown): boolean => v !== undefined && v !== null;
@@ -69,12 +91,24 @@ export function readAnyValue(o: Obj, depth = 0): AnyValue {
     members++;
   }
   if (isSet(o.arrayValue)) {
-    const values = message(o, 'arrayValue', (a) => list(a, 'values', element((x) => readAnyValue(x, depth + 1))));
+    const values = message(o, 'arrayValue', (a) =>
+      list(
+        a,
+        'values',
+        element((x) => readAnyValue(x, depth + 1)),
+      ),
+    );
     v = { arrayValue: { values } };
     members++;
   }
   if (isSet(o.kvlistValue)) {
-    const values = message(o, 'kvlistValue', (a) => list(a, 'values', element((x) => readKeyValue(x, depth + 1))));
+    const values = message(o, 'kvlistValue', (a) =>
+      list(
+        a,
+        'values',
+        element((x) => readKeyValue(x, depth + 1)),
+      ),
+    );
     v = { kvlistValue: { values } };
     members++;
   }
@@ -102,7 +136,10 @@ const readEntityRef = element(
 );
 
 export function readResource(o: Obj): Resource {
-  const r: Resource = { attributes: readAttributes(o, 'attributes'), droppedAttributesCount: uint32(o, 'droppedAttributesCount') };
+  const r: Resource = {
+    attributes: readAttributes(o, 'attributes'),
+    droppedAttributesCount: uint32(o, 'droppedAttributesCount'),
+  };
   const refs = list(o, 'entityRefs', readEntityRef);
   if (refs.length > 0) r.entityRefs = refs;
   return r;

@@ -1,8 +1,29 @@
 // OTLP/JSON of ExportLogsServiceRequest.
 import type { LogRecord, Logs, ResourceLogs, ScopeLogs } from '../core/pdata/index.ts';
-import { anyValueJson, attributesJson, readAnyValue, readAttributes, readResource, readScope, resourceJson, scopeJson } from './json-common.ts';
+import {
+  anyValueJson,
+  attributesJson,
+  readAnyValue,
+  readAttributes,
+  readResource,
+  readScope,
+  resourceJson,
+  scopeJson,
+} from './json-common.ts';
 import type { Obj } from './json-read.ts';
-import { asObject, element, enumNames, enumValue, hexId, list, message, str, uint32, uint64, within } from './json-read.ts';
+import {
+  asObject,
+  element,
+  enumNames,
+  enumValue,
+  hexId,
+  list,
+  message,
+  str,
+  uint32,
+  uint64,
+  within,
+} from './json-read.ts';
 import type { Json } from './json-write.ts';
 import { id, n, s, u64 } from './json-write.ts';
 
@@ -11,7 +32,11 @@ export function logsJson(ld: Logs): Json {
 }
 
 function resourceLogsJson(rl: ResourceLogs): Json {
-  return { resource: resourceJson(rl.resource), scopeLogs: rl.scopeLogs.map(scopeLogsJson), schemaUrl: s(rl.schemaUrl) };
+  return {
+    resource: resourceJson(rl.resource),
+    scopeLogs: rl.scopeLogs.map(scopeLogsJson),
+    schemaUrl: s(rl.schemaUrl),
+  };
 }
 
 function scopeLogsJson(sl: ScopeLogs): Json {

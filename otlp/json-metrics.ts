@@ -21,7 +21,11 @@ export function metricsJson(md: Metrics): Json {
 }
 
 function resourceMetricsJson(rm: ResourceMetrics): Json {
-  return { resource: resourceJson(rm.resource), scopeMetrics: rm.scopeMetrics.map(scopeMetricsJson), schemaUrl: s(rm.schemaUrl) };
+  return {
+    resource: resourceJson(rm.resource),
+    scopeMetrics: rm.scopeMetrics.map(scopeMetricsJson),
+    schemaUrl: s(rm.schemaUrl),
+  };
 }
 
 function scopeMetricsJson(sm: ScopeMetrics): Json {
@@ -33,12 +37,22 @@ function metricJson(m: Metric): Json {
   if (m.gauge) out.gauge = { dataPoints: l(m.gauge.dataPoints, numberPointJson) };
   else if (m.sum) {
     const { dataPoints, aggregationTemporality, isMonotonic } = m.sum;
-    out.sum = { dataPoints: l(dataPoints, numberPointJson), aggregationTemporality: n(aggregationTemporality), isMonotonic: b(isMonotonic) };
+    out.sum = {
+      dataPoints: l(dataPoints, numberPointJson),
+      aggregationTemporality: n(aggregationTemporality),
+      isMonotonic: b(isMonotonic),
+    };
   } else if (m.histogram) {
-    out.histogram = { dataPoints: l(m.histogram.dataPoints, histogramPointJson), aggregationTemporality: n(m.histogram.aggregationTemporality) };
+    out.histogram = {
+      dataPoints: l(m.histogram.dataPoints, histogramPointJson),
+      aggregationTemporality: n(m.histogram.aggregationTemporality),
+    };
   } else if (m.exponentialHistogram) {
     const { dataPoints, aggregationTemporality } = m.exponentialHistogram;
-    out.exponentialHistogram = { dataPoints: l(dataPoints, expPointJson), aggregationTemporality: n(aggregationTemporality) };
+    out.exponentialHistogram = {
+      dataPoints: l(dataPoints, expPointJson),
+      aggregationTemporality: n(aggregationTemporality),
+    };
   } else if (m.summary) out.summary = { dataPoints: l(m.summary.dataPoints, summaryPointJson) };
   out.metadata = attributesJson(m.metadata);
   return out;
@@ -69,7 +83,12 @@ const readScopeMetrics = element(
 const DATA_KEYS = ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'] as const;
 
 const readMetric = element((o): Metric => {
-  const m: Metric = { name: str(o, 'name'), description: str(o, 'description'), unit: str(o, 'unit'), metadata: readAttributes(o, 'metadata') };
+  const m: Metric = {
+    name: str(o, 'name'),
+    description: str(o, 'description'),
+    unit: str(o, 'unit'),
+    metadata: readAttributes(o, 'metadata'),
+  };
   const present = DATA_KEYS.filter((k) => o[k] !== undefined && o[k] !== null);
   if (present.length > 1) throw new JsonShapeError('', `a metric with more than one of ${present.join(', ')}`);
   switch (present[0]) {

@@ -10,7 +10,22 @@ import type {
 } from '../core/pdata/index.ts';
 import { attributesJson, readAttributes } from './json-common.ts';
 import type { Obj } from './json-read.ts';
-import { JsonShapeError, count, countValue, double, doubleValue, element, hexId, int32, int64Value, list, message, optionalDouble, uint32, uint64 } from './json-read.ts';
+import {
+  JsonShapeError,
+  count,
+  countValue,
+  double,
+  doubleValue,
+  element,
+  hexId,
+  int32,
+  int64Value,
+  list,
+  message,
+  optionalDouble,
+  uint32,
+  uint64,
+} from './json-read.ts';
 import type { Json } from './json-write.ts';
 import { c, d, dv, id, l, n, od, u64 } from './json-write.ts';
 

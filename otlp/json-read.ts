@@ -69,7 +69,8 @@ export function list<T>(o: Obj, key: string, read: (v: unknown) => T): T[] {
 /** An array element that must be a message. */
 export function element<T>(read: (o: Obj) => T): (v: unknown) => T {
   return (v) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new JsonShapeError('', `expected an object, got ${describe(v)}`);
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      throw new JsonShapeError('', `expected an object, got ${describe(v)}`);
     return read(v as Obj);
   };
 }

@@ -11,7 +11,11 @@ export function tracesJson(t: Traces): Json {
 }
 
 function resourceSpansJson(rs: ResourceSpans): Json {
-  return { resource: resourceJson(rs.resource), scopeSpans: rs.scopeSpans.map(scopeSpansJson), schemaUrl: s(rs.schemaUrl) };
+  return {
+    resource: resourceJson(rs.resource),
+    scopeSpans: rs.scopeSpans.map(scopeSpansJson),
+    schemaUrl: s(rs.schemaUrl),
+  };
 }
 
 function scopeSpansJson(ss: ScopeSpans): Json {
@@ -40,7 +44,12 @@ function spanJson(sp: Span): Json {
 }
 
 function eventJson(e: SpanEvent): Json {
-  return { timeUnixNano: u64(e.timeUnixNano), name: s(e.name), attributes: attributesJson(e.attributes), droppedAttributesCount: n(e.droppedAttributesCount) };
+  return {
+    timeUnixNano: u64(e.timeUnixNano),
+    name: s(e.name),
+    attributes: attributesJson(e.attributes),
+    droppedAttributesCount: n(e.droppedAttributesCount),
+  };
 }
 
 function linkJson(k: SpanLink): Json {
@@ -54,7 +63,14 @@ function linkJson(k: SpanLink): Json {
   };
 }
 
-const SPAN_KINDS = enumNames('SPAN_KIND_', { UNSPECIFIED: 0, INTERNAL: 1, SERVER: 2, CLIENT: 3, PRODUCER: 4, CONSUMER: 5 });
+const SPAN_KINDS = enumNames('SPAN_KIND_', {
+  UNSPECIFIED: 0,
+  INTERNAL: 1,
+  SERVER: 2,
+  CLIENT: 3,
+  PRODUCER: 4,
+  CONSUMER: 5,
+});
 const STATUS_CODES = enumNames('STATUS_CODE_', { UNSET: 0, OK: 1, ERROR: 2 });
 
 export function readTracesJson(o: Obj): Traces {

@@ -64,11 +64,20 @@ describe('OTLP/protobuf requests', () => {
     const t = roundTrip('traces', edgeTraces());
     const s = t.resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
     assert.equal(s.endTimeUnixNano, 2n ** 64n - 1n);
-    assert.deepStrictEqual(s.attributes.slice(0, 2).map((kv) => kv.value), [{ intValue: -(2n ** 63n) }, { intValue: 2n ** 63n - 1n }]);
+    assert.deepStrictEqual(
+      s.attributes.slice(0, 2).map((kv) => kv.value),
+      [{ intValue: -(2n ** 63n) }, { intValue: 2n ** 63n - 1n }],
+    );
     const m = roundTrip('metrics', edgeMetrics()).resourceMetrics[1]!.scopeMetrics[0]!.metrics;
     const ints = m[0]!.gauge!.dataPoints;
-    assert.deepStrictEqual(ints.map((p) => p.asInt), [-(2n ** 63n), 2n ** 63n - 1n, 0n, -1n]);
-    assert.deepStrictEqual(ints[3]!.exemplars.map((e) => e.asInt), [-(2n ** 63n), 2n ** 63n - 1n, 0n, undefined]);
+    assert.deepStrictEqual(
+      ints.map((p) => p.asInt),
+      [-(2n ** 63n), 2n ** 63n - 1n, 0n, -1n],
+    );
+    assert.deepStrictEqual(
+      ints[3]!.exemplars.map((e) => e.asInt),
+      [-(2n ** 63n), 2n ** 63n - 1n, 0n, undefined],
+    );
     const doubles = m[1]!.sum!.dataPoints;
     assert.ok(Object.is(doubles[1]!.asDouble, -0));
     assert.equal('asDouble' in doubles[4]! || 'asInt' in doubles[4]!, false, 'a point with no value stays without one');
@@ -94,12 +103,21 @@ describe('OTLP/protobuf requests', () => {
   it('ignores unknown fields of every wire type, at every level', () => {
     const unknown = (x: protobuf.Writer) =>
       x
-        .uint32(tag(900, 0)).uint64(2 ** 40)
-        .uint32(tag(901, 1)).fixed64(7)
-        .uint32(tag(902, 2)).string('future')
-        .uint32(tag(903, 5)).fixed32(9)
-        .uint32(tag(904, 3)).uint32(tag(1, 0)).uint32(5).uint32(tag(904, 4));
-    const spanBytes = unknown(w().uint32(tag(5, 2)).string('op').uint32(tag(15, 2)).fork().uint32(tag(3, 0)).uint32(2)).uint32(tag(99, 2)).fork();
+        .uint32(tag(900, 0))
+        .uint64(2 ** 40)
+        .uint32(tag(901, 1))
+        .fixed64(7)
+        .uint32(tag(902, 2))
+        .string('future')
+        .uint32(tag(903, 5))
+        .fixed32(9)
+        .uint32(tag(904, 3))
+        .uint32(tag(1, 0))
+        .uint32(5)
+        .uint32(tag(904, 4));
+    const spanBytes = unknown(w().uint32(tag(5, 2)).string('op').uint32(tag(15, 2)).fork().uint32(tag(3, 0)).uint32(2))
+      .uint32(tag(99, 2))
+      .fork();
     unknown(spanBytes).ldelim().ldelim();
     const req = unknown(w());
     req.uint32(tag(1, 2)).fork(); // ResourceSpans
@@ -118,49 +136,118 @@ describe('OTLP/protobuf requests', () => {
 
   it('accepts repeated scalars unpacked as well as packed', () => {
     const point = w()
-      .uint32(tag(4, 1)).fixed64(3)
-      .uint32(tag(6, 1)).fixed64(1)
-      .uint32(tag(6, 1)).fixed64(2)
-      .uint32(tag(7, 1)).double(0.5)
-      .uint32(tag(6, 2)).fork().fixed64(3).ldelim()
+      .uint32(tag(4, 1))
+      .fixed64(3)
+      .uint32(tag(6, 1))
+      .fixed64(1)
+      .uint32(tag(6, 1))
+      .fixed64(2)
+      .uint32(tag(7, 1))
+      .double(0.5)
+      .uint32(tag(6, 2))
+      .fork()
+      .fixed64(3)
+      .ldelim()
       .finish();
-    const buckets = w().uint32(tag(2, 0)).uint64(4).uint32(tag(2, 0)).uint64(2 ** 33).uint32(tag(1, 0)).sint32(-3).finish();
+    const buckets = w()
+      .uint32(tag(2, 0))
+      .uint64(4)
+      .uint32(tag(2, 0))
+      .uint64(2 ** 33)
+      .uint32(tag(1, 0))
+      .sint32(-3)
+      .finish();
     const exp = w().uint32(tag(8, 2)).bytes(buckets).finish();
     const metricBytes = (field: number, p: Uint8Array) =>
       w().uint32(tag(1, 2)).string('m').uint32(tag(field, 2)).fork().uint32(tag(1, 2)).bytes(p).ldelim().finish();
     const req = (m: Uint8Array) =>
       w().uint32(tag(1, 2)).fork().uint32(tag(2, 2)).fork().uint32(tag(2, 2)).bytes(m).ldelim().ldelim().finish();
-    const h = decodeRequest('metrics', req(metricBytes(9, point))).resourceMetrics[0]!.scopeMetrics[0]!.metrics[0]!.histogram!;
+    const h = decodeRequest('metrics', req(metricBytes(9, point))).resourceMetrics[0]!.scopeMetrics[0]!.metrics[0]!
+      .histogram!;
     assert.deepStrictEqual(h.dataPoints[0]!.bucketCounts, [1, 2, 3]);
     assert.deepStrictEqual(h.dataPoints[0]!.explicitBounds, [0.5]);
-    const e = decodeRequest('metrics', req(metricBytes(10, exp))).resourceMetrics[0]!.scopeMetrics[0]!.metrics[0]!.exponentialHistogram!;
+    const e = decodeRequest('metrics', req(metricBytes(10, exp))).resourceMetrics[0]!.scopeMetrics[0]!.metrics[0]!
+      .exponentialHistogram!;
     assert.deepStrictEqual(e.dataPoints[0]!.positive, { offset: -3, bucketCounts: [4, 2 ** 33] });
   });
 
   it('puts entity_refs, which the reference .proto files predate, at the spec numbers', () => {
     // Resource.entity_refs = 3; EntityRef: schema_url = 1, type = 2, id_keys = 3, description_keys = 4.
-    const ref = w().uint32(tag(1, 2)).string('s').uint32(tag(2, 2)).string('host').uint32(tag(3, 2)).string('host.id')
-      .uint32(tag(4, 2)).string('host.name').uint32(tag(4, 2)).string('os').finish();
+    const ref = w()
+      .uint32(tag(1, 2))
+      .string('s')
+      .uint32(tag(2, 2))
+      .string('host')
+      .uint32(tag(3, 2))
+      .string('host.id')
+      .uint32(tag(4, 2))
+      .string('host.name')
+      .uint32(tag(4, 2))
+      .string('os')
+      .finish();
     const resource = w().uint32(tag(3, 2)).bytes(ref).finish();
     const req = w().uint32(tag(1, 2)).fork().uint32(tag(1, 2)).bytes(resource).ldelim().finish();
-    const want = { attributes: [], droppedAttributesCount: 0, entityRefs: [{ schemaUrl: 's', type: 'host', idKeys: ['host.id'], descriptionKeys: ['host.name', 'os'] }] };
+    const want = {
+      attributes: [],
+      droppedAttributesCount: 0,
+      entityRefs: [{ schemaUrl: 's', type: 'host', idKeys: ['host.id'], descriptionKeys: ['host.name', 'os'] }],
+    };
     assert.deepStrictEqual(decodeRequest('traces', req).resourceSpans[0]!.resource, want);
-    assert.deepStrictEqual(Buffer.from(encodeRequest('traces', { resourceSpans: [{ resource: want, scopeSpans: [], schemaUrl: '' }] })), Buffer.from(req));
+    assert.deepStrictEqual(
+      Buffer.from(encodeRequest('traces', { resourceSpans: [{ resource: want, scopeSpans: [], schemaUrl: '' }] })),
+      Buffer.from(req),
+    );
   });
 
   it('lets the last member of a oneof win', () => {
     const value = w().uint32(tag(1, 2)).string('first').uint32(tag(3, 0)).int64(-5).finish();
     const kv = w().uint32(tag(1, 2)).string('k').uint32(tag(2, 2)).bytes(value).finish();
     const rec = w().uint32(tag(6, 2)).bytes(kv).finish();
-    const req = w().uint32(tag(1, 2)).fork().uint32(tag(2, 2)).fork().uint32(tag(2, 2)).bytes(rec).ldelim().ldelim().finish();
+    const req = w()
+      .uint32(tag(1, 2))
+      .fork()
+      .uint32(tag(2, 2))
+      .fork()
+      .uint32(tag(2, 2))
+      .bytes(rec)
+      .ldelim()
+      .ldelim()
+      .finish();
     const attr = decodeRequest('logs', req).resourceLogs[0]!.scopeLogs[0]!.logRecords[0]!.attributes[0]!;
     assert.deepStrictEqual(attr, { key: 'k', value: { intValue: -5n } });
   });
 
   it('limits AnyValue nesting to 100 levels', () => {
-    const nested = (depth: number): AnyValue => (depth === 0 ? { intValue: 1n } : { arrayValue: { values: [nested(depth - 1)] } });
+    const nested = (depth: number): AnyValue =>
+      depth === 0 ? { intValue: 1n } : { arrayValue: { values: [nested(depth - 1)] } };
     const logsWith = (body: AnyValue): Logs => ({
-      resourceLogs: [{ resource: { attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', scopeLogs: [{ scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', logRecords: [{ timeUnixNano: 0n, observedTimeUnixNano: 0n, severityNumber: 0, severityText: '', body, attributes: [], droppedAttributesCount: 0, flags: 0, traceId: new Uint8Array(0), spanId: new Uint8Array(0), eventName: '' }] }] }],
+      resourceLogs: [
+        {
+          resource: { attributes: [], droppedAttributesCount: 0 },
+          schemaUrl: '',
+          scopeLogs: [
+            {
+              scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 },
+              schemaUrl: '',
+              logRecords: [
+                {
+                  timeUnixNano: 0n,
+                  observedTimeUnixNano: 0n,
+                  severityNumber: 0,
+                  severityText: '',
+                  body,
+                  attributes: [],
+                  droppedAttributesCount: 0,
+                  flags: 0,
+                  traceId: new Uint8Array(0),
+                  spanId: new Uint8Array(0),
+                  eventName: '',
+                },
+              ],
+            },
+          ],
+        },
+      ],
     });
     assert.deepStrictEqual(roundTrip('logs', logsWith(nested(100))), logsWith(nested(100)));
     throwsDecodeError(() => roundTrip('logs', logsWith(nested(101))), /nested deeper than 100/);
@@ -195,9 +282,13 @@ describe('OTLP/protobuf malformed input', () => {
 
   it('refuses trace and span IDs of the wrong length, as the Collector does', () => {
     const span = (id: number[]) => w().uint32(tag(1, 2)).bytes(Uint8Array.from(id)).finish();
-    const req = (s: Uint8Array) => w().uint32(tag(1, 2)).fork().uint32(tag(2, 2)).fork().uint32(tag(2, 2)).bytes(s).ldelim().ldelim().finish();
+    const req = (s: Uint8Array) =>
+      w().uint32(tag(1, 2)).fork().uint32(tag(2, 2)).fork().uint32(tag(2, 2)).bytes(s).ldelim().ldelim().finish();
     throwsDecodeError(() => decodeRequest('traces', req(span([1, 2, 3]))), /expected 16/);
-    assert.deepStrictEqual(decodeRequest('traces', req(span([]))).resourceSpans[0]!.scopeSpans[0]!.spans[0]!.traceId, new Uint8Array(0));
+    assert.deepStrictEqual(
+      decodeRequest('traces', req(span([]))).resourceSpans[0]!.scopeSpans[0]!.spans[0]!.traceId,
+      new Uint8Array(0),
+    );
     assert.deepStrictEqual(
       decodeRequest('traces', req(span(Array<number>(16).fill(7)))).resourceSpans[0]!.scopeSpans[0]!.spans[0]!.traceId,
       fromHex('07'.repeat(16)),
@@ -216,7 +307,8 @@ describe('OTLP/protobuf malformed input', () => {
       } else {
         const [, source] = valid[Math.floor(random() * valid.length)]!;
         bytes = Uint8Array.from(source);
-        for (let f = 0; f < 1 + Math.floor(random() * 3); f++) bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
+        for (let f = 0; f < 1 + Math.floor(random() * 3); f++)
+          bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
       }
       try {
         decodeRequest(signal, bytes);

@@ -89,9 +89,14 @@ function readPartialSuccess(r: Reader, tag: number): PartialSuccess {
   while (r.pos < r.len) {
     const t = readTag(r);
     switch (t >>> 3) {
-      case PARTIAL_SUCCESS.rejected: p.rejected = Number(readInt64(r, t)); break;
-      case PARTIAL_SUCCESS.errorMessage: p.errorMessage = readString(r, t); break;
-      default: skipField(r, t);
+      case PARTIAL_SUCCESS.rejected:
+        p.rejected = Number(readInt64(r, t));
+        break;
+      case PARTIAL_SUCCESS.errorMessage:
+        p.errorMessage = readString(r, t);
+        break;
+      default:
+        skipField(r, t);
     }
   }
   leave(r, outer);

@@ -1,8 +1,29 @@
 // common.proto and resource.proto: AnyValue, KeyValue, InstrumentationScope, Resource, EntityRef.
 import type { AnyValue, EntityRef, InstrumentationScope, KeyValue, Resource } from '../core/pdata/index.ts';
-import { ANY_VALUE, ENTITY_REF, KEY_VALUE, LEN, MAX_VALUE_DEPTH, RESOURCE, SCOPE, VALUES, VARINT } from './proto-schema.ts';
+import {
+  ANY_VALUE,
+  ENTITY_REF,
+  KEY_VALUE,
+  LEN,
+  MAX_VALUE_DEPTH,
+  RESOURCE,
+  SCOPE,
+  VALUES,
+  VARINT,
+} from './proto-schema.ts';
 import type { Reader } from './proto-read.ts';
-import { enter, leave, readBool, readBytes, readDouble, readInt64, readString, readTag, readUint32, skipField } from './proto-read.ts';
+import {
+  enter,
+  leave,
+  readBool,
+  readBytes,
+  readDouble,
+  readInt64,
+  readString,
+  readTag,
+  readUint32,
+  skipField,
+} from './proto-read.ts';
 import type { Writer } from './proto-write.ts';
 import { open, putDouble, putInt64, writeString, writeUint32 } from './proto-write.ts';
 
@@ -71,10 +92,18 @@ export function readAnyValue(r: Reader, tag: number, depth = 0): AnyValue {
   while (r.pos < r.len) {
     const t = readTag(r);
     switch (t >>> 3) {
-      case ANY_VALUE.stringValue: v = { stringValue: readString(r, t) }; break;
-      case ANY_VALUE.boolValue: v = { boolValue: readBool(r, t) }; break;
-      case ANY_VALUE.intValue: v = { intValue: readInt64(r, t) }; break;
-      case ANY_VALUE.doubleValue: v = { doubleValue: readDouble(r, t) }; break;
+      case ANY_VALUE.stringValue:
+        v = { stringValue: readString(r, t) };
+        break;
+      case ANY_VALUE.boolValue:
+        v = { boolValue: readBool(r, t) };
+        break;
+      case ANY_VALUE.intValue:
+        v = { intValue: readInt64(r, t) };
+        break;
+      case ANY_VALUE.doubleValue:
+        v = { doubleValue: readDouble(r, t) };
+        break;
       case ANY_VALUE.arrayValue: {
         const values: AnyValue[] = [];
         const o = enter(r, t);
@@ -99,8 +128,11 @@ export function readAnyValue(r: Reader, tag: number, depth = 0): AnyValue {
         v = { kvlistValue: { values } };
         break;
       }
-      case ANY_VALUE.bytesValue: v = { bytesValue: readBytes(r, t) }; break;
-      default: skipField(r, t);
+      case ANY_VALUE.bytesValue:
+        v = { bytesValue: readBytes(r, t) };
+        break;
+      default:
+        skipField(r, t);
     }
   }
   leave(r, outer);
@@ -114,9 +146,14 @@ export function readKeyValue(r: Reader, tag: number, depth = 0): KeyValue {
   while (r.pos < r.len) {
     const t = readTag(r);
     switch (t >>> 3) {
-      case KEY_VALUE.key: key = readString(r, t); break;
-      case KEY_VALUE.value: value = readAnyValue(r, t, depth); break;
-      default: skipField(r, t);
+      case KEY_VALUE.key:
+        key = readString(r, t);
+        break;
+      case KEY_VALUE.value:
+        value = readAnyValue(r, t, depth);
+        break;
+      default:
+        skipField(r, t);
     }
   }
   leave(r, outer);
@@ -129,11 +166,20 @@ function readEntityRef(r: Reader, tag: number): EntityRef {
   while (r.pos < r.len) {
     const t = readTag(r);
     switch (t >>> 3) {
-      case ENTITY_REF.schemaUrl: e.schemaUrl = readString(r, t); break;
-      case ENTITY_REF.type: e.type = readString(r, t); break;
-      case ENTITY_REF.idKeys: e.idKeys.push(readString(r, t)); break;
-      case ENTITY_REF.descriptionKeys: e.descriptionKeys.push(readString(r, t)); break;
-      default: skipField(r, t);
+      case ENTITY_REF.schemaUrl:
+        e.schemaUrl = readString(r, t);
+        break;
+      case ENTITY_REF.type:
+        e.type = readString(r, t);
+        break;
+      case ENTITY_REF.idKeys:
+        e.idKeys.push(readString(r, t));
+        break;
+      case ENTITY_REF.descriptionKeys:
+        e.descriptionKeys.push(readString(r, t));
+        break;
+      default:
+        skipField(r, t);
     }
   }
   leave(r, outer);
@@ -146,10 +192,17 @@ export function readResource(r: Reader, tag: number): Resource {
   while (r.pos < r.len) {
     const t = readTag(r);
     switch (t >>> 3) {
-      case RESOURCE.attributes: res.attributes.push(readKeyValue(r, t)); break;
-      case RESOURCE.droppedAttributesCount: res.droppedAttributesCount = readUint32(r, t); break;
-      case RESOURCE.entityRefs: (res.entityRefs ??= []).push(readEntityRef(r, t)); break;
-      default: skipField(r, t);
+      case RESOURCE.attributes:
+        res.attributes.push(readKeyValue(r, t));
+        break;
+      case RESOURCE.droppedAttributesCount:
+        res.droppedAttributesCount = readUint32(r, t);
+        break;
+      case RESOURCE.entityRefs:
+        (res.entityRefs ??= []).push(readEntityRef(r, t));
+        break;
+      default:
+        skipField(r, t);
     }
   }
   leave(r, outer);
@@ -162,11 +215,20 @@ export function readScope(r: Reader, tag: number): InstrumentationScope {
   while (r.pos < r.len) {
     const t = readTag(r);
     switch (t >>> 3) {
-      case SCOPE.name: s.name = readString(r, t); break;
-      case SCOPE.version: s.version = readString(r, t); break;
-      case SCOPE.attributes: s.attributes.push(readKeyValue(r, t)); break;
-      case SCOPE.droppedAttributesCount: s.droppedAttributesCount = readUint32(r, t); break;
-      default: skipField(r, t);
+      case SCOPE.name:
+        s.name = readString(r, t);
+        break;
+      case SCOPE.version:
+        s.version = readString(r, t);
+        break;
+      case SCOPE.attributes:
+        s.attributes.push(readKeyValue(r, t));
+        break;
+      case SCOPE.droppedAttributesCount:
+        s.droppedAttributesCount = readUint32(r, t);
+        break;
+      default:
+        skipField(r, t);
     }
   }
   leave(r, outer);

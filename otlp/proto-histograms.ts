@@ -1,9 +1,26 @@
 // metrics.proto histogram points: HistogramDataPoint and ExponentialHistogramDataPoint with its Buckets.
-import type { ExponentialHistogramBuckets, ExponentialHistogramDataPoint, HistogramDataPoint } from '../core/pdata/index.ts';
+import type {
+  ExponentialHistogramBuckets,
+  ExponentialHistogramDataPoint,
+  HistogramDataPoint,
+} from '../core/pdata/index.ts';
 import { readKeyValue, writeKeyValues } from './proto-common.ts';
 import { readExemplar, writeExemplar } from './proto-points.ts';
 import type { Reader } from './proto-read.ts';
-import { enter, leave, readCount, readCounts, readDouble, readDoubles, readFixed64, readSint32, readTag, readUint32, readVarintCounts, skipField } from './proto-read.ts';
+import {
+  enter,
+  leave,
+  readCount,
+  readCounts,
+  readDouble,
+  readDoubles,
+  readFixed64,
+  readSint32,
+  readTag,
+  readUint32,
+  readVarintCounts,
+  skipField,
+} from './proto-read.ts';
 import { BUCKETS, EXP_HISTOGRAM_POINT, HISTOGRAM_POINT } from './proto-schema.ts';
 import type { Writer } from './proto-write.ts';
 import {
@@ -76,18 +93,41 @@ export function readHistogramPoint(r: Reader, tag: number): HistogramDataPoint {
   while (r.pos < r.len) {
     const t = readTag(r);
     switch (t >>> 3) {
-      case HISTOGRAM_POINT.attributes: p.attributes.push(readKeyValue(r, t)); break;
-      case HISTOGRAM_POINT.startTimeUnixNano: p.startTimeUnixNano = readFixed64(r, t); break;
-      case HISTOGRAM_POINT.timeUnixNano: p.timeUnixNano = readFixed64(r, t); break;
-      case HISTOGRAM_POINT.count: p.count = readCount(r, t); break;
-      case HISTOGRAM_POINT.sum: p.sum = readDouble(r, t); break;
-      case HISTOGRAM_POINT.bucketCounts: readCounts(r, t, p.bucketCounts); break;
-      case HISTOGRAM_POINT.explicitBounds: readDoubles(r, t, p.explicitBounds); break;
-      case HISTOGRAM_POINT.exemplars: p.exemplars.push(readExemplar(r, t)); break;
-      case HISTOGRAM_POINT.flags: p.flags = readUint32(r, t); break;
-      case HISTOGRAM_POINT.min: p.min = readDouble(r, t); break;
-      case HISTOGRAM_POINT.max: p.max = readDouble(r, t); break;
-      default: skipField(r, t);
+      case HISTOGRAM_POINT.attributes:
+        p.attributes.push(readKeyValue(r, t));
+        break;
+      case HISTOGRAM_POINT.startTimeUnixNano:
+        p.startTimeUnixNano = readFixed64(r, t);
+        break;
+      case HISTOGRAM_POINT.timeUnixNano:
+        p.timeUnixNano = readFixed64(r, t);
+        break;
+      case HISTOGRAM_POINT.count:
+        p.count = readCount(r, t);
+        break;
+      case HISTOGRAM_POINT.sum:
+        p.sum = readDouble(r, t);
+        break;
+      case HISTOGRAM_POINT.bucketCounts:
+        readCounts(r, t, p.bucketCounts);
+        break;
+      case HISTOGRAM_POINT.explicitBounds:
+        readDoubles(r, t, p.explicitBounds);
+        break;
+      case HISTOGRAM_POINT.exemplars:
+        p.exemplars.push(readExemplar(r, t));
+        break;
+      case HISTOGRAM_POINT.flags:
+        p.flags = readUint32(r, t);
+        break;
+      case HISTOGRAM_POINT.min:
+        p.min = readDouble(r, t);
+        break;
+      case HISTOGRAM_POINT.max:
+        p.max = readDouble(r, t);
+        break;
+      default:
+        skipField(r, t);
     }
   }
   leave(r, outer);
@@ -100,9 +140,14 @@ function readBuckets(r: Reader, tag: number): ExponentialHistogramBuckets {
   while (r.pos < r.len) {
     const t = readTag(r);
     switch (t >>> 3) {
-      case BUCKETS.offset: b.offset = readSint32(r, t); break;
-      case BUCKETS.bucketCounts: readVarintCounts(r, t, b.bucketCounts); break;
-      default: skipField(r, t);
+      case BUCKETS.offset:
+        b.offset = readSint32(r, t);
+        break;
+      case BUCKETS.bucketCounts:
+        readVarintCounts(r, t, b.bucketCounts);
+        break;
+      default:
+        skipField(r, t);
     }
   }
   leave(r, outer);
@@ -127,21 +172,50 @@ export function readExpHistogramPoint(r: Reader, tag: number): ExponentialHistog
   while (r.pos < r.len) {
     const t = readTag(r);
     switch (t >>> 3) {
-      case EXP_HISTOGRAM_POINT.attributes: p.attributes.push(readKeyValue(r, t)); break;
-      case EXP_HISTOGRAM_POINT.startTimeUnixNano: p.startTimeUnixNano = readFixed64(r, t); break;
-      case EXP_HISTOGRAM_POINT.timeUnixNano: p.timeUnixNano = readFixed64(r, t); break;
-      case EXP_HISTOGRAM_POINT.count: p.count = readCount(r, t); break;
-      case EXP_HISTOGRAM_POINT.sum: p.sum = readDouble(r, t); break;
-      case EXP_HISTOGRAM_POINT.scale: p.scale = readSint32(r, t); break;
-      case EXP_HISTOGRAM_POINT.zeroCount: p.zeroCount = readCount(r, t); break;
-      case EXP_HISTOGRAM_POINT.positive: p.positive = readBuckets(r, t); break;
-      case EXP_HISTOGRAM_POINT.negative: p.negative = readBuckets(r, t); break;
-      case EXP_HISTOGRAM_POINT.flags: p.flags = readUint32(r, t); break;
-      case EXP_HISTOGRAM_POINT.exemplars: p.exemplars.push(readExemplar(r, t)); break;
-      case EXP_HISTOGRAM_POINT.min: p.min = readDouble(r, t); break;
-      case EXP_HISTOGRAM_POINT.max: p.max = readDouble(r, t); break;
-      case EXP_HISTOGRAM_POINT.zeroThreshold: p.zeroThreshold = readDouble(r, t); break;
-      default: skipField(r, t);
+      case EXP_HISTOGRAM_POINT.attributes:
+        p.attributes.push(readKeyValue(r, t));
+        break;
+      case EXP_HISTOGRAM_POINT.startTimeUnixNano:
+        p.startTimeUnixNano = readFixed64(r, t);
+        break;
+      case EXP_HISTOGRAM_POINT.timeUnixNano:
+        p.timeUnixNano = readFixed64(r, t);
+        break;
+      case EXP_HISTOGRAM_POINT.count:
+        p.count = readCount(r, t);
+        break;
+      case EXP_HISTOGRAM_POINT.sum:
+        p.sum = readDouble(r, t);
+        break;
+      case EXP_HISTOGRAM_POINT.scale:
+        p.scale = readSint32(r, t);
+        break;
+      case EXP_HISTOGRAM_POINT.zeroCount:
+        p.zeroCount = readCount(r, t);
+        break;
+      case EXP_HISTOGRAM_POINT.positive:
+        p.positive = readBuckets(r, t);
+        break;
+      case EXP_HISTOGRAM_POINT.negative:
+        p.negative = readBuckets(r, t);
+        break;
+      case EXP_HISTOGRAM_POINT.flags:
+        p.flags = readUint32(r, t);
+        break;
+      case EXP_HISTOGRAM_POINT.exemplars:
+        p.exemplars.push(readExemplar(r, t));
+        break;
+      case EXP_HISTOGRAM_POINT.min:
+        p.min = readDouble(r, t);
+        break;
+      case EXP_HISTOGRAM_POINT.max:
+        p.max = readDouble(r, t);
+        break;
+      case EXP_HISTOGRAM_POINT.zeroThreshold:
+        p.zeroThreshold = readDouble(r, t);
+        break;
+      default:
+        skipField(r, t);
     }
   }
   leave(r, outer);

@@ -13,7 +13,18 @@ import {
 } from './proto-common.ts';
 import { LOG_RECORD, REQUEST_RESOURCES, RESOURCE_X, SCOPE_X } from './proto-schema.ts';
 import type { Reader } from './proto-read.ts';
-import { enter, leave, readEnum, readFixed32, readFixed64, readId, readString, readTag, readUint32, skipField } from './proto-read.ts';
+import {
+  enter,
+  leave,
+  readEnum,
+  readFixed32,
+  readFixed64,
+  readId,
+  readString,
+  readTag,
+  readUint32,
+  skipField,
+} from './proto-read.ts';
 import type { Writer } from './proto-write.ts';
 import { open, writeBytes, writeEnum, writeFixed32, writeFixed64, writeString, writeUint32 } from './proto-write.ts';
 
@@ -70,10 +81,17 @@ function readResourceLogs(r: Reader, tag: number): ResourceLogs {
   while (r.pos < r.len) {
     const t = readTag(r);
     switch (t >>> 3) {
-      case RESOURCE_X.resource: rl.resource = readResource(r, t); break;
-      case RESOURCE_X.scopeX: rl.scopeLogs.push(readScopeLogs(r, t)); break;
-      case RESOURCE_X.schemaUrl: rl.schemaUrl = readString(r, t); break;
-      default: skipField(r, t);
+      case RESOURCE_X.resource:
+        rl.resource = readResource(r, t);
+        break;
+      case RESOURCE_X.scopeX:
+        rl.scopeLogs.push(readScopeLogs(r, t));
+        break;
+      case RESOURCE_X.schemaUrl:
+        rl.schemaUrl = readString(r, t);
+        break;
+      default:
+        skipField(r, t);
     }
   }
   leave(r, outer);
@@ -82,14 +100,25 @@ function readResourceLogs(r: Reader, tag: number): ResourceLogs {
 
 function readScopeLogs(r: Reader, tag: number): ScopeLogs {
   const outer = enter(r, tag);
-  const sl: ScopeLogs = { scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 }, logRecords: [], schemaUrl: '' };
+  const sl: ScopeLogs = {
+    scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 },
+    logRecords: [],
+    schemaUrl: '',
+  };
   while (r.pos < r.len) {
     const t = readTag(r);
     switch (t >>> 3) {
-      case SCOPE_X.scope: sl.scope = readScope(r, t); break;
-      case SCOPE_X.items: sl.logRecords.push(readLogRecord(r, t)); break;
-      case SCOPE_X.schemaUrl: sl.schemaUrl = readString(r, t); break;
-      default: skipField(r, t);
+      case SCOPE_X.scope:
+        sl.scope = readScope(r, t);
+        break;
+      case SCOPE_X.items:
+        sl.logRecords.push(readLogRecord(r, t));
+        break;
+      case SCOPE_X.schemaUrl:
+        sl.schemaUrl = readString(r, t);
+        break;
+      default:
+        skipField(r, t);
     }
   }
   leave(r, outer);
@@ -113,18 +142,41 @@ function readLogRecord(r: Reader, tag: number): LogRecord {
   while (r.pos < r.len) {
     const t = readTag(r);
     switch (t >>> 3) {
-      case LOG_RECORD.timeUnixNano: rec.timeUnixNano = readFixed64(r, t); break;
-      case LOG_RECORD.observedTimeUnixNano: rec.observedTimeUnixNano = readFixed64(r, t); break;
-      case LOG_RECORD.severityNumber: rec.severityNumber = readEnum(r, t); break;
-      case LOG_RECORD.severityText: rec.severityText = readString(r, t); break;
-      case LOG_RECORD.body: rec.body = readAnyValue(r, t); break;
-      case LOG_RECORD.attributes: rec.attributes.push(readKeyValue(r, t)); break;
-      case LOG_RECORD.droppedAttributesCount: rec.droppedAttributesCount = readUint32(r, t); break;
-      case LOG_RECORD.flags: rec.flags = readFixed32(r, t); break;
-      case LOG_RECORD.traceId: rec.traceId = readId(r, t, 16); break;
-      case LOG_RECORD.spanId: rec.spanId = readId(r, t, 8); break;
-      case LOG_RECORD.eventName: rec.eventName = readString(r, t); break;
-      default: skipField(r, t);
+      case LOG_RECORD.timeUnixNano:
+        rec.timeUnixNano = readFixed64(r, t);
+        break;
+      case LOG_RECORD.observedTimeUnixNano:
+        rec.observedTimeUnixNano = readFixed64(r, t);
+        break;
+      case LOG_RECORD.severityNumber:
+        rec.severityNumber = readEnum(r, t);
+        break;
+      case LOG_RECORD.severityText:
+        rec.severityText = readString(r, t);
+        break;
+      case LOG_RECORD.body:
+        rec.body = readAnyValue(r, t);
+        break;
+      case LOG_RECORD.attributes:
+        rec.attributes.push(readKeyValue(r, t));
+        break;
+      case LOG_RECORD.droppedAttributesCount:
+        rec.droppedAttributesCount = readUint32(r, t);
+        break;
+      case LOG_RECORD.flags:
+        rec.flags = readFixed32(r, t);
+        break;
+      case LOG_RECORD.traceId:
+        rec.traceId = readId(r, t, 16);
+        break;
+      case LOG_RECORD.spanId:
+        rec.spanId = readId(r, t, 8);
+        break;
+      case LOG_RECORD.eventName:
+        rec.eventName = readString(r, t);
+        break;
+      default:
+        skipField(r, t);
     }
   }
   leave(r, outer);

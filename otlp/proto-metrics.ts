@@ -13,7 +13,12 @@ import type {
 } from '../core/pdata/index.ts';
 import { readKeyValue, readResource, readScope, writeKeyValues, writeResource, writeScope } from './proto-common.ts';
 import { readNumberPoint, readSummaryPoint, writeNumberPoint, writeSummaryPoint } from './proto-points.ts';
-import { readExpHistogramPoint, readHistogramPoint, writeExpHistogramPoint, writeHistogramPoint } from './proto-histograms.ts';
+import {
+  readExpHistogramPoint,
+  readHistogramPoint,
+  writeExpHistogramPoint,
+  writeHistogramPoint,
+} from './proto-histograms.ts';
 import { METRIC, METRIC_DATA, REQUEST_RESOURCES, RESOURCE_X, SCOPE_X } from './proto-schema.ts';
 import type { Reader } from './proto-read.ts';
 import { enter, leave, readBool, readEnum, readString, readTag, skipField } from './proto-read.ts';
@@ -79,14 +84,25 @@ export function readMetrics(r: Reader): Metrics {
 
 function readResourceMetrics(r: Reader, tag: number): ResourceMetrics {
   const outer = enter(r, tag);
-  const rm: ResourceMetrics = { resource: { attributes: [], droppedAttributesCount: 0 }, scopeMetrics: [], schemaUrl: '' };
+  const rm: ResourceMetrics = {
+    resource: { attributes: [], droppedAttributesCount: 0 },
+    scopeMetrics: [],
+    schemaUrl: '',
+  };
   while (r.pos < r.len) {
     const t = readTag(r);
     switch (t >>> 3) {
-      case RESOURCE_X.resource: rm.resource = readResource(r, t); break;
-      case RESOURCE_X.scopeX: rm.scopeMetrics.push(readScopeMetrics(r, t)); break;
-      case RESOURCE_X.schemaUrl: rm.schemaUrl = readString(r, t); break;
-      default: skipField(r, t);
+      case RESOURCE_X.resource:
+        rm.resource = readResource(r, t);
+        break;
+      case RESOURCE_X.scopeX:
+        rm.scopeMetrics.push(readScopeMetrics(r, t));
+        break;
+      case RESOURCE_X.schemaUrl:
+        rm.schemaUrl = readString(r, t);
+        break;
+      default:
+        skipField(r, t);
     }
   }
   leave(r, outer);
@@ -95,14 +111,25 @@ function readResourceMetrics(r: Reader, tag: number): ResourceMetrics {
 
 function readScopeMetrics(r: Reader, tag: number): ScopeMetrics {
   const outer = enter(r, tag);
-  const sm: ScopeMetrics = { scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 }, metrics: [], schemaUrl: '' };
+  const sm: ScopeMetrics = {
+    scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 },
+    metrics: [],
+    schemaUrl: '',
+  };
   while (r.pos < r.len) {
     const t = readTag(r);
     switch (t >>> 3) {
-      case SCOPE_X.scope: sm.scope = readScope(r, t); break;
-      case SCOPE_X.items: sm.metrics.push(readMetric(r, t)); break;
-      case SCOPE_X.schemaUrl: sm.schemaUrl = readString(r, t); break;
-      default: skipField(r, t);
+      case SCOPE_X.scope:
+        sm.scope = readScope(r, t);
+        break;
+      case SCOPE_X.items:
+        sm.metrics.push(readMetric(r, t));
+        break;
+      case SCOPE_X.schemaUrl:
+        sm.schemaUrl = readString(r, t);
+        break;
+      default:
+        skipField(r, t);
     }
   }
   leave(r, outer);
@@ -128,16 +155,35 @@ function readMetric(r: Reader, tag: number): Metric {
   while (r.pos < r.len) {
     const t = readTag(r);
     switch (t >>> 3) {
-      case METRIC.name: name = readString(r, t); break;
-      case METRIC.description: description = readString(r, t); break;
-      case METRIC.unit: unit = readString(r, t); break;
-      case METRIC.gauge: data = readMetricData(r, t, readNumberPoint, 1); break;
-      case METRIC.sum: data = readMetricData(r, t, readNumberPoint, 3); break;
-      case METRIC.histogram: data = readMetricData(r, t, readHistogramPoint, 2); break;
-      case METRIC.exponentialHistogram: data = readMetricData(r, t, readExpHistogramPoint, 2); break;
-      case METRIC.summary: data = readMetricData(r, t, readSummaryPoint, 1); break;
-      case METRIC.metadata: metadata.push(readKeyValue(r, t)); break;
-      default: skipField(r, t);
+      case METRIC.name:
+        name = readString(r, t);
+        break;
+      case METRIC.description:
+        description = readString(r, t);
+        break;
+      case METRIC.unit:
+        unit = readString(r, t);
+        break;
+      case METRIC.gauge:
+        data = readMetricData(r, t, readNumberPoint, 1);
+        break;
+      case METRIC.sum:
+        data = readMetricData(r, t, readNumberPoint, 3);
+        break;
+      case METRIC.histogram:
+        data = readMetricData(r, t, readHistogramPoint, 2);
+        break;
+      case METRIC.exponentialHistogram:
+        data = readMetricData(r, t, readExpHistogramPoint, 2);
+        break;
+      case METRIC.summary:
+        data = readMetricData(r, t, readSummaryPoint, 1);
+        break;
+      case METRIC.metadata:
+        metadata.push(readKeyValue(r, t));
+        break;
+      default:
+        skipField(r, t);
     }
   }
   leave(r, outer);
@@ -148,12 +194,21 @@ function readMetric(r: Reader, tag: number): Metric {
 
 function setMetricData(m: Metric, d: MetricData<unknown>): void {
   switch (d.field) {
-    case METRIC.gauge: m.gauge = { dataPoints: d.dataPoints as NumberDataPoint[] }; break;
+    case METRIC.gauge:
+      m.gauge = { dataPoints: d.dataPoints as NumberDataPoint[] };
+      break;
     case METRIC.sum:
-      m.sum = { dataPoints: d.dataPoints as NumberDataPoint[], aggregationTemporality: d.aggregationTemporality, isMonotonic: d.isMonotonic };
+      m.sum = {
+        dataPoints: d.dataPoints as NumberDataPoint[],
+        aggregationTemporality: d.aggregationTemporality,
+        isMonotonic: d.isMonotonic,
+      };
       break;
     case METRIC.histogram:
-      m.histogram = { dataPoints: d.dataPoints as HistogramDataPoint[], aggregationTemporality: d.aggregationTemporality };
+      m.histogram = {
+        dataPoints: d.dataPoints as HistogramDataPoint[],
+        aggregationTemporality: d.aggregationTemporality,
+      };
       break;
     case METRIC.exponentialHistogram:
       m.exponentialHistogram = {
@@ -161,7 +216,9 @@ function setMetricData(m: Metric, d: MetricData<unknown>): void {
         aggregationTemporality: d.aggregationTemporality,
       };
       break;
-    case METRIC.summary: m.summary = { dataPoints: d.dataPoints as SummaryDataPoint[] }; break;
+    case METRIC.summary:
+      m.summary = { dataPoints: d.dataPoints as SummaryDataPoint[] };
+      break;
   }
 }
 
@@ -169,7 +226,12 @@ function setMetricData(m: Metric, d: MetricData<unknown>): void {
  * `fields` is how many of the shared fields the type has (data_points; aggregation_temporality; is_monotonic), so
  * that a number the type does not define is skipped as unknown rather than read.
  */
-function readMetricData<P>(r: Reader, tag: number, readPoint: (r: Reader, tag: number) => P, fields: 1 | 2 | 3): MetricData<P> {
+function readMetricData<P>(
+  r: Reader,
+  tag: number,
+  readPoint: (r: Reader, tag: number) => P,
+  fields: 1 | 2 | 3,
+): MetricData<P> {
   const outer = enter(r, tag);
   const d: MetricData<P> = { field: tag >>> 3, dataPoints: [], aggregationTemporality: 0, isMonotonic: false };
   while (r.pos < r.len) {

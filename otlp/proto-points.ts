@@ -4,9 +4,29 @@ import { EMPTY_BYTES } from '../core/pdata/index.ts';
 import { readKeyValue, writeKeyValues } from './proto-common.ts';
 import { EXEMPLAR, NUMBER_POINT, QUANTILE, SUMMARY_POINT } from './proto-schema.ts';
 import type { Reader } from './proto-read.ts';
-import { enter, leave, readCount, readDouble, readFixed64, readId, readSfixed64, readTag, readUint32, skipField } from './proto-read.ts';
+import {
+  enter,
+  leave,
+  readCount,
+  readDouble,
+  readFixed64,
+  readId,
+  readSfixed64,
+  readTag,
+  readUint32,
+  skipField,
+} from './proto-read.ts';
 import type { Writer } from './proto-write.ts';
-import { open, putDouble, putFixed64, writeBytes, writeCount, writeDouble, writeFixed64, writeUint32 } from './proto-write.ts';
+import {
+  open,
+  putDouble,
+  putFixed64,
+  writeBytes,
+  writeCount,
+  writeDouble,
+  writeFixed64,
+  writeUint32,
+} from './proto-write.ts';
 
 export function writeExemplar(w: Writer, field: number, e: Exemplar): void {
   open(w, field);
@@ -57,8 +77,12 @@ export function readExemplar(r: Reader, tag: number): Exemplar {
   while (r.pos < r.len) {
     const t = readTag(r);
     switch (t >>> 3) {
-      case EXEMPLAR.filteredAttributes: e.filteredAttributes.push(readKeyValue(r, t)); break;
-      case EXEMPLAR.timeUnixNano: e.timeUnixNano = readFixed64(r, t); break;
+      case EXEMPLAR.filteredAttributes:
+        e.filteredAttributes.push(readKeyValue(r, t));
+        break;
+      case EXEMPLAR.timeUnixNano:
+        e.timeUnixNano = readFixed64(r, t);
+        break;
       case EXEMPLAR.asDouble:
         asDouble = readDouble(r, t);
         asInt = undefined;
@@ -67,9 +91,14 @@ export function readExemplar(r: Reader, tag: number): Exemplar {
         asInt = readSfixed64(r, t);
         asDouble = undefined;
         break;
-      case EXEMPLAR.spanId: e.spanId = readId(r, t, 8); break;
-      case EXEMPLAR.traceId: e.traceId = readId(r, t, 16); break;
-      default: skipField(r, t);
+      case EXEMPLAR.spanId:
+        e.spanId = readId(r, t, 8);
+        break;
+      case EXEMPLAR.traceId:
+        e.traceId = readId(r, t, 16);
+        break;
+      default:
+        skipField(r, t);
     }
   }
   leave(r, outer);
@@ -86,9 +115,15 @@ export function readNumberPoint(r: Reader, tag: number): NumberDataPoint {
   while (r.pos < r.len) {
     const t = readTag(r);
     switch (t >>> 3) {
-      case NUMBER_POINT.attributes: p.attributes.push(readKeyValue(r, t)); break;
-      case NUMBER_POINT.startTimeUnixNano: p.startTimeUnixNano = readFixed64(r, t); break;
-      case NUMBER_POINT.timeUnixNano: p.timeUnixNano = readFixed64(r, t); break;
+      case NUMBER_POINT.attributes:
+        p.attributes.push(readKeyValue(r, t));
+        break;
+      case NUMBER_POINT.startTimeUnixNano:
+        p.startTimeUnixNano = readFixed64(r, t);
+        break;
+      case NUMBER_POINT.timeUnixNano:
+        p.timeUnixNano = readFixed64(r, t);
+        break;
       case NUMBER_POINT.asDouble:
         asDouble = readDouble(r, t);
         asInt = undefined;
@@ -97,9 +132,14 @@ export function readNumberPoint(r: Reader, tag: number): NumberDataPoint {
         asInt = readSfixed64(r, t);
         asDouble = undefined;
         break;
-      case NUMBER_POINT.exemplars: p.exemplars.push(readExemplar(r, t)); break;
-      case NUMBER_POINT.flags: p.flags = readUint32(r, t); break;
-      default: skipField(r, t);
+      case NUMBER_POINT.exemplars:
+        p.exemplars.push(readExemplar(r, t));
+        break;
+      case NUMBER_POINT.flags:
+        p.flags = readUint32(r, t);
+        break;
+      default:
+        skipField(r, t);
     }
   }
   leave(r, outer);
@@ -114,9 +154,14 @@ function readQuantile(r: Reader, tag: number): ValueAtQuantile {
   while (r.pos < r.len) {
     const t = readTag(r);
     switch (t >>> 3) {
-      case QUANTILE.quantile: q.quantile = readDouble(r, t); break;
-      case QUANTILE.value: q.value = readDouble(r, t); break;
-      default: skipField(r, t);
+      case QUANTILE.quantile:
+        q.quantile = readDouble(r, t);
+        break;
+      case QUANTILE.value:
+        q.value = readDouble(r, t);
+        break;
+      default:
+        skipField(r, t);
     }
   }
   leave(r, outer);
@@ -125,18 +170,41 @@ function readQuantile(r: Reader, tag: number): ValueAtQuantile {
 
 export function readSummaryPoint(r: Reader, tag: number): SummaryDataPoint {
   const outer = enter(r, tag);
-  const p: SummaryDataPoint = { attributes: [], startTimeUnixNano: 0n, timeUnixNano: 0n, count: 0, sum: 0, quantileValues: [], flags: 0 };
+  const p: SummaryDataPoint = {
+    attributes: [],
+    startTimeUnixNano: 0n,
+    timeUnixNano: 0n,
+    count: 0,
+    sum: 0,
+    quantileValues: [],
+    flags: 0,
+  };
   while (r.pos < r.len) {
     const t = readTag(r);
     switch (t >>> 3) {
-      case SUMMARY_POINT.attributes: p.attributes.push(readKeyValue(r, t)); break;
-      case SUMMARY_POINT.startTimeUnixNano: p.startTimeUnixNano = readFixed64(r, t); break;
-      case SUMMARY_POINT.timeUnixNano: p.timeUnixNano = readFixed64(r, t); break;
-      case SUMMARY_POINT.count: p.count = readCount(r, t); break;
-      case SUMMARY_POINT.sum: p.sum = readDouble(r, t); break;
-      case SUMMARY_POINT.quantileValues: p.quantileValues.push(readQuantile(r, t)); break;
-      case SUMMARY_POINT.flags: p.flags = readUint32(r, t); break;
-      default: skipField(r, t);
+      case SUMMARY_POINT.attributes:
+        p.attributes.push(readKeyValue(r, t));
+        break;
+      case SUMMARY_POINT.startTimeUnixNano:
+        p.startTimeUnixNano = readFixed64(r, t);
+        break;
+      case SUMMARY_POINT.timeUnixNano:
+        p.timeUnixNano = readFixed64(r, t);
+        break;
+      case SUMMARY_POINT.count:
+        p.count = readCount(r, t);
+        break;
+      case SUMMARY_POINT.sum:
+        p.sum = readDouble(r, t);
+        break;
+      case SUMMARY_POINT.quantileValues:
+        p.quantileValues.push(readQuantile(r, t));
+        break;
+      case SUMMARY_POINT.flags:
+        p.flags = readUint32(r, t);
+        break;
+      default:
+        skipField(r, t);
     }
   }
   leave(r, outer);

@@ -75,7 +75,8 @@ export function readBytes(r: Reader, tag: number): Uint8Array {
 /** A trace ID (16 bytes) or span ID (8): empty or exactly that long, as the Collector requires. */
 export function readId(r: Reader, tag: number, size: 8 | 16): Uint8Array {
   const id = readBytes(r, tag);
-  if (id.length !== 0 && id.length !== size) throw new Error(`field ${tag >>> 3}: an ID of ${id.length} bytes, expected ${size}`);
+  if (id.length !== 0 && id.length !== size)
+    throw new Error(`field ${tag >>> 3}: an ID of ${id.length} bytes, expected ${size}`);
   return id;
 }
 
@@ -167,7 +168,14 @@ function readVarintCount(r: Reader): number {
 }
 
 /** Repeated scalars arrive packed or one per tag; parsers must accept both. */
-function readRepeated(r: Reader, tag: number, single: number, out: number[], one: (r: Reader) => number, size: number): void {
+function readRepeated(
+  r: Reader,
+  tag: number,
+  single: number,
+  out: number[],
+  one: (r: Reader) => number,
+  size: number,
+): void {
   const wt = tag & 7;
   if (wt === single) {
     out.push(one(r));

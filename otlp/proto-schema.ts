@@ -55,7 +55,14 @@ export const SPAN = {
   flags: 16, // fixed32
 } as const;
 export const SPAN_EVENT = { timeUnixNano: 1 /* fixed64 */, name: 2, attributes: 3, droppedAttributesCount: 4 } as const;
-export const SPAN_LINK = { traceId: 1, spanId: 2, traceState: 3, attributes: 4, droppedAttributesCount: 5, flags: 6 /* fixed32 */ } as const;
+export const SPAN_LINK = {
+  traceId: 1,
+  spanId: 2,
+  traceState: 3,
+  attributes: 4,
+  droppedAttributesCount: 5,
+  flags: 6 /* fixed32 */,
+} as const;
 export const STATUS = { message: 2, code: 3 /* enum */ } as const;
 
 export const METRIC = {

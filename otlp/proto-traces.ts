@@ -4,7 +4,18 @@ import { EMPTY_BYTES } from '../core/pdata/index.ts';
 import { readKeyValue, readResource, readScope, writeKeyValues, writeResource, writeScope } from './proto-common.ts';
 import { REQUEST_RESOURCES, RESOURCE_X, SCOPE_X, SPAN, SPAN_EVENT, SPAN_LINK, STATUS } from './proto-schema.ts';
 import type { Reader } from './proto-read.ts';
-import { enter, leave, readEnum, readFixed32, readFixed64, readId, readString, readTag, readUint32, skipField } from './proto-read.ts';
+import {
+  enter,
+  leave,
+  readEnum,
+  readFixed32,
+  readFixed64,
+  readId,
+  readString,
+  readTag,
+  readUint32,
+  skipField,
+} from './proto-read.ts';
 import type { Writer } from './proto-write.ts';
 import { open, writeBytes, writeEnum, writeFixed32, writeFixed64, writeString, writeUint32 } from './proto-write.ts';
 
@@ -80,10 +91,17 @@ function readResourceSpans(r: Reader, tag: number): ResourceSpans {
   while (r.pos < r.len) {
     const t = readTag(r);
     switch (t >>> 3) {
-      case RESOURCE_X.resource: rs.resource = readResource(r, t); break;
-      case RESOURCE_X.scopeX: rs.scopeSpans.push(readScopeSpans(r, t)); break;
-      case RESOURCE_X.schemaUrl: rs.schemaUrl = readString(r, t); break;
-      default: skipField(r, t);
+      case RESOURCE_X.resource:
+        rs.resource = readResource(r, t);
+        break;
+      case RESOURCE_X.scopeX:
+        rs.scopeSpans.push(readScopeSpans(r, t));
+        break;
+      case RESOURCE_X.schemaUrl:
+        rs.schemaUrl = readString(r, t);
+        break;
+      default:
+        skipField(r, t);
     }
   }
   leave(r, outer);
@@ -92,14 +110,25 @@ function readResourceSpans(r: Reader, tag: number): ResourceSpans {
 
 function readScopeSpans(r: Reader, tag: number): ScopeSpans {
   const outer = enter(r, tag);
-  const ss: ScopeSpans = { scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 }, spans: [], schemaUrl: '' };
+  const ss: ScopeSpans = {
+    scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 },
+    spans: [],
+    schemaUrl: '',
+  };
   while (r.pos < r.len) {
     const t = readTag(r);
     switch (t >>> 3) {
-      case SCOPE_X.scope: ss.scope = readScope(r, t); break;
-      case SCOPE_X.items: ss.spans.push(readSpan(r, t)); break;
-      case SCOPE_X.schemaUrl: ss.schemaUrl = readString(r, t); break;
-      default: skipField(r, t);
+      case SCOPE_X.scope:
+        ss.scope = readScope(r, t);
+        break;
+      case SCOPE_X.items:
+        ss.spans.push(readSpan(r, t));
+        break;
+      case SCOPE_X.schemaUrl:
+        ss.schemaUrl = readString(r, t);
+        break;
+      default:
+        skipField(r, t);
     }
   }
   leave(r, outer);
@@ -129,23 +158,56 @@ function readSpan(r: Reader, tag: number): Span {
   while (r.pos < r.len) {
     const t = readTag(r);
     switch (t >>> 3) {
-      case SPAN.traceId: s.traceId = readId(r, t, 16); break;
-      case SPAN.spanId: s.spanId = readId(r, t, 8); break;
-      case SPAN.traceState: s.traceState = readString(r, t); break;
-      case SPAN.parentSpanId: s.parentSpanId = readId(r, t, 8); break;
-      case SPAN.name: s.name = readString(r, t); break;
-      case SPAN.kind: s.kind = readEnum(r, t); break;
-      case SPAN.startTimeUnixNano: s.startTimeUnixNano = readFixed64(r, t); break;
-      case SPAN.endTimeUnixNano: s.endTimeUnixNano = readFixed64(r, t); break;
-      case SPAN.attributes: s.attributes.push(readKeyValue(r, t)); break;
-      case SPAN.droppedAttributesCount: s.droppedAttributesCount = readUint32(r, t); break;
-      case SPAN.events: s.events.push(readEvent(r, t)); break;
-      case SPAN.droppedEventsCount: s.droppedEventsCount = readUint32(r, t); break;
-      case SPAN.links: s.links.push(readLink(r, t)); break;
-      case SPAN.droppedLinksCount: s.droppedLinksCount = readUint32(r, t); break;
-      case SPAN.status: s.status = readStatus(r, t); break;
-      case SPAN.flags: s.flags = readFixed32(r, t); break;
-      default: skipField(r, t);
+      case SPAN.traceId:
+        s.traceId = readId(r, t, 16);
+        break;
+      case SPAN.spanId:
+        s.spanId = readId(r, t, 8);
+        break;
+      case SPAN.traceState:
+        s.traceState = readString(r, t);
+        break;
+      case SPAN.parentSpanId:
+        s.parentSpanId = readId(r, t, 8);
+        break;
+      case SPAN.name:
+        s.name = readString(r, t);
+        break;
+      case SPAN.kind:
+        s.kind = readEnum(r, t);
+        break;
+      case SPAN.startTimeUnixNano:
+        s.startTimeUnixNano = readFixed64(r, t);
+        break;
+      case SPAN.endTimeUnixNano:
+        s.endTimeUnixNano = readFixed64(r, t);
+        break;
+      case SPAN.attributes:
+        s.attributes.push(readKeyValue(r, t));
+        break;
+      case SPAN.droppedAttributesCount:
+        s.droppedAttributesCount = readUint32(r, t);
+        break;
+      case SPAN.events:
+        s.events.push(readEvent(r, t));
+        break;
+      case SPAN.droppedEventsCount:
+        s.droppedEventsCount = readUint32(r, t);
+        break;
+      case SPAN.links:
+        s.links.push(readLink(r, t));
+        break;
+      case SPAN.droppedLinksCount:
+        s.droppedLinksCount = readUint32(r, t);
+        break;
+      case SPAN.status:
+        s.status = readStatus(r, t);
+        break;
+      case SPAN.flags:
+        s.flags = readFixed32(r, t);
+        break;
+      default:
+        skipField(r, t);
     }
   }
   leave(r, outer);
@@ -158,11 +220,20 @@ function readEvent(r: Reader, tag: number): SpanEvent {
   while (r.pos < r.len) {
     const t = readTag(r);
     switch (t >>> 3) {
-      case SPAN_EVENT.timeUnixNano: e.timeUnixNano = readFixed64(r, t); break;
-      case SPAN_EVENT.name: e.name = readString(r, t); break;
-      case SPAN_EVENT.attributes: e.attributes.push(readKeyValue(r, t)); break;
-      case SPAN_EVENT.droppedAttributesCount: e.droppedAttributesCount = readUint32(r, t); break;
-      default: skipField(r, t);
+      case SPAN_EVENT.timeUnixNano:
+        e.timeUnixNano = readFixed64(r, t);
+        break;
+      case SPAN_EVENT.name:
+        e.name = readString(r, t);
+        break;
+      case SPAN_EVENT.attributes:
+        e.attributes.push(readKeyValue(r, t));
+        break;
+      case SPAN_EVENT.droppedAttributesCount:
+        e.droppedAttributesCount = readUint32(r, t);
+        break;
+      default:
+        skipField(r, t);
     }
   }
   leave(r, outer);
@@ -171,17 +242,37 @@ function readEvent(r: Reader, tag: number): SpanEvent {
 
 function readLink(r: Reader, tag: number): SpanLink {
   const outer = enter(r, tag);
-  const l: SpanLink = { traceId: EMPTY_BYTES, spanId: EMPTY_BYTES, traceState: '', attributes: [], droppedAttributesCount: 0, flags: 0 };
+  const l: SpanLink = {
+    traceId: EMPTY_BYTES,
+    spanId: EMPTY_BYTES,
+    traceState: '',
+    attributes: [],
+    droppedAttributesCount: 0,
+    flags: 0,
+  };
   while (r.pos < r.len) {
     const t = readTag(r);
     switch (t >>> 3) {
-      case SPAN_LINK.traceId: l.traceId = readId(r, t, 16); break;
-      case SPAN_LINK.spanId: l.spanId = readId(r, t, 8); break;
-      case SPAN_LINK.traceState: l.traceState = readString(r, t); break;
-      case SPAN_LINK.attributes: l.attributes.push(readKeyValue(r, t)); break;
-      case SPAN_LINK.droppedAttributesCount: l.droppedAttributesCount = readUint32(r, t); break;
-      case SPAN_LINK.flags: l.flags = readFixed32(r, t); break;
-      default: skipField(r, t);
+      case SPAN_LINK.traceId:
+        l.traceId = readId(r, t, 16);
+        break;
+      case SPAN_LINK.spanId:
+        l.spanId = readId(r, t, 8);
+        break;
+      case SPAN_LINK.traceState:
+        l.traceState = readString(r, t);
+        break;
+      case SPAN_LINK.attributes:
+        l.attributes.push(readKeyValue(r, t));
+        break;
+      case SPAN_LINK.droppedAttributesCount:
+        l.droppedAttributesCount = readUint32(r, t);
+        break;
+      case SPAN_LINK.flags:
+        l.flags = readFixed32(r, t);
+        break;
+      default:
+        skipField(r, t);
     }
   }
   leave(r, outer);
@@ -194,9 +285,14 @@ function readStatus(r: Reader, tag: number): Status {
   while (r.pos < r.len) {
     const t = readTag(r);
     switch (t >>> 3) {
-      case STATUS.message: st.message = readString(r, t); break;
-      case STATUS.code: st.code = readEnum(r, t); break;
-      default: skipField(r, t);
+      case STATUS.message:
+        st.message = readString(r, t);
+        break;
+      case STATUS.code:
+        st.code = readEnum(r, t);
+        break;
+      default:
+        skipField(r, t);
     }
   }
   leave(r, outer);

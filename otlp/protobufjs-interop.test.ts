@@ -13,7 +13,12 @@ import { edgeLogs, edgeMetrics, edgeTraces } from './testdata/edge-cases.ts';
 const protoDir = path.dirname(createRequire(import.meta.url).resolve('@elastic/mockotlpserver/package.json'));
 const root = new protobuf.Root();
 root.resolvePath = (_origin, target) => path.join(protoDir, target);
-root.loadSync(['traces', 'metrics', 'logs'].map((s) => `opentelemetry/proto/collector/${s === 'traces' ? 'trace' : s}/v1/${s === 'traces' ? 'trace' : s}_service.proto`));
+root.loadSync(
+  ['traces', 'metrics', 'logs'].map(
+    (s) =>
+      `opentelemetry/proto/collector/${s === 'traces' ? 'trace' : s}/v1/${s === 'traces' ? 'trace' : s}_service.proto`,
+  ),
+);
 
 const PACKAGE: Record<PipelineType, [string, string]> = {
   traces: ['opentelemetry.proto.collector.trace.v1', 'Trace'],
@@ -22,7 +27,11 @@ const PACKAGE: Record<PipelineType, [string, string]> = {
 };
 const requestType = (s: PipelineType) => root.lookupType(`${PACKAGE[s][0]}.Export${PACKAGE[s][1]}ServiceRequest`);
 const responseType = (s: PipelineType) => root.lookupType(`${PACKAGE[s][0]}.Export${PACKAGE[s][1]}ServiceResponse`);
-const REJECTED: Record<PipelineType, string> = { traces: 'rejectedSpans', metrics: 'rejectedDataPoints', logs: 'rejectedLogRecords' };
+const REJECTED: Record<PipelineType, string> = {
+  traces: 'rejectedSpans',
+  metrics: 'rejectedDataPoints',
+  logs: 'rejectedLogRecords',
+};
 
 // Fields newer than the .proto files this package ships: to protobufjs they are unknown, so they are left out of the
 // comparison (event_name is proven against the official serializer in sdk-logs.test.ts).
@@ -73,9 +82,16 @@ function same(ours: unknown, theirs: unknown, at: string): void {
 /** Our data as protobufjs, which does not know the newer fields, can give it back. */
 function withoutNewerFields<S extends PipelineType>(signal: S, data: SignalDataMap[S]): SignalDataMap[S] {
   const copy = structuredClone(data);
-  const resources = signal === 'traces' ? (copy as Traces).resourceSpans : signal === 'logs' ? (copy as Logs).resourceLogs : (copy as SignalDataMap['metrics']).resourceMetrics;
+  const resources =
+    signal === 'traces'
+      ? (copy as Traces).resourceSpans
+      : signal === 'logs'
+        ? (copy as Logs).resourceLogs
+        : (copy as SignalDataMap['metrics']).resourceMetrics;
   for (const r of resources) delete r.resource.entityRefs;
-  if (signal === 'logs') for (const rl of (copy as Logs).resourceLogs) for (const sl of rl.scopeLogs) for (const rec of sl.logRecords) rec.eventName = '';
+  if (signal === 'logs')
+    for (const rl of (copy as Logs).resourceLogs)
+      for (const sl of rl.scopeLogs) for (const rec of sl.logRecords) rec.eventName = '';
   return copy;
 }
 
@@ -99,7 +115,11 @@ describe('encodeRequest → protobufjs with the opentelemetry-proto files', () =
   for (const [signal, make] of ALL) {
     it(`reads every field of ${signal} (${make.name}) as we wrote it`, () => {
       const type = requestType(signal);
-      const theirs = type.toObject(type.decode(encodeRequest(signal, make())), { defaults: true, arrays: true, objects: true });
+      const theirs = type.toObject(type.decode(encodeRequest(signal, make())), {
+        defaults: true,
+        arrays: true,
+        objects: true,
+      });
       same(make(), theirs, signal);
     });
 
@@ -113,12 +133,16 @@ describe('encodeRequest → protobufjs with the opentelemetry-proto files', () =
   for (const signal of ['traces', 'metrics', 'logs'] as const) {
     it(`agrees on ${signal} responses both ways`, () => {
       const type = responseType(signal);
-      const theirs = type.toObject(type.decode(encodeResponse(signal, { rejected: 2 ** 40 + 1, errorMessage: 'partly' })));
+      const theirs = type.toObject(
+        type.decode(encodeResponse(signal, { rejected: 2 ** 40 + 1, errorMessage: 'partly' })),
+      );
       const ps = theirs.partialSuccess as Record<string, unknown>;
       assert.equal(toBigInt(ps[REJECTED[signal]]), 2n ** 40n + 1n);
       assert.equal(ps.errorMessage, 'partly');
       assert.deepEqual(type.toObject(type.decode(encodeResponse(signal))), {});
-      const bytes = type.encode(type.fromObject({ partialSuccess: { [REJECTED[signal]]: 12, errorMessage: 'e' } })).finish();
+      const bytes = type
+        .encode(type.fromObject({ partialSuccess: { [REJECTED[signal]]: 12, errorMessage: 'e' } }))
+        .finish();
       assert.deepStrictEqual(decodeResponse(signal, bytes), { rejected: 12, errorMessage: 'e' });
     });
   }

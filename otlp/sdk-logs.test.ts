@@ -10,7 +10,11 @@ import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } f
 import { getAttribute, toHex, valueOf } from '../core/pdata/index.ts';
 import { decodeRequest, decodeRequestJson } from './index.ts';
 
-const spanContext = { traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', traceFlags: TraceFlags.SAMPLED };
+const spanContext = {
+  traceId: '5b8efff798038103d269b633813fc60c',
+  spanId: 'eee19b7ec3c1b174',
+  traceFlags: TraceFlags.SAMPLED,
+};
 
 async function emit() {
   const exporter = new InMemoryLogRecordExporter();
@@ -42,7 +46,10 @@ describe('official OTel JS logs serializers → decodeRequest', async () => {
   it('gives the resource, scope and schema URL', () => {
     assert.equal(decoded.resourceLogs.length, 1);
     assert.equal(getAttribute(decoded.resourceLogs[0]!.resource.attributes, 'service.name'), 'interop-logs');
-    assert.deepStrictEqual([sl.scope.name, sl.scope.version, sl.schemaUrl], ['interop-logger', '7.8.9', 'https://example.com/logs']);
+    assert.deepStrictEqual(
+      [sl.scope.name, sl.scope.version, sl.schemaUrl],
+      ['interop-logger', '7.8.9', 'https://example.com/logs'],
+    );
     assert.equal(sl.logRecords.length, 2);
   });
 

@@ -25,7 +25,11 @@ async function collect() {
     views: [{ instrumentName: 'latency.exp', aggregation: { type: AggregationType.EXPONENTIAL_HISTOGRAM } }],
   });
   const meter = provider.getMeter('interop-meter', '4.5.6', { schemaUrl: 'https://example.com/schema' });
-  const requests = meter.createCounter('requests', { description: 'served requests', unit: '{request}', valueType: ValueType.INT });
+  const requests = meter.createCounter('requests', {
+    description: 'served requests',
+    unit: '{request}',
+    valueType: ValueType.INT,
+  });
   requests.add(3, { route: '/a' });
   requests.add(4, { route: '/a' });
   requests.add(1, { route: '/b' });
@@ -54,7 +58,10 @@ describe('official OTel JS metrics serializers → decodeRequest', async () => {
   it('gives the resource, scope, schema URL and every metric', () => {
     assert.equal(getAttribute(decoded.resourceMetrics[0]!.resource.attributes, 'service.name'), 'interop-metrics');
     const sm = decoded.resourceMetrics[0]!.scopeMetrics[0]!;
-    assert.deepStrictEqual([sm.scope.name, sm.scope.version, sm.schemaUrl], ['interop-meter', '4.5.6', 'https://example.com/schema']);
+    assert.deepStrictEqual(
+      [sm.scope.name, sm.scope.version, sm.schemaUrl],
+      ['interop-meter', '4.5.6', 'https://example.com/schema'],
+    );
     assert.deepStrictEqual(ours.map((m) => m.name).sort(), sdkMetrics.map((m) => m.descriptor.name).sort());
     assert.equal(ours.length, 6);
   });
@@ -71,7 +78,10 @@ describe('official OTel JS metrics serializers → decodeRequest', async () => {
   });
 
   /** Every SDK point has a decoded point with the same attributes, times and value. */
-  function checkPoints(sdk: MetricData, check: (ours: Record<string, unknown>, sdkPoint: DataPoint<unknown>) => void): void {
+  function checkPoints(
+    sdk: MetricData,
+    check: (ours: Record<string, unknown>, sdkPoint: DataPoint<unknown>) => void,
+  ): void {
     const m = named(sdk.descriptor.name);
     const points = (m.gauge ?? m.sum ?? m.histogram ?? m.exponentialHistogram)!.dataPoints;
     assert.equal(points.length, sdk.dataPoints.length, sdk.descriptor.name);
@@ -85,13 +95,21 @@ describe('official OTel JS metrics serializers → decodeRequest', async () => {
   }
 
   it('gives sums and gauges their values, as int or double as the instrument declared', () => {
-    for (const sdk of sdkMetrics.filter((m) => m.dataPointType === DataPointType.SUM || m.dataPointType === DataPointType.GAUGE)) {
+    for (const sdk of sdkMetrics.filter(
+      (m) => m.dataPointType === DataPointType.SUM || m.dataPointType === DataPointType.GAUGE,
+    )) {
       checkPoints(sdk, (p, s) => {
-        if (sdk.descriptor.valueType === ValueType.INT) assert.deepStrictEqual([p.asInt, p.asDouble], [BigInt(s.value as number), undefined]);
+        if (sdk.descriptor.valueType === ValueType.INT)
+          assert.deepStrictEqual([p.asInt, p.asDouble], [BigInt(s.value as number), undefined]);
         else assert.deepStrictEqual([p.asDouble, p.asInt], [s.value, undefined]);
       });
     }
-    assert.deepStrictEqual(named('requests').sum!.dataPoints.map((p) => p.asInt).sort(), [1n, 7n]);
+    assert.deepStrictEqual(
+      named('requests')
+        .sum!.dataPoints.map((p) => p.asInt)
+        .sort(),
+      [1n, 7n],
+    );
     assert.equal(named('queue').sum!.dataPoints[0]!.asInt, -7n);
     assert.equal(named('temperature').gauge!.dataPoints[0]!.asDouble, 21.5);
   });
@@ -109,7 +127,10 @@ describe('official OTel JS metrics serializers → decodeRequest', async () => {
   it('gives exponential histograms their scale, zero count and bucket offsets and counts', () => {
     checkPoints(sdkMetrics.find((m) => m.descriptor.name === 'latency.exp')!, (p, s) => {
       const v = s.value as ExponentialHistogram;
-      assert.deepStrictEqual([p.count, p.sum, p.min, p.max, p.scale, p.zeroCount], [v.count, v.sum, v.min, v.max, v.scale, v.zeroCount]);
+      assert.deepStrictEqual(
+        [p.count, p.sum, p.min, p.max, p.scale, p.zeroCount],
+        [v.count, v.sum, v.min, v.max, v.scale, v.zeroCount],
+      );
       assert.deepStrictEqual(p.positive, { offset: v.positive.offset, bucketCounts: v.positive.bucketCounts });
       assert.deepStrictEqual(p.negative, { offset: v.negative.offset, bucketCounts: v.negative.bucketCounts });
     });

@@ -4,7 +4,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SpanContext } from '@opentelemetry/api';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, createTraceState, trace } from '@opentelemetry/api';
-import { JsonTraceSerializer, ProtobufLogsSerializer, ProtobufMetricsSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import {
+  JsonTraceSerializer,
+  ProtobufLogsSerializer,
+  ProtobufMetricsSerializer,
+  ProtobufTraceSerializer,
+} from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Span } from '../core/pdata/index.ts';
@@ -19,7 +24,11 @@ const remoteParent: SpanContext = {
   isRemote: true,
   traceState: createTraceState('vendor=value'),
 };
-const linked: SpanContext = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.NONE };
+const linked: SpanContext = {
+  traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+  spanId: '00f067aa0ba902b7',
+  traceFlags: TraceFlags.NONE,
+};
 
 function recordSpans() {
   const exporter = new InMemorySpanExporter();
@@ -33,7 +42,15 @@ function recordSpans() {
     {
       kind: SpanKind.SERVER,
       startTime: [1700000000, 123456789],
-      attributes: { 'http.method': 'GET', 'http.status_code': 503, ratio: 0.75, cached: false, tags: ['a', 'b'], codes: [1, 2], big: -(2 ** 40) },
+      attributes: {
+        'http.method': 'GET',
+        'http.status_code': 503,
+        ratio: 0.75,
+        cached: false,
+        tags: ['a', 'b'],
+        codes: [1, 2],
+        big: -(2 ** 40),
+      },
       links: [{ context: linked, attributes: { 'link.attr': 'l' } }],
     },
     trace.setSpanContext(ROOT_CONTEXT, remoteParent),
@@ -114,15 +131,24 @@ describe('official OTel JS trace serializers → decodeRequest', () => {
 
 describe('encodeResponse → official OTel JS response deserializers', () => {
   it('reads our partial success for each signal', () => {
-    assert.deepStrictEqual(ProtobufTraceSerializer.deserializeResponse(encodeResponse('traces', { rejected: 3, errorMessage: 'three' })), {
-      partialSuccess: { rejectedSpans: 3, errorMessage: 'three' },
-    });
-    assert.deepStrictEqual(ProtobufMetricsSerializer.deserializeResponse(encodeResponse('metrics', { rejected: 2 ** 40, errorMessage: '' })), {
-      partialSuccess: { rejectedDataPoints: 2 ** 40 },
-    });
-    assert.deepStrictEqual(ProtobufLogsSerializer.deserializeResponse(encodeResponse('logs', { rejected: 0, errorMessage: 'slow down' })), {
-      partialSuccess: { errorMessage: 'slow down' },
-    });
+    assert.deepStrictEqual(
+      ProtobufTraceSerializer.deserializeResponse(encodeResponse('traces', { rejected: 3, errorMessage: 'three' })),
+      {
+        partialSuccess: { rejectedSpans: 3, errorMessage: 'three' },
+      },
+    );
+    assert.deepStrictEqual(
+      ProtobufMetricsSerializer.deserializeResponse(encodeResponse('metrics', { rejected: 2 ** 40, errorMessage: '' })),
+      {
+        partialSuccess: { rejectedDataPoints: 2 ** 40 },
+      },
+    );
+    assert.deepStrictEqual(
+      ProtobufLogsSerializer.deserializeResponse(encodeResponse('logs', { rejected: 0, errorMessage: 'slow down' })),
+      {
+        partialSuccess: { errorMessage: 'slow down' },
+      },
+    );
     assert.deepStrictEqual(ProtobufTraceSerializer.deserializeResponse(encodeResponse('traces')), {});
     assert.equal(decodeResponse('traces', encodeResponse('traces')), undefined);
   });

@@ -88,7 +88,10 @@ describe('otelhub command', () => {
       await new Promise((r) => setTimeout(r, 400));
       const metrics = await (await fetch(String(m.endpoint))).text();
       assert.match(metrics, /otelcol_process_memory_rss_bytes \d+/);
-      assert.match(metrics, /otelcol_processor_incoming_items_total\{processor="batch",pipeline="metrics",otel_signal="metrics"\} [1-9]/);
+      assert.match(
+        metrics,
+        /otelcol_processor_incoming_items_total\{processor="batch",pipeline="metrics",otel_signal="metrics"\} [1-9]/,
+      );
       assert.doesNotMatch(hub.output(), /"msg":"Metrics"/, 'nothing exported before shutdown');
       hub.child.kill('SIGTERM');
       const r = await hub.exited;
@@ -114,7 +117,9 @@ describe('otelhub command', () => {
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     try {
       const port = (blocker.address() as AddressInfo).port;
-      const r = await runCli(['--config', td('run.yaml'), '--config', td('health-at.yaml')], { OTELHUB_TEST_HEALTH: `127.0.0.1:${port}` });
+      const r = await runCli(['--config', td('run.yaml'), '--config', td('health-at.yaml')], {
+        OTELHUB_TEST_HEALTH: `127.0.0.1:${port}`,
+      });
       assert.equal(r.code, 1);
       assert.match(r.stderr, /extension "health_check" failed to start: .*EADDRINUSE/);
     } finally {
@@ -127,8 +132,16 @@ describe('otelhub command', () => {
     try {
       const http = await hub.waitForLog((l) => String(l.msg).startsWith('OTLP HTTP receiver listening'));
       await hub.waitForLog((l) => String(l.msg).startsWith('everything is ready'));
-      const body = { resourceLogs: [{ scopeLogs: [{ logRecords: [{ severityNumber: 9, body: { stringValue: 'hello from curl' } }] }] }] };
-      const r = await fetch(`http://${String(http.endpoint)}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const body = {
+        resourceLogs: [
+          { scopeLogs: [{ logRecords: [{ severityNumber: 9, body: { stringValue: 'hello from curl' } }] }] },
+        ],
+      };
+      const r = await fetch(`http://${String(http.endpoint)}/v1/logs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       assert.equal(r.status, 200);
       await hub.waitForLog((l) => String(l.msg).includes('hello from curl'));
       hub.child.kill('SIGTERM');
@@ -148,7 +161,11 @@ describe('otelhub command', () => {
       assert.ok(port > 0, `a real port: ${String(broker.endpoint)}`);
       device = await mqtt.connectAsync(`mqtt://localhost:${port}`, { protocolVersion: 4, reconnectPeriod: 0 });
       // The AIO example, as `npx mqtt pub ... -q 1 -t factory/line1 -m '...'` sends it (README).
-      await device.publishAsync('factory/line1', '{"metrics":[{"name":"temperature","type":"f64_gauge","value":72.5}]}', { qos: 1 });
+      await device.publishAsync(
+        'factory/line1',
+        '{"metrics":[{"name":"temperature","type":"f64_gauge","value":72.5}]}',
+        { qos: 1 },
+      );
       await device.endAsync();
       device = undefined;
       hub.child.kill('SIGTERM');
@@ -173,7 +190,10 @@ describe('otelhub command', () => {
     assert.equal(d.stdout, DEFAULT_CONFIG);
     const m = await runCli(['print-config', '--config', td('base.yaml'), '--config', td('overlay.yaml')]);
     assert.equal(m.code, 0, m.stderr);
-    assert.match(m.stdout, /^# The configuration otelhub runs from test\/testdata\/base\.yaml, test\/testdata\/overlay\.yaml/);
+    assert.match(
+      m.stdout,
+      /^# The configuration otelhub runs from test\/testdata\/base\.yaml, test\/testdata\/overlay\.yaml/,
+    );
     assert.match(m.stdout, /send_batch_size: 10/);
     assert.match(m.stdout, /timeout: 1s/);
     const bad = await runCli(['print-config', '--config', td('invalid.yaml')]);
@@ -184,7 +204,13 @@ describe('otelhub command', () => {
   it('print-config in drop-in mode prints YAML that runs the same pipeline with --config', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'otelhub-cli-'));
     try {
-      const env = { ...NO_GENERIC, MQTT_BROKER_HOST: 'aio-broker', MQTT_TOPIC_FILTERS: 'plant/#', HOSTNAME: 'exporter-0', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317' };
+      const env = {
+        ...NO_GENERIC,
+        MQTT_BROKER_HOST: 'aio-broker',
+        MQTT_TOPIC_FILTERS: 'plant/#',
+        HOSTNAME: 'exporter-0',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317',
+      };
       const r = await runCli(['print-config'], env);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /^# otelhub drop-in mode/);
@@ -201,10 +227,17 @@ describe('otelhub command', () => {
       assert.equal(again.code, 0, again.stderr);
       assert.match(again.stdout, /client_id: mqtt-otel-exporter-0\n/);
       // The drop-in validate logs its notices (the warning about the endpoint among them when it is unset).
-      const w = await runCli(['validate'], { ...NO_GENERIC, MQTT_BROKER_HOST: 'aio-broker', OTEL_EXPORTER_OTLP_ENDPOINT: '' });
+      const w = await runCli(['validate'], {
+        ...NO_GENERIC,
+        MQTT_BROKER_HOST: 'aio-broker',
+        OTEL_EXPORTER_OTLP_ENDPOINT: '',
+      });
       assert.equal(w.code, 0, w.stderr);
       assert.match(w.stderr, /"level":"info","msg":"drop-in mode: /);
-      assert.match(w.stderr, /"level":"warn","msg":"OTEL_EXPORTER_OTLP_ENDPOINT is not set: exporting to http:\/\/localhost:4317/);
+      assert.match(
+        w.stderr,
+        /"level":"warn","msg":"OTEL_EXPORTER_OTLP_ENDPOINT is not set: exporting to http:\/\/localhost:4317/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -232,17 +265,30 @@ describe('otelhub command', () => {
   });
 
   it('drop-in mode starts with a tracing target directive in APP_LOG_LEVEL, and RUST_LOG overrides it', async () => {
-    const base = { ...NO_GENERIC, MQTT_BROKER_HOST: 'aio-broker', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317' };
+    const base = {
+      ...NO_GENERIC,
+      MQTT_BROKER_HOST: 'aio-broker',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317',
+    };
     const target = await runCli(['validate'], { ...base, APP_LOG_LEVEL: 'mqtt_otel_trace_exporter' });
     assert.equal(target.code, 0, target.stderr);
-    assert.match(target.stderr, /"level":"warn","msg":"APP_LOG_LEVEL \\"mqtt_otel_trace_exporter\\" has per-target directives only/);
+    assert.match(
+      target.stderr,
+      /"level":"warn","msg":"APP_LOG_LEVEL \\"mqtt_otel_trace_exporter\\" has per-target directives only/,
+    );
     const rust = await runCli(['print-config'], { ...base, APP_LOG_LEVEL: 'debug', RUST_LOG: 'error' });
     assert.equal(rust.code, 0, rust.stderr);
     assert.match(rust.stdout, /level: error +# RUST_LOG/);
   });
 
   it('print-config in drop-in mode shows the service.instance.id the hub runs with: the host name without HOSTNAME', async () => {
-    const env = { ...NO_GENERIC, MQTT_BROKER_HOST: 'aio-broker', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317', HOSTNAME: '', OTEL_SERVICE_INSTANCE_ID: '' };
+    const env = {
+      ...NO_GENERIC,
+      MQTT_BROKER_HOST: 'aio-broker',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317',
+      HOSTNAME: '',
+      OTEL_SERVICE_INSTANCE_ID: '',
+    };
     const id = async () => /service\.instance\.id: (\S+)/.exec((await runCli(['print-config'], env)).stdout)?.[1];
     const first = await id();
     assert.equal(first, hostname().trim() || first);
@@ -250,14 +296,32 @@ describe('otelhub command', () => {
   });
 
   it('print-config honours --log-level: what it prints is what runs', async () => {
-    const dropIn = await runCli(['print-config', '--log-level', 'debug'], { ...NO_GENERIC, MQTT_BROKER_HOST: 'aio-broker', APP_LOG_LEVEL: 'warn' });
+    const dropIn = await runCli(['print-config', '--log-level', 'debug'], {
+      ...NO_GENERIC,
+      MQTT_BROKER_HOST: 'aio-broker',
+      APP_LOG_LEVEL: 'warn',
+    });
     assert.equal(dropIn.code, 0, dropIn.stderr);
     assert.match(dropIn.stdout, /^ {6}level: debug +# --log-level$/m);
-    const files = await runCli(['print-config', '--log-level', 'error', '--config', td('base.yaml'), '--config', td('overlay.yaml')]);
+    const files = await runCli([
+      'print-config',
+      '--log-level',
+      'error',
+      '--config',
+      td('base.yaml'),
+      '--config',
+      td('overlay.yaml'),
+    ]);
     assert.equal(files.code, 0, files.stderr);
-    assert.equal((parse(files.stdout) as { service: { telemetry: { logs: { level: string } } } }).service.telemetry.logs.level, 'error');
+    assert.equal(
+      (parse(files.stdout) as { service: { telemetry: { logs: { level: string } } } }).service.telemetry.logs.level,
+      'error',
+    );
     const def = await runCli(['print-config', '--log-level', 'warn'], NO_DROP_IN);
     assert.equal(def.code, 0, def.stderr);
-    assert.equal((parse(def.stdout) as { service: { telemetry: { logs: { level: string } } } }).service.telemetry.logs.level, 'warn');
+    assert.equal(
+      (parse(def.stdout) as { service: { telemetry: { logs: { level: string } } } }).service.telemetry.logs.level,
+      'warn',
+    );
   });
 });

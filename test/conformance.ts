@@ -39,7 +39,12 @@ function configFor(f: Factory, opts: ConformanceOptions): unknown {
   return value;
 }
 
-async function create(f: Factory, config: unknown, type: PipelineType, next: Consumer): Promise<Lifecycle & Partial<Record<Signal, Consumer>>> {
+async function create(
+  f: Factory,
+  config: unknown,
+  type: PipelineType,
+  next: Consumer,
+): Promise<Lifecycle & Partial<Record<Signal, Consumer>>> {
   switch (f.kind) {
     case 'receiver': {
       const consumers: ReceiverConsumers = { byType: { [type]: next }, all: next };
@@ -62,20 +67,27 @@ export function runConformance(factories: readonly Factory[], opts: ConformanceO
   for (const f of factories) {
     describe(`conformance: ${f.kind} ${f.type}`, () => {
       it('has a valid default config', () => {
-        const { value, issues } = validateConfig(f.configSchema, opts.requiresConfig?.includes(key(f)) ? opts.overrides?.[key(f)] : {});
+        const { value, issues } = validateConfig(
+          f.configSchema,
+          opts.requiresConfig?.includes(key(f)) ? opts.overrides?.[key(f)] : {},
+        );
         assert.deepEqual(issues, []);
         assert.deepEqual(f.validate?.(value as never) ?? [], []);
       });
 
       it('refuses unknown keys', () => {
         const { issues } = validateConfig(f.configSchema, { ...(opts.overrides?.[key(f)] ?? {}), no_such_key_xyz: 1 });
-        assert.ok(issues.some((i) => i.path.includes('no_such_key_xyz')), `schema of ${f.type} must set additionalProperties: false`);
+        assert.ok(
+          issues.some((i) => i.path.includes('no_such_key_xyz')),
+          `schema of ${f.type} must set additionalProperties: false`,
+        );
       });
 
       it('declares its signals consistently', () => {
         if (f.kind === 'extension') return;
         assert.ok(Object.keys(f.signals).length > 0, 'supports at least one pipeline type');
-        for (const t of Object.keys(f.signals)) assert.ok(['traces', 'metrics', 'logs'].includes(t), `${t} is a pipeline type`);
+        for (const t of Object.keys(f.signals))
+          assert.ok(['traces', 'metrics', 'logs'].includes(t), `${t} is a pipeline type`);
       });
 
       for (const type of pipelineTypes(f)) {

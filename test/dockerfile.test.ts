@@ -59,7 +59,11 @@ const copies = (stage: Instruction[]) =>
       return { sources: parts.slice(0, -1), dest: parts[parts.length - 1]! };
     });
 const envOf = (stage: Instruction[]): Record<string, string> =>
-  Object.fromEntries(stage.filter((i) => i.op === 'ENV').flatMap((i) => i.args.split(' ').map((kv) => kv.split('=') as [string, string])));
+  Object.fromEntries(
+    stage
+      .filter((i) => i.op === 'ENV')
+      .flatMap((i) => i.args.split(' ').map((kv) => kv.split('=') as [string, string])),
+  );
 
 describe('Dockerfile', () => {
   const [deps, runtime] = stages;
@@ -74,12 +78,17 @@ describe('Dockerfile', () => {
         }
       }
     }
-    assert.ok(isIgnored('node_modules') && isIgnored('receivers/mqtt/acks.test.ts'), 'dependencies and tests stay out of the context');
+    assert.ok(
+      isIgnored('node_modules') && isIgnored('receivers/mqtt/acks.test.ts'),
+      'dependencies and tests stay out of the context',
+    );
   });
 
   it('copies exactly what package.json publishes', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
-    const copied = copies(runtime).flatMap((c) => c.sources).filter((s) => s !== 'package.json');
+    const copied = copies(runtime)
+      .flatMap((c) => c.sources)
+      .filter((s) => s !== 'package.json');
     assert.deepEqual([...copied].sort(), [...pkg.files].sort());
   });
 
@@ -88,7 +97,8 @@ describe('Dockerfile', () => {
     assert.match(user?.args ?? '', /^[1-9]\d*(:\d+)?$/, 'a numeric non-root USER');
     assert.equal(runtime.filter((i) => i.op === 'ENTRYPOINT').pop()?.args, '["otelhub"]');
     assert.ok(runtime.some((i) => i.op === 'RUN' && i.args === 'ln -s /app/bin/otelhub.js /usr/local/bin/otelhub'));
-    for (const [k, v] of Object.entries(envOf(runtime))) if (k.startsWith('OTELHUB_')) assert.match(v, /^0\.0\.0\.0:\d+$/, `${k} listens beyond loopback`);
+    for (const [k, v] of Object.entries(envOf(runtime)))
+      if (k.startsWith('OTELHUB_')) assert.match(v, /^0\.0\.0\.0:\d+$/, `${k} listens beyond loopback`);
   });
 
   describe('replayed', () => {
@@ -102,7 +112,11 @@ describe('Dockerfile', () => {
       for (const c of copies(deps)) for (const src of c.sources) cpSync(join(ROOT, src), join(depsDir, src));
       const run = deps.filter((i) => i.op === 'RUN');
       assert.equal(run.length, 1);
-      execFileSync('sh', ['-c', run[0]!.args], { cwd: depsDir, stdio: 'pipe', env: { ...process.env, npm_config_cache: join(work, 'npm-cache') } });
+      execFileSync('sh', ['-c', run[0]!.args], {
+        cwd: depsDir,
+        stdio: 'pipe',
+        env: { ...process.env, npm_config_cache: join(work, 'npm-cache') },
+      });
       assert.ok(!existsSync(join(depsDir, 'node_modules', 'typescript')), 'no dev dependencies');
       // Runtime stage, in order: node_modules from the first stage, then the sources (filtered by .dockerignore).
       cpSync(join(depsDir, 'node_modules'), join(app, 'node_modules'), { recursive: true });
@@ -123,22 +137,36 @@ describe('Dockerfile', () => {
       // would switch the hub to drop-in mode) but PATH, which the entrypoint's `#!/usr/bin/env node` needs.
       const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...envOf(runtime) };
       // The image's ports, moved to free ones: other tests may be listening on the standard ports.
-      for (const k of ['OTELHUB_OTLP_GRPC_ENDPOINT', 'OTELHUB_OTLP_HTTP_ENDPOINT', 'OTELHUB_MQTT_ENDPOINT', 'OTELHUB_HEALTH_ENDPOINT', 'OTELHUB_METRICS_ADDRESS']) {
+      for (const k of [
+        'OTELHUB_OTLP_GRPC_ENDPOINT',
+        'OTELHUB_OTLP_HTTP_ENDPOINT',
+        'OTELHUB_MQTT_ENDPOINT',
+        'OTELHUB_HEALTH_ENDPOINT',
+        'OTELHUB_METRICS_ADDRESS',
+      ]) {
         env[k] = `127.0.0.1:${await freePort()}`;
       }
       const user = /^(\d+)(?::(\d+))?$/.exec(runtime.filter((i) => i.op === 'USER').pop()!.args)!;
       const asImageUser = process.getuid?.() === 0 ? { uid: Number(user[1]), gid: Number(user[2] ?? user[1]) } : {};
       // The symlink's target, executed directly: its shebang and mode must work without `node` in front.
-      const child = spawn(join(app, 'bin', 'otelhub.js'), [], { cwd: app, env: { ...env, HOME: work }, ...asImageUser });
+      const child = spawn(join(app, 'bin', 'otelhub.js'), [], {
+        cwd: app,
+        env: { ...env, HOME: work },
+        ...asImageUser,
+      });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (out += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
       try {
-        await eventually(async () => {
-          const res = await fetch(`http://${env.OTELHUB_HEALTH_ENDPOINT}/`).catch(() => undefined);
-          return res?.status === 200;
-        }, `the hub from the replayed image to be healthy; output:\n${out}`, 60_000);
+        await eventually(
+          async () => {
+            const res = await fetch(`http://${env.OTELHUB_HEALTH_ENDPOINT}/`).catch(() => undefined);
+            return res?.status === 200;
+          },
+          `the hub from the replayed image to be healthy; output:\n${out}`,
+          60_000,
+        );
       } finally {
         child.kill('SIGTERM');
       }

@@ -48,7 +48,8 @@ interface Seen {
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 // Integers arrive as bigint (int64): numbers here keep the expectations readable.
 const plain = (v: unknown): unknown => (typeof v === 'bigint' ? Number(v) : v);
-const attrMap = (kvs: Span['attributes']): Record<string, unknown> => Object.fromEntries(kvs.map((a) => [a.key, plain(getAttribute(kvs, a.key))]));
+const attrMap = (kvs: Span['attributes']): Record<string, unknown> =>
+  Object.fromEntries(kvs.map((a) => [a.key, plain(getAttribute(kvs, a.key))]));
 
 function spansAt(h: TestHub): Seen[] {
   const out: Seen[] = [];
@@ -74,10 +75,17 @@ function spansAt(h: TestHub): Seen[] {
   return out;
 }
 
-const byTopic = (spans: Seen[], topic: string): Seen[] => spans.filter((s) => s.attrs['messaging.destination'] === topic);
+const byTopic = (spans: Seen[], topic: string): Seen[] =>
+  spans.filter((s) => s.attrs['messaging.destination'] === topic);
 
-async function publish(url: string, messages: { topic: string; payload: string | Buffer; opts?: IClientPublishOptions }[]): Promise<void> {
-  const c = await mqtt.connectAsync(url, { protocolVersion: 5, clientId: `pub-${Math.random().toString(16).slice(2)}` });
+async function publish(
+  url: string,
+  messages: { topic: string; payload: string | Buffer; opts?: IClientPublishOptions }[],
+): Promise<void> {
+  const c = await mqtt.connectAsync(url, {
+    protocolVersion: 5,
+    clientId: `pub-${Math.random().toString(16).slice(2)}`,
+  });
   for (const m of messages) await c.publishAsync(m.topic, m.payload, { qos: 1, ...m.opts });
   await c.endAsync();
 }
@@ -124,21 +132,18 @@ function assertMessageAttributes(s: Seen, topic: string, payload: Buffer): void 
   assert.equal(s.name, 'mqtt.receive');
   assert.equal(s.kind, 1, 'INTERNAL');
   assert.deepEqual(s.attrKeys.slice(0, LEGACY_KEYS.length), LEGACY_KEYS);
-  assert.deepEqual(
-    Object.fromEntries(LEGACY_KEYS.map((k) => [k, s.attrs[k]])),
-    {
-      'messaging.system': 'mqtt',
-      'messaging.destination': topic,
-      'messaging.destination_kind': 'topic',
-      'messaging.operation': 'process',
-      'messaging.mqtt.qos': 1,
-      'messaging.mqtt.retain': false,
-      'messaging.mqtt.dup': false,
-      'messaging.message_payload_size_bytes': payload.length,
-      'messaging.message_payload_sha256': createHash('sha256').update(payload).digest('hex'),
-      'messaging.ack.required': true,
-    },
-  );
+  assert.deepEqual(Object.fromEntries(LEGACY_KEYS.map((k) => [k, s.attrs[k]])), {
+    'messaging.system': 'mqtt',
+    'messaging.destination': topic,
+    'messaging.destination_kind': 'topic',
+    'messaging.operation': 'process',
+    'messaging.mqtt.qos': 1,
+    'messaging.mqtt.retain': false,
+    'messaging.mqtt.dup': false,
+    'messaging.message_payload_size_bytes': payload.length,
+    'messaging.message_payload_sha256': createHash('sha256').update(payload).digest('hex'),
+    'messaging.ack.required': true,
+  });
 }
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -171,12 +176,21 @@ describe('MQTT to trace spans end to end (Mosquitto)', () => {
         { topic: 'telemetry/kinds/notjson', payload: notJson },
         { topic: 'telemetry/kinds/empty', payload: empty },
       ]);
-      await eventually(() => spansAt(sink).filter((s) => String(s.attrs['messaging.destination']).startsWith('telemetry/kinds/')).length === 4, 'four spans');
+      await eventually(
+        () =>
+          spansAt(sink).filter((s) => String(s.attrs['messaging.destination']).startsWith('telemetry/kinds/'))
+            .length === 4,
+        'four spans',
+      );
       const spans = spansAt(sink);
 
       const [v] = byTopic(spans, 'telemetry/kinds/valid');
       assertMessageAttributes(v!, 'telemetry/kinds/valid', valid);
-      assert.deepEqual(v!.attrKeys.slice(LEGACY_KEYS.length), ['correlation.id', 'correlation.generated', 'messaging.acknowledged']);
+      assert.deepEqual(v!.attrKeys.slice(LEGACY_KEYS.length), [
+        'correlation.id',
+        'correlation.generated',
+        'messaging.acknowledged',
+      ]);
       assert.equal(v!.attrs['correlation.id'], 'order-42');
       assert.equal(v!.attrs['correlation.generated'], false);
       assert.equal(v!.attrs['messaging.acknowledged'], true);
@@ -193,7 +207,11 @@ describe('MQTT to trace spans end to end (Mosquitto)', () => {
         const [s] = byTopic(spans, topic);
         assert.ok(s, topic);
         assertMessageAttributes(s, topic, payload);
-        assert.deepEqual(s.attrKeys.slice(LEGACY_KEYS.length), ['correlation.id', 'correlation.generated', 'messaging.acknowledged'], 'exactly these, in this order');
+        assert.deepEqual(
+          s.attrKeys.slice(LEGACY_KEYS.length),
+          ['correlation.id', 'correlation.generated', 'messaging.acknowledged'],
+          'exactly these, in this order',
+        );
         assert.deepEqual(s.status, { code: 1, message: '' });
         const id = s.attrs['correlation.id'];
         assert.match(String(id), UUID_V4, `${topic}: a generated UUID v4`);
@@ -219,7 +237,9 @@ describe('MQTT to trace spans end to end (Mosquitto)', () => {
         {
           topic: 'telemetry/tp',
           payload: JSON.stringify({ correlationId: 'with-parent' }),
-          opts: { properties: { userProperties: { traceparent: `00-${traceId}-${parent}-01`, tracestate: 'vendor=abc' } } },
+          opts: {
+            properties: { userProperties: { traceparent: `00-${traceId}-${parent}-01`, tracestate: 'vendor=abc' } },
+          },
         },
       ]);
       await eventually(() => byTopic(spansAt(sink), 'telemetry/tp').length === 1, 'the span');
@@ -245,14 +265,19 @@ describe('MQTT to trace spans end to end (Mosquitto)', () => {
       assert.equal(s!.status.code, 2, 'ERROR');
       assert.match(s!.status.message, /invalid_json/);
       assert.equal(s!.attrs['correlation.id'], undefined);
-      assert.deepEqual(s!.events.map((e) => e.name), ['exception', 'ack']);
+      assert.deepEqual(
+        s!.events.map((e) => e.name),
+        ['exception', 'ack'],
+      );
       assert.deepEqual(s!.events[1]!.attrs, { status: 'dropped' });
       assert.equal(s!.attrs['messaging.acknowledged'], true);
       await h.shutdown();
       // Same client ID, persistent session: an unacknowledged message would come back now.
       h = await startTestHub(cfg);
       await eventually(() => h.lines.some((l) => l.msg === 'subscribed'), 'subscribed again');
-      await publish(broker.url, [{ topic: 'telemetry/strict/good', payload: JSON.stringify({ correlationId: 'fine' }) }]);
+      await publish(broker.url, [
+        { topic: 'telemetry/strict/good', payload: JSON.stringify({ correlationId: 'fine' }) },
+      ]);
       await eventually(() => byTopic(spansAt(sink), 'telemetry/strict/good').length === 1, 'the good span');
       assert.equal(byTopic(spansAt(sink), 'telemetry/strict/bad').length, 1, 'the invalid message was not redelivered');
     } finally {
@@ -302,7 +327,9 @@ describe('MQTT to trace spans end to end (Mosquitto)', () => {
         'messaging.destination': String(s.attrs['messaging.destination']).slice(prefix.length),
         'correlation.id': s.attrs['correlation.generated'] ? 'generated' : s.attrs['correlation.id'],
       },
-      events: s.events.map((e) => (e.name === 'correlation.generated' ? { ...e, attrs: { ...e.attrs, value: 'generated' } } : e)),
+      events: s.events.map((e) =>
+        e.name === 'correlation.generated' ? { ...e, attrs: { ...e.attrs, value: 'generated' } } : e,
+      ),
     });
 
     it('exports the same spans from env vars alone as from the YAML print-config prints', async () => {
@@ -312,13 +339,24 @@ describe('MQTT to trace spans end to end (Mosquitto)', () => {
       const file = join(dir, 'printed.yaml');
       writeFileSync(file, printed.stdout);
 
-      const run = async (args: string[], env: Record<string, string>, prefix: string, health: string): Promise<Seen[]> => {
+      const run = async (
+        args: string[],
+        env: Record<string, string>,
+        prefix: string,
+        health: string,
+      ): Promise<Seen[]> => {
         const start = spansAt(sink).length;
-        const mine = () => spansAt(sink).slice(start).filter((s) => String(s.attrs['messaging.destination']).startsWith(`${prefix}/`));
+        const mine = () =>
+          spansAt(sink)
+            .slice(start)
+            .filter((s) => String(s.attrs['messaging.destination']).startsWith(`${prefix}/`));
         const hub = startCli(args, env);
         try {
           await hub.waitForLog((l) => l.msg === 'subscribed');
-          await eventually(async () => (await fetch(`http://${health}/readyz`).catch(() => undefined))?.status === 200, 'ready');
+          await eventually(
+            async () => (await fetch(`http://${health}/readyz`).catch(() => undefined))?.status === 200,
+            'ready',
+          );
           assert.equal((await fetch(`http://${health}/healthz`)).status, 200);
           await publish(broker.url, MESSAGES(prefix));
           await eventually(() => mine().length === 3, `3 spans under ${prefix}`);
@@ -326,7 +364,9 @@ describe('MQTT to trace spans end to end (Mosquitto)', () => {
           hub.child.kill('SIGTERM');
           assert.equal((await hub.exited).code, 0, hub.output());
         }
-        return mine().sort((x, y) => String(x.attrs['messaging.destination']).localeCompare(String(y.attrs['messaging.destination'])));
+        return mine().sort((x, y) =>
+          String(x.attrs['messaging.destination']).localeCompare(String(y.attrs['messaging.destination'])),
+        );
       };
 
       const fromEnv = await run([], envRun, 'telemetry/dropin-env', envRun.HTTP_HEALTH_ADDR!);
@@ -336,13 +376,20 @@ describe('MQTT to trace spans end to end (Mosquitto)', () => {
       assert.deepEqual(norm(fromYaml), norm(fromEnv));
       const [a] = fromEnv;
       assert.equal(a!.scope, 'mqtt-otel-trace-exporter');
-      assert.deepEqual(a!.resource, { 'service.name': 'mqtt-otel-trace-exporter', 'service.namespace': 'edge-ai', 'service.instance.id': 'replica-1' });
+      assert.deepEqual(a!.resource, {
+        'service.name': 'mqtt-otel-trace-exporter',
+        'service.namespace': 'edge-ai',
+        'service.instance.id': 'replica-1',
+      });
       assert.equal(fromEnv[1]!.attrs['correlation.id'], '12345678901234567890', 'integers exactly as written');
     });
 
     it('publishes the heartbeat and is ready only while the broker session is up', async () => {
       const own = await startMosquitto();
-      const env: Record<string, string> = { ...(await dropInEnv('dropin-health', 'telemetry')), MQTT_BROKER_PORT: String(own.port) };
+      const env: Record<string, string> = {
+        ...(await dropInEnv('dropin-health', 'telemetry')),
+        MQTT_BROKER_PORT: String(own.port),
+      };
       const watcher = await mqtt.connectAsync(own.url, { protocolVersion: 5 });
       const beats: string[] = [];
       watcher.on('message', (topic, payload) => beats.push(`${topic} ${payload.toString()}`));
@@ -369,19 +416,30 @@ describe('MQTT to trace spans end to end (Mosquitto)', () => {
     it('loses nothing when killed with SIGKILL mid-stream and started again', async () => {
       const env = await dropInEnv('dropin-kill', 'telemetry/kill');
       const N = 300;
-      const ids = () => new Set(byTopic(spansAt(sink), 'telemetry/kill/seq').map((s) => String(s.attrs['correlation.id'])));
+      const ids = () =>
+        new Set(byTopic(spansAt(sink), 'telemetry/kill/seq').map((s) => String(s.attrs['correlation.id'])));
       let hub = startCli([], env);
       await hub.waitForLog((l) => l.msg === 'subscribed');
-      const publishing = publish(broker.url, Array.from({ length: N }, (_, i) => ({ topic: 'telemetry/kill/seq', payload: JSON.stringify({ correlationId: `m${i}` }) })));
+      const publishing = publish(
+        broker.url,
+        Array.from({ length: N }, (_, i) => ({
+          topic: 'telemetry/kill/seq',
+          payload: JSON.stringify({ correlationId: `m${i}` }),
+        })),
+      );
       await eventually(() => ids().size >= 20, 'some spans before the kill');
       hub.child.kill('SIGKILL');
       await hub.exited;
       await publishing;
       hub = startCli([], env);
       try {
-        await eventually(() => ids().size === N, `all ${N} correlation IDs (at least once)`, 60_000).catch((err: unknown) => {
-          throw new Error(`${String(err)}; ${ids().size} distinct arrived; hub output:\n${hub.output().slice(-3000)}`);
-        });
+        await eventually(() => ids().size === N, `all ${N} correlation IDs (at least once)`, 60_000).catch(
+          (err: unknown) => {
+            throw new Error(
+              `${String(err)}; ${ids().size} distinct arrived; hub output:\n${hub.output().slice(-3000)}`,
+            );
+          },
+        );
       } finally {
         hub.child.kill('SIGTERM');
         await hub.exited;

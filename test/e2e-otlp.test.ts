@@ -35,7 +35,9 @@ const QUIET = `  telemetry:\n    metrics: { level: none }\n    logs: { level: in
 
 /** The second hub: OTLP in (optionally TLS, mTLS and bearer token), everything into test_sink. */
 function hub2Config(opts: { tls?: boolean; token?: boolean; grpcPort?: number; httpPort?: number } = {}): string {
-  const tls = opts.tls ? `\n        tls: { cert_file: "\${env:SERVER_CERT}", key_file: "\${env:SERVER_KEY}", client_ca_file: "\${env:CA}" }` : '';
+  const tls = opts.tls
+    ? `\n        tls: { cert_file: "\${env:SERVER_CERT}", key_file: "\${env:SERVER_KEY}", client_ca_file: "\${env:CA}" }`
+    : '';
   const auth = opts.token ? `\n        auth: { authenticator: bearertokenauth }` : '';
   return `
 receivers:
@@ -64,7 +66,9 @@ function hub1Config(grpc: string, http: string, opts: { tls?: boolean; token?: b
   const tls = opts.tls
     ? `\n    tls: { ca_file: "\${env:CA}", cert_file: "\${env:CLIENT_CERT}", key_file: "\${env:CLIENT_KEY}" }`
     : `\n    tls: { insecure: true }`;
-  const httpTls = opts.tls ? `\n    tls: { ca_file: "\${env:CA}", cert_file: "\${env:CLIENT_CERT}", key_file: "\${env:CLIENT_KEY}" }` : '';
+  const httpTls = opts.tls
+    ? `\n    tls: { ca_file: "\${env:CA}", cert_file: "\${env:CLIENT_CERT}", key_file: "\${env:CLIENT_KEY}" }`
+    : '';
   const auth = opts.token ? `\n    auth: { authenticator: bearertokenauth }` : '';
   const retry = `\n    retry_on_failure: ${opts.retry ?? '{ initial_interval: 20ms, max_interval: 100ms, max_elapsed_time: 60s }'}`;
   const scheme = opts.tls ? 'https' : 'http';
@@ -99,7 +103,11 @@ ${QUIET}  pipelines:
 }
 
 function received(h: TestHub, sink: string, signal: Signal): SignalData | undefined {
-  const list = h.t.sinks.get(sink)?.received.filter((r) => r.signal === signal).map((r) => r.data) ?? [];
+  const list =
+    h.t.sinks
+      .get(sink)
+      ?.received.filter((r) => r.signal === signal)
+      .map((r) => r.data) ?? [];
   return list.length ? mergeData(signal as 'traces', list as Traces[]) : undefined;
 }
 
@@ -107,24 +115,49 @@ function received(h: TestHub, sink: string, signal: Signal): SignalData | undefi
 function flatten(signal: Signal, data: SignalData | undefined): unknown[] {
   const out: { key: string; v: unknown }[] = [];
   if (!data) return [];
-  if (signal === 'traces') forEachSpan(data as Traces, (s, ss, rs) => out.push({ key: toHex(s.spanId), v: { s, scope: ss.scope, ssu: ss.schemaUrl, r: rs.resource, rsu: rs.schemaUrl } }));
-  if (signal === 'metrics') forEachMetric(data as Metrics, (m, sm, rm) => out.push({ key: m.name, v: { m, scope: sm.scope, r: rm.resource } }));
-  if (signal === 'logs') forEachLogRecord(data as Logs, (l, sl, rl) => out.push({ key: String(l.timeUnixNano) + JSON.stringify(l.body, (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x)), v: { l, scope: sl.scope, r: rl.resource } }));
+  if (signal === 'traces')
+    forEachSpan(data as Traces, (s, ss, rs) =>
+      out.push({
+        key: toHex(s.spanId),
+        v: { s, scope: ss.scope, ssu: ss.schemaUrl, r: rs.resource, rsu: rs.schemaUrl },
+      }),
+    );
+  if (signal === 'metrics')
+    forEachMetric(data as Metrics, (m, sm, rm) => out.push({ key: m.name, v: { m, scope: sm.scope, r: rm.resource } }));
+  if (signal === 'logs')
+    forEachLogRecord(data as Logs, (l, sl, rl) =>
+      out.push({
+        key:
+          String(l.timeUnixNano) + JSON.stringify(l.body, (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x)),
+        v: { l, scope: sl.scope, r: rl.resource },
+      }),
+    );
   return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((x) => x.v);
 }
 
-async function sendWithOfficialExporters(traces: SpanExporter, metrics: PushMetricExporter, logs: LogRecordExporter, tag: string): Promise<void> {
+async function sendWithOfficialExporters(
+  traces: SpanExporter,
+  metrics: PushMetricExporter,
+  logs: LogRecordExporter,
+  tag: string,
+): Promise<void> {
   const resource = resourceFromAttributes({ 'service.name': `e2e-${tag}`, 'deployment.environment': 'test' });
   const tp = new BasicTracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor(traces)] });
   const tracer = tp.getTracer('e2e-tracer', '1.2.3');
-  const parent = tracer.startSpan(`parent-${tag}`, { kind: SpanKind.SERVER, attributes: { 'http.method': 'GET', retries: 3, ratio: 0.5, ok: true, tags: ['a', 'b'] } });
+  const parent = tracer.startSpan(`parent-${tag}`, {
+    kind: SpanKind.SERVER,
+    attributes: { 'http.method': 'GET', retries: 3, ratio: 0.5, ok: true, tags: ['a', 'b'] },
+  });
   parent.addEvent('checkpoint', { step: 1 });
   parent.setStatus({ code: 2, message: 'boom' });
   parent.end();
   await tp.forceFlush();
   await tp.shutdown();
 
-  const mp = new MeterProvider({ resource, readers: [new PeriodicExportingMetricReader({ exporter: metrics, exportIntervalMillis: 3_600_000 })] });
+  const mp = new MeterProvider({
+    resource,
+    readers: [new PeriodicExportingMetricReader({ exporter: metrics, exportIntervalMillis: 3_600_000 })],
+  });
   const meter = mp.getMeter('e2e-meter', '1.2.3');
   meter.createCounter(`requests-${tag}`, { description: 'requests', unit: '{request}' }).add(5, { route: '/a' });
   meter.createHistogram(`latency-${tag}`, { unit: 'ms' }).record(12.5, { route: '/a' });
@@ -133,7 +166,12 @@ async function sendWithOfficialExporters(traces: SpanExporter, metrics: PushMetr
   await mp.shutdown();
 
   const lp = new LoggerProvider({ resource, processors: [new SimpleLogRecordProcessor({ exporter: logs })] });
-  lp.getLogger('e2e-logger', '1.2.3').emit({ body: `hello-${tag}`, severityNumber: SeverityNumber.WARN, severityText: 'WARN', attributes: { user: 'u1' } });
+  lp.getLogger('e2e-logger', '1.2.3').emit({
+    body: `hello-${tag}`,
+    severityNumber: SeverityNumber.WARN,
+    severityText: 'WARN',
+    attributes: { user: 'u1' },
+  });
   await lp.forceFlush();
   await lp.shutdown();
 }
@@ -147,20 +185,51 @@ describe('OTLP end to end', () => {
 
   it('carries every field from the official exporters (gRPC, HTTP protobuf, HTTP JSON) through two hubs', async () => {
     const h2 = await startTestHub(hub2Config());
-    const h1 = await startTestHub(hub1Config(h2.endpoint('OTLP gRPC receiver listening'), h2.endpoint('OTLP HTTP receiver listening')));
+    const h1 = await startTestHub(
+      hub1Config(h2.endpoint('OTLP gRPC receiver listening'), h2.endpoint('OTLP HTTP receiver listening')),
+    );
     try {
       const grpc = `http://${h1.endpoint('OTLP gRPC receiver listening')}`;
       const http = `http://${h1.endpoint('OTLP HTTP receiver listening')}`;
-      await sendWithOfficialExporters(new GrpcTraces({ url: grpc }), new GrpcMetrics({ url: grpc }), new GrpcLogs({ url: grpc }), 'grpc');
-      await sendWithOfficialExporters(new ProtoTraces({ url: `${http}/v1/traces` }), new ProtoMetrics({ url: `${http}/v1/metrics` }), new ProtoLogs({ url: `${http}/v1/logs` }), 'proto');
-      await sendWithOfficialExporters(new JsonTraces({ url: `${http}/v1/traces` }), new JsonMetrics({ url: `${http}/v1/metrics` }), new JsonLogs({ url: `${http}/v1/logs` }), 'json');
+      await sendWithOfficialExporters(
+        new GrpcTraces({ url: grpc }),
+        new GrpcMetrics({ url: grpc }),
+        new GrpcLogs({ url: grpc }),
+        'grpc',
+      );
+      await sendWithOfficialExporters(
+        new ProtoTraces({ url: `${http}/v1/traces` }),
+        new ProtoMetrics({ url: `${http}/v1/metrics` }),
+        new ProtoLogs({ url: `${http}/v1/logs` }),
+        'proto',
+      );
+      await sendWithOfficialExporters(
+        new JsonTraces({ url: `${http}/v1/traces` }),
+        new JsonMetrics({ url: `${http}/v1/metrics` }),
+        new JsonLogs({ url: `${http}/v1/logs` }),
+        'json',
+      );
 
       for (const signal of ['traces', 'metrics', 'logs'] as const) {
-        await eventually(() => flatten(signal, received(h2, 'test_sink', signal)).length === flatten(signal, received(h1, 'test_sink/tap', signal)).length && flatten(signal, received(h1, 'test_sink/tap', signal)).length > 0, `${signal} at hub 2`);
-        assert.deepEqual(flatten(signal, received(h2, 'test_sink', signal)), flatten(signal, received(h1, 'test_sink/tap', signal)), `${signal} arrive at hub 2 exactly as hub 1 received them`);
+        await eventually(
+          () =>
+            flatten(signal, received(h2, 'test_sink', signal)).length ===
+              flatten(signal, received(h1, 'test_sink/tap', signal)).length &&
+            flatten(signal, received(h1, 'test_sink/tap', signal)).length > 0,
+          `${signal} at hub 2`,
+        );
+        assert.deepEqual(
+          flatten(signal, received(h2, 'test_sink', signal)),
+          flatten(signal, received(h1, 'test_sink/tap', signal)),
+          `${signal} arrive at hub 2 exactly as hub 1 received them`,
+        );
       }
       // And what hub 1 received is what the SDKs sent.
-      const spans = flatten('traces', received(h2, 'test_sink', 'traces')) as { s: { name: string; attributes: never[]; events: { name: string }[]; status: { code: number; message: string } }; scope: { name: string; version: string }; r: { attributes: never[] } }[];
+      const spans = flatten('traces', received(h2, 'test_sink', 'traces')) as {
+        s: { name: string; attributes: never[]; events: { name: string }[]; status: { code: number; message: string } };
+        scope: { name: string; version: string };
+        r: { attributes: never[] };
+      }[];
       assert.deepEqual(spans.map((x) => x.s.name).sort(), ['parent-grpc', 'parent-json', 'parent-proto']);
       for (const x of spans) {
         assert.equal(getAttribute(x.s.attributes, 'retries'), 3n);
@@ -171,10 +240,18 @@ describe('OTLP end to end', () => {
         assert.deepEqual([x.scope.name, x.scope.version], ['e2e-tracer', '1.2.3']);
         assert.equal(getAttribute(x.r.attributes, 'deployment.environment'), 'test');
       }
-      const metricNames = (flatten('metrics', received(h2, 'test_sink', 'metrics')) as { m: { name: string } }[]).map((x) => x.m.name);
-      for (const tag of ['grpc', 'proto', 'json']) for (const n of [`requests-${tag}`, `latency-${tag}`, `queue-${tag}`]) assert.ok(metricNames.includes(n), n);
-      const bodies = (flatten('logs', received(h2, 'test_sink', 'logs')) as { l: { body: unknown; severityNumber: number } }[]).map((x) => x.l);
-      assert.deepEqual(bodies.map((b) => b.body).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))), [{ stringValue: 'hello-grpc' }, { stringValue: 'hello-json' }, { stringValue: 'hello-proto' }]);
+      const metricNames = (flatten('metrics', received(h2, 'test_sink', 'metrics')) as { m: { name: string } }[]).map(
+        (x) => x.m.name,
+      );
+      for (const tag of ['grpc', 'proto', 'json'])
+        for (const n of [`requests-${tag}`, `latency-${tag}`, `queue-${tag}`]) assert.ok(metricNames.includes(n), n);
+      const bodies = (
+        flatten('logs', received(h2, 'test_sink', 'logs')) as { l: { body: unknown; severityNumber: number } }[]
+      ).map((x) => x.l);
+      assert.deepEqual(
+        bodies.map((b) => b.body).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+        [{ stringValue: 'hello-grpc' }, { stringValue: 'hello-json' }, { stringValue: 'hello-proto' }],
+      );
       assert.ok(bodies.every((b) => b.severityNumber === 13));
     } finally {
       await h1.shutdown();
@@ -183,9 +260,22 @@ describe('OTLP end to end', () => {
   });
 
   it('carries data with every field set, over TLS with client certificates and a bearer token', async () => {
-    const env = { CA: certs.caFile, SERVER_CERT: certs.serverCertFile, SERVER_KEY: certs.serverKeyFile, CLIENT_CERT: certs.clientCertFile, CLIENT_KEY: certs.clientKeyFile, TOKEN: 'e2e-secret-token' };
+    const env = {
+      CA: certs.caFile,
+      SERVER_CERT: certs.serverCertFile,
+      SERVER_KEY: certs.serverKeyFile,
+      CLIENT_CERT: certs.clientCertFile,
+      CLIENT_KEY: certs.clientKeyFile,
+      TOKEN: 'e2e-secret-token',
+    };
     const h2 = await startTestHub(hub2Config({ tls: true, token: true }), { env });
-    const h1 = await startTestHub(hub1Config(h2.endpoint('OTLP gRPC receiver listening'), h2.endpoint('OTLP HTTP receiver listening'), { tls: true, token: true }), { env });
+    const h1 = await startTestHub(
+      hub1Config(h2.endpoint('OTLP gRPC receiver listening'), h2.endpoint('OTLP HTTP receiver listening'), {
+        tls: true,
+        token: true,
+      }),
+      { env },
+    );
     try {
       const src = h1.t.sources.get('test_source')!.byType;
       await src.traces!.consume(sampleTraces());
@@ -202,7 +292,12 @@ describe('OTLP end to end', () => {
   });
 
   it('refuses a wrong or missing token, permanently, and logs neither', async () => {
-    const env2 = { CA: certs.caFile, SERVER_CERT: certs.serverCertFile, SERVER_KEY: certs.serverKeyFile, TOKEN: 'right-token' };
+    const env2 = {
+      CA: certs.caFile,
+      SERVER_CERT: certs.serverCertFile,
+      SERVER_KEY: certs.serverKeyFile,
+      TOKEN: 'right-token',
+    };
     const h2 = await startTestHub(hub2Config({ token: true }), { env: env2 });
     const grpc = h2.endpoint('OTLP gRPC receiver listening');
     const http = h2.endpoint('OTLP HTTP receiver listening');
@@ -211,11 +306,21 @@ describe('OTLP end to end', () => {
     try {
       for (const h of [wrong, missing]) {
         const src = h.t.sources.get('test_source')!.byType;
-        await assert.rejects(src.traces!.consume(sampleTraces()), (e: unknown) => e instanceof ConsumerError && !e.retryable);
-        await assert.rejects(src.metrics!.consume(sampleMetrics()), (e: unknown) => e instanceof ConsumerError && !e.retryable);
+        await assert.rejects(
+          src.traces!.consume(sampleTraces()),
+          (e: unknown) => e instanceof ConsumerError && !e.retryable,
+        );
+        await assert.rejects(
+          src.metrics!.consume(sampleMetrics()),
+          (e: unknown) => e instanceof ConsumerError && !e.retryable,
+        );
       }
       assert.equal(received(h2, 'test_sink', 'traces'), undefined);
-      const r = await fetch(`http://${http}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer nope' }, body: '{}' });
+      const r = await fetch(`http://${http}/v1/logs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer nope' },
+        body: '{}',
+      });
       assert.equal(r.status, 401);
       assert.ok(!JSON.stringify([h2.lines, wrong.lines]).match(/right-token|wrong-token/), 'tokens are never logged');
     } finally {
@@ -231,9 +336,16 @@ describe('OTLP end to end', () => {
     let h2: TestHub | undefined;
     try {
       const src = h1.t.sources.get('test_source')!.byType;
-      const sent = [src.traces!.consume(sampleTraces()), src.metrics!.consume(sampleMetrics()), src.logs!.consume(sampleLogs())];
+      const sent = [
+        src.traces!.consume(sampleTraces()),
+        src.metrics!.consume(sampleMetrics()),
+        src.logs!.consume(sampleLogs()),
+      ];
       let settled = false;
-      void Promise.all(sent).then(() => (settled = true), () => (settled = true));
+      void Promise.all(sent).then(
+        () => (settled = true),
+        () => (settled = true),
+      );
       // The exporters keep retrying; meanwhile nothing may be acknowledged upstream.
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(settled, false, 'not acknowledged while the destination is down');

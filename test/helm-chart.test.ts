@@ -22,13 +22,37 @@ const CONFIG_PATH = '/etc/otelhub/config.yaml';
 
 /** The variables otelhub's drop-in mode reads (cli/drop-in-env.ts): the Rust trace exporter's, plus OTELHUB_METRICS_ADDRESS. */
 const DROP_IN_VARS = new Set([
-  'MQTT_BROKER_HOST', 'MQTT_BROKER_PORT', 'MQTT_CLIENT_ID', 'MQTT_TOPIC_FILTERS', 'MQTT_SHARED_SUBSCRIPTION',
-  'MQTT_SESSION_EXPIRY_SECS', 'MQTT_RECEIVE_MAX', 'MQTT_KEEP_ALIVE_SECS', 'MQTT_RETRY_MIN_BACKOFF_SECS',
-  'MQTT_RETRY_MAX_BACKOFF_SECS', 'MQTT_USE_TLS', 'MQTT_SAT_TOKEN_PATH', 'MQTT_CA_CERT_PATH', 'MQTT_X509_CERT_PATH',
-  'MQTT_X509_KEY_PATH', 'CORRELATION_ID_FIELD', 'CORRELATION_ALLOW_GENERATED', 'OTEL_EXPORTER_OTLP_ENDPOINT',
-  'OTEL_SERVICE_NAME', 'OTEL_SERVICE_NAMESPACE', 'OTEL_SERVICE_INSTANCE_ID', 'OTEL_TRACES_SAMPLER_ARG',
-  'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 'OTEL_BSP_MAX_QUEUE_SIZE', 'OTEL_BSP_SCHEDULE_DELAY', 'OTEL_BSP_EXPORT_TIMEOUT',
-  'APP_LOG_LEVEL', 'HTTP_HEALTH_ADDR', 'HTTP_HEALTH_LIVENESS_PATH', 'HTTP_HEALTH_READINESS_PATH', 'OTELHUB_METRICS_ADDRESS',
+  'MQTT_BROKER_HOST',
+  'MQTT_BROKER_PORT',
+  'MQTT_CLIENT_ID',
+  'MQTT_TOPIC_FILTERS',
+  'MQTT_SHARED_SUBSCRIPTION',
+  'MQTT_SESSION_EXPIRY_SECS',
+  'MQTT_RECEIVE_MAX',
+  'MQTT_KEEP_ALIVE_SECS',
+  'MQTT_RETRY_MIN_BACKOFF_SECS',
+  'MQTT_RETRY_MAX_BACKOFF_SECS',
+  'MQTT_USE_TLS',
+  'MQTT_SAT_TOKEN_PATH',
+  'MQTT_CA_CERT_PATH',
+  'MQTT_X509_CERT_PATH',
+  'MQTT_X509_KEY_PATH',
+  'CORRELATION_ID_FIELD',
+  'CORRELATION_ALLOW_GENERATED',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_SERVICE_NAME',
+  'OTEL_SERVICE_NAMESPACE',
+  'OTEL_SERVICE_INSTANCE_ID',
+  'OTEL_TRACES_SAMPLER_ARG',
+  'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+  'OTEL_BSP_MAX_QUEUE_SIZE',
+  'OTEL_BSP_SCHEDULE_DELAY',
+  'OTEL_BSP_EXPORT_TIMEOUT',
+  'APP_LOG_LEVEL',
+  'HTTP_HEALTH_ADDR',
+  'HTTP_HEALTH_LIVENESS_PATH',
+  'HTTP_HEALTH_READINESS_PATH',
+  'OTELHUB_METRICS_ADDRESS',
 ]);
 /** The variables naming files the chart mounts, with the key the file must come from. */
 const PATH_VARS: Record<string, string> = {
@@ -230,7 +254,8 @@ function imageEnv(): Record<string, string> {
  */
 function environment(r: Rendered): Record<string, string> {
   const out: Record<string, string> = { ...imageEnv() };
-  if (r.container.envFrom?.some((f) => f.configMapRef?.name === r.configMap.metadata.name)) Object.assign(out, r.configMap.data);
+  if (r.container.envFrom?.some((f) => f.configMapRef?.name === r.configMap.metadata.name))
+    Object.assign(out, r.configMap.data);
   for (const e of r.container.env ?? []) {
     if (e.value !== undefined) out[e.name] = e.value;
     else if (e.valueFrom?.fieldRef?.fieldPath === 'metadata.name') out[e.name] = 'otelhub-7d9f8-abcde';
@@ -272,9 +297,12 @@ function fileSource(r: Rendered, file: string): FileSource {
   }
   assert.ok(volume.projected, `the volume ${volume.name} has no secret, configMap or projected source`);
   for (const s of volume.projected.sources) {
-    if (s.serviceAccountToken?.path === rel) return { type: 'serviceAccountToken', key: rel, audience: s.serviceAccountToken.audience };
-    if (s.secret && s.secret.items?.some((i) => i.path === rel)) return { type: 'secret', name: s.secret.name, key: keyFor(s.secret.items, rel)! };
-    if (s.configMap && s.configMap.items?.some((i) => i.path === rel)) return { type: 'configMap', name: s.configMap.name, key: keyFor(s.configMap.items, rel)! };
+    if (s.serviceAccountToken?.path === rel)
+      return { type: 'serviceAccountToken', key: rel, audience: s.serviceAccountToken.audience };
+    if (s.secret && s.secret.items?.some((i) => i.path === rel))
+      return { type: 'secret', name: s.secret.name, key: keyFor(s.secret.items, rel)! };
+    if (s.configMap && s.configMap.items?.some((i) => i.path === rel))
+      return { type: 'configMap', name: s.configMap.name, key: keyFor(s.configMap.items, rel)! };
   }
   assert.fail(`no source of the projected volume ${volume.name} provides ${rel}`);
 }
@@ -286,17 +314,29 @@ function portOf(address: string): number {
 }
 
 function expandEnv(text: string, env: Record<string, string>): string {
-  return text.replace(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_, name: string, def: string | undefined) => {
-    const v = env[name] ?? def;
-    assert.ok(v !== undefined, `\${env:${name}} is referenced but the container does not set ${name}`);
-    return v;
-  });
+  return text.replace(
+    /\$\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g,
+    (_, name: string, def: string | undefined) => {
+      const v = env[name] ?? def;
+      assert.ok(v !== undefined, `\${env:${name}} is referenced but the container does not set ${name}`);
+      return v;
+    },
+  );
 }
 
 function validate(args: string[], env: Record<string, string>): void {
   // Only what the pod would have: none of this process's MQTT_* or OTEL_* variables.
-  const base: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmp, TMPDIR: tmp, HOSTNAME: 'otelhub-7d9f8-abcde' };
-  const r = spawnSync(process.execPath, [BIN, 'validate', ...args], { cwd: ROOT, env: { ...base, ...env }, encoding: 'utf8' });
+  const base: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? tmp,
+    TMPDIR: tmp,
+    HOSTNAME: 'otelhub-7d9f8-abcde',
+  };
+  const r = spawnSync(process.execPath, [BIN, 'validate', ...args], {
+    cwd: ROOT,
+    env: { ...base, ...env },
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, `otelhub validate ${args.join(' ')} failed:\n${r.stdout}${r.stderr}`);
   assert.match(r.stdout, /configuration is valid/);
 }
@@ -323,11 +363,18 @@ function checkCommon(r: Rendered): void {
   assert.ok(tmpMount, '/tmp must be writable with readOnlyRootFilesystem');
   assert.ok(pod.volumes?.find((v) => v.name === tmpMount.name)?.emptyDir !== undefined, '/tmp is an emptyDir');
   // Every mount has its volume.
-  for (const m of container.volumeMounts ?? []) assert.ok(pod.volumes?.some((v) => v.name === m.name), `volume ${m.name}`);
+  for (const m of container.volumeMounts ?? [])
+    assert.ok(
+      pod.volumes?.some((v) => v.name === m.name),
+      `volume ${m.name}`,
+    );
   // The config checksum rolls the pods.
   assert.match(workload.spec.template.metadata.annotations?.['checksum/config'] ?? '', /^[0-9a-f]{64}$/);
   // Labels select the pods.
-  for (const [k, v] of Object.entries({ 'app.kubernetes.io/name': 'otelhub', 'app.kubernetes.io/instance': 'otelhub' })) {
+  for (const [k, v] of Object.entries({
+    'app.kubernetes.io/name': 'otelhub',
+    'app.kubernetes.io/instance': 'otelhub',
+  })) {
     assert.equal(workload.spec.template.metadata.labels?.[k], v);
   }
 
@@ -337,16 +384,19 @@ function checkCommon(r: Rendered): void {
     assert.deepEqual(container.args, ['--config', CONFIG_PATH]);
     assert.equal(container.envFrom, undefined, 'full YAML mode does not read the drop-in variables');
     assert.deepEqual(Object.keys(configMap.data ?? {}), ['config.yaml']);
-    for (const name of own.keys()) assert.ok(FULL_MODE_VARS.has(name) || name in PATH_VARS, `unexpected variable ${name}`);
+    for (const name of own.keys())
+      assert.ok(FULL_MODE_VARS.has(name) || name in PATH_VARS, `unexpected variable ${name}`);
     // The config file is the ConfigMap's key, mounted read-only.
     const source = fileSource(r, CONFIG_PATH);
     assert.deepEqual(source, { type: 'configMap', name: configMap.metadata.name, key: 'config.yaml' });
   } else {
     assert.equal(container.args, undefined);
     assert.deepEqual(container.envFrom, [{ configMapRef: { name: configMap.metadata.name } }]);
-    for (const name of Object.keys(configMap.data ?? {})) assert.ok(DROP_IN_VARS.has(name), `${name} is not a variable the hub reads`);
+    for (const name of Object.keys(configMap.data ?? {}))
+      assert.ok(DROP_IN_VARS.has(name), `${name} is not a variable the hub reads`);
     for (const name of own.keys()) assert.ok(DROP_IN_VARS.has(name), `${name} is not a variable the hub reads`);
-    for (const name of Object.keys(PATH_VARS)) assert.ok(!(name in (configMap.data ?? {})), `${name} follows the mounts: set on the container`);
+    for (const name of Object.keys(PATH_VARS))
+      assert.ok(!(name in (configMap.data ?? {})), `${name} follows the mounts: set on the container`);
   }
 
   // Each file variable names a file a mounted volume provides, from the key the variable is about.
@@ -354,10 +404,12 @@ function checkCommon(r: Rendered): void {
     const file = env[name];
     if (file === undefined) continue;
     const source = fileSource(r, file);
-    if (source.type !== 'serviceAccountToken') assert.equal(source.key, key, `${name}=${file} comes from key ${source.key}`);
+    if (source.type !== 'serviceAccountToken')
+      assert.equal(source.key, key, `${name}=${file} comes from key ${source.key}`);
     // A Secret the chart creates carries that key.
     const created = r.secrets.find((s) => s.metadata.name === source.name);
-    if (source.type === 'secret' && created) assert.ok(created.data?.[source.key], `Secret ${source.name} has no ${source.key}`);
+    if (source.type === 'secret' && created)
+      assert.ok(created.data?.[source.key], `Secret ${source.name} has no ${source.key}`);
   }
 
   // Probes: named port `health`, the one the hub listens on.
@@ -370,7 +422,10 @@ function checkCommon(r: Rendered): void {
   // The hub serves its metrics on OTELHUB_METRICS_ADDRESS whatever metrics.enabled says (the image sets it): the chart
   // always sets it, off the health port; metrics.enabled only adds the container port (and the Service's).
   const metrics = container.ports?.find((p) => p.name === 'metrics');
-  assert.ok(own.has('OTELHUB_METRICS_ADDRESS') || configMap.data?.OTELHUB_METRICS_ADDRESS !== undefined, 'the chart sets OTELHUB_METRICS_ADDRESS');
+  assert.ok(
+    own.has('OTELHUB_METRICS_ADDRESS') || configMap.data?.OTELHUB_METRICS_ADDRESS !== undefined,
+    'the chart sets OTELHUB_METRICS_ADDRESS',
+  );
   const metricsPort = portOf(env.OTELHUB_METRICS_ADDRESS ?? '');
   assert.match(env.OTELHUB_METRICS_ADDRESS ?? '', /^0\.0\.0\.0:/);
   assert.notEqual(metricsPort, health.containerPort, 'metrics and health on different ports');
@@ -394,9 +449,21 @@ function checkCommon(r: Rendered): void {
     assert.doesNotMatch(hc.endpoint ?? '', /^(localhost|127\.|\[?::1\]?):/, 'health_check off loopback');
     validate(['--config', tmpFile('config.yaml', text)], env);
   } else {
-    assert.equal(portOf(env.HTTP_HEALTH_ADDR ?? ''), health.containerPort, 'HTTP_HEALTH_ADDR listens on the probed port');
-    assert.equal(env.HTTP_HEALTH_LIVENESS_PATH, container.livenessProbe?.httpGet?.path, 'the hub serves the liveness probe\'s path');
-    assert.equal(env.HTTP_HEALTH_READINESS_PATH, container.readinessProbe?.httpGet?.path, 'the hub serves the readiness probe\'s path');
+    assert.equal(
+      portOf(env.HTTP_HEALTH_ADDR ?? ''),
+      health.containerPort,
+      'HTTP_HEALTH_ADDR listens on the probed port',
+    );
+    assert.equal(
+      env.HTTP_HEALTH_LIVENESS_PATH,
+      container.livenessProbe?.httpGet?.path,
+      "the hub serves the liveness probe's path",
+    );
+    assert.equal(
+      env.HTTP_HEALTH_READINESS_PATH,
+      container.readinessProbe?.httpGet?.path,
+      "the hub serves the readiness probe's path",
+    );
     assert.match(env.HTTP_HEALTH_ADDR ?? '', /^0\.0\.0\.0:/);
     // The hub takes the environment as it is: drop-in mode (no --config) accepts every variable.
     validate([], env);
@@ -406,7 +473,11 @@ function checkCommon(r: Rendered): void {
   if (r.service) {
     const targets = Object.fromEntries(r.service.spec.ports.map((p) => [p.name, p.targetPort]));
     assert.equal(targets.health, 'health');
-    assert.equal(targets.metrics, metrics ? 'metrics' : undefined, 'the Service exposes metrics exactly when the container does');
+    assert.equal(
+      targets.metrics,
+      metrics ? 'metrics' : undefined,
+      'the Service exposes metrics exactly when the container does',
+    );
   }
 }
 
@@ -422,8 +493,16 @@ describe('Helm chart deploy/helm/otelhub', () => {
     assert.deepEqual(r.secrets, [], 'the SAT Secret is provisioned outside the chart by default');
     const env = environment(r);
     assert.equal(env.MQTT_SAT_TOKEN_PATH, '/var/secrets/mqtt/sat.token');
-    assert.deepEqual(fileSource(r, env.MQTT_SAT_TOKEN_PATH), { type: 'secret', name: 'mqtt-sat-token', key: 'sat.token' });
-    assert.deepEqual(fileSource(r, env.MQTT_CA_CERT_PATH ?? ''), { type: 'secret', name: 'mqtt-sat-token', key: 'ca.crt' });
+    assert.deepEqual(fileSource(r, env.MQTT_SAT_TOKEN_PATH), {
+      type: 'secret',
+      name: 'mqtt-sat-token',
+      key: 'sat.token',
+    });
+    assert.deepEqual(fileSource(r, env.MQTT_CA_CERT_PATH ?? ''), {
+      type: 'secret',
+      name: 'mqtt-sat-token',
+      key: 'ca.crt',
+    });
     assert.equal(env.MQTT_X509_CERT_PATH, undefined);
     // The original's values, as its ConfigMap had them.
     assert.equal(env.MQTT_BROKER_HOST, 'mqtt-broker');
@@ -443,8 +522,16 @@ describe('Helm chart deploy/helm/otelhub', () => {
     checkCommon(r);
     assert.equal(r.workload.spec.replicas, 2);
     const env = environment(r);
-    assert.deepEqual(fileSource(r, env.MQTT_SAT_TOKEN_PATH ?? ''), { type: 'secret', name: 'mqtt-sat-token', key: 'sat.token' });
-    assert.deepEqual(fileSource(r, env.MQTT_CA_CERT_PATH ?? ''), { type: 'secret', name: 'mqtt-sat-token', key: 'ca.crt' });
+    assert.deepEqual(fileSource(r, env.MQTT_SAT_TOKEN_PATH ?? ''), {
+      type: 'secret',
+      name: 'mqtt-sat-token',
+      key: 'sat.token',
+    });
+    assert.deepEqual(fileSource(r, env.MQTT_CA_CERT_PATH ?? ''), {
+      type: 'secret',
+      name: 'mqtt-sat-token',
+      key: 'ca.crt',
+    });
     assert.equal(env.MQTT_BROKER_PORT, '18883');
     assert.equal(env.MQTT_CLIENT_ID, undefined, 'each replica derives its own client ID');
   });
@@ -454,9 +541,21 @@ describe('Helm chart deploy/helm/otelhub', () => {
     checkCommon(r);
     const env = environment(r);
     assert.equal(env.MQTT_SAT_TOKEN_PATH, undefined);
-    assert.deepEqual(fileSource(r, env.MQTT_X509_CERT_PATH ?? ''), { type: 'secret', name: 'otelhub-mqtt-client', key: 'tls.crt' });
-    assert.deepEqual(fileSource(r, env.MQTT_X509_KEY_PATH ?? ''), { type: 'secret', name: 'otelhub-mqtt-client', key: 'tls.key' });
-    assert.deepEqual(fileSource(r, env.MQTT_CA_CERT_PATH ?? ''), { type: 'secret', name: 'otelhub-mqtt-client', key: 'ca.crt' });
+    assert.deepEqual(fileSource(r, env.MQTT_X509_CERT_PATH ?? ''), {
+      type: 'secret',
+      name: 'otelhub-mqtt-client',
+      key: 'tls.crt',
+    });
+    assert.deepEqual(fileSource(r, env.MQTT_X509_KEY_PATH ?? ''), {
+      type: 'secret',
+      name: 'otelhub-mqtt-client',
+      key: 'tls.key',
+    });
+    assert.deepEqual(fileSource(r, env.MQTT_CA_CERT_PATH ?? ''), {
+      type: 'secret',
+      name: 'otelhub-mqtt-client',
+      key: 'ca.crt',
+    });
     assert.ok(!r.pod.volumes?.some((v) => v.name === 'sat-token'));
   });
 
@@ -464,9 +563,21 @@ describe('Helm chart deploy/helm/otelhub', () => {
     const r = render('values-sat-x509.yaml');
     checkCommon(r);
     const env = environment(r);
-    assert.deepEqual(fileSource(r, env.MQTT_SAT_TOKEN_PATH ?? ''), { type: 'secret', name: 'mqtt-sat-token', key: 'sat.token' });
-    assert.deepEqual(fileSource(r, env.MQTT_X509_CERT_PATH ?? ''), { type: 'secret', name: 'otelhub-mqtt-client', key: 'tls.crt' });
-    assert.deepEqual(fileSource(r, env.MQTT_CA_CERT_PATH ?? ''), { type: 'secret', name: 'otelhub-mqtt-client', key: 'ca.crt' });
+    assert.deepEqual(fileSource(r, env.MQTT_SAT_TOKEN_PATH ?? ''), {
+      type: 'secret',
+      name: 'mqtt-sat-token',
+      key: 'sat.token',
+    });
+    assert.deepEqual(fileSource(r, env.MQTT_X509_CERT_PATH ?? ''), {
+      type: 'secret',
+      name: 'otelhub-mqtt-client',
+      key: 'tls.crt',
+    });
+    assert.deepEqual(fileSource(r, env.MQTT_CA_CERT_PATH ?? ''), {
+      type: 'secret',
+      name: 'otelhub-mqtt-client',
+      key: 'ca.crt',
+    });
     // The SAT Secret's CA is not mounted, so a Secret without ca.crt is fine.
     const sat = r.pod.volumes?.find((v) => v.name === 'sat-token');
     assert.deepEqual(sat?.secret?.items, [{ key: 'sat.token', path: 'sat.token' }]);
@@ -476,12 +587,20 @@ describe('Helm chart deploy/helm/otelhub', () => {
     const r = render('values-aio-projected.yaml');
     checkCommon(r);
     const env = environment(r);
-    assert.deepEqual(fileSource(r, env.MQTT_SAT_TOKEN_PATH ?? ''), { type: 'serviceAccountToken', key: 'sat.token', audience: 'aio-internal' });
-    assert.deepEqual(fileSource(r, env.MQTT_CA_CERT_PATH ?? ''), { type: 'configMap', name: 'azure-iot-operations-aio-ca-trust-bundle', key: 'ca.crt' });
+    assert.deepEqual(fileSource(r, env.MQTT_SAT_TOKEN_PATH ?? ''), {
+      type: 'serviceAccountToken',
+      key: 'sat.token',
+      audience: 'aio-internal',
+    });
+    assert.deepEqual(fileSource(r, env.MQTT_CA_CERT_PATH ?? ''), {
+      type: 'configMap',
+      name: 'azure-iot-operations-aio-ca-trust-bundle',
+      key: 'ca.crt',
+    });
     const token = r.pod.volumes?.find((v) => v.name === 'sat-token')?.projected?.sources[0]?.serviceAccountToken;
     assert.equal(token?.expirationSeconds, 86400);
     assert.deepEqual(r.secrets, []);
-    assert.equal(r.pod.serviceAccountName, 'otelhub', 'the token is for the chart\'s service account');
+    assert.equal(r.pod.serviceAccountName, 'otelhub', "the token is for the chart's service account");
     assert.equal(r.docs.find((d) => d.kind === 'ServiceAccount')?.metadata.name, 'otelhub');
   });
 
@@ -490,8 +609,16 @@ describe('Helm chart deploy/helm/otelhub', () => {
     assert.equal(r.full, true);
     checkCommon(r);
     const env = environment(r);
-    assert.deepEqual(fileSource(r, env.MQTT_SAT_TOKEN_PATH ?? ''), { type: 'serviceAccountToken', key: 'sat.token', audience: 'aio-internal' });
-    assert.deepEqual(fileSource(r, env.MQTT_CA_CERT_PATH ?? ''), { type: 'configMap', name: 'azure-iot-operations-aio-ca-trust-bundle', key: 'ca.crt' });
+    assert.deepEqual(fileSource(r, env.MQTT_SAT_TOKEN_PATH ?? ''), {
+      type: 'serviceAccountToken',
+      key: 'sat.token',
+      audience: 'aio-internal',
+    });
+    assert.deepEqual(fileSource(r, env.MQTT_CA_CERT_PATH ?? ''), {
+      type: 'configMap',
+      name: 'azure-iot-operations-aio-ca-trust-bundle',
+      key: 'ca.crt',
+    });
     const text = r.configMap.data?.['config.yaml'] ?? '';
     assert.match(text, /sat_token_file: \$\{env:MQTT_SAT_TOKEN_PATH\}/);
     assert.match(text, /processors:\n\s+- correlation\n\s+- batch/);
@@ -504,32 +631,51 @@ x509Auth: {enabled: true, create: true, secret: {cert: "CERT", key: "KEY", caCer
 `;
     const r = render(values);
     checkCommon(r);
-    assert.deepEqual(r.secrets.map((s) => [s.metadata.name, s.type, Object.keys(s.data ?? {}).sort()]), [
-      ['otelhub-sat', 'Opaque', ['ca.crt', 'sat.token']],
-      ['otelhub-x509', 'kubernetes.io/tls', ['ca.crt', 'tls.crt', 'tls.key']],
-    ]);
+    assert.deepEqual(
+      r.secrets.map((s) => [s.metadata.name, s.type, Object.keys(s.data ?? {}).sort()]),
+      [
+        ['otelhub-sat', 'Opaque', ['ca.crt', 'sat.token']],
+        ['otelhub-x509', 'kubernetes.io/tls', ['ca.crt', 'tls.crt', 'tls.key']],
+      ],
+    );
     const sat = r.secrets[0]!;
     assert.equal(Buffer.from(sat.data?.['sat.token'] ?? '', 'base64').toString(), 'a-token');
     const env = environment(r);
-    assert.deepEqual(fileSource(r, env.MQTT_CA_CERT_PATH ?? ''), { type: 'secret', name: 'otelhub-x509', key: 'ca.crt' });
+    assert.deepEqual(fileSource(r, env.MQTT_CA_CERT_PATH ?? ''), {
+      type: 'secret',
+      name: 'otelhub-x509',
+      key: 'ca.crt',
+    });
     const checksum = r.workload.spec.template.metadata.annotations?.['checksum/secret'];
     assert.match(checksum ?? '', /^[0-9a-f]{64}$/);
     const other = render(values.replace('a-token', 'another-token'));
     assert.notEqual(other.workload.spec.template.metadata.annotations?.['checksum/secret'], checksum);
     // Without a CA in the created X.509 Secret, the SAT Secret's is used.
     const noX509Ca = render(values.replace('"X509 CA"', '""'));
-    assert.deepEqual(fileSource(noX509Ca, environment(noX509Ca).MQTT_CA_CERT_PATH ?? ''), { type: 'secret', name: 'otelhub-sat', key: 'ca.crt' });
+    assert.deepEqual(fileSource(noX509Ca, environment(noX509Ca).MQTT_CA_CERT_PATH ?? ''), {
+      type: 'secret',
+      name: 'otelhub-sat',
+      key: 'ca.crt',
+    });
   });
 
   it('creates an Opaque X.509 Secret when its keys are not tls.crt and tls.key (kubernetes.io/tls requires them)', () => {
     // (checkCommon expects the default key names.)
-    const r = render('x509Auth: {enabled: true, create: true, certKey: client.crt, keyKey: client.key, secret: {cert: C, key: K}}\n');
+    const r = render(
+      'x509Auth: {enabled: true, create: true, certKey: client.crt, keyKey: client.key, secret: {cert: C, key: K}}\n',
+    );
     const x509 = r.secrets.find((s) => s.metadata.name === 'otelhub-x509');
     assert.equal(x509?.type, 'Opaque');
     assert.deepEqual(Object.keys(x509?.data ?? {}).sort(), ['client.crt', 'client.key']);
     const env = environment(r);
-    assert.deepEqual(fileSource(r, env.MQTT_X509_CERT_PATH ?? ''), { type: 'secret', name: 'otelhub-x509', key: 'client.crt' });
-    const onlyCert = render('x509Auth: {enabled: true, create: true, certKey: tls.crt, keyKey: client.key, secret: {cert: C, key: K}}\n');
+    assert.deepEqual(fileSource(r, env.MQTT_X509_CERT_PATH ?? ''), {
+      type: 'secret',
+      name: 'otelhub-x509',
+      key: 'client.crt',
+    });
+    const onlyCert = render(
+      'x509Auth: {enabled: true, create: true, certKey: tls.crt, keyKey: client.key, secret: {cert: C, key: K}}\n',
+    );
     assert.equal(onlyCert.secrets.find((s) => s.metadata.name === 'otelhub-x509')?.type, 'Opaque');
   });
 
@@ -559,7 +705,9 @@ extraEnv:
   });
 
   it('renders an extraEnv entry without value or valueFrom as an empty value', () => {
-    const r = render('extraEnv: [{name: EMPTY}, {name: NULL_VALUE, value: null}, {name: FROM, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]\n');
+    const r = render(
+      'extraEnv: [{name: EMPTY}, {name: NULL_VALUE, value: null}, {name: FROM, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]\n',
+    );
     const own = envOf(r.container);
     assert.deepEqual(own.get('EMPTY'), { name: 'EMPTY', value: '' });
     assert.deepEqual(own.get('NULL_VALUE'), { name: 'NULL_VALUE', value: '' });
@@ -567,11 +715,20 @@ extraEnv:
   });
 
   it('metrics.enabled=false only drops the metrics ports: the hub still serves them on metrics.port, off the health port', () => {
-    for (const values of [['metrics: {enabled: false, port: 9100}\n'], ['values-full-config.yaml', 'metrics: {enabled: false, port: 9100}\n']]) {
+    for (const values of [
+      ['metrics: {enabled: false, port: 9100}\n'],
+      ['values-full-config.yaml', 'metrics: {enabled: false, port: 9100}\n'],
+    ]) {
       const r = render(...values);
       checkCommon(r);
-      assert.equal(r.container.ports?.find((p) => p.name === 'metrics'), undefined);
-      assert.equal(r.service?.spec.ports.find((p) => p.name === 'metrics'), undefined);
+      assert.equal(
+        r.container.ports?.find((p) => p.name === 'metrics'),
+        undefined,
+      );
+      assert.equal(
+        r.service?.spec.ports.find((p) => p.name === 'metrics'),
+        undefined,
+      );
       // Not the image's 0.0.0.0:8888: the chart's metrics.port.
       assert.equal(environment(r).OTELHUB_METRICS_ADDRESS, '0.0.0.0:9100');
     }
@@ -588,7 +745,9 @@ extraEnv:
   });
 
   it('keeps the probes, the health variables and the Service on one port and the same paths', () => {
-    const r = render('config: {health: {port: 9090, livenessPath: /live, readinessPath: /ready}}\nmetrics: {port: 9091}\nservice: {port: 80}\n');
+    const r = render(
+      'config: {health: {port: 9090, livenessPath: /live, readinessPath: /ready}}\nmetrics: {port: 9091}\nservice: {port: 80}\n',
+    );
     checkCommon(r);
     assert.equal(r.container.ports?.find((p) => p.name === 'health')?.containerPort, 9090);
     assert.equal(environment(r).HTTP_HEALTH_ADDR, '0.0.0.0:9090');
@@ -666,7 +825,10 @@ extraVolumes: [{name: extra, emptyDir: {}}]
 `;
     const r = render(original);
     // extraEnv is the user's: allowed beside the drop-in variables.
-    const withoutExtra: Rendered = { ...r, container: { ...r.container, env: r.container.env?.filter((e) => e.name !== 'RUST_BACKTRACE') } };
+    const withoutExtra: Rendered = {
+      ...r,
+      container: { ...r.container, env: r.container.env?.filter((e) => e.name !== 'RUST_BACKTRACE') },
+    };
     checkCommon(withoutExtra);
     const env = environment(r);
     assert.equal(r.workload.spec.replicas, 3);
@@ -694,36 +856,86 @@ extraVolumes: [{name: extra, emptyDir: {}}]
 
   it('refuses impossible combinations with a message naming the value', () => {
     renderFails(['satAuth: {create: true}\n'], /satAuth\.secret\.token is required when satAuth\.create=true/);
-    renderFails(['satAuth: {create: true, secret: {token: t}, projected: {enabled: true}}\n'], /satAuth\.create and satAuth\.projected\.enabled exclude each other/);
-    renderFails(['satAuth: {projected: {enabled: true, expirationSeconds: 300}}\n'], /expirationSeconds must be at least 600/);
+    renderFails(
+      ['satAuth: {create: true, secret: {token: t}, projected: {enabled: true}}\n'],
+      /satAuth\.create and satAuth\.projected\.enabled exclude each other/,
+    );
+    renderFails(
+      ['satAuth: {projected: {enabled: true, expirationSeconds: 300}}\n'],
+      /expirationSeconds must be at least 600/,
+    );
     renderFails(['satAuth: {secretName: ""}\n'], /satAuth\.secretName is required/);
     renderFails(['x509Auth: {enabled: true}\n'], /x509Auth\.secretName is required/);
     renderFails(['x509Auth: {enabled: true, create: true, secret: {cert: c}}\n'], /x509Auth\.secret\.key is required/);
-    renderFails(['replicaCount: 2\nconfig: {mqtt: {clientId: fixed}}\n'], /config\.mqtt\.clientId must be empty when replicaCount > 1/);
-    renderFails(['replicaCount: 2\nconfig: {mqtt: {sharedSubscriptionGroup: ""}}\n'], /sharedSubscriptionGroup is required when replicaCount > 1/);
-    renderFails(['config: {health: {readinessPath: /healthz}}\n'], /livenessPath \(\/healthz\) and readinessPath \(\/healthz\) must be two different paths/);
-    renderFails(['config: {health: {livenessPath: /}}\n'], /must be two different paths starting with \/ and other than \//);
+    renderFails(
+      ['replicaCount: 2\nconfig: {mqtt: {clientId: fixed}}\n'],
+      /config\.mqtt\.clientId must be empty when replicaCount > 1/,
+    );
+    renderFails(
+      ['replicaCount: 2\nconfig: {mqtt: {sharedSubscriptionGroup: ""}}\n'],
+      /sharedSubscriptionGroup is required when replicaCount > 1/,
+    );
+    renderFails(
+      ['config: {health: {readinessPath: /healthz}}\n'],
+      /livenessPath \(\/healthz\) and readinessPath \(\/healthz\) must be two different paths/,
+    );
+    renderFails(
+      ['config: {health: {livenessPath: /}}\n'],
+      /must be two different paths starting with \/ and other than \//,
+    );
     renderFails(['metrics: {port: 8080}\n'], /metrics\.port and config\.health\.port must differ/);
     renderFails(['workloadKind: DaemonSet\n'], /workloadKind must be Deployment or StatefulSet/);
     // Kubernetes refuses two volumes at one mountPath.
-    renderFails(['x509Auth: {enabled: true, secretName: s, mountPath: /var/secrets/mqtt/}\n'], /x509Auth\.mountPath \/var\/secrets\/mqtt is also the mount path of satAuth\.mountPath/);
-    renderFails(['caTrustBundle: {configMapName: bundle, mountPath: /var/secrets/mqtt}\n'], /caTrustBundle\.mountPath \/var\/secrets\/mqtt is also the mount path of satAuth\.mountPath/);
-    renderFails(['satAuth: {enabled: false}\nx509Auth: {enabled: true, secretName: s}\ncaTrustBundle: {configMapName: bundle, mountPath: /var/secrets/mqtt-x509}\n'], /caTrustBundle\.mountPath \/var\/secrets\/mqtt-x509 is also the mount path of x509Auth\.mountPath/);
-    renderFails(['satAuth: {mountPath: /tmp}\n'], /satAuth\.mountPath \/tmp is also the mount path of the chart's \/tmp emptyDir/);
+    renderFails(
+      ['x509Auth: {enabled: true, secretName: s, mountPath: /var/secrets/mqtt/}\n'],
+      /x509Auth\.mountPath \/var\/secrets\/mqtt is also the mount path of satAuth\.mountPath/,
+    );
+    renderFails(
+      ['caTrustBundle: {configMapName: bundle, mountPath: /var/secrets/mqtt}\n'],
+      /caTrustBundle\.mountPath \/var\/secrets\/mqtt is also the mount path of satAuth\.mountPath/,
+    );
+    renderFails(
+      [
+        'satAuth: {enabled: false}\nx509Auth: {enabled: true, secretName: s}\ncaTrustBundle: {configMapName: bundle, mountPath: /var/secrets/mqtt-x509}\n',
+      ],
+      /caTrustBundle\.mountPath \/var\/secrets\/mqtt-x509 is also the mount path of x509Auth\.mountPath/,
+    );
+    renderFails(
+      ['satAuth: {mountPath: /tmp}\n'],
+      /satAuth\.mountPath \/tmp is also the mount path of the chart's \/tmp emptyDir/,
+    );
   });
 
   it('refuses a full configuration whose health_check the probes cannot reach', () => {
     const base = readFileSync(join(EXAMPLES, 'values-full-config.yaml'), 'utf8');
-    renderFails([base.replace('endpoint: 0.0.0.0:8080', 'endpoint: 0.0.0.0:13133')], /health_check\.endpoint "0\.0\.0\.0:13133" must listen on config\.health\.port 8080/);
-    renderFails([base.replace('readiness_path: /readyz', 'readiness_path: /ready')], /readiness_path \/ready differs from config\.health\.readinessPath \/readyz/);
-    renderFails([base.replace('extensions: [health_check]', 'extensions: []')], /service\.extensions must list health_check/);
+    renderFails(
+      [base.replace('endpoint: 0.0.0.0:8080', 'endpoint: 0.0.0.0:13133')],
+      /health_check\.endpoint "0\.0\.0\.0:13133" must listen on config\.health\.port 8080/,
+    );
+    renderFails(
+      [base.replace('readiness_path: /readyz', 'readiness_path: /ready')],
+      /readiness_path \/ready differs from config\.health\.readinessPath \/readyz/,
+    );
+    renderFails(
+      [base.replace('extensions: [health_check]', 'extensions: []')],
+      /service\.extensions must list health_check/,
+    );
     renderFails([base, 'otelhubConfig: {extensions: null}\n'], /otelhubConfig has no health_check extension/);
     // The extension's own default paths are not the probes': both paths are required.
-    renderFails([base.replace('      liveness_path: /healthz\n', '')], /health_check\.liveness_path is required: set it to config\.health\.livenessPath \/healthz/);
-    renderFails([base.replace('      readiness_path: /readyz\n', '')], /health_check\.readiness_path is required: set it to config\.health\.readinessPath \/readyz/);
+    renderFails(
+      [base.replace('      liveness_path: /healthz\n', '')],
+      /health_check\.liveness_path is required: set it to config\.health\.livenessPath \/healthz/,
+    );
+    renderFails(
+      [base.replace('      readiness_path: /readyz\n', '')],
+      /health_check\.readiness_path is required: set it to config\.health\.readinessPath \/readyz/,
+    );
     // The kubelet cannot reach a loopback listener.
     for (const host of ['localhost', '127.0.0.1', '[::1]']) {
-      renderFails([base.replace('endpoint: 0.0.0.0:8080', `endpoint: "${host}:8080"`)], /health_check\.endpoint ".*:8080" listens on loopback/);
+      renderFails(
+        [base.replace('endpoint: 0.0.0.0:8080', `endpoint: "${host}:8080"`)],
+        /health_check\.endpoint ".*:8080" listens on loopback/,
+      );
     }
     // Without probes, no health_check is needed.
     const r = render(base, 'otelhubConfig: {extensions: null, service: {extensions: []}}\nhealth: {enabled: false}\n');
@@ -733,24 +945,48 @@ extraVolumes: [{name: extra, emptyDir: {}}]
   it('refuses a full configuration whose metrics are not on metrics.port, off loopback', () => {
     const base = readFileSync(join(EXAMPLES, 'values-full-config.yaml'), 'utf8');
     assert.ok(base.includes('address: 0.0.0.0:8888'));
-    renderFails([base.replace('address: 0.0.0.0:8888', 'level: basic')], /service\.telemetry\.metrics\.address is required when metrics\.enabled=true/);
-    renderFails([base.replace('address: 0.0.0.0:8888', 'address: 0.0.0.0:9999')], /metrics\.address "0\.0\.0\.0:9999" must listen on metrics\.port 8888/);
-    renderFails([base.replace('address: 0.0.0.0:8888', 'address: 127.0.0.1:8888')], /metrics\.address "127\.0\.0\.1:8888" listens on loopback/);
-    renderFails([base.replace('address: 0.0.0.0:8888', 'address: localhost:8888')], /metrics\.address "localhost:8888" listens on loopback/);
-    renderFails([base.replace('address: 0.0.0.0:8888', 'address: ${env:OTHER}')], /metrics\.address "\$\{env:OTHER\}" cannot be checked/);
+    renderFails(
+      [base.replace('address: 0.0.0.0:8888', 'level: basic')],
+      /service\.telemetry\.metrics\.address is required when metrics\.enabled=true/,
+    );
+    renderFails(
+      [base.replace('address: 0.0.0.0:8888', 'address: 0.0.0.0:9999')],
+      /metrics\.address "0\.0\.0\.0:9999" must listen on metrics\.port 8888/,
+    );
+    renderFails(
+      [base.replace('address: 0.0.0.0:8888', 'address: 127.0.0.1:8888')],
+      /metrics\.address "127\.0\.0\.1:8888" listens on loopback/,
+    );
+    renderFails(
+      [base.replace('address: 0.0.0.0:8888', 'address: localhost:8888')],
+      /metrics\.address "localhost:8888" listens on loopback/,
+    );
+    renderFails(
+      [base.replace('address: 0.0.0.0:8888', 'address: ${env:OTHER}')],
+      /metrics\.address "\$\{env:OTHER\}" cannot be checked/,
+    );
     // The chart's own variable is 0.0.0.0:<metrics.port>.
-    const r = render(base.replace('address: 0.0.0.0:8888', 'address: ${env:OTELHUB_METRICS_ADDRESS}'), 'metrics: {port: 9100}\n');
+    const r = render(
+      base.replace('address: 0.0.0.0:8888', 'address: ${env:OTELHUB_METRICS_ADDRESS}'),
+      'metrics: {port: 9100}\n',
+    );
     checkCommon(r);
   });
 });
 
 describe('Helm renderer deploy/helm/render', () => {
-  it('has helm template\'s semantics: values coalescing, numbers, missing values, functions, kind order, errors', () => {
+  it("has helm template's semantics: values coalescing, numbers, missing values, functions, kind order, errors", () => {
     const chart = join(tmp, 'semantics');
     mkdirSync(join(chart, 'templates'), { recursive: true });
     writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: semantics\nversion: 1.2.3\nappVersion: "4.5"\n');
-    writeFileSync(join(chart, 'values.yaml'), 'a: {b: 1, c: 2}\nbig: 1000000\nlist: [x, y]\ntext: "{{ .Chart.Name }}"\n');
-    writeFileSync(join(chart, 'templates', '_helpers.tpl'), '{{- define "t.name" -}}{{ .Chart.Name }}-{{ .Chart.AppVersion }}{{- end }}\n');
+    writeFileSync(
+      join(chart, 'values.yaml'),
+      'a: {b: 1, c: 2}\nbig: 1000000\nlist: [x, y]\ntext: "{{ .Chart.Name }}"\n',
+    );
+    writeFileSync(
+      join(chart, 'templates', '_helpers.tpl'),
+      '{{- define "t.name" -}}{{ .Chart.Name }}-{{ .Chart.AppVersion }}{{- end }}\n',
+    );
     writeFileSync(
       join(chart, 'templates', 'a-deployment.yaml'),
       [
@@ -781,7 +1017,9 @@ describe('Helm renderer deploy/helm/render', () => {
       ok.stdout.match(/^# Source: .*$/gm)?.map((l) => l.replace('# Source: semantics/templates/', '')),
       ['b-service.yaml', 'a-deployment.yaml', 'b-service.yaml'],
     );
-    const deployment = parseAllDocuments(ok.stdout).map((d) => d.toJS() as Record<string, unknown> | null).find((d) => d?.kind === 'Deployment');
+    const deployment = parseAllDocuments(ok.stdout)
+      .map((d) => d.toJS() as Record<string, unknown> | null)
+      .find((d) => d?.kind === 'Deployment');
     assert.deepEqual(deployment, {
       kind: 'Deployment',
       name: 'semantics-4.5',
@@ -802,7 +1040,10 @@ describe('Helm renderer deploy/helm/render', () => {
     writeFileSync(join(chart, 'templates', 'd-required.yaml'), 'x: {{ required "need .Values.x" .Values.x }}\n');
     const failed = run();
     assert.equal(failed.status, 1);
-    assert.match(failed.stderr, /^Error: execution error at \(semantics\/templates\/d-required\.yaml:1:6\): need \.Values\.x\n$/);
+    assert.match(
+      failed.stderr,
+      /^Error: execution error at \(semantics\/templates\/d-required\.yaml:1:6\): need \.Values\.x\n$/,
+    );
   });
 });
 
@@ -819,32 +1060,63 @@ describe('sidecar example deploy/kubernetes/sidecar.yaml', () => {
     const hub = pod.containers.find((c) => c.name === 'otelhub')!;
     const app = pod.containers.find((c) => c.name !== 'otelhub')!;
     assert.deepEqual(hub.args, ['--config', CONFIG_PATH]);
-    const r: Rendered = { docs, configMap, workload: deployment, pod, container: hub, service: undefined, secrets: [], full: true };
-    assert.deepEqual(fileSource(r, CONFIG_PATH), { type: 'configMap', name: configMap.metadata.name, key: 'config.yaml' });
+    const r: Rendered = {
+      docs,
+      configMap,
+      workload: deployment,
+      pod,
+      container: hub,
+      service: undefined,
+      secrets: [],
+      full: true,
+    };
+    assert.deepEqual(fileSource(r, CONFIG_PATH), {
+      type: 'configMap',
+      name: configMap.metadata.name,
+      key: 'config.yaml',
+    });
     assert.equal(hub.securityContext?.readOnlyRootFilesystem, true);
-    assert.ok(pod.volumes?.find((v) => v.name === hub.volumeMounts?.find((m) => m.mountPath === '/tmp')?.name)?.emptyDir);
+    assert.ok(
+      pod.volumes?.find((v) => v.name === hub.volumeMounts?.find((m) => m.mountPath === '/tmp')?.name)?.emptyDir,
+    );
 
     const text = configMap.data?.['config.yaml'] ?? '';
     const env = environment(r);
     const config = parseYaml(expandEnv(text, env)) as HubConfig & {
-      receivers: { otlp: { protocols: { grpc: { endpoint: string } } }; mqtt: { auth: { sat_token_file: string }; tls: { ca_file: string } } };
+      receivers: {
+        otlp: { protocols: { grpc: { endpoint: string } } };
+        mqtt: { auth: { sat_token_file: string }; tls: { ca_file: string } };
+      };
     };
     // The application's OTLP goes to the hub's loopback receiver.
     const appEndpoint = app.env?.find((e) => e.name === 'OTEL_EXPORTER_OTLP_ENDPOINT')?.value;
     assert.equal(portOf(appEndpoint ?? ''), portOf(config.receivers.otlp.protocols.grpc.endpoint));
     // The MQTT receiver's files are mounted.
-    assert.deepEqual(fileSource(r, config.receivers.mqtt.auth.sat_token_file), { type: 'serviceAccountToken', key: 'broker-sat', audience: 'aio-internal' });
-    assert.deepEqual(fileSource(r, config.receivers.mqtt.tls.ca_file), { type: 'configMap', name: 'azure-iot-operations-aio-ca-trust-bundle', key: 'ca.crt' });
+    assert.deepEqual(fileSource(r, config.receivers.mqtt.auth.sat_token_file), {
+      type: 'serviceAccountToken',
+      key: 'broker-sat',
+      audience: 'aio-internal',
+    });
+    assert.deepEqual(fileSource(r, config.receivers.mqtt.tls.ca_file), {
+      type: 'configMap',
+      name: 'azure-iot-operations-aio-ca-trust-bundle',
+      key: 'ca.crt',
+    });
     // The liveness probe requests health_check's liveness path on its port.
     const hc = config.extensions?.health_check ?? {};
     assert.ok(config.service?.extensions?.includes('health_check'));
     const port = hub.ports?.find((p) => p.name === hub.livenessProbe?.httpGet?.port);
     assert.equal(port?.containerPort, portOf(hc.endpoint ?? ''));
     assert.equal(hub.livenessProbe?.httpGet?.path, hc.liveness_path);
-    assert.equal(hub.readinessProbe, undefined, 'a sidecar readiness probe would take the application out of its Service');
+    assert.equal(
+      hub.readinessProbe,
+      undefined,
+      'a sidecar readiness probe would take the application out of its Service',
+    );
     // The projected token is 0600, owned by the pod's runAsUser: otelhub must run as that user.
     assert.equal(typeof pod.securityContext?.runAsUser, 'number');
-    for (const c of [hub, app]) assert.equal(c.securityContext?.runAsUser ?? pod.securityContext?.runAsUser, pod.securityContext?.runAsUser);
+    for (const c of [hub, app])
+      assert.equal(c.securityContext?.runAsUser ?? pod.securityContext?.runAsUser, pod.securityContext?.runAsUser);
     validate(['--config', tmpFile('sidecar-config.yaml', text)], env);
   });
 });

@@ -15,9 +15,15 @@ describe('installed package', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('runs as npx otelhub from a fresh install', () => {
-    const tgz = execFileSync(npm, ['pack', '--silent', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
+    const tgz = execFileSync(npm, ['pack', '--silent', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .pop()!;
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-    execFileSync(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--omit=dev', join(dir, tgz)], { cwd: dir, stdio: 'pipe' });
+    execFileSync(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--omit=dev', join(dir, tgz)], {
+      cwd: dir,
+      stdio: 'pipe',
+    });
     const version = spawnSync('npx', ['--no-install', 'otelhub', '--version'], { cwd: dir, encoding: 'utf8' });
     assert.equal(version.status, 0, version.stderr);
     assert.match(version.stdout, /^\d+\.\d+\.\d+/);
@@ -25,7 +31,10 @@ describe('installed package', () => {
       join(dir, 'hub.yaml'),
       'receivers: { hostmetrics: }\nexporters: { debug: }\nservice: { pipelines: { metrics: { receivers: [hostmetrics], exporters: [debug] } } }\n',
     );
-    const valid = spawnSync('npx', ['--no-install', 'otelhub', 'validate', '--config', 'hub.yaml'], { cwd: dir, encoding: 'utf8' });
+    const valid = spawnSync('npx', ['--no-install', 'otelhub', 'validate', '--config', 'hub.yaml'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
     assert.equal(valid.status, 0, valid.stderr);
     assert.match(valid.stdout, /configuration is valid/);
   });

@@ -19,7 +19,10 @@ describe('sending_queue block', () => {
   });
 
   it('needs positive sizes only when enabled, as the Collector', () => {
-    assert.deepEqual(validateQueue(cfg({ queue_size: 0, num_consumers: 0 })).map((i) => i.path), [['num_consumers'], ['queue_size']]);
+    assert.deepEqual(
+      validateQueue(cfg({ queue_size: 0, num_consumers: 0 })).map((i) => i.path),
+      [['num_consumers'], ['queue_size']],
+    );
     assert.deepEqual(validateQueue(cfg({ enabled: false, queue_size: 0 })), []);
   });
 });

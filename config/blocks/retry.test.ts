@@ -34,9 +34,18 @@ describe('retry_on_failure block', () => {
 
   it('refuses what configretry refuses, and a zero initial_interval', () => {
     assert.deepEqual(validateRetry(cfg({})), []);
-    assert.deepEqual(validateRetry(cfg({ max_elapsed_time: '10s' })).map((i) => i.message), ['max_elapsed_time must not be less than max_interval']);
-    assert.deepEqual(validateRetry(cfg({ max_elapsed_time: '1s', max_interval: '1s' })).map((i) => i.path), [['max_elapsed_time']]);
-    assert.deepEqual(validateRetry(cfg({ initial_interval: 0 })).map((i) => i.path), [['initial_interval']]);
+    assert.deepEqual(
+      validateRetry(cfg({ max_elapsed_time: '10s' })).map((i) => i.message),
+      ['max_elapsed_time must not be less than max_interval'],
+    );
+    assert.deepEqual(
+      validateRetry(cfg({ max_elapsed_time: '1s', max_interval: '1s' })).map((i) => i.path),
+      [['max_elapsed_time']],
+    );
+    assert.deepEqual(
+      validateRetry(cfg({ initial_interval: 0 })).map((i) => i.path),
+      [['initial_interval']],
+    );
     assert.deepEqual(validateRetry(cfg({ enabled: false, initial_interval: 0, max_elapsed_time: '1ms' })), []);
   });
 });
@@ -62,7 +71,9 @@ describe('Backoff', () => {
 
   it('gives up once the wait would end beyond max_elapsed_time since the first failure', () => {
     const c = clock();
-    const b = new Backoff({ ...DEFAULT_RETRY, randomization_factor: 0, max_elapsed_time: 20_000 }, Math.random, { now: c.now });
+    const b = new Backoff({ ...DEFAULT_RETRY, randomization_factor: 0, max_elapsed_time: 20_000 }, Math.random, {
+      now: c.now,
+    });
     assert.equal(b.next(), 5000);
     c.advance(5000);
     assert.equal(b.next(), 7500);
@@ -73,14 +84,18 @@ describe('Backoff', () => {
 
   it('retries forever with max_elapsed_time 0, and starts over after reset', () => {
     const c = clock();
-    const b = new Backoff({ ...DEFAULT_RETRY, randomization_factor: 0, max_elapsed_time: 0 }, Math.random, { now: c.now });
+    const b = new Backoff({ ...DEFAULT_RETRY, randomization_factor: 0, max_elapsed_time: 0 }, Math.random, {
+      now: c.now,
+    });
     for (let i = 0; i < 100; i++) {
       c.advance(30_000);
       assert.ok(b.next() !== undefined);
     }
     b.reset();
     assert.equal(b.next(), 5000);
-    const limited = new Backoff({ ...DEFAULT_RETRY, randomization_factor: 0, max_elapsed_time: 6000 }, Math.random, { now: c.now });
+    const limited = new Backoff({ ...DEFAULT_RETRY, randomization_factor: 0, max_elapsed_time: 6000 }, Math.random, {
+      now: c.now,
+    });
     c.advance(10_000);
     assert.equal(limited.next(), undefined);
     limited.reset();

@@ -52,7 +52,8 @@ export function validateRetry(cfg: RetryConfig): ConfigIssue[] {
   if (!cfg.enabled) return [];
   const issues: ConfigIssue[] = [];
   // The Collector accepts 0, which retries in a busy loop for max_elapsed_time (or forever).
-  if (cfg.initial_interval === 0) issues.push({ path: ['initial_interval'], message: 'initial_interval must be greater than 0' });
+  if (cfg.initial_interval === 0)
+    issues.push({ path: ['initial_interval'], message: 'initial_interval must be greater than 0' });
   if (cfg.max_elapsed_time > 0) {
     if (cfg.max_elapsed_time < cfg.initial_interval) {
       issues.push({ path: ['max_elapsed_time'], message: 'max_elapsed_time must not be less than initial_interval' });
@@ -64,7 +65,10 @@ export function validateRetry(cfg: RetryConfig): ConfigIssue[] {
   return issues;
 }
 
-export type BackoffSettings = Pick<RetryConfig, 'initial_interval' | 'randomization_factor' | 'multiplier' | 'max_interval' | 'max_elapsed_time'>;
+export type BackoffSettings = Pick<
+  RetryConfig,
+  'initial_interval' | 'randomization_factor' | 'multiplier' | 'max_interval' | 'max_elapsed_time'
+>;
 
 export interface BackoffOptions {
   /** A monotonic clock in milliseconds (tests inject one). */

@@ -40,8 +40,13 @@ async function call(port: number, rawClient: Record<string, unknown>): Promise<s
   const client = new grpc.Client(`127.0.0.1:${port}`, credentials, channelOptions);
   try {
     return await new Promise<string>((resolve, reject) =>
-      client.makeUnaryRequest('/test.Echo/Echo', raw, raw, Buffer.from('hi'), { deadline: Date.now() + 5000 }, (err, res) =>
-        err || !res ? reject(err ?? new Error('no response')) : resolve(res.toString()),
+      client.makeUnaryRequest(
+        '/test.Echo/Echo',
+        raw,
+        raw,
+        Buffer.from('hi'),
+        { deadline: Date.now() + 5000 },
+        (err, res) => (err || !res ? reject(err ?? new Error('no response')) : resolve(res.toString())),
       ),
     );
   } finally {
@@ -81,9 +86,18 @@ describe('tls blocks with grpc-js', () => {
   it('with client_ca_file, accepts only clients with a certificate from that CA', async () => {
     const s = await echoServer(tls({ client_ca_file: certs.caFile }));
     try {
-      assert.equal(await call(s.port, { ca_file: certs.caFile, cert_file: certs.clientCertFile, key_file: certs.clientKeyFile }), 'hi');
+      assert.equal(
+        await call(s.port, { ca_file: certs.caFile, cert_file: certs.clientCertFile, key_file: certs.clientKeyFile }),
+        'hi',
+      );
       await assert.rejects(call(s.port, { ca_file: certs.caFile }), /certificate required/);
-      await assert.rejects(call(s.port, { ca_file: certs.caFile, cert_file: certs.otherClientCertFile, key_file: certs.otherClientKeyFile }));
+      await assert.rejects(
+        call(s.port, {
+          ca_file: certs.caFile,
+          cert_file: certs.otherClientCertFile,
+          key_file: certs.otherClientKeyFile,
+        }),
+      );
     } finally {
       s.close();
     }
@@ -114,7 +128,10 @@ describe('tls blocks with grpc-js', () => {
     try {
       await assert.rejects(call(s.port, { ca_file: certs.caFile }), /IP: 127.0.0.1/);
       assert.equal(await call(s.port, { ca_file: certs.caFile, server_name_override: 'localhost' }), 'hi');
-      await assert.rejects(call(s.port, { ca_file: certs.caFile, server_name_override: 'elsewhere.example' }), /elsewhere\.example/);
+      await assert.rejects(
+        call(s.port, { ca_file: certs.caFile, server_name_override: 'elsewhere.example' }),
+        /elsewhere\.example/,
+      );
     } finally {
       s.close();
     }
@@ -134,7 +151,10 @@ describe('tls blocks with grpc-js', () => {
       // The new certificate names only localhost, so reaching 127.0.0.1 now needs the override.
       let reloaded = false;
       for (let i = 0; i < 100 && !reloaded; i++) {
-        reloaded = await call(s.port, { ca_file: certs.caFile }).then(() => false, () => true);
+        reloaded = await call(s.port, { ca_file: certs.caFile }).then(
+          () => false,
+          () => true,
+        );
         if (!reloaded) await new Promise((r) => setTimeout(r, 20));
       }
       assert.ok(reloaded, 'the server presents the new certificate');

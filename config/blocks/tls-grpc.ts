@@ -31,7 +31,10 @@ class TlsServerCredentials extends grpc.ServerCredentials {
     initial: ServerTlsOptions,
     private readonly onReloadError: (err: Error) => void,
   ) {
-    super({ requestCert: initial.requestCert, rejectUnauthorized: initial.rejectUnauthorized }, contextOptions(initial));
+    super(
+      { requestCert: initial.requestCert, rejectUnauthorized: initial.rejectUnauthorized },
+      contextOptions(initial),
+    );
     this.current = initial;
   }
 
@@ -86,11 +89,23 @@ export async function grpcChannelCredentials(cfg: TlsClientConfig): Promise<Grpc
   const opts = await loadClientTls(cfg);
   if (!opts) return { credentials: grpc.credentials.createInsecure(), channelOptions: {} };
   // A secure context rather than createSsl, which has no TLS version setting. Without ca_file, Node's roots apply.
-  const context = createSecureContext({ ca: opts.ca, cert: opts.cert, key: opts.key, minVersion: opts.minVersion, maxVersion: opts.maxVersion });
-  const verify: grpc.VerifyOptions = cfg.insecure_skip_verify ? { rejectUnauthorized: false, checkServerIdentity: () => undefined } : {};
+  const context = createSecureContext({
+    ca: opts.ca,
+    cert: opts.cert,
+    key: opts.key,
+    minVersion: opts.minVersion,
+    maxVersion: opts.maxVersion,
+  });
+  const verify: grpc.VerifyOptions = cfg.insecure_skip_verify
+    ? { rejectUnauthorized: false, checkServerIdentity: () => undefined }
+    : {};
   const channelOptions: grpc.ChannelOptions = {};
-  if (cfg.server_name_override !== undefined) channelOptions['grpc.ssl_target_name_override'] = cfg.server_name_override;
-  return { credentials: withoutIpServerName(grpc.credentials.createFromSecureContext(context, verify)), channelOptions };
+  if (cfg.server_name_override !== undefined)
+    channelOptions['grpc.ssl_target_name_override'] = cfg.server_name_override;
+  return {
+    credentials: withoutIpServerName(grpc.credentials.createFromSecureContext(context, verify)),
+    channelOptions,
+  };
 }
 
 interface SecureConnector {

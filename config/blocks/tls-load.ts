@@ -41,7 +41,9 @@ async function readFileFor(key: string, path: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (err) {
-    throw new Error(`tls: cannot read ${key} ${path}: ${(err as NodeJS.ErrnoException).code ?? 'read failed'}`, { cause: err });
+    throw new Error(`tls: cannot read ${key} ${path}: ${(err as NodeJS.ErrnoException).code ?? 'read failed'}`, {
+      cause: err,
+    });
   }
 }
 
@@ -83,7 +85,8 @@ async function readPair(cfg: { cert_file: string; key_file: string }): Promise<{
 /** Reads and checks the files of a server block. Rejects with an Error naming the key and path. */
 export async function loadServerTls(cfg: TlsServerConfig): Promise<ServerTlsOptions> {
   const { cert_file, key_file } = cfg;
-  if (cert_file === undefined || key_file === undefined) throw new Error('tls: cert_file and key_file are required to serve TLS');
+  if (cert_file === undefined || key_file === undefined)
+    throw new Error('tls: cert_file and key_file are required to serve TLS');
   const [pair, clientCa] = await Promise.all([
     readPair({ cert_file, key_file }),
     cfg.client_ca_file === undefined ? undefined : readCerts('client_ca_file', cfg.client_ca_file),
@@ -105,7 +108,8 @@ export async function loadServerTls(cfg: TlsServerConfig): Promise<ServerTlsOpti
 export async function loadClientTls(cfg: TlsClientConfig): Promise<ClientTlsOptions | undefined> {
   if (cfg.insecure) return undefined;
   const { cert_file, key_file, server_name_override: override } = cfg;
-  if ((cert_file === undefined) !== (key_file === undefined)) throw new Error('tls: cert_file and key_file go together');
+  if ((cert_file === undefined) !== (key_file === undefined))
+    throw new Error('tls: cert_file and key_file go together');
   const [ca, pair] = await Promise.all([
     cfg.ca_file === undefined ? undefined : readCerts('ca_file', cfg.ca_file),
     cert_file === undefined || key_file === undefined ? undefined : readPair({ cert_file, key_file }),

@@ -24,8 +24,37 @@ export function clientConfig(raw: Record<string, unknown>): TlsClientConfig {
 /** A server certificate from the test CA with only DNS:localhost (no IP), and its key. */
 export function localhostOnlyCert(certs: TestCerts): { certFile: string; keyFile: string } {
   const run = (args: string[]) => execFileSync('openssl', args, { cwd: certs.dir, stdio: 'pipe' });
-  run(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=localhost', '-keyout', 'lh.key', '-out', 'lh.csr']);
+  run([
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-subj',
+    '/CN=localhost',
+    '-keyout',
+    'lh.key',
+    '-out',
+    'lh.csr',
+  ]);
   writeFileSync(join(certs.dir, 'lh.ext'), 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n');
-  run(['x509', '-req', '-in', 'lh.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-out', 'lh.crt', '-extfile', 'lh.ext']);
+  run([
+    'x509',
+    '-req',
+    '-in',
+    'lh.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-out',
+    'lh.crt',
+    '-extfile',
+    'lh.ext',
+  ]);
   return { certFile: join(certs.dir, 'lh.crt'), keyFile: join(certs.dir, 'lh.key') };
 }

@@ -9,7 +9,14 @@ import { after, before, describe, it } from 'node:test';
 import { makeTestCerts } from '../../test/helpers/certs.ts';
 import type { TestCerts } from '../../test/helpers/certs.ts';
 import { validateConfig } from '../schema.ts';
-import { loadClientTls, loadServerTls, startTlsReload, tlsServerSchema, validateTlsClient, validateTlsServer } from './tls.ts';
+import {
+  loadClientTls,
+  loadServerTls,
+  startTlsReload,
+  tlsServerSchema,
+  validateTlsClient,
+  validateTlsServer,
+} from './tls.ts';
 import type { ClientTlsOptions, ServerTlsOptions, TlsClientConfig, TlsServerConfig } from './tls.ts';
 import { clientConfig, localhostOnlyCert, serverConfig } from './tls-test-helpers.ts';
 
@@ -20,10 +27,11 @@ async function serve(opts: ServerTlsOptions): Promise<{ server: Server; port: nu
   return {
     server,
     port,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -50,16 +58,34 @@ describe('tls config block', () => {
 
     const server = (raw: Partial<TlsServerConfig>) => validateTlsServer({ min_version: '1.2', ...raw });
     assert.deepEqual(server({ cert_file: 'c', key_file: 'k' }), []);
-    assert.deepEqual(server({ cert_file: 'c' }), [{ path: ['key_file'], message: 'key_file is required with cert_file' }]);
-    assert.deepEqual(server({ key_file: 'k' }).map((i) => i.path), [['cert_file']]);
-    assert.deepEqual(server({}).map((i) => i.path), [['cert_file']]);
-    assert.deepEqual(server({ cert_file: 'c', key_file: 'k', min_version: '1.3', max_version: '1.2' }).map((i) => i.path), [['max_version']]);
+    assert.deepEqual(server({ cert_file: 'c' }), [
+      { path: ['key_file'], message: 'key_file is required with cert_file' },
+    ]);
+    assert.deepEqual(
+      server({ key_file: 'k' }).map((i) => i.path),
+      [['cert_file']],
+    );
+    assert.deepEqual(
+      server({}).map((i) => i.path),
+      [['cert_file']],
+    );
+    assert.deepEqual(
+      server({ cert_file: 'c', key_file: 'k', min_version: '1.3', max_version: '1.2' }).map((i) => i.path),
+      [['max_version']],
+    );
 
-    const client = (raw: Partial<TlsClientConfig>) => validateTlsClient({ insecure: false, insecure_skip_verify: false, min_version: '1.2', ...raw });
+    const client = (raw: Partial<TlsClientConfig>) =>
+      validateTlsClient({ insecure: false, insecure_skip_verify: false, min_version: '1.2', ...raw });
     assert.deepEqual(client({}), []);
     assert.deepEqual(client({ insecure: true, insecure_skip_verify: true }), []);
-    assert.deepEqual(client({ key_file: 'k' }).map((i) => i.path), [['cert_file']]);
-    assert.deepEqual(client({ insecure: true, ca_file: 'ca' }).map((i) => i.path), [['ca_file']]);
+    assert.deepEqual(
+      client({ key_file: 'k' }).map((i) => i.path),
+      [['cert_file']],
+    );
+    assert.deepEqual(
+      client({ insecure: true, ca_file: 'ca' }).map((i) => i.path),
+      [['ca_file']],
+    );
   });
 
   it('gives plain text for insecure: true', async () => {
@@ -73,7 +99,9 @@ describe('tls with real certificates', () => {
   after(() => certs.cleanup());
 
   const tlsServer = async (extra: Record<string, unknown> = {}) =>
-    serve(await loadServerTls(serverConfig({ cert_file: certs.serverCertFile, key_file: certs.serverKeyFile, ...extra })));
+    serve(
+      await loadServerTls(serverConfig({ cert_file: certs.serverCertFile, key_file: certs.serverKeyFile, ...extra })),
+    );
 
   it('handshakes between a server and a client built from the blocks', async () => {
     const s = await tlsServer();
@@ -90,10 +118,21 @@ describe('tls with real certificates', () => {
   it('with client_ca_file, accepts only clients with a certificate from that CA', async () => {
     const s = await tlsServer({ client_ca_file: certs.caFile });
     try {
-      const good = clientConfig({ ca_file: certs.caFile, cert_file: certs.clientCertFile, key_file: certs.clientKeyFile });
+      const good = clientConfig({
+        ca_file: certs.caFile,
+        cert_file: certs.clientCertFile,
+        key_file: certs.clientKeyFile,
+      });
       assert.equal(await get(s.port, await loadClientTls(good)), 'ok');
-      await assert.rejects(get(s.port, await loadClientTls(clientConfig({ ca_file: certs.caFile }))), /certificate required/);
-      const other = clientConfig({ ca_file: certs.caFile, cert_file: certs.otherClientCertFile, key_file: certs.otherClientKeyFile });
+      await assert.rejects(
+        get(s.port, await loadClientTls(clientConfig({ ca_file: certs.caFile }))),
+        /certificate required/,
+      );
+      const other = clientConfig({
+        ca_file: certs.caFile,
+        cert_file: certs.otherClientCertFile,
+        key_file: certs.otherClientKeyFile,
+      });
       await assert.rejects(get(s.port, await loadClientTls(other)));
     } finally {
       await s.close();
@@ -129,7 +168,9 @@ describe('tls with real certificates', () => {
       await assert.rejects(get(s.port, await loadClientTls(clientConfig({ ca_file: certs.caFile }))), /IP: 127.0.0.1/);
       const override = await loadClientTls(clientConfig({ ca_file: certs.caFile, server_name_override: 'localhost' }));
       assert.equal(await get(s.port, override), 'ok');
-      const wrong = await loadClientTls(clientConfig({ ca_file: certs.caFile, server_name_override: 'elsewhere.example' }));
+      const wrong = await loadClientTls(
+        clientConfig({ ca_file: certs.caFile, server_name_override: 'elsewhere.example' }),
+      );
       await assert.rejects(get(s.port, wrong), /elsewhere\.example/);
     } finally {
       await s.close();
@@ -145,17 +186,28 @@ describe('tls with real certificates', () => {
     writeFileSync(junk, 'SECRET-LOOKING-CONTENT\n');
     const junkErr = (await loadClientTls(clientConfig({ ca_file: junk })).catch((e: unknown) => e)) as Error;
     assert.equal(junkErr.message, `tls: invalid ca_file ${junk}: no PEM certificate found`);
-    await assert.rejects(loadServerTls(serverConfig({ cert_file: certs.serverCertFile, key_file: junk })), (e: Error) => {
-      assert.equal(e.message, `tls: invalid key_file ${junk}: not an unencrypted PEM private key`);
-      assert.doesNotMatch(e.message, /SECRET/);
-      return true;
-    });
-    await assert.rejects(loadServerTls(serverConfig({ cert_file: certs.serverCertFile, key_file: certs.clientKeyFile })), {
-      message: `tls: key_file ${certs.clientKeyFile} does not match cert_file ${certs.serverCertFile}`,
-    });
-    await assert.rejects(loadServerTls(serverConfig({ cert_file: certs.serverCertFile, key_file: certs.serverKeyFile, client_ca_file: certs.dir })), {
-      message: `tls: cannot read client_ca_file ${certs.dir}: EISDIR`,
-    });
+    await assert.rejects(
+      loadServerTls(serverConfig({ cert_file: certs.serverCertFile, key_file: junk })),
+      (e: Error) => {
+        assert.equal(e.message, `tls: invalid key_file ${junk}: not an unencrypted PEM private key`);
+        assert.doesNotMatch(e.message, /SECRET/);
+        return true;
+      },
+    );
+    await assert.rejects(
+      loadServerTls(serverConfig({ cert_file: certs.serverCertFile, key_file: certs.clientKeyFile })),
+      {
+        message: `tls: key_file ${certs.clientKeyFile} does not match cert_file ${certs.serverCertFile}`,
+      },
+    );
+    await assert.rejects(
+      loadServerTls(
+        serverConfig({ cert_file: certs.serverCertFile, key_file: certs.serverKeyFile, client_ca_file: certs.dir }),
+      ),
+      {
+        message: `tls: cannot read client_ca_file ${certs.dir}: EISDIR`,
+      },
+    );
   });
 
   it('reloads changed files every reload_interval and keeps the old ones when a read fails', async () => {
@@ -168,7 +220,12 @@ describe('tls with real certificates', () => {
     const initial = await loadServerTls(cfg);
     const s = await serve(initial);
     const errors: Error[] = [];
-    const stop = startTlsReload(cfg, initial, (o) => s.server.setSecureContext(o), (e) => errors.push(e));
+    const stop = startTlsReload(
+      cfg,
+      initial,
+      (o) => s.server.setSecureContext(o),
+      (e) => errors.push(e),
+    );
     const peerCn = () =>
       new Promise<string>((resolve, reject) => {
         const sock = connect({ host: '127.0.0.1', port: s.port, rejectUnauthorized: false }, () => {

@@ -74,8 +74,10 @@ function versionIssues(min: TlsVersion, max: TlsVersion | undefined): ConfigIssu
 }
 
 function pairIssues(cert: string | undefined, key: string | undefined): ConfigIssue[] {
-  if (cert !== undefined && key === undefined) return [{ path: ['key_file'], message: 'key_file is required with cert_file' }];
-  if (key !== undefined && cert === undefined) return [{ path: ['cert_file'], message: 'cert_file is required with key_file' }];
+  if (cert !== undefined && key === undefined)
+    return [{ path: ['key_file'], message: 'key_file is required with cert_file' }];
+  if (key !== undefined && cert === undefined)
+    return [{ path: ['cert_file'], message: 'cert_file is required with key_file' }];
   return [];
 }
 
@@ -86,7 +88,10 @@ export function validateTlsServer(cfg: TlsServerConfig): ConfigIssue[] {
     issues.push({ path: ['cert_file'], message: 'cert_file and key_file are required to serve TLS' });
   }
   if (cfg.reload_interval === 0) {
-    issues.push({ path: ['reload_interval'], message: 'reload_interval must be greater than 0 (leave it unset to read the files once)' });
+    issues.push({
+      path: ['reload_interval'],
+      message: 'reload_interval must be greater than 0 (leave it unset to read the files once)',
+    });
   }
   return [...issues, ...versionIssues(cfg.min_version, cfg.max_version)];
 }
@@ -97,7 +102,10 @@ export function validateTlsClient(cfg: TlsClientConfig): ConfigIssue[] {
   // The Collector would still use TLS with a ca_file under insecure: true; refusing beats guessing which was meant.
   for (const key of ['ca_file', 'cert_file', 'key_file'] as const) {
     if (cfg.insecure && cfg[key] !== undefined) {
-      issues.push({ path: [key], message: `insecure: true turns TLS off, so ${key} would be ignored: remove one of the two` });
+      issues.push({
+        path: [key],
+        message: `insecure: true turns TLS off, so ${key} would be ignored: remove one of the two`,
+      });
     }
   }
   return [...issues, ...versionIssues(cfg.min_version, cfg.max_version)];

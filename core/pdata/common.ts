@@ -118,7 +118,15 @@ export function removeAttribute(attrs: KeyValue[], key: string): boolean {
   return true;
 }
 
-const VALUE_KEYS = new Set(['stringValue', 'boolValue', 'intValue', 'doubleValue', 'arrayValue', 'kvlistValue', 'bytesValue']);
+const VALUE_KEYS = new Set([
+  'stringValue',
+  'boolValue',
+  'intValue',
+  'doubleValue',
+  'arrayValue',
+  'kvlistValue',
+  'bytesValue',
+]);
 
 function isAnyValue(v: unknown): v is AnyValue {
   if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Uint8Array) return false;

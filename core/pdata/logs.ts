@@ -60,7 +60,11 @@ export function logRecord(fields: Partial<LogRecord> = {}): LogRecord {
   };
 }
 
-export function logs(records: LogRecord[], resource: Resource = newResource(), scope: InstrumentationScope = newScope()): Logs {
+export function logs(
+  records: LogRecord[],
+  resource: Resource = newResource(),
+  scope: InstrumentationScope = newScope(),
+): Logs {
   return { resourceLogs: [{ resource, schemaUrl: '', scopeLogs: [{ scope, schemaUrl: '', logRecords: records }] }] };
 }
 
@@ -70,6 +74,9 @@ export function logRecordCount(ld: Logs): number {
   return n;
 }
 
-export function forEachLogRecord(ld: Logs, fn: (record: LogRecord, scope: ScopeLogs, resource: ResourceLogs) => void): void {
+export function forEachLogRecord(
+  ld: Logs,
+  fn: (record: LogRecord, scope: ScopeLogs, resource: ResourceLogs) => void,
+): void {
   for (const rl of ld.resourceLogs) for (const sl of rl.scopeLogs) for (const r of sl.logRecords) fn(r, sl, rl);
 }

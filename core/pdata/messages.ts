@@ -30,7 +30,9 @@ export interface Messages {
   messages: Message[];
 }
 
-export function message(fields: Omit<Partial<Message>, 'payload'> & { topic: string; payload: Uint8Array | string }): Message {
+export function message(
+  fields: Omit<Partial<Message>, 'payload'> & { topic: string; payload: Uint8Array | string },
+): Message {
   const { payload, ...rest } = fields;
   return {
     qos: 0,

@@ -148,7 +148,11 @@ export function dataPointsOf(m: Metric): readonly { attributes: KeyValue[]; time
   return (m.gauge ?? m.sum ?? m.histogram ?? m.exponentialHistogram ?? m.summary)?.dataPoints ?? [];
 }
 
-export function numberPoint(value: number | bigint, timeUnixNano: bigint, attributes: KeyValue[] = []): NumberDataPoint {
+export function numberPoint(
+  value: number | bigint,
+  timeUnixNano: bigint,
+  attributes: KeyValue[] = [],
+): NumberDataPoint {
   const p: NumberDataPoint = { attributes, startTimeUnixNano: 0n, timeUnixNano, exemplars: [], flags: 0 };
   if (typeof value === 'bigint') p.asInt = value;
   else p.asDouble = value;
@@ -165,17 +169,25 @@ export function metric(fields: Partial<Metric> & { name: string }): Metric {
 }
 
 /** Wraps metrics in one resource and scope. */
-export function metrics(list: Metric[], resource: Resource = newResource(), scope: InstrumentationScope = newScope()): Metrics {
+export function metrics(
+  list: Metric[],
+  resource: Resource = newResource(),
+  scope: InstrumentationScope = newScope(),
+): Metrics {
   return { resourceMetrics: [{ resource, schemaUrl: '', scopeMetrics: [{ scope, schemaUrl: '', metrics: list }] }] };
 }
 
 /** Data points in the batch: the unit the Collector counts metrics in. */
 export function dataPointCount(md: Metrics): number {
   let n = 0;
-  for (const rm of md.resourceMetrics) for (const sm of rm.scopeMetrics) for (const m of sm.metrics) n += dataPointsOf(m).length;
+  for (const rm of md.resourceMetrics)
+    for (const sm of rm.scopeMetrics) for (const m of sm.metrics) n += dataPointsOf(m).length;
   return n;
 }
 
-export function forEachMetric(md: Metrics, fn: (metric: Metric, scope: ScopeMetrics, resource: ResourceMetrics) => void): void {
+export function forEachMetric(
+  md: Metrics,
+  fn: (metric: Metric, scope: ScopeMetrics, resource: ResourceMetrics) => void,
+): void {
   for (const rm of md.resourceMetrics) for (const sm of rm.scopeMetrics) for (const m of sm.metrics) fn(m, sm, rm);
 }

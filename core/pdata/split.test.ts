@@ -10,8 +10,25 @@ import type {
   Metrics,
   SummaryDataPoint,
 } from './metrics.ts';
-import { AggregationTemporality, dataPointCount, dataPointsOf, forEachMetric, metric, metrics, numberPoint } from './metrics.ts';
-import { mergeData, mergeLogs, mergeMetrics, mergeTraces, splitData, splitLogs, splitMetrics, splitTraces } from './split.ts';
+import {
+  AggregationTemporality,
+  dataPointCount,
+  dataPointsOf,
+  forEachMetric,
+  metric,
+  metrics,
+  numberPoint,
+} from './metrics.ts';
+import {
+  mergeData,
+  mergeLogs,
+  mergeMetrics,
+  mergeTraces,
+  splitData,
+  splitLogs,
+  splitMetrics,
+  splitTraces,
+} from './split.ts';
 import type { Traces } from './traces.ts';
 import { forEachSpan, span, spanCount, traces } from './traces.ts';
 
@@ -34,14 +51,18 @@ function sample(): Traces {
 
 await test('merge', async (suite) => {
   await suite.test('concatenates resource arrays in order without copying', () => {
-    const a = traces(spans('1')), b = traces(spans('2', '3'));
+    const a = traces(spans('1')),
+      b = traces(spans('2', '3'));
     const m = mergeTraces([a, b]);
     assert.deepEqual(spanNames(m), ['1', '2', '3']);
     assert.equal(m.resourceSpans[0], a.resourceSpans[0]);
     assert.equal(m.resourceSpans[1], b.resourceSpans[0]);
     const ml = mergeLogs([logs([logRecord()]), logs([logRecord(), logRecord()])]);
     assert.equal(logRecordCount(ml), 3);
-    const mm = mergeMetrics([metrics([metric({ name: 'x', gauge: { dataPoints: [numberPoint(1, 1n)] } })]), metrics([])]);
+    const mm = mergeMetrics([
+      metrics([metric({ name: 'x', gauge: { dataPoints: [numberPoint(1, 1n)] } })]),
+      metrics([]),
+    ]);
     assert.equal(mm.resourceMetrics.length, 2);
     assert.equal(dataPointCount(mm), 1);
   });
@@ -86,7 +107,8 @@ await test('splitTraces', async (suite) => {
   await suite.test('gives each piece its own containers and moves the spans', () => {
     const t = traces(spans('1', '2', '3'), resource({ host: 'a' }), scope('s'));
     const [p0, p1] = splitTraces(t, 2) as [Traces, Traces];
-    const r0 = p0.resourceSpans[0]!, r1 = p1.resourceSpans[0]!;
+    const r0 = p0.resourceSpans[0]!,
+      r1 = p1.resourceSpans[0]!;
     assert.notEqual(r0, r1);
     assert.notEqual(r0.resource, r1.resource);
     assert.notEqual(r0.scopeSpans[0]!.scope, r1.scopeSpans[0]!.scope);
@@ -100,7 +122,10 @@ await test('splitTraces', async (suite) => {
   });
 
   await suite.test('keeps resources and scopes that hold no spans', () => {
-    const t = mergeTraces([traces(spans('1', '2')), { resourceSpans: [{ resource: resource({ e: 1 }), scopeSpans: [], schemaUrl: '' }] }]);
+    const t = mergeTraces([
+      traces(spans('1', '2')),
+      { resourceSpans: [{ resource: resource({ e: 1 }), scopeSpans: [], schemaUrl: '' }] },
+    ]);
     t.resourceSpans[0]!.scopeSpans.push({ scope: scope('empty'), schemaUrl: '', spans: [] });
     const pieces = splitTraces(t, 1);
     assert.equal(pieces.length, 2);
@@ -146,13 +171,32 @@ await test('splitLogs', async (suite) => {
 
 const base = { attributes: [], startTimeUnixNano: 0n, flags: 0 };
 const histPoint = (t: bigint): HistogramDataPoint => ({
-  ...base, timeUnixNano: t, count: 2, sum: 3, bucketCounts: [1, 1], explicitBounds: [1], exemplars: [],
+  ...base,
+  timeUnixNano: t,
+  count: 2,
+  sum: 3,
+  bucketCounts: [1, 1],
+  explicitBounds: [1],
+  exemplars: [],
 });
 const expPoint = (t: bigint): ExponentialHistogramDataPoint => ({
-  ...base, timeUnixNano: t, count: 1, scale: 2, zeroCount: 0, zeroThreshold: 0,
-  positive: { offset: 0, bucketCounts: [1] }, negative: { offset: 0, bucketCounts: [] }, exemplars: [],
+  ...base,
+  timeUnixNano: t,
+  count: 1,
+  scale: 2,
+  zeroCount: 0,
+  zeroThreshold: 0,
+  positive: { offset: 0, bucketCounts: [1] },
+  negative: { offset: 0, bucketCounts: [] },
+  exemplars: [],
 });
-const summaryPoint = (t: bigint): SummaryDataPoint => ({ ...base, timeUnixNano: t, count: 1, sum: 1, quantileValues: [] });
+const summaryPoint = (t: bigint): SummaryDataPoint => ({
+  ...base,
+  timeUnixNano: t,
+  count: 1,
+  sum: 1,
+  quantileValues: [],
+});
 
 /** One metric of each type with three points each, at times 1..3. */
 function everyType(): Metric[] {
@@ -162,9 +206,18 @@ function everyType(): Metric[] {
   const ts = [1n, 2n, 3n];
   return [
     metric({ ...common('g'), gauge: { dataPoints: nums() } }),
-    metric({ ...common('s'), sum: { dataPoints: nums(), aggregationTemporality: AggregationTemporality.DELTA, isMonotonic: true } }),
-    metric({ ...common('h'), histogram: { dataPoints: ts.map(histPoint), aggregationTemporality: AggregationTemporality.CUMULATIVE } }),
-    metric({ ...common('e'), exponentialHistogram: { dataPoints: ts.map(expPoint), aggregationTemporality: AggregationTemporality.DELTA } }),
+    metric({
+      ...common('s'),
+      sum: { dataPoints: nums(), aggregationTemporality: AggregationTemporality.DELTA, isMonotonic: true },
+    }),
+    metric({
+      ...common('h'),
+      histogram: { dataPoints: ts.map(histPoint), aggregationTemporality: AggregationTemporality.CUMULATIVE },
+    }),
+    metric({
+      ...common('e'),
+      exponentialHistogram: { dataPoints: ts.map(expPoint), aggregationTemporality: AggregationTemporality.DELTA },
+    }),
     metric({ ...common('q'), summary: { dataPoints: ts.map(summaryPoint) } }),
   ];
 }
@@ -220,7 +273,9 @@ await test('splitMetrics', async (suite) => {
       metric({ name: 'b', gauge: { dataPoints: [numberPoint(3, 3n)] } }),
     ]);
     const pieces = splitMetrics(md, 2);
-    const names = pieces.map((p) => p.resourceMetrics.flatMap((r) => r.scopeMetrics.flatMap((s) => s.metrics.map((m) => m.name))));
+    const names = pieces.map((p) =>
+      p.resourceMetrics.flatMap((r) => r.scopeMetrics.flatMap((s) => s.metrics.map((m) => m.name))),
+    );
     assert.deepEqual(names, [['a', 'empty'], ['b']]);
   });
 });

@@ -121,7 +121,10 @@ function sliceMetric(m: Metric, from: number, to: number): Metric {
   else if (m.sum) out.sum = { ...m.sum, dataPoints: m.sum.dataPoints.slice(from, to) };
   else if (m.histogram) out.histogram = { ...m.histogram, dataPoints: m.histogram.dataPoints.slice(from, to) };
   else if (m.exponentialHistogram) {
-    out.exponentialHistogram = { ...m.exponentialHistogram, dataPoints: m.exponentialHistogram.dataPoints.slice(from, to) };
+    out.exponentialHistogram = {
+      ...m.exponentialHistogram,
+      dataPoints: m.exponentialHistogram.dataPoints.slice(from, to),
+    };
   } else if (m.summary) out.summary = { ...m.summary, dataPoints: m.summary.dataPoints.slice(from, to) };
   return out;
 }

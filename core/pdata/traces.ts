@@ -101,7 +101,11 @@ export function span(fields: Partial<Span> = {}): Span {
 }
 
 /** Wraps spans in one resource and scope. */
-export function traces(spans: Span[], resource: Resource = newResource(), scope: InstrumentationScope = newScope()): Traces {
+export function traces(
+  spans: Span[],
+  resource: Resource = newResource(),
+  scope: InstrumentationScope = newScope(),
+): Traces {
   return { resourceSpans: [{ resource, schemaUrl: '', scopeSpans: [{ scope, schemaUrl: '', spans }] }] };
 }
 

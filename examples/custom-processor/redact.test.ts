@@ -14,13 +14,17 @@ import { RedactProcessor } from './redact.ts';
 
 const testdata = (f: string) => fileURLToPath(new URL(`./testdata/${f}`, import.meta.url));
 
-const record = () => logs([logRecord({ attributes: attributes({ 'user.email': 'a@b.c', token: 's3cret', keep: 'me' }) })]);
+const record = () =>
+  logs([logRecord({ attributes: attributes({ 'user.email': 'a@b.c', token: 's3cret', keep: 'me' }) })]);
 const attrsOf = (l: Logs) => l.resourceLogs[0]?.scopeLogs[0]?.logRecords[0]?.attributes ?? [];
 
 describe('redact example processor', () => {
   it('replaces the listed attributes and passes the rest on', async () => {
     const out: Logs[] = [];
-    const p = new RedactProcessor({ keys: ['user.email', 'token'], replacement: '***', delete: false }, consumerFn(async (d) => void out.push(d as Logs)));
+    const p = new RedactProcessor(
+      { keys: ['user.email', 'token'], replacement: '***', delete: false },
+      consumerFn(async (d) => void out.push(d as Logs)),
+    );
     await p.consume(record());
     assert.equal(getAttribute(attrsOf(out[0]!), 'user.email'), '***');
     assert.equal(getAttribute(attrsOf(out[0]!), 'token'), '***');
@@ -29,14 +33,23 @@ describe('redact example processor', () => {
 
   it('deletes them when asked', async () => {
     const out: Logs[] = [];
-    const p = new RedactProcessor({ keys: ['token'], replacement: '', delete: true }, consumerFn(async (d) => void out.push(d as Logs)));
+    const p = new RedactProcessor(
+      { keys: ['token'], replacement: '', delete: true },
+      consumerFn(async (d) => void out.push(d as Logs)),
+    );
     await p.consume(record());
-    assert.deepEqual(attrsOf(out[0]!).map((kv) => kv.key), ['user.email', 'keep']);
+    assert.deepEqual(
+      attrsOf(out[0]!).map((kv) => kv.key),
+      ['user.email', 'keep'],
+    );
   });
 
   it('loads as a plugin from a config file and runs in a pipeline', async () => {
     const t = testComponents();
-    const hub = await startHub({ configFiles: [testdata('pipeline.yaml')], registry: new Registry([...builtinFactories, ...t.factories]) });
+    const hub = await startHub({
+      configFiles: [testdata('pipeline.yaml')],
+      registry: new Registry([...builtinFactories, ...t.factories]),
+    });
     try {
       await t.sources.get('test_source')!.byType.logs!.consume(record());
       const got = t.sinks.get('test_sink')!.received[0]!.data as Logs;
@@ -49,12 +62,25 @@ describe('redact example processor', () => {
 
   it('reports its own config errors with file, line and path', async () => {
     const t = testComponents();
-    const r = await loadHubConfig({ configFiles: [testdata('empty-keys.yaml')], registry: new Registry([...builtinFactories, ...t.factories]) });
+    const r = await loadHubConfig({
+      configFiles: [testdata('empty-keys.yaml')],
+      registry: new Registry([...builtinFactories, ...t.factories]),
+    });
     const lines = r.issues.map(formatIssue);
     assert.equal(r.config, undefined);
-    assert.ok(lines.some((l) => /empty-keys\.yaml:7:\d+: processors::redact::replacment: unknown key "replacment" \(did you mean "replacement"\?\)/.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) =>
+        /empty-keys\.yaml:7:\d+: processors::redact::replacment: unknown key "replacment" \(did you mean "replacement"\?\)/.test(
+          l,
+        ),
+      ),
+      lines.join('\n'),
+    );
   });
 });
 
 // A plugin's factory passes the same checks as the built-ins (its config needs `keys`).
-runConformance([redactFactory], { overrides: { 'processor:redact': { keys: ['token'] } }, requiresConfig: ['processor:redact'] });
+runConformance([redactFactory], {
+  overrides: { 'processor:redact': { keys: ['token'] } },
+  requiresConfig: ['processor:redact'],
+});

@@ -34,7 +34,8 @@ export class RedactProcessor implements Processor {
     } else if ('resourceMetrics' in data) {
       for (const rm of data.resourceMetrics) {
         this.redact(rm.resource.attributes);
-        for (const sm of rm.scopeMetrics) for (const m of sm.metrics) for (const p of dataPointsOf(m)) this.redact(p.attributes);
+        for (const sm of rm.scopeMetrics)
+          for (const m of sm.metrics) for (const p of dataPointsOf(m)) this.redact(p.attributes);
       }
     } else if ('resourceLogs' in data) {
       for (const rl of data.resourceLogs) {

@@ -4,12 +4,20 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { validateConfig } from '../../config/schema.ts';
 import type { DebugConfig } from './config.ts';
-import { DEFAULT_SAMPLING_INITIAL, DEFAULT_SAMPLING_THEREAFTER, DEFAULT_VERBOSITY, validateDebugConfig } from './config.ts';
+import {
+  DEFAULT_SAMPLING_INITIAL,
+  DEFAULT_SAMPLING_THEREAFTER,
+  DEFAULT_VERBOSITY,
+  validateDebugConfig,
+} from './config.ts';
 import { debugFactory } from './factory.ts';
 
 // Schema first, then validate(), as the hub checks a component's config.
 function load(name: string): { config: DebugConfig; errors: string[] } {
-  const { value, issues } = validateConfig(debugFactory.configSchema, parse(readFileSync(new URL(`testdata/${name}`, import.meta.url), 'utf8')));
+  const { value, issues } = validateConfig(
+    debugFactory.configSchema,
+    parse(readFileSync(new URL(`testdata/${name}`, import.meta.url), 'utf8')),
+  );
   const config = value as DebugConfig;
   const all = issues.length > 0 ? issues : validateDebugConfig(config);
   return { config, errors: all.map((i) => `${i.path.join('.')}: ${i.message}`) };
@@ -30,7 +38,12 @@ describe('debug config', () => {
   it('accepts every key', () => {
     const { config, errors } = load('valid.yaml');
     assert.deepEqual(errors, []);
-    assert.deepEqual(config, { verbosity: 'detailed', sampling_initial: 5, sampling_thereafter: 200, use_internal_logger: false });
+    assert.deepEqual(config, {
+      verbosity: 'detailed',
+      sampling_initial: 5,
+      sampling_thereafter: 200,
+      use_internal_logger: false,
+    });
   });
 
   for (const [file, want] of [
@@ -41,7 +54,10 @@ describe('debug config', () => {
   ] as const) {
     it(`refuses ${file}`, () => {
       const { errors } = load(file);
-      assert.ok(errors.some((e) => want.test(e)), errors.join('\n'));
+      assert.ok(
+        errors.some((e) => want.test(e)),
+        errors.join('\n'),
+      );
     });
   }
 });

@@ -33,7 +33,12 @@ export const debugConfigSchema: ConfigSchema = {
 export function validateDebugConfig(cfg: DebugConfig): ConfigIssue[] {
   // Both zero is valid for zap too, but an exporter that can never print anything is surely a mistake.
   if (cfg.sampling_initial === 0 && cfg.sampling_thereafter === 0) {
-    return [{ path: ['sampling_thereafter'], message: 'sampling_initial and sampling_thereafter are both 0: nothing would ever be written' }];
+    return [
+      {
+        path: ['sampling_thereafter'],
+        message: 'sampling_initial and sampling_thereafter are both 0: nothing would ever be written',
+      },
+    ];
   }
   return [];
 }

@@ -4,7 +4,17 @@ import { describe, it } from 'node:test';
 import type { LogFields } from '../../core/logger.ts';
 import { memoryLogger } from '../../core/logger.ts';
 import type { Traces } from '../../core/pdata/index.ts';
-import { attributes, logRecord, logs, message, metric, metrics, numberPoint, span, traces } from '../../core/pdata/index.ts';
+import {
+  attributes,
+  logRecord,
+  logs,
+  message,
+  metric,
+  metrics,
+  numberPoint,
+  span,
+  traces,
+} from '../../core/pdata/index.ts';
 import { testSettings } from '../../test/helpers/settings.ts';
 import type { DebugConfig } from './config.ts';
 import { DEFAULT_SAMPLING_INITIAL, DEFAULT_SAMPLING_THEREAFTER } from './config.ts';
@@ -56,10 +66,14 @@ describe('debug exporter, normal', () => {
   it('adds one line per span', async () => {
     const { exporter, infos } = setup({ verbosity: 'normal' });
     await exporter.traces.consume(fullTraces());
-    const attrs = 'a.str=str-val a.bool=true a.int=42 a.bytes=cafe a.double=1.5 a.slice=["x",1] a.map={"k":"v","n":2} a.empty=';
+    const attrs =
+      'a.str=str-val a.bool=true a.int=42 a.bytes=cafe a.double=1.5 a.slice=["x",1] a.map={"k":"v","n":2} a.empty=';
     assert.deepEqual(
       infos().map((l) => l.msg),
-      ['Traces', `op-gamma trace_id=${TRACE_ID} span_id=${SPAN_ID} kind=Server duration=1.000000468s status=Error: status-epsilon ${attrs}`],
+      [
+        'Traces',
+        `op-gamma trace_id=${TRACE_ID} span_id=${SPAN_ID} kind=Server duration=1.000000468s status=Error: status-epsilon ${attrs}`,
+      ],
     );
   });
 
@@ -67,20 +81,28 @@ describe('debug exporter, normal', () => {
     const { exporter, infos } = setup({ verbosity: 'normal' });
     const dataPoints = [numberPoint(21.5, 1n), numberPoint(3n, 1n, attributes({ room: 'b' }))];
     await exporter.metrics.consume(metrics([metric({ name: 'temp', gauge: { dataPoints } })]));
-    assert.deepEqual(infos().slice(1).map((l) => l.msg), ['temp Gauge 21.5', 'temp{room=b} Gauge 3']);
+    assert.deepEqual(
+      infos()
+        .slice(1)
+        .map((l) => l.msg),
+      ['temp Gauge 21.5', 'temp{room=b} Gauge 3'],
+    );
   });
 
   it('adds one line per log record and per message', async () => {
     const { exporter, infos } = setup({ verbosity: 'normal' });
     await exporter.logs.consume(fullLogs());
     await exporter.messages.consume(fullMessages());
-    assert.deepEqual(infos().map((l) => l.msg), [
-      'Logs',
-      '2020-02-11T20:26:13.000000789Z WARNING-TXT(14) {"msg":"body-zeta"} log.attr=log-val',
-      'Messages',
-      'sensors/room-1 qos=1 retain=true size=10 payload="{\\"t\\":21.5}" up-key=up-val up-key=up-val-2',
-      'raw/bin qos=0 retain=false size=3 payload=0xff00fe',
-    ]);
+    assert.deepEqual(
+      infos().map((l) => l.msg),
+      [
+        'Logs',
+        '2020-02-11T20:26:13.000000789Z WARNING-TXT(14) {"msg":"body-zeta"} log.attr=log-val',
+        'Messages',
+        'sensors/room-1 qos=1 retain=true size=10 payload="{\\"t\\":21.5}" up-key=up-val up-key=up-val-2',
+        'raw/bin qos=0 retain=false size=3 payload=0xff00fe',
+      ],
+    );
   });
 
   it('keeps a record on one line even when it holds newlines', async () => {
@@ -131,17 +153,26 @@ describe('debug exporter, sampling', () => {
     await exporter.traces.consume(batch());
     await exporter.traces.consume(batch());
     await exporter.logs.consume(logs([logRecord()]));
-    assert.deepEqual(infos().map((l) => l.msg), ['Traces', 'Logs']);
+    assert.deepEqual(
+      infos().map((l) => l.msg),
+      ['Traces', 'Logs'],
+    );
   });
 
   it('samples the per-record lines of normal too', async () => {
     const { exporter, infos } = clocked({ verbosity: 'normal', sampling_initial: 3, sampling_thereafter: 0 });
     await exporter.traces.consume(traces([span({ name: 'a' }), span({ name: 'b' }), span({ name: 'c' })]));
-    assert.deepEqual(infos().map((l) => (l.msg as string).split(' ')[0]), ['Traces', 'a', 'b']);
+    assert.deepEqual(
+      infos().map((l) => (l.msg as string).split(' ')[0]),
+      ['Traces', 'a', 'b'],
+    );
   });
 
   it('writes everything with the defaults', async () => {
-    const { exporter, infos } = clocked({ sampling_initial: DEFAULT_SAMPLING_INITIAL, sampling_thereafter: DEFAULT_SAMPLING_THEREAFTER });
+    const { exporter, infos } = clocked({
+      sampling_initial: DEFAULT_SAMPLING_INITIAL,
+      sampling_thereafter: DEFAULT_SAMPLING_THEREAFTER,
+    });
     for (let i = 0; i < 50; i++) await exporter.traces.consume(batch());
     assert.equal(infos().length, 50);
   });
@@ -157,7 +188,10 @@ describe('debug exporter, stdout', () => {
     const out = stream();
     const { exporter, settings } = setup({ use_internal_logger: false, verbosity: 'normal' }, { out });
     await exporter.metrics.consume(metrics([metric({ name: 'up', gauge: { dataPoints: [numberPoint(1n, 1n)] } })]));
-    assert.deepEqual(out.chunks, ['Metrics\t{"resource metrics": 1, "metrics": 1, "data points": 1}\n', 'up Gauge 1\n']);
+    assert.deepEqual(out.chunks, [
+      'Metrics\t{"resource metrics": 1, "metrics": 1, "data points": 1}\n',
+      'up Gauge 1\n',
+    ]);
     assert.equal(settings.logger.lines.length, 0);
   });
 
@@ -208,7 +242,8 @@ describe('debug factory', () => {
     assert.equal(debugFactory.stability, 'development');
     assert.deepEqual(debugFactory.signals, { traces: 'traces', metrics: 'metrics', logs: 'logs' });
     const exporter = await debugFactory.createExporter(testSettings('debug', 'exporter'), config());
-    for (const s of ['traces', 'metrics', 'logs', 'messages'] as const) assert.equal(typeof exporter[s]?.consume, 'function');
+    for (const s of ['traces', 'metrics', 'logs', 'messages'] as const)
+      assert.equal(typeof exporter[s]?.consume, 'function');
     await exporter.messages?.consume({ messages: [message({ topic: 't', payload: 'p' })] });
   });
 });

@@ -138,6 +138,8 @@ export class DebugExporter implements Exporter {
   private failed(err: unknown): void {
     if (this.warned) return;
     this.warned = true;
-    this.settings.logger.warn('debug exporter could not print; further failures are not logged', { error: errorMessage(err) });
+    this.settings.logger.warn('debug exporter could not print; further failures are not logged', {
+      error: errorMessage(err),
+    });
   }
 }

@@ -107,7 +107,9 @@ function exponentialPoint(b: TextBuffer, p: ExponentialHistogramDataPoint, i: nu
   const neg = p.negative.bucketCounts;
   for (let pos = neg.length - 1; pos >= 0; pos--) {
     const index = p.negative.offset + pos;
-    b.entry(`Bucket [${fixed(-Math.exp((index + 1) * factor))}, ${fixed(-Math.exp(index * factor))}), Count: ${neg[pos]}`);
+    b.entry(
+      `Bucket [${fixed(-Math.exp((index + 1) * factor))}, ${fixed(-Math.exp(index * factor))}), Count: ${neg[pos]}`,
+    );
   }
   if (p.zeroCount !== 0) b.entry(`Bucket [0, 0], Count: ${p.zeroCount}`);
   p.positive.bucketCounts.forEach((count, pos) => {
@@ -121,7 +123,9 @@ function summaryPoint(b: TextBuffer, p: SummaryDataPoint, i: number): void {
   pointHeader(b, 'SummaryDataPoints', i, p);
   b.entry(`Count: ${p.count}`);
   b.entry(`Sum: ${fixed(p.sum)}`);
-  p.quantileValues.forEach((q, n) => b.entry(`QuantileValue #${n}: Quantile ${fixed(q.quantile)}, Value ${fixed(q.value)}`));
+  p.quantileValues.forEach((q, n) =>
+    b.entry(`QuantileValue #${n}: Quantile ${fixed(q.quantile)}, Value ${fixed(q.value)}`),
+  );
 }
 
 function exemplars(b: TextBuffer, list: readonly Exemplar[]): void {

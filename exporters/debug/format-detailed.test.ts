@@ -3,7 +3,17 @@ import { describe, it } from 'node:test';
 import { attributes, fromHex, metric, metrics, span, traces } from '../../core/pdata/index.ts';
 import { detailedMetrics } from './format-detailed-metrics.ts';
 import { detailedLogs, detailedMessages, detailedTraces } from './format-detailed.ts';
-import { PARENT_ID, SPAN_ID, T0, T1, TRACE_ID, fullLogs, fullMessages, fullMetrics, fullTraces } from './test-fixtures.ts';
+import {
+  PARENT_ID,
+  SPAN_ID,
+  T0,
+  T1,
+  TRACE_ID,
+  fullLogs,
+  fullMessages,
+  fullMetrics,
+  fullTraces,
+} from './test-fixtures.ts';
 
 function assertLines(text: string, expected: readonly string[]): void {
   const lines = text.split('\n');
@@ -79,7 +89,15 @@ describe('detailed traces', () => {
   });
 
   it('matches the Collector layout for a plain span', () => {
-    const td = traces([span({ name: 'op', traceId: fromHex(TRACE_ID), spanId: fromHex(SPAN_ID), startTimeUnixNano: T0, endTimeUnixNano: T1 })]);
+    const td = traces([
+      span({
+        name: 'op',
+        traceId: fromHex(TRACE_ID),
+        spanId: fromHex(SPAN_ID),
+        startTimeUnixNano: T0,
+        endTimeUnixNano: T1,
+      }),
+    ]);
     td.resourceSpans[0]?.resource.attributes.push(...attributes({ 'resource-attr': 'v' }));
     const expected = [
       'ResourceSpans #0',

@@ -1,7 +1,15 @@
 // verbosity: detailed, for traces, logs and messages: every field, in the Collector's otlptext layout. Fields the
 // Collector does not print (flags, dropped counts of resources and scopes) are added where they are set.
 import type { Logs, Messages, Traces } from '../../core/pdata/index.ts';
-import { hex, payloadText, severityName, spanKindName, statusCodeName, timestamp, typedValue } from './format-values.ts';
+import {
+  hex,
+  payloadText,
+  severityName,
+  spanKindName,
+  statusCodeName,
+  timestamp,
+  typedValue,
+} from './format-values.ts';
 import { TextBuffer } from './text-buffer.ts';
 
 export function detailedTraces(td: Traces): string {
@@ -95,7 +103,8 @@ export function detailedMessages(md: Messages): string {
     const text = payloadText(m.payload);
     b.field('Payload', text === undefined ? `Bytes(${hex(m.payload)})` : `Str(${text})`);
     if (p.contentType !== undefined) b.field('Content type', p.contentType);
-    if (p.payloadFormatIndicator !== undefined) b.field('Payload format', p.payloadFormatIndicator ? 'utf-8' : 'unspecified');
+    if (p.payloadFormatIndicator !== undefined)
+      b.field('Payload format', p.payloadFormatIndicator ? 'utf-8' : 'unspecified');
     if (p.responseTopic !== undefined) b.field('Response topic', p.responseTopic);
     if (p.correlationData !== undefined) b.field('Correlation data', hex(p.correlationData));
     if (p.messageExpiryInterval !== undefined) b.field('Expiry interval', `${p.messageExpiryInterval}s`);

@@ -77,7 +77,12 @@ function metricLines(m: Metric, out: string[]): void {
     const quantiles = p.quantileValues.map((q) => `q${double(q.quantile)}=${double(q.value)}`);
     out.push(line(head(p.attributes), type, `count=${p.count}`, `sum=${double(p.sum)}`, ...quantiles));
   }
-  if (points === undefined && m.histogram === undefined && m.exponentialHistogram === undefined && m.summary === undefined) {
+  if (
+    points === undefined &&
+    m.histogram === undefined &&
+    m.exponentialHistogram === undefined &&
+    m.summary === undefined
+  ) {
     out.push(line(m.name, type));
   }
 }

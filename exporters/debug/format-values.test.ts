@@ -29,12 +29,28 @@ describe('debug value formatting', () => {
   });
 
   it('names severities as the Collector does', () => {
-    assert.deepEqual([0, 1, 2, 9, 12, 13, 17, 24].map(severityName), ['Unspecified', 'Trace', 'Trace2', 'Info', 'Info4', 'Warn', 'Error', 'Fatal4']);
+    assert.deepEqual([0, 1, 2, 9, 12, 13, 17, 24].map(severityName), [
+      'Unspecified',
+      'Trace',
+      'Trace2',
+      'Info',
+      'Info4',
+      'Warn',
+      'Error',
+      'Fatal4',
+    ]);
     assert.equal(severityName(25), 'Unknown');
   });
 
   it('prints durations with the largest sensible unit', () => {
-    assert.deepEqual([0n, 999n, 1500n, 2_500_000n, 1_000_000_468n, -5n].map(duration), ['0ns', '999ns', '1.5µs', '2.5ms', '1.000000468s', '-5ns']);
+    assert.deepEqual([0n, 999n, 1500n, 2_500_000n, 1_000_000_468n, -5n].map(duration), [
+      '0ns',
+      '999ns',
+      '1.5µs',
+      '2.5ms',
+      '1.000000468s',
+      '-5ns',
+    ]);
   });
 
   it('tells text payloads from binary ones', () => {

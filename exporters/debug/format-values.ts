@@ -46,10 +46,12 @@ function json(v: AnyValue): string {
   if ('stringValue' in v) return JSON.stringify(v.stringValue);
   if ('boolValue' in v) return String(v.boolValue);
   if ('intValue' in v) return v.intValue.toString();
-  if ('doubleValue' in v) return Number.isFinite(v.doubleValue) ? String(v.doubleValue) : JSON.stringify(double(v.doubleValue));
+  if ('doubleValue' in v)
+    return Number.isFinite(v.doubleValue) ? String(v.doubleValue) : JSON.stringify(double(v.doubleValue));
   if ('bytesValue' in v) return JSON.stringify(toHex(v.bytesValue));
   if ('arrayValue' in v) return `[${v.arrayValue.values.map(json).join(',')}]`;
-  if ('kvlistValue' in v) return `{${v.kvlistValue.values.map((kv) => `${JSON.stringify(kv.key)}:${json(kv.value)}`).join(',')}}`;
+  if ('kvlistValue' in v)
+    return `{${v.kvlistValue.values.map((kv) => `${JSON.stringify(kv.key)}:${json(kv.value)}`).join(',')}}`;
   return 'null';
 }
 

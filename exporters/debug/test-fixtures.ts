@@ -38,7 +38,12 @@ function fullResource(): Resource {
     attributes: attributes({ 'service.name': 'svc-alpha' }),
     droppedAttributesCount: 71,
     entityRefs: [
-      { schemaUrl: 'https://entity.schema', type: 'service', idKeys: ['service.name'], descriptionKeys: ['service.version'] },
+      {
+        schemaUrl: 'https://entity.schema',
+        type: 'service',
+        idKeys: ['service.name'],
+        descriptionKeys: ['service.version'],
+      },
     ],
   };
 }
@@ -61,7 +66,12 @@ export function fullTraces(): Traces {
     attributes: everyValueKind(),
     droppedAttributesCount: 11,
     events: [
-      { timeUnixNano: T2, name: 'event-delta', attributes: attributes({ 'event.attr': 'event-val' }), droppedAttributesCount: 12 },
+      {
+        timeUnixNano: T2,
+        name: 'event-delta',
+        attributes: attributes({ 'event.attr': 'event-val' }),
+        droppedAttributesCount: 12,
+      },
     ],
     droppedEventsCount: 13,
     links: [
@@ -117,7 +127,15 @@ export function fullMetrics(): Metrics {
       unit: 'By',
       metadata: attributes({ 'meta.key': 'meta-val' }),
       gauge: {
-        dataPoints: [{ ...common, attributes: attributes({ 'g.attr': 'g-val' }), asInt: 123n, exemplars: [exemplar({ asInt: 77n })], flags: 1 }],
+        dataPoints: [
+          {
+            ...common,
+            attributes: attributes({ 'g.attr': 'g-val' }),
+            asInt: 123n,
+            exemplars: [exemplar({ asInt: 77n })],
+            flags: 1,
+          },
+        ],
       },
     }),
     metric({
@@ -170,7 +188,11 @@ export function fullMetrics(): Metrics {
     }),
     metric({
       name: 'm.summary',
-      summary: { dataPoints: [{ ...common, attributes: [], count: 9, sum: 81.5, quantileValues: [{ quantile: 0.99, value: 42.5 }] }] },
+      summary: {
+        dataPoints: [
+          { ...common, attributes: [], count: 9, sum: 81.5, quantileValues: [{ quantile: 0.99, value: 42.5 }] },
+        ],
+      },
     }),
     metric({ name: 'm.empty' }),
   ];
@@ -190,7 +212,10 @@ export function fullMessages(): Messages {
         dup: true,
         receivedUnixNano: T2,
         properties: {
-          userProperties: [['up-key', 'up-val'], ['up-key', 'up-val-2']],
+          userProperties: [
+            ['up-key', 'up-val'],
+            ['up-key', 'up-val-2'],
+          ],
           contentType: 'application/json',
           correlationData: fromHex('c0ffee'),
           messageExpiryInterval: 3600,

@@ -42,7 +42,8 @@ export class BaseExporter implements Exporter {
     private readonly transport: Transport,
   ) {
     this.partial = new PartialSuccessReporter(settings.telemetry, settings.id, settings.logger);
-    const attempt: Send = async (data, signal) => this.reportingHealth(this.transport.send(data, signal, await this.authHeaders()));
+    const attempt: Send = async (data, signal) =>
+      this.reportingHealth(this.transport.send(data, signal, await this.authHeaders()));
     this.retry = new RetrySender(cfg.retry_on_failure, this.partial.wrap(attempt), settings.logger);
     this.traces = this.consumer('traces');
     this.metrics = this.consumer('metrics');
@@ -79,7 +80,11 @@ export class BaseExporter implements Exporter {
   private consumer(signal: PipelineType): Consumer<ExportData> {
     let send: Send = this.retry.send;
     if (this.cfg.sending_queue.enabled) {
-      const q = new QueueSender(this.cfg.sending_queue, send, queueGauges(this.settings.telemetry, this.settings.id, signal));
+      const q = new QueueSender(
+        this.cfg.sending_queue,
+        send,
+        queueGauges(this.settings.telemetry, this.settings.id, signal),
+      );
       this.queues.push(q);
       send = q.send;
     }

@@ -1,7 +1,14 @@
 // Config keys the otlp and otlphttp exporters share, with the Collector's names and defaults.
 import type { ConfigIssue, ConfigSchema } from '../../core/component.ts';
 import type { QueueConfig, RetryConfig, TlsClientConfig } from '../../config/blocks/index.ts';
-import { retryOnFailureSchema, sendingQueueSchema, tlsClientSchema, validateQueue, validateRetry, validateTlsClient } from '../../config/blocks/index.ts';
+import {
+  retryOnFailureSchema,
+  sendingQueueSchema,
+  tlsClientSchema,
+  validateQueue,
+  validateRetry,
+  validateTlsClient,
+} from '../../config/blocks/index.ts';
 
 export const COMPRESSIONS = ['gzip', 'none'] as const;
 export type Compression = (typeof COMPRESSIONS)[number];
@@ -55,7 +62,8 @@ export function quoteEndpoint(value: string): string {
   return /[@?]/.test(value) ? '(not shown: it may hold credentials)' : `"${value}"`;
 }
 
-const under = (key: string, issues: ConfigIssue[]): ConfigIssue[] => issues.map((i) => ({ ...i, path: [key, ...i.path] }));
+const under = (key: string, issues: ConfigIssue[]): ConfigIssue[] =>
+  issues.map((i) => ({ ...i, path: [key, ...i.path] }));
 
 export function validateSender(cfg: SenderConfig): ConfigIssue[] {
   const issues = [

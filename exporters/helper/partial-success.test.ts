@@ -11,8 +11,17 @@ describe('PartialSuccessReporter', () => {
     const logger = memoryLogger();
     const r = new PartialSuccessReporter(t, 'otlphttp/x', logger);
     const send = r.wrap(async () => ({ partialSuccess: { rejected: 3, errorMessage: 'points too old' } }));
-    for (let i = 0; i < 5; i++) assert.deepEqual(await send(sampleMetrics(), 'metrics'), { partialSuccess: { rejected: 3, errorMessage: 'points too old' } });
-    assert.equal(await t.value('otelhub_exporter_partial_success_rejected_total', { exporter: 'otlphttp/x', data_type: 'metrics' }), 15);
+    for (let i = 0; i < 5; i++)
+      assert.deepEqual(await send(sampleMetrics(), 'metrics'), {
+        partialSuccess: { rejected: 3, errorMessage: 'points too old' },
+      });
+    assert.equal(
+      await t.value('otelhub_exporter_partial_success_rejected_total', {
+        exporter: 'otlphttp/x',
+        data_type: 'metrics',
+      }),
+      15,
+    );
     assert.equal(logger.lines.length, 1, 'one line, the rest summed');
     assert.equal(logger.lines[0]?.error_message, 'points too old');
     r.close();

@@ -26,14 +26,20 @@ export class PartialSuccessReporter {
       labelNames: ['exporter', 'data_type'],
     });
     // Counted here with our own labels; the reporter only rate-limits the log lines.
-    this.log = new DropReporter(logger, { message: 'destination rejected part of a request (partial success)', intervalMs });
+    this.log = new DropReporter(logger, {
+      message: 'destination rejected part of a request (partial success)',
+      intervalMs,
+    });
   }
 
   record(signal: PipelineType, result: SendResult): void {
     const p = result.partialSuccess;
     if (!p || (p.rejected === 0 && p.errorMessage === '')) return;
     this.counter.inc({ exporter: this.exporter, data_type: signal }, p.rejected);
-    this.log.drop(`${signal}: ${p.rejected > 0 ? 'rejected' : 'warning'}`, p.rejected, { data_type: signal, error_message: p.errorMessage.slice(0, MAX_MESSAGE) });
+    this.log.drop(`${signal}: ${p.rejected > 0 ? 'rejected' : 'warning'}`, p.rejected, {
+      data_type: signal,
+      error_message: p.errorMessage.slice(0, MAX_MESSAGE),
+    });
   }
 
   /** A Send that reports the partial success of each result it passes on. */

@@ -29,8 +29,16 @@ export interface QueueGauges {
 export function queueGauges(telemetry: Telemetry, exporter: string, signal: PipelineType): QueueGauges {
   const labelNames = ['exporter', 'data_type'];
   return {
-    size: telemetry.gauge({ name: 'otelcol_exporter_queue_size', help: 'Current number of requests waiting in the sending queue.', labelNames }),
-    capacity: telemetry.gauge({ name: 'otelcol_exporter_queue_capacity', help: 'Fixed capacity of the sending queue, in requests.', labelNames }),
+    size: telemetry.gauge({
+      name: 'otelcol_exporter_queue_size',
+      help: 'Current number of requests waiting in the sending queue.',
+      labelNames,
+    }),
+    capacity: telemetry.gauge({
+      name: 'otelcol_exporter_queue_capacity',
+      help: 'Fixed capacity of the sending queue, in requests.',
+      labelNames,
+    }),
     labels: { exporter, data_type: signal },
   };
 }
@@ -59,7 +67,9 @@ export class QueueSender {
     if (this.closed) return Promise.reject(retryableError('exporter is shutting down'));
     // Free senders take the request at once, so a queue of size 0 still lets num_consumers requests through.
     if (this.active >= this.cfg.num_consumers && this.waiting.length >= this.cfg.queue_size) {
-      return Promise.reject(retryableError(`sending queue is full (${this.cfg.queue_size} requests)`, { throttled: true }));
+      return Promise.reject(
+        retryableError(`sending queue is full (${this.cfg.queue_size} requests)`, { throttled: true }),
+      );
     }
     return new Promise<SendResult>((resolve, reject) => {
       this.waiting.push({ data, signal, resolve, reject });

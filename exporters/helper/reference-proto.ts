@@ -12,8 +12,14 @@ import type { PipelineType } from '../../core/pdata/index.ts';
 const PROTO_DIR = dirname(createRequire(import.meta.url).resolve('@elastic/mockotlpserver/package.json'));
 
 const REQUEST: Record<PipelineType, { file: string; type: string }> = {
-  traces: { file: 'trace/v1/trace_service.proto', type: 'opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest' },
-  metrics: { file: 'metrics/v1/metrics_service.proto', type: 'opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest' },
+  traces: {
+    file: 'trace/v1/trace_service.proto',
+    type: 'opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest',
+  },
+  metrics: {
+    file: 'metrics/v1/metrics_service.proto',
+    type: 'opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest',
+  },
   logs: { file: 'logs/v1/logs_service.proto', type: 'opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest' },
 };
 
@@ -30,7 +36,12 @@ function requestType(signal: PipelineType): protobuf.Type {
 }
 
 const isEmpty = (v: unknown): boolean =>
-  v === undefined || v === '' || v === '0' || v === 'false' || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
+  v === undefined ||
+  v === '' ||
+  v === '0' ||
+  v === 'false' ||
+  (Array.isArray(v) && v.length === 0) ||
+  (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
 
 function canon(v: unknown, type: protobuf.Type | undefined, unknown: Set<string>): unknown {
   if (v === null || v === undefined) return undefined;

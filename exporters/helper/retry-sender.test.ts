@@ -7,7 +7,14 @@ import { sampleTraces } from '../../test/helpers/sample-data.ts';
 import { RetrySender } from './retry-sender.ts';
 import type { Send } from './send.ts';
 
-const fast: RetryConfig = { enabled: true, initial_interval: 5, randomization_factor: 0, multiplier: 1.5, max_interval: 10, max_elapsed_time: 10_000 };
+const fast: RetryConfig = {
+  enabled: true,
+  initial_interval: 5,
+  randomization_factor: 0,
+  multiplier: 1.5,
+  max_interval: 10,
+  max_elapsed_time: 10_000,
+};
 
 /** A send failing with each of `errors` in turn, then succeeding; records when each attempt happened. */
 function failing(...errors: unknown[]): Send & { attempts: number[] } {
@@ -39,7 +46,10 @@ describe('RetrySender', () => {
   it('tries once when disabled, and passes the error on as it is', async () => {
     const err = retryableError('down', { throttled: true });
     const send = failing(err);
-    await assert.rejects(new RetrySender({ ...fast, enabled: false }, send, memoryLogger()).send(sampleTraces(), 'traces'), (e) => e === err);
+    await assert.rejects(
+      new RetrySender({ ...fast, enabled: false }, send, memoryLogger()).send(sampleTraces(), 'traces'),
+      (e) => e === err,
+    );
     assert.equal(send.attempts.length, 1);
   });
 
@@ -53,7 +63,9 @@ describe('RetrySender', () => {
 
   it('gives up after max_elapsed_time with a retryable error, so the sender upstream keeps the data', async () => {
     const send: Send = () => Promise.reject(retryableError('down', { throttled: true }));
-    const err = await new RetrySender({ ...fast, max_elapsed_time: 50 }, send, memoryLogger()).send(sampleTraces(), 'traces').catch((e: unknown) => e);
+    const err = await new RetrySender({ ...fast, max_elapsed_time: 50 }, send, memoryLogger())
+      .send(sampleTraces(), 'traces')
+      .catch((e: unknown) => e);
     assert.ok(isRetryable(err), String(err));
     assert.match(String(err), /no more retries left: down/);
     assert.equal((err as ConsumerError).throttled, true);
@@ -61,7 +73,9 @@ describe('RetrySender', () => {
 
   it('gives up at once when the destination asks to wait beyond max_elapsed_time', async () => {
     const send = failing(retryableError('come back in an hour', { retryAfterMs: 3_600_000 }));
-    const err = await new RetrySender(fast, send, memoryLogger()).send(sampleTraces(), 'traces').catch((e: unknown) => e);
+    const err = await new RetrySender(fast, send, memoryLogger())
+      .send(sampleTraces(), 'traces')
+      .catch((e: unknown) => e);
     assert.ok(isRetryable(err));
     assert.equal((err as ConsumerError).retryAfterMs, 3_600_000);
     assert.equal(send.attempts.length, 1);
@@ -69,7 +83,11 @@ describe('RetrySender', () => {
 
   it('cuts a wait short at shutdown and rejects retryably', async () => {
     const send: Send = () => Promise.reject(retryableError('down'));
-    const r = new RetrySender({ ...fast, initial_interval: 3_600_000, max_interval: 3_600_000, max_elapsed_time: 0 }, send, memoryLogger());
+    const r = new RetrySender(
+      { ...fast, initial_interval: 3_600_000, max_interval: 3_600_000, max_elapsed_time: 0 },
+      send,
+      memoryLogger(),
+    );
     const p = r.send(sampleTraces(), 'traces');
     await new Promise((res) => setTimeout(res, 20));
     r.shutdown();

@@ -44,9 +44,17 @@ export class RetrySender {
       const wait = Math.max(delay ?? 0, err.retryAfterMs ?? 0);
       const max = this.cfg.max_elapsed_time;
       if (delay === undefined || (max > 0 && performance.now() - start + wait > max)) {
-        throw retryableError(`no more retries left: ${err.message}`, { cause: err, retryAfterMs: err.retryAfterMs, throttled: err.throttled });
+        throw retryableError(`no more retries left: ${err.message}`, {
+          cause: err,
+          retryAfterMs: err.retryAfterMs,
+          throttled: err.throttled,
+        });
       }
-      this.logger.info('Exporting failed. Will retry the request after interval.', { data_type: signal, error: err.message, interval_ms: wait });
+      this.logger.info('Exporting failed. Will retry the request after interval.', {
+        data_type: signal,
+        error: err.message,
+        interval_ms: wait,
+      });
       if (!(await sleep(wait, this.stop.signal))) throw this.stopped(err);
     }
   };
@@ -57,6 +65,9 @@ export class RetrySender {
   }
 
   private stopped(err: ConsumerError): ConsumerError {
-    return retryableError(`exporter is shutting down; not retrying: ${err.message}`, { cause: err, throttled: err.throttled });
+    return retryableError(`exporter is shutting down; not retrying: ${err.message}`, {
+      cause: err,
+      throttled: err.throttled,
+    });
   }
 }

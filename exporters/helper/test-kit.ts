@@ -13,7 +13,12 @@ import { testSettings } from '../../test/helpers/settings.ts';
 import type { TestSettings } from '../../test/helpers/settings.ts';
 
 /** Retries fast enough for a test: behaviour is what is tested, never timing. */
-export const FAST_RETRY = { initial_interval: '10ms', max_interval: '20ms', randomization_factor: 0, max_elapsed_time: '20s' };
+export const FAST_RETRY = {
+  initial_interval: '10ms',
+  max_interval: '20ms',
+  randomization_factor: 0,
+  max_elapsed_time: '20s',
+};
 
 /** One attempt per request: a failure comes straight back. */
 export const NO_RETRY = { retry_on_failure: { enabled: false } };
@@ -35,7 +40,11 @@ export interface Running {
   telemetry: Telemetry;
 }
 
-export async function startExporter<C>(factory: ExporterFactory<C>, raw: Record<string, unknown>, host: Host = hostWith()): Promise<Running> {
+export async function startExporter<C>(
+  factory: ExporterFactory<C>,
+  raw: Record<string, unknown>,
+  host: Host = hostWith(),
+): Promise<Running> {
   const telemetry = new Telemetry();
   const settings = testSettings(`${factory.type}/test`, 'exporter', telemetry);
   const exporter = (await factory.createExporter(settings, configFor(factory, raw))) as Running['exporter'];
@@ -82,7 +91,11 @@ export function loadTestdata<C>(factory: ExporterFactory<C>, dir: URL, name: str
 
 export async function bearerAuth(token: string): Promise<Extension> {
   const settings = testSettings('bearertokenauth', 'extension');
-  const ext = await bearerTokenAuthFactory.createExtension(settings, { scheme: 'Bearer', token, header: 'authorization' });
+  const ext = await bearerTokenAuthFactory.createExtension(settings, {
+    scheme: 'Bearer',
+    token,
+    header: 'authorization',
+  });
   await ext.start?.(hostWith());
   return ext;
 }

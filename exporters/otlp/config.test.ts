@@ -10,7 +10,7 @@ import { otlpFactory } from './factory.ts';
 const load = (name: string) => loadTestdata<OtlpConfig>(otlpFactory, new URL('testdata/', import.meta.url), name);
 
 describe('otlp config', () => {
-  it('applies the Collector\'s defaults', () => {
+  it("applies the Collector's defaults", () => {
     const { config, errors } = load('defaults.yaml');
     assert.deepEqual(errors, []);
     assert.equal(config.endpoint, 'localhost:4317');
@@ -24,7 +24,10 @@ describe('otlp config', () => {
   it('accepts every key, and never prints header values', () => {
     const { config, errors } = load('valid.yaml');
     assert.deepEqual(errors, []);
-    assert.deepEqual((redact(config, otlpFactory.configSchema) as OtlpConfig).headers, { 'x-api-key': '[REDACTED]', 'X-Scope-OrgID': '[REDACTED]' });
+    assert.deepEqual((redact(config, otlpFactory.configSchema) as OtlpConfig).headers, {
+      'x-api-key': '[REDACTED]',
+      'X-Scope-OrgID': '[REDACTED]',
+    });
   });
 
   it('reads the endpoint forms: the scheme chooses plain text or TLS', () => {
@@ -38,8 +41,16 @@ describe('otlp config', () => {
   });
 
   it('never quotes an endpoint that may hold credentials in its errors', () => {
-    for (const endpoint of ['https://user:s3cret@collector:4317', 'grpc://user:s3cret@collector:4317', 'collector:4317?token=s3cret']) {
-      assert.throws(() => parseGrpcEndpoint(endpoint), (e: Error) => /^invalid endpoint \(not shown/.test(e.message) && !/s3cret/.test(e.message), endpoint);
+    for (const endpoint of [
+      'https://user:s3cret@collector:4317',
+      'grpc://user:s3cret@collector:4317',
+      'collector:4317?token=s3cret',
+    ]) {
+      assert.throws(
+        () => parseGrpcEndpoint(endpoint),
+        (e: Error) => /^invalid endpoint \(not shown/.test(e.message) && !/s3cret/.test(e.message),
+        endpoint,
+      );
     }
     assert.throws(() => parseGrpcEndpoint('collector:99999'), /^Error: invalid endpoint "collector:99999"/);
   });
@@ -61,7 +72,10 @@ describe('otlp config', () => {
       const { errors } = load(file);
       const want = refusals[file];
       assert.ok(want, `expectation for ${file}`);
-      assert.ok(errors.some((e) => want.test(e)), errors.join('\n'));
+      assert.ok(
+        errors.some((e) => want.test(e)),
+        errors.join('\n'),
+      );
     });
   }
 

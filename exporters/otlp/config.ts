@@ -30,7 +30,11 @@ export function validateOtlpConfig(cfg: OtlpConfig): ConfigIssue[] {
   for (const key of Object.keys(cfg.headers)) {
     const k = key.toLowerCase();
     if (!METADATA_KEY.test(k) || k.endsWith('-bin') || k.startsWith('grpc-')) {
-      issues.push({ path: ['headers', key], message: 'not usable as gRPC metadata: use letters, digits, "-", "_" or "."; no "grpc-" prefix or "-bin" suffix' });
+      issues.push({
+        path: ['headers', key],
+        message:
+          'not usable as gRPC metadata: use letters, digits, "-", "_" or "."; no "grpc-" prefix or "-bin" suffix',
+      });
     }
   }
   let security;
@@ -41,10 +45,17 @@ export function validateOtlpConfig(cfg: OtlpConfig): ConfigIssue[] {
   }
   if (security === 'plaintext') {
     for (const key of ['ca_file', 'cert_file', 'key_file', 'server_name_override'] as const) {
-      if (cfg.tls[key] !== undefined) issues.push({ path: ['tls', key], message: `the http:// endpoint means plain text, so ${key} would be ignored: use https:// or remove it` });
+      if (cfg.tls[key] !== undefined)
+        issues.push({
+          path: ['tls', key],
+          message: `the http:// endpoint means plain text, so ${key} would be ignored: use https:// or remove it`,
+        });
     }
   } else if (security === 'tls' && cfg.tls.insecure) {
-    issues.push({ path: ['tls', 'insecure'], message: 'the https:// endpoint means TLS but insecure: true means plain text: remove one of the two' });
+    issues.push({
+      path: ['tls', 'insecure'],
+      message: 'the https:// endpoint means TLS but insecure: true means plain text: remove one of the two',
+    });
   }
   return issues;
 }

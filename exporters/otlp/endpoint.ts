@@ -23,13 +23,18 @@ export function parseGrpcEndpoint(endpoint: string): GrpcEndpoint {
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(rest);
   if (scheme) {
     const s = scheme[1]!.toLowerCase();
-    if (s !== 'http' && s !== 'https') throw new Error(`invalid endpoint ${quoteEndpoint(endpoint)}: the scheme may only be http:// (plain text) or https:// (TLS)`);
+    if (s !== 'http' && s !== 'https')
+      throw new Error(
+        `invalid endpoint ${quoteEndpoint(endpoint)}: the scheme may only be http:// (plain text) or https:// (TLS)`,
+      );
     security = s === 'http' ? 'plaintext' : 'tls';
     rest = rest.slice(scheme[0].length).replace(/\/+$/, '');
   }
   const m = HOST_PORT.exec(rest);
   if (!m || (m[1] !== undefined && Number(m[1]) > 65535)) {
-    throw new Error(`invalid endpoint ${quoteEndpoint(endpoint)}: expected host:port, e.g. localhost:4317 (a path is not allowed)`);
+    throw new Error(
+      `invalid endpoint ${quoteEndpoint(endpoint)}: expected host:port, e.g. localhost:4317 (a path is not allowed)`,
+    );
   }
   return { target: rest, security };
 }

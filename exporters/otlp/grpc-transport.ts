@@ -20,7 +20,8 @@ export const METHODS: Record<PipelineType, string> = {
   logs: '/opentelemetry.proto.collector.logs.v1.LogsService/Export',
 };
 
-const toBuffer = (b: Uint8Array): Buffer => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+const toBuffer = (b: Uint8Array): Buffer =>
+  Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 const identity = (b: Buffer): Buffer => b;
 
 export class GrpcTransport implements Transport {
@@ -41,7 +42,8 @@ export class GrpcTransport implements Transport {
       // go unnoticed that long, whatever retry_on_failure says.
       'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS,
     };
-    if (this.cfg.compression === 'gzip') options['grpc.default_compression_algorithm'] = grpc.compressionAlgorithms.gzip;
+    if (this.cfg.compression === 'gzip')
+      options['grpc.default_compression_algorithm'] = grpc.compressionAlgorithms.gzip;
     this.client = new grpc.Client(target, tls.credentials, options);
   }
 
@@ -57,10 +59,18 @@ export class GrpcTransport implements Transport {
     const metadata = new grpc.Metadata();
     for (const [k, v] of Object.entries({ ...this.cfg.headers, ...authHeaders })) metadata.set(k, v);
     const response = await new Promise<Buffer>((resolve, reject) => {
-      client.makeUnaryRequest(METHODS[signal], toBuffer, identity, body, metadata, { deadline: Date.now() + this.cfg.timeout }, (err, res) => {
-        if (err) reject(grpcFailure(this.cfg.endpoint, err));
-        else resolve(res ?? Buffer.alloc(0));
-      });
+      client.makeUnaryRequest(
+        METHODS[signal],
+        toBuffer,
+        identity,
+        body,
+        metadata,
+        { deadline: Date.now() + this.cfg.timeout },
+        (err, res) => {
+          if (err) reject(grpcFailure(this.cfg.endpoint, err));
+          else resolve(res ?? Buffer.alloc(0));
+        },
+      );
     });
     try {
       const partialSuccess = decodeResponse(signal, response);

@@ -8,7 +8,15 @@ import { makeTestCerts } from '../../test/helpers/certs.ts';
 import type { TestCerts } from '../../test/helpers/certs.ts';
 import { sampleLogs, sampleMetrics, sampleTraces } from '../../test/helpers/sample-data.ts';
 import { assertMatchesReference } from '../helper/reference-proto.ts';
-import { NO_RETRY, bearerAuth, hostWith, samples, sendSamples, startExporter, traceFailure } from '../helper/test-kit.ts';
+import {
+  NO_RETRY,
+  bearerAuth,
+  hostWith,
+  samples,
+  sendSamples,
+  startExporter,
+  traceFailure,
+} from '../helper/test-kit.ts';
 import { otlpFactory } from './factory.ts';
 import { METHODS } from './grpc-transport.ts';
 import { startGrpcServer, startWireServer } from './test-server.ts';
@@ -35,7 +43,10 @@ describe('otlp exporter delivery', () => {
     it(`sends every field in plain text (${form})`, async () => {
       server.calls.length = 0;
       await sendAll(raw());
-      assert.deepEqual(server.calls.map((c) => c.data), samples());
+      assert.deepEqual(
+        server.calls.map((c) => c.data),
+        samples(),
+      );
       assert.match(String(server.calls[0]?.metadata['user-agent']), /otelhub-otlp-exporter/);
     });
   }
@@ -45,11 +56,14 @@ describe('otlp exporter delivery', () => {
     try {
       await sendAll({ endpoint: `http://${wire.address}` });
       await sendAll({ endpoint: `http://${wire.address}`, compression: 'none' });
-      assert.deepEqual(wire.calls.map((c) => c.path), [...Object.values(METHODS), ...Object.values(METHODS)]);
-      assert.deepEqual(wire.calls.map((c) => [c.headers['grpc-encoding'], c.compressed]), [
-        ...Array(3).fill(['gzip', true]),
-        ...Array(3).fill([undefined, false]),
-      ]);
+      assert.deepEqual(
+        wire.calls.map((c) => c.path),
+        [...Object.values(METHODS), ...Object.values(METHODS)],
+      );
+      assert.deepEqual(
+        wire.calls.map((c) => [c.headers['grpc-encoding'], c.compressed]),
+        [...Array(3).fill(['gzip', true]), ...Array(3).fill([undefined, false])],
+      );
       const [t, m, l] = wire.calls;
       assert.deepEqual(assertMatchesReference('traces', t!.message, sampleTraces()), []);
       assert.deepEqual(assertMatchesReference('metrics', m!.message, sampleMetrics()), []);
@@ -59,11 +73,16 @@ describe('otlp exporter delivery', () => {
     }
   });
 
-  it('sends the configured headers and the authenticator\'s as metadata', async () => {
+  it("sends the configured headers and the authenticator's as metadata", async () => {
     server.calls.length = 0;
     const { exporter } = await startExporter(
       otlpFactory,
-      { endpoint: `http://${server.address}`, ...NO_RETRY, headers: { 'X-Tenant': 't1', authorization: 'overridden' }, auth: { authenticator: 'bearertokenauth/out' } },
+      {
+        endpoint: `http://${server.address}`,
+        ...NO_RETRY,
+        headers: { 'X-Tenant': 't1', authorization: 'overridden' },
+        auth: { authenticator: 'bearertokenauth/out' },
+      },
       hostWith({ 'bearertokenauth/out': await bearerAuth('s3cret') }),
     );
     await exporter.logs.consume(sampleLogs());
@@ -73,7 +92,10 @@ describe('otlp exporter delivery', () => {
   });
 
   it('refuses to start when the authenticator is missing', async () => {
-    await assert.rejects(startExporter(otlpFactory, { endpoint: server.address, auth: { authenticator: 'oauth2client' } }), /auth: authenticator "oauth2client" is not configured/);
+    await assert.rejects(
+      startExporter(otlpFactory, { endpoint: server.address, auth: { authenticator: 'oauth2client' } }),
+      /auth: authenticator "oauth2client" is not configured/,
+    );
   });
 
   it('uses TLS for host:port unless tls.insecure: a plain-text server is not reached', async () => {
@@ -84,7 +106,11 @@ describe('otlp exporter delivery', () => {
   describe('over TLS', () => {
     let tlsServer: TestGrpcServer;
     before(async () => {
-      const creds = grpc.ServerCredentials.createSsl(certs.read(certs.caFile), [{ cert_chain: certs.read(certs.serverCertFile), private_key: certs.read(certs.serverKeyFile) }], true);
+      const creds = grpc.ServerCredentials.createSsl(
+        certs.read(certs.caFile),
+        [{ cert_chain: certs.read(certs.serverCertFile), private_key: certs.read(certs.serverKeyFile) }],
+        true,
+      );
       tlsServer = await startGrpcServer({ credentials: creds });
     });
     after(() => tlsServer.close());
@@ -95,14 +121,20 @@ describe('otlp exporter delivery', () => {
         tlsServer.calls.length = 0;
         // The certificate names localhost and 127.0.0.1.
         await sendAll({ endpoint: `${scheme}${tlsServer.address.replace('127.0.0.1', 'localhost')}`, tls: mtls() });
-        assert.deepEqual(tlsServer.calls.map((c) => c.data), samples());
+        assert.deepEqual(
+          tlsServer.calls.map((c) => c.data),
+          samples(),
+        );
       });
     }
 
     for (const [name, tls] of [
       ['a server certificate from the wrong CA', () => ({ ...mtls(), ca_file: certs.otherCaFile })],
       ['no client certificate', () => ({ ca_file: certs.caFile })],
-      ['a client certificate from the wrong CA', () => ({ ca_file: certs.caFile, cert_file: certs.otherClientCertFile, key_file: certs.otherClientKeyFile })],
+      [
+        'a client certificate from the wrong CA',
+        () => ({ ca_file: certs.caFile, cert_file: certs.otherClientCertFile, key_file: certs.otherClientKeyFile }),
+      ],
     ] as const) {
       it(`fails with ${name}`, async () => {
         const before = tlsServer.calls.length;

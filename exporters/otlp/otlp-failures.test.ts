@@ -23,7 +23,8 @@ describe('otlp exporter failures', () => {
     server.calls.length = 0;
     server.reply = reply;
   };
-  const start = (raw: Record<string, unknown> = {}) => startExporter(otlpFactory, { endpoint: `http://${server.address}`, retry_on_failure: FAST_RETRY, ...raw });
+  const start = (raw: Record<string, unknown> = {}) =>
+    startExporter(otlpFactory, { endpoint: `http://${server.address}`, retry_on_failure: FAST_RETRY, ...raw });
 
   it('retries UNAVAILABLE until accepted: the data arrives once and consume resolves', async () => {
     reset((_c, n) => (n < 2 ? { code: GrpcStatus.UNAVAILABLE, details: 'overloaded' } : undefined));
@@ -45,7 +46,14 @@ describe('otlp exporter failures', () => {
   });
 
   it('retries RESOURCE_EXHAUSTED with RetryInfo, waiting its delay', async () => {
-    reset((_c, n) => (n === 0 ? { code: GrpcStatus.RESOURCE_EXHAUSTED, statusDetails: statusWithRetryInfo(GrpcStatus.RESOURCE_EXHAUSTED, 400) } : undefined));
+    reset((_c, n) =>
+      n === 0
+        ? {
+            code: GrpcStatus.RESOURCE_EXHAUSTED,
+            statusDetails: statusWithRetryInfo(GrpcStatus.RESOURCE_EXHAUSTED, 400),
+          }
+        : undefined,
+    );
     const { exporter } = await start();
     const t0 = Date.now();
     await exporter.metrics.consume(sampleMetrics());
@@ -55,7 +63,10 @@ describe('otlp exporter failures', () => {
   });
 
   it('reports RESOURCE_EXHAUSTED with RetryInfo as throttling, with its delay', async () => {
-    reset(() => ({ code: GrpcStatus.RESOURCE_EXHAUSTED, statusDetails: statusWithRetryInfo(GrpcStatus.RESOURCE_EXHAUSTED, 2500) }));
+    reset(() => ({
+      code: GrpcStatus.RESOURCE_EXHAUSTED,
+      statusDetails: statusWithRetryInfo(GrpcStatus.RESOURCE_EXHAUSTED, 2500),
+    }));
     const { exporter } = await start({ retry_on_failure: { enabled: false } });
     const err = await exporter.metrics.consume(sampleMetrics()).catch((e: unknown) => e);
     await exporter.shutdown?.();
@@ -77,7 +88,13 @@ describe('otlp exporter failures', () => {
     await exporter.metrics.consume(sampleMetrics());
     await exporter.shutdown?.();
     assert.equal(server.calls.length, 1);
-    assert.equal(await telemetry.value('otelhub_exporter_partial_success_rejected_total', { exporter: 'otlp/test', data_type: 'metrics' }), 4);
+    assert.equal(
+      await telemetry.value('otelhub_exporter_partial_success_rejected_total', {
+        exporter: 'otlp/test',
+        data_type: 'metrics',
+      }),
+      4,
+    );
   });
 
   it('gives up on a request without an answer at the deadline, retryably', async () => {
@@ -90,7 +107,10 @@ describe('otlp exporter failures', () => {
 
   it('loses nothing while the destination is down: consume resolves once it is back', async () => {
     const port = await freePort();
-    const { exporter } = await startExporter(otlpFactory, { endpoint: `http://127.0.0.1:${port}`, retry_on_failure: FAST_RETRY });
+    const { exporter } = await startExporter(otlpFactory, {
+      endpoint: `http://127.0.0.1:${port}`,
+      retry_on_failure: FAST_RETRY,
+    });
     let settled = false;
     const sent = exporter.logs.consume(sampleLogs()).finally(() => (settled = true));
     await new Promise((r) => setTimeout(r, 200));
@@ -98,7 +118,10 @@ describe('otlp exporter failures', () => {
     const later = await startGrpcServer({ port });
     try {
       await sent;
-      assert.deepEqual(later.calls.map((c) => c.data), [sampleLogs()]);
+      assert.deepEqual(
+        later.calls.map((c) => c.data),
+        [sampleLogs()],
+      );
     } finally {
       await exporter.shutdown?.();
       await later.close();

@@ -13,7 +13,10 @@ function withDetails(bytes: Uint8Array): Metadata {
 describe('gRPC status mapping', () => {
   it('retries the codes the OTLP spec lists, and nothing else', () => {
     const retryable = ['CANCELLED', 'DEADLINE_EXCEEDED', 'ABORTED', 'OUT_OF_RANGE', 'UNAVAILABLE', 'DATA_LOSS'];
-    for (const [name, code] of Object.entries(GrpcStatus).filter(([, v]) => typeof v === 'number') as [string, number][]) {
+    for (const [name, code] of Object.entries(GrpcStatus).filter(([, v]) => typeof v === 'number') as [
+      string,
+      number,
+    ][]) {
       if (code === GrpcStatus.OK) continue;
       const err = grpcFailure('x:1', { code, details: 'd' });
       assert.equal(err.retryable, retryable.includes(name), name);
@@ -22,17 +25,29 @@ describe('gRPC status mapping', () => {
   });
 
   it('reads RetryInfo: RESOURCE_EXHAUSTED becomes retryable throttling with the delay', () => {
-    const err = grpcFailure('x:1', { code: GrpcStatus.RESOURCE_EXHAUSTED, metadata: withDetails(statusWithRetryInfo(8, 1500)) });
+    const err = grpcFailure('x:1', {
+      code: GrpcStatus.RESOURCE_EXHAUSTED,
+      metadata: withDetails(statusWithRetryInfo(8, 1500)),
+    });
     assert.deepEqual([err.retryable, err.throttled, err.retryAfterMs], [true, true, 1500]);
-    const noDelay = grpcFailure('x:1', { code: GrpcStatus.RESOURCE_EXHAUSTED, metadata: withDetails(statusWithRetryInfo(8)) });
+    const noDelay = grpcFailure('x:1', {
+      code: GrpcStatus.RESOURCE_EXHAUSTED,
+      metadata: withDetails(statusWithRetryInfo(8)),
+    });
     assert.deepEqual([noDelay.retryable, noDelay.retryAfterMs], [true, undefined]);
-    const unavailable = grpcFailure('x:1', { code: GrpcStatus.UNAVAILABLE, metadata: withDetails(statusWithRetryInfo(14, 61_000)) });
+    const unavailable = grpcFailure('x:1', {
+      code: GrpcStatus.UNAVAILABLE,
+      metadata: withDetails(statusWithRetryInfo(14, 61_000)),
+    });
     assert.equal(unavailable.retryAfterMs, 61_000);
   });
 
   it('ignores status details it cannot read', () => {
     assert.equal(retryDelayOf(withDetails(new Uint8Array([0xff, 0xff, 0xff]))), undefined);
     assert.equal(retryDelayOf(undefined), undefined);
-    assert.equal(grpcFailure('x:1', { code: GrpcStatus.RESOURCE_EXHAUSTED, metadata: withDetails(new Uint8Array([1])) }).retryable, false);
+    assert.equal(
+      grpcFailure('x:1', { code: GrpcStatus.RESOURCE_EXHAUSTED, metadata: withDetails(new Uint8Array([1])) }).retryable,
+      false,
+    );
   });
 });

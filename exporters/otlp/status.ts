@@ -44,6 +44,7 @@ export function grpcFailure(target: string, err: GrpcFailure): ConsumerError {
   const delay = retryDelayOf(err.metadata);
   const retryAfterMs = delay !== undefined && delay > 0 ? delay : undefined;
   if (RETRYABLE_CODES.has(code)) return retryableError(message, { retryAfterMs });
-  if (code === GrpcStatus.RESOURCE_EXHAUSTED && delay !== undefined) return retryableError(message, { retryAfterMs, throttled: true });
+  if (code === GrpcStatus.RESOURCE_EXHAUSTED && delay !== undefined)
+    return retryableError(message, { retryAfterMs, throttled: true });
   return permanentError(message, err);
 }

@@ -19,7 +19,10 @@ export interface GrpcCall {
 }
 
 /** A failure to answer with, or a partial success; undefined: plain success. */
-export type GrpcReply = { code: grpc.status; details?: string; statusDetails?: Uint8Array } | { partial: PartialSuccess } | undefined;
+export type GrpcReply =
+  | { code: grpc.status; details?: string; statusDetails?: Uint8Array }
+  | { partial: PartialSuccess }
+  | undefined;
 
 export interface TestGrpcServer {
   /** `127.0.0.1:port`. */
@@ -31,11 +34,23 @@ export interface TestGrpcServer {
 
 const identity = (b: Buffer): Buffer => b;
 
-export async function startGrpcServer(opts: { credentials?: grpc.ServerCredentials; port?: number } = {}): Promise<TestGrpcServer> {
+export async function startGrpcServer(
+  opts: { credentials?: grpc.ServerCredentials; port?: number } = {},
+): Promise<TestGrpcServer> {
   const server = new grpc.Server();
   const s: TestGrpcServer = { address: '', calls: [], reply: () => undefined, close: () => Promise.resolve() };
   for (const [signal, path] of Object.entries(METHODS) as [PipelineType, string][]) {
-    const def = { Export: { path, requestStream: false, responseStream: false, requestSerialize: identity, requestDeserialize: identity, responseSerialize: identity, responseDeserialize: identity } };
+    const def = {
+      Export: {
+        path,
+        requestStream: false,
+        responseStream: false,
+        requestSerialize: identity,
+        requestDeserialize: identity,
+        responseSerialize: identity,
+        responseDeserialize: identity,
+      },
+    };
     server.addService(def, {
       Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => {
         const c: GrpcCall = { signal, metadata: call.metadata.getMap(), data: decodeRequest(signal, call.request) };
@@ -54,13 +69,18 @@ export async function startGrpcServer(opts: { credentials?: grpc.ServerCredentia
     });
   }
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`127.0.0.1:${opts.port ?? 0}`, opts.credentials ?? grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    server.bindAsync(
+      `127.0.0.1:${opts.port ?? 0}`,
+      opts.credentials ?? grpc.ServerCredentials.createInsecure(),
+      (err, p) => (err ? reject(err) : resolve(p)),
+    ),
   );
   s.address = `127.0.0.1:${port}`;
-  s.close = () => new Promise<void>((resolve) => {
-    server.forceShutdown();
-    resolve();
-  });
+  s.close = () =>
+    new Promise<void>((resolve) => {
+      server.forceShutdown();
+      resolve();
+    });
   return s;
 }
 
@@ -84,7 +104,12 @@ export async function startWireServer(): Promise<{ address: string; calls: WireC
       const frame = Buffer.concat(chunks);
       const compressed = frame[0] === 1;
       const payload = frame.subarray(5, 5 + frame.readUInt32BE(1));
-      calls.push({ path: String(headers[':path']), headers, compressed, message: compressed ? gunzipSync(payload) : payload });
+      calls.push({
+        path: String(headers[':path']),
+        headers,
+        compressed,
+        message: compressed ? gunzipSync(payload) : payload,
+      });
       stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
       stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
       stream.end(Buffer.from([0, 0, 0, 0, 0]));
@@ -98,7 +123,15 @@ export async function startWireServer(): Promise<{ address: string; calls: WireC
 /** google.rpc.Status with a RetryInfo detail (retry_delay in ms, or none). */
 export function statusWithRetryInfo(code: number, delayMs?: number): Uint8Array {
   const info = protobuf.Writer.create();
-  if (delayMs !== undefined) info.uint32(10).fork().uint32(8).int64(Math.floor(delayMs / 1000)).uint32(16).int32((delayMs % 1000) * 1e6).ldelim();
+  if (delayMs !== undefined)
+    info
+      .uint32(10)
+      .fork()
+      .uint32(8)
+      .int64(Math.floor(delayMs / 1000))
+      .uint32(16)
+      .int32((delayMs % 1000) * 1e6)
+      .ldelim();
   const w = protobuf.Writer.create().uint32(8).int32(code).uint32(18).string('slow down');
   w.uint32(26).fork().uint32(10).string(RETRY_INFO_TYPE).uint32(18).bytes(info.finish()).ldelim();
   return w.finish();

@@ -8,10 +8,11 @@ import { signalUrl } from './config.ts';
 import { otlpHttpFactory } from './factory.ts';
 import { parseRetryAfter } from './response.ts';
 
-const load = (name: string) => loadTestdata<OtlpHttpConfig>(otlpHttpFactory, new URL('testdata/', import.meta.url), name);
+const load = (name: string) =>
+  loadTestdata<OtlpHttpConfig>(otlpHttpFactory, new URL('testdata/', import.meta.url), name);
 
 describe('otlphttp config', () => {
-  it('applies the Collector\'s defaults', () => {
+  it("applies the Collector's defaults", () => {
     const { config, errors } = load('defaults.yaml');
     assert.deepEqual(errors, []);
     assert.equal(config.endpoint, 'http://localhost:4318');
@@ -30,18 +31,28 @@ describe('otlphttp config', () => {
     const { config, errors } = load('valid.yaml');
     assert.deepEqual(errors, []);
     assert.equal(signalUrl(config, 'traces').href, 'https://traces.example.com/v1/traces');
-    assert.equal(signalUrl({ ...config, traces_endpoint: undefined }, 'traces').href, 'https://otlp.example.com:4318/base/v1/traces');
+    assert.equal(
+      signalUrl({ ...config, traces_endpoint: undefined }, 'traces').href,
+      'https://otlp.example.com:4318/base/v1/traces',
+    );
     assert.equal(signalUrl(config, 'logs').href, 'https://logs.example.com/ingest');
   });
 
   it('never prints header values', () => {
     const { config } = load('valid.yaml');
-    assert.deepEqual(redact(config, otlpHttpFactory.configSchema), { ...config, headers: { 'x-api-key': '[REDACTED]', 'X-Scope-OrgID': '[REDACTED]' } });
+    assert.deepEqual(redact(config, otlpHttpFactory.configSchema), {
+      ...config,
+      headers: { 'x-api-key': '[REDACTED]', 'X-Scope-OrgID': '[REDACTED]' },
+    });
   });
 
   it('never quotes a URL that may hold credentials in its errors', () => {
     const { config } = load('defaults.yaml');
-    for (const endpoint of ['https://user:s3cret@otlp.example.com:99999', 'ftp://user:s3cret@otlp.example.com', 'otlp.example.com/?key=s3cret']) {
+    for (const endpoint of [
+      'https://user:s3cret@otlp.example.com:99999',
+      'ftp://user:s3cret@otlp.example.com',
+      'otlp.example.com/?key=s3cret',
+    ]) {
       const issues = otlpHttpFactory.validate?.({ ...config, endpoint }) ?? [];
       assert.equal(issues.length, 1, endpoint);
       assert.match(issues[0]?.message ?? '', /^invalid URL \(not shown/);
@@ -70,7 +81,10 @@ describe('otlphttp config', () => {
       const { errors } = load(file);
       const want = refusals[file];
       assert.ok(want, `expectation for ${file}`);
-      assert.ok(errors.some((e) => want.test(e)), errors.join('\n'));
+      assert.ok(
+        errors.some((e) => want.test(e)),
+        errors.join('\n'),
+      );
     });
   }
 });

@@ -43,7 +43,8 @@ function parseHttpUrl(value: string): URL | string {
   } catch {
     return `invalid URL ${quoteEndpoint(value)}: expected e.g. http://localhost:4318`;
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return `invalid URL ${quoteEndpoint(value)}: the scheme must be http or https`;
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    return `invalid URL ${quoteEndpoint(value)}: the scheme must be http or https`;
   return u;
 }
 

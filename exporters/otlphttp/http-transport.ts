@@ -61,7 +61,12 @@ export class HttpTransport implements Transport {
     } catch (err) {
       throw permanentError(`cannot encode ${signal}: ${errorMessage(err)}`, err);
     }
-    const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...this.cfg.headers, ...authHeaders, 'content-type': CONTENT_TYPE[this.cfg.encoding] };
+    const headers: Record<string, string> = {
+      'user-agent': USER_AGENT,
+      ...this.cfg.headers,
+      ...authHeaders,
+      'content-type': CONTENT_TYPE[this.cfg.encoding],
+    };
     if (this.cfg.compression === 'gzip') {
       body = await gzipAsync(body);
       headers['content-encoding'] = 'gzip';
@@ -76,7 +81,13 @@ export class HttpTransport implements Transport {
       throw retryableError(`export to ${target} failed: ${networkError(err)}`, { cause: err });
     }
     if (res.status < 200 || res.status > 299) {
-      throw httpFailure(target, res.status, res.statusText, { 'retry-after': res.headers['retry-after'], 'content-type': res.headers['content-type'] }, res.body);
+      throw httpFailure(
+        target,
+        res.status,
+        res.statusText,
+        { 'retry-after': res.headers['retry-after'], 'content-type': res.headers['content-type'] },
+        res.body,
+      );
     }
     try {
       const partialSuccess = partialSuccessOf(signal, res.body, res.headers['content-type'] ?? '');

@@ -8,7 +8,15 @@ import { makeTestCerts } from '../../test/helpers/certs.ts';
 import type { TestCerts } from '../../test/helpers/certs.ts';
 import { sampleLogs, sampleMetrics, sampleTraces } from '../../test/helpers/sample-data.ts';
 import { assertMatchesReference } from '../helper/reference-proto.ts';
-import { NO_RETRY, bearerAuth, hostWith, samples, sendSamples, startExporter, traceFailure } from '../helper/test-kit.ts';
+import {
+  NO_RETRY,
+  bearerAuth,
+  hostWith,
+  samples,
+  sendSamples,
+  startExporter,
+  traceFailure,
+} from '../helper/test-kit.ts';
 import { otlpHttpFactory } from './factory.ts';
 import { startHttpServer } from './test-server.ts';
 import type { TestHttpServer } from './test-server.ts';
@@ -31,8 +39,14 @@ describe('otlphttp exporter delivery', () => {
   it('sends every field as gzipped protobuf to /v1/<signal> by default', async () => {
     server.calls.length = 0;
     await sendAll(server, {});
-    assert.deepEqual(server.calls.map((c) => c.path), ['/v1/traces', '/v1/metrics', '/v1/logs']);
-    assert.deepEqual(server.calls.map((c) => c.data), samples());
+    assert.deepEqual(
+      server.calls.map((c) => c.path),
+      ['/v1/traces', '/v1/metrics', '/v1/logs'],
+    );
+    assert.deepEqual(
+      server.calls.map((c) => c.data),
+      samples(),
+    );
     for (const c of server.calls) {
       assert.equal(c.headers['content-type'], 'application/x-protobuf');
       assert.equal(c.headers['content-encoding'], 'gzip');
@@ -55,7 +69,10 @@ describe('otlphttp exporter delivery', () => {
   it('sends every field as JSON', async () => {
     server.calls.length = 0;
     await sendAll(server, { encoding: 'json' });
-    assert.deepEqual(server.calls.map((c) => c.data), samples());
+    assert.deepEqual(
+      server.calls.map((c) => c.data),
+      samples(),
+    );
     for (const c of server.calls) assert.equal(c.headers['content-type'], 'application/json');
     assert.ok(JSON.parse(server.calls[0]!.body.toString()).resourceSpans, 'OTLP/JSON on the wire');
   });
@@ -63,14 +80,22 @@ describe('otlphttp exporter delivery', () => {
   it('appends the signal path to the endpoint path, and uses a signal endpoint as it is', async () => {
     server.calls.length = 0;
     await sendAll(server, { endpoint: `${server.url}/otlp/`, logs_endpoint: `${server.url}/custom/logs` });
-    assert.deepEqual(server.calls.map((c) => c.path), ['/otlp/v1/traces', '/otlp/v1/metrics', '/custom/logs']);
+    assert.deepEqual(
+      server.calls.map((c) => c.path),
+      ['/otlp/v1/traces', '/otlp/v1/metrics', '/custom/logs'],
+    );
   });
 
-  it('sends the configured headers and the authenticator\'s', async () => {
+  it("sends the configured headers and the authenticator's", async () => {
     server.calls.length = 0;
     const { exporter } = await startExporter(
       otlpHttpFactory,
-      { endpoint: server.url, ...NO_RETRY, headers: { 'X-Api-Key': 'k1', authorization: 'overridden' }, auth: { authenticator: 'bearertokenauth' } },
+      {
+        endpoint: server.url,
+        ...NO_RETRY,
+        headers: { 'X-Api-Key': 'k1', authorization: 'overridden' },
+        auth: { authenticator: 'bearertokenauth' },
+      },
       hostWith({ bearertokenauth: await bearerAuth('s3cret') }),
     );
     await exporter.logs.consume(sampleLogs());
@@ -80,27 +105,47 @@ describe('otlphttp exporter delivery', () => {
   });
 
   it('refuses to start when the authenticator is missing', async () => {
-    await assert.rejects(startExporter(otlpHttpFactory, { endpoint: server.url, auth: { authenticator: 'bearertokenauth/nope' } }), /auth: authenticator "bearertokenauth\/nope" is not configured/);
+    await assert.rejects(
+      startExporter(otlpHttpFactory, { endpoint: server.url, auth: { authenticator: 'bearertokenauth/nope' } }),
+      /auth: authenticator "bearertokenauth\/nope" is not configured/,
+    );
   });
 
   describe('over TLS', () => {
     let tlsServer: TestHttpServer;
     before(async () => {
       tlsServer = await startHttpServer({
-        tls: { cert: certs.read(certs.serverCertFile), key: certs.read(certs.serverKeyFile), ca: certs.read(certs.caFile), requestCert: true, rejectUnauthorized: true },
+        tls: {
+          cert: certs.read(certs.serverCertFile),
+          key: certs.read(certs.serverKeyFile),
+          ca: certs.read(certs.caFile),
+          requestCert: true,
+          rejectUnauthorized: true,
+        },
       });
     });
     after(() => tlsServer.close());
 
     it('delivers with mTLS', async () => {
-      await sendAll(tlsServer, { tls: { ca_file: certs.caFile, cert_file: certs.clientCertFile, key_file: certs.clientKeyFile } });
-      assert.deepEqual(tlsServer.calls.map((c) => c.data), samples());
+      await sendAll(tlsServer, {
+        tls: { ca_file: certs.caFile, cert_file: certs.clientCertFile, key_file: certs.clientKeyFile },
+      });
+      assert.deepEqual(
+        tlsServer.calls.map((c) => c.data),
+        samples(),
+      );
     });
 
     for (const [name, tls] of [
-      ['a server certificate from the wrong CA', () => ({ ca_file: certs.otherCaFile, cert_file: certs.clientCertFile, key_file: certs.clientKeyFile })],
+      [
+        'a server certificate from the wrong CA',
+        () => ({ ca_file: certs.otherCaFile, cert_file: certs.clientCertFile, key_file: certs.clientKeyFile }),
+      ],
       ['no client certificate', () => ({ ca_file: certs.caFile })],
-      ['a client certificate from the wrong CA', () => ({ ca_file: certs.caFile, cert_file: certs.otherClientCertFile, key_file: certs.otherClientKeyFile })],
+      [
+        'a client certificate from the wrong CA',
+        () => ({ ca_file: certs.caFile, cert_file: certs.otherClientCertFile, key_file: certs.otherClientKeyFile }),
+      ],
     ] as const) {
       it(`fails with ${name}`, async () => {
         const before = tlsServer.calls.length;

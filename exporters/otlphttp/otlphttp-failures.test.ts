@@ -24,7 +24,8 @@ describe('otlphttp exporter failures', () => {
     server.calls.length = 0;
     server.reply = reply;
   };
-  const start = (raw: Record<string, unknown> = {}) => startExporter(otlpHttpFactory, { endpoint: server.url, retry_on_failure: FAST_RETRY, ...raw });
+  const start = (raw: Record<string, unknown> = {}) =>
+    startExporter(otlpHttpFactory, { endpoint: server.url, retry_on_failure: FAST_RETRY, ...raw });
 
   it('retries 503 until accepted: the data arrives once and consume resolves', async () => {
     reset((_c, n) => (n < 2 ? { status: 503 } : undefined));
@@ -64,7 +65,9 @@ describe('otlphttp exporter failures', () => {
     status: 400,
     headers: { 'content-type': json ? 'application/json' : 'application/x-protobuf' },
     // google.rpc.Status { code = 1: 3 (INVALID_ARGUMENT), message = 2 }.
-    body: json ? JSON.stringify({ code: 3, message }) : Buffer.concat([Buffer.from([0x08, 3, 0x12, message.length]), Buffer.from(message)]),
+    body: json
+      ? JSON.stringify({ code: 3, message })
+      : Buffer.concat([Buffer.from([0x08, 3, 0x12, message.length]), Buffer.from(message)]),
   });
   for (const json of [false, true]) {
     it(`rejects 400 permanently without retrying, quoting the server's Status (${json ? 'JSON' : 'protobuf'})`, async () => {
@@ -91,7 +94,13 @@ describe('otlphttp exporter failures', () => {
       await exporter.metrics.consume(sampleMetrics());
       await exporter.shutdown?.();
       assert.equal(server.calls.length, 1, 'not retried');
-      assert.equal(await telemetry.value('otelhub_exporter_partial_success_rejected_total', { exporter: 'otlphttp/test', data_type: 'metrics' }), 2);
+      assert.equal(
+        await telemetry.value('otelhub_exporter_partial_success_rejected_total', {
+          exporter: 'otlphttp/test',
+          data_type: 'metrics',
+        }),
+        2,
+      );
       assert.ok(settings.logger.lines.some((l) => l.error_message === 'too old'));
     });
   }
@@ -113,7 +122,9 @@ describe('otlphttp exporter failures', () => {
 
   it('rejects retryably once max_elapsed_time is used up', async () => {
     reset(() => ({ status: 503 }));
-    const { exporter } = await start({ retry_on_failure: { ...FAST_RETRY, max_interval: '10ms', max_elapsed_time: '100ms' } });
+    const { exporter } = await start({
+      retry_on_failure: { ...FAST_RETRY, max_interval: '10ms', max_elapsed_time: '100ms' },
+    });
     const err = await exporter.traces.consume(sampleTraces()).catch((e: unknown) => e);
     await exporter.shutdown?.();
     assert.ok(isRetryable(err), String(err));
@@ -125,11 +136,23 @@ describe('otlphttp exporter failures', () => {
     let open!: () => void;
     const gate = new Promise<void>((r) => (open = r));
     // Traces fail and wait an hour for their retry; logs are held at the server until the gate opens.
-    reset(async (c) => (c.signal === 'traces' ? { status: 503, headers: { 'retry-after': '3600' } } : (await gate, undefined)));
-    const { exporter } = await start({ retry_on_failure: { ...FAST_RETRY, max_elapsed_time: 0 }, sending_queue: { num_consumers: 1, queue_size: 10 } });
+    reset(async (c) =>
+      c.signal === 'traces' ? { status: 503, headers: { 'retry-after': '3600' } } : (await gate, undefined),
+    );
+    const { exporter } = await start({
+      retry_on_failure: { ...FAST_RETRY, max_elapsed_time: 0 },
+      sending_queue: { num_consumers: 1, queue_size: 10 },
+    });
     const waiting = exporter.traces.consume(sampleTraces());
-    const queued = [exporter.logs.consume(sampleLogs()), exporter.logs.consume(sampleLogs()), exporter.logs.consume(sampleLogs())];
-    await eventually(() => server.calls.some((c) => c.signal === 'traces') && server.calls.some((c) => c.signal === 'logs'), 'both at the server');
+    const queued = [
+      exporter.logs.consume(sampleLogs()),
+      exporter.logs.consume(sampleLogs()),
+      exporter.logs.consume(sampleLogs()),
+    ];
+    await eventually(
+      () => server.calls.some((c) => c.signal === 'traces') && server.calls.some((c) => c.signal === 'logs'),
+      'both at the server',
+    );
     const stopping = exporter.shutdown!();
     const err = await waiting.catch((e: unknown) => e);
     assert.ok(isRetryable(err) && /shutting down/.test(err.message), String(err));
@@ -142,7 +165,10 @@ describe('otlphttp exporter failures', () => {
 
   it('loses nothing while the destination is down: consume resolves once it is back', async () => {
     const port = await freePort();
-    const { exporter, settings } = await startExporter(otlpHttpFactory, { endpoint: `http://127.0.0.1:${port}`, retry_on_failure: FAST_RETRY });
+    const { exporter, settings } = await startExporter(otlpHttpFactory, {
+      endpoint: `http://127.0.0.1:${port}`,
+      retry_on_failure: FAST_RETRY,
+    });
     let settled = false;
     const sent = exporter.traces.consume(sampleTraces()).finally(() => (settled = true));
     await new Promise((r) => setTimeout(r, 200));
@@ -152,7 +178,10 @@ describe('otlphttp exporter failures', () => {
     const later = await startHttpServer({ port });
     try {
       await sent;
-      assert.deepEqual(later.calls.map((c) => c.data), [sampleTraces()]);
+      assert.deepEqual(
+        later.calls.map((c) => c.data),
+        [sampleTraces()],
+      );
       assert.deepEqual(settings.statuses, ['recoverable_error', 'ok']);
     } finally {
       await exporter.shutdown?.();
@@ -169,7 +198,10 @@ describe('otlphttp exporter failures', () => {
   });
 
   it('refuses data before start and never throws synchronously', async () => {
-    const exporter = await otlpHttpFactory.createExporter(testSettings('otlphttp', 'exporter'), configFor(otlpHttpFactory, { endpoint: server.url }));
+    const exporter = await otlpHttpFactory.createExporter(
+      testSettings('otlphttp', 'exporter'),
+      configFor(otlpHttpFactory, { endpoint: server.url }),
+    );
     const p = exporter.traces!.consume(sampleTraces());
     assert.ok(isRetryable(await p.catch((e: unknown) => e)));
     await exporter.shutdown?.();

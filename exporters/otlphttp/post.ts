@@ -25,7 +25,13 @@ export class PostTimeoutError extends Error {
   }
 }
 
-export function post(url: URL, agent: http.Agent, headers: Record<string, string>, body: Uint8Array, timeoutMs: number): Promise<PostResponse> {
+export function post(
+  url: URL,
+  agent: http.Agent,
+  headers: Record<string, string>,
+  body: Uint8Array,
+  timeoutMs: number,
+): Promise<PostResponse> {
   return new Promise((resolve, reject) => {
     let settled = false;
     const fail = (err: Error): void => {
@@ -50,7 +56,9 @@ export function post(url: URL, agent: http.Agent, headers: Record<string, string
         if (settled) return;
         const raw = Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES);
         const encoded = /\bgzip\b/i.test(res.headers['content-encoding'] ?? '');
-        const decoded = encoded ? gunzipAsync(raw, { maxOutputLength: MAX_RESPONSE_BYTES }).catch(() => Buffer.alloc(0)) : Promise.resolve(raw);
+        const decoded = encoded
+          ? gunzipAsync(raw, { maxOutputLength: MAX_RESPONSE_BYTES }).catch(() => Buffer.alloc(0))
+          : Promise.resolve(raw);
         void decoded.then((b) => {
           if (settled) return;
           settled = true;

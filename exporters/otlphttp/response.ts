@@ -45,7 +45,13 @@ export function errorDetail(body: Buffer, contentType: string): string {
 }
 
 /** The error for a non-2xx response. */
-export function httpFailure(target: string, status: number, statusText: string, headers: { 'retry-after'?: string; 'content-type'?: string }, body: Buffer): ConsumerError {
+export function httpFailure(
+  target: string,
+  status: number,
+  statusText: string,
+  headers: { 'retry-after'?: string; 'content-type'?: string },
+  body: Buffer,
+): ConsumerError {
   const detail = errorDetail(body, headers['content-type'] ?? '');
   const message = `export to ${target} failed: HTTP ${status}${statusText ? ` ${statusText}` : ''}${detail ? `: ${detail}` : ''}`;
   if (!RETRYABLE_STATUSES.includes(status)) return permanentError(message);

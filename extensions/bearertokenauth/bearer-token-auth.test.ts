@@ -45,7 +45,15 @@ describe('bearertokenauth with a configured token', () => {
     await auth.authenticate({ authorization: 'Bearer tok-123' });
     await auth.authenticate({ authorization: 'bearer tok-123' });
     await auth.authenticate({ authorization: ['Bearer tok-123', 'Bearer other'] });
-    for (const authorization of ['Bearer tok-124', 'Bearer tok-1234', 'Bearer ', 'tok-123', 'Basic tok-123', 'Bearer  tok-123', '']) {
+    for (const authorization of [
+      'Bearer tok-124',
+      'Bearer tok-1234',
+      'Bearer ',
+      'tok-123',
+      'Basic tok-123',
+      'Bearer  tok-123',
+      '',
+    ]) {
       await assert.rejects(auth.authenticate({ authorization }), REFUSED, authorization);
     }
     await assert.rejects(auth.authenticate({}), REFUSED);
@@ -72,10 +80,19 @@ describe('bearertokenauth with a configured token', () => {
       const v = validateConfig(bearerTokenAuthFactory.configSchema, raw);
       return v.issues.length ? v.issues : (bearerTokenAuthFactory.validate?.(v.value as BearerTokenAuthConfig) ?? []);
     };
-    assert.deepEqual(issues({}).map((i) => i.message), ['set token or filename']);
-    assert.deepEqual(issues({ token: 'a', filename: 'f' }).map((i) => i.path), [['filename']]);
+    assert.deepEqual(
+      issues({}).map((i) => i.message),
+      ['set token or filename'],
+    );
+    assert.deepEqual(
+      issues({ token: 'a', filename: 'f' }).map((i) => i.path),
+      [['filename']],
+    );
     const bad = issues({ token: 'line\r\nX-Injected: yes' });
-    assert.deepEqual(bad.map((i) => i.path), [['token']]);
+    assert.deepEqual(
+      bad.map((i) => i.path),
+      [['token']],
+    );
     assert.doesNotMatch(JSON.stringify(bad), /Injected/);
     assert.ok(issues({ header: 'has space', token: 'a' }).length > 0);
   });
@@ -100,7 +117,10 @@ describe('bearertokenauth with a token file', () => {
   }
 
   const accepts = (auth: BearerTokenAuth, token: string) =>
-    auth.authenticate({ authorization: `Bearer ${token}` }).then(() => true, () => false);
+    auth.authenticate({ authorization: `Bearer ${token}` }).then(
+      () => true,
+      () => false,
+    );
 
   it('reads the token trimmed, and follows a rewrite of the file', async () => {
     const file = join(dir, 'token');
@@ -110,7 +130,10 @@ describe('bearertokenauth with a token file', () => {
       assert.deepEqual(await auth.headers(), { authorization: 'Bearer first-token' });
       assert.ok(await accepts(auth, 'first-token'));
       writeFileSync(file, 'second-token\n');
-      await eventually(async () => (await auth.headers()).authorization === 'Bearer second-token', 'the new token is used');
+      await eventually(
+        async () => (await auth.headers()).authorization === 'Bearer second-token',
+        'the new token is used',
+      );
       assert.ok(await accepts(auth, 'second-token'));
       assert.ok(!(await accepts(auth, 'first-token')), 'the old token is refused');
       assert.ok(settings.logger.lines.some((l) => l.msg === 'bearer token reloaded' && l.filename === file));
@@ -171,10 +194,15 @@ describe('bearertokenauth with a token file', () => {
     });
     const empty = join(dir, 'empty');
     writeFileSync(empty, '\n');
-    await assert.rejects(new BearerTokenAuth(settings, config({ filename: empty })).start(), { message: `token file ${empty} is empty` });
+    await assert.rejects(new BearerTokenAuth(settings, config({ filename: empty })).start(), {
+      message: `token file ${empty} is empty`,
+    });
     const binary = join(dir, 'binary');
     writeFileSync(binary, 'secret\u0000stuff');
-    await assert.rejects(new BearerTokenAuth(settings, config({ filename: binary })).start(), (e: Error) => !/secret/.test(e.message));
+    await assert.rejects(
+      new BearerTokenAuth(settings, config({ filename: binary })).start(),
+      (e: Error) => !/secret/.test(e.message),
+    );
   });
 
   it('refuses to authenticate before start rather than accepting anything', async () => {

@@ -60,7 +60,8 @@ export class BearerTokenAuth implements ServerAuthenticator, ClientAuthenticator
 
   private current(): Expected {
     const token = this.config.token ?? this.file?.value;
-    if (token === undefined) throw new Error('bearertokenauth: the token file has not been read yet (the extension is not started)');
+    if (token === undefined)
+      throw new Error('bearertokenauth: the token file has not been read yet (the extension is not started)');
     if (this.expected?.token !== token) {
       const value = this.config.scheme === '' ? token : `${this.config.scheme} ${token}`;
       this.expected = { token, value, digest: sha256(value) };
@@ -72,7 +73,8 @@ export class BearerTokenAuth implements ServerAuthenticator, ClientAuthenticator
   private withOwnScheme(presented: string): string {
     const { scheme } = this.config;
     const n = scheme.length;
-    if (n === 0 || presented[n] !== ' ' || presented.slice(0, n).toLowerCase() !== scheme.toLowerCase()) return presented;
+    if (n === 0 || presented[n] !== ' ' || presented.slice(0, n).toLowerCase() !== scheme.toLowerCase())
+      return presented;
     return scheme + presented.slice(n);
   }
 }

@@ -7,7 +7,8 @@ export const bearerTokenAuthFactory = defineExtension<BearerTokenAuthConfig>({
   kind: 'extension',
   type: 'bearertokenauth',
   stability: 'alpha',
-  description: 'Checks a bearer token on incoming requests and adds it to outgoing ones; the token file is re-read when it rotates.',
+  description:
+    'Checks a bearer token on incoming requests and adds it to outgoing ones; the token file is re-read when it rotates.',
   configSchema: bearerTokenAuthConfigSchema,
   validate: validateBearerTokenAuthConfig,
   createExtension: (settings, config) => new BearerTokenAuth(settings, config),

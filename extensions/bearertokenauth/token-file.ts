@@ -65,11 +65,14 @@ export class TokenFile {
     try {
       text = await readFile(this.path, 'utf8');
     } catch (err) {
-      throw new Error(`cannot read token file ${this.path}: ${(err as NodeJS.ErrnoException).code ?? 'read failed'}`, { cause: err });
+      throw new Error(`cannot read token file ${this.path}: ${(err as NodeJS.ErrnoException).code ?? 'read failed'}`, {
+        cause: err,
+      });
     }
     const token = text.trim();
     if (token === '') throw new Error(`token file ${this.path} is empty`);
-    if (!TOKEN_CHARS.test(token)) throw new Error(`token file ${this.path} holds characters a header cannot carry (printable ASCII only)`);
+    if (!TOKEN_CHARS.test(token))
+      throw new Error(`token file ${this.path} holds characters a header cannot carry (printable ASCII only)`);
     return token;
   }
 
@@ -84,7 +87,10 @@ export class TokenFile {
 
   private watchDirectory(): void {
     const fallBack = (err: unknown): void => {
-      this.logger.debug('cannot watch the token file directory; polling it instead', { filename: this.path, error: err });
+      this.logger.debug('cannot watch the token file directory; polling it instead', {
+        filename: this.path,
+        error: err,
+      });
       this.watcher?.close();
       this.watcher = undefined;
     };
@@ -138,7 +144,10 @@ export class TokenFile {
       // Once per failing streak: a file that stays broken would otherwise log on every poll.
       if (this.stopped || this.failing) return;
       this.failing = true;
-      this.logger.warn('cannot re-read the bearer token file; keeping the previous token', { filename: this.path, error: err });
+      this.logger.warn('cannot re-read the bearer token file; keeping the previous token', {
+        filename: this.path,
+        error: err,
+      });
     }
   }
 }

@@ -31,8 +31,11 @@ export const healthCheckConfigSchema: ConfigSchema = {
 export function validateHealthCheckConfig(cfg: HealthCheckConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const { liveness_path: live, readiness_path: ready } = cfg;
-  if (live !== undefined && live === cfg.path) issues.push({ path: ['liveness_path'], message: `must differ from path (${cfg.path})` });
-  if (ready !== undefined && ready === cfg.path) issues.push({ path: ['readiness_path'], message: `must differ from path (${cfg.path})` });
-  if (live !== undefined && live === ready) issues.push({ path: ['readiness_path'], message: `must differ from liveness_path (${live})` });
+  if (live !== undefined && live === cfg.path)
+    issues.push({ path: ['liveness_path'], message: `must differ from path (${cfg.path})` });
+  if (ready !== undefined && ready === cfg.path)
+    issues.push({ path: ['readiness_path'], message: `must differ from path (${cfg.path})` });
+  if (live !== undefined && live === ready)
+    issues.push({ path: ['readiness_path'], message: `must differ from liveness_path (${live})` });
   return issues;
 }

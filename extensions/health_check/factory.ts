@@ -7,7 +7,8 @@ export const healthCheckFactory = defineExtension<HealthCheckConfig>({
   kind: 'extension',
   type: 'health_check',
   stability: 'beta',
-  description: 'HTTP health endpoint: 200 while all pipelines are up, 503 otherwise; optional liveness and readiness probes.',
+  description:
+    'HTTP health endpoint: 200 while all pipelines are up, 503 otherwise; optional liveness and readiness probes.',
   configSchema: healthCheckConfigSchema,
   validate: validateHealthCheckConfig,
   createExtension: (settings, config) => new HealthCheck(settings, config),

@@ -7,7 +7,10 @@ import type { HealthCheckConfig } from './config.ts';
 import { validateHealthCheckConfig } from './config.ts';
 import { HealthCheck } from './health-check.ts';
 
-async function withHealthCheck(config: HealthCheckConfig, fn: (base: string, status: StatusBoard) => Promise<void>): Promise<void> {
+async function withHealthCheck(
+  config: HealthCheckConfig,
+  fn: (base: string, status: StatusBoard) => Promise<void>,
+): Promise<void> {
   const status = new StatusBoard();
   const hc = new HealthCheck(testSettings('health_check', 'extension'), config);
   await hc.start({ getExtension: () => undefined, status });
@@ -31,7 +34,12 @@ function head(url: string): Promise<{ status: number; headers: Record<string, un
   });
 }
 
-const probes: HealthCheckConfig = { endpoint: 'localhost:0', path: '/', liveness_path: '/healthz', readiness_path: '/readyz' };
+const probes: HealthCheckConfig = {
+  endpoint: 'localhost:0',
+  path: '/',
+  liveness_path: '/healthz',
+  readiness_path: '/readyz',
+};
 
 describe('health_check', () => {
   it('answers 200 while every component is ok and 503 otherwise', async () => {
@@ -113,9 +121,15 @@ describe('health_check', () => {
   it('refuses paths that would shadow one another', () => {
     assert.deepEqual(validateHealthCheckConfig(probes), []);
     assert.deepEqual(
-      validateHealthCheckConfig({ endpoint: 'x:1', path: '/', liveness_path: '/', readiness_path: '/' }).map((i) => i.path.join('.')),
+      validateHealthCheckConfig({ endpoint: 'x:1', path: '/', liveness_path: '/', readiness_path: '/' }).map((i) =>
+        i.path.join('.'),
+      ),
       ['liveness_path', 'readiness_path', 'readiness_path'],
     );
-    assert.match(validateHealthCheckConfig({ endpoint: 'x:1', path: '/', liveness_path: '/h', readiness_path: '/h' })[0]?.message ?? '', /differ from liveness_path/);
+    assert.match(
+      validateHealthCheckConfig({ endpoint: 'x:1', path: '/', liveness_path: '/h', readiness_path: '/h' })[0]
+        ?.message ?? '',
+      /differ from liveness_path/,
+    );
   });
 });

@@ -49,7 +49,8 @@ export class HealthCheck implements Extension {
     this.listener = await listenHttp(this.config.endpoint, (req, res) => {
       const path = (req.url ?? '/').split('?')[0];
       if (livenessPath !== undefined && path === livenessPath) return probe(req, res, alive(host), 'ok', 'not ok');
-      if (readinessPath !== undefined && path === readinessPath) return probe(req, res, host.status.ready(), 'ready', 'not ready');
+      if (readinessPath !== undefined && path === readinessPath)
+        return probe(req, res, host.status.ready(), 'ready', 'not ready');
       if (path !== statusPath) {
         res.writeHead(404).end();
         return;

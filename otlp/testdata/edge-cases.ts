@@ -34,7 +34,14 @@ export function edgeAttributes(): KeyValue[] {
     {},
     { arrayValue: { values: [] } },
     { kvlistValue: { values: [] } },
-    { arrayValue: { values: [{ arrayValue: { values: [{ intValue: 1n }, {}] } }, { kvlistValue: { values: [{ key: '', value: {} }] } }] } },
+    {
+      arrayValue: {
+        values: [
+          { arrayValue: { values: [{ intValue: 1n }, {}] } },
+          { kvlistValue: { values: [{ key: '', value: {} }] } },
+        ],
+      },
+    },
   ];
   return values.map((value, i) => ({ key: i === 0 ? '' : `k${i}`, value }));
 }
@@ -56,7 +63,16 @@ export function edgeTraces(): Traces {
       { timeUnixNano: UINT64_MAX, name: '', attributes: [], droppedAttributesCount: 0 },
       { timeUnixNano: 0n, name: 'e', attributes: [{ key: 'x', value: {} }], droppedAttributesCount: 1 },
     ],
-    links: [{ traceId: EMPTY_BYTES, spanId: EMPTY_BYTES, traceState: '', attributes: [], droppedAttributesCount: 0, flags: 0 }],
+    links: [
+      {
+        traceId: EMPTY_BYTES,
+        spanId: EMPTY_BYTES,
+        traceState: '',
+        attributes: [],
+        droppedAttributesCount: 0,
+        flags: 0,
+      },
+    ],
     // Open enums: a code newer than this build still round-trips.
     status: { code: 99 as StatusCode, message: '' },
   });
@@ -74,7 +90,11 @@ export function edgeTraces(): Traces {
         },
         schemaUrl: '',
         scopeSpans: [
-          { scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', spans: [full, bare] },
+          {
+            scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 },
+            schemaUrl: '',
+            spans: [full, bare],
+          },
           { scope: { name: 's2', version: '', attributes: [], droppedAttributesCount: 0 }, schemaUrl: 'x', spans: [] },
         ],
       },
@@ -101,7 +121,10 @@ export function edgeMetrics(): Metrics {
           numberPoint(INT64_MIN, T),
           numberPoint(INT64_MAX, UINT64_MAX),
           numberPoint(0n, 1n),
-          { ...numberPoint(-1n, 0n), exemplars: [ex({ asInt: INT64_MIN }), ex({ asInt: INT64_MAX }), ex({ asInt: 0n }), ex({})] },
+          {
+            ...numberPoint(-1n, 0n),
+            exemplars: [ex({ asInt: INT64_MIN }), ex({ asInt: INT64_MAX }), ex({ asInt: 0n }), ex({})],
+          },
         ],
       },
     }),
@@ -113,7 +136,13 @@ export function edgeMetrics(): Metrics {
       sum: {
         aggregationTemporality: 1,
         isMonotonic: false,
-        dataPoints: [numberPoint(0, 0n), numberPoint(-0, 0n), numberPoint(NaN, 0n), numberPoint(-Infinity, 0n), { ...base }],
+        dataPoints: [
+          numberPoint(0, 0n),
+          numberPoint(-0, 0n),
+          numberPoint(NaN, 0n),
+          numberPoint(-Infinity, 0n),
+          { ...base },
+        ],
       },
     }),
     metric({
@@ -121,7 +150,13 @@ export function edgeMetrics(): Metrics {
       histogram: {
         aggregationTemporality: 0,
         dataPoints: [
-          { ...base, count: Number.MAX_SAFE_INTEGER, bucketCounts: [Number.MAX_SAFE_INTEGER, 0, 2 ** 32], explicitBounds: [-Infinity, -0, 1e-9], flags: 1 },
+          {
+            ...base,
+            count: Number.MAX_SAFE_INTEGER,
+            bucketCounts: [Number.MAX_SAFE_INTEGER, 0, 2 ** 32],
+            explicitBounds: [-Infinity, -0, 1e-9],
+            flags: 1,
+          },
           { ...base, count: 0, sum: 0, min: -0, max: 0, bucketCounts: [], explicitBounds: [] },
         ],
       },
@@ -142,7 +177,15 @@ export function edgeMetrics(): Metrics {
             sum: 0,
             exemplars: [ex({ asDouble: -0 })],
           },
-          { ...base, count: 0, scale: 0, zeroCount: 0, positive: { offset: 0, bucketCounts: [] }, negative: { offset: 0, bucketCounts: [] }, zeroThreshold: 0 },
+          {
+            ...base,
+            count: 0,
+            scale: 0,
+            zeroCount: 0,
+            positive: { offset: 0, bucketCounts: [] },
+            negative: { offset: 0, bucketCounts: [] },
+            zeroThreshold: 0,
+          },
         ],
       },
     }),
@@ -151,7 +194,15 @@ export function edgeMetrics(): Metrics {
       summary: {
         dataPoints: [
           { ...summaryBase, count: 0, sum: -0, quantileValues: [] },
-          { ...summaryBase, count: 1, sum: NaN, quantileValues: [{ quantile: 0, value: 0 }, { quantile: 1, value: -Infinity }] },
+          {
+            ...summaryBase,
+            count: 1,
+            sum: NaN,
+            quantileValues: [
+              { quantile: 0, value: 0 },
+              { quantile: 1, value: -Infinity },
+            ],
+          },
         ],
       },
     }),
@@ -164,7 +215,13 @@ export function edgeMetrics(): Metrics {
       {
         resource: { attributes: edgeAttributes(), droppedAttributesCount: 0 },
         schemaUrl: 'r',
-        scopeMetrics: [{ scope: { name: 'n', version: 'v', attributes: [], droppedAttributesCount: 0xffffffff }, schemaUrl: '', metrics: list }],
+        scopeMetrics: [
+          {
+            scope: { name: 'n', version: 'v', attributes: [], droppedAttributesCount: 0xffffffff },
+            schemaUrl: '',
+            metrics: list,
+          },
+        ],
       },
     ],
   };
@@ -185,15 +242,29 @@ export function edgeLogs(): Logs {
       eventName: 'ëvent 💥',
     }),
     logRecord({ body: {} }),
-    logRecord({ body: { kvlistValue: { values: [{ key: 'nested', value: { arrayValue: { values: [{ intValue: INT64_MIN }] } } }] } } }),
+    logRecord({
+      body: {
+        kvlistValue: { values: [{ key: 'nested', value: { arrayValue: { values: [{ intValue: INT64_MIN }] } } }] },
+      },
+    }),
     logRecord(),
   ];
   return {
     resourceLogs: [
       {
-        resource: { attributes: [], droppedAttributesCount: 0, entityRefs: [{ schemaUrl: '', type: 'service', idKeys: ['a', 'b'], descriptionKeys: [] }] },
+        resource: {
+          attributes: [],
+          droppedAttributesCount: 0,
+          entityRefs: [{ schemaUrl: '', type: 'service', idKeys: ['a', 'b'], descriptionKeys: [] }],
+        },
         schemaUrl: '',
-        scopeLogs: [{ scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 }, schemaUrl: '', logRecords: records }],
+        scopeLogs: [
+          {
+            scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 },
+            schemaUrl: '',
+            logRecords: records,
+          },
+        ],
       },
     ],
   };

@@ -9,7 +9,19 @@ import type { ConsumeContext } from '../../core/consumer.ts';
 import { consumerFn } from '../../core/consumer.ts';
 import { ConsumerError, isPermanent, permanentError, retryableError } from '../../core/errors.ts';
 import type { Logs, Metrics, PipelineType, SignalData, Traces } from '../../core/pdata/index.ts';
-import { dataPointsOf, forEachLogRecord, forEachSpan, itemCount, logRecord, logs, metric, metrics, numberPoint, span, traces } from '../../core/pdata/index.ts';
+import {
+  dataPointsOf,
+  forEachLogRecord,
+  forEachSpan,
+  itemCount,
+  logRecord,
+  logs,
+  metric,
+  metrics,
+  numberPoint,
+  span,
+  traces,
+} from '../../core/pdata/index.ts';
 import { testProcessorSettings } from '../../test/helpers/settings.ts';
 import type { BatchConfig } from './config.ts';
 import { batchConfigSchema, validateBatchConfig } from './config.ts';
@@ -27,7 +39,13 @@ function deferred() {
 /** Whether a promise has settled, once everything already queued has run. */
 async function state(p: Promise<unknown>): Promise<'pending' | 'resolved' | 'rejected'> {
   const pending = new Promise<'pending'>((r) => setImmediate(() => r('pending')));
-  return Promise.race([p.then(() => 'resolved' as const, () => 'rejected' as const), pending]);
+  return Promise.race([
+    p.then(
+      () => 'resolved' as const,
+      () => 'rejected' as const,
+    ),
+    pending,
+  ]);
 }
 
 interface Export extends ReturnType<typeof deferred> {
@@ -109,7 +127,13 @@ await test('send_batch_max_size splits, and a split contribution waits for all i
   const { proc, sent, settings } = await harness(t, 'traces', { send_batch_size: 5, send_batch_max_size: 5 }, true);
   const a = proc.consume(spans('a1', 'a2', 'a3'));
   const b = proc.consume(spans('b1', 'b2', 'b3', 'b4'));
-  assert.deepEqual(sent.map((e) => names(e.data)), [['a1', 'a2', 'a3', 'b1', 'b2'], ['b3', 'b4']]);
+  assert.deepEqual(
+    sent.map((e) => names(e.data)),
+    [
+      ['a1', 'a2', 'a3', 'b1', 'b2'],
+      ['b3', 'b4'],
+    ],
+  );
   sent[0]!.resolve();
   assert.equal(await state(a), 'resolved');
   assert.equal(await state(b), 'pending');
@@ -211,8 +235,16 @@ await test('shutdown sends what is pending, waits for exports, and then refuses 
 await test('never throws synchronously', async (t) => {
   const settings = testProcessorSettings(ID, 'traces');
   const boom = new Error('sync');
-  const next = { consume: (): Promise<void> => { throw boom; } };
-  const proc = await batchFactory.createProcessor(settings, { send_batch_size: 1, send_batch_max_size: 0, timeout: 0 }, next);
+  const next = {
+    consume: (): Promise<void> => {
+      throw boom;
+    },
+  };
+  const proc = await batchFactory.createProcessor(
+    settings,
+    { send_batch_size: 1, send_batch_max_size: 0, timeout: 0 },
+    next,
+  );
   t.after(() => proc.shutdown?.());
   await assert.rejects(proc.consume(spans('a')), (e) => e === boom);
   await assert.rejects(proc.consume({ resourceSpans: 'nope' } as unknown as Traces));
@@ -225,9 +257,14 @@ await test('metrics pipelines batch and split by data point', async (t) => {
   const b = proc.consume(metrics([metric({ name: 'g', unit: '1', gauge: { dataPoints: points.slice(3) } })]));
   assert.equal(sent.length, 3);
   await Promise.all([a, b]);
-  assert.deepEqual(sent.map((e) => e.items), [2, 2, 1]);
+  assert.deepEqual(
+    sent.map((e) => e.items),
+    [2, 2, 1],
+  );
   const values = sent.flatMap((e) =>
-    (e.data as Metrics).resourceMetrics.flatMap((r) => r.scopeMetrics.flatMap((s) => s.metrics.flatMap((m) => dataPointsOf(m)))),
+    (e.data as Metrics).resourceMetrics.flatMap((r) =>
+      r.scopeMetrics.flatMap((s) => s.metrics.flatMap((m) => dataPointsOf(m))),
+    ),
   );
   assert.deepEqual(values, points);
 });
@@ -245,9 +282,14 @@ await test('logs pipelines batch by log record', async (t) => {
 });
 
 await test('config: schema, validate and testdata', () => {
-  const ajv = new Ajv({ useDefaults: true, allowUnionTypes: true, keywords: [{ keyword: 'duration', schemaType: 'boolean' }] });
+  const ajv = new Ajv({
+    useDefaults: true,
+    allowUnionTypes: true,
+    keywords: [{ keyword: 'duration', schemaType: 'boolean' }],
+  });
   const check = ajv.compile(batchConfigSchema);
-  const load = (name: string): unknown => parse(readFileSync(new URL(`testdata/${name}.yaml`, import.meta.url), 'utf8'));
+  const load = (name: string): unknown =>
+    parse(readFileSync(new URL(`testdata/${name}.yaml`, import.meta.url), 'utf8'));
   const defaults = load('defaults');
   assert.ok(check(defaults));
   assert.deepEqual(defaults, { send_batch_size: 8192, send_batch_max_size: 0, timeout: '200ms' });
@@ -256,7 +298,13 @@ await test('config: schema, validate and testdata', () => {
   assert.ok(!check(load('invalid-negative-size')));
   const below = load('invalid-max-below-size') as BatchConfig;
   assert.ok(check(below));
-  assert.deepEqual(validateBatchConfig({ ...below, timeout: 200 }).map((i) => i.path), [['send_batch_max_size']]);
+  assert.deepEqual(
+    validateBatchConfig({ ...below, timeout: 200 }).map((i) => i.path),
+    [['send_batch_max_size']],
+  );
   assert.deepEqual(validateBatchConfig({ send_batch_size: 10, send_batch_max_size: 0, timeout: 0 }), []);
-  assert.deepEqual(validateBatchConfig({ send_batch_size: 10, send_batch_max_size: 10, timeout: 2 ** 31 }).map((i) => i.path), [['timeout']]);
+  assert.deepEqual(
+    validateBatchConfig({ send_batch_size: 10, send_batch_max_size: 10, timeout: 2 ** 31 }).map((i) => i.path),
+    [['timeout']],
+  );
 });

@@ -180,12 +180,18 @@ class BatchProcessor implements Processor {
 }
 
 function settle(c: Contribution, results: readonly PromiseSettledResult<void>[]): void {
-  const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+  const failures = results
+    .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+    .map((r) => r.reason as unknown);
   if (failures.length === 0) c.resolve();
   // Retryable wins, so the sender keeps data that some piece could not deliver for a passing reason.
   else c.reject(failures.find((e) => !isPermanent(e)) ?? failures[0]);
 }
 
-export function createBatchProcessor(settings: ProcessorCreateSettings, config: BatchConfig, next: Consumer): Processor {
+export function createBatchProcessor(
+  settings: ProcessorCreateSettings,
+  config: BatchConfig,
+  next: Consumer,
+): Processor {
   return new BatchProcessor(settings, config, next);
 }

@@ -39,7 +39,10 @@ export function validateBatchConfig(cfg: BatchConfig): ConfigIssue[] {
   }
   // The duration keyword is expected to refuse these, but a bad timer would silently break batching.
   if (typeof cfg.timeout !== 'number' || !(cfg.timeout >= 0 && cfg.timeout <= MAX_TIMEOUT_MS)) {
-    issues.push({ path: ['timeout'], message: `must be a duration from 0 to ${MAX_TIMEOUT_MS}ms, got ${String(cfg.timeout)}` });
+    issues.push({
+      path: ['timeout'],
+      message: `must be a duration from 0 to ${MAX_TIMEOUT_MS}ms, got ${String(cfg.timeout)}`,
+    });
   }
   return issues;
 }

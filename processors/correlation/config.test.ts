@@ -26,31 +26,53 @@ describe('correlation processor config', () => {
   it('does not share the default resource between configs', () => {
     const a = validateConfig(correlationConfigSchema, {}).value as CorrelationConfig;
     a.resource_attributes['x'] = 'y';
-    assert.deepEqual((validateConfig(correlationConfigSchema, {}).value as CorrelationConfig).resource_attributes, { 'service.name': 'otelhub' });
+    assert.deepEqual((validateConfig(correlationConfigSchema, {}).value as CorrelationConfig).resource_attributes, {
+      'service.name': 'otelhub',
+    });
   });
 
   it('fills the other semconv flag when one is given', () => {
-    assert.deepEqual((validateConfig(correlationConfigSchema, { semconv: { current: true } }).value as CorrelationConfig).semconv, { legacy: true, current: true });
+    assert.deepEqual(
+      (validateConfig(correlationConfigSchema, { semconv: { current: true } }).value as CorrelationConfig).semconv,
+      { legacy: true, current: true },
+    );
   });
 
   it('refuses a field name that is empty, whitespace, or only dots', () => {
-    for (const field_name of ['', '   ', '.', ' .. ']) assert.deepEqual(check({ field_name }).map((i) => i.path), [['field_name']], JSON.stringify(field_name));
+    for (const field_name of ['', '   ', '.', ' .. '])
+      assert.deepEqual(
+        check({ field_name }).map((i) => i.path),
+        [['field_name']],
+        JSON.stringify(field_name),
+      );
     assert.match(check({ field_name: '' })[0]!.message, /must name a payload field/);
     assert.match(check({ field_name: '..' })[0]!.message, /no key between its dots/);
   });
 
   it('accepts field names with empty segments or surrounding spaces (ignored)', () => {
-    for (const field_name of ['a..b', '.a', 'a.', ' meta.id ', 'a b']) assert.deepEqual(check({ field_name }), [], field_name);
+    for (const field_name of ['a..b', '.a', 'a.', ' meta.id ', 'a b'])
+      assert.deepEqual(check({ field_name }), [], field_name);
   });
 
   it('refuses a sampling ratio outside 0..1', () => {
-    for (const sampling_ratio of [-0.1, 1.01, '0.5']) assert.deepEqual(check({ sampling_ratio }).map((i) => i.path), [['sampling_ratio']], String(sampling_ratio));
+    for (const sampling_ratio of [-0.1, 1.01, '0.5'])
+      assert.deepEqual(
+        check({ sampling_ratio }).map((i) => i.path),
+        [['sampling_ratio']],
+        String(sampling_ratio),
+      );
     for (const sampling_ratio of [0, 0.001, 1]) assert.deepEqual(check({ sampling_ratio }), []);
   });
 
   it('refuses semconv with both sets off', () => {
-    assert.deepEqual(check({ semconv: { legacy: false, current: false } }).map((i) => i.path), [['semconv']]);
-    assert.deepEqual(check({ semconv: { legacy: false } }).map((i) => i.path), [['semconv']]);
+    assert.deepEqual(
+      check({ semconv: { legacy: false, current: false } }).map((i) => i.path),
+      [['semconv']],
+    );
+    assert.deepEqual(
+      check({ semconv: { legacy: false } }).map((i) => i.path),
+      [['semconv']],
+    );
     assert.deepEqual(check({ semconv: { legacy: false, current: true } }), []);
   });
 });

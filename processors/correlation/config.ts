@@ -53,7 +53,12 @@ export function validateCorrelationConfig(cfg: CorrelationConfig): ConfigIssue[]
   const issues: ConfigIssue[] = [];
   // The original refused such a name on every message; here the hub refuses to start instead.
   if (cfg.field_name.trim() === '') issues.push({ path: ['field_name'], message: 'must name a payload field' });
-  else if (fieldSegments(cfg.field_name).length === 0) issues.push({ path: ['field_name'], message: `"${cfg.field_name}" has no key between its dots` });
-  if (!cfg.semconv.legacy && !cfg.semconv.current) issues.push({ path: ['semconv'], message: 'legacy and current are both false: spans would have no messaging attributes' });
+  else if (fieldSegments(cfg.field_name).length === 0)
+    issues.push({ path: ['field_name'], message: `"${cfg.field_name}" has no key between its dots` });
+  if (!cfg.semconv.legacy && !cfg.semconv.current)
+    issues.push({
+      path: ['semconv'],
+      message: 'legacy and current are both false: spans would have no messaging attributes',
+    });
   return issues;
 }

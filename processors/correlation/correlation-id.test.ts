@@ -9,7 +9,7 @@ const get = (payload: string | Uint8Array, field: string): Extraction =>
   extractCorrelationId(typeof payload === 'string' ? new TextEncoder().encode(payload) : payload, fieldSegments(field));
 
 const id = (v: string): Extraction => ({ ok: true, id: v });
-const missing = (reason: string): Extraction => ({ ok: false, reason } as Extraction);
+const missing = (reason: string): Extraction => ({ ok: false, reason }) as Extraction;
 
 describe('correlation ID extraction (ported from correlation.rs)', () => {
   it('empty payload', () => assert.deepEqual(get('', 'id'), missing('empty_payload')));
@@ -28,10 +28,14 @@ describe('correlation ID extraction (ported from correlation.rs)', () => {
   it('integer', () => assert.deepEqual(get('{"seq":99}', 'seq'), id('99')));
   it('float', () => assert.deepEqual(get('{"temp":23.5}', 'temp'), id('23.5')));
   it('array is unsupported', () => assert.deepEqual(get('{"data":[1,2,3]}', 'data'), missing('unsupported_type')));
-  it('object is unsupported', () => assert.deepEqual(get('{"data":{"nested":"obj"}}', 'data'), missing('unsupported_type')));
-  it('nested path', () => assert.deepEqual(get('{"meta":{"trace":{"id":"deep-123"}}}', 'meta.trace.id'), id('deep-123')));
-  it('nested path with a missing intermediate', () => assert.deepEqual(get('{"meta":{}}', 'meta.trace.id'), missing('missing_field')));
-  it('no path at all finds nothing', () => assert.deepEqual(extractCorrelationId(new TextEncoder().encode('{"a":1}'), []), missing('missing_field')));
+  it('object is unsupported', () =>
+    assert.deepEqual(get('{"data":{"nested":"obj"}}', 'data'), missing('unsupported_type')));
+  it('nested path', () =>
+    assert.deepEqual(get('{"meta":{"trace":{"id":"deep-123"}}}', 'meta.trace.id'), id('deep-123')));
+  it('nested path with a missing intermediate', () =>
+    assert.deepEqual(get('{"meta":{}}', 'meta.trace.id'), missing('missing_field')));
+  it('no path at all finds nothing', () =>
+    assert.deepEqual(extractCorrelationId(new TextEncoder().encode('{"a":1}'), []), missing('missing_field')));
   it('a single segment and several segments', () => {
     assert.deepEqual(get('{"key":"val"}', 'key'), id('val'));
     assert.deepEqual(get('{"a":{"b":{"c":42}}}', 'a.b.c'), id('42'));
@@ -56,7 +60,7 @@ describe('correlation ID extraction: field names', () => {
     assert.deepEqual(get('"id"', 'id'), missing('missing_field'));
   });
 
-  it("does not find what only Object.prototype has", () => {
+  it('does not find what only Object.prototype has', () => {
     assert.deepEqual(get('{}', 'constructor'), missing('missing_field'));
     assert.deepEqual(get('{"a":{}}', 'a.toString'), missing('missing_field'));
     assert.deepEqual(get('{"__proto__":"p"}', '__proto__'), id('p'));

@@ -48,7 +48,8 @@ function locate(json: unknown, path: readonly string[]): { value: unknown } | un
   if (path.length === 0) return undefined;
   let current = json;
   for (const key of path) {
-    if (typeof current !== 'object' || current === null || Array.isArray(current) || !Object.hasOwn(current, key)) return undefined;
+    if (typeof current !== 'object' || current === null || Array.isArray(current) || !Object.hasOwn(current, key))
+      return undefined;
     current = (current as Record<string, unknown>)[key];
   }
   return { value: current };

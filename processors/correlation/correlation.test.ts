@@ -16,27 +16,52 @@ const unsampledParent = `00-${TRACE}-b7ad6b7169203331-00`;
 describe('correlation processor', () => {
   it('sends one batch per call: one span per message, one resource and scope, the context passed on', async (t) => {
     const h = await harness(t);
-    await h.proc.consume({ messages: [msg({ correlationId: 'a' }), msg({ correlationId: 'b' })] }, { flush: true, transport: 'mqtt' });
+    await h.proc.consume(
+      { messages: [msg({ correlationId: 'a' }), msg({ correlationId: 'b' })] },
+      { flush: true, transport: 'mqtt' },
+    );
     assert.equal(h.sent.length, 1);
     assert.deepEqual(h.sent[0]!.ctx, { flush: true, transport: 'mqtt' });
     const data = h.sent[0]!.data as Traces;
     assert.equal(data.resourceSpans.length, 1);
     const rs = data.resourceSpans[0]!;
-    assert.deepEqual(rs.resource.attributes.map((kv) => [kv.key, valueOf(kv.value)]), [['service.name', 'otelhub']]);
+    assert.deepEqual(
+      rs.resource.attributes.map((kv) => [kv.key, valueOf(kv.value)]),
+      [['service.name', 'otelhub']],
+    );
     assert.equal(rs.scopeSpans.length, 1);
     assert.equal(rs.scopeSpans[0]!.scope.name, 'otelhub/correlation');
     assert.equal(rs.scopeSpans[0]!.scope.version, otelhubVersion());
     assert.match(otelhubVersion(), /^\d+\.\d+\.\d+/);
-    assert.deepEqual(h.spans().map((s) => getAttribute(s.attributes, 'correlation.id')), ['a', 'b']);
+    assert.deepEqual(
+      h.spans().map((s) => getAttribute(s.attributes, 'correlation.id')),
+      ['a', 'b'],
+    );
     assert.equal(await h.outcome('correlated'), 2);
   });
 
   it('uses the configured field, scope and resource', async (t) => {
-    const h = await harness(t, { field_name: 'meta.trace.id', scope_name: 'mqtt-otel-trace-exporter', resource_attributes: { 'service.name': 'gw', 'site.number': 3 } });
-    await h.send(msg({ meta: { trace: { id: '12345678901234567890' } } }), msg('{"meta":{"trace":{"id":12345678901234567890}}}'));
-    assert.deepEqual(h.spans().map((s) => getAttribute(s.attributes, 'correlation.id')), ['12345678901234567890', '12345678901234567890']);
+    const h = await harness(t, {
+      field_name: 'meta.trace.id',
+      scope_name: 'mqtt-otel-trace-exporter',
+      resource_attributes: { 'service.name': 'gw', 'site.number': 3 },
+    });
+    await h.send(
+      msg({ meta: { trace: { id: '12345678901234567890' } } }),
+      msg('{"meta":{"trace":{"id":12345678901234567890}}}'),
+    );
+    assert.deepEqual(
+      h.spans().map((s) => getAttribute(s.attributes, 'correlation.id')),
+      ['12345678901234567890', '12345678901234567890'],
+    );
     const rs = (h.sent[0]!.data as Traces).resourceSpans[0]!;
-    assert.deepEqual(rs.resource.attributes.map((kv) => [kv.key, valueOf(kv.value)]), [['service.name', 'gw'], ['site.number', 3n]]);
+    assert.deepEqual(
+      rs.resource.attributes.map((kv) => [kv.key, valueOf(kv.value)]),
+      [
+        ['service.name', 'gw'],
+        ['site.number', 3n],
+      ],
+    );
     assert.equal(rs.scopeSpans[0]!.scope.name, 'mqtt-otel-trace-exporter');
   });
 
@@ -50,9 +75,13 @@ describe('correlation processor', () => {
       assert.equal(getAttribute(s.attributes, 'correlation.generated'), true);
       assert.equal(s.status.code, StatusCode.OK);
     }
-    assert.deepEqual(spans.map((s) => valueOf(s.events[0]?.attributes[0]?.value)), ['empty_payload', 'invalid_json', 'missing_field', 'unsupported_type', 'invalid_utf8']);
+    assert.deepEqual(
+      spans.map((s) => valueOf(s.events[0]?.attributes[0]?.value)),
+      ['empty_payload', 'invalid_json', 'missing_field', 'unsupported_type', 'invalid_utf8'],
+    );
     assert.equal(await h.outcome('generated'), 5);
-    for (const reason of ['empty_payload', 'invalid_json', 'missing_field', 'unsupported_type', 'invalid_utf8']) assert.equal(await h.generated(reason), 1, reason);
+    for (const reason of ['empty_payload', 'invalid_json', 'missing_field', 'unsupported_type', 'invalid_utf8'])
+      assert.equal(await h.generated(reason), 1, reason);
     assert.equal(await h.dropped(), 0);
   });
 
@@ -102,8 +131,15 @@ describe('correlation processor', () => {
 
   it('leaves out messages whose parent was not sampled, and sends the rest', async (t) => {
     const h = await harness(t);
-    await h.send(msg({ correlationId: 'a' }), withTraceContext(msg({ correlationId: 'b' }), unsampledParent), msg({ correlationId: 'c' }));
-    assert.deepEqual(h.spans().map((s) => getAttribute(s.attributes, 'correlation.id')), ['a', 'c']);
+    await h.send(
+      msg({ correlationId: 'a' }),
+      withTraceContext(msg({ correlationId: 'b' }), unsampledParent),
+      msg({ correlationId: 'c' }),
+    );
+    assert.deepEqual(
+      h.spans().map((s) => getAttribute(s.attributes, 'correlation.id')),
+      ['a', 'c'],
+    );
     assert.equal(await h.outcome('sampled_out'), 1);
     assert.equal(await h.outcome('correlated'), 2);
   });
@@ -146,12 +182,27 @@ describe('correlation processor', () => {
     await h.send(msg({ correlationId: 'a' }));
     setAttribute((h.sent[0]!.data as Traces).resourceSpans[0]!.resource.attributes, 'service.name', 'changed');
     await h.send(msg({ correlationId: 'b' }));
-    assert.equal(getAttribute((h.sent[1]!.data as Traces).resourceSpans[0]!.resource.attributes, 'service.name'), 'otelhub');
+    assert.equal(
+      getAttribute((h.sent[1]!.data as Traces).resourceSpans[0]!.resource.attributes, 'service.name'),
+      'otelhub',
+    );
   });
 
   it('never rejects on bad payloads', async (t) => {
     const h = await harness(t, { allow_generated: false, field_name: 'a.b' });
-    const bad = ['{', '{"a":', '[]', 'null', '{"a":{"b":{}}}', '{"a":"\\ud800"}', '\u0000', '{"a":{"b":1e999}}', '9'.repeat(5000), '['.repeat(100_000), '['.repeat(100_000) + ']'.repeat(100_000)];
+    const bad = [
+      '{',
+      '{"a":',
+      '[]',
+      'null',
+      '{"a":{"b":{}}}',
+      '{"a":"\\ud800"}',
+      '\u0000',
+      '{"a":{"b":1e999}}',
+      '9'.repeat(5000),
+      '['.repeat(100_000),
+      '['.repeat(100_000) + ']'.repeat(100_000),
+    ];
     await h.send(...bad.map((p) => msg(p)), msg(new Uint8Array([0xc3, 0x28])));
     assert.equal(h.spans().length, bad.length + 1);
     assert.equal(await h.outcome('failed'), bad.length + 1);

@@ -24,7 +24,9 @@ let packageVersion: string | undefined;
 
 /** otelhub's version, the scope version of every span (read once, as the CLI reads it for --version). */
 export function otelhubVersion(): string {
-  packageVersion ??= (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  packageVersion ??= (
+    JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  ).version;
   return packageVersion;
 }
 
@@ -42,7 +44,8 @@ export class CorrelationProcessor implements Processor {
     private readonly config: CorrelationConfig,
     private readonly next: Consumer,
   ) {
-    if (settings.pipelineType !== 'traces') throw new Error('the correlation processor converts messages into traces only');
+    if (settings.pipelineType !== 'traces')
+      throw new Error('the correlation processor converts messages into traces only');
     this.path = fieldSegments(config.field_name);
     this.threshold = ratioThreshold(config.sampling_ratio);
     this.spanOptions = { fieldName: config.field_name, semconv: config.semconv };
@@ -81,7 +84,8 @@ export class CorrelationProcessor implements Processor {
       return undefined;
     }
     const correlation = this.correlate(extractCorrelationId(m.payload, this.path));
-    if (correlation.kind === 'failed') this.drops.drop(correlation.reason, 1, { topic: m.topic, error: failureMessage(correlation.reason) });
+    if (correlation.kind === 'failed')
+      this.drops.drop(correlation.reason, 1, { topic: m.topic, error: failureMessage(correlation.reason) });
     if (!sampled) {
       this.metrics.outcome('sampled_out');
       return undefined;

@@ -29,11 +29,17 @@ describe('correlation processor in a hub', () => {
   it('turns messages into spans and settles only after the exporter took them', async () => {
     const h = await startTestHub(CONFIG);
     try {
-      await h.t.sources.get('test_message_source')!.all.consume({ messages: [msg({ meta: { id: 'm-1' } }), msg('')] }, { flush: true });
+      await h.t.sources
+        .get('test_message_source')!
+        .all.consume({ messages: [msg({ meta: { id: 'm-1' } }), msg('')] }, { flush: true });
       const got = h.t.sinks.get('test_sink')!.received.filter((r) => r.signal === 'traces');
-      assert.equal(got.reduce((n, r) => n + spanCount(r.data as Traces), 0), 2);
+      assert.equal(
+        got.reduce((n, r) => n + spanCount(r.data as Traces), 0),
+        2,
+      );
       const ids: unknown[] = [];
-      for (const r of got) forEachSpan(r.data as Traces, (s) => ids.push(getAttribute(s.attributes, 'correlation.generated')));
+      for (const r of got)
+        forEachSpan(r.data as Traces, (s) => ids.push(getAttribute(s.attributes, 'correlation.generated')));
       assert.deepEqual(ids, [false, true]);
     } finally {
       await h.shutdown();
@@ -44,7 +50,11 @@ describe('correlation processor in a hub', () => {
     const h = await startTestHub(CONFIG);
     try {
       h.t.sinks.get('test_sink')!.fail = 'retryable';
-      await assert.rejects(h.t.sources.get('test_message_source')!.all.consume({ messages: [msg({ meta: { id: 'm-1' } })] }, { flush: true }));
+      await assert.rejects(
+        h.t.sources
+          .get('test_message_source')!
+          .all.consume({ messages: [msg({ meta: { id: 'm-1' } })] }, { flush: true }),
+      );
     } finally {
       await h.shutdown();
     }
@@ -53,7 +63,8 @@ describe('correlation processor in a hub', () => {
   it('is what the pipeline check suggests for a traces pipeline fed by messages', async () => {
     await assert.rejects(
       startTestHub(CONFIG.replace('processors: [correlation, batch]', 'processors: [batch]')),
-      (e: unknown) => /converts messages into traces \("correlation"\)/.test(e instanceof Error ? e.message : String(e)),
+      (e: unknown) =>
+        /converts messages into traces \("correlation"\)/.test(e instanceof Error ? e.message : String(e)),
     );
   });
 });

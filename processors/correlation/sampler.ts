@@ -14,10 +14,16 @@ export function ratioThreshold(ratio: number): bigint {
  * consistent-probability sampling compares.
  */
 export function traceIdSampled(traceId: Uint8Array, threshold: bigint): boolean {
-  const low = Buffer.from(traceId.buffer, traceId.byteOffset, traceId.byteLength).readBigUInt64BE(traceId.byteLength - 8) & LOW_56;
+  const low =
+    Buffer.from(traceId.buffer, traceId.byteOffset, traceId.byteLength).readBigUInt64BE(traceId.byteLength - 8) &
+    LOW_56;
   return low < threshold;
 }
 
-export function shouldSample(traceId: Uint8Array, threshold: bigint, parent: { sampled: boolean } | undefined): boolean {
+export function shouldSample(
+  traceId: Uint8Array,
+  threshold: bigint,
+  parent: { sampled: boolean } | undefined,
+): boolean {
   return parent ? parent.sampled : traceIdSampled(traceId, threshold);
 }

@@ -14,7 +14,13 @@ import { harness, msg } from './test-harness.ts';
 
 async function state(p: Promise<unknown>): Promise<'pending' | 'resolved' | 'rejected'> {
   const pending = new Promise<'pending'>((r) => setImmediate(() => r('pending')));
-  return Promise.race([p.then(() => 'resolved' as const, () => 'rejected' as const), pending]);
+  return Promise.race([
+    p.then(
+      () => 'resolved' as const,
+      () => 'rejected' as const,
+    ),
+    pending,
+  ]);
 }
 
 describe('correlation processor: settlement', () => {
@@ -22,7 +28,11 @@ describe('correlation processor: settlement', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const config = validateConfig(correlationConfigSchema, {}).value as CorrelationConfig;
-    const proc = await correlationFactory.createProcessor(testProcessorSettings('correlation', 'traces'), config, consumerFn<SignalData>(() => gate));
+    const proc = await correlationFactory.createProcessor(
+      testProcessorSettings('correlation', 'traces'),
+      config,
+      consumerFn<SignalData>(() => gate),
+    );
     const p = proc.consume({ messages: [msg({ correlationId: 'a' })] });
     assert.equal(await state(p), 'pending');
     release();
@@ -58,6 +68,14 @@ describe('correlation processor: settlement', () => {
 
   it('cannot be created in a metrics or logs pipeline', () => {
     const config = validateConfig(correlationConfigSchema, {}).value as CorrelationConfig;
-    assert.throws(() => correlationFactory.createProcessor(testProcessorSettings('correlation', 'metrics'), config, consumerFn(async () => {})), /traces only/);
+    assert.throws(
+      () =>
+        correlationFactory.createProcessor(
+          testProcessorSettings('correlation', 'metrics'),
+          config,
+          consumerFn(async () => {}),
+        ),
+      /traces only/,
+    );
   });
 });

@@ -15,7 +15,13 @@ const NOW = RECEIVED + 2_000_000n;
 const LEGACY: SpanOptions = { fieldName: 'correlationId', semconv: { legacy: true, current: false } };
 const correlated: Correlation = { kind: 'payload', id: 'abc-123' };
 
-const messageAttrs = (opts: { qos: number; size: number; sha: string; retain?: boolean; dup?: boolean }): [string, unknown][] => [
+const messageAttrs = (opts: {
+  qos: number;
+  size: number;
+  sha: string;
+  retain?: boolean;
+  dup?: boolean;
+}): [string, unknown][] => [
   ['messaging.system', 'mqtt'],
   ['messaging.destination', TOPIC],
   ['messaging.destination_kind', 'topic'],
@@ -90,27 +96,42 @@ describe('span of a message', () => {
 
   it('with current semantic-convention names beside the legacy ones, or instead of them', () => {
     const m = msg(PAYLOAD, { qos: 1 });
-    const both = buildSpan(m, spanIds(undefined), correlated, { ...LEGACY, semconv: { legacy: true, current: true } }, NOW);
-    assert.deepEqual(attrList(both.attributes).map(([k]) => k), [
-      'messaging.system',
-      'messaging.destination',
-      'messaging.destination_kind',
-      'messaging.operation',
-      'messaging.destination.name',
-      'messaging.operation.type',
-      'messaging.operation.name',
-      'messaging.mqtt.qos',
-      'messaging.mqtt.retain',
-      'messaging.mqtt.dup',
-      'messaging.message_payload_size_bytes',
-      'messaging.message.body.size',
-      'messaging.message_payload_sha256',
-      'messaging.ack.required',
-      'correlation.id',
-      'correlation.generated',
-      'messaging.acknowledged',
-    ]);
-    const current = buildSpan(m, spanIds(undefined), correlated, { ...LEGACY, semconv: { legacy: false, current: true } }, NOW);
+    const both = buildSpan(
+      m,
+      spanIds(undefined),
+      correlated,
+      { ...LEGACY, semconv: { legacy: true, current: true } },
+      NOW,
+    );
+    assert.deepEqual(
+      attrList(both.attributes).map(([k]) => k),
+      [
+        'messaging.system',
+        'messaging.destination',
+        'messaging.destination_kind',
+        'messaging.operation',
+        'messaging.destination.name',
+        'messaging.operation.type',
+        'messaging.operation.name',
+        'messaging.mqtt.qos',
+        'messaging.mqtt.retain',
+        'messaging.mqtt.dup',
+        'messaging.message_payload_size_bytes',
+        'messaging.message.body.size',
+        'messaging.message_payload_sha256',
+        'messaging.ack.required',
+        'correlation.id',
+        'correlation.generated',
+        'messaging.acknowledged',
+      ],
+    );
+    const current = buildSpan(
+      m,
+      spanIds(undefined),
+      correlated,
+      { ...LEGACY, semconv: { legacy: false, current: true } },
+      NOW,
+    );
     assert.deepEqual(attrList(current.attributes), [
       ['messaging.system', 'mqtt'],
       ['messaging.destination.name', TOPIC],
@@ -141,7 +162,12 @@ describe('span of a message', () => {
   });
 
   it('a child of a remote parent: its trace ID, the parent span ID, tracestate, flags sampled | remote', () => {
-    const parent: RemoteParent = { traceId: fromHex('0af7651916cd43dd8448eb211c80319c'), parentSpanId: fromHex('b7ad6b7169203331'), sampled: true, traceState: 'rojo=00f067aa0ba902b7' };
+    const parent: RemoteParent = {
+      traceId: fromHex('0af7651916cd43dd8448eb211c80319c'),
+      parentSpanId: fromHex('b7ad6b7169203331'),
+      sampled: true,
+      traceState: 'rojo=00f067aa0ba902b7',
+    };
     const s = buildSpan(msg(PAYLOAD), spanIds(parent), correlated, LEGACY, NOW);
     assert.equal(toHex(s.traceId), '0af7651916cd43dd8448eb211c80319c');
     assert.equal(toHex(s.parentSpanId), 'b7ad6b7169203331');
@@ -151,7 +177,10 @@ describe('span of a message', () => {
   });
 
   it('starts at the receive time, or at conversion when it is unknown (0), and never ends before it starts', () => {
-    assert.equal(buildSpan(msg(PAYLOAD, { receivedUnixNano: 0n }), spanIds(undefined), correlated, LEGACY, NOW).startTimeUnixNano, NOW);
+    assert.equal(
+      buildSpan(msg(PAYLOAD, { receivedUnixNano: 0n }), spanIds(undefined), correlated, LEGACY, NOW).startTimeUnixNano,
+      NOW,
+    );
     const ahead = buildSpan(msg(PAYLOAD, { receivedUnixNano: NOW + 5n }), spanIds(undefined), correlated, LEGACY, NOW);
     assert.equal(ahead.startTimeUnixNano, NOW + 5n);
     assert.equal(ahead.endTimeUnixNano, NOW + 5n);
@@ -196,7 +225,12 @@ describe('span and trace IDs', () => {
   });
 
   it('a child span draws only its span ID', () => {
-    const parent: RemoteParent = { traceId: fromHex('0af7651916cd43dd8448eb211c80319c'), parentSpanId: fromHex('b7ad6b7169203331'), sampled: true, traceState: '' };
+    const parent: RemoteParent = {
+      traceId: fromHex('0af7651916cd43dd8448eb211c80319c'),
+      parentSpanId: fromHex('b7ad6b7169203331'),
+      sampled: true,
+      traceState: '',
+    };
     const src = scripted(new Array(8).fill(0), [0, 0, 0, 0, 0, 0, 0, 9]);
     const ids = spanIds(parent, src.random);
     assert.equal(ids.traceId, parent.traceId);

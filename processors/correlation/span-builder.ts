@@ -101,15 +101,30 @@ export function buildSpan(m: Message, ids: SpanIds, correlation: Correlation, op
   if (correlation.kind === 'failed') {
     const message = failureMessage(correlation.reason);
     status = { code: StatusCode.ERROR, message };
-    events.push(event('exception', now, [['exception.type', str('CorrelationError')], ['exception.message', str(message)]]));
+    events.push(
+      event('exception', now, [
+        ['exception.type', str('CorrelationError')],
+        ['exception.message', str(message)],
+      ]),
+    );
   } else {
-    attributes.push({ key: 'correlation.id', value: str(correlation.id) }, { key: 'correlation.generated', value: bool(correlation.kind === 'generated') });
+    attributes.push(
+      { key: 'correlation.id', value: str(correlation.id) },
+      { key: 'correlation.generated', value: bool(correlation.kind === 'generated') },
+    );
     if (correlation.kind === 'generated') {
-      events.push(event('correlation.generated', now, [['reason', str(correlation.reason)], ['field_name', str(opts.fieldName)], ['value', str(correlation.id)]]));
+      events.push(
+        event('correlation.generated', now, [
+          ['reason', str(correlation.reason)],
+          ['field_name', str(opts.fieldName)],
+          ['value', str(correlation.id)],
+        ]),
+      );
     }
   }
   attributes.push({ key: 'messaging.acknowledged', value: bool(ackRequired) });
-  if (ackRequired) events.push(event('ack', now, [['status', str(correlation.kind === 'failed' ? 'dropped' : 'success')]]));
+  if (ackRequired)
+    events.push(event('ack', now, [['status', str(correlation.kind === 'failed' ? 'dropped' : 'success')]]));
   // 0 is "unknown"; a receive time from a clock a little ahead must not make the span end before it starts.
   const start = m.receivedUnixNano === 0n ? now : m.receivedUnixNano;
   return {

@@ -41,7 +41,11 @@ describe('traceparent', () => {
   });
 
   it('accepts a later version with more fields after a dash, reading the first four', () => {
-    assert.deepEqual(parsed(`01-${TRACE}-${PARENT}-01-what-comes-next`), { traceId: TRACE, parentSpanId: PARENT, sampled: true });
+    assert.deepEqual(parsed(`01-${TRACE}-${PARENT}-01-what-comes-next`), {
+      traceId: TRACE,
+      parentSpanId: PARENT,
+      sampled: true,
+    });
     assert.equal(parsed(`01-${TRACE}-${PARENT}-01x`), undefined);
   });
 
@@ -64,7 +68,8 @@ describe('remote parent of a message', () => {
     assert.equal(toHex(p.traceId), TRACE);
   });
 
-  it('has an empty tracestate when there is none', () => assert.equal(remoteParent(withTraceContext(msg('{}'), VALID))?.traceState, ''));
+  it('has an empty tracestate when there is none', () =>
+    assert.equal(remoteParent(withTraceContext(msg('{}'), VALID))?.traceState, ''));
 
   it('takes the first traceparent, and every tracestate combined in order, when they repeat', () => {
     const other = `00-${'1'.repeat(32)}-${'2'.repeat(16)}-01`;
@@ -87,7 +92,10 @@ describe('remote parent of a message', () => {
 
 /** The traceState of a message with a valid traceparent and these `tracestate` properties, in order. */
 const stateOf = (...tracestates: string[]): string | undefined => {
-  const props: [string, string][] = [['traceparent', VALID], ...tracestates.map((v): [string, string] => ['tracestate', v])];
+  const props: [string, string][] = [
+    ['traceparent', VALID],
+    ...tracestates.map((v): [string, string] => ['tracestate', v]),
+  ];
   return remoteParent(msg('{}', { properties: { userProperties: props } }))?.traceState;
 };
 const members = (n: number, prefix = 'k') => Array.from({ length: n }, (_, i) => `${prefix}${i}=v`).join(',');
@@ -112,8 +120,30 @@ describe('tracestate', () => {
   });
 
   it('drops the whole tracestate, keeping the parent, when a member has a malformed key', () => {
-    for (const bad of ['Rojo=1', '=1', '_a=1', 'a b=1', 'a.b=1', `${'k'.repeat(257)}=1`, 'a@=1', '@s=1', 'a@1s=1', `a@${'s'.repeat(15)}=1`, `${'t'.repeat(242)}@s=1`, 'a@b@c=1']) {
-      const p = remoteParent(msg('{}', { properties: { userProperties: [['traceparent', VALID], ['tracestate', `ok=1,${bad}`]] } }));
+    for (const bad of [
+      'Rojo=1',
+      '=1',
+      '_a=1',
+      'a b=1',
+      'a.b=1',
+      `${'k'.repeat(257)}=1`,
+      'a@=1',
+      '@s=1',
+      'a@1s=1',
+      `a@${'s'.repeat(15)}=1`,
+      `${'t'.repeat(242)}@s=1`,
+      'a@b@c=1',
+    ]) {
+      const p = remoteParent(
+        msg('{}', {
+          properties: {
+            userProperties: [
+              ['traceparent', VALID],
+              ['tracestate', `ok=1,${bad}`],
+            ],
+          },
+        }),
+      );
       assert.equal(toHex(p!.traceId), TRACE, bad);
       assert.equal(p!.traceState, '', bad);
     }

@@ -5,21 +5,49 @@ import { fileURLToPath } from 'node:url';
 import { attrs, harness, msg, points } from './test-harness.ts';
 
 const testdata = (f: string) => fileURLToPath(new URL(`./testdata/${f}`, import.meta.url));
-const gauge = (attributes: { key: string; value: string }[] = []) => ({ name: 'g', type: 'f64_gauge', value: 1, attributes });
-const userProperties: [string, string][] = [['site', 'berlin'], ['line', '4'], ['site', 'ignored'], ['secret', 'x']];
+const gauge = (attributes: { key: string; value: string }[] = []) => ({
+  name: 'g',
+  type: 'f64_gauge',
+  value: 1,
+  attributes,
+});
+const userProperties: [string, string][] = [
+  ['site', 'berlin'],
+  ['line', '4'],
+  ['site', 'ignored'],
+  ['secret', 'x'],
+];
 
 describe('schema processor: attributes', () => {
   it('adds the topic and the chosen user properties (first value of a repeated one), and nothing else', async (t) => {
     const h = await harness(t, 'metrics', { user_properties: ['site', 'line', 'absent'] });
     await h.send(msg({ metrics: [gauge([{ key: 'sensor', value: 's1' }])] }, { properties: { userProperties } }));
-    assert.deepEqual(attrs(points(h.metrics()[0])[0]!.attributes), { sensor: 's1', 'mqtt.topic': 'factory/line1/telemetry', site: 'berlin', line: '4' });
+    assert.deepEqual(attrs(points(h.metrics()[0])[0]!.attributes), {
+      sensor: 's1',
+      'mqtt.topic': 'factory/line1/telemetry',
+      site: 'berlin',
+      line: '4',
+    });
   });
 
   it('lets the item own attribute win over the message, and the last of a repeated item key win', async (t) => {
     const h = await harness(t, 'logs', { user_properties: ['site'] });
     await h.send(
       msg(
-        { logs: [{ value: 'v', level: 'info', attributes: [{ key: 'site', value: 'from-item' }, { key: 'k', value: '1' }, { key: 'k', value: '2' }, { key: 'mqtt.topic', value: 'mine' }] }] },
+        {
+          logs: [
+            {
+              value: 'v',
+              level: 'info',
+              attributes: [
+                { key: 'site', value: 'from-item' },
+                { key: 'k', value: '1' },
+                { key: 'k', value: '2' },
+                { key: 'mqtt.topic', value: 'mine' },
+              ],
+            },
+          ],
+        },
         { properties: { userProperties } },
       ),
     );
@@ -31,7 +59,9 @@ describe('schema processor: attributes', () => {
     const none = await harness(t, 'metrics', { topic_attribute: '' });
     await named.send(msg({ metrics: [gauge()] }));
     await none.send(msg({ metrics: [gauge()] }));
-    assert.deepEqual(attrs(points(named.metrics()[0])[0]!.attributes), { 'messaging.destination.name': 'factory/line1/telemetry' });
+    assert.deepEqual(attrs(points(named.metrics()[0])[0]!.attributes), {
+      'messaging.destination.name': 'factory/line1/telemetry',
+    });
     assert.deepEqual(points(none.metrics()[0])[0]!.attributes, []);
   });
 
@@ -47,7 +77,11 @@ describe('schema processor: attributes', () => {
 describe('schema processor: json_schema_file', () => {
   it('applies the user schema to the whole payload first; a failure drops the message as custom_schema with its path', async (t) => {
     const h = await harness(t, 'metrics', { json_schema_file: testdata('custom-schema.json') });
-    await h.send(msg({ site: 'berlin', metrics: [gauge()] }), msg({ metrics: [gauge()] }), msg({ site: '', metrics: [gauge()] }));
+    await h.send(
+      msg({ site: 'berlin', metrics: [gauge()] }),
+      msg({ metrics: [gauge()] }),
+      msg({ site: '', metrics: [gauge()] }),
+    );
     assert.equal(points(h.metrics()[0]).length, 1);
     assert.equal(await h.dropped('custom_schema'), 2);
     const line = h.dropLines()[0]!;
@@ -57,7 +91,15 @@ describe('schema processor: json_schema_file', () => {
 
   it('still applies the built-in checks after the user schema', async (t) => {
     const h = await harness(t, 'logs', { json_schema_file: testdata('custom-schema.json') });
-    await h.send(msg({ site: 'berlin', logs: [{ value: 'x', level: 'loud' }, { value: 'y', level: 'warn' }] }));
+    await h.send(
+      msg({
+        site: 'berlin',
+        logs: [
+          { value: 'x', level: 'loud' },
+          { value: 'y', level: 'warn' },
+        ],
+      }),
+    );
     assert.equal(h.records().length, 1);
     assert.equal(await h.dropped('unknown_level'), 1);
   });

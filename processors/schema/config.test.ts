@@ -25,8 +25,13 @@ describe('schema processor config', () => {
   });
 
   it('refuses bounds that do not strictly increase, at the offending index', () => {
-    assert.deepEqual(check({ histogram_bounds: [1, 2, 2] }), [{ path: ['histogram_bounds', 2], message: 'must be greater than the bound before it (2)' }]);
-    assert.deepEqual(check({ histogram_bounds: [3, 1] }).map((i) => i.path), [['histogram_bounds', 1]]);
+    assert.deepEqual(check({ histogram_bounds: [1, 2, 2] }), [
+      { path: ['histogram_bounds', 2], message: 'must be greater than the bound before it (2)' },
+    ]);
+    assert.deepEqual(
+      check({ histogram_bounds: [3, 1] }).map((i) => i.path),
+      [['histogram_bounds', 1]],
+    );
   });
 
   it('accepts a readable, valid json_schema_file', () => {
@@ -38,11 +43,17 @@ describe('schema processor config', () => {
     assert.match(missing[0]!.message, /cannot read .*nope\.json \(ENOENT\)/);
     assert.deepEqual(missing[0]!.path, ['json_schema_file']);
     assert.match(check({ json_schema_file: testdata('defaults.yaml') })[0]!.message, /is not JSON/);
-    assert.match(check({ json_schema_file: testdata('misspelled-schema.json') })[0]!.message, /not a valid JSON schema: .*requried/);
+    assert.match(
+      check({ json_schema_file: testdata('misspelled-schema.json') })[0]!.message,
+      /not a valid JSON schema: .*requried/,
+    );
   });
 
   it('refuses a user property that would write the topic attribute', () => {
-    assert.deepEqual(check({ user_properties: ['mqtt.topic'] }).map((i) => i.path), [['user_properties']]);
+    assert.deepEqual(
+      check({ user_properties: ['mqtt.topic'] }).map((i) => i.path),
+      [['user_properties']],
+    );
     assert.deepEqual(check({ user_properties: ['mqtt.topic'], topic_attribute: '' }), []);
   });
 });

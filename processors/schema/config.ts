@@ -7,7 +7,9 @@ export type CounterTemporality = 'cumulative' | 'delta';
 export const DEFAULT_COUNTER_TEMPORALITY: CounterTemporality = 'cumulative';
 export const DEFAULT_MAX_SERIES = 10_000;
 /** OpenTelemetry's default explicit bucket boundaries (metrics SDK specification). */
-export const DEFAULT_HISTOGRAM_BOUNDS: readonly number[] = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];
+export const DEFAULT_HISTOGRAM_BOUNDS: readonly number[] = [
+  0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000,
+];
 export const DEFAULT_TOPIC_ATTRIBUTE = 'mqtt.topic';
 
 /** The config after schema validation, defaults applied. */
@@ -37,7 +39,11 @@ export const schemaConfigSchema: ConfigSchema = {
     histogram_bounds: { type: 'array', items: { type: 'number' }, default: [...DEFAULT_HISTOGRAM_BOUNDS] },
     topic_attribute: { type: 'string', default: DEFAULT_TOPIC_ATTRIBUTE },
     user_properties: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, default: [] },
-    resource_attributes: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] }, default: {} },
+    resource_attributes: {
+      type: 'object',
+      additionalProperties: { type: ['string', 'number', 'boolean'] },
+      default: {},
+    },
     json_schema_file: { type: 'string', minLength: 1 },
   },
 };
@@ -47,11 +53,15 @@ export function validateSchemaConfig(cfg: SchemaConfig): ConfigIssue[] {
   cfg.histogram_bounds.forEach((b, i) => {
     const prev = cfg.histogram_bounds[i - 1];
     if (!Number.isFinite(b)) issues.push({ path: ['histogram_bounds', i], message: 'must be a finite number' });
-    else if (prev !== undefined && !(b > prev)) issues.push({ path: ['histogram_bounds', i], message: `must be greater than the bound before it (${prev})` });
+    else if (prev !== undefined && !(b > prev))
+      issues.push({ path: ['histogram_bounds', i], message: `must be greater than the bound before it (${prev})` });
   });
   // Both would write the same attribute, and which one wins would be a surprise either way.
   if (cfg.topic_attribute !== '' && cfg.user_properties.includes(cfg.topic_attribute)) {
-    issues.push({ path: ['user_properties'], message: `"${cfg.topic_attribute}" is already topic_attribute; rename one of them` });
+    issues.push({
+      path: ['user_properties'],
+      message: `"${cfg.topic_attribute}" is already topic_attribute; rename one of them`,
+    });
   }
   if (cfg.json_schema_file !== undefined) {
     const r = loadCustomSchema(cfg.json_schema_file);

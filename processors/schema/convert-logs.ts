@@ -40,7 +40,8 @@ export class LogsBuilder {
     const l = item as LogItem;
     const level = l.level.toLowerCase();
     const severity = Object.hasOwn(SEVERITIES, level) ? SEVERITIES[level] : undefined;
-    if (severity === undefined) return { reason: 'unknown_level', path: `${base}/level`, message: 'is not a supported log level' };
+    if (severity === undefined)
+      return { reason: 'unknown_level', path: `${base}/level`, message: 'is not a supported log level' };
     const time = itemTime(l.timestamp, `${base}/timestamp`, ctx);
     if (!time.ok) return time.problem;
     this.records.push(
@@ -58,7 +59,9 @@ export class LogsBuilder {
   }
 
   build(resource: Resource, scope: InstrumentationScope): Logs {
-    return { resourceLogs: [{ resource, schemaUrl: '', scopeLogs: [{ scope, schemaUrl: '', logRecords: this.records }] }] };
+    return {
+      resourceLogs: [{ resource, schemaUrl: '', scopeLogs: [{ scope, schemaUrl: '', logRecords: this.records }] }],
+    };
   }
 
   undo(): void {

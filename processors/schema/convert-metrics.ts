@@ -1,7 +1,15 @@
 // Metric items of the AIO schema to OTLP metrics, collected across the messages of one consume call into one batch.
 // Points of the same name, type and description share one Metric.
 import type { ValidateFunction } from 'ajv';
-import type { HistogramDataPoint, InstrumentationScope, KeyValue, Metric, Metrics, NumberDataPoint, Resource } from '../../core/pdata/index.ts';
+import type {
+  HistogramDataPoint,
+  InstrumentationScope,
+  KeyValue,
+  Metric,
+  Metrics,
+  NumberDataPoint,
+  Resource,
+} from '../../core/pdata/index.ts';
 import { AggregationTemporality, metric } from '../../core/pdata/index.ts';
 import type { CounterTemporality } from './config.ts';
 import type { CumulativeState } from './cumulative.ts';
@@ -31,7 +39,9 @@ export interface MetricsOptions {
 
 /** Series identity for cumulative totals; the resource is the same for every item of one processor. */
 function seriesKey(item: MetricItem, attrs: readonly KeyValue[]): string {
-  const pairs = attrs.map((a) => [a.key, 'stringValue' in a.value ? a.value.stringValue : '']).sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
+  const pairs = attrs
+    .map((a) => [a.key, 'stringValue' in a.value ? a.value.stringValue : ''])
+    .sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
   return JSON.stringify([item.name, item.type, pairs]);
 }
 
@@ -48,7 +58,8 @@ export class MetricsBuilder {
     if (!this.opts.validate(item)) return itemProblem(base, this.opts.validate.errors);
     const m = item as MetricItem;
     const type = metricType(m.type);
-    if (!type) return { reason: 'unknown_metric_type', path: `${base}/type`, message: 'is not a supported metric type' };
+    if (!type)
+      return { reason: 'unknown_metric_type', path: `${base}/type`, message: 'is not a supported metric type' };
     const v = pointValue(type, m.value, ctx.raw.get(`${base}/value`));
     if (!v.ok) return { reason: 'invalid_value', path: `${base}/value`, message: v.message };
     const time = itemTime(m.timestamp, `${base}/timestamp`, ctx);
@@ -105,15 +116,26 @@ export class MetricsBuilder {
     if (!out) {
       out = metric({ name: m.name, description });
       if (type.shape === 'gauge') out.gauge = { dataPoints: [] };
-      else if (type.shape === 'histogram') out.histogram = { dataPoints: [], aggregationTemporality: AggregationTemporality.DELTA };
-      else out.sum = { dataPoints: [], isMonotonic: type.monotonic, aggregationTemporality: this.opts.temporality === 'delta' ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE };
+      else if (type.shape === 'histogram')
+        out.histogram = { dataPoints: [], aggregationTemporality: AggregationTemporality.DELTA };
+      else
+        out.sum = {
+          dataPoints: [],
+          isMonotonic: type.monotonic,
+          aggregationTemporality:
+            this.opts.temporality === 'delta' ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE,
+        };
       this.byIdentity.set(key, out);
     }
     return out;
   }
 
   build(resource: Resource, scope: InstrumentationScope): Metrics {
-    return { resourceMetrics: [{ resource, schemaUrl: '', scopeMetrics: [{ scope, schemaUrl: '', metrics: [...this.byIdentity.values()] }] }] };
+    return {
+      resourceMetrics: [
+        { resource, schemaUrl: '', scopeMetrics: [{ scope, schemaUrl: '', metrics: [...this.byIdentity.values()] }] },
+      ],
+    };
   }
 
   /** Takes this batch's increments back out of the running totals (downstream refused it). */

@@ -7,7 +7,13 @@ import { CumulativeState } from './cumulative.ts';
 import { EVICTED } from './self-metrics.ts';
 import { harness, msg, points } from './test-harness.ts';
 
-const counter = (value: number, ts: number, attributes: { key: string; value: string }[] = [], type = 'u64_counter', name = 'parts') => ({
+const counter = (
+  value: number,
+  ts: number,
+  attributes: { key: string; value: string }[] = [],
+  type = 'u64_counter',
+  name = 'parts',
+) => ({
   name,
   type,
   value,
@@ -24,12 +30,7 @@ describe('cumulative counters', () => {
     await h.send(msg({ metrics: [counter(3, 2000, a)] }));
     await h.send(msg({ metrics: [counter(2, 3000, a), counter(4, 3000, b)] }));
     const got = h.sent.flatMap((_, i) =>
-      points(h.metrics(i)[0]).map((p) => [
-        p.attributes[0]!.value,
-        p.startTimeUnixNano,
-        p.timeUnixNano,
-        p.asInt,
-      ]),
+      points(h.metrics(i)[0]).map((p) => [p.attributes[0]!.value, p.startTimeUnixNano, p.timeUnixNano, p.asInt]),
     );
     assert.deepEqual(got, [
       [{ stringValue: 'a' }, 1000n, 1000n, 5n],
@@ -42,9 +43,24 @@ describe('cumulative counters', () => {
 
   it('keeps apart series that differ in name, type, attribute values or topic, but not in attribute order', async (t) => {
     const h = await harness(t, 'metrics');
-    const ab = [{ key: 'a', value: '1' }, { key: 'b', value: '2' }];
-    const ba = [{ key: 'b', value: '2' }, { key: 'a', value: '1' }];
-    await h.send(msg({ metrics: [counter(1, 1, ab), counter(1, 2, ba), counter(1, 3, ab, 'i64_up_down_counter'), counter(1, 4, ab, 'u64_counter', 'other')] }));
+    const ab = [
+      { key: 'a', value: '1' },
+      { key: 'b', value: '2' },
+    ];
+    const ba = [
+      { key: 'b', value: '2' },
+      { key: 'a', value: '1' },
+    ];
+    await h.send(
+      msg({
+        metrics: [
+          counter(1, 1, ab),
+          counter(1, 2, ba),
+          counter(1, 3, ab, 'i64_up_down_counter'),
+          counter(1, 4, ab, 'u64_counter', 'other'),
+        ],
+      }),
+    );
     await h.send(msg({ metrics: [counter(1, 5, ab)] }, { topic: 'another/topic' }));
     const totals = h.sent.flatMap((_, i) => h.metrics(i).flatMap((m) => points(m).map((p) => p.asInt)));
     assert.deepEqual(totals, [1n, 2n, 1n, 1n, 1n]);
@@ -52,21 +68,42 @@ describe('cumulative counters', () => {
 
   it('sums doubles and up-down counters (which may go down)', async (t) => {
     const h = await harness(t, 'metrics');
-    await h.send(msg({ metrics: [counter(0.5, 1, [], 'f64_counter'), counter(0.25, 2, [], 'f64_counter'), counter(3, 1, [], 'i64_up_down_counter'), counter(-5, 2, [], 'i64_up_down_counter')] }));
+    await h.send(
+      msg({
+        metrics: [
+          counter(0.5, 1, [], 'f64_counter'),
+          counter(0.25, 2, [], 'f64_counter'),
+          counter(3, 1, [], 'i64_up_down_counter'),
+          counter(-5, 2, [], 'i64_up_down_counter'),
+        ],
+      }),
+    );
     const [f, i] = h.metrics();
-    assert.deepEqual(points(f).map((p) => p.asDouble), [0.5, 0.75]);
-    assert.deepEqual(points(i).map((p) => p.asInt), [3n, -2n]);
+    assert.deepEqual(
+      points(f).map((p) => p.asDouble),
+      [0.5, 0.75],
+    );
+    assert.deepEqual(
+      points(i).map((p) => p.asInt),
+      [3n, -2n],
+    );
   });
 
   it('takes a refused batch back out of the totals, so the redelivered message counts once', async (t) => {
     const h = await harness(t, 'metrics');
     await h.send(msg({ metrics: [counter(5, 1)] }));
     h.fail(retryableError('exporter down'));
-    const err = await h.send(msg({ metrics: [counter(3, 2)] })).then(() => undefined, (e: unknown) => e);
+    const err = await h.send(msg({ metrics: [counter(3, 2)] })).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(isRetryable(err));
     h.fail(undefined);
     await h.send(msg({ metrics: [counter(3, 2)] }));
-    assert.deepEqual(points(h.metrics()[0]).map((p) => p.asInt), [8n]);
+    assert.deepEqual(
+      points(h.metrics()[0]).map((p) => p.asInt),
+      [8n],
+    );
   });
 
   it('evicts the least recently updated series beyond max_series, counts it, and restarts it from zero', async (t) => {
@@ -77,22 +114,40 @@ describe('cumulative counters', () => {
     await h.send(msg({ metrics: [s('c', 1, 4)] })); // evicts b
     await h.send(msg({ metrics: [s('a', 1, 5), s('b', 1, 6)] })); // b comes back from zero and evicts c
     const [a, b] = h.metrics();
-    assert.deepEqual(points(a).map((p) => [p.startTimeUnixNano, p.asInt]), [[1n, 3n]]);
-    assert.deepEqual(points(b).map((p) => [p.startTimeUnixNano, p.asInt]), [[6n, 1n]]);
+    assert.deepEqual(
+      points(a).map((p) => [p.startTimeUnixNano, p.asInt]),
+      [[1n, 3n]],
+    );
+    assert.deepEqual(
+      points(b).map((p) => [p.startTimeUnixNano, p.asInt]),
+      [[6n, 1n]],
+    );
     assert.equal(await h.settings.telemetry.value(EVICTED), 2);
-    assert.equal(h.settings.logger.lines.filter((l) => String(l.msg).startsWith('evicted cumulative series')).length, 1);
+    assert.equal(
+      h.settings.logger.lines.filter((l) => String(l.msg).startsWith('evicted cumulative series')).length,
+      1,
+    );
   });
 
   it('restarts a series whose total would leave the int64 range OTLP can carry', () => {
     const state = new CumulativeState(10, () => undefined);
     state.add('k', 2n ** 62n, 1n);
-    assert.deepEqual({ ...state.add('k', 2n ** 62n - 1n, 2n), undo: undefined }, { start: 1n, total: 2n ** 63n - 1n, undo: undefined });
+    assert.deepEqual(
+      { ...state.add('k', 2n ** 62n - 1n, 2n), undo: undefined },
+      { start: 1n, total: 2n ** 63n - 1n, undo: undefined },
+    );
     assert.deepEqual({ ...state.add('k', 1n, 3n), undo: undefined }, { start: 3n, total: 1n, undo: undefined });
   });
 
   it('keeps no state in delta mode: each point is its own increment', async (t) => {
     const h = await harness(t, 'metrics', { counter_temporality: 'delta' });
     await h.send(msg({ metrics: [counter(5, 1), counter(3, 2)] }));
-    assert.deepEqual(points(h.metrics()[0]).map((p) => [p.startTimeUnixNano, p.timeUnixNano, p.asInt]), [[1n, 1n, 5n], [2n, 2n, 3n]]);
+    assert.deepEqual(
+      points(h.metrics()[0]).map((p) => [p.startTimeUnixNano, p.timeUnixNano, p.asInt]),
+      [
+        [1n, 1n, 5n],
+        [2n, 2n, 3n],
+      ],
+    );
   });
 });

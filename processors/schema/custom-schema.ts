@@ -15,7 +15,15 @@ function ajvFor(schema: unknown) {
   // nothing. The type-related strict checks stay off: they refuse many ordinary schemas written by hand.
   // validateFormats off: ajv-formats is not bundled, and an unchecked `format` is what most validators do by default.
   // logger off: ajv would otherwise print its warnings with console.
-  const opts = { allErrors: false, strictSchema: true, strictTypes: false, strictTuples: false, strictRequired: false, validateFormats: false, logger: false } as const;
+  const opts = {
+    allErrors: false,
+    strictSchema: true,
+    strictTypes: false,
+    strictTuples: false,
+    strictRequired: false,
+    validateFormats: false,
+    logger: false,
+  } as const;
   const dialect = typeof schema === 'object' && schema !== null ? (schema as { $schema?: unknown }).$schema : undefined;
   if (typeof dialect === 'string' && dialect.includes('2020-12')) return new Ajv2020(opts);
   if (typeof dialect === 'string' && dialect.includes('2019-09')) return new Ajv2019(opts);
@@ -37,11 +45,15 @@ export function loadCustomSchema(file: string): CustomSchemaResult {
   } catch {
     return { ok: false, message: `${file} is not JSON` };
   }
-  if (typeof schema !== 'object' && typeof schema !== 'boolean') return { ok: false, message: `${file} is not a JSON schema (an object or a boolean)` };
+  if (typeof schema !== 'object' && typeof schema !== 'boolean')
+    return { ok: false, message: `${file} is not a JSON schema (an object or a boolean)` };
   try {
     return { ok: true, validate: ajvFor(schema).compile(schema as object) };
   } catch (err) {
-    return { ok: false, message: `${file} is not a valid JSON schema: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      ok: false,
+      message: `${file} is not a valid JSON schema: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
 }
 
@@ -49,5 +61,9 @@ export function loadCustomSchema(file: string): CustomSchemaResult {
 export function customSchemaProblem(validate: ValidateFunction, payload: unknown): Problem | undefined {
   if (validate(payload)) return undefined;
   const e = validate.errors?.[0];
-  return { reason: 'custom_schema', path: e ? errorPointer('', e) : '', message: e?.message ?? 'does not match json_schema_file' };
+  return {
+    reason: 'custom_schema',
+    path: e ? errorPointer('', e) : '',
+    message: e?.message ?? 'does not match json_schema_file',
+  };
 }

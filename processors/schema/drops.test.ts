@@ -11,9 +11,21 @@ const BAD_METRICS: [string, string, string][] = [
   ['u64 negative', '{"name":"x","type":"u64_counter","value":-1}', 'invalid_value:/metrics/1/value'],
   ['u64 gauge negative', '{"name":"x","type":"u64_gauge","value":-5}', 'invalid_value:/metrics/1/value'],
   ['i64 fractional', '{"name":"x","type":"i64_gauge","value":1.5}', 'invalid_value:/metrics/1/value'],
-  ['u64 fractional, hidden by double rounding', '{"name":"x","type":"u64_gauge","value":1.0000000000000000001}', 'invalid_value:/metrics/1/value'],
-  ['u64 above int64 (OTLP asInt is signed)', '{"name":"x","type":"u64_counter","value":9223372036854775808}', 'invalid_value:/metrics/1/value'],
-  ['i64 below int64', '{"name":"x","type":"i64_up_down_counter","value":-9223372036854775809}', 'invalid_value:/metrics/1/value'],
+  [
+    'u64 fractional, hidden by double rounding',
+    '{"name":"x","type":"u64_gauge","value":1.0000000000000000001}',
+    'invalid_value:/metrics/1/value',
+  ],
+  [
+    'u64 above int64 (OTLP asInt is signed)',
+    '{"name":"x","type":"u64_counter","value":9223372036854775808}',
+    'invalid_value:/metrics/1/value',
+  ],
+  [
+    'i64 below int64',
+    '{"name":"x","type":"i64_up_down_counter","value":-9223372036854775809}',
+    'invalid_value:/metrics/1/value',
+  ],
   ['f64 counter negative', '{"name":"x","type":"f64_counter","value":-0.5}', 'invalid_value:/metrics/1/value'],
   ['f64 overflowing to Infinity', '{"name":"x","type":"f64_gauge","value":1e400}', 'invalid_value:/metrics/1/value'],
   ['non-numeric value', '{"name":"x","type":"f64_gauge","value":"72.5"}', 'invalid_value:/metrics/1/value'],
@@ -24,14 +36,42 @@ const BAD_METRICS: [string, string, string][] = [
   ['unknown type', '{"name":"x","type":"f64_summary","value":1}', 'unknown_metric_type:/metrics/1/type'],
   ['type of the wrong case', '{"name":"x","type":"F64_GAUGE","value":1}', 'unknown_metric_type:/metrics/1/type'],
   ['type not a string', '{"name":"x","type":7,"value":1}', 'invalid_schema:/metrics/1/type'],
-  ['attribute value not a string', '{"name":"x","type":"f64_gauge","value":1,"attributes":[{"key":"a","value":3}]}', 'invalid_schema:/metrics/1/attributes/0/value'],
-  ['attributes not a list', '{"name":"x","type":"f64_gauge","value":1,"attributes":{"a":"b"}}', 'invalid_schema:/metrics/1/attributes'],
+  [
+    'attribute value not a string',
+    '{"name":"x","type":"f64_gauge","value":1,"attributes":[{"key":"a","value":3}]}',
+    'invalid_schema:/metrics/1/attributes/0/value',
+  ],
+  [
+    'attributes not a list',
+    '{"name":"x","type":"f64_gauge","value":1,"attributes":{"a":"b"}}',
+    'invalid_schema:/metrics/1/attributes',
+  ],
   ['item not an object', '42', 'invalid_schema:/metrics/1'],
-  ['negative timestamp', '{"name":"x","type":"f64_gauge","value":1,"timestamp":-1}', 'invalid_timestamp:/metrics/1/timestamp'],
-  ['fractional timestamp', '{"name":"x","type":"f64_gauge","value":1,"timestamp":1754851200000000000.5}', 'invalid_timestamp:/metrics/1/timestamp'],
-  ['timestamp beyond 2^64', '{"name":"x","type":"f64_gauge","value":1,"timestamp":18446744073709551616}', 'invalid_timestamp:/metrics/1/timestamp'],
-  ['date string timestamp', '{"name":"x","type":"f64_gauge","value":1,"timestamp":"2025-08-10T18:40:00Z"}', 'invalid_timestamp:/metrics/1/timestamp'],
-  ['boolean timestamp', '{"name":"x","type":"f64_gauge","value":1,"timestamp":true}', 'invalid_timestamp:/metrics/1/timestamp'],
+  [
+    'negative timestamp',
+    '{"name":"x","type":"f64_gauge","value":1,"timestamp":-1}',
+    'invalid_timestamp:/metrics/1/timestamp',
+  ],
+  [
+    'fractional timestamp',
+    '{"name":"x","type":"f64_gauge","value":1,"timestamp":1754851200000000000.5}',
+    'invalid_timestamp:/metrics/1/timestamp',
+  ],
+  [
+    'timestamp beyond 2^64',
+    '{"name":"x","type":"f64_gauge","value":1,"timestamp":18446744073709551616}',
+    'invalid_timestamp:/metrics/1/timestamp',
+  ],
+  [
+    'date string timestamp',
+    '{"name":"x","type":"f64_gauge","value":1,"timestamp":"2025-08-10T18:40:00Z"}',
+    'invalid_timestamp:/metrics/1/timestamp',
+  ],
+  [
+    'boolean timestamp',
+    '{"name":"x","type":"f64_gauge","value":1,"timestamp":true}',
+    'invalid_timestamp:/metrics/1/timestamp',
+  ],
 ];
 
 const BAD_LOGS: [string, string, string][] = [
@@ -47,7 +87,10 @@ describe('schema processor: invalid items', () => {
       const h = await harness(t, 'metrics');
       await h.send(msg(`{"metrics":[${JSON.stringify(good)},${bad},${JSON.stringify({ ...good, value: 2 })}]}`));
       const [reason, path] = expected.split(':') as [string, string];
-      assert.deepEqual(points(h.metrics()[0]).map((p) => p.asDouble), [1, 2]);
+      assert.deepEqual(
+        points(h.metrics()[0]).map((p) => p.asDouble),
+        [1, 2],
+      );
       assert.equal(await h.dropped(reason), 1);
       assert.equal(await h.dropped(), 1);
       const line = h.dropLines()[0]!;
@@ -62,7 +105,10 @@ describe('schema processor: invalid items', () => {
       const h = await harness(t, 'logs');
       await h.send(msg(`{"logs":[{"value":"a","level":"info"},${bad},{"value":"b","level":"info"}]}`));
       const [reason, path] = expected.split(':') as [string, string];
-      assert.deepEqual(h.records().map((r) => r.body), [{ stringValue: 'a' }, { stringValue: 'b' }]);
+      assert.deepEqual(
+        h.records().map((r) => r.body),
+        [{ stringValue: 'a' }, { stringValue: 'b' }],
+      );
       assert.equal(await h.dropped(reason), 1);
       assert.equal(h.dropLines()[0]!.path, path);
     });
@@ -91,7 +137,12 @@ describe('schema processor: unreadable messages', () => {
   it('resolves a message with nothing valid without calling downstream', async (t) => {
     const h = await harness(t, 'metrics');
     h.fail(new Error('downstream must not be called'));
-    await h.send(msg('nope'), msg({ metrics: [{ name: 'x', type: 'nope', value: 1 }] }), msg({ metrics: [] }), msg({ logs: [{ value: 'x', level: 'info' }] }));
+    await h.send(
+      msg('nope'),
+      msg({ metrics: [{ name: 'x', type: 'nope', value: 1 }] }),
+      msg({ metrics: [] }),
+      msg({ logs: [{ value: 'x', level: 'info' }] }),
+    );
     assert.equal(await h.dropped(), 2);
     assert.equal(h.sent.length, 0);
   });
@@ -110,7 +161,11 @@ describe('schema processor: unreadable messages', () => {
   it('never logs the payload, and logs hundreds of drops as a handful of lines', async (t) => {
     const h = await harness(t, 'metrics');
     const secret = 'hunter2-secret-value';
-    for (let i = 0; i < 300; i++) await h.send(msg(`{"metrics":[{"name":"${secret}","type":"${secret}","value":1}]} trailing ${secret}`), msg({ metrics: [{ name: secret, type: 'bad', value: 1 }] }));
+    for (let i = 0; i < 300; i++)
+      await h.send(
+        msg(`{"metrics":[{"name":"${secret}","type":"${secret}","value":1}]} trailing ${secret}`),
+        msg({ metrics: [{ name: secret, type: 'bad', value: 1 }] }),
+      );
     assert.equal(await h.dropped(), 600);
     assert.ok(h.dropLines().length <= 3, `${h.dropLines().length} lines`);
     // Shutdown logs what the window summed so far.

@@ -34,7 +34,10 @@ export function messageContext(m: Message, raw: ReadonlyMap<string, string>, opt
  * An item's attributes (the schema has checked they are {key, value} strings) followed by the message's. OTLP keys
  * must be unique: a key repeated in the item keeps its last value; the item's own beats the message's.
  */
-export function itemAttributes(items: readonly { key: string; value: string }[] | undefined, ctx: MessageContext): KeyValue[] {
+export function itemAttributes(
+  items: readonly { key: string; value: string }[] | undefined,
+  ctx: MessageContext,
+): KeyValue[] {
   const byKey = new Map<string, string>();
   for (const a of items ?? []) byKey.set(a.key, a.value);
   for (const a of ctx.messageAttributes) if (!byKey.has(a.key)) byKey.set(a.key, a.value);
@@ -45,7 +48,11 @@ export function itemAttributes(items: readonly { key: string; value: string }[] 
  * The item's timestamp, or the message's receive time when it has none. 0 is OTLP's "unknown time", so it is
  * treated as absent rather than dating the item to 1970.
  */
-export function itemTime(timestamp: unknown, path: string, ctx: MessageContext): { ok: true; value: bigint } | { ok: false; problem: Problem } {
+export function itemTime(
+  timestamp: unknown,
+  path: string,
+  ctx: MessageContext,
+): { ok: true; value: bigint } | { ok: false; problem: Problem } {
   if (timestamp === undefined) return { ok: true, value: ctx.receivedUnixNano };
   const t = parseTimestamp(timestamp, ctx.raw.get(path));
   if (!t.ok) return { ok: false, problem: { reason: 'invalid_timestamp', path, message: t.message } };

@@ -34,7 +34,10 @@ for (const temporality of ['delta', 'cumulative'] as const) {
         assert.equal(p!.timeUnixNano, T);
         if (shape === 'sum') {
           assert.equal(m!.sum!.isMonotonic, monotonic);
-          assert.equal(m!.sum!.aggregationTemporality, temporality === 'delta' ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE);
+          assert.equal(
+            m!.sum!.aggregationTemporality,
+            temporality === 'delta' ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE,
+          );
           // A delta covers the message's instant; a new cumulative series starts at its first point.
           assert.equal(p!.startTimeUnixNano, T);
         } else {
@@ -97,7 +100,14 @@ describe('histogram buckets', () => {
 
   it('refuses a negative or fractional u64_histogram value', async (t) => {
     const h = await harness(t, 'metrics');
-    await h.send(msg({ metrics: [{ name: 'h', type: 'u64_histogram', value: -1 }, { name: 'h', type: 'u64_histogram', value: 0.5 }] }));
+    await h.send(
+      msg({
+        metrics: [
+          { name: 'h', type: 'u64_histogram', value: -1 },
+          { name: 'h', type: 'u64_histogram', value: 0.5 },
+        ],
+      }),
+    );
     assert.equal(await h.dropped('invalid_value'), 2);
     assert.equal(h.sent.length, 0);
   });

@@ -29,13 +29,26 @@ describe('exactInteger', () => {
 
 describe('parseTimestamp', () => {
   it('accepts numbers (by their source text) and digit strings from 0 to 2^64-1', () => {
-    assert.deepEqual(parseTimestamp(1754851200000000000, '1754851200000000001'), { ok: true, value: 1754851200000000001n });
+    assert.deepEqual(parseTimestamp(1754851200000000000, '1754851200000000001'), {
+      ok: true,
+      value: 1754851200000000001n,
+    });
     assert.deepEqual(parseTimestamp('18446744073709551615', undefined), { ok: true, value: 18446744073709551615n });
     assert.deepEqual(parseTimestamp(5, undefined), { ok: true, value: 5n });
   });
 
   it('refuses negative, fractional, too large, signed or non-decimal strings, and other types', () => {
-    for (const [v, raw] of [[-1, '-1'], [1.5, '1.5'], [2 ** 64, '18446744073709551616'], ['-1', undefined], ['+1', undefined], ['1e18', undefined], [' 1', undefined], [null, undefined], [{}, undefined]] as const) {
+    for (const [v, raw] of [
+      [-1, '-1'],
+      [1.5, '1.5'],
+      [2 ** 64, '18446744073709551616'],
+      ['-1', undefined],
+      ['+1', undefined],
+      ['1e18', undefined],
+      [' 1', undefined],
+      [null, undefined],
+      [{}, undefined],
+    ] as const) {
       assert.equal(parseTimestamp(v, raw).ok, false, `${String(raw ?? JSON.stringify(v))}`);
     }
   });
@@ -43,7 +56,8 @@ describe('parseTimestamp', () => {
 
 describe('rawNumbers', () => {
   it('finds number literals by JSON pointer, down to the depth asked for', () => {
-    const text = '{"metrics":[{"value":1e3,"timestamp":1754851200000000001,"attributes":[{"key":"n","value":"7"}],"deep":{"x":5}},{"value":-2.50}],"n":true}';
+    const text =
+      '{"metrics":[{"value":1e3,"timestamp":1754851200000000001,"attributes":[{"key":"n","value":"7"}],"deep":{"x":5}},{"value":-2.50}],"n":true}';
     assert.deepEqual(
       [...rawNumbers(text, 3)],
       [
@@ -56,7 +70,12 @@ describe('rawNumbers', () => {
 
   it('follows escaped keys, keys that look like numbers, strings holding brackets and commas, and whitespace', () => {
     const text = ' { "a\\"b" : [ 1 , "x,]}" , 2 ] , "3" : {"c/d~": 4}, "e\\u0066": 5 } ';
-    assert.deepEqual(Object.fromEntries(rawNumbers(text, 3)), { '/a"b/0': '1', '/a"b/2': '2', '/3/c~1d~0': '4', '/ef': '5' });
+    assert.deepEqual(Object.fromEntries(rawNumbers(text, 3)), {
+      '/a"b/0': '1',
+      '/a"b/2': '2',
+      '/3/c~1d~0': '4',
+      '/ef': '5',
+    });
   });
 
   it('does not take a string after an empty object in a list for a key', () => {
@@ -81,7 +100,8 @@ describe('rawNumbers against JSON.parse', () => {
       if (k === 1) return JSON.stringify(['s', '"]}', '\\', ',:'][rnd(4)]);
       if (k === 2) return ['true', 'false', 'null'][rnd(3)]!;
       if (k === 3) return `${rnd(9) + 1}${'0'.repeat(rnd(15))}`;
-      if (k <= 5) return `[${ws()}${Array.from({ length: rnd(4) }, () => gen(depth + 1)).join(`${ws()},${ws()}`)}${ws()}]`;
+      if (k <= 5)
+        return `[${ws()}${Array.from({ length: rnd(4) }, () => gen(depth + 1)).join(`${ws()},${ws()}`)}${ws()}]`;
       return `{${ws()}${Array.from({ length: rnd(4) }, () => `${JSON.stringify(keys[rnd(keys.length)])}${ws()}:${ws()}${gen(depth + 1)}`).join(',')}${ws()}}`;
     };
     const pointer = (p: string[]) => p.map((s) => '/' + s.replace(/~/g, '~0').replace(/\//g, '~1')).join('');
@@ -108,6 +128,9 @@ describe('readPayload', () => {
     assert.deepEqual(bad.ok ? undefined : bad.reason, 'not_utf8');
     const r = readPayload(new TextEncoder().encode('{"token":"s3cret" oops}'));
     assert.equal(r.ok, false);
-    assert.ok(!r.ok && r.reason === 'invalid_json' && !r.message.includes('s3cret') && !r.message.includes('oops'), r.ok ? '' : r.message);
+    assert.ok(
+      !r.ok && r.reason === 'invalid_json' && !r.message.includes('s3cret') && !r.message.includes('oops'),
+      r.ok ? '' : r.message,
+    );
   });
 });

@@ -44,7 +44,8 @@ export function parseTimestamp(value: unknown, raw: string | undefined): Timesta
   if (typeof value === 'number') {
     n = exactInteger(raw ?? String(value));
   } else if (typeof value === 'string') {
-    if (!/^\d{1,40}$/.test(value)) return { ok: false, message: 'must be a number or a string of decimal digits (Unix nanoseconds)' };
+    if (!/^\d{1,40}$/.test(value))
+      return { ok: false, message: 'must be a number or a string of decimal digits (Unix nanoseconds)' };
     n = BigInt(value);
   } else {
     return { ok: false, message: 'must be a number or a string of decimal digits (Unix nanoseconds)' };

@@ -33,7 +33,13 @@ describe('schema processor in a hub', () => {
   it('turns one message into metrics in the metrics pipeline and logs in the logs pipeline, acknowledging after both', async () => {
     const h = await startTestHub(CONFIG);
     try {
-      const payload = { metrics: [{ name: 'x', type: 'u64_counter', value: 2 }], logs: [{ value: 'hello', level: 'warn' }, { value: 'bad', level: 'loud' }] };
+      const payload = {
+        metrics: [{ name: 'x', type: 'u64_counter', value: 2 }],
+        logs: [
+          { value: 'hello', level: 'warn' },
+          { value: 'bad', level: 'loud' },
+        ],
+      };
       await h.t.sources.get('test_message_source')!.all.consume({ messages: [msg(payload)] });
       const sink = h.t.sinks.get('test_sink')!;
       const metrics = sink.received.filter((r) => r.signal === 'metrics');
@@ -51,7 +57,11 @@ describe('schema processor in a hub', () => {
     const h = await startTestHub(CONFIG);
     try {
       h.t.sinks.get('test_sink')!.fail = 'retryable';
-      await assert.rejects(h.t.sources.get('test_message_source')!.all.consume({ messages: [msg({ metrics: [{ name: 'x', type: 'f64_gauge', value: 1 }] })] }));
+      await assert.rejects(
+        h.t.sources
+          .get('test_message_source')!
+          .all.consume({ messages: [msg({ metrics: [{ name: 'x', type: 'f64_gauge', value: 1 }] })] }),
+      );
     } finally {
       await h.shutdown();
     }

@@ -8,7 +8,9 @@ export interface Payload {
   raw: ReadonlyMap<string, string>;
 }
 
-export type ReadResult = { ok: true; payload: Payload } | { ok: false; reason: 'not_utf8' | 'invalid_json'; message: string };
+export type ReadResult =
+  | { ok: true; payload: Payload }
+  | { ok: false; reason: 'not_utf8' | 'invalid_json'; message: string };
 
 /** `/metrics/0/timestamp` is three levels deep: nothing the converter reads is deeper. */
 const RAW_DEPTH = 3;
@@ -30,7 +32,11 @@ export function readPayload(bytes: Uint8Array): ReadResult {
   } catch (err) {
     // V8's messages quote a few characters around the error position; keep only the position.
     const at = /position (\d+)/.exec(err instanceof Error ? err.message : '');
-    return { ok: false, reason: 'invalid_json', message: at ? `payload is not JSON (error at character ${at[1]})` : 'payload is not JSON' };
+    return {
+      ok: false,
+      reason: 'invalid_json',
+      message: at ? `payload is not JSON (error at character ${at[1]})` : 'payload is not JSON',
+    };
   }
   return { ok: true, payload: { value, raw: rawNumbers(text, RAW_DEPTH) } };
 }

@@ -72,7 +72,11 @@ describe('schema processor: the documented examples', () => {
     assert.equal(r!.severityText, 'info');
     assert.equal(r!.timeUnixNano, 1754851200000000000n);
     assert.equal(r!.observedTimeUnixNano, RECEIVED);
-    assert.deepEqual(attrs(r!.attributes), { deviceId: 'sensor001', component: 'temperature-sensor', 'mqtt.topic': TOPIC });
+    assert.deepEqual(attrs(r!.attributes), {
+      deviceId: 'sensor001',
+      component: 'temperature-sensor',
+      'mqtt.topic': TOPIC,
+    });
     assert.equal(await h.converted(), 1);
   });
 
@@ -82,7 +86,14 @@ describe('schema processor: the documented examples', () => {
     await h.send(msg({ logs: levels.map((level) => ({ value: level, level })) }));
     assert.deepEqual(
       h.records().map((r) => [r.severityText, r.severityNumber]),
-      [['trace', 1], ['DEBUG', 5], ['Info', 9], ['warn', 13], ['error', 17], ['FATAL', 21]],
+      [
+        ['trace', 1],
+        ['DEBUG', 5],
+        ['Info', 9],
+        ['warn', 13],
+        ['error', 17],
+        ['FATAL', 21],
+      ],
     );
   });
 
@@ -100,7 +111,11 @@ describe('schema processor: the documented examples', () => {
   it('takes the receive time for a missing timestamp, and reads timestamps exactly in every form', async (t) => {
     const h = await harness(t, 'metrics');
     const g = (ts: string) => `{"name":"g","type":"i64_gauge","value":1${ts === '' ? '' : `,"timestamp":${ts}`}}`;
-    await h.send(msg(`{"metrics":[${[g(''), g('18446744073709551615'), g('"1754851200000000001"'), g('1.754851200000000002e18'), g('0')].join(',')}]}`));
+    await h.send(
+      msg(
+        `{"metrics":[${[g(''), g('18446744073709551615'), g('"1754851200000000001"'), g('1.754851200000000002e18'), g('0')].join(',')}]}`,
+      ),
+    );
     assert.deepEqual(
       points(h.metrics()[0]).map((p) => p.timeUnixNano),
       [RECEIVED, 18446744073709551615n, 1754851200000000001n, 1754851200000000002n, RECEIVED],
@@ -109,20 +124,39 @@ describe('schema processor: the documented examples', () => {
 
   it('keeps u64 and i64 values exact beyond 2^53', async (t) => {
     const h = await harness(t, 'metrics');
-    await h.send(msg('{"metrics":[{"name":"a","type":"u64_gauge","value":9223372036854775807},{"name":"b","type":"i64_gauge","value":-9223372036854775808}]}'));
-    assert.deepEqual(h.metrics().map((m) => points(m)[0]?.asInt), [9223372036854775807n, -9223372036854775808n]);
+    await h.send(
+      msg(
+        '{"metrics":[{"name":"a","type":"u64_gauge","value":9223372036854775807},{"name":"b","type":"i64_gauge","value":-9223372036854775808}]}',
+      ),
+    );
+    assert.deepEqual(
+      h.metrics().map((m) => points(m)[0]?.asInt),
+      [9223372036854775807n, -9223372036854775808n],
+    );
   });
 
   it('groups points of one name and type into one metric, across the messages of one call, in one batch', async (t) => {
     const h = await harness(t, 'metrics');
-    const one = (v: number) => msg({ metrics: [{ name: 'temperature', type: 'f64_gauge', value: v }, { name: 'count', type: 'u64_counter', value: 1 }] });
+    const one = (v: number) =>
+      msg({
+        metrics: [
+          { name: 'temperature', type: 'f64_gauge', value: v },
+          { name: 'count', type: 'u64_counter', value: 1 },
+        ],
+      });
     await h.proc.consume({ messages: [one(1), one(2), one(3)] }, { flush: true });
     assert.equal(h.sent.length, 1);
     assert.deepEqual(h.sent[0]!.ctx, { flush: true });
     const [temp, count] = h.metrics();
-    assert.deepEqual(points(temp).map((p) => p.asDouble), [1, 2, 3]);
+    assert.deepEqual(
+      points(temp).map((p) => p.asDouble),
+      [1, 2, 3],
+    );
     assert.equal(count!.sum?.aggregationTemporality, AggregationTemporality.CUMULATIVE);
-    assert.deepEqual(points(count).map((p) => p.asInt), [1n, 2n, 3n]);
+    assert.deepEqual(
+      points(count).map((p) => p.asInt),
+      [1n, 2n, 3n],
+    );
     assert.equal(await h.converted(), 6);
   });
 });

@@ -41,7 +41,8 @@ export class SchemaProcessor implements Processor {
     private readonly config: SchemaConfig,
     private readonly next: Consumer,
   ) {
-    if (settings.pipelineType === 'traces') throw new Error('the schema processor converts messages into metrics or logs, not traces');
+    if (settings.pipelineType === 'traces')
+      throw new Error('the schema processor converts messages into metrics or logs, not traces');
     this.signal = settings.pipelineType;
     this.validators = compileItemValidators();
     if (config.json_schema_file !== undefined) {
@@ -71,7 +72,12 @@ export class SchemaProcessor implements Processor {
     if (!('messages' in data)) throw permanentError('the schema processor accepts messages only');
     const builder =
       this.signal === 'metrics'
-        ? new MetricsBuilder({ temporality: this.config.counter_temporality, bounds: this.config.histogram_bounds, validate: this.validators.metric, cumulative: this.cumulative })
+        ? new MetricsBuilder({
+            temporality: this.config.counter_temporality,
+            bounds: this.config.histogram_bounds,
+            validate: this.validators.metric,
+            cumulative: this.cumulative,
+          })
         : new LogsBuilder(this.validators.log);
     for (const m of data.messages) this.convert(m, builder);
     this.metrics.gaugeSeries(this.cumulative?.size);
@@ -106,7 +112,8 @@ export class SchemaProcessor implements Processor {
     // The other signal's array is the other pipeline's business: this one neither converts nor judges it.
     const items = body[this.signal];
     if (items === undefined) return;
-    if (!Array.isArray(items)) return this.drop(m, { reason: 'invalid_schema', path: `/${this.signal}`, message: 'must be an array' });
+    if (!Array.isArray(items))
+      return this.drop(m, { reason: 'invalid_schema', path: `/${this.signal}`, message: 'must be an array' });
     const ctx = messageContext(m, raw, this.config);
     items.forEach((item: unknown, i) => {
       const problem = builder.add(item, i, ctx);

@@ -9,7 +9,11 @@ export const SERIES = 'otelhub_processor_schema_cumulative_series';
 
 export function schemaMetrics(t: Telemetry, processor: string, pipeline: string) {
   const labels = { processor, pipeline };
-  const series = t.gauge({ name: SERIES, help: 'Cumulative series whose running totals the processor holds.', labelNames: ['processor', 'pipeline'] });
+  const series = t.gauge({
+    name: SERIES,
+    help: 'Cumulative series whose running totals the processor holds.',
+    labelNames: ['processor', 'pipeline'],
+  });
   return {
     labels,
     dropped: t.counter({
@@ -17,8 +21,16 @@ export function schemaMetrics(t: Telemetry, processor: string, pipeline: string)
       help: 'Items dropped as invalid, by reason; a message that cannot be read at all counts as one.',
       labelNames: ['processor', 'pipeline', 'reason'],
     }),
-    converted: t.counter({ name: CONVERTED, help: 'Metric data points and log records converted from messages.', labelNames: ['processor', 'pipeline', 'signal'] }),
-    evicted: t.counter({ name: EVICTED, help: 'Cumulative series evicted because max_series was reached.', labelNames: ['processor', 'pipeline'] }),
+    converted: t.counter({
+      name: CONVERTED,
+      help: 'Metric data points and log records converted from messages.',
+      labelNames: ['processor', 'pipeline', 'signal'],
+    }),
+    evicted: t.counter({
+      name: EVICTED,
+      help: 'Cumulative series evicted because max_series was reached.',
+      labelNames: ['processor', 'pipeline'],
+    }),
     gaugeSeries(n: number | undefined): void {
       if (n !== undefined) series.set(labels, n);
     },

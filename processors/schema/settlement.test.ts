@@ -17,7 +17,13 @@ const payload = { metrics: [{ name: 'x', type: 'f64_gauge', value: 1 }], logs: [
 
 async function state(p: Promise<unknown>): Promise<'pending' | 'resolved' | 'rejected'> {
   const pending = new Promise<'pending'>((r) => setImmediate(() => r('pending')));
-  return Promise.race([p.then(() => 'resolved' as const, () => 'rejected' as const), pending]);
+  return Promise.race([
+    p.then(
+      () => 'resolved' as const,
+      () => 'rejected' as const,
+    ),
+    pending,
+  ]);
 }
 
 describe('schema processor: settlement', () => {
@@ -39,7 +45,10 @@ describe('schema processor: settlement', () => {
       const h = await harness(t, signal);
       const err = retryableError('queue full', { throttled: true, retryAfterMs: 500 });
       h.fail(err);
-      await assert.rejects(h.send(msg(payload)), (e) => e === err && (e as ConsumerError).retryable && (e as ConsumerError).retryAfterMs === 500);
+      await assert.rejects(
+        h.send(msg(payload)),
+        (e) => e === err && (e as ConsumerError).retryable && (e as ConsumerError).retryAfterMs === 500,
+      );
     });
 
     it(`passes a permanent downstream error back unchanged (${signal})`, async (t) => {

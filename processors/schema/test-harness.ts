@@ -1,7 +1,16 @@
 // Shared by this folder's tests: a schema processor in a metrics or logs pipeline whose downstream records what it
 // gets (or fails when told to), and shortcuts to the points, records and counters of the result.
 import type { TestContext } from 'node:test';
-import type { HistogramDataPoint, KeyValue, LogRecord, Logs, Message, Metric, Metrics, NumberDataPoint } from '../../core/pdata/index.ts';
+import type {
+  HistogramDataPoint,
+  KeyValue,
+  LogRecord,
+  Logs,
+  Message,
+  Metric,
+  Metrics,
+  NumberDataPoint,
+} from '../../core/pdata/index.ts';
 import { forEachLogRecord, forEachMetric, message, valueOf } from '../../core/pdata/index.ts';
 import { converterHarness, validConfig } from '../../test/helpers/converter-harness.ts';
 import type { SchemaConfig } from './config.ts';

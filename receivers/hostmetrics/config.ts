@@ -12,7 +12,12 @@ export const DEFAULT_INITIAL_DELAY_MS = 1_000;
  * The Collector has no default and refuses a config without scrapers; built-in components here must be valid with
  * an empty config, so leaving `scrapers` out means all of them. An explicit empty map is still refused.
  */
-export const DEFAULT_SCRAPERS: Readonly<Record<ScraperName, null>> = { cpu: null, memory: null, load: null, process: null };
+export const DEFAULT_SCRAPERS: Readonly<Record<ScraperName, null>> = {
+  cpu: null,
+  memory: null,
+  load: null,
+  process: null,
+};
 // setTimeout fires at once for anything longer (with a warning), which would turn a long interval into a busy loop.
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 

@@ -60,7 +60,8 @@ describe('hostmetrics receiver', () => {
     await r.start();
     const metrics = r.scrape().resourceMetrics[0]?.scopeMetrics[0]?.metrics ?? [];
     await r.shutdown();
-    const startOf = (name: string): bigint => metrics.find((m) => m.name === name)?.sum?.dataPoints[0]?.startTimeUnixNano ?? -1n;
+    const startOf = (name: string): bigint =>
+      metrics.find((m) => m.name === name)?.sum?.dataPoints[0]?.startTimeUnixNano ?? -1n;
     assert.ok(startOf('system.memory.usage') >= before);
     const processStart = before - BigInt(Math.round(process.uptime() * 1e9));
     assert.ok(Math.abs(Number(startOf('process.cpu.time') - processStart)) < 1e9, 'process start within a second');
@@ -75,7 +76,9 @@ describe('hostmetrics receiver', () => {
     const sent = next.got.length;
     await sleep(80);
     assert.equal(next.got.length, sent, 'no sends after shutdown');
-    const times = next.got.map((md) => md.resourceMetrics[0]?.scopeMetrics[0]?.metrics[0]?.sum?.dataPoints[0]?.timeUnixNano ?? 0n);
+    const times = next.got.map(
+      (md) => md.resourceMetrics[0]?.scopeMetrics[0]?.metrics[0]?.sum?.dataPoints[0]?.timeUnixNano ?? 0n,
+    );
     for (let i = 1; i < times.length; i++) assert.ok((times[i] ?? 0n) > (times[i - 1] ?? 0n), 'each scrape is fresh');
   });
 
@@ -163,7 +166,10 @@ describe('hostmetrics factory', () => {
     assert.equal(hostmetricsFactory.stability, 'alpha');
     assert.deepEqual(hostmetricsFactory.signals, { metrics: 'metrics' });
     const next = recorder();
-    const r = await hostmetricsFactory.createReceiver(testSettings('hostmetrics', 'receiver'), config(), { byType: { metrics: next }, all: next });
+    const r = await hostmetricsFactory.createReceiver(testSettings('hostmetrics', 'receiver'), config(), {
+      byType: { metrics: next },
+      all: next,
+    });
     await r.start?.({ getExtension: () => undefined, status: { ready: () => true, snapshot: () => ({}) } });
     await until(() => next.got.length >= 1, 'a scrape');
     await r.shutdown?.();
@@ -171,6 +177,10 @@ describe('hostmetrics factory', () => {
 
   it('refuses to be created without a metrics consumer', () => {
     const next = recorder();
-    assert.throws(() => hostmetricsFactory.createReceiver(testSettings('hostmetrics', 'receiver'), config(), { byType: {}, all: next }), /metrics pipelines/);
+    assert.throws(
+      () =>
+        hostmetricsFactory.createReceiver(testSettings('hostmetrics', 'receiver'), config(), { byType: {}, all: next }),
+      /metrics pipelines/,
+    );
   });
 });

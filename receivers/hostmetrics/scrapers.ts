@@ -46,8 +46,19 @@ function point(value: number | bigint, time: bigint, start: bigint, attrs: Attrs
   return { ...numberPoint(value, time, attributes(attrs)), startTimeUnixNano: start };
 }
 
-function sum(name: string, description: string, unit: string, isMonotonic: boolean, dataPoints: NumberDataPoint[]): Metric {
-  return metric({ name, description, unit, sum: { aggregationTemporality: AggregationTemporality.CUMULATIVE, isMonotonic, dataPoints } });
+function sum(
+  name: string,
+  description: string,
+  unit: string,
+  isMonotonic: boolean,
+  dataPoints: NumberDataPoint[],
+): Metric {
+  return metric({
+    name,
+    description,
+    unit,
+    sum: { aggregationTemporality: AggregationTemporality.CUMULATIVE, isMonotonic, dataPoints },
+  });
 }
 
 function gauge(name: string, description: string, unit: string, dataPoints: NumberDataPoint[]): Metric {
@@ -69,7 +80,9 @@ const CPU_STATES = [
 const cpu: Scraper = (h, t) => {
   const points = h
     .cpuTimes()
-    .flatMap((times, i) => CPU_STATES.map(([state, key]) => point(times[key] / 1000, t.now, t.start, { cpu: `cpu${i}`, state })));
+    .flatMap((times, i) =>
+      CPU_STATES.map(([state, key]) => point(times[key] / 1000, t.now, t.start, { cpu: `cpu${i}`, state })),
+    );
   return [sum('system.cpu.time', 'Total seconds each logical CPU spent on each mode.', 's', true, points)];
 };
 
@@ -107,7 +120,9 @@ const processMetrics: Scraper = (h, t) => {
       point(usage.user / 1e6, t.now, t.processStart, { state: 'user' }),
       point(usage.system / 1e6, t.now, t.processStart, { state: 'system' }),
     ]),
-    sum('process.memory.usage', 'The amount of physical memory in use.', 'By', false, [point(bytes(h.processRss()), t.now, t.processStart)]),
+    sum('process.memory.usage', 'The amount of physical memory in use.', 'By', false, [
+      point(bytes(h.processRss()), t.now, t.processStart),
+    ]),
     gauge('process.uptime', 'The time the process has been running.', 's', [point(h.processUptime(), t.now, 0n)]),
   ];
 };

@@ -33,7 +33,10 @@ describe('mqtt receiver: acknowledgements', () => {
       // All three are in the pipelines together: one slow message does not hold up the others.
       await eventually(() => h.rec.pending === 3, 'three consume calls in flight');
       await sleep(100);
-      assert.ok(sent.every((s) => s.puback === undefined), 'no PUBACK before settling');
+      assert.ok(
+        sent.every((s) => s.puback === undefined),
+        'no PUBACK before settling',
+      );
       const released = Date.now();
       h.rec.release();
       const acks = await Promise.all(sent.map((s) => s.acked));
@@ -47,7 +50,11 @@ describe('mqtt receiver: acknowledgements', () => {
 
   it('does not acknowledge while the pipelines refuse retryably, retries, and acknowledges once delivered', async () => {
     const wait = connected();
-    const h = await startReceiver({ endpoint: `mqtt://127.0.0.1:${server.port}`, topics: ['a/#'], retry: { initial_interval: '20ms', max_interval: '50ms' } });
+    const h = await startReceiver({
+      endpoint: `mqtt://127.0.0.1:${server.port}`,
+      topics: ['a/#'],
+      retry: { initial_interval: '20ms', max_interval: '50ms' },
+    });
     try {
       const conn = await wait;
       h.rec.mode = 'retryable';
@@ -57,7 +64,11 @@ describe('mqtt receiver: acknowledgements', () => {
       h.rec.mode = 'deliver';
       await s.acked;
       assert.deepEqual(h.rec.payloads(), ['retry-me']);
-      assert.ok(h.settings.logger.lines.some((l) => l.msg === 'pipeline refused MQTT messages; retrying them (not acknowledged)'));
+      assert.ok(
+        h.settings.logger.lines.some(
+          (l) => l.msg === 'pipeline refused MQTT messages; retrying them (not acknowledged)',
+        ),
+      );
     } finally {
       await h.stop();
     }
@@ -72,7 +83,10 @@ describe('mqtt receiver: acknowledgements', () => {
       h.rec.mode = 'hold';
       for (let i = 0; i < 3; i++) server.publish(conn, { topic: 'a/x', payload: `m${i}`, qos: 1 });
       await eventually(() => h.rec.calls === 3, 'three calls');
-      assert.deepEqual(h.rec.ctxs.map((c) => c.flush ?? false), [false, false, true]);
+      assert.deepEqual(
+        h.rec.ctxs.map((c) => c.flush ?? false),
+        [false, false, true],
+      );
       h.rec.release();
       await eventually(() => pubacksOn(conn).length === 3, 'three PUBACKs');
     } finally {
@@ -83,7 +97,8 @@ describe('mqtt receiver: acknowledgements', () => {
   it('consumes QoS 0 once: a retryable refusal is counted, not retried; beyond receive_maximum they are dropped', async () => {
     const wait = connected();
     const h = await startReceiver({ endpoint: `mqtt://127.0.0.1:${server.port}`, topics: ['a/#'], receive_maximum: 2 });
-    const dropped = (reason: string) => h.settings.telemetry.value('otelhub_receiver_mqtt_dropped_messages_total', { receiver: 'mqtt', reason });
+    const dropped = (reason: string) =>
+      h.settings.telemetry.value('otelhub_receiver_mqtt_dropped_messages_total', { receiver: 'mqtt', reason });
     try {
       const conn = await wait;
       h.rec.mode = 'retryable';
@@ -93,7 +108,10 @@ describe('mqtt receiver: acknowledgements', () => {
       h.rec.mode = 'hold';
       for (let i = 0; i < 3; i++) server.publish(conn, { topic: 'a/x', payload: `h${i}`, qos: 0 });
       await eventually(async () => (await dropped('qos0_overload')) === 1, 'the third dropped');
-      assert.deepEqual(h.rec.ctxs.slice(1).map((c) => c.flush ?? false), [false, true]);
+      assert.deepEqual(
+        h.rec.ctxs.slice(1).map((c) => c.flush ?? false),
+        [false, true],
+      );
       h.rec.release();
       await eventually(() => h.rec.got.length === 2, 'the two held ones delivered');
     } finally {
@@ -120,7 +138,15 @@ describe('mqtt receiver: acknowledgements', () => {
       resuming.connections[0]?.socket.destroy();
       await wait(1);
       // The broker resends it with the same packet ID (1) and DUP set.
-      resuming.send(1, { cmd: 'publish', topic: 'a/x', payload: 'once', qos: 1, messageId: 1, dup: true, retain: false });
+      resuming.send(1, {
+        cmd: 'publish',
+        topic: 'a/x',
+        payload: 'once',
+        qos: 1,
+        messageId: 1,
+        dup: true,
+        retain: false,
+      });
       await sleep(50);
       h.rec.release();
       await resuming.waitFor((p) => p.conn === 1 && p.packet.cmd === 'puback' && p.packet.messageId === 1);

@@ -30,10 +30,15 @@ after(() => {
 /** Resolves once the receiver failed to connect at least `n` times, checking it never became ready. */
 async function refused(h: Harness, why: RegExp, n = 2): Promise<void> {
   const failures = ['cannot connect to the MQTT broker; retrying in the background', 'MQTT connection attempt failed'];
-  await eventually(() => h.settings.logger.lines.filter((l) => failures.includes(String(l.msg))).length >= n, 'failed attempts');
+  await eventually(
+    () => h.settings.logger.lines.filter((l) => failures.includes(String(l.msg))).length >= n,
+    'failed attempts',
+  );
   assert.ok(!h.settings.statuses.includes('ok'), 'never ready');
   assert.equal(h.settings.statuses.at(-1), 'recoverable_error');
-  const failure = h.settings.logger.lines.find((l) => l.msg === 'cannot connect to the MQTT broker; retrying in the background');
+  const failure = h.settings.logger.lines.find(
+    (l) => l.msg === 'cannot connect to the MQTT broker; retrying in the background',
+  );
   assert.match(String(failure?.error), why);
 }
 
@@ -48,7 +53,11 @@ describe('mqtt receiver: user name and password', () => {
   after(() => broker.stop());
 
   it('connects with the right password', async () => {
-    const h = await startReceiver({ endpoint: broker.url, topics: ['a'], auth: { username: 'device', password: PASSWORD } });
+    const h = await startReceiver({
+      endpoint: broker.url,
+      topics: ['a'],
+      auth: { username: 'device', password: PASSWORD },
+    });
     try {
       await h.ready();
       noSecretsLogged(h, PASSWORD);
@@ -72,7 +81,11 @@ describe('mqtt receiver: user name and password', () => {
   it('reads password_file again before each reconnect, so a fixed password is picked up without a restart', async () => {
     const file = join(dir, 'password');
     writeFileSync(file, 'not-yet\n');
-    const h = await startReceiver({ endpoint: broker.url, topics: ['a'], auth: { username: 'device', password_file: file } });
+    const h = await startReceiver({
+      endpoint: broker.url,
+      topics: ['a'],
+      auth: { username: 'device', password_file: file },
+    });
     try {
       await refused(h, /Bad User Name or Password|Not authorized/);
       writeFileSync(file, `${PASSWORD}\n`);
@@ -96,7 +109,10 @@ describe('mqtt receiver: TLS', () => {
   let mtls: Mosquitto;
   before(async () => {
     const files = { caFile: certs.caFile, certFile: certs.serverCertFile, keyFile: certs.serverKeyFile };
-    [tls, mtls] = await Promise.all([startMosquitto({ tls: files, websockets: true }), startMosquitto({ tls: { ...files, requireCertificate: true } })]);
+    [tls, mtls] = await Promise.all([
+      startMosquitto({ tls: files, websockets: true }),
+      startMosquitto({ tls: { ...files, requireCertificate: true } }),
+    ]);
   });
   after(() => Promise.all([tls.stop(), mtls.stop()]));
 
@@ -125,7 +141,11 @@ describe('mqtt receiver: TLS', () => {
     } finally {
       await h.stop();
     }
-    const wrongName = await startReceiver({ endpoint: wss, topics: ['a'], tls: { ca_file: certs.caFile, server_name_override: 'other.example' } });
+    const wrongName = await startReceiver({
+      endpoint: wss,
+      topics: ['a'],
+      tls: { ca_file: certs.caFile, server_name_override: 'other.example' },
+    });
     try {
       await refused(wrongName, /altnames|Hostname/i);
     } finally {
@@ -134,7 +154,10 @@ describe('mqtt receiver: TLS', () => {
   });
 
   it('refuses a broker its CA did not sign, or whose name does not match server_name_override', async () => {
-    for (const t of [{ ca_file: certs.otherCaFile }, { ca_file: certs.caFile, server_name_override: 'other.example' }]) {
+    for (const t of [
+      { ca_file: certs.otherCaFile },
+      { ca_file: certs.caFile, server_name_override: 'other.example' },
+    ]) {
       const h = await startReceiver({ endpoint: tls.url, topics: ['a'], tls: t });
       try {
         await refused(h, /certificate|altnames|Hostname/i);
@@ -155,9 +178,17 @@ describe('mqtt receiver: TLS', () => {
 
   it('presents a client certificate (mTLS); without one, or with one from another CA, it is refused', async () => {
     const url = mtls.url;
-    const ok = await startReceiver({ endpoint: url, topics: ['secure/#'], tls: { ca_file: certs.caFile, cert_file: certs.clientCertFile, key_file: certs.clientKeyFile } });
+    const ok = await startReceiver({
+      endpoint: url,
+      topics: ['secure/#'],
+      tls: { ca_file: certs.caFile, cert_file: certs.clientCertFile, key_file: certs.clientKeyFile },
+    });
     try {
-      await receives(ok, url, { ca: certs.read(certs.caFile), cert: certs.read(certs.clientCertFile), key: certs.read(certs.clientKeyFile) });
+      await receives(ok, url, {
+        ca: certs.read(certs.caFile),
+        cert: certs.read(certs.clientCertFile),
+        key: certs.read(certs.clientKeyFile),
+      });
     } finally {
       await ok.stop();
     }
@@ -178,7 +209,11 @@ describe('mqtt receiver: K8S-SAT', () => {
     const file = join(dir, 'sat-token');
     writeFileSync(file, `${token}\n`);
     const server = await startScriptServer();
-    const h = await startReceiver({ endpoint: `mqtt://127.0.0.1:${server.port}`, topics: ['a'], auth: { sat_token_file: file } });
+    const h = await startReceiver({
+      endpoint: `mqtt://127.0.0.1:${server.port}`,
+      topics: ['a'],
+      auth: { sat_token_file: file },
+    });
     try {
       await h.ready();
       const props = server.connections[0]?.connect?.properties;
@@ -193,6 +228,9 @@ describe('mqtt receiver: K8S-SAT', () => {
   });
 
   it('fails start naming a missing token file', async () => {
-    await assert.rejects(startReceiver({ endpoint: 'mqtt://127.0.0.1:1', auth: { sat_token_file: join(dir, 'no-token') } }), /no-token/);
+    await assert.rejects(
+      startReceiver({ endpoint: 'mqtt://127.0.0.1:1', auth: { sat_token_file: join(dir, 'no-token') } }),
+      /no-token/,
+    );
   });
 });

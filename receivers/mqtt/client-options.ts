@@ -25,7 +25,10 @@ async function readPasswordFile(path: string): Promise<Buffer> {
     // A trailing newline is what editors and `echo` add, never part of the password.
     return Buffer.from((await readFile(path, 'utf8')).replace(/\r?\n$/, ''));
   } catch (err) {
-    throw new Error(`auth: cannot read password_file ${path}: ${(err as NodeJS.ErrnoException).code ?? 'read failed'}`, { cause: err });
+    throw new Error(
+      `auth: cannot read password_file ${path}: ${(err as NodeJS.ErrnoException).code ?? 'read failed'}`,
+      { cause: err },
+    );
   }
 }
 
@@ -69,7 +72,11 @@ export async function clientOptions(cfg: ResolvedConfig): Promise<IClientOptions
     queueQoSZero: false,
   };
   // No topicAliasMaximum: without it the broker may not alias topics, so every PUBLISH carries its topic.
-  if (v5) opts.properties = { sessionExpiryInterval: Math.floor(cfg.session_expiry / 1000), receiveMaximum: cfg.receive_maximum };
+  if (v5)
+    opts.properties = {
+      sessionExpiryInterval: Math.floor(cfg.session_expiry / 1000),
+      receiveMaximum: cfg.receive_maximum,
+    };
   if (isSecure(cfg.endpoint)) {
     const tls = await loadClientTls(cfg.tls ?? { insecure: false, insecure_skip_verify: false, min_version: '1.2' });
     // mqtts hands these to tls.connect; wss to the WebSocket's https request (MQTT.js copies only some of them).

@@ -66,16 +66,28 @@ describe('mqtt receiver config', () => {
     assert.equal(heartbeatTopicFor('plain/topic'), 'plain/topic/heartbeat');
     assert.equal(heartbeatTopicFor('+/x'), 'heartbeat');
     const { cfg } = check({ topics: ['telemetry/#'], keep_alive: '30s', heartbeat: { enabled: true } });
-    assert.deepEqual(resolveConfig(cfg, 'mqtt').heartbeat, { enabled: true, payload: 'alive', topic: 'telemetry/heartbeat', interval: 30_000 });
+    assert.deepEqual(resolveConfig(cfg, 'mqtt').heartbeat, {
+      enabled: true,
+      payload: 'alive',
+      topic: 'telemetry/heartbeat',
+      interval: 30_000,
+    });
   });
 
   it('checks topic filters', () => {
-    for (const ok of ['#', 'a/#', '+', 'a/+/b', '/leading', 'trailing/']) assert.equal(topicFilterIssue(ok), undefined, ok);
+    for (const ok of ['#', 'a/#', '+', 'a/+/b', '/leading', 'trailing/'])
+      assert.equal(topicFilterIssue(ok), undefined, ok);
     for (const bad of ['a#', 'a/#/b', 'a+/b', '$share/g/a', 'a\u0000b']) assert.ok(topicFilterIssue(bad), bad);
   });
 
   it('builds MQTT 5 CONNECT options: session, window, keep-alive, credentials', async () => {
-    const { cfg } = check({ client_id: 'c1', session_expiry: '1h', receive_maximum: 7, keep_alive: '15s', auth: { username: 'u', password: 'p' } });
+    const { cfg } = check({
+      client_id: 'c1',
+      session_expiry: '1h',
+      receive_maximum: 7,
+      keep_alive: '15s',
+      auth: { username: 'u', password: 'p' },
+    });
     const opts = await clientOptions(resolveConfig(cfg, 'mqtt'));
     assert.equal(opts.clientId, 'c1');
     assert.equal(opts.clean, false);
@@ -102,20 +114,52 @@ describe('mqtt receiver config', () => {
     ['a group with a slash', { shared_group: 'a/b' }, /shared_group/],
     ['password and password_file', { auth: { username: 'u', password: 'p', password_file: '/p' } }, /password_file/],
     ['a password without user under 3.1.1', { protocol_version: 4, auth: { password: 'p' } }, /auth,username/],
-    ['SAT with MQTT 3.1.1', { protocol_version: 4, auth: { sat_token_file: '/t' } }, /sat_token_file: K8S-SAT authentication needs protocol_version 5/],
+    [
+      'SAT with MQTT 3.1.1',
+      { protocol_version: 4, auth: { sat_token_file: '/t' } },
+      /sat_token_file: K8S-SAT authentication needs protocol_version 5/,
+    ],
     ['SAT with a password', { auth: { sat_token_file: '/t', username: 'u' } }, /sat_token_file replaces/],
     ['receive_maximum 0', { receive_maximum: 0 }, /receive_maximum/],
     ['a keep-alive beyond 65535s', { keep_alive: '19h' }, /keep_alive/],
     ['reconnect.max below min', { reconnect: { min: '10s', max: '1s' } }, /reconnect,max/],
     ['a heartbeat topic with a wildcard', { heartbeat: { enabled: true, topic: 'hb/#' } }, /heartbeat,topic/],
-    ['a heartbeat without interval or keep-alive', { keep_alive: 0, heartbeat: { enabled: true } }, /heartbeat,interval/],
+    [
+      'a heartbeat without interval or keep-alive',
+      { keep_alive: 0, heartbeat: { enabled: true } },
+      /heartbeat,interval/,
+    ],
     ['an unknown auth key', { auth: { token: 'x' } }, /token/],
-    ['a shared group with the embedded broker', { embedded_broker: {}, shared_group: 'g' }, /shared_group: the embedded broker \(aedes\) has no shared subscriptions/],
-    ['MQTT 5 with the embedded broker', { embedded_broker: {}, protocol_version: 5 }, /protocol_version: the embedded broker \(aedes\) speaks MQTT 3\.1\.1 only/],
-    ['an endpoint with the embedded broker', { embedded_broker: {}, endpoint: 'mqtt://b:1883' }, /endpoint: the receiver connects to its embedded broker itself/],
-    ['tls with the embedded broker', { embedded_broker: {}, tls: { ca_file: '/ca.pem' } }, /tls: the embedded broker listens on plain TCP/],
-    ['auth with the embedded broker', { embedded_broker: {}, auth: { username: 'u', password: 'secret' } }, /auth: the embedded broker accepts any client/],
-    ['a bad embedded broker endpoint', { embedded_broker: { endpoint: 'mqtt://localhost:1883' } }, /embedded_broker,endpoint: invalid address/],
+    [
+      'a shared group with the embedded broker',
+      { embedded_broker: {}, shared_group: 'g' },
+      /shared_group: the embedded broker \(aedes\) has no shared subscriptions/,
+    ],
+    [
+      'MQTT 5 with the embedded broker',
+      { embedded_broker: {}, protocol_version: 5 },
+      /protocol_version: the embedded broker \(aedes\) speaks MQTT 3\.1\.1 only/,
+    ],
+    [
+      'an endpoint with the embedded broker',
+      { embedded_broker: {}, endpoint: 'mqtt://b:1883' },
+      /endpoint: the receiver connects to its embedded broker itself/,
+    ],
+    [
+      'tls with the embedded broker',
+      { embedded_broker: {}, tls: { ca_file: '/ca.pem' } },
+      /tls: the embedded broker listens on plain TCP/,
+    ],
+    [
+      'auth with the embedded broker',
+      { embedded_broker: {}, auth: { username: 'u', password: 'secret' } },
+      /auth: the embedded broker accepts any client/,
+    ],
+    [
+      'a bad embedded broker endpoint',
+      { embedded_broker: { endpoint: 'mqtt://localhost:1883' } },
+      /embedded_broker,endpoint: invalid address/,
+    ],
     ['an unknown embedded broker key', { embedded_broker: { port: 1883 } }, /port/],
   ];
   for (const [what, raw, where] of refused) {
@@ -150,7 +194,11 @@ describe('mqtt message mapping', () => {
     };
     const m = toMessage(packet, 42n);
     assert.deepEqual(m.properties, {
-      userProperties: [['k', '1'], ['k', '2'], ['other', 'v']],
+      userProperties: [
+        ['k', '1'],
+        ['k', '2'],
+        ['other', 'v'],
+      ],
       correlationData: new Uint8Array([7]),
       subscriptionIdentifiers: [4, 9],
       messageExpiryInterval: 10,
@@ -158,7 +206,13 @@ describe('mqtt message mapping', () => {
       responseTopic: 'r',
       contentType: 'text/plain',
     });
-    assert.deepEqual({ ...m, properties: undefined, payload: [...m.payload] }, { topic: 'a/b', payload: [120], qos: 1, retain: true, dup: true, properties: undefined, receivedUnixNano: 42n });
-    assert.deepEqual(toMessage({ ...packet, properties: { subscriptionIdentifier: 5 } }, 0n).properties, { userProperties: [], subscriptionIdentifiers: [5] });
+    assert.deepEqual(
+      { ...m, properties: undefined, payload: [...m.payload] },
+      { topic: 'a/b', payload: [120], qos: 1, retain: true, dup: true, properties: undefined, receivedUnixNano: 42n },
+    );
+    assert.deepEqual(toMessage({ ...packet, properties: { subscriptionIdentifier: 5 } }, 0n).properties, {
+      userProperties: [],
+      subscriptionIdentifiers: [5],
+    });
   });
 });

@@ -131,7 +131,8 @@ export function protocolVersionOf(cfg: MqttReceiverConfig): 4 | 5 {
   return cfg.protocol_version ?? (cfg.embedded_broker ? 4 : 5);
 }
 
-const under = (prefix: string[], issues: ConfigIssue[]): ConfigIssue[] => issues.map((i) => ({ path: [...prefix, ...i.path], message: i.message }));
+const under = (prefix: string[], issues: ConfigIssue[]): ConfigIssue[] =>
+  issues.map((i) => ({ path: [...prefix, ...i.path], message: i.message }));
 
 function endpointIssues(cfg: MqttReceiverConfig): ConfigIssue[] {
   const endpoint = cfg.endpoint ?? DEFAULT_ENDPOINT;
@@ -142,13 +143,22 @@ function endpointIssues(cfg: MqttReceiverConfig): ConfigIssue[] {
     return [{ path: ['endpoint'], message: `"${endpoint}" is not a URL such as mqtt://broker:1883` }];
   }
   const issues: ConfigIssue[] = [];
-  if (!SCHEMES.includes(url.protocol)) issues.push({ path: ['endpoint'], message: `scheme must be mqtt://, mqtts://, ws:// or wss://, not ${url.protocol}//` });
+  if (!SCHEMES.includes(url.protocol))
+    issues.push({
+      path: ['endpoint'],
+      message: `scheme must be mqtt://, mqtts://, ws:// or wss://, not ${url.protocol}//`,
+    });
   if (url.hostname === '') issues.push({ path: ['endpoint'], message: 'endpoint needs a host' });
   // Credentials in a URL end up in logs; the message must not quote them.
-  if (url.username !== '' || url.password !== '') issues.push({ path: ['endpoint'], message: 'put credentials in auth, not in the endpoint' });
+  if (url.username !== '' || url.password !== '')
+    issues.push({ path: ['endpoint'], message: 'put credentials in auth, not in the endpoint' });
   const secure = url.protocol === 'mqtts:' || url.protocol === 'wss:';
   if (cfg.tls && !secure) issues.push({ path: ['tls'], message: 'tls needs an mqtts:// or wss:// endpoint' });
-  if (cfg.tls?.insecure) issues.push({ path: ['tls', 'insecure'], message: 'the endpoint scheme chooses TLS: use mqtt:// or ws:// for plain text' });
+  if (cfg.tls?.insecure)
+    issues.push({
+      path: ['tls', 'insecure'],
+      message: 'the endpoint scheme chooses TLS: use mqtt:// or ws:// for plain text',
+    });
   return issues;
 }
 
@@ -156,13 +166,20 @@ function authIssues(cfg: MqttReceiverConfig): ConfigIssue[] {
   const a = cfg.auth;
   if (!a) return [];
   const issues: ConfigIssue[] = [];
-  if (a.password !== undefined && a.password_file !== undefined) issues.push({ path: ['auth', 'password_file'], message: 'set either password or password_file, not both' });
+  if (a.password !== undefined && a.password_file !== undefined)
+    issues.push({ path: ['auth', 'password_file'], message: 'set either password or password_file, not both' });
   const hasPassword = a.password !== undefined || a.password_file !== undefined;
   // MQTT 3.1.1 allows a password only with a user name; MQTT 5 allows it alone (tokens as passwords).
-  if (hasPassword && a.username === undefined && protocolVersionOf(cfg) === 4) issues.push({ path: ['auth', 'username'], message: 'MQTT 3.1.1 sends a password only with a username' });
+  if (hasPassword && a.username === undefined && protocolVersionOf(cfg) === 4)
+    issues.push({ path: ['auth', 'username'], message: 'MQTT 3.1.1 sends a password only with a username' });
   if (a.sat_token_file !== undefined) {
-    if (a.username !== undefined || hasPassword) issues.push({ path: ['auth', 'sat_token_file'], message: 'sat_token_file replaces username and password: set one or the other' });
-    if (protocolVersionOf(cfg) !== 5) issues.push({ path: ['auth', 'sat_token_file'], message: 'K8S-SAT authentication needs protocol_version 5' });
+    if (a.username !== undefined || hasPassword)
+      issues.push({
+        path: ['auth', 'sat_token_file'],
+        message: 'sat_token_file replaces username and password: set one or the other',
+      });
+    if (protocolVersionOf(cfg) !== 5)
+      issues.push({ path: ['auth', 'sat_token_file'], message: 'K8S-SAT authentication needs protocol_version 5' });
   }
   return issues;
 }
@@ -170,13 +187,29 @@ function authIssues(cfg: MqttReceiverConfig): ConfigIssue[] {
 function rangeIssues(cfg: MqttReceiverConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const check = (path: string[], ok: boolean, message: string) => void (ok || issues.push({ path, message }));
-  check(['session_expiry'], cfg.session_expiry / 1000 <= MAX_UINT32, 'session_expiry is at most 4294967295s (about 136 years)');
+  check(
+    ['session_expiry'],
+    cfg.session_expiry / 1000 <= MAX_UINT32,
+    'session_expiry is at most 4294967295s (about 136 years)',
+  );
   check(['keep_alive'], cfg.keep_alive / 1000 <= MAX_UINT16, 'keep_alive is at most 65535s');
-  check(['connect_timeout'], cfg.connect_timeout > 0 && cfg.connect_timeout <= MAX_TIMER_MS, 'connect_timeout must be above 0');
+  check(
+    ['connect_timeout'],
+    cfg.connect_timeout > 0 && cfg.connect_timeout <= MAX_TIMER_MS,
+    'connect_timeout must be above 0',
+  );
   check(['reconnect', 'min'], cfg.reconnect.min > 0, 'reconnect.min must be above 0');
-  check(['reconnect', 'max'], cfg.reconnect.max >= cfg.reconnect.min && cfg.reconnect.max <= MAX_TIMER_MS, 'reconnect.max must be at least reconnect.min');
+  check(
+    ['reconnect', 'max'],
+    cfg.reconnect.max >= cfg.reconnect.min && cfg.reconnect.max <= MAX_TIMER_MS,
+    'reconnect.max must be at least reconnect.min',
+  );
   check(['retry', 'initial_interval'], cfg.retry.initial_interval > 0, 'retry.initial_interval must be above 0');
-  check(['retry', 'max_interval'], cfg.retry.max_interval >= cfg.retry.initial_interval && cfg.retry.max_interval <= MAX_TIMER_MS, 'retry.max_interval must be at least retry.initial_interval');
+  check(
+    ['retry', 'max_interval'],
+    cfg.retry.max_interval >= cfg.retry.initial_interval && cfg.retry.max_interval <= MAX_TIMER_MS,
+    'retry.max_interval must be at least retry.initial_interval',
+  );
   return issues;
 }
 
@@ -185,7 +218,11 @@ function heartbeatIssues(cfg: MqttReceiverConfig): ConfigIssue[] {
   if (!hb.enabled) return [];
   const issues: ConfigIssue[] = [];
   const interval = hb.interval ?? cfg.keep_alive;
-  if (!(interval > 0 && interval <= MAX_TIMER_MS)) issues.push({ path: ['heartbeat', 'interval'], message: 'heartbeat.interval must be above 0 (keep_alive 0 leaves it without a default)' });
+  if (!(interval > 0 && interval <= MAX_TIMER_MS))
+    issues.push({
+      path: ['heartbeat', 'interval'],
+      message: 'heartbeat.interval must be above 0 (keep_alive 0 leaves it without a default)',
+    });
   const topicIssue = hb.topic === undefined ? undefined : topicNameIssue(hb.topic);
   if (topicIssue) issues.push({ path: ['heartbeat', 'topic'], message: topicIssue });
   return issues;
@@ -202,11 +239,28 @@ function embeddedIssues(cfg: MqttReceiverConfig): ConfigIssue[] {
   } catch (err) {
     issues.push({ path: ['embedded_broker', 'endpoint'], message: (err as Error).message });
   }
-  if (cfg.endpoint !== undefined) refuse('endpoint', 'the receiver connects to its embedded broker itself: remove endpoint, or remove embedded_broker to use an external broker');
-  if (cfg.tls !== undefined) refuse('tls', 'the embedded broker listens on plain TCP: remove tls, or use an external broker for TLS');
-  if (cfg.auth !== undefined) refuse('auth', 'the embedded broker accepts any client without credentials: remove auth, or use an external broker for authentication');
-  if (cfg.shared_group !== undefined) refuse('shared_group', 'the embedded broker (aedes) has no shared subscriptions: remove shared_group, or use a real broker (Mosquitto, EMQX, AIO) to scale out');
-  if (cfg.protocol_version === 5) refuse('protocol_version', 'the embedded broker (aedes) speaks MQTT 3.1.1 only: use protocol_version 4 or leave it out');
+  if (cfg.endpoint !== undefined)
+    refuse(
+      'endpoint',
+      'the receiver connects to its embedded broker itself: remove endpoint, or remove embedded_broker to use an external broker',
+    );
+  if (cfg.tls !== undefined)
+    refuse('tls', 'the embedded broker listens on plain TCP: remove tls, or use an external broker for TLS');
+  if (cfg.auth !== undefined)
+    refuse(
+      'auth',
+      'the embedded broker accepts any client without credentials: remove auth, or use an external broker for authentication',
+    );
+  if (cfg.shared_group !== undefined)
+    refuse(
+      'shared_group',
+      'the embedded broker (aedes) has no shared subscriptions: remove shared_group, or use a real broker (Mosquitto, EMQX, AIO) to scale out',
+    );
+  if (cfg.protocol_version === 5)
+    refuse(
+      'protocol_version',
+      'the embedded broker (aedes) speaks MQTT 3.1.1 only: use protocol_version 4 or leave it out',
+    );
   return issues;
 }
 
@@ -248,6 +302,10 @@ export function resolveConfig(cfg: MqttReceiverConfig, receiverId: string): Reso
     protocol_version: protocolVersionOf(cfg),
     client_id: cfg.client_id ?? defaultClientId(receiverId),
     subscriptions: cfg.topics.map((t) => (cfg.shared_group === undefined ? t : `$share/${cfg.shared_group}/${t}`)),
-    heartbeat: { ...cfg.heartbeat, topic: cfg.heartbeat.topic ?? heartbeatTopicFor(first), interval: cfg.heartbeat.interval ?? cfg.keep_alive },
+    heartbeat: {
+      ...cfg.heartbeat,
+      topic: cfg.heartbeat.topic ?? heartbeatTopicFor(first),
+      interval: cfg.heartbeat.interval ?? cfg.keep_alive,
+    },
   };
 }

@@ -12,7 +12,11 @@ import { startReceiver } from './test-harness.ts';
 
 type Server = Awaited<ReturnType<typeof startScriptServer>>;
 
-async function withServer(opts: ScriptServerOptions, config: Record<string, unknown>, fn: (s: Server, h: Harness) => Promise<void>): Promise<void> {
+async function withServer(
+  opts: ScriptServerOptions,
+  config: Record<string, unknown>,
+  fn: (s: Server, h: Harness) => Promise<void>,
+): Promise<void> {
   const server = await startScriptServer(opts);
   const h = await startReceiver({ endpoint: `mqtt://127.0.0.1:${server.port}`, ...config });
   try {
@@ -28,7 +32,14 @@ const subscribeOf = (s: Server) =>
 
 describe('mqtt receiver: on the wire', () => {
   it('sends client ID, clean start, session expiry, receive maximum and keep-alive in CONNECT', async () => {
-    const config = { client_id: 'wire-1', clean_start: true, session_expiry: '2h', receive_maximum: 42, keep_alive: '25s', topics: ['a/#'] };
+    const config = {
+      client_id: 'wire-1',
+      clean_start: true,
+      session_expiry: '2h',
+      receive_maximum: 42,
+      keep_alive: '25s',
+      topics: ['a/#'],
+    };
     await withServer({}, config, async (s) => {
       await subscribeOf(s);
       const c = s.connections[0]?.connect;
@@ -55,25 +66,42 @@ describe('mqtt receiver: on the wire', () => {
   it('subscribes plainly with No Local and retain handling 1, or as $share/<group>/ without No Local', async () => {
     await withServer({}, { topics: ['a/#', 'b'], qos: 0 }, async (s) => {
       const sub = await subscribeOf(s);
-      assert.deepEqual(sub.subscriptions.map((x) => [x.topic, x.qos, x.nl, x.rh]), [['a/#', 0, true, 1], ['b', 0, true, 1]]);
+      assert.deepEqual(
+        sub.subscriptions.map((x) => [x.topic, x.qos, x.nl, x.rh]),
+        [
+          ['a/#', 0, true, 1],
+          ['b', 0, true, 1],
+        ],
+      );
     });
     await withServer({}, { topics: ['a/#'], shared_group: 'g' }, async (s) => {
       const sub = await subscribeOf(s);
-      assert.deepEqual(sub.subscriptions.map((x) => [x.topic, x.qos, x.nl, x.rh]), [['$share/g/a/#', 1, false, 1]]);
+      assert.deepEqual(
+        sub.subscriptions.map((x) => [x.topic, x.qos, x.nl, x.rh]),
+        [['$share/g/a/#', 1, false, 1]],
+      );
     });
   });
 
   it('tries a refused subscription again, not ready meanwhile, and acknowledges messages once subscribed', async () => {
     let refusals = 0;
     // 0x87 Not authorized, twice.
-    await withServer({ onSubscribe: () => (refusals++ < 2 ? { reasonCode: 0x87 } : 'accept') }, { topics: ['a/#'] }, async (s, h) => {
-      await h.ready();
-      assert.equal(refusals, 3);
-      assert.ok(h.settings.logger.lines.some((l) => l.level === 'error' && l.msg === 'the MQTT broker refused the subscription; trying again'));
-      assert.deepEqual(h.settings.statuses, ['recoverable_error', 'recoverable_error', 'recoverable_error', 'ok']);
-      await s.publish(0, { topic: 'a/x', payload: 'after', qos: 1 }).acked;
-      assert.equal(s.connections.length, 1, 'on the same connection');
-    });
+    await withServer(
+      { onSubscribe: () => (refusals++ < 2 ? { reasonCode: 0x87 } : 'accept') },
+      { topics: ['a/#'] },
+      async (s, h) => {
+        await h.ready();
+        assert.equal(refusals, 3);
+        assert.ok(
+          h.settings.logger.lines.some(
+            (l) => l.level === 'error' && l.msg === 'the MQTT broker refused the subscription; trying again',
+          ),
+        );
+        assert.deepEqual(h.settings.statuses, ['recoverable_error', 'recoverable_error', 'recoverable_error', 'ok']);
+        await s.publish(0, { topic: 'a/x', payload: 'after', qos: 1 }).acked;
+        assert.equal(s.connections.length, 1, 'on the same connection');
+      },
+    );
   });
 
   it('gives up on a CONNECT left unanswered after connect_timeout and tries again', async () => {
@@ -87,13 +115,23 @@ describe('mqtt receiver: on the wire', () => {
 
   it('waits longer between refused attempts, from reconnect.min up to reconnect.max', async () => {
     // 0x87 Not authorized: every attempt is refused.
-    await withServer({ onConnect: () => ({ reasonCode: 0x87 }) }, { reconnect: { min: '100ms', max: '400ms' } }, async (s) => {
-      await eventually(() => s.connections.length >= 6, 'six attempts', 10_000);
-      const at = s.packets.filter((p) => p.packet.cmd === 'connect').map((p) => p.at);
-      const gaps = at.slice(1).map((t, i) => t - (at[i] ?? t));
-      // Waits: 100ms, then drawn within +-50% of 200ms and 400ms, never below min nor above max.
-      assert.ok(gaps.every((g) => g >= 90 && g <= 400 + 250), `gaps ${gaps.join(', ')}`);
-      assert.ok(gaps.slice(2).every((g) => g >= 190), `later gaps are longer: ${gaps.join(', ')}`);
-    });
+    await withServer(
+      { onConnect: () => ({ reasonCode: 0x87 }) },
+      { reconnect: { min: '100ms', max: '400ms' } },
+      async (s) => {
+        await eventually(() => s.connections.length >= 6, 'six attempts', 10_000);
+        const at = s.packets.filter((p) => p.packet.cmd === 'connect').map((p) => p.at);
+        const gaps = at.slice(1).map((t, i) => t - (at[i] ?? t));
+        // Waits: 100ms, then drawn within +-50% of 200ms and 400ms, never below min nor above max.
+        assert.ok(
+          gaps.every((g) => g >= 90 && g <= 400 + 250),
+          `gaps ${gaps.join(', ')}`,
+        );
+        assert.ok(
+          gaps.slice(2).every((g) => g >= 190),
+          `later gaps are longer: ${gaps.join(', ')}`,
+        );
+      },
+    );
   });
 });

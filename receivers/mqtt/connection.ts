@@ -45,7 +45,13 @@ export class Connection {
     private readonly refresh: (opts: IClientOptions) => Promise<void>,
   ) {
     const { min, max } = cfg.reconnect;
-    this.backoff = new Backoff({ initial_interval: min, max_interval: max, multiplier: MULTIPLIER, randomization_factor: RANDOMIZATION, max_elapsed_time: 0 });
+    this.backoff = new Backoff({
+      initial_interval: min,
+      max_interval: max,
+      multiplier: MULTIPLIER,
+      randomization_factor: RANDOMIZATION,
+      max_elapsed_time: 0,
+    });
     this.client = mqtt.connect(cfg.endpoint, options);
     this.client.on('packetreceive', (p: Packet) => this.onPacket(p));
     this.client.on('connect', () => this.subscribe());
@@ -65,7 +71,12 @@ export class Connection {
     const c = p as IConnackPacket;
     if ((c.reasonCode ?? c.returnCode ?? 0) !== 0) return;
     this.lastError = undefined;
-    this.logger.info('connected to the MQTT broker', { endpoint: this.cfg.endpoint, client_id: this.cfg.client_id, session_present: c.sessionPresent, failed_attempts: this.failures });
+    this.logger.info('connected to the MQTT broker', {
+      endpoint: this.cfg.endpoint,
+      client_id: this.cfg.client_id,
+      session_present: c.sessionPresent,
+      failed_attempts: this.failures,
+    });
     this.events.connected(c.sessionPresent);
   }
 
@@ -79,7 +90,11 @@ export class Connection {
       if (this.stopping || !this.client.connected) return;
       if (err) {
         const wait = this.nextWait();
-        this.logger.error('the MQTT broker refused the subscription; trying again', { topics: this.cfg.subscriptions, error: errorMessage(err), retry_in_ms: wait });
+        this.logger.error('the MQTT broker refused the subscription; trying again', {
+          topics: this.cfg.subscriptions,
+          error: errorMessage(err),
+          retry_in_ms: wait,
+        });
         this.events.unsubscribed(new Error(`subscription refused: ${errorMessage(err)}`));
         this.schedule(wait, () => this.subscribe());
         return;
@@ -94,7 +109,9 @@ export class Connection {
 
   private onServerDisconnect(p: IDisconnectPacket): void {
     // 0x8E (session taken over) usually means two receivers share a client_id.
-    this.lastError = new Error(`the broker disconnected with reason code 0x${(p.reasonCode ?? 0).toString(16)}${p.properties?.reasonString ? ` (${p.properties.reasonString})` : ''}`);
+    this.lastError = new Error(
+      `the broker disconnected with reason code 0x${(p.reasonCode ?? 0).toString(16)}${p.properties?.reasonString ? ` (${p.properties.reasonString})` : ''}`,
+    );
   }
 
   private onClose(): void {
@@ -103,10 +120,16 @@ export class Connection {
     this.lastError = undefined;
     this.failures++;
     const wait = this.nextWait();
-    const fields = { endpoint: this.cfg.endpoint, error: reason.message, retry_in_ms: wait, failed_attempts: this.failures };
+    const fields = {
+      endpoint: this.cfg.endpoint,
+      error: reason.message,
+      retry_in_ms: wait,
+      failed_attempts: this.failures,
+    };
     // One warning per outage; the attempts that follow are logged at debug.
     if (this.wasUp) this.logger.warn('lost the connection to the MQTT broker; reconnecting', fields);
-    else if (this.failures === 1) this.logger.warn('cannot connect to the MQTT broker; retrying in the background', fields);
+    else if (this.failures === 1)
+      this.logger.warn('cannot connect to the MQTT broker; retrying in the background', fields);
     else this.logger.debug('MQTT connection attempt failed', fields);
     this.wasUp = false;
     this.events.lost(reason);
@@ -130,7 +153,9 @@ export class Connection {
       await this.refresh(this.client.options);
     } catch (err) {
       // The previous credentials may still work; the broker decides.
-      this.logger.warn('cannot re-read MQTT credentials; reconnecting with the previous ones', { error: errorMessage(err) });
+      this.logger.warn('cannot re-read MQTT credentials; reconnecting with the previous ones', {
+        error: errorMessage(err),
+      });
     }
     if (!this.stopping) this.client.reconnect();
   }

@@ -77,8 +77,16 @@ export class Delivery {
         }
         if (this.stopped) return 'abandoned';
         const hinted = err instanceof ConsumerError ? (err.retryAfterMs ?? 0) : 0;
-        backoff ??= new Backoff({ ...this.opts.retry, multiplier: MULTIPLIER, randomization_factor: RANDOMIZATION, max_elapsed_time: 0 });
-        const wait = Math.min(Math.max(backoff.next() ?? this.opts.retry.max_interval, hinted), this.opts.retry.max_interval);
+        backoff ??= new Backoff({
+          ...this.opts.retry,
+          multiplier: MULTIPLIER,
+          randomization_factor: RANDOMIZATION,
+          max_elapsed_time: 0,
+        });
+        const wait = Math.min(
+          Math.max(backoff.next() ?? this.opts.retry.max_interval, hinted),
+          this.opts.retry.max_interval,
+        );
         this.logRetry(m, err, wait);
         if (!(await this.sleep(wait))) return 'abandoned';
       }

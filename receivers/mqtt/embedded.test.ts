@@ -65,7 +65,10 @@ describe('mqtt receiver: embedded broker', () => {
       assert.deepEqual(pubacks, [], 'no PUBACK to the embedded broker while the pipeline refuses');
       assert.deepEqual(h.rec.got, []);
       h.rec.mode = 'deliver';
-      await eventually(() => h.rec.got.length === 1 && pubacks.length === 1, 'delivered once it recovers, then acknowledged');
+      await eventually(
+        () => h.rec.got.length === 1 && pubacks.length === 1,
+        'delivered once it recovers, then acknowledged',
+      );
       assert.deepEqual(h.rec.payloads(), ['retry-me']);
     } finally {
       await device.endAsync();
@@ -88,7 +91,10 @@ describe('mqtt receiver: embedded broker', () => {
   it('fails start, naming the endpoint, when its port is taken', async () => {
     const { h, port } = await startEmbedded();
     try {
-      await assert.rejects(startReceiver({ embedded_broker: { endpoint: `127.0.0.1:${port}` } }), /embedded MQTT broker cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE/);
+      await assert.rejects(
+        startReceiver({ embedded_broker: { endpoint: `127.0.0.1:${port}` } }),
+        /embedded MQTT broker cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE/,
+      );
     } finally {
       await h.stop();
     }
@@ -101,7 +107,10 @@ describe('mqtt receiver: embedded broker', () => {
       return all.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n');
     };
     assert.equal(issues({}), '');
-    assert.match(issues({ shared_group: 'otelhub' }), /^shared_group: the embedded broker \(aedes\) has no shared subscriptions: .*use a real broker \(Mosquitto, EMQX, AIO\) to scale out/);
+    assert.match(
+      issues({ shared_group: 'otelhub' }),
+      /^shared_group: the embedded broker \(aedes\) has no shared subscriptions: .*use a real broker \(Mosquitto, EMQX, AIO\) to scale out/,
+    );
     assert.match(issues({ protocol_version: 5 }), /^protocol_version: .*MQTT 3\.1\.1 only/);
     assert.match(issues({ endpoint: 'mqtt://broker:1883' }), /^endpoint: /);
     assert.match(issues({ tls: { ca_file: '/ca.pem' } }), /^tls: /);

@@ -7,7 +7,8 @@ export const mqttReceiverFactory = defineReceiver<MqttReceiverConfig>({
   kind: 'receiver',
   type: 'mqtt',
   stability: 'alpha',
-  description: 'Subscribes to an MQTT broker (v5 or 3.1.1); a QoS 1 message is acknowledged once every pipeline settled it.',
+  description:
+    'Subscribes to an MQTT broker (v5 or 3.1.1); a QoS 1 message is acknowledged once every pipeline settled it.',
   configSchema: mqttConfigSchema,
   validate: validateMqttConfig,
   // Raw broker messages into every pipeline type: a converter (schema) turns them into telemetry.

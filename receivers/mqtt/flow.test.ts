@@ -27,7 +27,11 @@ function pubacks(h: Harness): { count(): number } {
 describe('mqtt receiver: settlement with Mosquitto', () => {
   it('keeps retrying what the pipelines refuse retryably, without acknowledging, and delivers it once they recover', async () => {
     const topic = uniqueId('t');
-    const h = await startReceiver({ endpoint: broker.url, topics: [topic], retry: { initial_interval: '20ms', max_interval: '50ms' } });
+    const h = await startReceiver({
+      endpoint: broker.url,
+      topics: [topic],
+      retry: { initial_interval: '20ms', max_interval: '50ms' },
+    });
     const pub = await publisher(broker.url);
     try {
       await h.ready();
@@ -56,7 +60,10 @@ describe('mqtt receiver: settlement with Mosquitto', () => {
       await eventually(() => h.rec.calls === 5, 'a full window');
       await sleep(200);
       assert.equal(h.rec.calls, 5, 'the broker sends nothing more until something is acknowledged');
-      assert.equal(await h.settings.telemetry.value('otelhub_receiver_mqtt_inflight_messages', { receiver: 'mqtt' }), 5);
+      assert.equal(
+        await h.settings.telemetry.value('otelhub_receiver_mqtt_inflight_messages', { receiver: 'mqtt' }),
+        5,
+      );
       h.rec.release();
       await eventually(() => h.rec.got.length === 50, 'everything once the pipelines settle');
       assert.deepEqual(h.rec.payloads().sort(), sent.sort());
@@ -89,7 +96,11 @@ describe('mqtt receiver: settlement with Mosquitto', () => {
 
   it('drops a message whose expiry interval passed before it could be delivered, acknowledged and counted', async () => {
     const topic = uniqueId('t');
-    const h = await startReceiver({ endpoint: broker.url, topics: [topic], retry: { initial_interval: '300ms', max_interval: '300ms' } });
+    const h = await startReceiver({
+      endpoint: broker.url,
+      topics: [topic],
+      retry: { initial_interval: '300ms', max_interval: '300ms' },
+    });
     const pub = await publisher(broker.url);
     try {
       await h.ready();

@@ -45,7 +45,8 @@ export class Heartbeat {
     this.client.publish(this.cfg.topic, this.cfg.payload, { qos: 1 }, (err) => {
       if (err?.message === 'Message removed') return;
       // Once per failing streak (an ACL that forbids the topic would otherwise log every interval).
-      if (err && !this.failing) this.logger.warn('cannot publish the heartbeat', { topic: this.cfg.topic, error: errorMessage(err) });
+      if (err && !this.failing)
+        this.logger.warn('cannot publish the heartbeat', { topic: this.cfg.topic, error: errorMessage(err) });
       this.failing = err !== undefined && err !== null;
     });
   }

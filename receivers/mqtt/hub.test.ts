@@ -46,7 +46,9 @@ ${opts.extraPipelines ?? ''}`;
 /** Metric names that reached the sink (the test converter names each metric after its message's payload). */
 function delivered(h: TestHub): string[] {
   const sink = h.t.sinks.get('test_sink');
-  return (sink?.received ?? []).flatMap((r) => (r.data as Metrics).resourceMetrics.flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics.map((m) => m.name))));
+  return (sink?.received ?? []).flatMap((r) =>
+    (r.data as Metrics).resourceMetrics.flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics.map((m) => m.name))),
+  );
 }
 
 /** A logs pipeline's converter stand-in that settles each message only when the test opens the gate. */
@@ -82,7 +84,9 @@ describe('mqtt receiver in a hub', () => {
   it('keeps messages flowing with receive_maximum 5 into a batch of 1000 with a 1h timeout (flush hint)', async () => {
     const topic = uniqueId('t');
     const g = gate();
-    const h = await startTestHub(mqttYaml({ topic, clientId: uniqueId('hub'), receiveMaximum: 5 }), { factories: [g.factory] });
+    const h = await startTestHub(mqttYaml({ topic, clientId: uniqueId('hub'), receiveMaximum: 5 }), {
+      factories: [g.factory],
+    });
     const pub = await publisher(broker.url);
     try {
       await eventually(() => h.hub.service.status.ready(), 'hub ready once subscribed');
@@ -100,16 +104,26 @@ describe('mqtt receiver in a hub', () => {
     const g = gate();
     const logs = '    logs:\n      receivers: [mqtt]\n      processors: [test_gate]\n      exporters: [test_sink]\n';
     // A window of one: the broker sends the second message only after the first is acknowledged.
-    const h = await startTestHub(mqttYaml({ topic, clientId: uniqueId('hub'), receiveMaximum: 1, extraPipelines: logs }), { factories: [g.factory] });
+    const h = await startTestHub(
+      mqttYaml({ topic, clientId: uniqueId('hub'), receiveMaximum: 1, extraPipelines: logs }),
+      { factories: [g.factory] },
+    );
     const pub = await publisher(broker.url);
     try {
       await eventually(() => h.hub.service.status.ready(), 'hub ready');
       await publishMany(pub, topic, 2);
       await eventually(() => delivered(h).length === 1 && g.calls() === 1, 'the first message in both pipelines');
       await new Promise((r) => setTimeout(r, 200));
-      assert.equal(delivered(h).length, 1, 'the metrics pipeline settled, but the logs pipeline has not: no PUBACK yet');
+      assert.equal(
+        delivered(h).length,
+        1,
+        'the metrics pipeline settled, but the logs pipeline has not: no PUBACK yet',
+      );
       g.open();
-      await eventually(() => delivered(h).length === 2 && g.calls() === 2, 'the second message once both settled the first');
+      await eventually(
+        () => delivered(h).length === 2 && g.calls() === 2,
+        'the second message once both settled the first',
+      );
     } finally {
       await h.shutdown();
       await pub.endAsync();

@@ -25,7 +25,9 @@ export function toMessage(packet: IPublishPacket, receivedUnixNano: bigint): Mes
   if (p.payloadFormatIndicator !== undefined) properties.payloadFormatIndicator = p.payloadFormatIndicator;
   if (p.responseTopic !== undefined) properties.responseTopic = p.responseTopic;
   if (p.subscriptionIdentifier !== undefined) {
-    properties.subscriptionIdentifiers = Array.isArray(p.subscriptionIdentifier) ? p.subscriptionIdentifier : [p.subscriptionIdentifier];
+    properties.subscriptionIdentifiers = Array.isArray(p.subscriptionIdentifier)
+      ? p.subscriptionIdentifier
+      : [p.subscriptionIdentifier];
   }
   return {
     topic: packet.topic,
@@ -37,4 +39,3 @@ export function toMessage(packet: IPublishPacket, receivedUnixNano: bigint): Mes
     receivedUnixNano,
   };
 }
-

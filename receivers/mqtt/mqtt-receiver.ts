@@ -93,12 +93,18 @@ export class MqttReceiver implements Receiver {
     }
     const options = await clientOptions(this.cfg);
     if (this.stopping) return;
-    const connection = new Connection(this.cfg, options, logger, {
-      connected: (sessionPresent) => this.inflight.connected(sessionPresent),
-      subscribed: () => this.onSubscribed(),
-      unsubscribed: (err) => this.notReady(err),
-      lost: (err) => this.onLost(err),
-    }, (opts) => this.refreshCredentials(opts));
+    const connection = new Connection(
+      this.cfg,
+      options,
+      logger,
+      {
+        connected: (sessionPresent) => this.inflight.connected(sessionPresent),
+        subscribed: () => this.onSubscribed(),
+        unsubscribed: (err) => this.notReady(err),
+        lost: (err) => this.onLost(err),
+      },
+      (opts) => this.refreshCredentials(opts),
+    );
     this.connection = connection;
     connection.client.handleMessage = (packet, callback) => this.onPublish(packet, callback);
     const satFile = this.cfg.auth?.sat_token_file;
@@ -106,7 +112,11 @@ export class MqttReceiver implements Receiver {
     if (this.cfg.heartbeat.enabled) this.heartbeat = new Heartbeat(connection.client, this.cfg.heartbeat, logger);
     // Not ready until subscribed; the hub keeps this report instead of marking the receiver ok after start.
     this.settings.reportStatus('recoverable_error', new Error('not connected to the MQTT broker yet'));
-    logger.info('connecting to the MQTT broker in the background', { endpoint: this.cfg.endpoint, client_id: this.cfg.client_id, topics: this.cfg.subscriptions });
+    logger.info('connecting to the MQTT broker in the background', {
+      endpoint: this.cfg.endpoint,
+      client_id: this.cfg.client_id,
+      topics: this.cfg.subscriptions,
+    });
     connection.start();
   }
 
@@ -171,11 +181,13 @@ export class MqttReceiver implements Receiver {
     // A redelivery after a reconnect of a message still in the pipelines: its PUBACK goes out when it settles.
     if (admission.kind === 'redelivery') return;
     const { entry } = admission;
-    this.track(this.delivery.deliver(message).then((outcome) => {
-      if (outcome === 'settled') this.inflight.settle(entry);
-      else this.inflight.abandon(entry);
-      this.metrics.inflight.set(this.inflight.size);
-    }));
+    this.track(
+      this.delivery.deliver(message).then((outcome) => {
+        if (outcome === 'settled') this.inflight.settle(entry);
+        else this.inflight.abandon(entry);
+        this.metrics.inflight.set(this.inflight.size);
+      }),
+    );
   }
 
   private deliverQos0(message: Message): void {

@@ -44,7 +44,11 @@ describe('mqtt receiver: messages', () => {
       assert.equal(m.qos, 1);
       assert.equal(m.retain, false);
       assert.equal(m.dup, false);
-      assert.deepEqual(m.properties.userProperties, [['site', 'a'], ['site', 'b'], ['line', '7']]);
+      assert.deepEqual(m.properties.userProperties, [
+        ['site', 'a'],
+        ['site', 'b'],
+        ['line', '7'],
+      ]);
       assert.equal(m.properties.contentType, 'application/octet-stream');
       assert.equal(Buffer.from(m.properties.correlationData ?? []).toString(), 'corr');
       assert.equal(m.properties.responseTopic, 'reply/here');
@@ -94,7 +98,13 @@ describe('mqtt receiver: connection and status', () => {
     let late: Mosquitto | undefined;
     try {
       assert.equal(h.settings.statuses.at(-1), 'recoverable_error');
-      await eventually(() => h.settings.logger.lines.some((l) => l.msg === 'cannot connect to the MQTT broker; retrying in the background'), 'the failure is logged');
+      await eventually(
+        () =>
+          h.settings.logger.lines.some(
+            (l) => l.msg === 'cannot connect to the MQTT broker; retrying in the background',
+          ),
+        'the failure is logged',
+      );
       assert.ok(!h.settings.statuses.includes('ok'));
       late = await startMosquitto({ port });
       await h.ready();
@@ -116,7 +126,10 @@ describe('mqtt receiver: connection and status', () => {
       await h.ready();
       const mark = h.settings.statuses.length;
       await b.restart();
-      await eventually(() => h.settings.statuses.slice(mark).includes('recoverable_error'), 'recoverable_error while down');
+      await eventually(
+        () => h.settings.statuses.slice(mark).includes('recoverable_error'),
+        'recoverable_error while down',
+      );
       await h.ready(mark);
       const pub = await publisher(b.url);
       await publishMany(pub, topic, 3);
@@ -138,7 +151,12 @@ describe('mqtt receiver: heartbeat', () => {
       const beats: string[] = [];
       watcher.on('message', (t, p) => t === `${base}/heartbeat` && beats.push(p.toString()));
       await watcher.subscribeAsync(`${base}/heartbeat`, { qos: 1 });
-      const h = await startReceiver({ endpoint: broker.url, topics: [`${base}/#`], shared_group: shared, heartbeat: { enabled: true, interval: '100ms' } });
+      const h = await startReceiver({
+        endpoint: broker.url,
+        topics: [`${base}/#`],
+        shared_group: shared,
+        heartbeat: { enabled: true, interval: '100ms' },
+      });
       try {
         await h.ready();
         await eventually(() => beats.length >= 3, 'three heartbeats');

@@ -11,7 +11,8 @@ import type { IAuthPacket, IDisconnectPacket } from 'mqtt-packet';
 import type { Logger } from '../../core/logger.ts';
 
 export const SAT_METHOD = 'K8S-SAT';
-const SUCCESS = 0x00, REAUTHENTICATE = 0x19; // AUTH reason codes
+const SUCCESS = 0x00,
+  REAUTHENTICATE = 0x19; // AUTH reason codes
 const MAX_TIMER_MS = 2 ** 31 - 1;
 // Kubernetes swaps a symlink and a writer truncates then writes: read once after the burst of events settles.
 const SETTLE_MS = 50;
@@ -19,7 +20,12 @@ const SETTLE_MS = 50;
 /** A re-authentication the broker refused or left unanswered, already logged; `code` as in MQTT.js's errors. */
 export class SatAuthError extends Error {
   override name = 'SatAuthError';
-  constructor(message: string, readonly code?: number) { super(message); }
+  constructor(
+    message: string,
+    readonly code?: number,
+  ) {
+    super(message);
+  }
 }
 
 // Synchronous on purpose: the reconnect path must have the token within the tick (see onReconnect), and the file is
@@ -29,7 +35,9 @@ function readSatTokenSync(file: string): Buffer {
   try {
     data = readFileSync(file);
   } catch (err) {
-    throw new Error(`cannot read SAT token file ${file}: ${(err as NodeJS.ErrnoException).code ?? 'read failed'}`, { cause: err });
+    throw new Error(`cannot read SAT token file ${file}: ${(err as NodeJS.ErrnoException).code ?? 'read failed'}`, {
+      cause: err,
+    });
   }
   // A JWT is ASCII; a trailing newline from an editor or `echo` is not part of it.
   const token = Buffer.from(data.toString('utf8').trim());
@@ -44,7 +52,9 @@ export const readSatToken = async (file: string): Promise<Buffer> => readSatToke
 export function tokenExpiry(token: Buffer): Date | undefined {
   const [, payload, ...rest] = token.toString('utf8').split('.');
   try {
-    const exp: unknown = rest.length === 1 && (JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8')) as { exp?: unknown }).exp;
+    const exp: unknown =
+      rest.length === 1 &&
+      (JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8')) as { exp?: unknown }).exp;
     return typeof exp === 'number' && Number.isFinite(exp) ? new Date(exp * 1000) : undefined;
   } catch {
     return undefined; // not JSON, or JSON null
@@ -52,7 +62,9 @@ export function tokenExpiry(token: Buffer): Date | undefined {
 }
 
 /** The CONNECT properties for K8S-SAT, for the client's `properties` option. */
-export async function satConnectProperties(file: string): Promise<{ authenticationMethod: string; authenticationData: Buffer }> {
+export async function satConnectProperties(
+  file: string,
+): Promise<{ authenticationMethod: string; authenticationData: Buffer }> {
   return { authenticationMethod: SAT_METHOD, authenticationData: await readSatToken(file) };
 }
 
@@ -77,14 +89,16 @@ export function attachSatAuth(client: MqttClient, opts: SatAuthOptions): { close
   // offline), so re-authentication uses it too, through sendAuth only. Checked here so that an upgrade that renames
   // it fails at start rather than an hour later, when the token rotates.
   const internal = (client as unknown as { _sendPacket?: unknown })._sendPacket;
-  if (typeof internal !== 'function') throw new Error('MqttClient._sendPacket is missing from this MQTT.js; K8S-SAT re-authentication needs it');
+  if (typeof internal !== 'function')
+    throw new Error('MqttClient._sendPacket is missing from this MQTT.js; K8S-SAT re-authentication needs it');
   const sendAuth = (packet: IAuthPacket): void => (internal as (p: IAuthPacket) => void).call(client, packet);
   const props = () => (client.options.properties ??= {});
   const fields = (token: Buffer | undefined) => ({ filename: file, expiresAt: token && tokenExpiry(token) });
   let accepted = props().authenticationData; // the token the broker holds
   let pending: Buffer | undefined; // the token offered in an unanswered AUTH 0x19
   let watcher: FSWatcher | undefined, expiryTimer: NodeJS.Timeout | undefined, replyTimer: NodeJS.Timeout | undefined;
-  let settleTimer: NodeJS.Timeout | undefined, readFailing = false;
+  let settleTimer: NodeJS.Timeout | undefined,
+    readFailing = false;
   const fail = (err: SatAuthError): SatAuthError => {
     pending = undefined;
     clearTimeout(replyTimer);
@@ -96,10 +110,18 @@ export function attachSatAuth(client: MqttClient, opts: SatAuthOptions): { close
     if (!client.connected || pending) return;
     pending = token;
     logger.info('re-authenticating with the renewed SAT token', fields(token));
-    sendAuth({ cmd: 'auth', reasonCode: REAUTHENTICATE, properties: { authenticationMethod: SAT_METHOD, authenticationData: token } });
+    sendAuth({
+      cmd: 'auth',
+      reasonCode: REAUTHENTICATE,
+      properties: { authenticationMethod: SAT_METHOD, authenticationData: token },
+    });
     const timeoutMs = client.options.connectTimeout ?? 30_000;
     replyTimer = setTimeout(() => {
-      fail(new SatAuthError(`the broker did not answer the K8S-SAT re-authentication within ${timeoutMs} ms; reconnecting`));
+      fail(
+        new SatAuthError(
+          `the broker did not answer the K8S-SAT re-authentication within ${timeoutMs} ms; reconnecting`,
+        ),
+      );
       client.stream.destroy(); // what MQTT.js does on a protocol error: it reconnects, presenting the file's token
     }, timeoutMs).unref();
   };
@@ -110,7 +132,8 @@ export function attachSatAuth(client: MqttClient, opts: SatAuthOptions): { close
       token = readSatTokenSync(file);
     } catch (err) {
       // Once per failing streak: a file that stays broken would otherwise log on every poll.
-      if (!readFailing) logger.warn('cannot re-read the SAT token file; keeping the current token', { filename: file, error: err });
+      if (!readFailing)
+        logger.warn('cannot re-read the SAT token file; keeping the current token', { filename: file, error: err });
       return void (readFailing = true);
     }
     readFailing = false;
@@ -124,11 +147,15 @@ export function attachSatAuth(client: MqttClient, opts: SatAuthOptions): { close
     const due = exp.getTime() - (opts.reauthBeforeExpiryMs ?? 5 * 60_000);
     const expiring = (): void => {
       check(); // normally finds the renewed token and re-authenticates
-      if (client.connected && accepted === token && !pending) logger.warn('the SAT token file still holds the token that expires soon', fields(token));
+      if (client.connected && accepted === token && !pending)
+        logger.warn('the SAT token file still holds the token that expires soon', fields(token));
     };
     // In steps: setTimeout fires at once past ~24.8 days.
     const arm = (): void => {
-      expiryTimer = setTimeout(() => (Date.now() < due ? arm() : expiring()), Math.min(Math.max(due - Date.now(), 0), MAX_TIMER_MS)).unref();
+      expiryTimer = setTimeout(
+        () => (Date.now() < due ? arm() : expiring()),
+        Math.min(Math.max(due - Date.now(), 0), MAX_TIMER_MS),
+      ).unref();
     };
     arm();
   };
@@ -141,8 +168,16 @@ export function attachSatAuth(client: MqttClient, opts: SatAuthOptions): { close
     if (!token) return previousHandleAuth.call(client, packet, callback);
     const rc = packet.reasonCode;
     if (rc !== SUCCESS) {
-      const name = ReasonCodes[rc as keyof typeof ReasonCodes] ?? (rc === 0x18 ? 'Continue authentication' : 'unexpected');
-      return callback(fail(new SatAuthError(`the broker answered the K8S-SAT re-authentication with reason code 0x${rc.toString(16)} (${name}); reconnecting`, rc)));
+      const name =
+        ReasonCodes[rc as keyof typeof ReasonCodes] ?? (rc === 0x18 ? 'Continue authentication' : 'unexpected');
+      return callback(
+        fail(
+          new SatAuthError(
+            `the broker answered the K8S-SAT re-authentication with reason code 0x${rc.toString(16)} (${name}); reconnecting`,
+            rc,
+          ),
+        ),
+      );
     }
     pending = undefined;
     clearTimeout(replyTimer);
@@ -157,7 +192,10 @@ export function attachSatAuth(client: MqttClient, opts: SatAuthOptions): { close
     try {
       Object.assign(props(), { authenticationMethod: SAT_METHOD, authenticationData: readSatTokenSync(file) });
     } catch (err) {
-      logger.error('cannot re-read the SAT token to reconnect; reconnecting with the previous one', { filename: file, error: err });
+      logger.error('cannot re-read the SAT token to reconnect; reconnecting with the previous one', {
+        filename: file,
+        error: err,
+      });
     }
   };
   const onConnect = (): void => {
@@ -166,7 +204,13 @@ export function attachSatAuth(client: MqttClient, opts: SatAuthOptions): { close
     check(); // the file may have changed between the read and the CONNACK
   };
   const onDisconnect = ({ reasonCode: rc = 0 }: IDisconnectPacket): void => {
-    if (pending) fail(new SatAuthError(`the broker disconnected during K8S-SAT re-authentication with reason code 0x${rc.toString(16)}`, rc));
+    if (pending)
+      fail(
+        new SatAuthError(
+          `the broker disconnected during K8S-SAT re-authentication with reason code 0x${rc.toString(16)}`,
+          rc,
+        ),
+      );
   };
   const onClose = (): void => {
     pending = undefined;

@@ -25,7 +25,11 @@ describe('mqtt receiver: sessions', () => {
     try {
       await eventually(() => second.rec.got.length === 20, 'the messages published while down');
       assert.deepEqual(second.rec.payloads().sort(), sent.sort());
-      assert.ok(second.settings.logger.lines.some((l) => l.msg === 'connected to the MQTT broker' && l.session_present === true));
+      assert.ok(
+        second.settings.logger.lines.some(
+          (l) => l.msg === 'connected to the MQTT broker' && l.session_present === true,
+        ),
+      );
     } finally {
       await second.stop();
     }
@@ -33,7 +37,13 @@ describe('mqtt receiver: sessions', () => {
 
   it('starts afresh with clean_start true: nothing published while it was down arrives', async () => {
     const topic = uniqueId('t');
-    const config = { endpoint: broker.url, topics: [topic], client_id: uniqueId('clean'), clean_start: true, session_expiry: 0 };
+    const config = {
+      endpoint: broker.url,
+      topics: [topic],
+      client_id: uniqueId('clean'),
+      clean_start: true,
+      session_expiry: 0,
+    };
     const first = await startReceiver(config);
     await first.ready();
     await first.stop();
@@ -64,7 +74,10 @@ describe('mqtt receiver: shared subscriptions', () => {
       await Promise.all([a.ready(), b.ready()]);
       const sent = await publishMany(pub, `${topic}/x`, 40);
       await eventually(() => a.rec.got.length + b.rec.got.length === 40, 'all forty');
-      assert.ok(a.rec.got.length > 0 && b.rec.got.length > 0, `both got a share (${a.rec.got.length} / ${b.rec.got.length})`);
+      assert.ok(
+        a.rec.got.length > 0 && b.rec.got.length > 0,
+        `both got a share (${a.rec.got.length} / ${b.rec.got.length})`,
+      );
       assert.deepEqual([...a.rec.payloads(), ...b.rec.payloads()].sort(), sent.sort());
     } finally {
       await Promise.all([a.stop(), b.stop()]);

@@ -80,8 +80,15 @@ export function uniqueId(prefix = 'test'): string {
 }
 
 /** Validates `config` as the hub would, then creates and starts the receiver (id `mqtt`). */
-export async function startReceiver(config: Record<string, unknown>, opts: { rec?: ReturnType<typeof recorder>; id?: string } = {}): Promise<Harness> {
-  const { value, issues } = validateConfig(mqttReceiverFactory.configSchema, { client_id: uniqueId(), reconnect: { min: '50ms', max: '200ms' }, ...config });
+export async function startReceiver(
+  config: Record<string, unknown>,
+  opts: { rec?: ReturnType<typeof recorder>; id?: string } = {},
+): Promise<Harness> {
+  const { value, issues } = validateConfig(mqttReceiverFactory.configSchema, {
+    client_id: uniqueId(),
+    reconnect: { min: '50ms', max: '200ms' },
+    ...config,
+  });
   const all = issues.length ? issues : (mqttReceiverFactory.validate?.(value as MqttReceiverConfig) ?? []);
   if (all.length) throw new Error(`invalid test config: ${JSON.stringify(all)}`);
   const { rec, next } = opts.rec ?? recorder();
@@ -92,7 +99,11 @@ export async function startReceiver(config: Record<string, unknown>, opts: { rec
     receiver,
     rec,
     settings,
-    ready: (since = 0) => eventually(() => settings.statuses.slice(since).includes('ok'), `receiver subscribed; statuses ${settings.statuses.join(',')}; logs ${JSON.stringify(settings.logger.lines.slice(-3))}`),
+    ready: (since = 0) =>
+      eventually(
+        () => settings.statuses.slice(since).includes('ok'),
+        `receiver subscribed; statuses ${settings.statuses.join(',')}; logs ${JSON.stringify(settings.logger.lines.slice(-3))}`,
+      ),
     // Held messages are released after shutdown began, so a test that failed while holding still stops.
     stop: () => {
       const stopped = receiver.shutdown();

@@ -8,7 +8,8 @@ export function topicFilterIssue(filter: string): string | undefined {
   const levels = filter.split('/');
   for (let i = 0; i < levels.length; i++) {
     const level = levels[i] ?? '';
-    if (level.includes('#') && (level !== '#' || i !== levels.length - 1)) return '"#" must be a whole level and the last one';
+    if (level.includes('#') && (level !== '#' || i !== levels.length - 1))
+      return '"#" must be a whole level and the last one';
     if (level.includes('+') && level !== '+') return '"+" must be a whole level';
   }
   return undefined;

@@ -35,7 +35,9 @@ describe('otlp receiver config', () => {
   });
 
   it('reads 0 sizes as the defaults, as the Collector does, and adds a missing leading slash to paths', () => {
-    const { cfg } = check({ protocols: { grpc: { max_recv_msg_size_mib: 0 }, http: { max_request_body_size: 0, logs_url_path: 'logs' } } });
+    const { cfg } = check({
+      protocols: { grpc: { max_recv_msg_size_mib: 0 }, http: { max_request_body_size: 0, logs_url_path: 'logs' } },
+    });
     const p = resolveProtocols(cfg);
     assert.equal(p.grpc?.max_recv_msg_size_mib, 4);
     assert.equal(p.http?.max_request_body_size, DEFAULT_MAX_REQUEST_BODY_SIZE);
@@ -45,14 +47,34 @@ describe('otlp receiver config', () => {
   const refused: [string, unknown, RegExp][] = [
     ['no protocol at all', { protocols: {} }, /protocols/],
     ['an unknown protocol', { protocols: { thrift: {} } }, /thrift/],
-    ['an unknown key', { protocols: { http: { endpoint: 'localhost:1', include_metadata: true } } }, /include_metadata/],
+    [
+      'an unknown key',
+      { protocols: { http: { endpoint: 'localhost:1', include_metadata: true } } },
+      /include_metadata/,
+    ],
     ['a bad endpoint', { protocols: { grpc: { endpoint: '4317' } } }, /protocols,grpc,endpoint/],
-    ['tls without a certificate', { protocols: { http: { tls: { client_ca_file: '/ca.pem' } } } }, /protocols,http,tls,cert_file/],
+    [
+      'tls without a certificate',
+      { protocols: { http: { tls: { client_ca_file: '/ca.pem' } } } },
+      /protocols,http,tls,cert_file/,
+    ],
     ['auth without an authenticator', { protocols: { grpc: { auth: {} } } }, /authenticator/],
-    ['two signals on one path', { protocols: { http: { traces_url_path: '/v1/x', logs_url_path: 'v1/x' } } }, /logs_url_path/],
-    ['grpc and http on one address', { protocols: { grpc: { endpoint: ':4000' }, http: { endpoint: ':4000' } } }, /protocols,http,endpoint/],
+    [
+      'two signals on one path',
+      { protocols: { http: { traces_url_path: '/v1/x', logs_url_path: 'v1/x' } } },
+      /logs_url_path/,
+    ],
+    [
+      'grpc and http on one address',
+      { protocols: { grpc: { endpoint: ':4000' }, http: { endpoint: ':4000' } } },
+      /protocols,http,endpoint/,
+    ],
     ['a negative body size', { protocols: { http: { max_request_body_size: -1 } } }, /max_request_body_size/],
-    ['cors origins that are not a list', { protocols: { http: { cors: { allowed_origins: 'https://x' } } } }, /allowed_origins/],
+    [
+      'cors origins that are not a list',
+      { protocols: { http: { cors: { allowed_origins: 'https://x' } } } },
+      /allowed_origins/,
+    ],
   ];
   for (const [what, raw, where] of refused) {
     it(`refuses ${what}`, () => {

@@ -8,7 +8,11 @@ export const DEFAULT_GRPC_ENDPOINT = 'localhost:4317';
 export const DEFAULT_HTTP_ENDPOINT = 'localhost:4318';
 export const DEFAULT_MAX_RECV_MSG_SIZE_MIB = 4;
 export const DEFAULT_MAX_REQUEST_BODY_SIZE = 20 * 1024 * 1024;
-export const DEFAULT_URL_PATHS: Readonly<Record<PipelineType, string>> = { traces: '/v1/traces', metrics: '/v1/metrics', logs: '/v1/logs' };
+export const DEFAULT_URL_PATHS: Readonly<Record<PipelineType, string>> = {
+  traces: '/v1/traces',
+  metrics: '/v1/metrics',
+  logs: '/v1/logs',
+};
 // grpc-js takes the limit as a 32-bit int.
 const MAX_RECV_MSG_SIZE_MIB = 2047;
 
@@ -71,7 +75,12 @@ const grpcSchema = {
   additionalProperties: false,
   properties: {
     endpoint: { type: 'string', minLength: 1, default: DEFAULT_GRPC_ENDPOINT },
-    max_recv_msg_size_mib: { type: 'number', minimum: 0, maximum: MAX_RECV_MSG_SIZE_MIB, default: DEFAULT_MAX_RECV_MSG_SIZE_MIB },
+    max_recv_msg_size_mib: {
+      type: 'number',
+      minimum: 0,
+      maximum: MAX_RECV_MSG_SIZE_MIB,
+      default: DEFAULT_MAX_RECV_MSG_SIZE_MIB,
+    },
     tls: tlsServerSchema,
     auth: authSchema,
   },
@@ -173,12 +182,19 @@ export function validateOtlpConfig(cfg: OtlpReceiverConfig): ConfigIssue[] {
     const seen = new Map<string, string>();
     for (const key of ['traces_url_path', 'metrics_url_path', 'logs_url_path'] as const) {
       const other = seen.get(http[key]);
-      if (other) issues.push({ path: ['protocols', 'http', key], message: `${key} is the same path as ${other} ("${http[key]}")` });
+      if (other)
+        issues.push({
+          path: ['protocols', 'http', key],
+          message: `${key} is the same path as ${other} ("${http[key]}")`,
+        });
       seen.set(http[key], key);
     }
   }
   if (grpc && http && sameAddress(grpc.endpoint, http.endpoint)) {
-    issues.push({ path: ['protocols', 'http', 'endpoint'], message: `grpc and http cannot both listen on ${http.endpoint}` });
+    issues.push({
+      path: ['protocols', 'http', 'endpoint'],
+      message: `grpc and http cannot both listen on ${http.endpoint}`,
+    });
   }
   return issues;
 }

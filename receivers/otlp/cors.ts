@@ -7,7 +7,10 @@ import type { CorsConfig } from './config.ts';
 const ALWAYS_ALLOWED = ['accept', 'accept-language', 'content-type', 'content-language', 'origin'];
 
 function wildcard(pattern: string): RegExp {
-  const escaped = pattern.toLowerCase().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  const escaped = pattern
+    .toLowerCase()
+    .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*');
   return new RegExp(`^${escaped}$`);
 }
 
@@ -45,7 +48,11 @@ export class Cors {
   }
 
   static isPreflight(req: IncomingMessage): boolean {
-    return req.method === 'OPTIONS' && req.headers.origin !== undefined && req.headers['access-control-request-method'] !== undefined;
+    return (
+      req.method === 'OPTIONS' &&
+      req.headers.origin !== undefined &&
+      req.headers['access-control-request-method'] !== undefined
+    );
   }
 
   /**

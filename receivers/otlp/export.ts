@@ -48,7 +48,11 @@ export async function consume(consumer: Consumer, data: SignalData, transport: '
   }
 }
 
-export function logFailure(logger: Logger, where: { transport: 'grpc' | 'http'; signal?: string; path?: string }, f: RequestFailure): void {
+export function logFailure(
+  logger: Logger,
+  where: { transport: 'grpc' | 'http'; signal?: string; path?: string },
+  f: RequestFailure,
+): void {
   const fields = { ...where, status: where.transport === 'grpc' ? f.grpcCode : f.httpStatus, error: f.message };
   if (f.httpStatus >= 500 && f.httpStatus !== 503) logger.error('OTLP request failed', fields);
   else logger.debug('OTLP request refused', fields);

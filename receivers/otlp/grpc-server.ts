@@ -72,7 +72,8 @@ function exportHandler(signal: PipelineType, deps: ExportDeps) {
 
 export async function startGrpc(cfg: GrpcConfig, deps: ExportDeps): Promise<Listening> {
   const credentials = await grpcServerCredentials(cfg.tls, {
-    onReloadError: (err) => deps.logger.warn('reloading TLS files failed, keeping the previous certificates', { error: err.message }),
+    onReloadError: (err) =>
+      deps.logger.warn('reloading TLS files failed, keeping the previous certificates', { error: err.message }),
   }).catch((err: Error) => {
     throw new Error(`OTLP gRPC receiver on ${cfg.endpoint}: ${err.message}`, { cause: err });
   });

@@ -34,7 +34,10 @@ describe('otlp receiver: gRPC', () => {
   let c: RawGrpc;
   before(async () => {
     // Metrics have no pipeline here: their service must be UNIMPLEMENTED.
-    h = await startReceiver({ protocols: { grpc: { endpoint: 'localhost:0', max_recv_msg_size_mib: 0.0625 } } }, { signals: ['traces', 'logs'] });
+    h = await startReceiver(
+      { protocols: { grpc: { endpoint: 'localhost:0', max_recv_msg_size_mib: 0.0625 } } },
+      { signals: ['traces', 'logs'] },
+    );
     c = rawGrpc(h.receiver.grpcPort ?? 0);
   });
   after(async () => {
@@ -76,7 +79,10 @@ describe('otlp receiver: gRPC', () => {
   });
 
   it('answers UNIMPLEMENTED for a signal no pipeline takes', async () => {
-    assert.equal(failed(await c.exportRaw('metrics', encodeRequest('metrics', sampleMetrics()))).code, status.UNIMPLEMENTED);
+    assert.equal(
+      failed(await c.exportRaw('metrics', encodeRequest('metrics', sampleMetrics()))).code,
+      status.UNIMPLEMENTED,
+    );
   });
 
   it('answers RESOURCE_EXHAUSTED past max_recv_msg_size_mib', async () => {

@@ -20,7 +20,12 @@ export function decoderFor(header: string | undefined): (() => Transform) | unde
   const enc = (header ?? '').trim().toLowerCase();
   if (enc === '' || enc === 'identity') return undefined;
   const d = DECODERS[enc];
-  if (!d) throw new RequestFailure(415, GrpcStatus.INVALID_ARGUMENT, `unsupported Content-Encoding "${enc}"; supported: ${SUPPORTED_ENCODINGS.join(', ')}`);
+  if (!d)
+    throw new RequestFailure(
+      415,
+      GrpcStatus.INVALID_ARGUMENT,
+      `unsupported Content-Encoding "${enc}"; supported: ${SUPPORTED_ENCODINGS.join(', ')}`,
+    );
   return d;
 }
 

@@ -77,10 +77,17 @@ class Handler {
     }
     const consumer = this.deps.consumers[signal];
     if (!consumer) throw new RequestFailure(404, GrpcStatus.UNIMPLEMENTED, `no pipeline receives ${signal}`);
-    if (!enc) throw new RequestFailure(415, GrpcStatus.INVALID_ARGUMENT, `unsupported Content-Type, use ${CONTENT_TYPE.proto} or ${CONTENT_TYPE.json}`);
+    if (!enc)
+      throw new RequestFailure(
+        415,
+        GrpcStatus.INVALID_ARGUMENT,
+        `unsupported Content-Type, use ${CONTENT_TYPE.proto} or ${CONTENT_TYPE.json}`,
+      );
     await authenticate(this.deps, req.headers);
     const body = await readBody(req, this.cfg.max_request_body_size, decoderFor(req.headers['content-encoding']));
-    const data = decode(() => (enc === 'json' ? decodeRequestJson(signal, body.toString('utf8')) : decodeRequest(signal, body)));
+    const data = decode(() =>
+      enc === 'json' ? decodeRequestJson(signal, body.toString('utf8')) : decodeRequest(signal, body),
+    );
     await consume(consumer, data, 'http');
     const out = enc === 'json' ? encodeResponseJson(signal) : encodeResponse(signal);
     this.beforeHead(req, res);
@@ -104,7 +111,9 @@ class Handler {
     if (f.retryAfterMs !== undefined) res.setHeader('retry-after', retryAfterSeconds(f.retryAfterMs));
     // The spec's error body is a google.rpc.Status in the request's encoding.
     if (enc === 'json') {
-      res.writeHead(f.httpStatus, { 'content-type': CONTENT_TYPE.json }).end(JSON.stringify({ code: f.grpcCode, message: f.message }));
+      res
+        .writeHead(f.httpStatus, { 'content-type': CONTENT_TYPE.json })
+        .end(JSON.stringify({ code: f.grpcCode, message: f.message }));
     } else if (enc === 'proto') {
       res.writeHead(f.httpStatus, { 'content-type': CONTENT_TYPE.proto }).end(encodeStatus(f.grpcCode, f.message));
     } else {
@@ -123,8 +132,12 @@ export async function startHttp(cfg: HttpConfig, deps: ExportDeps): Promise<List
       throw new Error(`OTLP HTTP receiver on ${cfg.endpoint}: ${err.message}`, { cause: err });
     });
     const https = createHttpsServer(tls, handler.handle);
-    stopReload = startTlsReload(tlsCfg, tls, (o) => https.setSecureContext(o), (err) =>
-      deps.logger.warn('reloading TLS files failed, keeping the previous certificates', { error: err.message }),
+    stopReload = startTlsReload(
+      tlsCfg,
+      tls,
+      (o) => https.setSecureContext(o),
+      (err) =>
+        deps.logger.warn('reloading TLS files failed, keeping the previous certificates', { error: err.message }),
     );
     server = https;
   } else {

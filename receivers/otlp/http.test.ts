@@ -15,7 +15,10 @@ const traces = () => encodeRequest('traces', sampleTraces());
 describe('otlp receiver: HTTP', () => {
   let h: Harness;
   before(async () => {
-    h = await startReceiver({ protocols: { http: { endpoint: 'localhost:0', max_request_body_size: LIMIT } } }, { signals: ['traces', 'logs'] });
+    h = await startReceiver(
+      { protocols: { http: { endpoint: 'localhost:0', max_request_body_size: LIMIT } } },
+      { signals: ['traces', 'logs'] },
+    );
   });
   after(() => h.stop());
   const url = (path = '/v1/traces') => `${h.httpUrl}${path}`;
@@ -38,14 +41,21 @@ describe('otlp receiver: HTTP', () => {
 
   it('takes JSON (with a charset parameter) and answers JSON', async () => {
     reset();
-    const r = await send(url('/v1/logs?x=1'), { headers: { 'content-type': 'application/json; charset=utf-8' }, body: encodeRequestJson('logs', sampleLogs()) });
+    const r = await send(url('/v1/logs?x=1'), {
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: encodeRequestJson('logs', sampleLogs()),
+    });
     assert.equal(r.status, 200);
     assert.equal(r.headers['content-type'], 'application/json');
     assert.doesNotThrow(() => JSON.parse(r.body.toString()) as unknown);
     assert.deepEqual(h.rec.got.logs, [sampleLogs()]);
   });
 
-  for (const [enc, zip] of [['gzip', gzipSync], ['deflate', deflateSync], ['br', brotliCompressSync]] as const) {
+  for (const [enc, zip] of [
+    ['gzip', gzipSync],
+    ['deflate', deflateSync],
+    ['br', brotliCompressSync],
+  ] as const) {
     it(`decompresses Content-Encoding: ${enc}`, async () => {
       reset();
       const r = await send(url(), { headers: { ...PROTO, 'content-encoding': enc }, body: zip(traces()) });
@@ -55,8 +65,14 @@ describe('otlp receiver: HTTP', () => {
   }
 
   it('refuses an unknown Content-Encoding with 415, and corrupt gzip with 400', async () => {
-    assert.equal((await send(url(), { headers: { ...PROTO, 'content-encoding': 'zstd' }, body: traces() })).status, 415);
-    const r = await send(url(), { headers: { ...PROTO, 'content-encoding': 'gzip' }, body: Buffer.from('not gzip at all') });
+    assert.equal(
+      (await send(url(), { headers: { ...PROTO, 'content-encoding': 'zstd' }, body: traces() })).status,
+      415,
+    );
+    const r = await send(url(), {
+      headers: { ...PROTO, 'content-encoding': 'gzip' },
+      body: Buffer.from('not gzip at all'),
+    });
     assert.equal(r.status, 400);
     assert.equal(decodeStatus(r.body).code, 3);
   });
@@ -144,7 +160,11 @@ describe('otlp receiver: HTTP url paths and CORS', () => {
         http: {
           endpoint: 'localhost:0',
           traces_url_path: 'custom/traces',
-          cors: { allowed_origins: ['https://*.example.com', 'http://localhost:3000'], allowed_headers: ['X-Custom'], max_age: 7200 },
+          cors: {
+            allowed_origins: ['https://*.example.com', 'http://localhost:3000'],
+            allowed_headers: ['X-Custom'],
+            max_age: 7200,
+          },
         },
       },
     });
@@ -158,32 +178,51 @@ describe('otlp receiver: HTTP url paths and CORS', () => {
 
   it('answers preflights for allowed origins only', async () => {
     const preflight = (origin: string, headers = 'content-type, x-custom') =>
-      send(`${h.httpUrl}/v1/logs`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': headers } });
+      send(`${h.httpUrl}/v1/logs`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': headers },
+      });
     const ok = await preflight('https://app.example.com');
     assert.equal(ok.status, 204);
     assert.equal(ok.headers['access-control-allow-origin'], 'https://app.example.com');
     assert.equal(ok.headers['access-control-allow-methods'], 'POST');
     assert.equal(ok.headers['access-control-allow-headers'], 'content-type, x-custom');
     assert.equal(ok.headers['access-control-max-age'], '7200');
-    assert.equal((await preflight('http://localhost:3000')).headers['access-control-allow-origin'], 'http://localhost:3000');
-    for (const refused of [await preflight('https://evil.com'), await preflight('https://example.com'), await preflight('https://a.example.com', 'x-other')]) {
+    assert.equal(
+      (await preflight('http://localhost:3000')).headers['access-control-allow-origin'],
+      'http://localhost:3000',
+    );
+    for (const refused of [
+      await preflight('https://evil.com'),
+      await preflight('https://example.com'),
+      await preflight('https://a.example.com', 'x-other'),
+    ]) {
       assert.equal(refused.status, 204);
       assert.equal(refused.headers['access-control-allow-origin'], undefined);
     }
   });
 
   it('marks responses to allowed origins', async () => {
-    const r = await send(`${h.httpUrl}/v1/logs`, { headers: { ...JSON_TYPE, origin: 'https://app.example.com' }, body: encodeRequestJson('logs', sampleLogs()) });
+    const r = await send(`${h.httpUrl}/v1/logs`, {
+      headers: { ...JSON_TYPE, origin: 'https://app.example.com' },
+      body: encodeRequestJson('logs', sampleLogs()),
+    });
     assert.equal(r.status, 200);
     assert.equal(r.headers['access-control-allow-origin'], 'https://app.example.com');
-    const other = await send(`${h.httpUrl}/v1/logs`, { headers: { ...JSON_TYPE, origin: 'https://evil.com' }, body: encodeRequestJson('logs', sampleLogs()) });
+    const other = await send(`${h.httpUrl}/v1/logs`, {
+      headers: { ...JSON_TYPE, origin: 'https://evil.com' },
+      body: encodeRequestJson('logs', sampleLogs()),
+    });
     assert.equal(other.headers['access-control-allow-origin'], undefined);
   });
 
   it('without cors, an OPTIONS request is just a wrong method', async () => {
     const plain = await startReceiver({ protocols: { http: { endpoint: 'localhost:0' } } });
     try {
-      const r = await send(`${plain.httpUrl}/v1/logs`, { method: 'OPTIONS', headers: { origin: 'https://a.example.com', 'access-control-request-method': 'POST' } });
+      const r = await send(`${plain.httpUrl}/v1/logs`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://a.example.com', 'access-control-request-method': 'POST' },
+      });
       assert.equal(r.status, 405);
       assert.equal(r.headers['access-control-allow-origin'], undefined);
     } finally {

@@ -39,7 +39,11 @@ const tick = () => new Promise((r) => setTimeout(r, 50));
 describe('otlp receiver: lifecycle', () => {
   it('shuts down without start, and twice', async () => {
     const { next } = recorder();
-    const r = await otlpReceiverFactory.createReceiver(testSettings('otlp', 'receiver'), { protocols: { grpc: null, http: null } }, next);
+    const r = await otlpReceiverFactory.createReceiver(
+      testSettings('otlp', 'receiver'),
+      { protocols: { grpc: null, http: null } },
+      next,
+    );
     await r.shutdown?.();
     await r.shutdown?.();
   });
@@ -50,16 +54,35 @@ describe('otlp receiver: lifecycle', () => {
       const spare = await occupy();
       await new Promise((r) => spare.server.close(r));
       const other = `localhost:${spare.port}`;
-      const endpoints = protocol === 'grpc' ? { grpc: `localhost:${taken.port}`, http: other } : { grpc: other, http: `localhost:${taken.port}` };
+      const endpoints =
+        protocol === 'grpc'
+          ? { grpc: `localhost:${taken.port}`, http: other }
+          : { grpc: other, http: `localhost:${taken.port}` };
       const { next } = recorder();
-      const both = new OtlpReceiver(testSettings('otlp', 'receiver'), { protocols: { grpc: { endpoint: endpoints.grpc, max_recv_msg_size_mib: 4 }, http: { ...httpDefaults, endpoint: endpoints.http } } }, next);
+      const both = new OtlpReceiver(
+        testSettings('otlp', 'receiver'),
+        {
+          protocols: {
+            grpc: { endpoint: endpoints.grpc, max_recv_msg_size_mib: 4 },
+            http: { ...httpDefaults, endpoint: endpoints.http },
+          },
+        },
+        next,
+      );
       try {
-        await assert.rejects(both.start(hostWith()), (err: Error) => err.message.includes(`localhost:${taken.port}`) && err.message.includes(protocol === 'grpc' ? 'gRPC' : 'HTTP'));
+        await assert.rejects(
+          both.start(hostWith()),
+          (err: Error) =>
+            err.message.includes(`localhost:${taken.port}`) &&
+            err.message.includes(protocol === 'grpc' ? 'gRPC' : 'HTTP'),
+        );
         assert.equal(both.grpcPort, undefined);
         assert.equal(both.httpPort, undefined);
         // The other listener is closed (or never opened): its port is free again.
         const again = createServer();
-        await new Promise<void>((resolve, reject) => again.once('error', reject).listen(spare.port, 'localhost', resolve));
+        await new Promise<void>((resolve, reject) =>
+          again.once('error', reject).listen(spare.port, 'localhost', resolve),
+        );
         await new Promise((res) => again.close(res));
       } finally {
         await both.shutdown();
@@ -70,14 +93,26 @@ describe('otlp receiver: lifecycle', () => {
 
   it('fails start when the authenticator is missing or cannot authenticate', async () => {
     const cfg = { protocols: { http: { endpoint: 'localhost:0', auth: { authenticator: 'bearertokenauth/nope' } } } };
-    await assert.rejects(startReceiver(cfg), /protocols::http::auth: authenticator "bearertokenauth\/nope" is not configured/);
-    await assert.rejects(startReceiver(cfg, { extensions: { 'bearertokenauth/nope': {} } }), /cannot authenticate incoming requests/);
+    await assert.rejects(
+      startReceiver(cfg),
+      /protocols::http::auth: authenticator "bearertokenauth\/nope" is not configured/,
+    );
+    await assert.rejects(
+      startReceiver(cfg, { extensions: { 'bearertokenauth/nope': {} } }),
+      /cannot authenticate incoming requests/,
+    );
   });
 
   it('fails start when a TLS file cannot be read, naming the protocol and the file', async () => {
     const tls = { cert_file: '/nonexistent/server.crt', key_file: '/nonexistent/server.key' };
-    await assert.rejects(startReceiver({ protocols: { grpc: { endpoint: 'localhost:0', tls } } }), /OTLP gRPC receiver on localhost:0: tls: cannot read cert_file \/nonexistent\/server.crt/);
-    await assert.rejects(startReceiver({ protocols: { http: { endpoint: 'localhost:0', tls } } }), /OTLP HTTP receiver on localhost:0: tls: cannot read/);
+    await assert.rejects(
+      startReceiver({ protocols: { grpc: { endpoint: 'localhost:0', tls } } }),
+      /OTLP gRPC receiver on localhost:0: tls: cannot read cert_file \/nonexistent\/server.crt/,
+    );
+    await assert.rejects(
+      startReceiver({ protocols: { http: { endpoint: 'localhost:0', tls } } }),
+      /OTLP HTTP receiver on localhost:0: tls: cannot read/,
+    );
   });
 
   it('lets an HTTP request in flight finish on shutdown, and accepts no new connection', async () => {
@@ -149,7 +184,10 @@ describe('otlp receiver: retries', () => {
     const h = await startReceiver({ protocols: { http: { endpoint: 'localhost:0' } } });
     const ex = officialExporters('http/protobuf', h.httpUrl);
     try {
-      h.rec.failures.push(retryableError('queue full', { throttled: true, retryAfterMs: 1 }), retryableError('exporter down'));
+      h.rec.failures.push(
+        retryableError('queue full', { throttled: true, retryAfterMs: 1 }),
+        retryableError('exporter down'),
+      );
       const result = await exportWith(ex.traces, await makeSpans('retried'));
       assert.equal(result.code, ExportResultCode.SUCCESS);
       assert.equal(h.rec.calls, 3, 'two refusals, then taken');

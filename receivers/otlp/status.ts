@@ -24,13 +24,15 @@ export class RequestFailure extends Error {
   }
 }
 
-export const badRequest = (message: string): RequestFailure => new RequestFailure(400, GrpcStatus.INVALID_ARGUMENT, message);
+export const badRequest = (message: string): RequestFailure =>
+  new RequestFailure(400, GrpcStatus.INVALID_ARGUMENT, message);
 
 export const tooLarge = (limit: number): RequestFailure =>
   new RequestFailure(413, GrpcStatus.RESOURCE_EXHAUSTED, `request body larger than the limit of ${limit} bytes`);
 
 // The authenticator's reason is not echoed: a custom authenticator might quote what it was given.
-export const unauthenticated = (): RequestFailure => new RequestFailure(401, GrpcStatus.UNAUTHENTICATED, 'authentication failed');
+export const unauthenticated = (): RequestFailure =>
+  new RequestFailure(401, GrpcStatus.UNAUTHENTICATED, 'authentication failed');
 
 /** A failure from authenticate(): whatever it threw, the request is not let in. */
 export function authFailure(err: unknown): RequestFailure {
@@ -58,7 +60,9 @@ export function consumeFailure(err: unknown): RequestFailure {
 
 /** Anything else (a bug here): not the client's fault, and not something a retry is known to fix. */
 export function internalFailure(err: unknown): RequestFailure {
-  return err instanceof RequestFailure ? err : new RequestFailure(500, GrpcStatus.INTERNAL, `internal error: ${errorMessage(err)}`);
+  return err instanceof RequestFailure
+    ? err
+    : new RequestFailure(500, GrpcStatus.INTERNAL, `internal error: ${errorMessage(err)}`);
 }
 
 /** Retry-After in whole seconds, rounded up so a client never comes back early. */
@@ -83,7 +87,11 @@ function retryInfo(ms: number | undefined): Uint8Array {
 }
 
 /** google.rpc.Status { code = 1, message = 2, details = 3 (Any { type_url = 1, value = 2 }) }. */
-export function encodeStatus(code: number, message: string, details: { typeUrl: string; value: Uint8Array }[] = []): Uint8Array {
+export function encodeStatus(
+  code: number,
+  message: string,
+  details: { typeUrl: string; value: Uint8Array }[] = [],
+): Uint8Array {
   const w: Writer = protobuf.Writer.create();
   if (code) w.uint32(8).int32(code);
   if (message) w.uint32(18).string(message);
@@ -94,5 +102,7 @@ export function encodeStatus(code: number, message: string, details: { typeUrl: 
 /** The bytes for `grpc-status-details-bin`, or undefined when the failure carries no RetryInfo. */
 export function grpcStatusDetails(f: RequestFailure): Buffer | undefined {
   if (!f.retryInfo) return undefined;
-  return Buffer.from(encodeStatus(f.grpcCode, f.message, [{ typeUrl: RETRY_INFO_TYPE, value: retryInfo(f.retryAfterMs) }]));
+  return Buffer.from(
+    encodeStatus(f.grpcCode, f.message, [{ typeUrl: RETRY_INFO_TYPE, value: retryInfo(f.retryAfterMs) }]),
+  );
 }

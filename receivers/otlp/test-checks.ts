@@ -1,7 +1,16 @@
 // For this folder's tests: what must arrive when the official exporters send the data test-exporters.ts makes.
 import assert from 'node:assert/strict';
 import { ExportResultCode } from '@opentelemetry/core';
-import type { LogRecord, Logs, Metric, Metrics, ResourceSpans, ScopeSpans, Span, Traces } from '../../core/pdata/index.ts';
+import type {
+  LogRecord,
+  Logs,
+  Metric,
+  Metrics,
+  ResourceSpans,
+  ScopeSpans,
+  Span,
+  Traces,
+} from '../../core/pdata/index.ts';
 import { forEachLogRecord, forEachMetric, forEachSpan, getAttribute, toHex, valueOf } from '../../core/pdata/index.ts';
 import type { Harness, Recorder } from './test-harness.ts';
 import { exportWith, makeLogs, makeMetrics, makeSpans, officialExporters, shutdownAll } from './test-exporters.ts';

@@ -51,12 +51,25 @@ export function officialExporters(t: Transport, base: string, o: OfficialOptions
     const cfg = { url: base, compression, metadata, ...timeout, ...(creds ? { credentials: creds } : {}) };
     return { traces: new GrpcTraces(cfg), metrics: new GrpcMetrics(cfg), logs: new GrpcLogs(cfg) };
   }
-  const common = { compression, headers: o.headers ?? {}, ...timeout, ...(o.tls ? { httpAgentOptions: { ...o.tls } } : {}) };
+  const common = {
+    compression,
+    headers: o.headers ?? {},
+    ...timeout,
+    ...(o.tls ? { httpAgentOptions: { ...o.tls } } : {}),
+  };
   const url = (path: string) => ({ ...common, url: `${base}${path}` });
   if (t === 'http/json') {
-    return { traces: new JsonTraces(url('/v1/traces')), metrics: new JsonMetrics(url('/v1/metrics')), logs: new JsonLogs(url('/v1/logs')) };
+    return {
+      traces: new JsonTraces(url('/v1/traces')),
+      metrics: new JsonMetrics(url('/v1/metrics')),
+      logs: new JsonLogs(url('/v1/logs')),
+    };
   }
-  return { traces: new ProtoTraces(url('/v1/traces')), metrics: new ProtoMetrics(url('/v1/metrics')), logs: new ProtoLogs(url('/v1/logs')) };
+  return {
+    traces: new ProtoTraces(url('/v1/traces')),
+    metrics: new ProtoMetrics(url('/v1/metrics')),
+    logs: new ProtoLogs(url('/v1/logs')),
+  };
 }
 
 export async function shutdownAll(o: Official): Promise<void> {
@@ -102,8 +115,16 @@ export async function makeMetrics(tag: string): Promise<ResourceMetrics> {
 /** One WARN record with body `hello-<tag>` and attribute user=u1. */
 export async function makeLogs(tag: string): Promise<ReadableLogRecord[]> {
   const mem = new InMemoryLogRecordExporter();
-  const lp = new LoggerProvider({ resource: resource(tag), processors: [new SimpleLogRecordProcessor({ exporter: mem })] });
-  lp.getLogger('test-logger', '1.0.0').emit({ body: `hello-${tag}`, severityNumber: SeverityNumber.WARN, severityText: 'WARN', attributes: { user: 'u1' } });
+  const lp = new LoggerProvider({
+    resource: resource(tag),
+    processors: [new SimpleLogRecordProcessor({ exporter: mem })],
+  });
+  lp.getLogger('test-logger', '1.0.0').emit({
+    body: `hello-${tag}`,
+    severityNumber: SeverityNumber.WARN,
+    severityText: 'WARN',
+    attributes: { user: 'u1' },
+  });
   await lp.forceFlush();
   const records = mem.getFinishedLogRecords();
   await lp.shutdown();
@@ -111,6 +132,9 @@ export async function makeLogs(tag: string): Promise<ReadableLogRecord[]> {
 }
 
 /** Resolves with the exporter's own result (its retries included). */
-export function exportWith<T>(exporter: { export(items: T, cb: (r: ExportResult) => void): void }, items: T): Promise<ExportResult> {
+export function exportWith<T>(
+  exporter: { export(items: T, cb: (r: ExportResult) => void): void },
+  items: T,
+): Promise<ExportResult> {
   return new Promise((resolve) => exporter.export(items, resolve));
 }

@@ -24,10 +24,24 @@ export function rawGrpc(port: number, opts: { creds?: ChannelCredentials; option
     let c = clients.get(signal);
     if (!c) {
       const Ctor = makeGenericClientConstructor(
-        { Export: { path: `/${SERVICE[signal]}/Export`, requestStream: false, responseStream: false, requestSerialize: raw, requestDeserialize: raw, responseSerialize: raw, responseDeserialize: raw } },
+        {
+          Export: {
+            path: `/${SERVICE[signal]}/Export`,
+            requestStream: false,
+            responseStream: false,
+            requestSerialize: raw,
+            requestDeserialize: raw,
+            responseSerialize: raw,
+            responseDeserialize: raw,
+          },
+        },
         SERVICE[signal],
       );
-      c = new Ctor(`localhost:${port}`, opts.creds ?? credentials.createInsecure(), opts.options ?? {}) as unknown as Client & { Export: (...args: unknown[]) => void };
+      c = new Ctor(
+        `localhost:${port}`,
+        opts.creds ?? credentials.createInsecure(),
+        opts.options ?? {},
+      ) as unknown as Client & { Export: (...args: unknown[]) => void };
       clients.set(signal, c);
     }
     return c;
@@ -37,7 +51,9 @@ export function rawGrpc(port: number, opts: { creds?: ChannelCredentials; option
       const md = new Metadata();
       for (const [k, v] of Object.entries(headers)) md.set(k, v);
       return new Promise((resolve) => {
-        clientFor(signal).Export(Buffer.from(body), md, (err: ServiceError | null, res: Buffer) => resolve(err ? { ok: false, err } : { ok: true, body: res }));
+        clientFor(signal).Export(Buffer.from(body), md, (err: ServiceError | null, res: Buffer) =>
+          resolve(err ? { ok: false, err } : { ok: true, body: res }),
+        );
       });
     },
     close() {

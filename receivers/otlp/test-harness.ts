@@ -22,8 +22,17 @@ export interface Recorder {
   gate: Promise<void> | undefined;
 }
 
-export function recorder(signals: readonly PipelineType[] = PIPELINE_TYPES): { rec: Recorder; next: ReceiverConsumers } {
-  const rec: Recorder = { got: { traces: [], metrics: [], logs: [] }, ctxs: [], calls: 0, failures: [], gate: undefined };
+export function recorder(signals: readonly PipelineType[] = PIPELINE_TYPES): {
+  rec: Recorder;
+  next: ReceiverConsumers;
+} {
+  const rec: Recorder = {
+    got: { traces: [], metrics: [], logs: [] },
+    ctxs: [],
+    calls: 0,
+    failures: [],
+    gate: undefined,
+  };
   const consumer = (signal: PipelineType): Consumer => ({
     async consume(data, ctx) {
       rec.calls++;
@@ -54,7 +63,9 @@ export interface Harness {
 
 /** Validates `config` as the hub would (defaults, validate()), then creates and starts the receiver. */
 export async function startReceiver(
-  config: Record<string, unknown> = { protocols: { grpc: { endpoint: 'localhost:0' }, http: { endpoint: 'localhost:0' } } },
+  config: Record<string, unknown> = {
+    protocols: { grpc: { endpoint: 'localhost:0' }, http: { endpoint: 'localhost:0' } },
+  },
   opts: { signals?: readonly PipelineType[]; extensions?: Record<string, Extension>; scheme?: 'http' | 'https' } = {},
 ): Promise<Harness> {
   const { value, issues } = validateConfig(otlpReceiverFactory.configSchema, config);
@@ -62,7 +73,11 @@ export async function startReceiver(
   if (all.length) throw new Error(`invalid test config: ${JSON.stringify(all)}`);
   const { rec, next } = recorder(opts.signals);
   const settings = testSettings('otlp', 'receiver');
-  const receiver = (await otlpReceiverFactory.createReceiver(settings, value as OtlpReceiverConfig, next)) as OtlpReceiver;
+  const receiver = (await otlpReceiverFactory.createReceiver(
+    settings,
+    value as OtlpReceiverConfig,
+    next,
+  )) as OtlpReceiver;
   await receiver.start(hostWith(opts.extensions));
   const scheme = opts.scheme ?? 'http';
   return {

@@ -10,7 +10,10 @@ export interface Reply {
 }
 
 /** Sends `body` in one piece, or in `chunks` without a Content-Length. */
-export function send(url: string, opts: { method?: string; headers?: OutgoingHttpHeaders; body?: Uint8Array | string; chunks?: Uint8Array[] } = {}): Promise<Reply> {
+export function send(
+  url: string,
+  opts: { method?: string; headers?: OutgoingHttpHeaders; body?: Uint8Array | string; chunks?: Uint8Array[] } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: opts.method ?? 'POST', headers: opts.headers ?? {} }, (res) => {
       const parts: Buffer[] = [];
@@ -33,7 +36,11 @@ export const PROTO = { 'content-type': 'application/x-protobuf' };
 export const JSON_TYPE = { 'content-type': 'application/json' };
 
 /** google.rpc.Status: code (1), message (2), details (3) as Any { type_url (1), value (2) }. */
-export function decodeStatus(bytes: Uint8Array): { code: number; message: string; details: { typeUrl: string; value: Uint8Array }[] } {
+export function decodeStatus(bytes: Uint8Array): {
+  code: number;
+  message: string;
+  details: { typeUrl: string; value: Uint8Array }[];
+} {
   const r = protobuf.Reader.create(bytes);
   const out = { code: 0, message: '', details: [] as { typeUrl: string; value: Uint8Array }[] };
   while (r.pos < r.len) {

@@ -25,13 +25,20 @@ const TOKEN = 's3cr3t-t0ken';
 
 async function bearerAuth(): Promise<Extension> {
   const { value } = validateConfig(bearerTokenAuthFactory.configSchema, { token: TOKEN });
-  const ext = await bearerTokenAuthFactory.createExtension(testSettings('bearertokenauth', 'extension'), value as never);
+  const ext = await bearerTokenAuthFactory.createExtension(
+    testSettings('bearertokenauth', 'extension'),
+    value as never,
+  );
   await ext.start?.({ getExtension: () => undefined, status: { ready: () => true, snapshot: () => ({}) } });
   return ext;
 }
 
 function tlsConfig(certs: TestCerts, mtls: boolean): Record<string, unknown> {
-  const tls = { cert_file: certs.serverCertFile, key_file: certs.serverKeyFile, ...(mtls ? { client_ca_file: certs.caFile } : {}) };
+  const tls = {
+    cert_file: certs.serverCertFile,
+    key_file: certs.serverKeyFile,
+    ...(mtls ? { client_ca_file: certs.caFile } : {}),
+  };
   return { protocols: { grpc: { endpoint: 'localhost:0', tls }, http: { endpoint: 'localhost:0', tls } } };
 }
 
@@ -75,13 +82,21 @@ describe('otlp receiver: TLS and mTLS', () => {
         for (const t of TRANSPORTS) {
           const ex = officialExporters(t, t === 'grpc' ? h.grpcUrl : h.httpUrl, { tls, timeoutMillis: 1000 });
           try {
-            assert.equal((await exportWith(ex.traces, await makeSpans('refused'))).code, ExportResultCode.FAILED, `${t} without a valid client certificate`);
+            assert.equal(
+              (await exportWith(ex.traces, await makeSpans('refused'))).code,
+              ExportResultCode.FAILED,
+              `${t} without a valid client certificate`,
+            );
           } finally {
             await shutdownAll(ex);
           }
         }
       }
-      assert.equal(typeof (await httpsStatus(h.receiver.httpPort ?? 0, ca)), 'string', 'handshake refused without a certificate');
+      assert.equal(
+        typeof (await httpsStatus(h.receiver.httpPort ?? 0, ca)),
+        'string',
+        'handshake refused without a certificate',
+      );
       const noCert = rawGrpc(h.receiver.grpcPort ?? 0, { creds: credentials.createSsl(ca) });
       const r = await noCert.exportRaw('traces', encodeRequest('traces', sampleTraces()));
       noCert.close();
@@ -100,7 +115,10 @@ describe('otlp receiver: bearer token auth', () => {
   before(async () => {
     auth = await bearerAuth();
     const a = { authenticator: 'bearertokenauth/in' };
-    h = await startReceiver({ protocols: { grpc: { endpoint: 'localhost:0', auth: a }, http: { endpoint: 'localhost:0', auth: a } } }, { extensions: { 'bearertokenauth/in': auth } });
+    h = await startReceiver(
+      { protocols: { grpc: { endpoint: 'localhost:0', auth: a }, http: { endpoint: 'localhost:0', auth: a } } },
+      { extensions: { 'bearertokenauth/in': auth } },
+    );
   });
   after(async () => {
     await h.stop();
@@ -108,13 +126,20 @@ describe('otlp receiver: bearer token auth', () => {
   });
 
   it('lets the right token in over every transport', async () => {
-    for (const t of TRANSPORTS) await sendAndCheck(h, t, `token-${t}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    for (const t of TRANSPORTS)
+      await sendAndCheck(h, t, `token-${t}`, { headers: { authorization: `Bearer ${TOKEN}` } });
   });
 
   it('answers a wrong or missing token 401 / UNAUTHENTICATED before decoding, without echoing it', async () => {
     h.rec.calls = 0;
-    for (const headers of [{}, { authorization: 'Bearer wrong-token' }, { authorization: TOKEN }] as Record<string, string>[]) {
-      const p = await send(`${h.httpUrl}/v1/traces`, { headers: { ...PROTO, ...headers }, body: encodeRequest('traces', sampleTraces()) });
+    for (const headers of [{}, { authorization: 'Bearer wrong-token' }, { authorization: TOKEN }] as Record<
+      string,
+      string
+    >[]) {
+      const p = await send(`${h.httpUrl}/v1/traces`, {
+        headers: { ...PROTO, ...headers },
+        body: encodeRequest('traces', sampleTraces()),
+      });
       assert.equal(p.status, 401);
       assert.equal(decodeStatus(p.body).code, 16);
       assert.ok(!p.body.toString().includes('wrong-token'));
@@ -132,7 +157,9 @@ describe('otlp receiver: bearer token auth', () => {
       assert.ok(!err.details.includes('wrong-token'));
     }
     for (const t of TRANSPORTS) {
-      const ex = officialExporters(t, t === 'grpc' ? h.grpcUrl : h.httpUrl, { headers: { authorization: 'Bearer nope' } });
+      const ex = officialExporters(t, t === 'grpc' ? h.grpcUrl : h.httpUrl, {
+        headers: { authorization: 'Bearer nope' },
+      });
       try {
         assert.equal((await exportWith(ex.traces, await makeSpans('unauth'))).code, ExportResultCode.FAILED);
       } finally {

@@ -1,11 +1,25 @@
 // Components for driving the engine in tests: a source the test pushes data into, a sink that records what
 // arrives (and can be told to fail), a messages->metrics converter and a mutating processor.
 // Each call makes fresh factories with their own state, so tests stay independent.
-import type { ExporterFactory, Factory, ProcessorFactory, ReceiverConsumers, ReceiverFactory } from '../../core/component.ts';
+import type {
+  ExporterFactory,
+  Factory,
+  ProcessorFactory,
+  ReceiverConsumers,
+  ReceiverFactory,
+} from '../../core/component.ts';
 import type { Consumer } from '../../core/consumer.ts';
 import { permanentError, retryableError } from '../../core/errors.ts';
 import type { Messages, Signal, SignalData } from '../../core/pdata/index.ts';
-import { metric, metrics, numberPoint, setAttribute, forEachSpan, forEachMetric, forEachLogRecord } from '../../core/pdata/index.ts';
+import {
+  metric,
+  metrics,
+  numberPoint,
+  setAttribute,
+  forEachSpan,
+  forEachMetric,
+  forEachLogRecord,
+} from '../../core/pdata/index.ts';
 
 export interface Sink {
   received: { signal: Signal; data: SignalData }[];
@@ -86,7 +100,17 @@ export function testComponents(): TestComponents {
         async consume(data, ctx) {
           const valid = (data as Messages).messages.filter((m) => Buffer.from(m.payload).toString() !== 'bad');
           if (valid.length === 0) return;
-          await next.consume(metrics(valid.map((m) => metric({ name: Buffer.from(m.payload).toString(), gauge: { dataPoints: [numberPoint(1, m.receivedUnixNano)] } }))), ctx);
+          await next.consume(
+            metrics(
+              valid.map((m) =>
+                metric({
+                  name: Buffer.from(m.payload).toString(),
+                  gauge: { dataPoints: [numberPoint(1, m.receivedUnixNano)] },
+                }),
+              ),
+            ),
+            ctx,
+          );
         },
         start: async () => void t.lifecycle.push(`start processor ${set.id}@${set.pipelineId}`),
         shutdown: async () => void t.lifecycle.push(`stop processor ${set.id}@${set.pipelineId}`),
@@ -100,14 +124,22 @@ export function testComponents(): TestComponents {
     stability: 'development',
     configSchema: anyConfig,
     mutatesData: true,
-    signals: { traces: { accepts: 'traces', emits: 'traces' }, metrics: { accepts: 'metrics', emits: 'metrics' }, logs: { accepts: 'logs', emits: 'logs' } },
+    signals: {
+      traces: { accepts: 'traces', emits: 'traces' },
+      metrics: { accepts: 'metrics', emits: 'metrics' },
+      logs: { accepts: 'logs', emits: 'logs' },
+    },
     createProcessor(set, cfg, next) {
       const tag = (cfg as { tag: string }).tag || set.id;
       return {
         mutatesData: true,
         async consume(data, ctx) {
           if ('resourceSpans' in data) forEachSpan(data, (s) => setAttribute(s.attributes, 'mutated', tag));
-          if ('resourceMetrics' in data) forEachMetric(data, (m) => void (m.gauge ?? m.sum)?.dataPoints.forEach((p) => setAttribute(p.attributes, 'mutated', tag)));
+          if ('resourceMetrics' in data)
+            forEachMetric(
+              data,
+              (m) => void (m.gauge ?? m.sum)?.dataPoints.forEach((p) => setAttribute(p.attributes, 'mutated', tag)),
+            );
           if ('resourceLogs' in data) forEachLogRecord(data, (r) => setAttribute(r.attributes, 'mutated', tag));
           await next.consume(data, ctx);
         },

@@ -16,7 +16,12 @@ export function validConfig<C>(factory: ProcessorFactory<C>, raw: Record<string,
   return value as C;
 }
 
-export async function converterHarness<C>(t: TestContext, factory: ProcessorFactory<C>, pipeline: PipelineType, raw: Record<string, unknown> = {}) {
+export async function converterHarness<C>(
+  t: TestContext,
+  factory: ProcessorFactory<C>,
+  pipeline: PipelineType,
+  raw: Record<string, unknown> = {},
+) {
   const settings = testProcessorSettings(`${factory.type}/test`, pipeline);
   const sent: { data: SignalData; ctx: ConsumeContext }[] = [];
   let failWith: unknown;

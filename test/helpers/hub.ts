@@ -17,7 +17,10 @@ export interface TestHub {
   shutdown(): Promise<void>;
 }
 
-export async function startTestHub(yaml: string, opts: { env?: Record<string, string>; factories?: Factory[] } = {}): Promise<TestHub> {
+export async function startTestHub(
+  yaml: string,
+  opts: { env?: Record<string, string>; factories?: Factory[] } = {},
+): Promise<TestHub> {
   const t = testComponents();
   const lines: Record<string, unknown>[] = [];
   const hub = await startHub({
@@ -32,7 +35,10 @@ export async function startTestHub(yaml: string, opts: { env?: Record<string, st
     lines,
     endpoint(msg: string): string {
       const l = lines.find((x) => String(x.msg).startsWith(msg) && x.endpoint);
-      if (!l) throw new Error(`no log line "${msg}" with an endpoint; logs:\n${lines.map((x) => JSON.stringify(x)).join('\n')}`);
+      if (!l)
+        throw new Error(
+          `no log line "${msg}" with an endpoint; logs:\n${lines.map((x) => JSON.stringify(x)).join('\n')}`,
+        );
       return String(l.endpoint);
     },
     shutdown: () => hub.shutdown(),

@@ -47,7 +47,8 @@ export interface Mosquitto {
   logs(): string;
 }
 
-const INSTALL_HINT = 'Mosquitto is required by the MQTT tests: run scripts/install-mosquitto.sh (Debian/Ubuntu: apt-get install mosquitto)';
+const INSTALL_HINT =
+  'Mosquitto is required by the MQTT tests: run scripts/install-mosquitto.sh (Debian/Ubuntu: apt-get install mosquitto)';
 
 // Debian installs the broker in /usr/sbin, which is not on every user's PATH.
 function findExecutable(name: string): string {
@@ -74,7 +75,8 @@ function writePasswordFile(dir: string, users: Record<string, string>): string {
   const file = join(dir, 'passwd');
   writeFileSync(file, '', { mode: 0o600 });
   const passwd = findExecutable('mosquitto_passwd');
-  for (const [user, password] of Object.entries(users)) execFileSync(passwd, ['-b', file, user, password], { stdio: 'pipe' });
+  for (const [user, password] of Object.entries(users))
+    execFileSync(passwd, ['-b', file, user, password], { stdio: 'pipe' });
   return file;
 }
 
@@ -83,10 +85,23 @@ const RUNNING = /mosquitto version \S+ running/;
 // Kept for failure messages; a long test would otherwise grow it without end.
 const MAX_LOG = 64 * 1024;
 
-function configLines(opts: MosquittoOptions, dir: string, port: number, wsPort: number | undefined, passwordFile: string | undefined): string[] {
+function configLines(
+  opts: MosquittoOptions,
+  dir: string,
+  port: number,
+  wsPort: number | undefined,
+  passwordFile: string | undefined,
+): string[] {
   const t = opts.tls;
   // Per listener: both the MQTT and the WebSockets one serve TLS when asked.
-  const tls = t ? [`cafile ${t.caFile}`, `certfile ${t.certFile}`, `keyfile ${t.keyFile}`, `require_certificate ${t.requireCertificate ?? false}`] : [];
+  const tls = t
+    ? [
+        `cafile ${t.caFile}`,
+        `certfile ${t.certFile}`,
+        `keyfile ${t.keyFile}`,
+        `require_certificate ${t.requireCertificate ?? false}`,
+      ]
+    : [];
   return [
     // Started as root, Mosquitto would switch to user `mosquitto`, who cannot read this temp dir.
     `user ${userInfo().username}`,
@@ -122,29 +137,32 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
 
-  const launch = (): Promise<void> => new Promise((resolve, reject) => {
-    const c = spawn(bin, ['-c', confFile], { stdio: ['ignore', 'ignore', 'pipe'] });
-    child = c;
-    running.add(c);
-    let started = false;
-    let output = ''; // this run's, so a restart does not take the previous run's line for its own
-    const timer = setTimeout(() => reject(new Error(`mosquitto did not start within 10s:\n${log}`)), 10_000);
-    exited = new Promise((done) => c.once('exit', () => {
-      running.delete(c);
-      clearTimeout(timer);
-      if (!started) reject(new Error(`mosquitto exited at start:\n${log}`));
-      done();
-    }));
-    c.stderr?.on('data', (d: Buffer) => {
-      log = (log + d.toString()).slice(-MAX_LOG);
-      if (!started) output += d.toString();
-      if (!started && RUNNING.test(output)) {
-        started = true;
-        clearTimeout(timer);
-        resolve();
-      }
+  const launch = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const c = spawn(bin, ['-c', confFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+      child = c;
+      running.add(c);
+      let started = false;
+      let output = ''; // this run's, so a restart does not take the previous run's line for its own
+      const timer = setTimeout(() => reject(new Error(`mosquitto did not start within 10s:\n${log}`)), 10_000);
+      exited = new Promise((done) =>
+        c.once('exit', () => {
+          running.delete(c);
+          clearTimeout(timer);
+          if (!started) reject(new Error(`mosquitto exited at start:\n${log}`));
+          done();
+        }),
+      );
+      c.stderr?.on('data', (d: Buffer) => {
+        log = (log + d.toString()).slice(-MAX_LOG);
+        if (!started) output += d.toString();
+        if (!started && RUNNING.test(output)) {
+          started = true;
+          clearTimeout(timer);
+          resolve();
+        }
+      });
     });
-  });
 
   // A free port can be taken by someone else before Mosquitto binds it: pick others a few times.
   for (let attempt = 1; ; attempt++) {

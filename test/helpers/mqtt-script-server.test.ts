@@ -14,10 +14,17 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function connected(opts: ScriptServerOptions = {}, client: IClientOptions = {}): Promise<{ server: ScriptServer; client: MqttClient }> {
+async function connected(
+  opts: ScriptServerOptions = {},
+  client: IClientOptions = {},
+): Promise<{ server: ScriptServer; client: MqttClient }> {
   const server = await startScriptServer(opts);
   cleanups.push(() => server.close());
-  const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${server.port}`, { protocolVersion: 5, reconnectPeriod: 0, ...client });
+  const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${server.port}`, {
+    protocolVersion: 5,
+    reconnectPeriod: 0,
+    ...client,
+  });
   cleanups.push(() => c.endAsync(true));
   return { server, client: c };
 }
@@ -26,12 +33,21 @@ describe('startScriptServer', () => {
   it('accepts, grants subscriptions and acknowledges QoS 1 by default, recording every packet', async () => {
     const { server, client } = await connected();
     const granted = await client.subscribeAsync({ 'a/#': { qos: 1 }, b: { qos: 0 } });
-    assert.deepEqual(granted.map((g) => g.qos), [1, 0]);
+    assert.deepEqual(
+      granted.map((g) => g.qos),
+      [1, 0],
+    );
     await client.publishAsync('t', 'x', { qos: 1 });
     await client.unsubscribeAsync('b');
-    assert.deepEqual(server.packets.map((p) => `${p.conn}:${p.packet.cmd}`), ['0:connect', '0:subscribe', '0:publish', '0:unsubscribe']);
+    assert.deepEqual(
+      server.packets.map((p) => `${p.conn}:${p.packet.cmd}`),
+      ['0:connect', '0:subscribe', '0:publish', '0:unsubscribe'],
+    );
     assert.equal(server.connections[0]?.connect?.protocolVersion, 5);
-    assert.deepEqual(server.packets.map((p) => p.seq), [0, 1, 2, 3]);
+    assert.deepEqual(
+      server.packets.map((p) => p.seq),
+      [0, 1, 2, 3],
+    );
   });
 
   it('refuses a connection with the reason code onConnect returns', async () => {
@@ -63,7 +79,11 @@ describe('startScriptServer', () => {
     await assert.rejects(client.subscribeAsync('x', { qos: 1 }), { name: 'ErrorWithSubackPacket' }); // 0x80: refused
     const answer = new Promise<Packet>((resolve) => client.once('packetreceive', resolve));
     // MQTT.js has no public way to send AUTH (see receivers/mqtt/sat-auth.ts).
-    (client as unknown as { _sendPacket(p: IAuthPacket): void })._sendPacket({ cmd: 'auth', reasonCode: 0x19, properties: { authenticationMethod: 'TEST' } });
+    (client as unknown as { _sendPacket(p: IAuthPacket): void })._sendPacket({
+      cmd: 'auth',
+      reasonCode: 0x19,
+      properties: { authenticationMethod: 'TEST' },
+    });
     const { reasonCode, properties } = (await answer) as IAuthPacket;
     assert.deepEqual([reasonCode, properties?.authenticationMethod], [0, 'TEST']);
     assert.equal((await server.waitFor((p) => p.packet.cmd === 'auth')).conn, 0);
@@ -90,7 +110,10 @@ describe('startScriptServer', () => {
     const disconnect = new Promise<IDisconnectPacket>((resolve) => client.once('disconnect', resolve));
     server.disconnect(0, 0x8b);
     assert.equal((await disconnect).reasonCode, 0x8b);
-    await assert.rejects(server.waitFor((p) => p.packet.cmd === 'pingreq', 50), /no matching packet within 50 ms; received: 0:connect/);
+    await assert.rejects(
+      server.waitFor((p) => p.packet.cmd === 'pingreq', 50),
+      /no matching packet within 50 ms; received: 0:connect/,
+    );
   });
 
   describe('over TLS', () => {
@@ -99,9 +122,15 @@ describe('startScriptServer', () => {
     after(() => certs.cleanup());
 
     it('serves mqtts with the given key and certificate', async () => {
-      const server = await startScriptServer({ tls: { key: certs.read(certs.serverKeyFile), cert: certs.read(certs.serverCertFile) } });
+      const server = await startScriptServer({
+        tls: { key: certs.read(certs.serverKeyFile), cert: certs.read(certs.serverCertFile) },
+      });
       cleanups.push(() => server.close());
-      const client = await mqtt.connectAsync(`mqtts://127.0.0.1:${server.port}`, { protocolVersion: 5, reconnectPeriod: 0, ca: certs.read(certs.caFile) });
+      const client = await mqtt.connectAsync(`mqtts://127.0.0.1:${server.port}`, {
+        protocolVersion: 5,
+        reconnectPeriod: 0,
+        ca: certs.read(certs.caFile),
+      });
       cleanups.push(() => client.endAsync(true));
       assert.equal(server.connections.length, 1);
     });

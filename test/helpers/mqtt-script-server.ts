@@ -9,7 +9,15 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { generate, parser } from 'mqtt-packet';
-import type { IAuthPacket, IConnectPacket, IPubackPacket, IPublishPacket, ISubscribePacket, Packet, QoS } from 'mqtt-packet';
+import type {
+  IAuthPacket,
+  IConnectPacket,
+  IPubackPacket,
+  IPublishPacket,
+  ISubscribePacket,
+  Packet,
+  QoS,
+} from 'mqtt-packet';
 
 export interface ScriptConnection {
   readonly id: number;
@@ -54,7 +62,10 @@ export interface SentPublish {
   acked: Promise<IPubackPacket>;
 }
 
-export type PublishToClient = Pick<IPublishPacket, 'topic' | 'payload' | 'properties'> & { qos?: 0 | 1; retain?: boolean };
+export type PublishToClient = Pick<IPublishPacket, 'topic' | 'payload' | 'properties'> & {
+  qos?: 0 | 1;
+  retain?: boolean;
+};
 
 export interface ScriptServer {
   port: number;
@@ -108,7 +119,12 @@ export async function startScriptServer(opts: ScriptServerOptions = {}): Promise
         });
       case 'auth':
         return reply(conn, opts.onAuth?.(packet, conn), (code = 0) =>
-          send(conn, { cmd: 'auth', reasonCode: code, properties: { authenticationMethod: packet.properties?.authenticationMethod } }));
+          send(conn, {
+            cmd: 'auth',
+            reasonCode: code,
+            properties: { authenticationMethod: packet.properties?.authenticationMethod },
+          }),
+        );
       case 'publish':
         return reply(conn, opts.onPublish?.(packet, conn), (code = 0) => {
           const messageId = packet.messageId;
@@ -119,9 +135,18 @@ export async function startScriptServer(opts: ScriptServerOptions = {}): Promise
         return send(conn, { cmd: 'pubcomp', messageId: packet.messageId });
       case 'subscribe':
         return reply(conn, opts.onSubscribe?.(packet, conn), (code) =>
-          send(conn, { cmd: 'suback', messageId: packet.messageId, granted: packet.subscriptions.map((s) => code ?? s.qos) }));
+          send(conn, {
+            cmd: 'suback',
+            messageId: packet.messageId,
+            granted: packet.subscriptions.map((s) => code ?? s.qos),
+          }),
+        );
       case 'unsubscribe':
-        return send(conn, { cmd: 'unsuback', messageId: packet.messageId, granted: packet.unsubscriptions.map(() => 0) });
+        return send(conn, {
+          cmd: 'unsuback',
+          messageId: packet.messageId,
+          granted: packet.unsubscriptions.map(() => 0),
+        });
       case 'pingreq':
         return send(conn, { cmd: 'pingresp' });
       case 'puback': {
@@ -135,7 +160,13 @@ export async function startScriptServer(opts: ScriptServerOptions = {}): Promise
   };
 
   const onSocket = (socket: net.Socket): void => {
-    const conn: ScriptConnection = { id: connections.length, socket, connect: undefined, protocolVersion: 5, closed: false };
+    const conn: ScriptConnection = {
+      id: connections.length,
+      socket,
+      connect: undefined,
+      protocolVersion: 5,
+      closed: false,
+    };
     connections.push(conn);
     const p = parser();
     p.on('packet', (packet: Packet) => {
@@ -157,7 +188,11 @@ export async function startScriptServer(opts: ScriptServerOptions = {}): Promise
   });
   const port = (server.address() as net.AddressInfo).port;
   return {
-    port, connections, packets, send, disconnect,
+    port,
+    connections,
+    packets,
+    send,
+    disconnect,
     publish(c, msg) {
       const conn = connOf(c);
       if (!conn) throw new Error(`no connection ${String(c)}`);
@@ -169,7 +204,16 @@ export async function startScriptServer(opts: ScriptServerOptions = {}): Promise
       const entry = { conn: conn.id, messageId, sentAt: Date.now(), puback: undefined, acked, resolve };
       if (qos) sent.set(`${conn.id}:${messageId}`, entry);
       const { topic, payload, retain = false, properties } = msg;
-      send(conn, { cmd: 'publish', topic, payload, qos, retain, dup: false, ...(qos ? { messageId } : {}), ...(properties ? { properties } : {}) });
+      send(conn, {
+        cmd: 'publish',
+        topic,
+        payload,
+        qos,
+        retain,
+        dup: false,
+        ...(qos ? { messageId } : {}),
+        ...(properties ? { properties } : {}),
+      });
       return entry;
     },
     waitFor(match, timeoutMs = 5000) {
@@ -184,7 +228,11 @@ export async function startScriptServer(opts: ScriptServerOptions = {}): Promise
         };
         const timer = setTimeout(() => {
           waiters.delete(waiter);
-          reject(new Error(`no matching packet within ${timeoutMs} ms; received: ${packets.map((p) => `${p.conn}:${p.packet.cmd}`).join(' ') || 'nothing'}`));
+          reject(
+            new Error(
+              `no matching packet within ${timeoutMs} ms; received: ${packets.map((p) => `${p.conn}:${p.packet.cmd}`).join(' ') || 'nothing'}`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(waiter);
       });

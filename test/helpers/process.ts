@@ -37,7 +37,8 @@ export function startCli(args: string[], env: Record<string, string> = {}): Runn
   const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
-  const waiters: { pred: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
+  const waiters: { pred: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] =
+    [];
   const lines: Record<string, unknown>[] = [];
   let partial = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -62,7 +63,9 @@ export function startCli(args: string[], env: Record<string, string> = {}): Runn
       }
     }
   });
-  const exited = new Promise<Result>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  const exited = new Promise<Result>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
   return {
     child,
     exited,
@@ -71,7 +74,10 @@ export function startCli(args: string[], env: Record<string, string> = {}): Runn
       const found = lines.find(pred);
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no matching log line within ${ms}ms; output:\n${stdout}${stderr}`)), ms);
+        const timer = setTimeout(
+          () => reject(new Error(`no matching log line within ${ms}ms; output:\n${stdout}${stderr}`)),
+          ms,
+        );
         waiters.push({ pred, resolve: (l) => (clearTimeout(timer), resolve(l)) });
       });
     },
