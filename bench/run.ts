@@ -1,12 +1,27 @@
 // npm run bench: prints figures and ratios against a baseline measured in the same run. Never run by the tests.
-// BENCH=pipeline,codec,otlp,mqtt picks which to run (all by default).
+// BENCH=start,pipeline,codec,otlp,mqtt picks which to run (all by default).
 import { benchMqtt } from './mqtt-e2e.ts';
 import { benchCodec } from './otlp-codec.ts';
 import { benchOtlpPassthrough } from './otlp-passthrough.ts';
 import { benchPipeline } from './pipeline.ts';
+import { benchStart } from './start.ts';
 
-const which = new Set((process.env.BENCH ?? 'pipeline,codec,otlp,mqtt').split(','));
+const which = new Set((process.env.BENCH ?? 'start,pipeline,codec,otlp,mqtt').split(','));
 const fmt = (n: number): string => Math.round(n).toLocaleString('en').padStart(12);
+
+console.log(`Node ${process.version} on ${process.platform}-${process.arch}`);
+
+if (which.has('start')) {
+  const runs = Number(process.env.BENCH_START_RUNS ?? 10);
+  const [baseline, ...rest] = benchStart(runs);
+  console.log(`\nstart time of the installed package (packed, installed without dev dependencies), ${runs} runs each`);
+  for (const f of [baseline!, ...rest]) {
+    console.log(
+      `  ${f.name.padEnd(52)} median ${f.median.toFixed(3)} s  fastest ${f.min.toFixed(3)} s  ${(f.median / baseline!.median).toFixed(1).padStart(5)}x bare node`,
+    );
+  }
+  console.log('  targets on a 2-core machine: --version <= 0.4 s, validate of the default config <= 1 s');
+}
 
 if (which.has('pipeline')) {
   const total = Number(process.env.BENCH_SPANS ?? 2_000_000);

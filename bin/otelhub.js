@@ -36,7 +36,15 @@ if (!isSupported()) {
   // A source checkout runs its TypeScript through tsx (a dev dependency); the package and the image carry the
   // compiled JavaScript in dist/ and no sources.
   const fromSource = existsSync(new URL('../cli/main.ts', import.meta.url));
-  if (fromSource) (await import('tsx/esm/api')).register();
+  if (fromSource) {
+    (await import('tsx/esm/api')).register();
+    // Plugins import 'otelhub': in a checkout that is the sources (package.json exports, condition otelhub-source).
+    const { registerHooks } = await import('node:module');
+    registerHooks({
+      resolve: (specifier, context, next) =>
+        next(specifier, { ...context, conditions: [...context.conditions, 'otelhub-source'] }),
+    });
+  }
   const { cli } = await import(fromSource ? '../cli/main.ts' : '../dist/cli/main.js');
   process.exitCode = await cli(process.argv.slice(2));
   // Anything still holding the event loop after a clean shutdown (a stuck socket) must not keep the process alive.

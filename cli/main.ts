@@ -1,7 +1,7 @@
 // The otelhub command line.
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { builtinRegistry } from '../components.ts';
+import { otelhubVersion } from '../core/version.ts';
 import type { LogLevel } from '../core/logger.ts';
 import { LOG_LEVELS } from '../core/logger.ts';
 import { ConfigError, formatIssue } from '../config/issues.ts';
@@ -37,11 +37,6 @@ default config as it is.
 
 Exit status: 0 on success or a clean shutdown; 1 on an invalid config or a failed start; 2 on a usage error.
 `;
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 /** Where the config comes from: files, else the drop-in environment variables, else the embedded default. */
 function configSource(configs: string[] | undefined): HubOptions {
@@ -128,7 +123,7 @@ export async function main(argv: string[]): Promise<number> {
     },
   });
   if (values.help) return (void console.log(HELP), 0);
-  if (values.version) return (void console.log(version()), 0);
+  if (values.version) return (void console.log(otelhubVersion()), 0);
   const [command = 'run', ...rest] = positionals;
   if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
   switch (command) {

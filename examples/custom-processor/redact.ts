@@ -5,11 +5,13 @@ import type { RedactConfig } from './config.ts';
 export class RedactProcessor implements Processor {
   readonly mutatesData = true;
   private readonly keys: Set<string>;
+  // Plain fields, not parameter properties: erasable TypeScript that Node 26 runs without a compiler (see README).
+  private readonly config: RedactConfig;
+  private readonly next: Consumer;
 
-  constructor(
-    private readonly config: RedactConfig,
-    private readonly next: Consumer,
-  ) {
+  constructor(config: RedactConfig, next: Consumer) {
+    this.config = config;
+    this.next = next;
     this.keys = new Set(config.keys);
   }
 

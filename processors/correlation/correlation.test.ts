@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import type { Traces } from '../../core/pdata/index.ts';
 import { StatusCode, getAttribute, setAttribute, toHex, valueOf } from '../../core/pdata/index.ts';
 import { sampleMessages } from '../../test/helpers/sample-data.ts';
-import { otelhubVersion } from './correlation.ts';
+import { otelhubVersion } from '../../core/version.ts';
 import { harness, msg, withTraceContext } from './test-harness.ts';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

@@ -4,7 +4,6 @@
 // only once its span was delivered. A message with no ID while generation is disabled is dropped as invalid:
 // counted, logged rate-limited, and still given a span that records the drop.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Processor, ProcessorCreateSettings } from '../../core/component.ts';
 import type { ConsumeContext, Consumer } from '../../core/consumer.ts';
 import { DropReporter } from '../../core/drop-reporter.ts';
@@ -12,6 +11,7 @@ import { permanentError } from '../../core/errors.ts';
 import type { Message, SignalData, Span } from '../../core/pdata/index.ts';
 import { attributes, nowUnixNano, scope, traces } from '../../core/pdata/index.ts';
 import type { CorrelationConfig } from './config.ts';
+import { otelhubVersion } from '../../core/version.ts';
 import type { Extraction } from './correlation-id.ts';
 import { extractCorrelationId, fieldSegments } from './correlation-id.ts';
 import { ratioThreshold, shouldSample } from './sampler.ts';
@@ -19,16 +19,6 @@ import { correlationMetrics } from './self-metrics.ts';
 import type { Correlation, SpanOptions } from './span-builder.ts';
 import { buildSpan, failureMessage, spanIds } from './span-builder.ts';
 import { remoteParent } from './trace-context.ts';
-
-let packageVersion: string | undefined;
-
-/** otelhub's version, the scope version of every span (read once, as the CLI reads it for --version). */
-export function otelhubVersion(): string {
-  packageVersion ??= (
-    JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-  ).version;
-  return packageVersion;
-}
 
 export class CorrelationProcessor implements Processor {
   readonly mutatesData = false;
