@@ -32,6 +32,9 @@ mqtt -> correlation -> batch -> otlp pipeline, from the same variables (OTEL_*, 
 HTTP_HEALTH_* too, which alone do not switch modes; docs/migration.md lists them all).
 Otherwise it runs the embedded default config.
 
+validate prints one line when the config is valid and logs warnings and errors only, unless --log-level asks for
+more.
+
 print-config prints config files merged, with \${env:...} expanded and sensitive values redacted; the drop-in or
 default config as it is.
 
@@ -137,7 +140,8 @@ export async function main(argv: string[]): Promise<number> {
     case 'validate': {
       const opts = hubOptions(values.config, values['log-level']);
       const cfg = await validateHub(opts);
-      console.log(`configuration is valid (${Object.keys(cfg.service.pipelines).length} pipelines)`);
+      const n = Object.keys(cfg.service.pipelines).length;
+      console.log(`configuration is valid (${n} ${n === 1 ? 'pipeline' : 'pipelines'})`);
       return 0;
     }
     case 'print-config':
