@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { builtinRegistry } from '../components.ts';
+import { KINDS } from '../core/component.ts';
 import type { LogLevel } from '../core/logger.ts';
 import { LOG_LEVELS } from '../core/logger.ts';
 import { ConfigError, formatIssue } from '../config/issues.ts';
@@ -71,6 +72,15 @@ function printIssues(err: ConfigError): void {
   for (const i of err.issues) console.error(`  ${formatIssue(i)}`);
 }
 
+/** Columns padded to their widest cell, two spaces apart; the last one is left as it is, however long. */
+function table(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows
+    .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '))
+    .join('\n');
+}
+
 async function components(json: boolean): Promise<void> {
   const registry = builtinRegistry();
   const rows = registry.all().map((f) => ({
@@ -81,15 +91,18 @@ async function components(json: boolean): Promise<void> {
     description: f.description ?? '',
   }));
   if (json) return void console.log(JSON.stringify(rows, null, 2));
-  for (const kind of ['receiver', 'processor', 'exporter', 'extension']) {
-    console.log(`${kind}s:`);
-    for (const r of rows.filter((x) => x.kind === kind)) {
-      const sig = Object.entries(r.signals)
-        .map(([t, s]) => (typeof s === 'string' ? `${t}(${s})` : `${t}(${s.accepts}->${s.emits})`))
-        .join(' ');
-      console.log(`  ${r.type.padEnd(16)} ${r.stability.padEnd(12)} ${sig.padEnd(40)} ${r.description}`);
-    }
-  }
+  const cells = KINDS.flatMap((kind) =>
+    rows
+      .filter((r) => r.kind === kind)
+      .map((r) => {
+        const sig = Object.entries(r.signals)
+          .map(([t, s]) => (typeof s === 'string' ? `${t}(${s})` : `${t}(${s.accepts}->${s.emits})`))
+          .join(' ');
+        // A placeholder rather than an empty cell, so every row has text at every column.
+        return [r.kind, r.type, r.stability, sig || '-', r.description || '-'];
+      }),
+  );
+  console.log(table([['KIND', 'TYPE', 'STABILITY', 'SIGNALS', 'DESCRIPTION'], ...cells]));
 }
 
 async function run(opts: HubOptions): Promise<number> {

@@ -51,6 +51,23 @@ describe('otelhub command', () => {
     assert.ok(j.some((c) => c.kind === 'processor' && c.type === 'batch'));
   });
 
+  it('lists the components as a table whose columns line up, however long a cell', async () => {
+    const r = await runCli(['components']);
+    assert.equal(r.code, 0, r.stderr);
+    const [header = '', ...rows] = r.stdout.trimEnd().split('\n');
+    const names = ['KIND', 'TYPE', 'STABILITY', 'SIGNALS', 'DESCRIPTION'];
+    assert.match(header, new RegExp(`^${names.join(' {2,}')}$`));
+    const offsets = names.map((n) => header.indexOf(n));
+    const json = JSON.parse((await runCli(['components', '--json'])).stdout) as unknown[];
+    assert.equal(rows.length, json.length, 'one row per component');
+    for (const row of rows) {
+      // Each column starts where its header does, right after a gap: no cell runs into the next column.
+      for (const o of offsets.slice(1)) assert.match(row.slice(o - 2, o + 1), /^ {2}\S$/, `column at ${o} in: ${row}`);
+    }
+    assert.match(r.stdout, /^processor +batch +beta +traces\(traces->traces\) metrics\(metrics->metrics\) /m);
+    assert.match(r.stdout, /^extension +health_check +beta +- +HTTP health endpoint/m);
+  });
+
   it('validates a good config, and merges several files, printing one line and no log line', async () => {
     const r = await runCli(['validate', '--config', td('base.yaml'), '--config', td('overlay.yaml')]);
     assert.equal(r.code, 0, r.stderr);
