@@ -8,9 +8,16 @@ import { hostname as osHostname } from 'node:os';
 import type { LogLevel } from '../core/logger.ts';
 import { parseHostPort } from '../core/net.ts';
 import type { LocatedIssue } from '../config/issues.ts';
-import { parseGrpcEndpoint } from '../exporters/otlp/endpoint.ts';
-import { fieldSegments } from '../processors/correlation/correlation-id.ts';
-import { topicFilterIssue } from '../receivers/mqtt/topics.ts';
+import { DEFAULT_METRICS_ADDRESS } from '../config/service-schema.ts';
+import { parseGrpcEndpoint } from '../exporters/otlp/config.ts';
+import { DEFAULT_PATH as HEALTH_STATUS_PATH } from '../extensions/health_check/config.ts';
+import { fieldNameIssue } from '../processors/correlation/config.ts';
+import {
+  MAX_KEEP_ALIVE_SECS,
+  MAX_RECEIVE_MAXIMUM,
+  MAX_SESSION_EXPIRY_SECS,
+  topicFilterIssue,
+} from '../receivers/mqtt/config.ts';
 
 /**
  * The variables that switch a config-less `otelhub` into drop-in mode: the original's own. OTEL_* are the
@@ -39,8 +46,7 @@ export const DROP_IN_TRIGGERS: readonly string[] = [
 ];
 
 export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4317';
-const MAX_UINT16 = 0xffff;
-const MAX_UINT32 = 0xffffffff;
+const MAX_PORT = 65_535;
 // setTimeout fires at once for anything longer.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -241,11 +247,12 @@ function logLevel(r: EnvReader, warnings: string[]): Pick<DropInSettings, 'logLe
   return { logLevel: filterLevel('APP_LOG_LEVEL', raw, f.bare, warnings), logLevelFrom: 'APP_LOG_LEVEL' };
 }
 
-/** The processor's own reading of the path (empty segments ignored), so a path without a key fails here, by name. */
+/** The processor's own check of the path, so a path without a key fails here, by name. */
 function correlationField(r: EnvReader): string {
   const raw = r.get('CORRELATION_ID_FIELD');
   if (raw === undefined) return 'correlationId';
-  if (fieldSegments(raw).length === 0) {
+  // Not blank (that is unset), so the only issue left is a path of dots.
+  if (fieldNameIssue(raw) !== undefined) {
     r.fail(
       'CORRELATION_ID_FIELD',
       `${shown(raw)} has no key between its dots: give a dot-delimited path such as meta.correlationId`,
@@ -379,7 +386,7 @@ function clientIdFor(host: string): string {
 
 function mqttSettings(r: EnvReader, env: Env, ctx: DropInContext, warnings: string[]): DropInSettings['mqtt'] {
   const host = brokerHost(r);
-  const port = r.int('MQTT_BROKER_PORT', 1883, 1, MAX_UINT16);
+  const port = r.int('MQTT_BROKER_PORT', 1883, 1, MAX_PORT);
   const maxBackoff = Math.floor(MAX_TIMER_MS / 1000);
   const minBackoffSecs = r.int('MQTT_RETRY_MIN_BACKOFF_SECS', 5, 1, maxBackoff);
   const maxBackoffSecs = r.int('MQTT_RETRY_MAX_BACKOFF_SECS', 60, 1, maxBackoff);
@@ -413,9 +420,15 @@ function mqttSettings(r: EnvReader, env: Env, ctx: DropInContext, warnings: stri
     clientId: r.string('MQTT_CLIENT_ID', clientIdFor(r.get('HOSTNAME') ?? machineHostname(ctx))),
     topics: topicFilters(r),
     sharedGroup: sharedGroup(r, env),
-    sessionExpirySecs: r.int('MQTT_SESSION_EXPIRY_SECS', 86_400, 1, MAX_UINT32),
-    receiveMax: r.int('MQTT_RECEIVE_MAX', 128, 1, MAX_UINT16),
-    keepAliveSecs: r.int('MQTT_KEEP_ALIVE_SECS', 30, 1, MAX_UINT16, ' (the heartbeat is published every keep-alive)'),
+    sessionExpirySecs: r.int('MQTT_SESSION_EXPIRY_SECS', 86_400, 1, MAX_SESSION_EXPIRY_SECS),
+    receiveMax: r.int('MQTT_RECEIVE_MAX', 128, 1, MAX_RECEIVE_MAXIMUM),
+    keepAliveSecs: r.int(
+      'MQTT_KEEP_ALIVE_SECS',
+      30,
+      1,
+      MAX_KEEP_ALIVE_SECS,
+      ' (the heartbeat is published every keep-alive)',
+    ),
     minBackoffSecs,
     maxBackoffSecs,
     tls,
@@ -463,11 +476,10 @@ function healthSettings(r: EnvReader): DropInSettings['health'] {
   const address = r.address('HTTP_HEALTH_ADDR', '0.0.0.0:8080');
   const livenessPath = healthPath(r, 'HTTP_HEALTH_LIVENESS_PATH', '/healthz');
   const readinessPath = healthPath(r, 'HTTP_HEALTH_READINESS_PATH', '/readyz');
-  // `/` is health_check's `path`, the Collector-compatible JSON status.
-  if (livenessPath === '/')
-    r.fail('HTTP_HEALTH_LIVENESS_PATH', '"/" is taken by the JSON health status: use another path');
-  if (readinessPath === '/')
-    r.fail('HTTP_HEALTH_READINESS_PATH', '"/" is taken by the JSON health status: use another path');
+  // The drop-in YAML leaves health_check's `path`, the Collector-compatible JSON status, at its default.
+  const taken = `${shown(HEALTH_STATUS_PATH)} is taken by the JSON health status: use another path`;
+  if (livenessPath === HEALTH_STATUS_PATH) r.fail('HTTP_HEALTH_LIVENESS_PATH', taken);
+  if (readinessPath === HEALTH_STATUS_PATH) r.fail('HTTP_HEALTH_READINESS_PATH', taken);
   if (livenessPath === readinessPath)
     r.fail('HTTP_HEALTH_READINESS_PATH', `${shown(readinessPath)} must differ from HTTP_HEALTH_LIVENESS_PATH`);
   return { address, livenessPath, readinessPath };
@@ -486,7 +498,7 @@ export function readDropInEnv(env: Env, ctx: DropInContext = {}): DropInRead {
     telemetry: telemetrySettings(r, ctx, warnings),
     ...logLevel(r, warnings),
     health: healthSettings(r),
-    metricsAddress: r.address('OTELHUB_METRICS_ADDRESS', 'localhost:8888'),
+    metricsAddress: r.address('OTELHUB_METRICS_ADDRESS', DEFAULT_METRICS_ADDRESS),
   };
   return { settings, issues: r.issues, warnings };
 }

@@ -4,7 +4,7 @@
 // `otelhub print-config` prints exactly what runs, and a user can save it and graduate to a config file.
 import { stringify } from 'yaml';
 import { ConfigError } from '../config/issues.ts';
-import { heartbeatTopicFor } from '../receivers/mqtt/topics.ts';
+import { heartbeatTopicFor } from '../receivers/mqtt/config.ts';
 import type { DropInContext, DropInSettings } from './drop-in-env.ts';
 import { readDropInEnv } from './drop-in-env.ts';
 import type { HubOptions } from './hub.ts';

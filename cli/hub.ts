@@ -1,7 +1,7 @@
 // A whole hub from config files: load, check, build, start; and the internal telemetry endpoint beside it.
 import { builtinRegistry } from '../components.ts';
 import type { LogFields, LogLevel, LogSink, Logger } from '../core/logger.ts';
-import { createLogger } from '../core/logger.ts';
+import { LOG_LEVELS, createLogger } from '../core/logger.ts';
 import type { HttpListener } from '../core/net.ts';
 import { listenHttp } from '../core/net.ts';
 import { registerProcessMetrics } from '../core/process-metrics.ts';
@@ -76,11 +76,23 @@ export interface RunningHub {
   shutdown(): Promise<void>;
 }
 
+/**
+ * The level `validate` logs at: --log-level when given, else the configured level but never below warn. Its output
+ * is for a human reading a verdict, where info lines (drop-in mode's notice, "shutdown complete" after building)
+ * are noise; warnings and errors still say something about the config.
+ */
+function validateLogLevel(config: HubConfig, opts: HubOptions): LogLevel {
+  if (opts.logLevel !== undefined) return opts.logLevel;
+  const configured = config.service.telemetry.logs.level;
+  return LOG_LEVELS.indexOf(configured) > LOG_LEVELS.indexOf('warn') ? configured : 'warn';
+}
+
 /** Builds every component without starting any; throws ConfigError listing every problem. */
 export async function validateHub(opts: HubOptions): Promise<HubConfig> {
   const r = await loadHubConfig(opts);
   if (!r.config) throw new ConfigError(r.issues);
-  const service = new Service({ config: r.config, registry: r.registry, logger: makeLogger(r.config, opts) });
+  const logger = makeLogger(r.config, { ...opts, logLevel: validateLogLevel(r.config, opts) });
+  const service = new Service({ config: r.config, registry: r.registry, logger });
   try {
     await service.build();
   } catch (err) {

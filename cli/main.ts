@@ -1,6 +1,7 @@
 // The otelhub command line.
 import { parseArgs } from 'node:util';
 import { builtinRegistry } from '../components.ts';
+import { KINDS } from '../core/component.ts';
 import { otelhubVersion } from '../core/version.ts';
 import type { LogLevel } from '../core/logger.ts';
 import { LOG_LEVELS } from '../core/logger.ts';
@@ -31,6 +32,9 @@ MQTT_* or CORRELATION_* environment variables is set (MQTT_BROKER_HOST, MQTT_TOP
 mqtt -> correlation -> batch -> otlp pipeline, from the same variables (OTEL_*, APP_LOG_LEVEL, RUST_LOG and
 HTTP_HEALTH_* too, which alone do not switch modes; docs/migration.md lists them all).
 Otherwise it runs the embedded default config.
+
+validate prints one line when the config is valid and logs warnings and errors only, unless --log-level asks for
+more.
 
 print-config prints config files merged, with \${env:...} expanded and sensitive values redacted; the drop-in or
 default config as it is.
@@ -63,6 +67,15 @@ function printIssues(err: ConfigError): void {
   for (const i of err.issues) console.error(`  ${formatIssue(i)}`);
 }
 
+/** Columns padded to their widest cell, two spaces apart; the last one is left as it is, however long. */
+function table(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows
+    .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '))
+    .join('\n');
+}
+
 async function components(json: boolean): Promise<void> {
   const registry = builtinRegistry();
   const rows = registry.all().map((f) => ({
@@ -73,15 +86,18 @@ async function components(json: boolean): Promise<void> {
     description: f.description ?? '',
   }));
   if (json) return void console.log(JSON.stringify(rows, null, 2));
-  for (const kind of ['receiver', 'processor', 'exporter', 'extension']) {
-    console.log(`${kind}s:`);
-    for (const r of rows.filter((x) => x.kind === kind)) {
-      const sig = Object.entries(r.signals)
-        .map(([t, s]) => (typeof s === 'string' ? `${t}(${s})` : `${t}(${s.accepts}->${s.emits})`))
-        .join(' ');
-      console.log(`  ${r.type.padEnd(16)} ${r.stability.padEnd(12)} ${sig.padEnd(40)} ${r.description}`);
-    }
-  }
+  const cells = KINDS.flatMap((kind) =>
+    rows
+      .filter((r) => r.kind === kind)
+      .map((r) => {
+        const sig = Object.entries(r.signals)
+          .map(([t, s]) => (typeof s === 'string' ? `${t}(${s})` : `${t}(${s.accepts}->${s.emits})`))
+          .join(' ');
+        // A placeholder rather than an empty cell, so every row has text at every column.
+        return [r.kind, r.type, r.stability, sig || '-', r.description || '-'];
+      }),
+  );
+  console.log(table([['KIND', 'TYPE', 'STABILITY', 'SIGNALS', 'DESCRIPTION'], ...cells]));
 }
 
 async function run(opts: HubOptions): Promise<number> {
@@ -132,7 +148,8 @@ export async function main(argv: string[]): Promise<number> {
     case 'validate': {
       const opts = hubOptions(values.config, values['log-level']);
       const cfg = await validateHub(opts);
-      console.log(`configuration is valid (${Object.keys(cfg.service.pipelines).length} pipelines)`);
+      const n = Object.keys(cfg.service.pipelines).length;
+      console.log(`configuration is valid (${n} ${n === 1 ? 'pipeline' : 'pipelines'})`);
       return 0;
     }
     case 'print-config':

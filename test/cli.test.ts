@@ -51,10 +51,52 @@ describe('otelhub command', () => {
     assert.ok(j.some((c) => c.kind === 'processor' && c.type === 'batch'));
   });
 
-  it('validates a good config, and merges several files', async () => {
+  it('lists the components as a table whose columns line up, however long a cell', async () => {
+    const r = await runCli(['components']);
+    assert.equal(r.code, 0, r.stderr);
+    const [header = '', ...rows] = r.stdout.trimEnd().split('\n');
+    const names = ['KIND', 'TYPE', 'STABILITY', 'SIGNALS', 'DESCRIPTION'];
+    assert.match(header, new RegExp(`^${names.join(' {2,}')}$`));
+    const offsets = names.map((n) => header.indexOf(n));
+    const json = JSON.parse((await runCli(['components', '--json'])).stdout) as unknown[];
+    assert.equal(rows.length, json.length, 'one row per component');
+    for (const row of rows) {
+      // Each column starts where its header does, right after a gap: no cell runs into the next column.
+      for (const o of offsets.slice(1)) assert.match(row.slice(o - 2, o + 1), /^ {2}\S$/, `column at ${o} in: ${row}`);
+    }
+    assert.match(r.stdout, /^processor +batch +beta +traces\(traces->traces\) metrics\(metrics->metrics\) /m);
+    assert.match(r.stdout, /^extension +health_check +beta +- +HTTP health endpoint/m);
+  });
+
+  it('validates a good config, and merges several files, printing one line and no log line', async () => {
     const r = await runCli(['validate', '--config', td('base.yaml'), '--config', td('overlay.yaml')]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /configuration is valid \(1 pipelines\)/);
+    assert.equal(r.stdout, 'configuration is valid (1 pipeline)\n');
+    assert.doesNotMatch(r.stderr, /^\{/m, 'no JSON log line ("shutdown complete" after building)');
+  });
+
+  it('validate counts pipelines in plural from two on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otelhub-cli-'));
+    try {
+      const file = join(dir, 'two.yaml');
+      writeFileSync(
+        file,
+        [
+          'receivers: { hostmetrics: { scrapers: { load: } } }',
+          'exporters: { debug: }',
+          'service:',
+          '  pipelines:',
+          '    metrics: { receivers: [hostmetrics], exporters: [debug] }',
+          '    metrics/copy: { receivers: [hostmetrics], exporters: [debug] }',
+        ].join('\n'),
+      );
+      const r = await runCli(['validate', '--config', file]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, 'configuration is valid (2 pipelines)\n');
+      assert.doesNotMatch(r.stderr, /^\{/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('lists every error of a bad config with file, line and path, and never prints a secret', async () => {
@@ -221,19 +263,20 @@ describe('otelhub command', () => {
       writeFileSync(file, r.stdout);
       const v = await runCli(['validate', '--config', file], NO_DROP_IN);
       assert.equal(v.code, 0, v.stderr);
-      assert.match(v.stdout, /configuration is valid \(1 pipelines\)/);
+      assert.equal(v.stdout, 'configuration is valid (1 pipeline)\n');
       // The file alone gives the same text back: nothing in it depends on the environment any more.
       const again = await runCli(['print-config', '--config', file], NO_DROP_IN);
       assert.equal(again.code, 0, again.stderr);
       assert.match(again.stdout, /client_id: mqtt-otel-exporter-0\n/);
-      // The drop-in validate logs its notices (the warning about the endpoint among them when it is unset).
+      // The drop-in validate logs its warnings (about the endpoint when it is unset), not its info notice.
       const w = await runCli(['validate'], {
         ...NO_GENERIC,
         MQTT_BROKER_HOST: 'aio-broker',
         OTEL_EXPORTER_OTLP_ENDPOINT: '',
       });
       assert.equal(w.code, 0, w.stderr);
-      assert.match(w.stderr, /"level":"info","msg":"drop-in mode: /);
+      assert.equal(w.stdout, 'configuration is valid (1 pipeline)\n');
+      assert.doesNotMatch(w.stderr, /"level":"info"/);
       assert.match(
         w.stderr,
         /"level":"warn","msg":"OTEL_EXPORTER_OTLP_ENDPOINT is not set: exporting to http:\/\/localhost:4317/,

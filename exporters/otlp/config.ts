@@ -7,6 +7,10 @@ import { parseGrpcEndpoint } from './endpoint.ts';
 export const DEFAULT_ENDPOINT = 'localhost:4317';
 export const DEFAULT_TIMEOUT = '5s';
 
+// The rule `endpoint` is checked with, and the transport security it chooses, for a front end checking values
+// before they become config (drop-in mode).
+export { parseGrpcEndpoint };
+
 /** The config after schema validation: defaults applied, durations in milliseconds. */
 export interface OtlpConfig extends SenderConfig {
   /** `host:port`, `http://host:port` (plain text) or `https://host:port` (TLS). */

@@ -49,12 +49,21 @@ export const correlationConfigSchema: ConfigSchema = {
   },
 };
 
+/**
+ * Why `fieldName` cannot be a field_name, or undefined. Exported so that a front end checking values before they
+ * become config (drop-in mode) refuses the same ones. The original refused such a name on every message; here the
+ * hub refuses to start instead.
+ */
+export function fieldNameIssue(fieldName: string): string | undefined {
+  if (fieldName.trim() === '') return 'must name a payload field';
+  if (fieldSegments(fieldName).length === 0) return `"${fieldName}" has no key between its dots`;
+  return undefined;
+}
+
 export function validateCorrelationConfig(cfg: CorrelationConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  // The original refused such a name on every message; here the hub refuses to start instead.
-  if (cfg.field_name.trim() === '') issues.push({ path: ['field_name'], message: 'must name a payload field' });
-  else if (fieldSegments(cfg.field_name).length === 0)
-    issues.push({ path: ['field_name'], message: `"${cfg.field_name}" has no key between its dots` });
+  const fieldIssue = fieldNameIssue(cfg.field_name);
+  if (fieldIssue !== undefined) issues.push({ path: ['field_name'], message: fieldIssue });
   if (!cfg.semconv.legacy && !cfg.semconv.current)
     issues.push({
       path: ['semconv'],

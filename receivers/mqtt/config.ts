@@ -20,6 +20,15 @@ const MAX_UINT32 = 0xffffffff;
 // setTimeout fires at once for anything longer.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+// The most the config accepts where MQTT sends a two- or four-byte integer, exported so that a front end checking
+// values before they become config (drop-in mode) refuses the same ones.
+export const MAX_RECEIVE_MAXIMUM = MAX_UINT16;
+export const MAX_KEEP_ALIVE_SECS = MAX_UINT16;
+export const MAX_SESSION_EXPIRY_SECS = MAX_UINT32;
+
+// The rule `topics` is checked with, and how the heartbeat topic's default follows them, for the same front ends.
+export { heartbeatTopicFor, topicFilterIssue };
+
 export interface AuthConfig {
   username?: string;
   password?: string;
@@ -81,7 +90,7 @@ export const mqttConfigSchema: ConfigSchema = {
     client_id: { type: 'string', minLength: 1, maxLength: MAX_UINT16 },
     clean_start: { type: 'boolean', default: false },
     session_expiry: duration('24h'),
-    receive_maximum: { type: 'integer', minimum: 1, maximum: MAX_UINT16, default: DEFAULT_RECEIVE_MAXIMUM },
+    receive_maximum: { type: 'integer', minimum: 1, maximum: MAX_RECEIVE_MAXIMUM, default: DEFAULT_RECEIVE_MAXIMUM },
     keep_alive: duration('60s'),
     connect_timeout: duration('30s'),
     reconnect: {
@@ -189,10 +198,10 @@ function rangeIssues(cfg: MqttReceiverConfig): ConfigIssue[] {
   const check = (path: string[], ok: boolean, message: string) => void (ok || issues.push({ path, message }));
   check(
     ['session_expiry'],
-    cfg.session_expiry / 1000 <= MAX_UINT32,
+    cfg.session_expiry / 1000 <= MAX_SESSION_EXPIRY_SECS,
     'session_expiry is at most 4294967295s (about 136 years)',
   );
-  check(['keep_alive'], cfg.keep_alive / 1000 <= MAX_UINT16, 'keep_alive is at most 65535s');
+  check(['keep_alive'], cfg.keep_alive / 1000 <= MAX_KEEP_ALIVE_SECS, 'keep_alive is at most 65535s');
   check(
     ['connect_timeout'],
     cfg.connect_timeout > 0 && cfg.connect_timeout <= MAX_TIMER_MS,
