@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import mqtt from 'mqtt';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { startHub } from '../cli/hub.ts';
 import { forEachMetric, forEachSpan, getAttribute } from '../core/pdata/index.ts';
 import { decodeRequest } from '../otlp/index.ts';
@@ -262,13 +262,15 @@ async function sdkBridge(url: string, n: number): Promise<MqttFigures> {
     forEachSpan(decodeRequest('traces', body), (s) => exported.add(Number(getAttribute(s.attributes, 'bench.seq'))));
   });
   let client: MqttClient | undefined;
-  let provider: BasicTracerProvider | undefined;
+  let provider: TracerProvider | undefined;
   try {
     return await measureRun('OpenTelemetry JS SDK bridge (BatchSpanProcessor defaults)', n, async () => {
       // The defaults are the point: maxQueueSize 2048, maxExportBatchSize 512, scheduledDelayMillis 5000.
-      provider = new BasicTracerProvider({
+      provider = new TracerProvider({
         spanProcessors: [
-          new BatchSpanProcessor(new OTLPTraceExporter({ url: `${sink.url}/v1/traces`, compression: 'none' as never })),
+          new BatchSpanProcessor({
+            exporter: new OTLPTraceExporter({ url: `${sink.url}/v1/traces`, compression: 'none' as never }),
+          }),
         ],
       });
       const tracer = provider.getTracer('mqtt-bridge');

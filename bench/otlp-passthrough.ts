@@ -7,8 +7,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ExportResultCode } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { startHub } from '../cli/hub.ts';
 import { spanCount } from '../core/pdata/index.ts';
 import { decodeRequest } from '../otlp/index.ts';
@@ -18,7 +18,7 @@ const CONCURRENCY = 8;
 
 function makeSpans(): ReadableSpan[] {
   const mem = new InMemorySpanExporter();
-  const tp = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(mem)] });
+  const tp = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: mem })] });
   const tracer = tp.getTracer('bench');
   for (let i = 0; i < SPANS_PER_REQUEST; i++)
     tracer.startSpan(`op-${i % 16}`, { attributes: { 'http.route': `/r/${i % 32}`, n: i } }).end();

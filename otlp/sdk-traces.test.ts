@@ -11,7 +11,7 @@ import {
   ProtobufTraceSerializer,
 } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Span } from '../core/pdata/index.ts';
 import { getAttribute, toHex } from '../core/pdata/index.ts';
 import { decodeRequest, decodeRequestJson, decodeResponse, encodeResponse } from './index.ts';
@@ -32,9 +32,9 @@ const linked: SpanContext = {
 
 function recordSpans() {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
+  const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'interop', 'service.instance.id': 7 }),
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
   });
   const tracer = provider.getTracer('interop-scope', '1.2.3', { schemaUrl: SCHEMA });
   const server = tracer.startSpan(

@@ -3,8 +3,7 @@
 // with certificates made in the test, bearer tokens, and the second hub down for a while: nothing lost.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SpanKind } from '@opentelemetry/api';
-import { SeverityNumber } from '@opentelemetry/api-logs';
+import { SeverityNumber, SpanKind } from '@opentelemetry/api';
 import { OTLPLogExporter as GrpcLogs } from '@opentelemetry/exporter-logs-otlp-grpc';
 import { OTLPLogExporter as JsonLogs } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as ProtoLogs } from '@opentelemetry/exporter-logs-otlp-proto';
@@ -19,8 +18,8 @@ import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-log
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import type { Logs, Metrics, Signal, SignalData, Traces } from '../core/pdata/index.ts';
 import { forEachLogRecord, forEachMetric, forEachSpan, getAttribute, toHex } from '../core/pdata/index.ts';
 import { mergeData } from '../core/pdata/split.ts';
@@ -142,7 +141,7 @@ async function sendWithOfficialExporters(
   tag: string,
 ): Promise<void> {
   const resource = resourceFromAttributes({ 'service.name': `e2e-${tag}`, 'deployment.environment': 'test' });
-  const tp = new BasicTracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor(traces)] });
+  const tp = new TracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor({ exporter: traces })] });
   const tracer = tp.getTracer('e2e-tracer', '1.2.3');
   const parent = tracer.startSpan(`parent-${tag}`, {
     kind: SpanKind.SERVER,

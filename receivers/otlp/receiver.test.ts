@@ -199,7 +199,7 @@ describe('otlp receiver: retries', () => {
     }
   });
 
-  it('the official gRPC exporter (0.223.0) does not retry at all: it reports the refusal', async () => {
+  it('the official gRPC exporter (0.301.2) does not retry at all: it reports the refusal', async () => {
     const h = await startReceiver({ protocols: { grpc: { endpoint: 'localhost:0' } } });
     const ex = officialExporters('grpc', h.grpcUrl);
     try {

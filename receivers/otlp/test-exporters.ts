@@ -1,8 +1,7 @@
 // For this folder's tests: the official OpenTelemetry JS exporters (gRPC, HTTP/protobuf, HTTP/JSON) and data made
 // by the official SDKs, exported directly so each test sees the exporter's own result.
 import { Metadata, credentials } from '@grpc/grpc-js';
-import { SpanKind } from '@opentelemetry/api';
-import { SeverityNumber } from '@opentelemetry/api-logs';
+import { SeverityNumber, SpanKind } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import { OTLPLogExporter as GrpcLogs } from '@opentelemetry/exporter-logs-otlp-grpc';
 import { OTLPLogExporter as JsonLogs } from '@opentelemetry/exporter-logs-otlp-http';
@@ -19,8 +18,8 @@ import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } f
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 
 export type Transport = 'grpc' | 'http/protobuf' | 'http/json';
 export const TRANSPORTS: readonly Transport[] = ['grpc', 'http/protobuf', 'http/json'];
@@ -81,7 +80,10 @@ const resource = (tag: string) => resourceFromAttributes({ 'service.name': `svc-
 /** One finished server span `span-<tag>` with attributes, an event and an error status. */
 export async function makeSpans(tag: string): Promise<ReadableSpan[]> {
   const mem = new InMemorySpanExporter();
-  const tp = new BasicTracerProvider({ resource: resource(tag), spanProcessors: [new SimpleSpanProcessor(mem)] });
+  const tp = new TracerProvider({
+    resource: resource(tag),
+    spanProcessors: [new SimpleSpanProcessor({ exporter: mem })],
+  });
   const s = tp.getTracer('test-tracer', '1.0.0').startSpan(`span-${tag}`, {
     kind: SpanKind.SERVER,
     attributes: { 'http.method': 'GET', retries: 3, ratio: 0.5, ok: true, tags: ['a', 'b'] },
