@@ -10,7 +10,7 @@ import {
   encodeRequestJson,
   encodeResponseJson,
 } from './index.ts';
-import { edgeLogs, edgeMetrics, edgeTraces } from './testdata/edge-cases.ts';
+import { edgeLogs, edgeMetrics, edgeTraces } from '../test/helpers/otlp-edge-cases.ts';
 
 type Sample = { [S in PipelineType]: [S, () => SignalDataMap[S]] }[PipelineType];
 const ALL: Sample[] = [

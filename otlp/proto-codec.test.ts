@@ -5,7 +5,7 @@ import type { AnyValue, Logs, PipelineType, SignalDataMap, Traces } from '../cor
 import { fromHex } from '../core/pdata/index.ts';
 import { sampleLogs, sampleMetrics, sampleTraces } from '../test/helpers/sample-data.ts';
 import { OtlpDecodeError, decodeRequest, decodeResponse, encodeRequest, encodeResponse } from './index.ts';
-import { edgeLogs, edgeMetrics, edgeTraces } from './testdata/edge-cases.ts';
+import { edgeLogs, edgeMetrics, edgeTraces } from '../test/helpers/otlp-edge-cases.ts';
 
 type Sample = { [S in PipelineType]: [S, () => SignalDataMap[S]] }[PipelineType];
 const SAMPLES: Sample[] = [

@@ -8,7 +8,7 @@ import protobuf from 'protobufjs';
 import type { Logs, PipelineType, SignalDataMap, Traces } from '../core/pdata/index.ts';
 import { sampleLogs, sampleMetrics, sampleTraces } from '../test/helpers/sample-data.ts';
 import { decodeRequest, decodeResponse, encodeRequest, encodeResponse } from './index.ts';
-import { edgeLogs, edgeMetrics, edgeTraces } from './testdata/edge-cases.ts';
+import { edgeLogs, edgeMetrics, edgeTraces } from '../test/helpers/otlp-edge-cases.ts';
 
 const protoDir = path.dirname(createRequire(import.meta.url).resolve('@elastic/mockotlpserver/package.json'));
 const root = new protobuf.Root();

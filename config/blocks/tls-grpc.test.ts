@@ -3,11 +3,11 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { makeTestCerts } from '../../test/helpers/certs.ts';
+import { localhostOnlyCert, makeTestCerts } from '../../test/helpers/certs.ts';
 import type { TestCerts } from '../../test/helpers/certs.ts';
 import { grpcChannelCredentials, grpcServerCredentials } from './tls.ts';
 import type { TlsServerConfig } from './tls.ts';
-import { clientConfig, localhostOnlyCert, serverConfig } from './tls-test-helpers.ts';
+import { clientConfig, serverConfig } from '../../test/helpers/tls-configs.ts';
 
 const raw = (b: Buffer): Buffer => b;
 const ECHO: grpc.ServiceDefinition = {

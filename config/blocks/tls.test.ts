@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
-import { makeTestCerts } from '../../test/helpers/certs.ts';
+import { localhostOnlyCert, makeTestCerts } from '../../test/helpers/certs.ts';
 import type { TestCerts } from '../../test/helpers/certs.ts';
 import { validateConfig } from '../schema.ts';
 import {
@@ -18,7 +18,7 @@ import {
   validateTlsServer,
 } from './tls.ts';
 import type { ClientTlsOptions, ServerTlsOptions, TlsClientConfig, TlsServerConfig } from './tls.ts';
-import { clientConfig, localhostOnlyCert, serverConfig } from './tls-test-helpers.ts';
+import { clientConfig, serverConfig } from '../../test/helpers/tls-configs.ts';
 
 async function serve(opts: ServerTlsOptions): Promise<{ server: Server; port: number; close(): Promise<void> }> {
   const server = createServer(opts, (_req, res) => res.end('ok'));

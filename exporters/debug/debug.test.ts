@@ -21,7 +21,14 @@ import { DEFAULT_SAMPLING_INITIAL, DEFAULT_SAMPLING_THEREAFTER } from './config.
 import type { DebugExporterOptions } from './debug.ts';
 import { DebugExporter } from './debug.ts';
 import { debugFactory } from './factory.ts';
-import { SPAN_ID, TRACE_ID, fullLogs, fullMessages, fullMetrics, fullTraces } from './test-fixtures.ts';
+import {
+  SPAN_ID,
+  TRACE_ID,
+  fullLogs,
+  fullMessages,
+  fullMetrics,
+  fullTraces,
+} from '../../test/helpers/debug-exporter-fixtures.ts';
 
 function config(over: Partial<DebugConfig> = {}): DebugConfig {
   return {

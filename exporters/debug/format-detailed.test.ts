@@ -13,7 +13,7 @@ import {
   fullMessages,
   fullMetrics,
   fullTraces,
-} from './test-fixtures.ts';
+} from '../../test/helpers/debug-exporter-fixtures.ts';
 
 function assertLines(text: string, expected: readonly string[]): void {
   const lines = text.split('\n');

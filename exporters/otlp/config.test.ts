@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { redact } from '../../config/schema.ts';
-import { loadTestdata } from '../helper/test-kit.ts';
+import { loadTestdata } from '../../test/helpers/exporter-harness.ts';
 import type { OtlpConfig } from './config.ts';
 import { parseGrpcEndpoint } from './endpoint.ts';
 import { otlpFactory } from './factory.ts';

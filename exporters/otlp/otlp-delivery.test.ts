@@ -7,20 +7,20 @@ import { ConsumerError } from '../../core/errors.ts';
 import { makeTestCerts } from '../../test/helpers/certs.ts';
 import type { TestCerts } from '../../test/helpers/certs.ts';
 import { sampleLogs, sampleMetrics, sampleTraces } from '../../test/helpers/sample-data.ts';
-import { assertMatchesReference } from '../helper/reference-proto.ts';
+import { assertMatchesReference } from '../../test/helpers/reference-proto.ts';
+import { hostWith } from '../../test/helpers/settings.ts';
 import {
   NO_RETRY,
   bearerAuth,
-  hostWith,
   samples,
   sendSamples,
   startExporter,
   traceFailure,
-} from '../helper/test-kit.ts';
+} from '../../test/helpers/exporter-harness.ts';
 import { otlpFactory } from './factory.ts';
 import { METHODS } from './grpc-transport.ts';
-import { startGrpcServer, startWireServer } from './test-server.ts';
-import type { TestGrpcServer } from './test-server.ts';
+import { startGrpcServer, startWireServer } from '../../test/helpers/otlp-exporter-server.ts';
+import type { TestGrpcServer } from '../../test/helpers/otlp-exporter-server.ts';
 
 const sendAll = (raw: Record<string, unknown>): Promise<void> => sendSamples(otlpFactory, { ...NO_RETRY, ...raw });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { redact } from '../../config/schema.ts';
-import { loadTestdata } from '../helper/test-kit.ts';
+import { loadTestdata } from '../../test/helpers/exporter-harness.ts';
 import type { OtlpHttpConfig } from './config.ts';
 import { signalUrl } from './config.ts';
 import { otlpHttpFactory } from './factory.ts';

@@ -7,19 +7,19 @@ import { ConsumerError } from '../../core/errors.ts';
 import { makeTestCerts } from '../../test/helpers/certs.ts';
 import type { TestCerts } from '../../test/helpers/certs.ts';
 import { sampleLogs, sampleMetrics, sampleTraces } from '../../test/helpers/sample-data.ts';
-import { assertMatchesReference } from '../helper/reference-proto.ts';
+import { assertMatchesReference } from '../../test/helpers/reference-proto.ts';
+import { hostWith } from '../../test/helpers/settings.ts';
 import {
   NO_RETRY,
   bearerAuth,
-  hostWith,
   samples,
   sendSamples,
   startExporter,
   traceFailure,
-} from '../helper/test-kit.ts';
+} from '../../test/helpers/exporter-harness.ts';
 import { otlpHttpFactory } from './factory.ts';
-import { startHttpServer } from './test-server.ts';
-import type { TestHttpServer } from './test-server.ts';
+import { startHttpServer } from '../../test/helpers/otlphttp-exporter-server.ts';
+import type { TestHttpServer } from '../../test/helpers/otlphttp-exporter-server.ts';
 
 const sendAll = (server: TestHttpServer, raw: Record<string, unknown>): Promise<void> =>
   sendSamples(otlpHttpFactory, { endpoint: server.url, ...NO_RETRY, ...raw });

@@ -6,10 +6,10 @@ import { encodeResponse, encodeResponseJson } from '../../otlp/index.ts';
 import { eventually, freePort } from '../../test/helpers/hub.ts';
 import { sampleLogs, sampleMetrics, sampleTraces } from '../../test/helpers/sample-data.ts';
 import { testSettings } from '../../test/helpers/settings.ts';
-import { FAST_RETRY, configFor, startExporter } from '../helper/test-kit.ts';
+import { FAST_RETRY, configFor, startExporter } from '../../test/helpers/exporter-harness.ts';
 import { otlpHttpFactory } from './factory.ts';
-import { startHttpServer } from './test-server.ts';
-import type { Reply, TestHttpServer } from './test-server.ts';
+import { startHttpServer } from '../../test/helpers/otlphttp-exporter-server.ts';
+import type { Reply, TestHttpServer } from '../../test/helpers/otlphttp-exporter-server.ts';
 
 const isRetryable = (e: unknown): e is ConsumerError => e instanceof ConsumerError && e.retryable;
 const isPermanent = (e: unknown): e is ConsumerError => e instanceof ConsumerError && !e.retryable;

@@ -6,7 +6,7 @@ import type { Traces } from '../../core/pdata/index.ts';
 import { StatusCode, getAttribute, setAttribute, toHex, valueOf } from '../../core/pdata/index.ts';
 import { sampleMessages } from '../../test/helpers/sample-data.ts';
 import { otelhubVersion } from '../../core/version.ts';
-import { harness, msg, withTraceContext } from './test-harness.ts';
+import { harness, msg, withTraceContext } from '../../test/helpers/correlation-processor-harness.ts';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const TRACE = '0af7651916cd43dd8448eb211c80319c';

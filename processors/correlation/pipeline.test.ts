@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import type { Traces } from '../../core/pdata/index.ts';
 import { getAttribute, spanCount, forEachSpan } from '../../core/pdata/index.ts';
 import { startTestHub } from '../../test/helpers/hub.ts';
-import { msg } from './test-harness.ts';
+import { msg } from '../../test/helpers/correlation-processor-harness.ts';
 
 const CONFIG = `
 receivers:

@@ -10,7 +10,7 @@ import { testProcessorSettings } from '../../test/helpers/settings.ts';
 import type { CorrelationConfig } from './config.ts';
 import { correlationConfigSchema } from './config.ts';
 import { correlationFactory } from './factory.ts';
-import { harness, msg } from './test-harness.ts';
+import { harness, msg } from '../../test/helpers/correlation-processor-harness.ts';
 
 async function state(p: Promise<unknown>): Promise<'pending' | 'resolved' | 'rejected'> {
   const pending = new Promise<'pending'>((r) => setImmediate(() => r('pending')));

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { SpanKind, StatusCode, fromHex, toHex } from '../../core/pdata/index.ts';
 import type { Correlation, RandomBytes, SpanOptions } from './span-builder.ts';
 import { buildSpan, randomId, spanIds } from './span-builder.ts';
-import { RECEIVED, TOPIC, attrList, eventList, msg } from './test-harness.ts';
+import { RECEIVED, TOPIC, attrList, eventList, msg } from '../../test/helpers/correlation-processor-harness.ts';
 import type { RemoteParent } from './trace-context.ts';
 
 const PAYLOAD = '{"correlationId":"abc-123"}';

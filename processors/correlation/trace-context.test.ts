@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { toHex } from '../../core/pdata/index.ts';
-import { msg, withTraceContext } from './test-harness.ts';
+import { msg, withTraceContext } from '../../test/helpers/correlation-processor-harness.ts';
 import { parseTraceparent, remoteParent } from './trace-context.ts';
 
 const TRACE = '0af7651916cd43dd8448eb211c80319c';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { attrs, harness, msg, points } from './test-harness.ts';
+import { attrs, harness, msg, points } from '../../test/helpers/schema-processor-harness.ts';
 
 const testdata = (f: string) => fileURLToPath(new URL(`./testdata/${f}`, import.meta.url));
 const gauge = (attributes: { key: string; value: string }[] = []) => ({

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { isRetryable, retryableError } from '../../core/errors.ts';
 import { CumulativeState } from './cumulative.ts';
 import { EVICTED } from './self-metrics.ts';
-import { harness, msg, points } from './test-harness.ts';
+import { harness, msg, points } from '../../test/helpers/schema-processor-harness.ts';
 
 const counter = (
   value: number,

@@ -2,7 +2,7 @@
 // and the drops are logged rate-limited with the topic and the JSON path, never the payload.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { harness, msg, points } from './test-harness.ts';
+import { harness, msg, points } from '../../test/helpers/schema-processor-harness.ts';
 
 const good = { name: 'ok', type: 'f64_gauge', value: 1 };
 

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { AggregationTemporality, metricDataType } from '../../core/pdata/index.ts';
 import { DEFAULT_HISTOGRAM_BOUNDS } from './config.ts';
 import { bucketCounts } from './metric-types.ts';
-import { histogramPoints, harness, msg, points } from './test-harness.ts';
+import { histogramPoints, harness, msg, points } from '../../test/helpers/schema-processor-harness.ts';
 
 const T = 1754851200000000000n;
 const item = (type: string, value: string) => `{"name":"${type}","type":"${type}","value":${value},"timestamp":${T}}`;

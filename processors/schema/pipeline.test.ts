@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import type { Logs, Metrics } from '../../core/pdata/index.ts';
 import { dataPointCount, logRecordCount } from '../../core/pdata/index.ts';
 import { startTestHub } from '../../test/helpers/hub.ts';
-import { msg } from './test-harness.ts';
+import { msg } from '../../test/helpers/schema-processor-harness.ts';
 
 const CONFIG = `
 receivers:

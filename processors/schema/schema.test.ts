@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import type { Metrics } from '../../core/pdata/index.ts';
 import { AggregationTemporality, SeverityNumber } from '../../core/pdata/index.ts';
 import { SCOPE_NAME } from './schema.ts';
-import { RECEIVED, TOPIC, attrs, harness, msg, points } from './test-harness.ts';
+import { RECEIVED, TOPIC, attrs, harness, msg, points } from '../../test/helpers/schema-processor-harness.ts';
 
 // Verbatim from the AIO documentation (seed 000), timestamps included: 1754851200000000000 is above 2^53.
 const SEED_METRICS = `{

@@ -11,7 +11,7 @@ import { testProcessorSettings } from '../../test/helpers/settings.ts';
 import type { SchemaConfig } from './config.ts';
 import { schemaConfigSchema } from './config.ts';
 import { schemaFactory } from './factory.ts';
-import { harness, msg } from './test-harness.ts';
+import { harness, msg } from '../../test/helpers/schema-processor-harness.ts';
 
 const payload = { metrics: [{ name: 'x', type: 'f64_gauge', value: 1 }], logs: [{ value: 'x', level: 'info' }] };
 

@@ -7,7 +7,7 @@ import type { IConnackPacket, IPubackPacket } from 'mqtt-packet';
 import { eventually } from '../../test/helpers/hub.ts';
 import { startScriptServer } from '../../test/helpers/mqtt-script-server.ts';
 import type { ScriptServer } from '../../test/helpers/mqtt-script-server.ts';
-import { sleep, startReceiver } from './test-harness.ts';
+import { sleep, startReceiver } from '../../test/helpers/mqtt-receiver-harness.ts';
 
 let server: ScriptServer;
 before(async () => (server = await startScriptServer()));

@@ -12,8 +12,8 @@ import type { TestCerts } from '../../test/helpers/certs.ts';
 import { startMosquitto } from '../../test/helpers/mosquitto.ts';
 import type { Mosquitto } from '../../test/helpers/mosquitto.ts';
 import { startScriptServer } from '../../test/helpers/mqtt-script-server.ts';
-import type { Harness } from './test-harness.ts';
-import { publisher, startReceiver } from './test-harness.ts';
+import type { Harness } from '../../test/helpers/mqtt-receiver-harness.ts';
+import { publisher, startReceiver } from '../../test/helpers/mqtt-receiver-harness.ts';
 
 const PASSWORD = 's3cret-pa55';
 let dir: string;

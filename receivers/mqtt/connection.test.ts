@@ -7,8 +7,8 @@ import type { ISubscribePacket } from 'mqtt-packet';
 import { eventually } from '../../test/helpers/hub.ts';
 import { startScriptServer } from '../../test/helpers/mqtt-script-server.ts';
 import type { ScriptServerOptions } from '../../test/helpers/mqtt-script-server.ts';
-import type { Harness } from './test-harness.ts';
-import { startReceiver } from './test-harness.ts';
+import type { Harness } from '../../test/helpers/mqtt-receiver-harness.ts';
+import { startReceiver } from '../../test/helpers/mqtt-receiver-harness.ts';
 
 type Server = Awaited<ReturnType<typeof startScriptServer>>;
 

@@ -7,8 +7,8 @@ import { validateConfig } from '../../config/schema.ts';
 import { eventually } from '../../test/helpers/hub.ts';
 import type { MqttReceiverConfig } from './config.ts';
 import { mqttReceiverFactory } from './factory.ts';
-import { publisher, startReceiver } from './test-harness.ts';
-import type { Harness } from './test-harness.ts';
+import { publisher, startReceiver } from '../../test/helpers/mqtt-receiver-harness.ts';
+import type { Harness } from '../../test/helpers/mqtt-receiver-harness.ts';
 
 /** The receiver with its embedded broker on a free port; the device URL read from its log line. */
 async function startEmbedded(config: Record<string, unknown> = {}): Promise<{ h: Harness; url: string; port: number }> {

@@ -8,8 +8,8 @@ import type { Packet } from 'mqtt-packet';
 import { eventually } from '../../test/helpers/hub.ts';
 import { startMosquitto } from '../../test/helpers/mosquitto.ts';
 import type { Mosquitto } from '../../test/helpers/mosquitto.ts';
-import type { Harness } from './test-harness.ts';
-import { publisher, publishMany, sleep, startReceiver, uniqueId } from './test-harness.ts';
+import type { Harness } from '../../test/helpers/mqtt-receiver-harness.ts';
+import { publisher, publishMany, sleep, startReceiver, uniqueId } from '../../test/helpers/mqtt-receiver-harness.ts';
 
 let broker: Mosquitto;
 before(async () => (broker = await startMosquitto()));

@@ -9,7 +9,7 @@ import { eventually, startTestHub } from '../../test/helpers/hub.ts';
 import type { TestHub } from '../../test/helpers/hub.ts';
 import { startMosquitto } from '../../test/helpers/mosquitto.ts';
 import type { Mosquitto } from '../../test/helpers/mosquitto.ts';
-import { publisher, publishMany, uniqueId } from './test-harness.ts';
+import { publisher, publishMany, uniqueId } from '../../test/helpers/mqtt-receiver-harness.ts';
 
 let broker: Mosquitto;
 before(async () => (broker = await startMosquitto()));

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { eventually, freePort } from '../../test/helpers/hub.ts';
 import { startMosquitto } from '../../test/helpers/mosquitto.ts';
 import type { Mosquitto } from '../../test/helpers/mosquitto.ts';
-import { publisher, publishMany, startReceiver, uniqueId } from './test-harness.ts';
+import { publisher, publishMany, startReceiver, uniqueId } from '../../test/helpers/mqtt-receiver-harness.ts';
 
 let broker: Mosquitto;
 before(async () => (broker = await startMosquitto({ websockets: true })));

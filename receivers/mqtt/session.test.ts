@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { eventually } from '../../test/helpers/hub.ts';
 import { startMosquitto } from '../../test/helpers/mosquitto.ts';
 import type { Mosquitto } from '../../test/helpers/mosquitto.ts';
-import { publisher, publishMany, sleep, startReceiver, uniqueId } from './test-harness.ts';
+import { publisher, publishMany, sleep, startReceiver, uniqueId } from '../../test/helpers/mqtt-receiver-harness.ts';
 
 let broker: Mosquitto;
 before(async () => (broker = await startMosquitto()));

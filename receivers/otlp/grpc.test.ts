@@ -7,11 +7,11 @@ import type { ServiceError } from '@grpc/grpc-js';
 import { permanentError, retryableError } from '../../core/errors.ts';
 import { decodeResponse, encodeRequest } from '../../otlp/index.ts';
 import { sampleLogs, sampleMetrics, sampleTraces } from '../../test/helpers/sample-data.ts';
-import type { Harness } from './test-harness.ts';
-import { startReceiver } from './test-harness.ts';
-import { rawGrpc } from './test-grpc.ts';
-import type { GrpcReply, RawGrpc } from './test-grpc.ts';
-import { decodeRetryDelayMs, decodeStatus } from './test-http.ts';
+import type { Harness } from '../../test/helpers/otlp-receiver-harness.ts';
+import { startReceiver } from '../../test/helpers/otlp-receiver-harness.ts';
+import { rawGrpc } from '../../test/helpers/otlp-receiver-grpc-client.ts';
+import type { GrpcReply, RawGrpc } from '../../test/helpers/otlp-receiver-grpc-client.ts';
+import { decodeRetryDelayMs, decodeStatus } from '../../test/helpers/otlp-receiver-http-client.ts';
 
 const RETRY_INFO = 'type.googleapis.com/google.rpc.RetryInfo';
 

@@ -5,9 +5,9 @@ import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { permanentError, retryableError } from '../../core/errors.ts';
 import { decodeResponse, encodeRequest, encodeRequestJson } from '../../otlp/index.ts';
 import { sampleLogs, sampleMetrics, sampleTraces } from '../../test/helpers/sample-data.ts';
-import type { Harness } from './test-harness.ts';
-import { startReceiver } from './test-harness.ts';
-import { JSON_TYPE, PROTO, decodeStatus, send } from './test-http.ts';
+import type { Harness } from '../../test/helpers/otlp-receiver-harness.ts';
+import { startReceiver } from '../../test/helpers/otlp-receiver-harness.ts';
+import { JSON_TYPE, PROTO, decodeStatus, send } from '../../test/helpers/otlp-receiver-http-client.ts';
 
 const LIMIT = 64 * 1024;
 const traces = () => encodeRequest('traces', sampleTraces());

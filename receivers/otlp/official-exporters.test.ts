@@ -2,10 +2,10 @@
 // gzip-compressed; every signal must arrive with its names, IDs, attributes, values and bodies.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Harness } from './test-harness.ts';
-import { startReceiver } from './test-harness.ts';
-import { sendAndCheck } from './test-checks.ts';
-import { TRANSPORTS } from './test-exporters.ts';
+import type { Harness } from '../../test/helpers/otlp-receiver-harness.ts';
+import { startReceiver } from '../../test/helpers/otlp-receiver-harness.ts';
+import { sendAndCheck } from '../../test/helpers/otlp-receiver-checks.ts';
+import { TRANSPORTS } from '../../test/helpers/otlp-receiver-official-exporters.ts';
 
 describe('otlp receiver: official exporters', () => {
   let h: Harness;

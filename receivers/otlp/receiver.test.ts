@@ -14,11 +14,17 @@ import { DEFAULT_URL_PATHS } from './config.ts';
 import type { HttpConfig } from './config.ts';
 import { otlpReceiverFactory } from './factory.ts';
 import { OtlpReceiver } from './otlp-receiver.ts';
-import { findSpan } from './test-checks.ts';
-import { exportWith, makeSpans, officialExporters, shutdownAll } from './test-exporters.ts';
-import { rawGrpc } from './test-grpc.ts';
-import { hostWith, recorder, startReceiver } from './test-harness.ts';
-import { PROTO, send } from './test-http.ts';
+import { findSpan } from '../../test/helpers/otlp-receiver-checks.ts';
+import {
+  exportWith,
+  makeSpans,
+  officialExporters,
+  shutdownAll,
+} from '../../test/helpers/otlp-receiver-official-exporters.ts';
+import { rawGrpc } from '../../test/helpers/otlp-receiver-grpc-client.ts';
+import { recorder, startReceiver } from '../../test/helpers/otlp-receiver-harness.ts';
+import { hostWith } from '../../test/helpers/settings.ts';
+import { PROTO, send } from '../../test/helpers/otlp-receiver-http-client.ts';
 
 async function occupy(): Promise<{ server: Server; port: number }> {
   const server = createServer();

@@ -13,13 +13,18 @@ import { makeTestCerts } from '../../test/helpers/certs.ts';
 import type { TestCerts } from '../../test/helpers/certs.ts';
 import { testSettings } from '../../test/helpers/settings.ts';
 import { sampleTraces } from '../../test/helpers/sample-data.ts';
-import { findSpan, sendAndCheck } from './test-checks.ts';
-import { exportWith, makeSpans, officialExporters, shutdownAll } from './test-exporters.ts';
-import { TRANSPORTS } from './test-exporters.ts';
-import { rawGrpc } from './test-grpc.ts';
-import type { Harness } from './test-harness.ts';
-import { startReceiver } from './test-harness.ts';
-import { JSON_TYPE, PROTO, decodeStatus, send } from './test-http.ts';
+import { findSpan, sendAndCheck } from '../../test/helpers/otlp-receiver-checks.ts';
+import {
+  exportWith,
+  makeSpans,
+  officialExporters,
+  shutdownAll,
+} from '../../test/helpers/otlp-receiver-official-exporters.ts';
+import { TRANSPORTS } from '../../test/helpers/otlp-receiver-official-exporters.ts';
+import { rawGrpc } from '../../test/helpers/otlp-receiver-grpc-client.ts';
+import type { Harness } from '../../test/helpers/otlp-receiver-harness.ts';
+import { startReceiver } from '../../test/helpers/otlp-receiver-harness.ts';
+import { JSON_TYPE, PROTO, decodeStatus, send } from '../../test/helpers/otlp-receiver-http-client.ts';
 
 const TOKEN = 's3cr3t-t0ken';
 

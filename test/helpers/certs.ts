@@ -1,6 +1,7 @@
 // Real certificates for TLS tests, made fresh with the openssl command line: a CA, a server certificate for
 // localhost / 127.0.0.1 / ::1, and a client certificate (for mTLS), each signed by the CA. Also a second,
-// unrelated CA, to prove that a certificate from the wrong authority is refused.
+// unrelated CA, to prove that a certificate from the wrong authority is refused, and on request a server certificate
+// naming only `localhost`, to prove server_name_override is what gets verified.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -106,4 +107,10 @@ export function makeTestCerts(): TestCerts {
     read: (f) => readFileSync(f),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** A server certificate from the test CA with only DNS:localhost (no IP), and its key. */
+export function localhostOnlyCert(certs: TestCerts): { certFile: string; keyFile: string } {
+  makeLeaf(certs.dir, 'ca', 'localhost', 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n');
+  return { certFile: join(certs.dir, 'localhost.crt'), keyFile: join(certs.dir, 'localhost.key') };
 }

@@ -1,7 +1,9 @@
-// CreateSettings for tests: a memory logger, a private Telemetry, and a status log.
-import type { CreateSettings, Kind, ProcessorCreateSettings } from '../../core/component.ts';
+// CreateSettings for tests (a memory logger, a private Telemetry, and a status log) and the Host a component starts
+// with.
+import type { CreateSettings, Extension, Host, Kind, ProcessorCreateSettings } from '../../core/component.ts';
 import { memoryLogger } from '../../core/logger.ts';
 import type { PipelineType } from '../../core/pdata/index.ts';
+import { StatusBoard } from '../../core/status.ts';
 import type { ComponentStatus } from '../../core/status.ts';
 import { Telemetry } from '../../core/telemetry.ts';
 
@@ -28,4 +30,8 @@ export function testProcessorSettings(
   telemetry = new Telemetry(),
 ): TestSettings & ProcessorCreateSettings {
   return { ...testSettings(id, 'processor', telemetry), pipelineId: pipelineType, pipelineType };
+}
+
+export function hostWith(extensions: Record<string, Extension> = {}): Host {
+  return { getExtension: (id) => extensions[id], status: new StatusBoard() };
 }

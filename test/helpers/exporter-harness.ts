@@ -5,12 +5,11 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { validateConfig } from '../../config/schema.ts';
 import type { Exporter, ExporterFactory, Extension, Host } from '../../core/component.ts';
-import { StatusBoard } from '../../core/status.ts';
 import { Telemetry } from '../../core/telemetry.ts';
 import { bearerTokenAuthFactory } from '../../extensions/bearertokenauth/factory.ts';
-import { sampleLogs, sampleMetrics, sampleTraces } from '../../test/helpers/sample-data.ts';
-import { testSettings } from '../../test/helpers/settings.ts';
-import type { TestSettings } from '../../test/helpers/settings.ts';
+import { sampleLogs, sampleMetrics, sampleTraces } from './sample-data.ts';
+import { hostWith, testSettings } from './settings.ts';
+import type { TestSettings } from './settings.ts';
 
 /** Retries fast enough for a test: behaviour is what is tested, never timing. */
 export const FAST_RETRY = {
@@ -22,10 +21,6 @@ export const FAST_RETRY = {
 
 /** One attempt per request: a failure comes straight back. */
 export const NO_RETRY = { retry_on_failure: { enabled: false } };
-
-export function hostWith(extensions: Record<string, Extension> = {}): Host {
-  return { getExtension: (id) => extensions[id], status: new StatusBoard() };
-}
 
 export function configFor<C>(factory: ExporterFactory<C>, raw: Record<string, unknown>): C {
   const { value, issues } = validateConfig(factory.configSchema, raw);

@@ -1,4 +1,4 @@
-// For this folder's tests: a receiver in front of a consumer that records what arrives and can be told to fail
+// For the mqtt receiver's tests: a receiver in front of a consumer that records what arrives and can be told to fail
 // or to hold messages in flight, and a publisher (MQTT.js, as a device would publish).
 import mqtt from 'mqtt';
 import type { IClientOptions, MqttClient } from 'mqtt';
@@ -7,12 +7,12 @@ import type { ConsumeContext, Consumer } from '../../core/consumer.ts';
 import { permanentError, retryableError } from '../../core/errors.ts';
 import type { Message, Messages } from '../../core/pdata/index.ts';
 import { validateConfig } from '../../config/schema.ts';
-import { eventually } from '../../test/helpers/hub.ts';
-import { testSettings } from '../../test/helpers/settings.ts';
-import type { TestSettings } from '../../test/helpers/settings.ts';
-import type { MqttReceiverConfig } from './config.ts';
-import { mqttReceiverFactory } from './factory.ts';
-import { MqttReceiver } from './mqtt-receiver.ts';
+import { eventually } from './hub.ts';
+import { testSettings } from './settings.ts';
+import type { TestSettings } from './settings.ts';
+import type { MqttReceiverConfig } from '../../receivers/mqtt/config.ts';
+import { mqttReceiverFactory } from '../../receivers/mqtt/factory.ts';
+import { MqttReceiver } from '../../receivers/mqtt/mqtt-receiver.ts';
 
 export interface Recorder {
   /** Messages delivered (consume resolved), in order of delivery. */

@@ -1,5 +1,6 @@
-// For tests: real OTLP/gRPC servers on port 0. One is grpc-js with the three OTLP services, decoding with our codec
-// and answering as told; the other speaks HTTP/2 directly, to see what is on the wire (grpc-js hides compression).
+// For the otlp exporter's tests: real OTLP/gRPC servers on port 0. One is grpc-js with the three OTLP services,
+// decoding with our codec and answering as told; the other speaks HTTP/2 directly, to see what is on the wire
+// (grpc-js hides compression).
 import * as grpc from '@grpc/grpc-js';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
@@ -8,9 +9,9 @@ import protobuf from 'protobufjs/minimal.js';
 import type { PipelineType } from '../../core/pdata/index.ts';
 import type { PartialSuccess } from '../../otlp/index.ts';
 import { decodeRequest, encodeResponse } from '../../otlp/index.ts';
-import { RETRY_INFO_TYPE } from '../helper/rpc-status.ts';
-import type { ExportData } from '../helper/send.ts';
-import { METHODS } from './grpc-transport.ts';
+import { RETRY_INFO_TYPE } from '../../exporters/helper/rpc-status.ts';
+import type { ExportData } from '../../exporters/helper/send.ts';
+import { METHODS } from '../../exporters/otlp/grpc-transport.ts';
 
 export interface GrpcCall {
   signal: PipelineType;

@@ -1,4 +1,4 @@
-// For this folder's tests: the official OpenTelemetry JS exporters (gRPC, HTTP/protobuf, HTTP/JSON) and data made
+// For the otlp receiver's tests: the official OpenTelemetry JS exporters (gRPC, HTTP/protobuf, HTTP/JSON) and data made
 // by the official SDKs, exported directly so each test sees the exporter's own result.
 import { Metadata, credentials } from '@grpc/grpc-js';
 import { SeverityNumber, SpanKind } from '@opentelemetry/api';

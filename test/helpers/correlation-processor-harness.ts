@@ -1,12 +1,12 @@
-// Shared by this folder's tests: a correlation processor in a traces pipeline whose downstream records what it
+// For the correlation processor's tests: a correlation processor in a traces pipeline whose downstream records what it
 // gets (or fails when told to), and shortcuts to the spans and counters of the result.
 import type { TestContext } from 'node:test';
 import type { KeyValue, Message, Span, SpanEvent, Traces } from '../../core/pdata/index.ts';
 import { forEachSpan, message, valueOf } from '../../core/pdata/index.ts';
-import { converterHarness, validConfig } from '../../test/helpers/converter-harness.ts';
-import type { CorrelationConfig } from './config.ts';
-import { correlationFactory } from './factory.ts';
-import { DROPPED, GENERATED, SPANS } from './self-metrics.ts';
+import { converterHarness, validConfig } from './converter-harness.ts';
+import type { CorrelationConfig } from '../../processors/correlation/config.ts';
+import { correlationFactory } from '../../processors/correlation/factory.ts';
+import { DROPPED, GENERATED, SPANS } from '../../processors/correlation/self-metrics.ts';
 
 export const TOPIC = 'factory/line1/telemetry';
 export const RECEIVED = 1_760_000_000_123_456_789n;

@@ -1,4 +1,5 @@
-// For this folder's tests: what must arrive when the official exporters send the data test-exporters.ts makes.
+// For the otlp receiver's tests: what must arrive when the official exporters send the data
+// otlp-receiver-official-exporters.ts makes.
 import assert from 'node:assert/strict';
 import { ExportResultCode } from '@opentelemetry/core';
 import type {
@@ -12,9 +13,16 @@ import type {
   Traces,
 } from '../../core/pdata/index.ts';
 import { forEachLogRecord, forEachMetric, forEachSpan, getAttribute, toHex, valueOf } from '../../core/pdata/index.ts';
-import type { Harness, Recorder } from './test-harness.ts';
-import { exportWith, makeLogs, makeMetrics, makeSpans, officialExporters, shutdownAll } from './test-exporters.ts';
-import type { OfficialOptions, Transport } from './test-exporters.ts';
+import type { Harness, Recorder } from './otlp-receiver-harness.ts';
+import {
+  exportWith,
+  makeLogs,
+  makeMetrics,
+  makeSpans,
+  officialExporters,
+  shutdownAll,
+} from './otlp-receiver-official-exporters.ts';
+import type { OfficialOptions, Transport } from './otlp-receiver-official-exporters.ts';
 
 export function findSpan(rec: Recorder, name: string) {
   for (const d of rec.got.traces) {

@@ -1,5 +1,5 @@
-// Batches for the tests with every field set to a value that appears nowhere else, so that finding the value
-// in the output proves that the field was printed.
+// Batches for the debug exporter's tests with every field set to a value that appears nowhere else, so that finding
+// the value in the output proves that the field was printed.
 import type { Logs, Messages, Metrics, Resource, Traces } from '../../core/pdata/index.ts';
 import {
   AggregationTemporality,

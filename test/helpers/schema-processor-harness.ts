@@ -1,4 +1,4 @@
-// Shared by this folder's tests: a schema processor in a metrics or logs pipeline whose downstream records what it
+// For the schema processor's tests: a schema processor in a metrics or logs pipeline whose downstream records what it
 // gets (or fails when told to), and shortcuts to the points, records and counters of the result.
 import type { TestContext } from 'node:test';
 import type {
@@ -12,10 +12,10 @@ import type {
   NumberDataPoint,
 } from '../../core/pdata/index.ts';
 import { forEachLogRecord, forEachMetric, message, valueOf } from '../../core/pdata/index.ts';
-import { converterHarness, validConfig } from '../../test/helpers/converter-harness.ts';
-import type { SchemaConfig } from './config.ts';
-import { schemaFactory } from './factory.ts';
-import { CONVERTED, DROPPED } from './self-metrics.ts';
+import { converterHarness, validConfig } from './converter-harness.ts';
+import type { SchemaConfig } from '../../processors/schema/config.ts';
+import { schemaFactory } from '../../processors/schema/factory.ts';
+import { CONVERTED, DROPPED } from '../../processors/schema/self-metrics.ts';
 
 export const TOPIC = 'factory/line1/telemetry';
 /** When the receiver took the message: distinct from every timestamp in the test payloads. */

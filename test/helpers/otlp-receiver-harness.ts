@@ -1,16 +1,15 @@
-// For this folder's tests: a receiver on port 0 in front of a consumer that records what arrives and can be told
+// For the otlp receiver's tests: a receiver on port 0 in front of a consumer that records what arrives and can be told
 // to fail or to hold data in flight.
-import type { Extension, Host, ReceiverConsumers } from '../../core/component.ts';
+import type { Extension, ReceiverConsumers } from '../../core/component.ts';
 import type { ConsumeContext, Consumer } from '../../core/consumer.ts';
 import type { PipelineType, SignalData } from '../../core/pdata/index.ts';
 import { PIPELINE_TYPES } from '../../core/pdata/index.ts';
-import { StatusBoard } from '../../core/status.ts';
 import { validateConfig } from '../../config/schema.ts';
-import { testSettings } from '../../test/helpers/settings.ts';
-import type { TestSettings } from '../../test/helpers/settings.ts';
-import { otlpReceiverFactory } from './factory.ts';
-import type { OtlpReceiverConfig } from './config.ts';
-import type { OtlpReceiver } from './otlp-receiver.ts';
+import { hostWith, testSettings } from './settings.ts';
+import type { TestSettings } from './settings.ts';
+import { otlpReceiverFactory } from '../../receivers/otlp/factory.ts';
+import type { OtlpReceiverConfig } from '../../receivers/otlp/config.ts';
+import type { OtlpReceiver } from '../../receivers/otlp/otlp-receiver.ts';
 
 export interface Recorder {
   got: Record<PipelineType, SignalData[]>;
@@ -45,10 +44,6 @@ export function recorder(signals: readonly PipelineType[] = PIPELINE_TYPES): {
   const byType = Object.fromEntries(signals.map((s) => [s, consumer(s)]));
   const all: Consumer = { consume: () => Promise.reject(new Error('not used')) };
   return { rec, next: { byType, all } };
-}
-
-export function hostWith(extensions: Record<string, Extension> = {}): Host {
-  return { getExtension: (id) => extensions[id], status: new StatusBoard() };
 }
 
 export interface Harness {

@@ -1,4 +1,5 @@
-// For tests: a real OTLP/HTTP server on port 0 that decodes what arrives with our codec and answers as told.
+// For the otlphttp exporter's tests: a real OTLP/HTTP server on port 0 that decodes what arrives with our codec and
+// answers as told.
 import http from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
@@ -7,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import type { PipelineType } from '../../core/pdata/index.ts';
 import { decodeRequest, decodeRequestJson, encodeResponse, encodeResponseJson } from '../../otlp/index.ts';
-import type { ExportData } from '../helper/send.ts';
+import type { ExportData } from '../../exporters/helper/send.ts';
 
 export interface HttpCall {
   signal: PipelineType;

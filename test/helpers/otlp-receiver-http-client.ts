@@ -1,4 +1,5 @@
-// For this folder's tests: raw HTTP requests (every header under the test's control) and google.rpc.Status bodies.
+// For the otlp receiver's tests: raw HTTP requests (every header under the test's control) and google.rpc.Status
+// bodies.
 import { request } from 'node:http';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import protobuf from 'protobufjs/minimal.js';

@@ -1,4 +1,4 @@
-// For this folder's tests: a raw gRPC client for the Export services (bytes in, bytes or a status out).
+// For the otlp receiver's tests: a raw gRPC client for the Export services (bytes in, bytes or a status out).
 import { Metadata, credentials, makeGenericClientConstructor } from '@grpc/grpc-js';
 import type { ChannelCredentials, ChannelOptions, Client, ServiceError } from '@grpc/grpc-js';
 import type { PipelineType } from '../../core/pdata/index.ts';
