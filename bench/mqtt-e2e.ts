@@ -9,7 +9,6 @@
 // Everything (the contenders, publishers, sinks) runs in this process: CPU and RSS are the whole process's. The
 // broker is a separate process and is not counted.
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import mqtt from 'mqtt';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -18,6 +17,7 @@ import { startHub } from '../cli/hub.ts';
 import { forEachMetric, forEachSpan, getAttribute } from '../core/pdata/index.ts';
 import { decodeRequest } from '../otlp/index.ts';
 import { startMosquitto } from '../test/helpers/mosquitto.ts';
+import { listen } from '../core/net.ts';
 
 export interface MqttFigures {
   name: string;
@@ -126,8 +126,7 @@ async function startSink(handle: (body: Buffer) => void): Promise<Sink> {
       }
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
+  const { port } = await listen(server, { host: '127.0.0.1', port: 0 });
   return {
     url: `http://127.0.0.1:${port}`,
     close: () =>

@@ -4,7 +4,6 @@
 import type { Figures } from './measure.ts';
 import { measure } from './measure.ts';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ExportResultCode } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
@@ -12,6 +11,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { startHub } from '../cli/hub.ts';
 import { spanCount } from '../core/pdata/index.ts';
 import { decodeRequest } from '../otlp/index.ts';
+import { listen } from '../core/net.ts';
 
 const SPANS_PER_REQUEST = 512;
 const CONCURRENCY = 8;
@@ -35,8 +35,7 @@ async function startSink(): Promise<{ url: string; count: () => number; close: (
       res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
+  const { port } = await listen(server, { host: '127.0.0.1', port: 0 });
   return {
     url: `http://127.0.0.1:${port}`,
     count: () => spans,

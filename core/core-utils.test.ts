@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { DropReporter } from './drop-reporter.ts';
 import { memoryLogger } from './logger.ts';
+import { formatHostPort, listen, parseHostPort } from './net.ts';
 import { msToUnixNano } from './pdata/index.ts';
 import { Telemetry } from './telemetry.ts';
 
@@ -75,5 +77,31 @@ describe('registry', () => {
     assert.throws(() => r.register({ ...f }), /extension type "x_y" is already registered/);
     assert.throws(() => r.register({ ...f, type: 'BadType' }), /not lower_snake_case/);
     assert.deepEqual(r.types('extension'), ['x_y']);
+  });
+});
+
+describe('net', () => {
+  it('writes host:port as parseHostPort reads it, IPv6 in brackets', () => {
+    for (const [host, port] of [
+      ['127.0.0.1', 4317],
+      ['::1', 0],
+      ['localhost', 65535],
+    ] as const) {
+      assert.equal(formatHostPort(host, port), host === '::1' ? `[::1]:${port}` : `${host}:${port}`);
+      assert.deepEqual(parseHostPort(formatHostPort(host, port)), { host, port });
+    }
+  });
+
+  it('listen resolves with the bound port, and rejects when the port is taken', async () => {
+    const first = createServer();
+    const { port } = await listen(first, { host: '127.0.0.1', port: 0 });
+    assert.ok(port > 0);
+    const second = createServer();
+    try {
+      await assert.rejects(listen(second, { host: '127.0.0.1', port }), { code: 'EADDRINUSE' });
+      assert.equal(second.listenerCount('error'), 0);
+    } finally {
+      await new Promise((r) => first.close(r));
+    }
   });
 });

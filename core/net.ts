@@ -1,7 +1,7 @@
 // Listening addresses as the Collector writes them: `host:port`, `[::1]:port`, or `:port` for every interface.
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server as NetServer } from 'node:net';
 
 export interface HostPort {
   host: string;
@@ -16,6 +16,26 @@ export function parseHostPort(addr: string): HostPort {
   return { host: host === '' ? '0.0.0.0' : host, port };
 }
 
+/** `host:port`, an IPv6 host in brackets, as parseHostPort reads it back. */
+export function formatHostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/**
+ * Binds any server (TCP, HTTP, HTTPS) to `host`/`port`: resolves with the bound address (the real port when 0 was
+ * asked for), rejects with the bind error (port in use) instead of leaving it to an 'error' event nobody awaits.
+ */
+export async function listen(server: NetServer, { host, port }: HostPort): Promise<AddressInfo> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return server.address() as AddressInfo;
+}
+
 export interface HttpListener {
   readonly server: Server;
   /** The bound address, with the real port when 0 was asked for. */
@@ -28,16 +48,8 @@ export async function listenHttp(
   addr: string,
   handler: (req: IncomingMessage, res: ServerResponse) => void,
 ): Promise<HttpListener> {
-  const { host, port } = parseHostPort(addr);
   const server = createServer(handler);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const a = server.address() as AddressInfo;
+  const a = await listen(server, parseHostPort(addr));
   let closing: Promise<void> | undefined;
   return {
     server,

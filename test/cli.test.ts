@@ -4,7 +4,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
@@ -12,6 +11,7 @@ import { parse } from 'yaml';
 import { DEFAULT_CONFIG } from '../cli/default-config.ts';
 import { DROP_IN_TRIGGERS } from '../cli/drop-in-env.ts';
 import { ROOT, runCli, startCli } from './helpers/process.ts';
+import { listen } from '../core/net.ts';
 
 const td = (f: string) => `test/testdata/${f}`;
 /** Every listener of the embedded default config on a free port. */
@@ -156,9 +156,8 @@ describe('otelhub command', () => {
 
   it('exits 1 with the reason when a component cannot start', async () => {
     const blocker = createServer();
-    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const { port } = await listen(blocker, { host: '127.0.0.1', port: 0 });
     try {
-      const port = (blocker.address() as AddressInfo).port;
       const r = await runCli(['--config', td('run.yaml'), '--config', td('health-at.yaml')], {
         OTELHUB_TEST_HEALTH: `127.0.0.1:${port}`,
       });

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:https';
 import type { Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
@@ -19,11 +18,11 @@ import {
 } from './tls.ts';
 import type { ClientTlsOptions, ServerTlsOptions, TlsClientConfig, TlsServerConfig } from './tls.ts';
 import { clientConfig, serverConfig } from '../../test/helpers/tls-configs.ts';
+import { listen } from '../../core/net.ts';
 
 async function serve(opts: ServerTlsOptions): Promise<{ server: Server; port: number; close(): Promise<void> }> {
   const server = createServer(opts, (_req, res) => res.end('ok'));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const { port } = await listen(server, { host: '127.0.0.1', port: 0 });
   return {
     server,
     port,

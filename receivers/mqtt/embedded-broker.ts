@@ -4,7 +4,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { Aedes } from 'aedes';
-import { parseHostPort } from '../../core/net.ts';
+import { formatHostPort, listen, parseHostPort } from '../../core/net.ts';
 
 export interface EmbeddedBroker {
   /** `host:port` as configured, with the real port when 0 was asked for (for logs). */
@@ -15,8 +15,6 @@ export interface EmbeddedBroker {
   close(): Promise<void>;
 }
 
-const hostPort = (host: string, port: number) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
-
 /** Where a local client reaches a server bound to `address` (any interface: the loopback of that family). */
 function connectHost(address: string): string {
   if (address === '0.0.0.0') return '127.0.0.1';
@@ -26,7 +24,7 @@ function connectHost(address: string): string {
 
 /** Starts aedes behind a TCP server on `endpoint` (`host:port`); rejects naming the endpoint when it cannot bind. */
 export async function startEmbeddedBroker(endpoint: string): Promise<EmbeddedBroker> {
-  const { host, port } = parseHostPort(endpoint);
+  const address = parseHostPort(endpoint);
   const broker = await Aedes.createBroker();
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
@@ -34,23 +32,17 @@ export async function startEmbeddedBroker(endpoint: string): Promise<EmbeddedBro
     socket.once('close', () => sockets.delete(socket));
     broker.handle(socket);
   });
+  let bound: AddressInfo;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    bound = await listen(server, address);
   } catch (err) {
     await new Promise<void>((r) => broker.close(() => r()));
     throw new Error(`embedded MQTT broker cannot listen on ${endpoint}: ${(err as Error).message}`, { cause: err });
   }
-  const bound = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;
   return {
-    endpoint: hostPort(host, bound.port),
-    url: `mqtt://${hostPort(connectHost(bound.address), bound.port)}`,
+    endpoint: formatHostPort(address.host, bound.port),
+    url: `mqtt://${formatHostPort(connectHost(bound.address), bound.port)}`,
     close(): Promise<void> {
       closing ??= (async () => {
         const listenerClosed = new Promise<void>((r) => server.close(() => r()));

@@ -4,7 +4,7 @@ import type { IncomingHeaders, ServerAuthenticator } from '../../core/auth.ts';
 import type { Consumer } from '../../core/consumer.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { PipelineType, SignalData } from '../../core/pdata/index.ts';
-import { parseHostPort } from '../../core/net.ts';
+import { formatHostPort, parseHostPort } from '../../core/net.ts';
 import { authFailure, consumeFailure, decodeFailure } from './status.ts';
 import type { RequestFailure } from './status.ts';
 
@@ -60,6 +60,5 @@ export function logFailure(
 
 /** `host:port` for logs and clients: the configured host (IPv6 in brackets) with the bound port. */
 export function endpointOf(configured: string, port: number): string {
-  const { host } = parseHostPort(configured);
-  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return formatHostPort(parseHostPort(configured).host, port);
 }

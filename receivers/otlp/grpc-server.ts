@@ -5,7 +5,7 @@ import { Metadata, Server } from '@grpc/grpc-js';
 import type { ServerUnaryCall, ServiceDefinition, sendUnaryData } from '@grpc/grpc-js';
 import { grpcServerCredentials } from '../../config/blocks/index.ts';
 import type { IncomingHeaders } from '../../core/auth.ts';
-import { parseHostPort } from '../../core/net.ts';
+import { formatHostPort, parseHostPort } from '../../core/net.ts';
 import type { PipelineType } from '../../core/pdata/index.ts';
 import { decodeRequest, encodeResponse } from '../../otlp/index.ts';
 import type { GrpcConfig } from './config.ts';
@@ -82,7 +82,7 @@ export async function startGrpc(cfg: GrpcConfig, deps: ExportDeps): Promise<List
     if (deps.consumers[signal]) server.addService(serviceOf(signal), { Export: exportHandler(signal, deps) });
   }
   const { host, port } = parseHostPort(cfg.endpoint);
-  const target = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const target = formatHostPort(host, port);
   let bound: number;
   try {
     bound = await new Promise<number>((resolve, reject) => {

@@ -3,9 +3,8 @@
 import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { loadServerTls, startTlsReload } from '../../config/blocks/index.ts';
-import { parseHostPort } from '../../core/net.ts';
+import { listen, parseHostPort } from '../../core/net.ts';
 import type { PipelineType } from '../../core/pdata/index.ts';
 import { decodeRequest, decodeRequestJson, encodeResponse, encodeResponseJson } from '../../otlp/index.ts';
 import type { HttpConfig } from './config.ts';
@@ -144,20 +143,14 @@ export async function startHttp(cfg: HttpConfig, deps: ExportDeps): Promise<List
     server = createHttpServer(handler.handle);
   }
   handler.onIdle = () => setImmediate(() => server.closeIdleConnections());
-  const { host, port } = parseHostPort(cfg.endpoint);
+  const address = parseHostPort(cfg.endpoint);
+  let bound: number;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    bound = (await listen(server, address)).port;
   } catch (err) {
     stopReload();
     throw new Error(`OTLP HTTP receiver cannot listen on ${cfg.endpoint}: ${(err as Error).message}`, { cause: err });
   }
-  const bound = (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
   return {
     endpoint: endpointOf(cfg.endpoint, bound),

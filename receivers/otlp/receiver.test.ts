@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
-import type { AddressInfo, Server } from 'node:net';
+import type { Server } from 'node:net';
 import { describe, it } from 'node:test';
 import { ExportResultCode } from '@opentelemetry/core';
 import { retryableError } from '../../core/errors.ts';
@@ -25,11 +25,11 @@ import { rawGrpc } from '../../test/helpers/otlp-receiver-grpc-client.ts';
 import { recorder, startReceiver } from '../../test/helpers/otlp-receiver-harness.ts';
 import { hostWith } from '../../test/helpers/settings.ts';
 import { PROTO, send } from '../../test/helpers/otlp-receiver-http-client.ts';
+import { listen } from '../../core/net.ts';
 
 async function occupy(): Promise<{ server: Server; port: number }> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, 'localhost', resolve));
-  return { server, port: (server.address() as AddressInfo).port };
+  return { server, port: (await listen(server, { host: 'localhost', port: 0 })).port };
 }
 
 const httpDefaults: HttpConfig = {
@@ -86,9 +86,7 @@ describe('otlp receiver: lifecycle', () => {
         assert.equal(both.httpPort, undefined);
         // The other listener is closed (or never opened): its port is free again.
         const again = createServer();
-        await new Promise<void>((resolve, reject) =>
-          again.once('error', reject).listen(spare.port, 'localhost', resolve),
-        );
+        await listen(again, { host: 'localhost', port: spare.port });
         await new Promise((res) => again.close(res));
       } finally {
         await both.shutdown();

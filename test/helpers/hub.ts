@@ -1,7 +1,9 @@
 // An in-process hub for end-to-end tests: built-ins plus the test components, its log lines kept for reading
 // bound ports and checking what was (not) logged.
+import { createServer } from 'node:net';
 import { builtinFactories } from '../../components.ts';
 import type { Factory } from '../../core/component.ts';
+import { listen } from '../../core/net.ts';
 import { Registry } from '../../core/registry.ts';
 import type { RunningHub } from '../../cli/hub.ts';
 import { startHub } from '../../cli/hub.ts';
@@ -47,16 +49,10 @@ export async function startTestHub(
 
 /** A TCP port that was free a moment ago (for a server that must come up later on a known port). */
 export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
+  const s = createServer();
+  const { port } = await listen(s, { host: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
 }
 
 /** Polls until `check` is true (behaviour, not timing: the deadline only stops a broken test hanging). */

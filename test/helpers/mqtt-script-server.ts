@@ -18,6 +18,7 @@ import type {
   Packet,
   QoS,
 } from 'mqtt-packet';
+import { listen } from '../../core/net.ts';
 
 export interface ScriptConnection {
   readonly id: number;
@@ -182,11 +183,7 @@ export async function startScriptServer(opts: ScriptServerOptions = {}): Promise
     socket.on('error', () => undefined); // resets by the client are part of the tests
   };
   const server = opts.tls ? tls.createServer(opts.tls, onSocket) : net.createServer(onSocket);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, opts.host ?? '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as net.AddressInfo).port;
+  const { port } = await listen(server, { host: opts.host ?? '127.0.0.1', port: 0 });
   return {
     port,
     connections,

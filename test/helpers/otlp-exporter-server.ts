@@ -3,7 +3,6 @@
 // (grpc-js hides compression).
 import * as grpc from '@grpc/grpc-js';
 import http2 from 'node:http2';
-import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import protobuf from 'protobufjs/minimal.js';
 import type { PipelineType } from '../../core/pdata/index.ts';
@@ -12,6 +11,7 @@ import { decodeRequest, encodeResponse } from '../../otlp/index.ts';
 import { RETRY_INFO_TYPE } from '../../exporters/helper/rpc-status.ts';
 import type { ExportData } from '../../exporters/helper/send.ts';
 import { METHODS } from '../../exporters/otlp/grpc-transport.ts';
+import { listen } from '../../core/net.ts';
 
 export interface GrpcCall {
   signal: PipelineType;
@@ -116,8 +116,7 @@ export async function startWireServer(): Promise<{ address: string; calls: WireC
       stream.end(Buffer.from([0, 0, 0, 0, 0]));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const address = `127.0.0.1:${(await listen(server, { host: '127.0.0.1', port: 0 })).port}`;
   return { address, calls, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 

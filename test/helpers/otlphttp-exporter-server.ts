@@ -4,11 +4,11 @@ import http from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { ServerOptions } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import type { PipelineType } from '../../core/pdata/index.ts';
 import { decodeRequest, decodeRequestJson, encodeResponse, encodeResponseJson } from '../../otlp/index.ts';
 import type { ExportData } from '../../exporters/helper/send.ts';
+import { listen } from '../../core/net.ts';
 
 export interface HttpCall {
   signal: PipelineType;
@@ -78,8 +78,7 @@ export async function startHttpServer(opts: { tls?: ServerOptions; port?: number
     });
   };
   const s = opts.tls ? https.createServer(opts.tls, listener) : http.createServer(listener);
-  await new Promise<void>((resolve) => s.listen(opts.port ?? 0, '127.0.0.1', resolve));
-  const port = (s.address() as AddressInfo).port;
+  const { port } = await listen(s, { host: '127.0.0.1', port: opts.port ?? 0 });
   server.url = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   server.close = () =>
     new Promise<void>((resolve) => {
