@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
 import type { LogLevel } from '../core/logger.ts';
 import { parseHostPort } from '../core/net.ts';
+import { MAX_TIMER_MS } from '../config/duration.ts';
 import type { LocatedIssue } from '../config/issues.ts';
 import { DEFAULT_METRICS_ADDRESS } from '../config/service-schema.ts';
 import { parseGrpcEndpoint } from '../exporters/otlp/config.ts';
@@ -47,8 +48,6 @@ export const DROP_IN_TRIGGERS: readonly string[] = [
 
 export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4317';
 const MAX_PORT = 65_535;
-// setTimeout fires at once for anything longer.
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface DropInSettings {
   mqtt: {

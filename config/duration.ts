@@ -12,6 +12,13 @@ const UNIT_NS: Readonly<Record<string, number>> = {
   h: 3600e9,
 };
 
+/**
+ * The longest delay Node's timers honour: setTimeout fires at once (with a warning) for anything longer, which would
+ * turn a long interval into a busy loop or a long timeout into none. Durations that become timers are checked
+ * against it.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 // Go refuses durations beyond int64 nanoseconds; matching it keeps configs portable between the two.
 const MAX_NS = 2 ** 63;
 const MAX_FRACTION_DIGITS = 9;

@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS } from '../../config/duration.ts';
 import type { ConfigIssue, ConfigSchema } from '../../core/component.ts';
 
 export const DEFAULT_SEND_BATCH_SIZE = 8192;
@@ -6,8 +7,6 @@ export const DEFAULT_SEND_BATCH_MAX_SIZE = 0;
 /** As written in config; the `duration` keyword turns it into milliseconds. */
 export const DEFAULT_TIMEOUT = '200ms';
 export const DEFAULT_TIMEOUT_MS = 200;
-// setTimeout fires at once for anything longer (with a warning), which would turn a long timeout into none.
-export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** The config after schema validation: defaults applied, `timeout` in milliseconds. */
 export interface BatchConfig {
@@ -38,10 +37,10 @@ export function validateBatchConfig(cfg: BatchConfig): ConfigIssue[] {
     });
   }
   // The duration keyword is expected to refuse these, but a bad timer would silently break batching.
-  if (typeof cfg.timeout !== 'number' || !(cfg.timeout >= 0 && cfg.timeout <= MAX_TIMEOUT_MS)) {
+  if (typeof cfg.timeout !== 'number' || !(cfg.timeout >= 0 && cfg.timeout <= MAX_TIMER_MS)) {
     issues.push({
       path: ['timeout'],
-      message: `must be a duration from 0 to ${MAX_TIMEOUT_MS}ms, got ${String(cfg.timeout)}`,
+      message: `must be a duration from 0 to ${MAX_TIMER_MS}ms, got ${String(cfg.timeout)}`,
     });
   }
   return issues;

@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS } from '../../config/duration.ts';
 import type { ConfigIssue, ConfigSchema } from '../../core/component.ts';
 
 export const SCRAPER_NAMES = ['cpu', 'memory', 'load', 'process'] as const;
@@ -18,8 +19,6 @@ export const DEFAULT_SCRAPERS: Readonly<Record<ScraperName, null>> = {
   load: null,
   process: null,
 };
-// setTimeout fires at once for anything longer (with a warning), which would turn a long interval into a busy loop.
-export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The config after schema validation: defaults applied, durations in milliseconds. */
 export interface HostmetricsConfig {

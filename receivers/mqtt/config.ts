@@ -6,6 +6,7 @@ import { parseId } from '../../core/component.ts';
 import { parseHostPort } from '../../core/net.ts';
 import { tlsClientSchema, validateTlsClient } from '../../config/blocks/index.ts';
 import type { TlsClientConfig } from '../../config/blocks/index.ts';
+import { MAX_TIMER_MS } from '../../config/duration.ts';
 import { heartbeatTopicFor, topicFilterIssue, topicNameIssue } from './topics.ts';
 
 export const DEFAULT_ENDPOINT = 'mqtt://localhost:1883';
@@ -17,8 +18,6 @@ export const DEFAULT_HEARTBEAT_PAYLOAD = 'alive';
 const SCHEMES = ['mqtt:', 'mqtts:', 'ws:', 'wss:'];
 const MAX_UINT16 = 0xffff;
 const MAX_UINT32 = 0xffffffff;
-// setTimeout fires at once for anything longer.
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 // The most the config accepts where MQTT sends a two- or four-byte integer, exported so that a front end checking
 // values before they become config (drop-in mode) refuses the same ones.

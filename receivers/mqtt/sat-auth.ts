@@ -8,12 +8,12 @@ import { dirname } from 'node:path';
 import { ReasonCodes } from 'mqtt';
 import type { MqttClient } from 'mqtt';
 import type { IAuthPacket, IDisconnectPacket } from 'mqtt-packet';
+import { MAX_TIMER_MS } from '../../config/duration.ts';
 import type { Logger } from '../../core/logger.ts';
 
 export const SAT_METHOD = 'K8S-SAT';
 const SUCCESS = 0x00,
   REAUTHENTICATE = 0x19; // AUTH reason codes
-const MAX_TIMER_MS = 2 ** 31 - 1;
 // Kubernetes swaps a symlink and a writer truncates then writes: read once after the burst of events settles.
 const SETTLE_MS = 50;
 
