@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DropReporter } from './drop-reporter.ts';
 import { memoryLogger } from './logger.ts';
 import { formatHostPort, listen, parseHostPort } from './net.ts';
@@ -25,7 +26,7 @@ describe('DropReporter', () => {
       { ...logger.lines[0], ts: undefined },
       { ts: undefined, level: 'warn', msg: 'dropped invalid messages', reason: 'invalid_json', count: 1, topic: 'a/b' },
     );
-    await new Promise((r) => setTimeout(r, 60));
+    await sleep(60);
     assert.equal(logger.lines.length, 2);
     assert.deepEqual(logger.lines[1]?.reasons, { invalid_json: 250, missing_field: 250 });
     assert.equal(await t.value('test_dropped_total', { reason: 'invalid_json' }), 251);

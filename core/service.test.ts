@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { testComponents } from '../test/helpers/components.ts';
 import { sampleMessages, sampleMetrics, sampleTraces } from '../test/helpers/sample-data.ts';
 import type { ReceiverFactory } from './component.ts';
@@ -152,7 +153,7 @@ describe('service lifecycle', () => {
       .get('test_message_source')!
       .all.consume(sampleMessages())
       .then(() => (settled = true));
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
     assert.equal(t.sinks.get('test_sink/a')?.received.length, 1, 'the first pipeline delivered');
     assert.equal(settled, false, 'but the second has not, so the message is not settled');
     open();

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
 import { parse } from 'yaml';
@@ -127,7 +128,7 @@ describe('otelhub command', () => {
       assert.equal(health.status, 200);
       assert.equal(((await health.json()) as { status: string }).status, 'Server available');
       // Let a few scrapes pile up in the batch, which only shutdown can flush.
-      await new Promise((r) => setTimeout(r, 400));
+      await sleep(400);
       const metrics = await (await fetch(String(m.endpoint))).text();
       assert.match(metrics, /otelcol_process_memory_rss_bytes \d+/);
       assert.match(

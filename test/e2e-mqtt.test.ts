@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt from 'mqtt';
 import type { Logs, Metrics } from '../core/pdata/index.ts';
 import { forEachLogRecord, forEachMetric, getAttribute } from '../core/pdata/index.ts';
@@ -256,7 +257,7 @@ describe('MQTT to OTLP end to end (Mosquitto)', () => {
           }),
         })),
       );
-      await new Promise((r) => setTimeout(r, 300));
+      await sleep(300);
       h2 = await startTestHub(hub2(grpcPort, httpPort));
       const h = h2;
       await eventually(() => new Set(metricsAt(h).map((m) => m.attrs.i)).size === N, `all ${N} values at hub 2`);

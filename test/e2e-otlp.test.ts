@@ -3,6 +3,7 @@
 // with certificates made in the test, bearer tokens, and the second hub down for a while: nothing lost.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SeverityNumber, SpanKind } from '@opentelemetry/api';
 import { OTLPLogExporter as GrpcLogs } from '@opentelemetry/exporter-logs-otlp-grpc';
 import { OTLPLogExporter as JsonLogs } from '@opentelemetry/exporter-logs-otlp-http';
@@ -346,7 +347,7 @@ describe('OTLP end to end', () => {
         () => (settled = true),
       );
       // The exporters keep retrying; meanwhile nothing may be acknowledged upstream.
-      await new Promise((r) => setTimeout(r, 300));
+      await sleep(300);
       assert.equal(settled, false, 'not acknowledged while the destination is down');
       h2 = await startTestHub(hub2Config({ grpcPort, httpPort }));
       await Promise.all(sent);

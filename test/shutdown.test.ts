@@ -2,6 +2,7 @@
 // settle (as an MQTT receiver waits to acknowledge) does not deadlock with the batch that holds it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { builtinFactories } from '../components.ts';
 import type { ReceiverFactory } from '../core/component.ts';
 import { memoryLogger } from '../core/logger.ts';
@@ -61,7 +62,7 @@ describe('shutdown', () => {
     });
     send!();
     send!();
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
     assert.equal(t.sinks.get('test_sink')!.received.length, 0, 'held in the batch');
     await hub.shutdown();
     assert.deepEqual(outcomes, ['settled', 'settled']);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import { localhostOnlyCert, makeTestCerts } from '../../test/helpers/certs.ts';
 import type { TestCerts } from '../../test/helpers/certs.ts';
@@ -155,7 +156,7 @@ describe('tls blocks with grpc-js', () => {
           () => false,
           () => true,
         );
-        if (!reloaded) await new Promise((r) => setTimeout(r, 20));
+        if (!reloaded) await sleep(20);
       }
       assert.ok(reloaded, 'the server presents the new certificate');
       assert.equal(await call(s.port, { ca_file: certs.caFile, server_name_override: 'localhost' }), 'hi');

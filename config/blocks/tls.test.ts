@@ -5,6 +5,7 @@ import type { Server } from 'node:https';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { localhostOnlyCert, makeTestCerts } from '../../test/helpers/certs.ts';
 import type { TestCerts } from '../../test/helpers/certs.ts';
 import { validateConfig } from '../schema.ts';
@@ -234,7 +235,7 @@ describe('tls with real certificates', () => {
         sock.on('error', reject);
       });
     const waitFor = async (cond: () => Promise<boolean>) => {
-      for (let i = 0; i < 200 && !(await cond()); i++) await new Promise((r) => setTimeout(r, 10));
+      for (let i = 0; i < 200 && !(await cond()); i++) await sleep(10);
     };
     try {
       assert.equal(await peerCn(), 'server');
@@ -245,7 +246,7 @@ describe('tls with real certificates', () => {
       errors.length = 0; // a read between the two copies may have seen a mismatched pair
       writeFileSync(certFile, 'garbage');
       await waitFor(async () => errors.length > 0);
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
       assert.equal(errors.length, 1, 'a lasting failure is reported once');
       assert.match(errors[0]?.message ?? '', /^tls: invalid cert_file .*live\.crt: no PEM certificate found$/);
       assert.equal(await peerCn(), 'localhost');

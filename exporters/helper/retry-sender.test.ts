@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { RetryConfig } from '../../config/blocks/index.ts';
 import { ConsumerError, permanentError, retryableError } from '../../core/errors.ts';
 import { memoryLogger } from '../../core/logger.ts';
@@ -89,7 +90,7 @@ describe('RetrySender', () => {
       memoryLogger(),
     );
     const p = r.send(sampleTraces(), 'traces');
-    await new Promise((res) => setTimeout(res, 20));
+    await sleep(20);
     r.shutdown();
     const err = await p.catch((e: unknown) => e);
     assert.ok(isRetryable(err));

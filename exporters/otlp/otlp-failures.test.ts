@@ -2,6 +2,7 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ConsumerError } from '../../core/errors.ts';
 import { freePort } from '../../test/helpers/hub.ts';
 import { sampleLogs, sampleMetrics, sampleTraces } from '../../test/helpers/sample-data.ts';
@@ -113,7 +114,7 @@ describe('otlp exporter failures', () => {
     });
     let settled = false;
     const sent = exporter.logs.consume(sampleLogs()).finally(() => (settled = true));
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     assert.equal(settled, false, 'still retrying');
     const later = await startGrpcServer({ port });
     try {

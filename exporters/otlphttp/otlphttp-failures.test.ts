@@ -1,6 +1,7 @@
 // How the exporter settles when the destination fails, throttles, partly rejects, is slow or away, and at shutdown.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ConsumerError } from '../../core/errors.ts';
 import { encodeResponse, encodeResponseJson } from '../../otlp/index.ts';
 import { eventually, freePort } from '../../test/helpers/hub.ts';
@@ -171,7 +172,7 @@ describe('otlphttp exporter failures', () => {
     });
     let settled = false;
     const sent = exporter.traces.consume(sampleTraces()).finally(() => (settled = true));
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     assert.equal(settled, false, 'still retrying');
     // Readiness follows: unhealthy (once, not at every attempt) while down, ok again after the first success.
     assert.deepEqual(settings.statuses, ['recoverable_error']);

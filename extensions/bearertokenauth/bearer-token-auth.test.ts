@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AuthError, isClientAuthenticator, isServerAuthenticator } from '../../core/auth.ts';
 import { validateConfig } from '../../config/schema.ts';
 import { testSettings } from '../../test/helpers/settings.ts';
@@ -24,7 +25,7 @@ function config(raw: Record<string, unknown>): BearerTokenAuthConfig {
 async function eventually(cond: () => Promise<boolean> | boolean, what: string): Promise<void> {
   for (let i = 0; i < 300; i++) {
     if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 10));
+    await sleep(10);
   }
   assert.fail(`timed out waiting until ${what}`);
 }

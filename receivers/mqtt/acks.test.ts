@@ -3,11 +3,12 @@
 // for a retryable failure, and on the right connection when one drops in between.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { IConnackPacket, IPubackPacket } from 'mqtt-packet';
 import { eventually } from '../../test/helpers/hub.ts';
 import { startScriptServer } from '../../test/helpers/mqtt-script-server.ts';
 import type { ScriptServer } from '../../test/helpers/mqtt-script-server.ts';
-import { sleep, startReceiver } from '../../test/helpers/mqtt-receiver-harness.ts';
+import { startReceiver } from '../../test/helpers/mqtt-receiver-harness.ts';
 
 let server: ScriptServer;
 before(async () => (server = await startScriptServer()));

@@ -3,6 +3,7 @@
 // settled it, the hub is ready only while subscribed, and a restarted hub resumes its session.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProcessorFactory } from '../../core/component.ts';
 import type { Metrics } from '../../core/pdata/index.ts';
 import { eventually, startTestHub } from '../../test/helpers/hub.ts';
@@ -113,7 +114,7 @@ describe('mqtt receiver in a hub', () => {
       await eventually(() => h.hub.service.status.ready(), 'hub ready');
       await publishMany(pub, topic, 2);
       await eventually(() => delivered(h).length === 1 && g.calls() === 1, 'the first message in both pipelines');
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200);
       assert.equal(
         delivered(h).length,
         1,

@@ -7,6 +7,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt from 'mqtt';
 import type { IClientOptions } from 'mqtt';
 import type { IAuthPacket, IConnectPacket } from 'mqtt-packet';
@@ -28,7 +29,6 @@ const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
 /** A JWT-shaped token (unsigned: nothing here verifies it) expiring `inMs` from now, told apart by `tag`. */
 const jwt = (tag: string, inMs = 3_600_000) =>
   `${b64({ alg: 'RS256' })}.${b64({ sub: tag, exp: (Date.now() + inMs) / 1000 })}.c2ln`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A projected-volume directory holding `token`; `rotate` swaps `..data` as the kubelet does. */
 function volume(token: string) {

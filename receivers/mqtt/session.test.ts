@@ -2,10 +2,11 @@
 // receiver was down (a clean start does not), and receivers in one shared group split the messages between them.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { eventually } from '../../test/helpers/hub.ts';
 import { startMosquitto } from '../../test/helpers/mosquitto.ts';
 import type { Mosquitto } from '../../test/helpers/mosquitto.ts';
-import { publisher, publishMany, sleep, startReceiver, uniqueId } from '../../test/helpers/mqtt-receiver-harness.ts';
+import { publisher, publishMany, startReceiver, uniqueId } from '../../test/helpers/mqtt-receiver-harness.ts';
 
 let broker: Mosquitto;
 before(async () => (broker = await startMosquitto()));

@@ -5,6 +5,7 @@ import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ExportResultCode } from '@opentelemetry/core';
 import { retryableError } from '../../core/errors.ts';
 import { encodeRequest } from '../../otlp/index.ts';
@@ -40,7 +41,7 @@ const httpDefaults: HttpConfig = {
   max_request_body_size: 1024,
 };
 
-const tick = () => new Promise((r) => setTimeout(r, 50));
+const tick = () => sleep(50);
 
 describe('otlp receiver: lifecycle', () => {
   it('shuts down without start, and twice', async () => {

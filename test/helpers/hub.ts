@@ -1,6 +1,7 @@
 // An in-process hub for end-to-end tests: built-ins plus the test components, its log lines kept for reading
 // bound ports and checking what was (not) logged.
 import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { builtinFactories } from '../../components.ts';
 import type { Factory } from '../../core/component.ts';
 import { listen } from '../../core/net.ts';
@@ -60,6 +61,6 @@ export async function eventually(check: () => boolean | Promise<boolean>, what: 
   const end = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
   }
 }

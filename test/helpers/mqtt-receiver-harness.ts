@@ -126,5 +126,3 @@ export async function publishMany(pub: MqttClient, topic: string, count: number,
   }
   return sent;
 }
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,6 +1,7 @@
 // The scripted MQTT server's defaults and hooks, driven by a real MQTT.js client, as the receiver tests will use it.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt from 'mqtt';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import type { IAuthPacket, IDisconnectPacket, IPublishPacket, Packet } from 'mqtt-packet';
@@ -64,7 +65,7 @@ describe('startScriptServer', () => {
     let acked = false;
     const publishing = client.publishAsync('t', 'x', { qos: 1 }).then(() => (acked = true));
     const { packet } = await server.waitFor((p) => p.packet.cmd === 'publish');
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     assert.equal(acked, false);
     server.send(0, { cmd: 'puback', messageId: (packet as IPublishPacket).messageId, reasonCode: 0 });
     await publishing;
@@ -96,7 +97,7 @@ describe('startScriptServer', () => {
     // MQTT.js sends the PUBACK only once handleMessage calls back: that is how a receiver defers its acknowledgement.
     client.handleMessage = (_packet, done) => void held.push(() => done());
     const sent = server.publish(0, { topic: 't', payload: 'hello', qos: 1 });
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     assert.equal(sent.puback as unknown, undefined, 'not acknowledged while the message is held');
     held.forEach((release) => release());
     const puback = await sent.acked;
