@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { validateConfig } from '../schema.ts';
-import { Backoff, DEFAULT_RETRY, retryOnFailureSchema, validateRetry } from './retry.ts';
+import { Backoff, DEFAULT_RETRY, EndlessBackoff, retryOnFailureSchema, validateRetry } from './retry.ts';
 import type { RetryConfig } from './retry.ts';
 
 const cfg = (raw: Record<string, unknown>): RetryConfig => {
@@ -100,5 +100,24 @@ describe('Backoff', () => {
     assert.equal(limited.next(), undefined);
     limited.reset();
     assert.equal(limited.next(), 5000);
+  });
+});
+
+describe('EndlessBackoff', () => {
+  const settings = { initial_interval: 100, max_interval: 1000, multiplier: 2, randomization_factor: 0.5 };
+
+  it('never gives up, and jitter never takes a wait past max_interval', () => {
+    const highest = new EndlessBackoff(settings, () => 1);
+    const waits = Array.from({ length: 8 }, () => highest.next());
+    assert.deepEqual(waits, [150, 300, 600, 1000, 1000, 1000, 1000, 1000]);
+  });
+
+  it('raises a wait to atLeast (a hint or a floor), still within max_interval, and starts over after reset', () => {
+    const lowest = new EndlessBackoff(settings, () => 0);
+    assert.equal(lowest.next(), 50);
+    assert.equal(lowest.next(100), 100);
+    assert.equal(lowest.next(5000), 1000);
+    lowest.reset();
+    assert.equal(lowest.next(), 50);
   });
 });

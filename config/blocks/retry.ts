@@ -121,3 +121,29 @@ export class Backoff {
     this.current = this.current >= max_interval / multiplier ? max_interval : this.current * multiplier;
   }
 }
+
+/**
+ * A schedule for retrying until shutdown rather than until max_elapsed_time, as the mqtt receiver retries a refused
+ * message and reconnects. Unlike the exporters' Backoff, a wait never exceeds max_interval, which jitter alone
+ * would pass: an operator who sets max_interval expects it to bound every wait.
+ */
+export class EndlessBackoff {
+  private readonly backoff: Backoff;
+
+  constructor(
+    private readonly cfg: Omit<BackoffSettings, 'max_elapsed_time'>,
+    random: () => number = Math.random,
+  ) {
+    this.backoff = new Backoff({ ...cfg, max_elapsed_time: 0 }, random);
+  }
+
+  reset(): void {
+    this.backoff.reset();
+  }
+
+  /** Milliseconds to wait before the next attempt: the backoff's, raised to `atLeast` and kept to max_interval. */
+  next(atLeast = 0): number {
+    const { max_interval } = this.cfg;
+    return Math.min(Math.max(this.backoff.next() ?? max_interval, atLeast), max_interval);
+  }
+}

@@ -7,8 +7,8 @@ import { Backoff } from '../../config/blocks/index.ts';
 import type { Logger } from '../../core/logger.ts';
 import { ConsumerError, errorMessage, retryableError } from '../../core/errors.ts';
 import type { PipelineType } from '../../core/pdata/index.ts';
+import { sleep } from '../../core/sleep.ts';
 import type { ExportData, Send, SendResult } from './send.ts';
-import { sleep } from './sleep.ts';
 
 /** Any failure as a ConsumerError; an error that does not say otherwise is retryable, as everywhere in the hub. */
 export function asConsumerError(err: unknown): ConsumerError {

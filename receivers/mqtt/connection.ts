@@ -4,7 +4,7 @@
 import mqtt from 'mqtt';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import type { IConnackPacket, IDisconnectPacket, Packet } from 'mqtt-packet';
-import { Backoff } from '../../config/blocks/index.ts';
+import { EndlessBackoff } from '../../config/blocks/index.ts';
 import { errorMessage } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { ResolvedConfig } from './config.ts';
@@ -28,7 +28,7 @@ const DISCONNECT_TIMEOUT_MS = 5_000;
 
 export class Connection {
   readonly client: MqttClient;
-  private readonly backoff: Backoff;
+  private readonly backoff: EndlessBackoff;
   private timer: NodeJS.Timeout | undefined;
   private stopping = false;
   private lastError: Error | undefined;
@@ -45,12 +45,11 @@ export class Connection {
     private readonly refresh: (opts: IClientOptions) => Promise<void>,
   ) {
     const { min, max } = cfg.reconnect;
-    this.backoff = new Backoff({
+    this.backoff = new EndlessBackoff({
       initial_interval: min,
       max_interval: max,
       multiplier: MULTIPLIER,
       randomization_factor: RANDOMIZATION,
-      max_elapsed_time: 0,
     });
     this.client = mqtt.connect(cfg.endpoint, options);
     this.client.on('packetreceive', (p: Packet) => this.onPacket(p));
@@ -136,9 +135,9 @@ export class Connection {
     this.schedule(wait, () => void this.reconnect());
   }
 
+  // Jitter could draw below reconnect.min, which the operator set as the shortest wait.
   private nextWait(): number {
-    const { min, max } = this.cfg.reconnect;
-    return Math.round(Math.min(Math.max(this.backoff.next() ?? max, min), max));
+    return Math.round(this.backoff.next(this.cfg.reconnect.min));
   }
 
   private schedule(ms: number, fn: () => void): void {

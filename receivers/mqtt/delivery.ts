@@ -4,13 +4,14 @@
 // memory stays bounded by receive_maximum. Only shutdown stops the retries, leaving the message unacknowledged
 // on the broker.
 import type { Counter } from 'prom-client';
-import { Backoff } from '../../config/blocks/index.ts';
+import { DEFAULT_MULTIPLIER, DEFAULT_RANDOMIZATION_FACTOR, EndlessBackoff } from '../../config/blocks/index.ts';
 import type { ConsumeContext, Consumer } from '../../core/consumer.ts';
 import { DropReporter } from '../../core/drop-reporter.ts';
 import { ConsumerError, errorMessage, isPermanent } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import { isExpired, nowUnixNano } from '../../core/pdata/index.ts';
 import type { Message } from '../../core/pdata/index.ts';
+import { sleep } from '../../core/sleep.ts';
 
 export type Outcome = 'settled' | 'abandoned';
 
@@ -26,15 +27,11 @@ export interface DeliveryOptions {
   logIntervalMs?: number;
 }
 
-// Retry waits follow the exporters' defaults (configretry): each wait 1.5x the last, +-50% jitter.
-const MULTIPLIER = 1.5;
-const RANDOMIZATION = 0.5;
 const RETRY_LOG_INTERVAL_MS = 10_000;
 
 export class Delivery {
   private readonly drops: DropReporter;
-  private readonly waits = new Set<() => void>();
-  private stopped = false;
+  private readonly stopping = new AbortController();
   private lastRetryLog = -Infinity;
   private retriesSinceLog = 0;
 
@@ -61,7 +58,7 @@ export class Delivery {
    * retryable refusal drops it as `qos0_refused`.
    */
   async deliver(m: Message, opts: { retry?: boolean } = {}): Promise<Outcome> {
-    let backoff: Backoff | undefined; // only for messages that fail: most never do
+    let backoff: EndlessBackoff | undefined; // only for messages that fail: most never do
     for (;;) {
       if (isExpired(m, nowUnixNano())) {
         this.drop('expired', m, { message_expiry_interval: m.properties.messageExpiryInterval });
@@ -75,42 +72,25 @@ export class Delivery {
           this.drop(isPermanent(err) ? 'permanent' : 'qos0_refused', m, { error: errorMessage(err) });
           return 'settled';
         }
-        if (this.stopped) return 'abandoned';
+        if (this.stopping.signal.aborted) return 'abandoned';
         const hinted = err instanceof ConsumerError ? (err.retryAfterMs ?? 0) : 0;
-        backoff ??= new Backoff({
+        // Waits grow and jitter as the exporters' do by default (configretry), but never past max_interval.
+        backoff ??= new EndlessBackoff({
           ...this.opts.retry,
-          multiplier: MULTIPLIER,
-          randomization_factor: RANDOMIZATION,
-          max_elapsed_time: 0,
+          multiplier: DEFAULT_MULTIPLIER,
+          randomization_factor: DEFAULT_RANDOMIZATION_FACTOR,
         });
-        const wait = Math.min(
-          Math.max(backoff.next() ?? this.opts.retry.max_interval, hinted),
-          this.opts.retry.max_interval,
-        );
+        const wait = backoff.next(hinted);
         this.logRetry(m, err, wait);
-        if (!(await this.sleep(wait))) return 'abandoned';
+        if (!(await sleep(wait, this.stopping.signal))) return 'abandoned';
       }
     }
   }
 
   /** Ends every retry wait (their messages are abandoned); deliveries in a consume call finish normally. */
   stop(): void {
-    this.stopped = true;
-    for (const wake of [...this.waits]) wake();
+    this.stopping.abort();
     this.drops.close();
-  }
-
-  /** Resolves true after `ms`, or false at once when stopped. */
-  private sleep(ms: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.waits.delete(wake);
-        resolve(!this.stopped);
-      };
-      const timer = setTimeout(wake, ms);
-      this.waits.add(wake);
-    });
   }
 
   // A destination that is down fails every message in the window on every attempt: one line per interval.
