@@ -18,3 +18,4 @@ export class OtlpDecodeError extends Error {
 
 export { encodeRequest, decodeRequest, encodeResponse, decodeResponse } from './proto-codec.ts';
 export { encodeRequestJson, decodeRequestJson, encodeResponseJson, decodeResponseJson } from './json-codec.ts';
+export { GRPC_SERVICE_NAMES, exportMethodPath, exportService } from './grpc-service.ts';

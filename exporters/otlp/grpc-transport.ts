@@ -4,7 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import { grpcChannelCredentials } from '../../config/blocks/index.ts';
 import { errorMessage, permanentError, retryableError } from '../../core/errors.ts';
 import type { PipelineType } from '../../core/pdata/index.ts';
-import { decodeResponse, encodeRequest } from '../../otlp/index.ts';
+import { decodeResponse, encodeRequest, exportMethodPath } from '../../otlp/index.ts';
 import type { Transport } from '../helper/base-exporter.ts';
 import type { ExportData, SendResult } from '../helper/send.ts';
 import type { OtlpConfig } from './config.ts';
@@ -13,12 +13,6 @@ import { grpcFailure } from './status.ts';
 
 export const USER_AGENT = 'otelhub-otlp-exporter';
 const MAX_RECONNECT_BACKOFF_MS = 5_000;
-
-export const METHODS: Record<PipelineType, string> = {
-  traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-  metrics: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
-  logs: '/opentelemetry.proto.collector.logs.v1.LogsService/Export',
-};
 
 const toBuffer = (b: Uint8Array): Buffer =>
   Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
@@ -60,7 +54,7 @@ export class GrpcTransport implements Transport {
     for (const [k, v] of Object.entries({ ...this.cfg.headers, ...authHeaders })) metadata.set(k, v);
     const response = await new Promise<Buffer>((resolve, reject) => {
       client.makeUnaryRequest(
-        METHODS[signal],
+        exportMethodPath(signal),
         toBuffer,
         identity,
         body,

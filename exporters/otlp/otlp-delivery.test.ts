@@ -4,6 +4,8 @@ import * as grpc from '@grpc/grpc-js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ConsumerError } from '../../core/errors.ts';
+import { PIPELINE_TYPES } from '../../core/pdata/index.ts';
+import { exportMethodPath } from '../../otlp/index.ts';
 import { makeTestCerts } from '../../test/helpers/certs.ts';
 import type { TestCerts } from '../../test/helpers/certs.ts';
 import { sampleLogs, sampleMetrics, sampleTraces } from '../../test/helpers/sample-data.ts';
@@ -18,7 +20,6 @@ import {
   traceFailure,
 } from '../../test/helpers/exporter-harness.ts';
 import { otlpFactory } from './factory.ts';
-import { METHODS } from './grpc-transport.ts';
 import { startGrpcServer, startWireServer } from '../../test/helpers/otlp-exporter-server.ts';
 import type { TestGrpcServer } from '../../test/helpers/otlp-exporter-server.ts';
 
@@ -58,7 +59,7 @@ describe('otlp exporter delivery', () => {
       await sendAll({ endpoint: `http://${wire.address}`, compression: 'none' });
       assert.deepEqual(
         wire.calls.map((c) => c.path),
-        [...Object.values(METHODS), ...Object.values(METHODS)],
+        [...PIPELINE_TYPES.map(exportMethodPath), ...PIPELINE_TYPES.map(exportMethodPath)],
       );
       assert.deepEqual(
         wire.calls.map((c) => [c.headers['grpc-encoding'], c.compressed]),

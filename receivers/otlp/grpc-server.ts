@@ -2,38 +2,17 @@
 // message becomes INVALID_ARGUMENT instead of an exception inside grpc-js. Services of signals no pipeline takes
 // are not registered, and grpc-js answers them UNIMPLEMENTED. gzip requests and the size limit are grpc-js's.
 import { Metadata, Server } from '@grpc/grpc-js';
-import type { ServerUnaryCall, ServiceDefinition, sendUnaryData } from '@grpc/grpc-js';
+import type { ServerUnaryCall, sendUnaryData } from '@grpc/grpc-js';
 import { grpcServerCredentials } from '../../config/blocks/index.ts';
 import type { IncomingHeaders } from '../../core/auth.ts';
 import { formatHostPort, parseHostPort } from '../../core/net.ts';
+import { PIPELINE_TYPES } from '../../core/pdata/index.ts';
 import type { PipelineType } from '../../core/pdata/index.ts';
-import { decodeRequest, encodeResponse } from '../../otlp/index.ts';
+import { decodeRequest, encodeResponse, exportService } from '../../otlp/index.ts';
 import type { GrpcConfig } from './config.ts';
 import { authenticate, consume, decode, endpointOf, logFailure } from './export.ts';
 import type { ExportDeps, Listening } from './export.ts';
 import { grpcStatusDetails, internalFailure } from './status.ts';
-
-const SERVICES: Readonly<Record<PipelineType, string>> = {
-  traces: 'opentelemetry.proto.collector.trace.v1.TraceService',
-  metrics: 'opentelemetry.proto.collector.metrics.v1.MetricsService',
-  logs: 'opentelemetry.proto.collector.logs.v1.LogsService',
-};
-
-const raw = (b: Buffer): Buffer => b;
-
-function serviceOf(signal: PipelineType): ServiceDefinition {
-  return {
-    Export: {
-      path: `/${SERVICES[signal]}/Export`,
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: raw,
-      requestDeserialize: raw,
-      responseSerialize: raw,
-      responseDeserialize: raw,
-    },
-  };
-}
 
 /** Metadata as the lower-case header map authenticators read; binary (-bin) entries are left out. */
 function headersOf(md: Metadata): IncomingHeaders {
@@ -78,8 +57,8 @@ export async function startGrpc(cfg: GrpcConfig, deps: ExportDeps): Promise<List
     throw new Error(`OTLP gRPC receiver on ${cfg.endpoint}: ${err.message}`, { cause: err });
   });
   const server = new Server({ 'grpc.max_receive_message_length': Math.floor(cfg.max_recv_msg_size_mib * 1024 * 1024) });
-  for (const signal of Object.keys(SERVICES) as PipelineType[]) {
-    if (deps.consumers[signal]) server.addService(serviceOf(signal), { Export: exportHandler(signal, deps) });
+  for (const signal of PIPELINE_TYPES) {
+    if (deps.consumers[signal]) server.addService(exportService(signal), { Export: exportHandler(signal, deps) });
   }
   const { host, port } = parseHostPort(cfg.endpoint);
   const target = formatHostPort(host, port);

@@ -5,12 +5,12 @@ import * as grpc from '@grpc/grpc-js';
 import http2 from 'node:http2';
 import { gunzipSync } from 'node:zlib';
 import protobuf from 'protobufjs/minimal.js';
+import { PIPELINE_TYPES } from '../../core/pdata/index.ts';
 import type { PipelineType } from '../../core/pdata/index.ts';
 import type { PartialSuccess } from '../../otlp/index.ts';
-import { decodeRequest, encodeResponse } from '../../otlp/index.ts';
+import { decodeRequest, encodeResponse, exportService } from '../../otlp/index.ts';
 import { RETRY_INFO_TYPE } from '../../exporters/helper/rpc-status.ts';
 import type { ExportData } from '../../exporters/helper/send.ts';
-import { METHODS } from '../../exporters/otlp/grpc-transport.ts';
 import { listen } from '../../core/net.ts';
 
 export interface GrpcCall {
@@ -33,26 +33,13 @@ export interface TestGrpcServer {
   close(): Promise<void>;
 }
 
-const identity = (b: Buffer): Buffer => b;
-
 export async function startGrpcServer(
   opts: { credentials?: grpc.ServerCredentials; port?: number } = {},
 ): Promise<TestGrpcServer> {
   const server = new grpc.Server();
   const s: TestGrpcServer = { address: '', calls: [], reply: () => undefined, close: () => Promise.resolve() };
-  for (const [signal, path] of Object.entries(METHODS) as [PipelineType, string][]) {
-    const def = {
-      Export: {
-        path,
-        requestStream: false,
-        responseStream: false,
-        requestSerialize: identity,
-        requestDeserialize: identity,
-        responseSerialize: identity,
-        responseDeserialize: identity,
-      },
-    };
-    server.addService(def, {
+  for (const signal of PIPELINE_TYPES) {
+    server.addService(exportService(signal), {
       Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => {
         const c: GrpcCall = { signal, metadata: call.metadata.getMap(), data: decodeRequest(signal, call.request) };
         const n = s.calls.length;

@@ -2,14 +2,7 @@
 import { Metadata, credentials, makeGenericClientConstructor } from '@grpc/grpc-js';
 import type { ChannelCredentials, ChannelOptions, Client, ServiceError } from '@grpc/grpc-js';
 import type { PipelineType } from '../../core/pdata/index.ts';
-
-const SERVICE: Record<PipelineType, string> = {
-  traces: 'opentelemetry.proto.collector.trace.v1.TraceService',
-  metrics: 'opentelemetry.proto.collector.metrics.v1.MetricsService',
-  logs: 'opentelemetry.proto.collector.logs.v1.LogsService',
-};
-
-const raw = (b: Buffer): Buffer => b;
+import { GRPC_SERVICE_NAMES, exportService } from '../../otlp/index.ts';
 
 export type GrpcReply = { ok: true; body: Buffer } | { ok: false; err: ServiceError };
 
@@ -23,20 +16,7 @@ export function rawGrpc(port: number, opts: { creds?: ChannelCredentials; option
   const clientFor = (signal: PipelineType) => {
     let c = clients.get(signal);
     if (!c) {
-      const Ctor = makeGenericClientConstructor(
-        {
-          Export: {
-            path: `/${SERVICE[signal]}/Export`,
-            requestStream: false,
-            responseStream: false,
-            requestSerialize: raw,
-            requestDeserialize: raw,
-            responseSerialize: raw,
-            responseDeserialize: raw,
-          },
-        },
-        SERVICE[signal],
-      );
+      const Ctor = makeGenericClientConstructor(exportService(signal), GRPC_SERVICE_NAMES[signal]);
       c = new Ctor(
         `localhost:${port}`,
         opts.creds ?? credentials.createInsecure(),
