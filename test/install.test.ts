@@ -45,7 +45,10 @@ describe('installed package', () => {
       .trim()
       .split('\n')
       .pop()!;
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }),
+    );
     execFileSync(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', join(dir, tgz)], {
       cwd: dir,
       stdio: 'pipe',
