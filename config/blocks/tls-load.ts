@@ -73,9 +73,21 @@ async function readKey(key: string, path: string): Promise<{ pem: Buffer; object
   }
 }
 
+/**
+ * Promise.all, except that the error reported is the first in the block's order (cert_file before key_file), not
+ * whichever read failed first: the same broken config gives the same message every time.
+ */
+async function allInOrder<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]>;
+async function allInOrder<A, B, C>(a: Promise<A>, b: Promise<B>, c: Promise<C>): Promise<[A, B, C]>;
+async function allInOrder(...reads: Promise<unknown>[]): Promise<unknown[]> {
+  const settled = await Promise.allSettled(reads);
+  for (const r of settled) if (r.status === 'rejected') throw r.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value);
+}
+
 /** The certificate and key, checked to belong together. */
 async function readPair(cfg: { cert_file: string; key_file: string }): Promise<{ cert: Buffer; key: Buffer }> {
-  const [cert, key] = await Promise.all([readCerts('cert_file', cfg.cert_file), readKey('key_file', cfg.key_file)]);
+  const [cert, key] = await allInOrder(readCerts('cert_file', cfg.cert_file), readKey('key_file', cfg.key_file));
   if (!cert.first.checkPrivateKey(key.object)) {
     throw new Error(`tls: key_file ${cfg.key_file} does not match cert_file ${cfg.cert_file}`);
   }
@@ -87,12 +99,12 @@ export async function loadServerTls(cfg: TlsServerConfig): Promise<ServerTlsOpti
   const { cert_file, key_file } = cfg;
   if (cert_file === undefined || key_file === undefined)
     throw new Error('tls: cert_file and key_file are required to serve TLS');
-  const [pair, clientCa] = await Promise.all([
+  const [pair, clientCa] = await allInOrder(
     readPair({ cert_file, key_file }),
-    cfg.client_ca_file === undefined ? undefined : readCerts('client_ca_file', cfg.client_ca_file),
+    cfg.client_ca_file === undefined ? Promise.resolve(undefined) : readCerts('client_ca_file', cfg.client_ca_file),
     // Checked like the Collector does; a server has no use for it (clients are verified with client_ca_file).
-    cfg.ca_file === undefined ? undefined : readCerts('ca_file', cfg.ca_file),
-  ]);
+    cfg.ca_file === undefined ? Promise.resolve(undefined) : readCerts('ca_file', cfg.ca_file),
+  );
   const opts: ServerTlsOptions = {
     ...pair,
     requestCert: clientCa !== undefined,
@@ -110,10 +122,10 @@ export async function loadClientTls(cfg: TlsClientConfig): Promise<ClientTlsOpti
   const { cert_file, key_file, server_name_override: override } = cfg;
   if ((cert_file === undefined) !== (key_file === undefined))
     throw new Error('tls: cert_file and key_file go together');
-  const [ca, pair] = await Promise.all([
-    cfg.ca_file === undefined ? undefined : readCerts('ca_file', cfg.ca_file),
-    cert_file === undefined || key_file === undefined ? undefined : readPair({ cert_file, key_file }),
-  ]);
+  const [ca, pair] = await allInOrder(
+    cfg.ca_file === undefined ? Promise.resolve(undefined) : readCerts('ca_file', cfg.ca_file),
+    cert_file === undefined || key_file === undefined ? Promise.resolve(undefined) : readPair({ cert_file, key_file }),
+  );
   const opts: ClientTlsOptions = {
     rejectUnauthorized: !cfg.insecure_skip_verify,
     minVersion: secureVersion(cfg.min_version),
