@@ -1,7 +1,7 @@
 // OTLP/JSON: Export{Trace,Metrics,Logs}Service{Request,Response} to and from text.
 import type { Logs, Metrics, PipelineType, SignalDataMap, Traces } from '../core/pdata/index.ts';
-import type { PartialSuccess } from './index.ts';
-import { OtlpDecodeError } from './index.ts';
+import type { PartialSuccess } from './codec-common.ts';
+import { OtlpDecodeError } from './codec-common.ts';
 import { logsJson, readLogsJson } from './json-logs.ts';
 import { metricsJson, readMetricsJson } from './json-metrics.ts';
 import type { Obj } from './json-read.ts';

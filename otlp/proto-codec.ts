@@ -1,7 +1,7 @@
 // OTLP/protobuf: Export{Trace,Metrics,Logs}Service{Request,Response} to and from bytes.
 import type { PipelineType, SignalDataMap } from '../core/pdata/index.ts';
-import type { PartialSuccess } from './index.ts';
-import { OtlpDecodeError } from './index.ts';
+import type { PartialSuccess } from './codec-common.ts';
+import { OtlpDecodeError } from './codec-common.ts';
 import { readLogs, writeLogs } from './proto-logs.ts';
 import { readMetrics, writeMetrics } from './proto-metrics.ts';
 import { PARTIAL_SUCCESS, RESPONSE_PARTIAL_SUCCESS } from './proto-schema.ts';

@@ -12,7 +12,7 @@ import * as grpc from '@grpc/grpc-js';
 import { isIP } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import type { SecureContextOptions } from 'node:tls';
-import type { TlsClientConfig, TlsServerConfig } from './tls.ts';
+import type { TlsClientConfig, TlsServerConfig } from './tls-config.ts';
 import { loadClientTls, loadServerTls, startTlsReload } from './tls-load.ts';
 import type { ServerTlsOptions } from './tls-load.ts';
 

@@ -6,7 +6,7 @@ import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { checkServerIdentity as checkName } from 'node:tls';
 import type { PeerCertificate, SecureVersion } from 'node:tls';
-import type { TlsClientConfig, TlsServerConfig, TlsVersion } from './tls.ts';
+import type { TlsClientConfig, TlsServerConfig, TlsVersion } from './tls-config.ts';
 
 /** What `https.createServer` / `tls.createServer` need (also `server.setSecureContext` on reload). */
 export interface ServerTlsOptions {
