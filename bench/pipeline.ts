@@ -52,7 +52,7 @@ export async function benchPipeline(total: number): Promise<Figures[]> {
     stability: 'development',
     configSchema: { type: 'object' },
     signals: { traces: 'traces' },
-    createExporter: () => ({ traces: sink as Consumer<Traces> }),
+    createExporter: () => ({ traces: sink }),
   };
   const service = new Service({
     config: {

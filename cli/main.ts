@@ -2,8 +2,10 @@
 // need them: `--version` and `--help` then start in a fraction of the time (bench: BENCH=start).
 import { parseArgs } from 'node:util';
 import { KINDS } from '../core/component.ts';
+import type { Factory } from '../core/component.ts';
 import { otelhubVersion } from '../core/version.ts';
 import type { LogLevel } from '../core/logger.ts';
+import type { PipelineType, Signal } from '../core/pdata/signals.ts';
 import { LOG_LEVELS } from '../core/logger.ts';
 import { ConfigError, formatIssue } from '../config/issues.ts';
 import { DEFAULT_CONFIG, DEFAULT_CONFIG_NAME } from './default-config.ts';
@@ -74,6 +76,13 @@ function table(rows: readonly (readonly string[])[]): string {
     .join('\n');
 }
 
+// Receivers and exporters name one signal per pipeline type, processors what they accept and emit.
+type SignalsColumn = Readonly<Partial<Record<PipelineType, Signal | { accepts: Signal; emits: Signal }>>>;
+
+function signalsOf(f: Factory): SignalsColumn {
+  return 'signals' in f ? f.signals : {};
+}
+
 async function components(json: boolean): Promise<void> {
   const { builtinRegistry } = await import('../components.ts');
   const registry = builtinRegistry();
@@ -81,7 +90,7 @@ async function components(json: boolean): Promise<void> {
     kind: f.kind,
     type: f.type,
     stability: f.stability,
-    signals: 'signals' in f ? f.signals : {},
+    signals: signalsOf(f),
     description: f.description ?? '',
   }));
   if (json) return void console.log(JSON.stringify(rows, null, 2));

@@ -63,7 +63,7 @@ function checkComponents(
     for (const i of v.issues) issues.push({ path: [...at, ...i.path], message: i.message });
     // Validate() runs only on a config that passed the schema: it may rely on the types being right.
     if (v.issues.length === 0 && f.validate) {
-      for (const i of f.validate(v.value as never)) issues.push({ path: [...at, ...i.path], message: i.message });
+      for (const i of f.validate(v.value)) issues.push({ path: [...at, ...i.path], message: i.message });
     }
     out[id] = v.value;
   }
@@ -109,10 +109,7 @@ export async function resolveHubConfig(
   const sections = {} as Record<Section, Record<string, unknown>>;
   for (const s of Object.keys(SECTIONS) as Section[]) {
     const m = v[s];
-    sections[s] =
-      m && typeof m === 'object' && !Array.isArray(m)
-        ? checkComponents(s, m as Record<string, unknown>, registry, issues)
-        : {};
+    sections[s] = m && typeof m === 'object' && !Array.isArray(m) ? checkComponents(s, m, registry, issues) : {};
   }
 
   const service = v.service;

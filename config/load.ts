@@ -11,7 +11,7 @@ export interface LoadedConfig {
   value: Record<string, unknown>;
   files: string[];
   /** Where `path` is defined (in the last file that defines it), else where its deepest defined ancestor is. */
-  locate(path: (string | number)[]): SourceLocation | undefined;
+  locate: (path: (string | number)[]) => SourceLocation | undefined;
 }
 
 /** `config` is present exactly when there are no issues. */

@@ -16,6 +16,13 @@ const MAX_ALIAS_NODES = 100_000;
 
 type Path = (string | number)[];
 
+type Primitive = string | number | boolean | bigint | symbol | null | undefined;
+
+/** Anything but an object: String() gives such a key its own text, where objects would all become "[object Object]". */
+function isPlainKey(v: unknown): v is Primitive | ((...args: never[]) => unknown) {
+  return typeof v !== 'object' || v === null;
+}
+
 export function buildTree(
   doc: Document,
   lineCounter: LineCounter,
@@ -57,7 +64,7 @@ export function buildTree(
       const children = new Map<string | number, LocNode>();
       for (const pair of node.items) {
         const keyAt = pos(pair.key, at);
-        if (!isScalar(pair.key) || (typeof pair.key.value === 'object' && pair.key.value !== null)) {
+        if (!isScalar(pair.key) || !isPlainKey(pair.key.value)) {
           issues.push({ path, message: 'map keys must be plain scalars', location: keyAt });
           continue;
         }

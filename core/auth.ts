@@ -24,11 +24,11 @@ export interface ClientAuthenticator extends Extension {
 }
 
 export function isServerAuthenticator(e: Extension | undefined): e is ServerAuthenticator {
-  return typeof (e as Partial<ServerAuthenticator> | undefined)?.authenticate === 'function';
+  return typeof (e as { authenticate?: unknown } | undefined)?.authenticate === 'function';
 }
 
 export function isClientAuthenticator(e: Extension | undefined): e is ClientAuthenticator {
-  return typeof (e as Partial<ClientAuthenticator> | undefined)?.headers === 'function';
+  return typeof (e as { headers?: unknown } | undefined)?.headers === 'function';
 }
 
 /** The extension an `auth.authenticator` setting names, checked for the role it must play. */

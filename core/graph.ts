@@ -1,6 +1,6 @@
 // Builds the component instances of a checked config: extensions, exporters (one per ID, shared), processors
 // (one per pipeline), receivers (one per ID, fanning out to every pipeline that lists it).
-import type { CreateSettings, Factory, Kind, Lifecycle, ProcessorFactory } from './component.ts';
+import type { CreateSettings, Factory, Kind, Lifecycle } from './component.ts';
 import { parseId } from './component.ts';
 import type { Consumer } from './consumer.ts';
 import { ComponentError } from './errors.ts';
@@ -117,7 +117,7 @@ export async function buildGraph(cfg: GraphConfig, deps: GraphDeps): Promise<Gra
     let mutates = next.mutatesData ?? false;
     const nodes: Node[] = [];
     for (const id of [...p.processors].reverse()) {
-      const f = factoryOf(deps, 'processor', id) as ProcessorFactory;
+      const f = factoryOf(deps, 'processor', id);
       const key = `processor:${id}@${pid}`;
       const settings = { ...settingsFor(deps, 'processor', id, key), pipelineId: pid, pipelineType: type };
       settings.logger = deps.logger.child({ kind: 'processor', name: id, pipeline: pid });

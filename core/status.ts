@@ -1,4 +1,5 @@
 // Component health, as the Collector's component status: the hub is ready while every component is `ok`.
+import { errorMessage } from './errors.ts';
 
 export type ComponentStatus =
   | 'starting'
@@ -23,7 +24,7 @@ export class StatusBoard {
     // A component that already failed or stopped stays so: late reports from its timers must not revive it.
     if (prev && (prev.status === 'stopped' || prev.status === 'fatal_error') && status !== 'stopped') return;
     const entry: StatusEntry = { status, since: new Date().toISOString() };
-    if (err !== undefined) entry.error = err instanceof Error ? err.message : String(err);
+    if (err !== undefined) entry.error = errorMessage(err);
     this.entries.set(key, entry);
   }
 

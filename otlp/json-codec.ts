@@ -12,8 +12,8 @@ import type { Json } from './json-write.ts';
 type Data<S extends PipelineType> = SignalDataMap[S];
 
 interface SignalJson {
-  write(data: never): Json;
-  read(o: Obj): Data<PipelineType>;
+  write: (data: never) => Json;
+  read: (o: Obj) => Data<PipelineType>;
   /** The name of partial_success's count in this signal's response. */
   rejected: string;
 }

@@ -63,10 +63,10 @@ function logRecordJson(r: LogRecord): Json {
 // SEVERITY_NUMBER_TRACE = 1, TRACE2 = 2, ... FATAL4 = 24.
 const SEVERITIES = enumNames(
   'SEVERITY_NUMBER_',
-  Object.fromEntries([
+  Object.fromEntries<number>([
     ['UNSPECIFIED', 0],
     ...['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'].flatMap((level, i) =>
-      ['', '2', '3', '4'].map((suffix, j) => [`${level}${suffix}`, i * 4 + j + 1]),
+      ['', '2', '3', '4'].map((suffix, j): [string, number] => [`${level}${suffix}`, i * 4 + j + 1]),
     ),
   ]),
 );

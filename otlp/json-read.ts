@@ -18,7 +18,9 @@ function describe(v: unknown): string {
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'string') return v.length > 40 ? `"${v.slice(0, 40)}…"` : JSON.stringify(v);
   if (typeof v === 'object') return 'an object';
-  return String(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  // Only what JSON cannot hold is left; typeof spells undefined as String() would.
+  return typeof v;
 }
 
 function fail(key: string, expected: string, v: unknown): never {

@@ -51,7 +51,7 @@ async function create(
       return f.createReceiver(testSettings(f.type, 'receiver'), config, consumers);
     }
     case 'processor':
-      return (await f.createProcessor(testProcessorSettings(f.type, type), config, next)) as Lifecycle;
+      return await f.createProcessor(testProcessorSettings(f.type, type), config, next);
     case 'exporter':
       return f.createExporter(testSettings(f.type, 'exporter'), config);
     case 'extension':

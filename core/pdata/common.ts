@@ -100,7 +100,7 @@ export function getAttribute(attrs: readonly KeyValue[], key: string): Attribute
 
 /** Sets (replacing any existing) attribute `key`. */
 export function setAttribute(attrs: KeyValue[], key: string, value: AttributeInput | AnyValue): void {
-  const v = isAnyValue(value) ? value : anyValue(value as AttributeInput);
+  const v = isAnyValue(value) ? value : anyValue(value);
   for (const kv of attrs) {
     if (kv.key === key) {
       kv.value = v;

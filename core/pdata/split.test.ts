@@ -243,7 +243,7 @@ await test('splitMetrics', async (suite) => {
         assert.deepEqual(fields, want, m.name);
         const typeKey = (['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'] as const).find((k) => m[k]);
         assert.ok(typeKey && part[typeKey], `${m.name} keeps its type`);
-        const { dataPoints: _p, ...rest } = part[typeKey]!;
+        const { dataPoints: _p, ...rest } = part[typeKey];
         const { dataPoints: _p2, ...restWant } = m[typeKey]!;
         assert.deepEqual(rest, restWant, `${m.name} keeps temporality and monotonicity`);
       }

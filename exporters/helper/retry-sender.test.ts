@@ -18,7 +18,7 @@ const fast: RetryConfig = {
 };
 
 /** A send failing with each of `errors` in turn, then succeeding; records when each attempt happened. */
-function failing(...errors: unknown[]): Send & { attempts: number[] } {
+function failing(...errors: Error[]): Send & { attempts: number[] } {
   const attempts: number[] = [];
   const f = async () => {
     attempts.push(performance.now());

@@ -59,7 +59,8 @@ export function retryInfoDelayMs(status: RpcStatus): number | undefined {
     let seconds = 0;
     let nanos = 0;
     readFields(r, end, (n, w) => {
-      if (n === 1 && w === 0) seconds = Number(r.int64().toString());
+      // int64() gives long.js's Long when that package is present and a number otherwise; LongBits reads either.
+      if (n === 1 && w === 0) seconds = protobuf.util.LongBits.from(r.int64()).toNumber();
       else if (n === 2 && w === 0) nanos = r.int32();
       else return false;
       return true;

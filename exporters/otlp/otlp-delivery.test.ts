@@ -63,7 +63,7 @@ describe('otlp exporter delivery', () => {
       );
       assert.deepEqual(
         wire.calls.map((c) => [c.headers['grpc-encoding'], c.compressed]),
-        [...Array(3).fill(['gzip', true]), ...Array(3).fill([undefined, false])],
+        [...Array<unknown>(3).fill(['gzip', true]), ...Array<unknown>(3).fill([undefined, false])],
       );
       const [t, m, l] = wire.calls;
       assert.deepEqual(assertMatchesReference('traces', t!.message, sampleTraces()), []);

@@ -15,7 +15,7 @@ describe('gRPC status mapping', () => {
     const retryable = ['CANCELLED', 'DEADLINE_EXCEEDED', 'ABORTED', 'OUT_OF_RANGE', 'UNAVAILABLE', 'DATA_LOSS'];
     for (const [name, code] of Object.entries(GrpcStatus).filter(([, v]) => typeof v === 'number') as [
       string,
-      number,
+      GrpcStatus,
     ][]) {
       if (code === GrpcStatus.OK) continue;
       const err = grpcFailure('x:1', { code, details: 'd' });

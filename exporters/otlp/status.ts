@@ -37,7 +37,7 @@ export function retryDelayOf(metadata: Metadata | undefined): number | undefined
 }
 
 export function grpcFailure(target: string, err: GrpcFailure): ConsumerError {
-  const code = err.code ?? GrpcStatus.UNKNOWN;
+  const code: GrpcStatus = err.code ?? GrpcStatus.UNKNOWN;
   const name = GrpcStatus[code] ?? `code ${code}`;
   const detail = (err.details ?? err.message ?? '').replace(/\s+/g, ' ').slice(0, MAX_DETAIL);
   const message = `export to ${target} failed: ${name}${detail ? `: ${detail}` : ''}`;

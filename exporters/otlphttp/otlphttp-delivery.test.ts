@@ -74,7 +74,10 @@ describe('otlphttp exporter delivery', () => {
       samples(),
     );
     for (const c of server.calls) assert.equal(c.headers['content-type'], 'application/json');
-    assert.ok(JSON.parse(server.calls[0]!.body.toString()).resourceSpans, 'OTLP/JSON on the wire');
+    assert.ok(
+      (JSON.parse(server.calls[0]!.body.toString()) as { resourceSpans?: unknown }).resourceSpans,
+      'OTLP/JSON on the wire',
+    );
   });
 
   it('appends the signal path to the endpoint path, and uses a signal endpoint as it is', async () => {

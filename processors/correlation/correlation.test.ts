@@ -71,7 +71,9 @@ describe('correlation processor', () => {
     const spans = h.spans();
     assert.equal(spans.length, 5);
     for (const s of spans) {
-      assert.match(String(getAttribute(s.attributes, 'correlation.id')), UUID_V4);
+      const id = getAttribute(s.attributes, 'correlation.id');
+      assert.ok(typeof id === 'string', 'correlation.id is a string');
+      assert.match(id, UUID_V4);
       assert.equal(getAttribute(s.attributes, 'correlation.generated'), true);
       assert.equal(s.status.code, StatusCode.OK);
     }

@@ -188,6 +188,7 @@ describe('span of a message', () => {
 });
 
 describe('span and trace IDs', () => {
+  const zeros = (n: number): number[] => new Array<number>(n).fill(0);
   /** A random source that returns `draws` in turn, recording the sizes asked for. */
   const scripted = (...draws: number[][]) => {
     const asked: number[] = [];
@@ -203,21 +204,21 @@ describe('span and trace IDs', () => {
 
   it('draws again when the random source gives all zeros, so no ID is all zero', () => {
     const one = [0, 0, 0, 0, 0, 0, 0, 1];
-    const src = scripted(new Array(8).fill(0), new Array(8).fill(0), one);
+    const src = scripted(zeros(8), zeros(8), one);
     assert.deepEqual([...randomId(8, src.random)], one);
     assert.deepEqual(src.asked, [8, 8, 8]);
   });
 
   it('keeps the first draw that is not all zero', () => {
-    const src = scripted([1, ...new Array(15).fill(0)]);
+    const src = scripted([1, ...zeros(15)]);
     assert.equal(toHex(randomId(16, src.random)), '01000000000000000000000000000000');
     assert.deepEqual(src.asked, [16]);
   });
 
   it('a root span retries its trace ID and its span ID alike', () => {
-    const trace = [...new Array(15).fill(0), 2];
+    const trace = [...zeros(15), 2];
     const span = [3, 0, 0, 0, 0, 0, 0, 0];
-    const src = scripted(new Array(16).fill(0), trace, new Array(8).fill(0), span);
+    const src = scripted(zeros(16), trace, zeros(8), span);
     const ids = spanIds(undefined, src.random);
     assert.equal(toHex(ids.traceId), '00000000000000000000000000000002');
     assert.equal(toHex(ids.spanId), '0300000000000000');
@@ -231,7 +232,7 @@ describe('span and trace IDs', () => {
       sampled: true,
       traceState: '',
     };
-    const src = scripted(new Array(8).fill(0), [0, 0, 0, 0, 0, 0, 0, 9]);
+    const src = scripted(zeros(8), [0, 0, 0, 0, 0, 0, 0, 9]);
     const ids = spanIds(parent, src.random);
     assert.equal(ids.traceId, parent.traceId);
     assert.equal(toHex(ids.spanId), '0000000000000009');

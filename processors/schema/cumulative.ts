@@ -14,7 +14,7 @@ export interface Accumulated {
   start: bigint;
   total: number | bigint;
   /** Takes this increment back out (downstream refused the data, so a redelivery must not count it twice). */
-  undo(): void;
+  undo: () => void;
 }
 
 export class CumulativeState {

@@ -3,7 +3,7 @@
 // fleet of clients hammer a broker that just came back in lockstep).
 import mqtt from 'mqtt';
 import type { IClientOptions, MqttClient } from 'mqtt';
-import type { IConnackPacket, IDisconnectPacket, Packet } from 'mqtt-packet';
+import type { IDisconnectPacket, Packet } from 'mqtt-packet';
 import { EndlessBackoff } from '../../config/blocks/index.ts';
 import { errorMessage } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
@@ -67,16 +67,15 @@ export class Connection {
 
   private onPacket(p: Packet): void {
     if (p.cmd !== 'connack') return;
-    const c = p as IConnackPacket;
-    if ((c.reasonCode ?? c.returnCode ?? 0) !== 0) return;
+    if ((p.reasonCode ?? p.returnCode ?? 0) !== 0) return;
     this.lastError = undefined;
     this.logger.info('connected to the MQTT broker', {
       endpoint: this.cfg.endpoint,
       client_id: this.cfg.client_id,
-      session_present: c.sessionPresent,
+      session_present: p.sessionPresent,
       failed_attempts: this.failures,
     });
-    this.events.connected(c.sessionPresent);
+    this.events.connected(p.sessionPresent);
   }
 
   private subscribe(): void {

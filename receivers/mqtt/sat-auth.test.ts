@@ -272,6 +272,7 @@ describe('K8S-SAT with MQTT.js', () => {
     for (const t of started.filter((s) => !(s instanceof EventEmitter)))
       assert.ok(cleared.includes(t), 'a timer is left');
     await eventually(() => closed, 'the watcher closes');
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- compared by identity, never called
     assert.equal(client.handleAuth, mqtt.MqttClient.prototype.handleAuth);
     assert.deepEqual(
       events.map((e) => client.listenerCount(e)),

@@ -162,6 +162,7 @@ export function attachSatAuth(client: MqttClient, opts: SatAuthOptions): { close
   // MQTT.js hands a broker's AUTH to handleAuth (its public hook) after checking version and method, then ends the
   // exchange itself: after reason code 0 it does nothing more; after any other it drops the connection and emits the
   // error passed to the callback, and the client reconnects.
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- put back on shutdown; only ever called with .call(client)
   const previousHandleAuth = client.handleAuth;
   client.handleAuth = (packet, callback) => {
     const token = pending;
@@ -170,7 +171,7 @@ export function attachSatAuth(client: MqttClient, opts: SatAuthOptions): { close
     if (rc !== SUCCESS) {
       const name =
         ReasonCodes[rc as keyof typeof ReasonCodes] ?? (rc === 0x18 ? 'Continue authentication' : 'unexpected');
-      return callback(
+      callback(
         fail(
           new SatAuthError(
             `the broker answered the K8S-SAT re-authentication with reason code 0x${rc.toString(16)} (${name}); reconnecting`,
@@ -178,6 +179,7 @@ export function attachSatAuth(client: MqttClient, opts: SatAuthOptions): { close
           ),
         ),
       );
+      return;
     }
     pending = undefined;
     clearTimeout(replyTimer);

@@ -48,7 +48,7 @@ export function readBody(req: IncomingMessage, limit: number, decoder: (() => Tr
       req.pause();
       inflater?.destroy();
     };
-    function fail(err: unknown): void {
+    function fail(err: Error): void {
       if (settled) return;
       settled = true;
       cleanup();

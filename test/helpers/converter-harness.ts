@@ -24,7 +24,7 @@ export async function converterHarness<C>(
 ) {
   const settings = testProcessorSettings(`${factory.type}/test`, pipeline);
   const sent: { data: SignalData; ctx: ConsumeContext }[] = [];
-  let failWith: unknown;
+  let failWith: Error | undefined;
   const next = consumerFn<SignalData>(async (data, ctx) => {
     if (failWith !== undefined) throw failWith;
     sent.push({ data, ctx });
@@ -36,7 +36,7 @@ export async function converterHarness<C>(
     sent,
     settings,
     /** Makes every downstream consume reject with `err` (undefined: succeed again). */
-    fail: (err: unknown) => void (failWith = err),
+    fail: (err: Error | undefined) => void (failWith = err),
     send: (...messages: Message[]) => proc.consume({ messages }, {}),
     /** The drop log lines (the first of a window, and summaries). */
     dropLines: () => settings.logger.lines.filter((l) => String(l.msg).startsWith('dropped invalid')),

@@ -192,7 +192,7 @@ export async function startScriptServer(opts: ScriptServerOptions = {}): Promise
     disconnect,
     publish(c, msg) {
       const conn = connOf(c);
-      if (!conn) throw new Error(`no connection ${String(c)}`);
+      if (!conn) throw new Error(`no connection ${typeof c === 'number' ? c : c.id}`);
       const qos: QoS = msg.qos ?? 0;
       const messageId = qos === 0 ? 0 : ((nextIds.get(conn.id) ?? 0) % 65535) + 1;
       if (qos) nextIds.set(conn.id, messageId);
