@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { delimiter, dirname, join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { eventually, freePort } from './helpers/hub.ts';
 import { ROOT } from './helpers/process.ts';
@@ -184,8 +184,10 @@ describe('Dockerfile', () => {
 
     it('starts the hub with the entrypoint as the image user and stops cleanly on SIGTERM', async () => {
       // A container starts with the image's environment only: nothing of this test run's (an MQTT_* variable
-      // would switch the hub to drop-in mode) but PATH, which the entrypoint's `#!/usr/bin/env node` needs.
-      const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...envOf(runtime) };
+      // would switch the hub to drop-in mode) but PATH, which the entrypoint's `#!/usr/bin/env node` needs. The
+      // image's `node` is the base image's Node 26: this run's Node (the pinned one) stands in for it, first on PATH.
+      const PATH = [dirname(process.execPath), process.env.PATH ?? '/usr/bin:/bin'].join(delimiter);
+      const env: Record<string, string> = { PATH, ...envOf(runtime) };
       // The image's ports, moved to free ones: other tests may be listening on the standard ports.
       for (const k of [
         'OTELHUB_OTLP_GRPC_ENDPOINT',
@@ -208,9 +210,12 @@ describe('Dockerfile', () => {
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (out += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      let early: number | null | undefined;
+      child.on('exit', (code) => (early = code));
       try {
         await eventually(
           async () => {
+            if (early !== undefined) throw new Error(`the hub exited (${early}) before it was healthy:\n${out}`);
             const res = await fetch(`http://${env.OTELHUB_HEALTH_ENDPOINT}/`).catch(() => undefined);
             return res?.status === 200;
           },
