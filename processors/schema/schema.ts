@@ -33,8 +33,6 @@ export class SchemaProcessor implements Processor {
   private readonly drops: DropReporter;
   private readonly evictions: DropReporter;
   private readonly metrics: ReturnType<typeof schemaMetrics>;
-  private readonly resource: Resource;
-  private readonly scope: InstrumentationScope = scope(SCOPE_NAME);
 
   constructor(
     settings: ProcessorCreateSettings,
@@ -64,7 +62,15 @@ export class SchemaProcessor implements Processor {
         this.evictions.drop('max_series', n, { max_series: config.max_series });
       });
     }
-    this.resource = { attributes: attributes(config.resource_attributes), droppedAttributesCount: 0 };
+  }
+
+  // A fresh resource and scope per batch: a processor downstream that declares mutatesData may change them in place,
+  // and shared objects would carry its changes into every later batch (core/consumer.ts: it owns the batch).
+  private envelope(): { resource: Resource; scope: InstrumentationScope } {
+    return {
+      resource: { attributes: attributes(this.config.resource_attributes), droppedAttributesCount: 0 },
+      scope: scope(SCOPE_NAME),
+    };
   }
 
   async consume(data: SignalData, ctx?: ConsumeContext): Promise<void> {
@@ -85,7 +91,8 @@ export class SchemaProcessor implements Processor {
     if (builder.count === 0) return;
     this.metrics.converted.inc({ ...this.metrics.labels, signal: this.signal }, builder.count);
     try {
-      await this.next.consume(builder.build(this.resource, this.scope), ctx);
+      const batch = this.envelope();
+      await this.next.consume(builder.build(batch.resource, batch.scope), ctx);
     } catch (err) {
       // Not delivered: the sender keeps the messages and sends them again, so their increments must not stay in
       // the running totals. The error itself goes back unchanged (retryable stays retryable).
