@@ -58,9 +58,9 @@ describe('mqtt receiver: settlement with Mosquitto', () => {
       await h.ready();
       h.rec.mode = 'hold';
       const sent = await publishMany(pub, topic, 50);
-      await eventually(() => h.rec.calls === 5, 'a full window');
+      await eventually(() => h.rec.offered === 5, 'a full window');
       await sleep(200);
-      assert.equal(h.rec.calls, 5, 'the broker sends nothing more until something is acknowledged');
+      assert.equal(h.rec.offered, 5, 'the broker sends nothing more until something is acknowledged');
       assert.equal(
         await h.settings.telemetry.value('otelhub_receiver_mqtt_inflight_messages', { receiver: 'mqtt' }),
         5,
@@ -68,7 +68,7 @@ describe('mqtt receiver: settlement with Mosquitto', () => {
       h.rec.release();
       await eventually(() => h.rec.got.length === 50, 'everything once the pipelines settle');
       assert.deepEqual(h.rec.payloads().sort(), sent.sort());
-      assert.equal(h.rec.calls, 50, 'each message processed once');
+      assert.equal(h.rec.offered, 50, 'each message processed once');
     } finally {
       await h.stop();
       await pub.endAsync();
@@ -86,7 +86,7 @@ describe('mqtt receiver: settlement with Mosquitto', () => {
       await publishMany(pub, topic, 2);
       await eventually(() => acks.count() === 2, 'acknowledged');
       assert.equal(await h.settings.telemetry.value(DROPPED, { receiver: 'mqtt', reason: 'permanent' }), 2);
-      assert.equal(h.rec.calls, 2, 'not retried');
+      assert.equal(h.rec.offered, 2, 'not retried');
       const logged = h.settings.logger.lines.filter((l) => String(l.msg).startsWith('dropped MQTT messages'));
       assert.ok(logged.length >= 1 && logged.length <= 2, 'logged rate-limited');
     } finally {
@@ -130,7 +130,7 @@ describe('mqtt receiver: settlement with Mosquitto', () => {
       const pub = await publisher(b.url);
       const sent = await publishMany(pub, topic, 8);
       await pub.endAsync();
-      await eventually(() => h.rec.calls === 5, 'a full window');
+      await eventually(() => h.rec.offered === 5, 'a full window');
       const mark = h.settings.statuses.length;
       await b.restart();
       await h.ready(mark);
@@ -138,7 +138,7 @@ describe('mqtt receiver: settlement with Mosquitto', () => {
       h.rec.release();
       await eventually(() => h.rec.got.length === 8, 'all eight');
       assert.deepEqual(h.rec.payloads().sort(), sent.sort());
-      assert.equal(h.rec.calls, 8, 'the five redelivered ones were not processed again');
+      assert.equal(h.rec.offered, 8, 'the five redelivered ones were not processed again');
     } finally {
       await h.stop();
       await b.stop();

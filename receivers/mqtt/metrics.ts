@@ -1,10 +1,13 @@
 // The receiver's own metrics, next to the otelcol_receiver_accepted/refused_messages_total the hub counts for it.
-import type { Counter, Gauge } from 'prom-client';
+// Handles are bound to this receiver's labels once: nothing is looked up per message.
+import type { Counter } from 'prom-client';
 import type { Telemetry } from '../../core/telemetry.ts';
 
 export interface ReceiverMetrics {
   /** Labels receiver, reason (expired, permanent, qos0_refused, qos0_overload). */
   dropped: Counter;
+  /** Labels receiver, reason (repeated_packet_id): what the broker did against the protocol. */
+  faults: Counter;
   /** Set for this receiver only. */
   inflight: { set(n: number): void };
 }
@@ -15,10 +18,17 @@ export function receiverMetrics(telemetry: Telemetry, receiverId: string): Recei
     help: 'MQTT messages acknowledged without being delivered, by reason.',
     labelNames: ['receiver', 'reason'],
   });
-  const gauge: Gauge = telemetry.gauge({
-    name: 'otelhub_receiver_mqtt_inflight_messages',
-    help: 'QoS 1 messages received and not yet acknowledged (at most receive_maximum).',
-    labelNames: ['receiver'],
+  const faults = telemetry.counter({
+    name: 'otelhub_receiver_mqtt_broker_faults_total',
+    help: 'PUBLISH packets the broker sent against the MQTT protocol (each still processed), by reason.',
+    labelNames: ['receiver', 'reason'],
   });
-  return { dropped, inflight: { set: (n) => gauge.set({ receiver: receiverId }, n) } };
+  const inflight = telemetry
+    .gauge({
+      name: 'otelhub_receiver_mqtt_inflight_messages',
+      help: 'QoS 1 messages received and not yet settled by the pipelines (at most receive_maximum).',
+      labelNames: ['receiver'],
+    })
+    .labels({ receiver: receiverId });
+  return { dropped, faults, inflight };
 }

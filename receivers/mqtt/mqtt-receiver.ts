@@ -6,22 +6,26 @@
 // with PUBACK when the callback runs. Holding the callback until the pipelines settle would process one message at
 // a time (and stall keep-alive handling behind a slow batch), so the callback runs at once with an error, which
 // makes MQTT.js skip its PUBACK, and the receiver sends its own when the message settles: many messages are in
-// flight, up to receive_maximum.
+// flight, up to receive_maximum. Messages that arrive together are handed to the pipelines in one consume
+// (hand-off.ts), each still acknowledged on its own outcome.
 import type { IClientOptions } from 'mqtt';
 import type { IPublishPacket } from 'mqtt-packet';
 import { writeToStream } from 'mqtt-packet';
 import type { CreateSettings, Receiver, ReceiverConsumers } from '../../core/component.ts';
+import { DropReporter } from '../../core/drop-reporter.ts';
 import { nowUnixNano } from '../../core/pdata/index.ts';
-import type { Message } from '../../core/pdata/index.ts';
 import { applyCredentials, clientOptions, loadCredentials } from './client-options.ts';
 import type { MqttReceiverConfig, ResolvedConfig } from './config.ts';
 import { resolveConfig } from './config.ts';
 import { Connection } from './connection.ts';
 import { Delivery } from './delivery.ts';
+import type { Offer, Outcome } from './delivery.ts';
 import { startEmbeddedBroker } from './embedded-broker.ts';
 import type { EmbeddedBroker } from './embedded-broker.ts';
+import { HandOff } from './hand-off.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { Inflight } from './inflight.ts';
+import type { Entry } from './inflight.ts';
 import { toMessage } from './message-map.ts';
 import { receiverMetrics } from './metrics.ts';
 import type { ReceiverMetrics } from './metrics.ts';
@@ -30,6 +34,11 @@ import { attachSatAuth } from './sat-auth.ts';
 /** Passed to handleMessage's callback so MQTT.js does not send its own PUBACK (see the top of this file). */
 const ACK_LATER = new Error('acknowledged by the receiver once the pipelines settle');
 
+/** A message on its way to the pipelines, with its in-flight entry (none for QoS 0). */
+interface Pending extends Offer {
+  readonly entry: Entry | undefined;
+}
+
 export class MqttReceiver implements Receiver {
   /** Replaced in start() with the embedded broker's real address. */
   cfg: ResolvedConfig;
@@ -37,7 +46,10 @@ export class MqttReceiver implements Receiver {
   private connection: Connection | undefined;
   private readonly inflight: Inflight;
   private readonly delivery: Delivery;
+  private readonly handOff = new HandOff<Pending>((batch) => this.deliver(batch));
   private readonly metrics: ReceiverMetrics;
+  /** Broker faults (a reused packet ID): counted and logged rate-limited, the message processed all the same. */
+  private readonly faults: DropReporter;
   private heartbeat: Heartbeat | undefined;
   private sat: { close(): void } | undefined;
   private readonly active = new Set<Promise<void>>();
@@ -56,13 +68,19 @@ export class MqttReceiver implements Receiver {
     this.cfg = resolveConfig(config, settings.id);
     this.metrics = receiverMetrics(settings.telemetry, settings.id);
     this.inflight = new Inflight((id) => this.sendPuback(id));
+    this.faults = new DropReporter(settings.logger, {
+      counter: this.metrics.faults,
+      labels: { receiver: settings.id },
+      message: 'the MQTT broker reused the packet ID of an unacknowledged message; processing it as a new message',
+      intervalMs: opts.dropLogIntervalMs,
+    });
     this.delivery = new Delivery({
       consumer: next.all,
       logger: settings.logger,
       receiverId: settings.id,
       dropped: this.metrics.dropped,
       retry: this.cfg.retry,
-      windowFull: () => this.windowFull(),
+      windowFull: (sending) => this.windowFull(sending),
       logIntervalMs: opts.dropLogIntervalMs,
     });
   }
@@ -148,11 +166,11 @@ export class MqttReceiver implements Receiver {
    * of them turns a backlog into one-message batches (measured: 1.8% of a bare subscriber's rate). The hint re-arms
    * when the window has drained to half; until then a batch's own size or timeout sends what it holds.
    */
-  private windowFull(): boolean {
+  private windowFull(sending: number): boolean {
     const max = this.cfg.receive_maximum;
     const used = Math.max(this.inflight.size, this.pendingQos0);
-    // `used` includes the message being sent now: the window before it is what re-arms.
-    if (used - 1 <= max / 2) this.flushArmed = true;
+    // `used` includes the messages being sent now: the window before them is what re-arms.
+    if (used - sending <= max / 2) this.flushArmed = true;
     if (used < max || !this.flushArmed) return false;
     this.flushArmed = false;
     return true;
@@ -172,31 +190,33 @@ export class MqttReceiver implements Receiver {
     const message = toMessage(packet, nowUnixNano());
     if (!qos1) {
       callback();
-      this.deliverQos0(message);
+      if (this.pendingQos0 >= this.cfg.receive_maximum) return this.delivery.drop('qos0_overload', [message]);
+      this.pendingQos0++;
+      this.handOff.add({ message, retry: false, entry: undefined });
       return;
     }
     callback(ACK_LATER);
-    const admission = this.inflight.admit(packet.messageId ?? 0);
-    this.metrics.inflight.set(this.inflight.size);
+    const admission = this.inflight.admit(packet.messageId ?? 0, packet.dup);
     // A redelivery after a reconnect of a message still in the pipelines: its PUBACK goes out when it settles.
     if (admission.kind === 'redelivery') return;
-    const { entry } = admission;
+    if (admission.repeated)
+      this.faults.drop('repeated_packet_id', 1, { packet_id: packet.messageId, topic: packet.topic });
+    this.handOff.add({ message, retry: true, entry: admission.entry });
+  }
+
+  private deliver(batch: Pending[]): void {
+    this.metrics.inflight.set(this.inflight.size);
     this.track(
-      this.delivery.deliver(message).then((outcome) => {
-        if (outcome === 'settled') this.inflight.settle(entry);
-        else this.inflight.abandon(entry);
-        this.metrics.inflight.set(this.inflight.size);
-      }),
+      this.delivery
+        .deliver(batch, (p, outcome) => this.settled(p, outcome))
+        .then(() => this.metrics.inflight.set(this.inflight.size)),
     );
   }
 
-  private deliverQos0(message: Message): void {
-    if (this.pendingQos0 >= this.cfg.receive_maximum) {
-      this.delivery.drop('qos0_overload', message);
-      return;
-    }
-    this.pendingQos0++;
-    this.track(this.delivery.deliver(message, { retry: false }).then(() => void this.pendingQos0--));
+  private settled(p: Pending, outcome: Outcome): void {
+    if (!p.entry) this.pendingQos0--;
+    else if (outcome === 'settled') this.inflight.settle(p.entry);
+    else this.inflight.abandon(p.entry);
   }
 
   private track(p: Promise<void>): void {
@@ -221,8 +241,10 @@ export class MqttReceiver implements Receiver {
   shutdown(): Promise<void> {
     this.stopping ??= (async () => {
       this.accepting = false;
+      this.handOff.flush();
       this.heartbeat?.stop();
       this.delivery.stop();
+      this.faults.close();
       await Promise.all([...this.active]);
       this.sat?.close();
       await this.connection?.stop();

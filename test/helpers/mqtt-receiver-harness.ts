@@ -21,6 +21,8 @@ export interface Recorder {
   ctxs: ConsumeContext[];
   /** Every consume call, delivered or not. */
   calls: number;
+  /** Messages in every consume call, delivered or not (one call carries all the messages that arrived together). */
+  offered: number;
   /** consume calls not yet settled. */
   pending: number;
   /** What consume does: deliver, fail (retryably or permanently), or hold until release(). */
@@ -36,6 +38,7 @@ export function recorder(): { rec: Recorder; next: ReceiverConsumers } {
     got: [],
     ctxs: [],
     calls: 0,
+    offered: 0,
     pending: 0,
     mode: 'deliver',
     release() {
@@ -49,6 +52,7 @@ export function recorder(): { rec: Recorder; next: ReceiverConsumers } {
   const all: Consumer = {
     async consume(data, ctx) {
       rec.calls++;
+      rec.offered += (data as Messages).messages.length;
       rec.pending++;
       rec.ctxs.push(ctx ?? {});
       try {
