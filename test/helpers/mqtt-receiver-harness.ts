@@ -23,6 +23,8 @@ export interface Recorder {
   calls: number;
   /** Messages in every consume call, delivered or not (one call carries all the messages that arrived together). */
   offered: number;
+  /** How many messages each consume call carried, in call order. */
+  sizes: number[];
   /** consume calls not yet settled. */
   pending: number;
   /** What consume does: deliver, fail (retryably or permanently), or hold until release(). */
@@ -39,6 +41,7 @@ export function recorder(): { rec: Recorder; next: ReceiverConsumers } {
     ctxs: [],
     calls: 0,
     offered: 0,
+    sizes: [],
     pending: 0,
     mode: 'deliver',
     release() {
@@ -53,6 +56,7 @@ export function recorder(): { rec: Recorder; next: ReceiverConsumers } {
     async consume(data, ctx) {
       rec.calls++;
       rec.offered += (data as Messages).messages.length;
+      rec.sizes.push((data as Messages).messages.length);
       rec.pending++;
       rec.ctxs.push(ctx ?? {});
       try {
