@@ -4,7 +4,7 @@ import type { Consumer, ConsumeContext } from './consumer.ts';
 import { retryableError } from './errors.ts';
 import type { Signal, SignalData } from './pdata/index.ts';
 import { ITEM_NAME, itemCount } from './pdata/index.ts';
-import type { Telemetry } from './telemetry.ts';
+import type { CounterHandle, Telemetry } from './telemetry.ts';
 
 /** Which signal a batch is, from its shape. */
 export function signalOf(data: SignalData): Signal {
@@ -14,60 +14,76 @@ export function signalOf(data: SignalData): Signal {
   return 'messages';
 }
 
-function counterPair(t: Telemetry, prefix: string, ok: string, failed: string, signal: Signal, labels: string[]) {
+interface CounterPair {
+  ok: CounterHandle;
+  failed: CounterHandle;
+}
+
+/** The ok and failed counters of `signal`, bound to `labels`. */
+function counterPair(
+  t: Telemetry,
+  prefix: string,
+  ok: string,
+  failed: string,
+  signal: Signal,
+  labels: Record<string, string>,
+): CounterPair {
   const item = ITEM_NAME[signal];
-  return {
-    ok: t.counter({
-      name: `${prefix}_${ok}_${item}_total`,
-      help: `Number of ${item} ${ok.replace('_', ' ')}.`,
-      labelNames: labels,
-    }),
-    failed: t.counter({
-      name: `${prefix}_${failed}_${item}_total`,
-      help: `Number of ${item} ${failed.replace('_', ' ')}.`,
-      labelNames: labels,
-    }),
-  };
+  const labelNames = Object.keys(labels);
+  const counter = (outcome: string) =>
+    t.bindCounter(
+      t.counter({
+        name: `${prefix}_${outcome}_${item}_total`,
+        help: `Number of ${item} ${outcome.replace('_', ' ')}.`,
+        labelNames,
+      }),
+      labels,
+    );
+  return { ok: counter(ok), failed: counter(failed) };
 }
 
 /** Runs `inner`, then counts `n` items as ok, or as failed (rethrowing) when it rejected. */
-async function countOutcome(
-  c: ReturnType<typeof counterPair>,
-  labels: Record<string, string>,
-  n: number,
-  run: () => Promise<void>,
-): Promise<void> {
+async function countOutcome(c: CounterPair, n: number, run: () => Promise<void>): Promise<void> {
   try {
     await run();
   } catch (err) {
-    c.failed.inc(labels, n);
+    c.failed.inc(n);
     throw err;
   }
-  c.ok.inc(labels, n);
+  c.ok.inc(n);
 }
 
 /** Counts what a receiver hands to its pipelines: accepted when the pipelines took it, refused otherwise. */
 export function receiverObs(t: Telemetry, receiverId: string, inner: Consumer): Consumer {
+  // Bound on first use: a receiver sends one or two signals over one or two transports.
+  const pairs = new Map<string, CounterPair>();
+  const pairFor = (signal: Signal, transport: string): CounterPair => {
+    const key = `${signal}/${transport}`;
+    let c = pairs.get(key);
+    if (!c) {
+      c = counterPair(t, 'otelcol_receiver', 'accepted', 'refused', signal, { receiver: receiverId, transport });
+      pairs.set(key, c);
+    }
+    return c;
+  };
   return {
     mutatesData: false,
     // async, as every consume here: whatever throws becomes a rejection.
     async consume(data: SignalData, ctx?: ConsumeContext): Promise<void> {
       const signal = signalOf(data);
-      const c = counterPair(t, 'otelcol_receiver', 'accepted', 'refused', signal, ['receiver', 'transport']);
-      const labels = { receiver: receiverId, transport: ctx?.transport ?? '' };
-      return countOutcome(c, labels, itemCount(signal, data), () => inner.consume(data, ctx));
+      const c = pairFor(signal, ctx?.transport ?? '');
+      return countOutcome(c, itemCount(signal, data), () => inner.consume(data, ctx));
     },
   };
 }
 
 /** Counts what an exporter sent and failed to send. */
 export function exporterObs(t: Telemetry, exporterId: string, signal: Signal, inner: Consumer): Consumer {
-  const c = counterPair(t, 'otelcol_exporter', 'sent', 'send_failed', signal, ['exporter']);
-  const labels = { exporter: exporterId };
+  const c = counterPair(t, 'otelcol_exporter', 'sent', 'send_failed', signal, { exporter: exporterId });
   return {
     mutatesData: inner.mutatesData ?? false,
     consume: async (data: SignalData, ctx?: ConsumeContext): Promise<void> =>
-      countOutcome(c, labels, itemCount(signal, data), () => inner.consume(data, ctx)),
+      countOutcome(c, itemCount(signal, data), () => inner.consume(data, ctx)),
   };
 }
 
@@ -81,9 +97,15 @@ function processorItems(t: Telemetry, direction: 'incoming' | 'outgoing', proces
         : 'Number of items emitted from the processor.',
     labelNames: ['processor', 'pipeline', 'otel_signal'],
   });
+  const bound = new Map<Signal, CounterHandle>();
   return (data: SignalData): void => {
     const signal = signalOf(data);
-    counter.inc({ processor: processorId, pipeline: pipelineId, otel_signal: signal }, itemCount(signal, data));
+    let h = bound.get(signal);
+    if (!h) {
+      h = t.bindCounter(counter, { processor: processorId, pipeline: pipelineId, otel_signal: signal });
+      bound.set(signal, h);
+    }
+    h.inc(itemCount(signal, data));
   };
 }
 

@@ -1,16 +1,51 @@
 // The hub's own metrics, in a prom-client registry of its own (never the global one, so two hubs in one process
 // stay apart). Names follow the Collector's where one exists.
+//
+// On the hot path (per consume, per message) components count through handles bound once per label set
+// (bindCounter, bindGauge): an increment adds to a plain number, handed to prom-client when the metric is read (a
+// scrape, value()), because prom-client hashes and validates the labels on every inc, even through `.labels()`.
+// With level `none` nothing is recorded: metrics and handles do nothing.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CounterConfiguration, GaugeConfiguration, HistogramConfiguration } from 'prom-client';
 
 export type MetricsLevel = 'none' | 'basic' | 'normal' | 'detailed';
 
+/** A counter for one label set, bound once. */
+export interface CounterHandle {
+  inc(n?: number): void;
+}
+
+/** A gauge for one label set, bound once: either set, or read from `read` when the metric is read. */
+export interface GaugeHandle {
+  set(n: number): void;
+}
+
+type Labels = Record<string, string>;
+
+const NOOP_HANDLE: CounterHandle & GaugeHandle = { inc: () => undefined, set: () => undefined };
+
+// What a metric does at level none: accepts every call and keeps nothing (never registered, never scraped).
+const NOOP_METRIC: object = {
+  inc: () => undefined,
+  dec: () => undefined,
+  set: () => undefined,
+  observe: () => undefined,
+  labels: () => NOOP_METRIC,
+  remove: () => undefined,
+  reset: () => undefined,
+};
+
 export class Telemetry {
   readonly registry = new Registry();
   private readonly metrics = new Map<string, Counter | Gauge | Histogram>();
   private readonly shapes = new Map<string, string>();
+  /** Per counter or gauge, what moves its bound handles' values into it when it is read. */
+  private readonly collectors = new Map<Counter | Gauge, (() => void)[]>();
+  private readonly off: boolean;
 
-  constructor(readonly level: MetricsLevel = 'normal') {}
+  constructor(readonly level: MetricsLevel = 'normal') {
+    this.off = level === 'none';
+  }
 
   // Components created per pipeline ask for the same metric many times: register once, share it.
   private get<M extends Counter | Gauge | Histogram>(
@@ -33,15 +68,69 @@ export class Telemetry {
   }
 
   counter(cfg: Omit<CounterConfiguration<string>, 'registers'>): Counter {
-    return this.get(cfg.name, 'counter', cfg.labelNames, () => new Counter({ ...cfg, registers: [this.registry] }));
+    if (this.off) return NOOP_METRIC as Counter;
+    return this.get(cfg.name, 'counter', cfg.labelNames, () => {
+      const collectors: (() => void)[] = [];
+      const own = cfg.collect;
+      const m = new Counter({
+        ...cfg,
+        registers: [this.registry],
+        collect() {
+          for (const c of collectors) c();
+          return own?.call(this);
+        },
+      });
+      this.collectors.set(m, collectors);
+      return m;
+    });
   }
 
   gauge(cfg: Omit<GaugeConfiguration<string>, 'registers'>): Gauge {
-    return this.get(cfg.name, 'gauge', cfg.labelNames, () => new Gauge({ ...cfg, registers: [this.registry] }));
+    if (this.off) return NOOP_METRIC as Gauge;
+    return this.get(cfg.name, 'gauge', cfg.labelNames, () => {
+      const collectors: (() => void)[] = [];
+      const own = cfg.collect;
+      const m = new Gauge({
+        ...cfg,
+        registers: [this.registry],
+        collect() {
+          for (const c of collectors) c();
+          return own?.call(this);
+        },
+      });
+      this.collectors.set(m, collectors);
+      return m;
+    });
   }
 
   histogram(cfg: Omit<HistogramConfiguration<string>, 'registers'>): Histogram {
+    if (this.off) return NOOP_METRIC as Histogram;
     return this.get(cfg.name, 'histogram', cfg.labelNames, () => new Histogram({ ...cfg, registers: [this.registry] }));
+  }
+
+  /** `counter` for `labels`, bound once: inc adds to a number, moved into the counter when it is read. */
+  bindCounter(counter: Counter, labels: Labels): CounterHandle {
+    const collectors = this.collectors.get(counter);
+    if (!collectors) return NOOP_HANDLE;
+    let pending = 0;
+    collectors.push(() => {
+      if (pending === 0) return;
+      counter.inc(labels, pending);
+      pending = 0;
+    });
+    return { inc: (n = 1) => void (pending += n) };
+  }
+
+  /** `gauge` for `labels`, bound once: its value is set when the gauge is read, from `read` or from the last set. */
+  bindGauge(gauge: Gauge, labels: Labels, read?: () => number): GaugeHandle {
+    const collectors = this.collectors.get(gauge);
+    if (!collectors) return NOOP_HANDLE;
+    let value: number | undefined;
+    collectors.push(() => {
+      const v = read ? read() : value;
+      if (v !== undefined) gauge.set(labels, v);
+    });
+    return { set: (n) => void (value = n) };
   }
 
   /** The text exposition format, as served on /metrics. */

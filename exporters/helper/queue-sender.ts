@@ -5,11 +5,10 @@
 // bound on concurrent sends and on the requests waiting for one; a full queue refuses at once, retryably and
 // marked throttled, so the sender upstream keeps the data and slows down. A persistent queue could instead
 // acknowledge on enqueue, since the data would then survive a restart.
-import type { Gauge } from 'prom-client';
 import type { QueueConfig } from '../../config/blocks/index.ts';
 import { retryableError } from '../../core/errors.ts';
 import type { PipelineType } from '../../core/pdata/index.ts';
-import type { Telemetry } from '../../core/telemetry.ts';
+import type { GaugeHandle, Telemetry } from '../../core/telemetry.ts';
 import type { ExportData, Send, SendResult } from './send.ts';
 
 interface Request {
@@ -20,26 +19,31 @@ interface Request {
 }
 
 export interface QueueGauges {
-  size: Gauge;
-  capacity: Gauge;
-  labels: Record<string, string>;
+  size: GaugeHandle;
+  capacity: GaugeHandle;
 }
 
 /** The Collector's queue gauges, labelled with the exporter ID and the signal. */
 export function queueGauges(telemetry: Telemetry, exporter: string, signal: PipelineType): QueueGauges {
   const labelNames = ['exporter', 'data_type'];
+  const labels = { exporter, data_type: signal };
   return {
-    size: telemetry.gauge({
-      name: 'otelcol_exporter_queue_size',
-      help: 'Current number of requests waiting in the sending queue.',
-      labelNames,
-    }),
-    capacity: telemetry.gauge({
-      name: 'otelcol_exporter_queue_capacity',
-      help: 'Fixed capacity of the sending queue, in requests.',
-      labelNames,
-    }),
-    labels: { exporter, data_type: signal },
+    size: telemetry.bindGauge(
+      telemetry.gauge({
+        name: 'otelcol_exporter_queue_size',
+        help: 'Current number of requests waiting in the sending queue.',
+        labelNames,
+      }),
+      labels,
+    ),
+    capacity: telemetry.bindGauge(
+      telemetry.gauge({
+        name: 'otelcol_exporter_queue_capacity',
+        help: 'Fixed capacity of the sending queue, in requests.',
+        labelNames,
+      }),
+      labels,
+    ),
   };
 }
 
@@ -63,7 +67,7 @@ export class QueueSender {
 
   readonly send: Send = (data: ExportData, signal: PipelineType): Promise<SendResult> => {
     // Reported from the first request on, so a signal no pipeline sends to this exporter shows no queue.
-    this.gauges?.capacity.set(this.gauges.labels, this.cfg.queue_size);
+    this.gauges?.capacity.set(this.cfg.queue_size);
     if (this.closed) return Promise.reject(retryableError('exporter is shutting down'));
     // Free senders take the request at once, so a queue of size 0 still lets num_consumers requests through.
     if (this.active >= this.cfg.num_consumers && this.waiting.length >= this.cfg.queue_size) {
@@ -94,7 +98,7 @@ export class QueueSender {
       this.active++;
       void this.run(r);
     }
-    this.gauges?.size.set(this.gauges.labels, this.waiting.length);
+    this.gauges?.size.set(this.waiting.length);
   }
 
   private async run(r: Request): Promise<void> {

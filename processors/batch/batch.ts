@@ -45,10 +45,16 @@ function batchMetrics(telemetry: Telemetry, id: string) {
       labelNames,
     }),
   };
+  const bound = {
+    size: telemetry.bindCounter(triggers.size, labels),
+    timeout: telemetry.bindCounter(triggers.timeout, labels),
+    flush: telemetry.bindCounter(triggers.flush, labels),
+  };
+  const sizes = sendSize.labels(labels);
   return {
     sent(trigger: Trigger, items: number): void {
-      triggers[trigger].inc(labels);
-      sendSize.observe(labels, items);
+      bound[trigger].inc();
+      sizes.observe(items);
     },
   };
 }

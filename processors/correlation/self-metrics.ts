@@ -1,5 +1,6 @@
 // The processor's own metrics. Shared by every instance (the telemetry registry registers each name once); the
-// labels tell instances and pipelines apart.
+// labels tell instances and pipelines apart. What is counted per message goes through handles bound once.
+import type { CounterHandle } from '../../core/telemetry.ts';
 import type { Telemetry } from '../../core/telemetry.ts';
 
 export const SPANS = 'otelhub_processor_correlation_spans_total';
@@ -20,6 +21,8 @@ export function correlationMetrics(t: Telemetry, processor: string, pipeline: st
     help: 'Spans whose correlation ID was generated, by why the payload had none.',
     labelNames: ['processor', 'pipeline', 'reason'],
   });
+  const outcomes = new Map<Outcome, CounterHandle>();
+  const reasons = new Map<string, CounterHandle>();
   return {
     labels,
     dropped: t.counter({
@@ -28,10 +31,14 @@ export function correlationMetrics(t: Telemetry, processor: string, pipeline: st
       labelNames: ['processor', 'pipeline', 'reason'],
     }),
     outcome(o: Outcome): void {
-      spans.inc({ ...labels, outcome: o });
+      let h = outcomes.get(o);
+      if (!h) outcomes.set(o, (h = t.bindCounter(spans, { ...labels, outcome: o })));
+      h.inc();
     },
     generated(reason: string): void {
-      generated.inc({ ...labels, reason });
+      let h = reasons.get(reason);
+      if (!h) reasons.set(reason, (h = t.bindCounter(generated, { ...labels, reason })));
+      h.inc();
     },
   };
 }

@@ -49,7 +49,7 @@ export class SchemaProcessor implements Processor {
       if (!loaded.ok) throw new Error(`json_schema_file: ${loaded.message}`);
       this.custom = loaded.validate;
     }
-    this.metrics = schemaMetrics(settings.telemetry, settings.id, settings.pipelineId);
+    this.metrics = schemaMetrics(settings.telemetry, settings.id, settings.pipelineId, this.signal);
     this.drops = new DropReporter(settings.logger, {
       counter: this.metrics.dropped,
       labels: this.metrics.labels,
@@ -89,7 +89,7 @@ export class SchemaProcessor implements Processor {
     this.metrics.gaugeSeries(this.cumulative?.size);
     // Nothing valid for this pipeline: settled at once, as deliberately dropped (each drop was counted).
     if (builder.count === 0) return;
-    this.metrics.converted.inc({ ...this.metrics.labels, signal: this.signal }, builder.count);
+    this.metrics.converted.inc(builder.count);
     try {
       const batch = this.envelope();
       await this.next.consume(builder.build(batch.resource, batch.scope), ctx);

@@ -1,5 +1,5 @@
 // The receiver's own metrics, next to the otelcol_receiver_accepted/refused_messages_total the hub counts for it.
-// Handles are bound to this receiver's labels once: nothing is looked up per message.
+// The in-flight gauge is read when scraped: nothing is set per message.
 import type { Counter } from 'prom-client';
 import type { Telemetry } from '../../core/telemetry.ts';
 
@@ -8,11 +8,10 @@ export interface ReceiverMetrics {
   dropped: Counter;
   /** Labels receiver, reason (repeated_packet_id): what the broker did against the protocol. */
   faults: Counter;
-  /** Set for this receiver only. */
-  inflight: { set(n: number): void };
 }
 
-export function receiverMetrics(telemetry: Telemetry, receiverId: string): ReceiverMetrics {
+/** `inflight` reads the receiver's in-flight count, when the gauge is read. */
+export function receiverMetrics(telemetry: Telemetry, receiverId: string, inflight: () => number): ReceiverMetrics {
   const dropped = telemetry.counter({
     name: 'otelhub_receiver_mqtt_dropped_messages_total',
     help: 'MQTT messages acknowledged without being delivered, by reason.',
@@ -23,12 +22,11 @@ export function receiverMetrics(telemetry: Telemetry, receiverId: string): Recei
     help: 'PUBLISH packets the broker sent against the MQTT protocol (each still processed), by reason.',
     labelNames: ['receiver', 'reason'],
   });
-  const inflight = telemetry
-    .gauge({
-      name: 'otelhub_receiver_mqtt_inflight_messages',
-      help: 'QoS 1 messages received and not yet settled by the pipelines (at most receive_maximum).',
-      labelNames: ['receiver'],
-    })
-    .labels({ receiver: receiverId });
-  return { dropped, faults, inflight };
+  const gauge = telemetry.gauge({
+    name: 'otelhub_receiver_mqtt_inflight_messages',
+    help: 'QoS 1 messages received and not yet settled by the pipelines (at most receive_maximum).',
+    labelNames: ['receiver'],
+  });
+  telemetry.bindGauge(gauge, { receiver: receiverId }, inflight);
+  return { dropped, faults };
 }

@@ -66,8 +66,8 @@ export class MqttReceiver implements Receiver {
     opts: { dropLogIntervalMs?: number } = {},
   ) {
     this.cfg = resolveConfig(config, settings.id);
-    this.metrics = receiverMetrics(settings.telemetry, settings.id);
     this.inflight = new Inflight((id) => this.sendPuback(id));
+    this.metrics = receiverMetrics(settings.telemetry, settings.id, () => this.inflight.size);
     this.faults = new DropReporter(settings.logger, {
       counter: this.metrics.faults,
       labels: { receiver: settings.id },
@@ -205,12 +205,7 @@ export class MqttReceiver implements Receiver {
   }
 
   private deliver(batch: Pending[]): void {
-    this.metrics.inflight.set(this.inflight.size);
-    this.track(
-      this.delivery
-        .deliver(batch, (p, outcome) => this.settled(p, outcome))
-        .then(() => this.metrics.inflight.set(this.inflight.size)),
-    );
+    this.track(this.delivery.deliver(batch, (p, outcome) => this.settled(p, outcome)));
   }
 
   private settled(p: Pending, outcome: Outcome): void {
@@ -250,7 +245,6 @@ export class MqttReceiver implements Receiver {
       await this.connection?.stop();
       // After the client's DISCONNECT, so the receiver's session ends cleanly first.
       await this.broker?.close();
-      this.metrics.inflight.set(0);
     })();
     return this.stopping;
   }
