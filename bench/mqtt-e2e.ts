@@ -8,6 +8,10 @@
 //      with its defaults + the official OTLP/proto exporter, to a sink counting spans: what it lost is reported.
 // Everything (the contenders, publishers, sinks) runs in this process: CPU and RSS are the whole process's. The
 // broker is a separate process and is not counted.
+//
+// Knobs (environment): BENCH_MQTT_SINK_LATENCY_MS delays every answer of the hub's destination (a collector that
+// answers in tens of milliseconds, 0 by default); BENCH_MQTT_RECEIVE_MAXIMUM sets the hub's receive_maximum (the
+// receiver's default when unset); BENCH_MQTT_METRICS_LEVEL the hub's service.telemetry.metrics.level (none).
 import { createServer } from 'node:http';
 import mqtt from 'mqtt';
 import type { IClientOptions, MqttClient } from 'mqtt';
@@ -30,7 +34,11 @@ export interface MqttFigures {
   lost: number;
 }
 
+/** The bare subscriber's and the SDK bridge's Receive Maximum (they acknowledge at once: it hardly matters). */
 const RECEIVE_MAXIMUM = 1000;
+const HUB_RECEIVE_MAXIMUM = process.env.BENCH_MQTT_RECEIVE_MAXIMUM;
+const SINK_LATENCY_MS = Number(process.env.BENCH_MQTT_SINK_LATENCY_MS ?? 0);
+const METRICS_LEVEL = process.env.BENCH_MQTT_METRICS_LEVEL ?? 'none';
 const SESSION_EXPIRY_S = 600;
 const RUN_TIMEOUT_MS = Number(process.env.BENCH_MQTT_TIMEOUT_MS ?? 180_000);
 
@@ -113,17 +121,21 @@ interface Sink {
   close: () => Promise<void>;
 }
 
-async function startSink(handle: (body: Buffer) => void): Promise<Sink> {
+async function startSink(handle: (body: Buffer) => void, latencyMs = 0): Promise<Sink> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      try {
-        handle(Buffer.concat(chunks));
-        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
-      } catch {
-        res.writeHead(400).end();
-      }
+      const answer = () => {
+        try {
+          handle(Buffer.concat(chunks));
+          res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+        } catch {
+          res.writeHead(400).end();
+        }
+      };
+      if (latencyMs > 0) setTimeout(answer, latencyMs);
+      else answer();
     });
   });
   const { port } = await listen(server, { host: '127.0.0.1', port: 0 });
@@ -216,7 +228,7 @@ async function otelhub(url: string, n: number, v: HubVariant): Promise<MqttFigur
   const topic = `bench/${v.key}/telemetry`;
   await queueBacklog(url, clientId, topic, n);
   const tally = new Tally(n);
-  const sink = await startSink((body) => v.read(body, (seq) => tally.add(seq)));
+  const sink = await startSink((body) => v.read(body, (seq) => tally.add(seq)), SINK_LATENCY_MS);
   let hub: Awaited<ReturnType<typeof startHub>> | undefined;
   try {
     const f = await measureRun(v.name, n, async () => {
@@ -224,10 +236,11 @@ async function otelhub(url: string, n: number, v: HubVariant): Promise<MqttFigur
         configText: {
           name: 'bench',
           text:
-            `receivers:\n  mqtt:\n    endpoint: ${url}\n    topics: ['${topic}']\n    client_id: ${clientId}\n    receive_maximum: ${RECEIVE_MAXIMUM}\n` +
+            `receivers:\n  mqtt:\n    endpoint: ${url}\n    topics: ['${topic}']\n    client_id: ${clientId}\n` +
+            (HUB_RECEIVE_MAXIMUM ? `    receive_maximum: ${HUB_RECEIVE_MAXIMUM}\n` : '') +
             `processors:\n  ${v.processors}\n  batch: {}\n` +
             `exporters:\n  otlphttp:\n    endpoint: ${sink.url}\n    compression: none\n` +
-            `service:\n  telemetry:\n    metrics: { level: none }\n  pipelines:\n    ${v.pipeline}\n`,
+            `service:\n  telemetry:\n    metrics: { level: ${METRICS_LEVEL}, address: '' }\n  pipelines:\n    ${v.pipeline}\n`,
         },
         logSink: {
           write: (l: string) => {

@@ -12,9 +12,10 @@ import { Service } from '../core/service.ts';
 import { batchFactory } from '../processors/batch/factory.ts';
 import { validateConfig } from '../config/schema.ts';
 
-const SPANS_PER_REQUEST = 100;
+// BENCH_SPANS_PER_REQUEST=1 shows what each consume call costs (the hub's counting is per call).
+const SPANS_PER_REQUEST = Number(process.env.BENCH_SPANS_PER_REQUEST ?? 100);
 // More than send_batch_size (8192) spans in flight, so batches fill by size rather than wait for the timeout.
-const IN_FLIGHT = 256;
+const IN_FLIGHT = Math.max(256, Math.ceil((2 * 8192) / SPANS_PER_REQUEST));
 
 function request(): Traces {
   return traces(Array.from({ length: SPANS_PER_REQUEST }, (_, i) => span({ name: `op-${i}` })));

@@ -26,7 +26,10 @@ if (which.has('start')) {
 if (which.has('pipeline')) {
   const total = Number(process.env.BENCH_SPANS ?? 2_000_000);
   const [baseline, ...rest] = await benchPipeline(total);
-  console.log(`\nin-process pipeline: ${total} spans, 100 per request, 256 requests in flight`);
+  const perRequest = process.env.BENCH_SPANS_PER_REQUEST ?? 100;
+  console.log(
+    `\nin-process pipeline: ${total} spans, ${perRequest} per request, ${Math.max(256, Math.ceil((2 * 8192) / Number(perRequest)))} requests in flight`,
+  );
   for (const f of [baseline!, ...rest]) {
     console.log(
       `  ${f.name.padEnd(36)} ${fmt(f.spansPerSec)} spans/s  ${f.cpuMsPer10k.toFixed(2).padStart(7)} CPU ms per 10k spans  ${((f.spansPerSec / baseline!.spansPerSec) * 100).toFixed(1).padStart(6)}% of baseline`,
@@ -64,6 +67,9 @@ if (which.has('mqtt')) {
     `\nMQTT end to end: each contender drains a backlog of ${messages} QoS 1 messages (AIO JSON, one f64_gauge) from one Mosquitto`,
   );
   console.log("  (everything runs in this one process: CPU and peak RSS are the whole process's, the broker excluded)");
+  console.log(
+    `  hub: receive_maximum ${process.env.BENCH_MQTT_RECEIVE_MAXIMUM ?? 'default'}, destination latency ${process.env.BENCH_MQTT_SINK_LATENCY_MS ?? 0} ms, metrics level ${process.env.BENCH_MQTT_METRICS_LEVEL ?? 'none'}`,
+  );
   for (const f of [baseline!, ...rest]) {
     console.log(
       `  ${f.name.padEnd(58)} ${fmt(f.messagesPerSec)} messages/s  ${((f.messagesPerSec / baseline!.messagesPerSec) * 100).toFixed(1).padStart(6)}% of baseline` +
