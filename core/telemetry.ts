@@ -69,38 +69,31 @@ export class Telemetry {
 
   counter(cfg: Omit<CounterConfiguration<string>, 'registers'>): Counter {
     if (this.off) return NOOP_METRIC as Counter;
-    return this.get(cfg.name, 'counter', cfg.labelNames, () => {
-      const collectors: (() => void)[] = [];
-      const own = cfg.collect;
-      const m = new Counter({
-        ...cfg,
-        registers: [this.registry],
-        collect() {
-          for (const c of collectors) c();
-          return own?.call(this);
-        },
-      });
-      this.collectors.set(m, collectors);
-      return m;
-    });
+    return this.get(cfg.name, 'counter', cfg.labelNames, () => this.collecting(cfg, (c) => new Counter(c)));
   }
 
   gauge(cfg: Omit<GaugeConfiguration<string>, 'registers'>): Gauge {
     if (this.off) return NOOP_METRIC as Gauge;
-    return this.get(cfg.name, 'gauge', cfg.labelNames, () => {
-      const collectors: (() => void)[] = [];
-      const own = cfg.collect;
-      const m = new Gauge({
-        ...cfg,
-        registers: [this.registry],
-        collect() {
-          for (const c of collectors) c();
-          return own?.call(this);
-        },
-      });
-      this.collectors.set(m, collectors);
-      return m;
+    return this.get(cfg.name, 'gauge', cfg.labelNames, () => this.collecting(cfg, (c) => new Gauge(c)));
+  }
+
+  // Registers the metric with a collect callback that first moves the bound handles' values into it.
+  private collecting<C extends { collect?: (this: M) => void | Promise<void> }, M extends Counter | Gauge>(
+    cfg: C,
+    make: (cfg: C & { registers: Registry[] }) => M,
+  ): M {
+    const collectors: (() => void)[] = [];
+    const own = cfg.collect;
+    const m = make({
+      ...cfg,
+      registers: [this.registry],
+      collect(this: M) {
+        for (const c of collectors) c();
+        return own?.call(this);
+      },
     });
+    this.collectors.set(m, collectors);
+    return m;
   }
 
   histogram(cfg: Omit<HistogramConfiguration<string>, 'registers'>): Histogram {

@@ -24,6 +24,8 @@ interface Setup {
   subscribed(id: number): Promise<unknown>;
   publish(conn: number, id: number, payload: string, dup?: boolean): void;
   pubacks(conn: number, id: number): number;
+  /** Resolves once connection `conn` acknowledged packet ID `id`. */
+  acked(conn: number, id: number): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -53,6 +55,8 @@ async function setup(sessionPresent = (id: number) => id > 0): Promise<Setup> {
       server.send(conn, { cmd: 'publish', topic: 'a/x', payload, qos: 1, messageId, dup, retain: false }),
     pubacks: (conn, id) =>
       server.packets.filter((p) => p.conn === conn && p.packet.cmd === 'puback' && p.packet.messageId === id).length,
+    acked: (conn, id) =>
+      server.waitFor((p) => p.conn === conn && p.packet.cmd === 'puback' && p.packet.messageId === id),
     close: async () => {
       await h.stop();
       await server.close();
@@ -66,6 +70,41 @@ async function setup(sessionPresent = (id: number) => id > 0): Promise<Setup> {
 async function dropConnection(s: Setup, conn: number): Promise<void> {
   s.server.connections[conn]?.socket.destroy();
   await s.server.waitFor((p) => p.conn === conn + 1 && p.packet.cmd === 'connect');
+}
+
+/**
+ * Sends `messages` ([packet ID, payload]) on connection 0 into pipelines that hold them, then drops the connection;
+ * `offline`: the next CONNACK is held, so the receiver stays offline until `s.connack()`.
+ */
+async function heldThenDropped(s: Setup, messages: [number, string][], offline = false): Promise<void> {
+  s.h.rec.mode = 'hold';
+  for (const [id, payload] of messages) s.publish(0, id, payload);
+  await eventually(() => s.h.rec.offered === messages.length, 'in the pipelines');
+  if (offline) s.holdNextConnack();
+  await dropConnection(s, 0);
+}
+
+/** One message (packet ID 7) that settles while the receiver is offline (until `s.connack()`). */
+async function settledOffline(s: Setup, payload: string): Promise<void> {
+  await heldThenDropped(s, [[7, payload]], true);
+  s.h.rec.release();
+  await eventually(() => s.h.rec.got.length === 1, 'settled while offline');
+}
+
+/**
+ * Sends `payload` on connection 1 with DUP 0 and packet ID 7, which a message of connection 0 had: it must be
+ * processed as a new message (the second offered) and acknowledged once, only after it settled.
+ */
+async function reusedIdIsNew(s: Setup, payload: string): Promise<void> {
+  s.h.rec.mode = 'hold';
+  s.publish(1, 7, payload, false);
+  await eventually(() => s.h.rec.offered === 2, 'the new message processed, not joined to the old one');
+  await sleep(50);
+  assert.equal(s.pubacks(1, 7), 0, 'no PUBACK for a message still in the pipelines');
+  s.h.rec.release();
+  await s.acked(1, 7);
+  await sleep(50);
+  assert.equal(s.pubacks(1, 7), 1, 'one PUBACK');
 }
 
 describe('mqtt receiver: packet identifiers', () => {
@@ -86,7 +125,7 @@ describe('mqtt receiver: packet identifiers', () => {
       assert.equal(await s.h.settings.telemetry.value(INFLIGHT, { receiver: 'mqtt' }), 1, 'the orphans do not count');
       s.h.rec.release();
       await eventually(() => s.h.rec.got.length === 3, 'all three delivered');
-      await s.server.waitFor((p) => p.packet.cmd === 'puback' && p.packet.messageId === 7);
+      await s.acked(0, 7);
       await sleep(50);
       assert.equal(s.pubacks(0, 7), 1, 'one PUBACK: for the message the ID names now');
       assert.deepEqual(s.h.rec.payloads().sort(), ['first', 'second', 'third']);
@@ -98,20 +137,10 @@ describe('mqtt receiver: packet identifiers', () => {
   it('on a resumed session, takes a PUBLISH with DUP 0 and a known ID for a new message (a shared subscription re-dispatch): processed, acknowledged once', async () => {
     const s = await setup();
     try {
-      s.h.rec.mode = 'hold';
-      s.publish(0, 7, 'went-elsewhere');
-      await eventually(() => s.h.rec.offered === 1, 'in the pipelines');
-      await dropConnection(s, 0);
+      await heldThenDropped(s, [[7, 'went-elsewhere']]);
       await s.subscribed(1);
       // The broker gave the first message to another member of the group and reuses its ID for a new one.
-      s.publish(1, 7, 'new', false);
-      await eventually(() => s.h.rec.offered === 2, 'the new message processed, not joined to the old one');
-      await sleep(50);
-      assert.equal(s.pubacks(1, 7), 0, 'not acknowledged before it settled');
-      s.h.rec.release();
-      await s.server.waitFor((p) => p.conn === 1 && p.packet.cmd === 'puback' && p.packet.messageId === 7);
-      await sleep(50);
-      assert.equal(s.pubacks(1, 7), 1);
+      await reusedIdIsNew(s, 'new');
       assert.deepEqual(s.h.rec.payloads().sort(), ['new', 'went-elsewhere']);
     } finally {
       await s.close();
@@ -121,11 +150,10 @@ describe('mqtt receiver: packet identifiers', () => {
   it('joins DUP 1 redeliveries on a resumed session until the first new message; what was not resent by then is never acknowledged', async () => {
     const s = await setup();
     try {
-      s.h.rec.mode = 'hold';
-      s.publish(0, 7, 'resent');
-      s.publish(0, 8, 'not-resent');
-      await eventually(() => s.h.rec.offered === 2, 'both in the pipelines');
-      await dropConnection(s, 0);
+      await heldThenDropped(s, [
+        [7, 'resent'],
+        [8, 'not-resent'],
+      ]);
       await s.subscribed(1);
       s.publish(1, 7, 'resent', true);
       s.publish(1, 9, 'next');
@@ -148,18 +176,12 @@ describe('mqtt receiver: packet identifiers', () => {
   it('acknowledges a message that settled while offline when its DUP 1 redelivery arrives, without processing it again; it does not count against the window meanwhile', async () => {
     const s = await setup();
     try {
-      s.h.rec.mode = 'hold';
-      s.publish(0, 7, 'once');
-      await eventually(() => s.h.rec.offered === 1, 'in the pipelines');
-      s.holdNextConnack();
-      await dropConnection(s, 0);
-      s.h.rec.release();
-      await eventually(() => s.h.rec.got.length === 1, 'settled while offline');
+      await settledOffline(s, 'once');
       await eventually(async () => (await s.h.settings.telemetry.value(INFLIGHT, { receiver: 'mqtt' })) === 0, '0');
       s.connack();
       await s.subscribed(1);
       s.publish(1, 7, 'once', true);
-      await s.server.waitFor((p) => p.conn === 1 && p.packet.cmd === 'puback' && p.packet.messageId === 7);
+      await s.acked(1, 7);
       assert.equal(s.h.rec.offered, 1, 'not processed again');
       assert.equal(s.pubacks(0, 7), 0);
     } finally {
@@ -171,22 +193,10 @@ describe('mqtt receiver: packet identifiers', () => {
     it(`forgets a message that settled while offline once the ${resumed ? 'resumed session sends a new message in its place' : 'session is not present'}: that message is processed before its PUBACK`, async () => {
       const s = await setup(() => resumed);
       try {
-        s.h.rec.mode = 'hold';
-        s.publish(0, 7, 'old');
-        await eventually(() => s.h.rec.offered === 1, 'in the pipelines');
-        s.holdNextConnack();
-        await dropConnection(s, 0);
-        s.h.rec.release();
-        await eventually(() => s.h.rec.got.length === 1, 'settled while offline');
-        s.h.rec.mode = 'hold';
+        await settledOffline(s, 'old');
         s.connack();
         await s.subscribed(1);
-        s.publish(1, 7, 'new', false);
-        await eventually(() => s.h.rec.offered === 2, 'the new message processed');
-        await sleep(50);
-        assert.equal(s.pubacks(1, 7), 0, 'no PUBACK for a message still in the pipelines');
-        s.h.rec.release();
-        await s.server.waitFor((p) => p.conn === 1 && p.packet.cmd === 'puback' && p.packet.messageId === 7);
+        await reusedIdIsNew(s, 'new');
         assert.deepEqual(s.h.rec.payloads(), ['old', 'new']);
       } finally {
         await s.close();
