@@ -42,7 +42,7 @@ const METRICS_LEVEL = process.env.BENCH_MQTT_METRICS_LEVEL ?? 'none';
 const SESSION_EXPIRY_S = 600;
 const RUN_TIMEOUT_MS = Number(process.env.BENCH_MQTT_TIMEOUT_MS ?? 180_000);
 
-function payload(seq: number): string {
+export function payload(seq: number): string {
   return JSON.stringify({
     // Read by the `correlation` contender; `schema` ignores it.
     correlationId: seq,
@@ -194,7 +194,7 @@ async function baseline(url: string, n: number): Promise<MqttFigures> {
   }
 }
 
-interface HubVariant {
+export interface HubVariant {
   key: string;
   name: string;
   processors: string;
@@ -203,7 +203,7 @@ interface HubVariant {
   read: (body: Buffer, add: (seq: number) => void) => void;
 }
 
-const METRICS_VARIANT: HubVariant = {
+export const METRICS_VARIANT: HubVariant = {
   key: 'otelhub',
   name: 'otelhub: mqtt -> schema -> batch -> otlphttp',
   processors: 'schema: {}',
@@ -227,8 +227,23 @@ async function otelhub(url: string, n: number, v: HubVariant): Promise<MqttFigur
   const clientId = `bench-${v.key}`;
   const topic = `bench/${v.key}/telemetry`;
   await queueBacklog(url, clientId, topic, n);
+  return drainWithHub(url, n, v, { clientId, topic, receiveMaximum: HUB_RECEIVE_MAXIMUM, latencyMs: SINK_LATENCY_MS });
+}
+
+export interface DrainOptions {
+  clientId: string;
+  topic: string;
+  /** The receiver's default when undefined. */
+  receiveMaximum: string | number | undefined;
+  /** How long the destination takes to answer each export. */
+  latencyMs: number;
+}
+
+/** Starts a hub of variant `v` on `url` and measures until all `n` sequence values reached its destination. */
+export async function drainWithHub(url: string, n: number, v: HubVariant, o: DrainOptions): Promise<MqttFigures> {
+  const { clientId, topic, receiveMaximum } = o;
   const tally = new Tally(n);
-  const sink = await startSink((body) => v.read(body, (seq) => tally.add(seq)), SINK_LATENCY_MS);
+  const sink = await startSink((body) => v.read(body, (seq) => tally.add(seq)), o.latencyMs);
   let hub: Awaited<ReturnType<typeof startHub>> | undefined;
   try {
     const f = await measureRun(v.name, n, async () => {
@@ -237,7 +252,7 @@ async function otelhub(url: string, n: number, v: HubVariant): Promise<MqttFigur
           name: 'bench',
           text:
             `receivers:\n  mqtt:\n    endpoint: ${url}\n    topics: ['${topic}']\n    client_id: ${clientId}\n` +
-            (HUB_RECEIVE_MAXIMUM ? `    receive_maximum: ${HUB_RECEIVE_MAXIMUM}\n` : '') +
+            (receiveMaximum !== undefined ? `    receive_maximum: ${receiveMaximum}\n` : '') +
             `processors:\n  ${v.processors}\n  batch: {}\n` +
             `exporters:\n  otlphttp:\n    endpoint: ${sink.url}\n    compression: none\n` +
             `service:\n  telemetry:\n    metrics: { level: ${METRICS_LEVEL}, address: '' }\n  pipelines:\n    ${v.pipeline}\n`,

@@ -1,12 +1,13 @@
 // npm run bench: prints figures and ratios against a baseline measured in the same run. Never run by the tests.
-// BENCH=start,pipeline,codec,otlp,mqtt picks which to run (all by default).
+// BENCH=start,pipeline,codec,otlp,mqtt,window picks which to run (all by default).
 import { benchMqtt } from './mqtt-e2e.ts';
+import { benchMqttWindow } from './mqtt-window.ts';
 import { benchCodec } from './otlp-codec.ts';
 import { benchOtlpPassthrough } from './otlp-passthrough.ts';
 import { benchPipeline } from './pipeline.ts';
 import { benchStart } from './start.ts';
 
-const which = new Set((process.env.BENCH ?? 'start,pipeline,codec,otlp,mqtt').split(','));
+const which = new Set((process.env.BENCH ?? 'start,pipeline,codec,otlp,mqtt,window').split(','));
 const fmt = (n: number): string => Math.round(n).toLocaleString('en').padStart(12);
 
 console.log(`Node ${process.version} on ${process.platform}-${process.arch}`);
@@ -75,6 +76,27 @@ if (which.has('mqtt')) {
       `  ${f.name.padEnd(58)} ${fmt(f.messagesPerSec)} messages/s  ${((f.messagesPerSec / baseline!.messagesPerSec) * 100).toFixed(1).padStart(6)}% of baseline` +
         `  ${f.cpuMsPer1k.toFixed(1).padStart(7)} CPU ms per 1k messages  peak RSS ${(f.peakRss / 2 ** 20).toFixed(0).padStart(4)} MiB` +
         `  delivered ${f.delivered}, lost ${f.lost}`,
+    );
+  }
+}
+
+if (which.has('window')) {
+  const messages = Number(process.env.BENCH_WINDOW_MESSAGES ?? 20_000);
+  const list = (v: string | undefined, d: string) => (v ?? d).split(',').map((x) => x.trim());
+  const rms = list(process.env.BENCH_WINDOW_RECEIVE_MAXIMUMS, '100,default').map((x) =>
+    x === 'default' ? x : Number(x),
+  );
+  const latencies = list(process.env.BENCH_WINDOW_LATENCIES_MS, '0,30,100').map(Number);
+  const figures = await benchMqttWindow(messages, rms, latencies);
+  console.log(
+    `\nMQTT window: the hub (mqtt -> schema -> batch -> otlphttp) drains ${messages} messages from a broker that honours its Receive Maximum on every window`,
+  );
+  console.log('  (the scripted test broker, in this process; the destination answers each export after the latency)');
+  for (const f of figures) {
+    const bound = Number.isFinite(f.boundPerSec) ? `${fmt(f.boundPerSec)} bound` : `${'-'.padStart(12)} bound`;
+    console.log(
+      `  receive_maximum ${String(f.receiveMaximum).padStart(7)}  latency ${String(f.latencyMs).padStart(4)} ms  ${fmt(f.messagesPerSec)} messages/s  ${bound}` +
+        `  ${f.cpuMsPer1k.toFixed(1).padStart(7)} CPU ms per 1k  peak RSS ${(f.peakRss / 2 ** 20).toFixed(0).padStart(4)} MiB  lost ${f.lost}`,
     );
   }
 }
