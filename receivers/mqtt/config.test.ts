@@ -25,7 +25,7 @@ describe('mqtt receiver config', () => {
       qos: 1,
       clean_start: false,
       session_expiry: 86_400_000,
-      receive_maximum: 100,
+      receive_maximum: 10_000,
       keep_alive: 60_000,
       connect_timeout: 30_000,
       reconnect: { min: 1000, max: 60_000 },
