@@ -3,14 +3,14 @@
 import { hostname } from 'node:os';
 import type { ConfigIssue, ConfigSchema } from '../../core/component.ts';
 import { parseId } from '../../core/component.ts';
-import { parseHostPort } from '../../core/net.ts';
 import { tlsClientSchema, validateTlsClient } from '../../config/blocks/index.ts';
 import type { TlsClientConfig } from '../../config/blocks/index.ts';
 import { MAX_TIMER_MS } from '../../config/duration.ts';
 import { heartbeatTopicFor, topicFilterIssue, topicNameIssue } from './topics.ts';
+import { embeddedBrokerIssues, embeddedBrokerSchema } from './ingress/config.ts';
+import type { EmbeddedBrokerConfig } from './ingress/config.ts';
 
 export const DEFAULT_ENDPOINT = 'mqtt://localhost:1883';
-export const DEFAULT_EMBEDDED_ENDPOINT = 'localhost:1883';
 /** Everything on the broker (`#` never matches `$SYS/...`): fine on a laptop, too much for production. */
 export const DEFAULT_TOPICS: readonly string[] = ['#'];
 /**
@@ -50,18 +50,13 @@ export interface HeartbeatConfig {
   payload: string;
 }
 
-export interface EmbeddedBrokerConfig {
-  /** `host:port` the embedded broker listens on (port 0: any free port). */
-  endpoint: string;
-}
-
 export interface MqttReceiverConfig {
   /** Unset: DEFAULT_ENDPOINT, or the embedded broker (no default in the schema, so an explicit one can be refused). */
   endpoint?: string;
   topics: string[];
   shared_group?: string;
   qos: 0 | 1;
-  /** Unset: 5, or 4 with the embedded broker (aedes speaks MQTT 3.1.1 only). */
+  /** Unset: 5. Not used with the embedded broker (devices choose). */
   protocol_version?: 4 | 5;
   client_id?: string;
   clean_start: boolean;
@@ -131,17 +126,13 @@ export const mqttConfigSchema: ConfigSchema = {
       },
       default: {},
     },
-    embedded_broker: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { endpoint: { ...text, default: DEFAULT_EMBEDDED_ENDPOINT } },
-    },
+    embedded_broker: embeddedBrokerSchema,
   },
 };
 
-/** The protocol version the receiver speaks: as set, else 4 with the embedded broker, else 5. */
+/** The protocol version the receiver speaks to an external broker: as set, else 5. */
 export function protocolVersionOf(cfg: MqttReceiverConfig): 4 | 5 {
-  return cfg.protocol_version ?? (cfg.embedded_broker ? 4 : 5);
+  return cfg.protocol_version ?? 5;
 }
 
 const under = (prefix: string[], issues: ConfigIssue[]): ConfigIssue[] =>
@@ -241,38 +232,39 @@ function heartbeatIssues(cfg: MqttReceiverConfig): ConfigIssue[] {
   return issues;
 }
 
-/** The embedded broker is aedes: MQTT 3.1.1, no `$share`, plain TCP, anonymous; the receiver connects to it itself. */
+/**
+ * With the embedded broker the receiver has no client connection: the keys describing one (endpoint, tls, auth,
+ * shared_group) are refused rather than silently ignored, and so is a heartbeat (nobody could subscribe to it).
+ */
 function embeddedIssues(cfg: MqttReceiverConfig): ConfigIssue[] {
   const eb = cfg.embedded_broker;
   if (!eb) return [];
-  const issues: ConfigIssue[] = [];
+  const issues = embeddedBrokerIssues(eb);
   const refuse = (key: string, message: string) => issues.push({ path: [key], message });
-  try {
-    parseHostPort(eb.endpoint);
-  } catch (err) {
-    issues.push({ path: ['embedded_broker', 'endpoint'], message: (err as Error).message });
-  }
   if (cfg.endpoint !== undefined)
     refuse(
       'endpoint',
-      'the receiver connects to its embedded broker itself: remove endpoint, or remove embedded_broker to use an external broker',
+      'devices connect to the embedded broker; the receiver makes no connection: remove endpoint, or remove embedded_broker to use an external broker',
     );
   if (cfg.tls !== undefined)
-    refuse('tls', 'the embedded broker listens on plain TCP: remove tls, or use an external broker for TLS');
+    refuse(
+      'tls',
+      'the receiver makes no connection with the embedded broker: set embedded_broker.tls to serve TLS to devices',
+    );
   if (cfg.auth !== undefined)
     refuse(
       'auth',
-      'the embedded broker accepts any client without credentials: remove auth, or use an external broker for authentication',
+      'the receiver makes no connection with the embedded broker: set embedded_broker.password_file for device credentials',
     );
   if (cfg.shared_group !== undefined)
     refuse(
       'shared_group',
-      'the embedded broker (aedes) has no shared subscriptions: remove shared_group, or use a real broker (Mosquitto, EMQX, AIO) to scale out',
+      'the embedded broker has no shared subscriptions: remove shared_group, or use a real broker (Mosquitto, EMQX, AIO) to scale out',
     );
-  if (cfg.protocol_version === 5)
+  if (cfg.heartbeat.enabled)
     refuse(
-      'protocol_version',
-      'the embedded broker (aedes) speaks MQTT 3.1.1 only: use protocol_version 4 or leave it out',
+      'heartbeat',
+      'the embedded broker delivers nothing to subscribers, so nobody could see a heartbeat: remove it',
     );
   return issues;
 }
@@ -298,7 +290,7 @@ export function defaultClientId(receiverId: string, host = hostname()): string {
 
 /** What the receiver runs with: every derived default filled in. */
 export interface ResolvedConfig extends MqttReceiverConfig {
-  /** With the embedded broker, a placeholder until start() knows the bound port. */
+  /** With the embedded broker, its listener (unused by the receiver, which makes no connection then). */
   endpoint: string;
   protocol_version: 4 | 5;
   client_id: string;

@@ -1,55 +1,97 @@
-// The embedded broker (`embedded_broker`): an aedes MQTT 3.1.1 broker in the hub's process, for small sites with no
-// broker of their own. Devices connect to it; the receiver connects to it as an ordinary client, so acknowledgement
-// works as with any broker. aedes keeps everything in memory: a hub crash loses what it held.
+// The embedded broker (`embedded_broker`): an ingest-only MQTT server (ingress/) in the hub's process, for sites with
+// no broker of their own. Devices publish to it and each message goes into the receiver's delivery, the same path a
+// message from an external broker takes; a QoS 1 message is acknowledged to its device once the pipelines settled it.
 import { createServer } from 'node:net';
-import type { AddressInfo, Server, Socket } from 'node:net';
-import { Aedes } from 'aedes';
+import type { Server } from 'node:net';
+import { access, constants } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { createServer as createTlsServer } from 'node:tls';
+import { loadServerTls, startTlsReload } from '../../config/blocks/index.ts';
+import type { Logger } from '../../core/logger.ts';
 import { formatHostPort, listen, parseHostPort } from '../../core/net.ts';
+import type { ResolvedConfig } from './config.ts';
+import type { EmbeddedBrokerConfig } from './ingress/config.ts';
+import { anonymousAllowed, sessionFileFor } from './ingress/config.ts';
+import { PasswordFile } from './ingress/password-file.ts';
+import { IngressServer } from './ingress/server.ts';
+import type { IngressSink } from './ingress/server.ts';
+import { SessionStore } from './ingress/session-store.ts';
+import { Sessions } from './ingress/sessions.ts';
+import { topicMatcher } from './ingress/topic-match.ts';
 
 export interface EmbeddedBroker {
   /** `host:port` as configured, with the real port when 0 was asked for (for logs). */
   readonly endpoint: string;
-  /** The URL the receiver's own client connects to. */
-  readonly url: string;
-  /** Stops listening, closes every client (devices too) and the broker. Idempotent. */
+  readonly server: IngressServer;
+  /** Shutdown, first step: closes the listener and stops reading from devices. */
+  stopAccepting(): void;
+  /** Resolves once every message taken from a device settled (and was acknowledged) or was abandoned. */
+  drained(): Promise<void>;
+  /** Disconnects every device. Idempotent. */
   close(): Promise<void>;
 }
 
-/** Where a local client reaches a server bound to `address` (any interface: the loopback of that family). */
-function connectHost(address: string): string {
-  if (address === '0.0.0.0') return '127.0.0.1';
-  if (address === '::') return '::1';
-  return address;
+async function listener(eb: EmbeddedBrokerConfig, logger: Logger): Promise<{ server: Server; stop: () => void }> {
+  if (!eb.tls) return { server: createServer({ pauseOnConnect: false }), stop: () => {} };
+  const tlsCfg = eb.tls;
+  const initial = await loadServerTls(tlsCfg);
+  const server = createTlsServer(initial);
+  const stop = startTlsReload(
+    tlsCfg,
+    initial,
+    (o) => server.setSecureContext(o),
+    (err) =>
+      logger.warn('cannot reload the embedded broker certificates; keeping the previous ones', { error: err.message }),
+  );
+  return { server, stop };
 }
 
-/** Starts aedes behind a TCP server on `endpoint` (`host:port`); rejects naming the endpoint when it cannot bind. */
-export async function startEmbeddedBroker(endpoint: string): Promise<EmbeddedBroker> {
-  const address = parseHostPort(endpoint);
-  const broker = await Aedes.createBroker();
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    broker.handle(socket);
+/** Opens the session file, reads the password file, loads TLS, then listens; rejects naming what failed. */
+export async function startEmbeddedBroker(
+  cfg: ResolvedConfig,
+  deps: { logger: Logger; receiverId: string; sink: IngressSink },
+): Promise<EmbeddedBroker> {
+  const eb = cfg.embedded_broker as EmbeddedBrokerConfig;
+  const sessionFile = sessionFileFor(eb, deps.receiverId);
+  const store = await SessionStore.open(sessionFile);
+  // Written only when a device asks for a persistent session, so a directory it cannot be written to is found now.
+  await access(dirname(sessionFile), constants.W_OK).catch(() => {
+    throw new Error(`embedded MQTT broker cannot write its session_file ${sessionFile}: the directory is not writable`);
   });
-  let bound: AddressInfo;
+  const passwords = eb.password_file === undefined ? undefined : await PasswordFile.load(eb.password_file);
+  const { server: net, stop: stopReload } = await listener(eb, deps.logger);
+  const address = parseHostPort(eb.endpoint);
+  const server = new IngressServer(net, {
+    receiveMaximum: eb.receive_maximum,
+    maxPacketSize: eb.max_packet_size,
+    maxInflightBytes: eb.max_inflight_bytes,
+    allowAnonymous: anonymousAllowed(eb),
+    passwords,
+    sessions: new Sessions(store, deps.logger),
+    accepts: topicMatcher(cfg.topics),
+    sink: deps.sink,
+    logger: deps.logger,
+  });
+  let port: number;
   try {
-    bound = await listen(server, address);
+    port = (await listen(net, address)).port;
   } catch (err) {
-    await new Promise<void>((r) => broker.close(() => r()));
-    throw new Error(`embedded MQTT broker cannot listen on ${endpoint}: ${(err as Error).message}`, { cause: err });
+    stopReload();
+    throw new Error(`embedded MQTT broker cannot listen on ${eb.endpoint}: ${(err as Error).message}`, { cause: err });
   }
   let closing: Promise<void> | undefined;
   return {
-    endpoint: formatHostPort(address.host, bound.port),
-    url: `mqtt://${formatHostPort(connectHost(bound.address), bound.port)}`,
+    endpoint: formatHostPort(address.host, port),
+    server,
+    stopAccepting: () => {
+      stopReload();
+      server.stopAccepting();
+    },
+    drained: () => server.drained(),
     close(): Promise<void> {
       closing ??= (async () => {
-        const listenerClosed = new Promise<void>((r) => server.close(() => r()));
-        await new Promise<void>((r) => broker.close(() => r()));
-        // aedes ends its clients' streams; anything left (a half-open device socket) is cut.
-        for (const s of sockets) s.destroy();
-        await listenerClosed;
+        stopReload();
+        await server.close();
       })();
       return closing;
     },

@@ -20,6 +20,7 @@ import { resolveConfig } from './config.ts';
 import { Connection } from './connection.ts';
 import { Delivery } from './delivery.ts';
 import type { Offer, Outcome } from './delivery.ts';
+import { DeviceSink } from './device-sink.ts';
 import { startEmbeddedBroker } from './embedded-broker.ts';
 import type { EmbeddedBroker } from './embedded-broker.ts';
 import { HandOff } from './hand-off.ts';
@@ -43,6 +44,8 @@ export class MqttReceiver implements Receiver {
   /** Replaced in start() with the embedded broker's real address. */
   cfg: ResolvedConfig;
   private broker: EmbeddedBroker | undefined;
+  /** With the embedded broker: where its devices' messages enter the delivery. */
+  private deviceSink: DeviceSink | undefined;
   private connection: Connection | undefined;
   private readonly inflight: Inflight;
   private readonly delivery: Delivery;
@@ -67,7 +70,11 @@ export class MqttReceiver implements Receiver {
   ) {
     this.cfg = resolveConfig(config, settings.id);
     this.inflight = new Inflight((id) => this.sendPuback(id));
-    this.metrics = receiverMetrics(settings.telemetry, settings.id, () => this.inflight.size);
+    this.metrics = receiverMetrics(
+      settings.telemetry,
+      settings.id,
+      () => this.broker?.server.inflight ?? this.inflight.size,
+    );
     this.faults = new DropReporter(settings.logger, {
       counter: this.metrics.faults,
       labels: { receiver: settings.id },
@@ -103,11 +110,15 @@ export class MqttReceiver implements Receiver {
     if (this.stopping || this.connection || this.broker) return;
     const { logger } = this.settings;
     if (this.cfg.embedded_broker) {
-      const broker = await startEmbeddedBroker(this.cfg.embedded_broker.endpoint);
+      // Devices publish to the hub's own server; there is no client connection, and the receiver is ready once
+      // it listens (the hub marks it ok after start).
+      const sink = new DeviceSink(this.delivery, (p) => this.track(p));
+      this.deviceSink = sink;
+      const broker = await startEmbeddedBroker(this.cfg, { logger, receiverId: this.settings.id, sink });
       this.broker = broker;
       if (this.stopping) return void (await broker.close());
-      logger.info('embedded MQTT broker listening', { endpoint: broker.endpoint });
-      this.cfg = { ...this.cfg, endpoint: broker.url };
+      logger.info('embedded MQTT broker listening', { endpoint: broker.endpoint, topics: this.cfg.topics });
+      return;
     }
     const options = await clientOptions(this.cfg);
     if (this.stopping) return;
@@ -167,6 +178,7 @@ export class MqttReceiver implements Receiver {
    * when the window has drained to half; until then a batch's own size or timeout sends what it holds.
    */
   private windowFull(sending: number): boolean {
+    if (this.deviceSink) return this.deviceSink.takeFlushHint();
     const max = this.cfg.receive_maximum;
     const used = Math.max(this.inflight.size, this.pendingQos0);
     // `used` includes the messages being sent now: the window before them is what re-arms.
@@ -238,12 +250,13 @@ export class MqttReceiver implements Receiver {
       this.accepting = false;
       this.handOff.flush();
       this.heartbeat?.stop();
+      this.broker?.stopAccepting();
+      this.deviceSink?.stop();
       this.delivery.stop();
       this.faults.close();
-      await Promise.all([...this.active]);
+      await Promise.all([...this.active, this.broker?.drained()]);
       this.sat?.close();
       await this.connection?.stop();
-      // After the client's DISCONNECT, so the receiver's session ends cleanly first.
       await this.broker?.close();
     })();
     return this.stopping;

@@ -1,0 +1,66 @@
+// Splits a device's byte stream into whole MQTT packets, one at a time. mqtt-packet's parser emits every packet of
+// a chunk at once and buffers a packet of any announced length; framing here first lets the server refuse an
+// oversize packet from its fixed header (before buffering its body) and stop between two packets when a window is
+// full, so what is held beyond the window is at most one socket read.
+
+export type Frame = { kind: 'packet'; bytes: Buffer } | { kind: 'oversize'; length: number } | { kind: 'malformed' };
+
+/** The remaining-length varint after the first byte: [value, header bytes], 'more' when incomplete, or undefined. */
+function remainingLength(buf: Buffer): [number, number] | 'more' | undefined {
+  let value = 0;
+  let multiplier = 1;
+  for (let i = 1; i < 5; i++) {
+    const byte = buf[i];
+    if (byte === undefined) return 'more';
+    value += (byte & 0x7f) * multiplier;
+    if ((byte & 0x80) === 0) return [value, i + 1];
+    multiplier *= 128;
+  }
+  return undefined; // a fifth length byte: not MQTT
+}
+
+export class Framer {
+  private pending: Buffer[] = [];
+  private buffered = 0;
+
+  /** @param maxPacketSize the largest whole packet (fixed header included) accepted. */
+  constructor(private readonly maxPacketSize: number) {}
+
+  /** Bytes received and not yet taken as packets. */
+  get size(): number {
+    return this.buffered;
+  }
+
+  push(chunk: Buffer): void {
+    this.pending.push(chunk);
+    this.buffered += chunk.length;
+  }
+
+  /** The next whole packet, or undefined until more bytes arrive. */
+  next(): Frame | undefined {
+    if (this.buffered === 0) return undefined;
+    const head = this.peek(5);
+    const length = remainingLength(head);
+    if (length === 'more') return undefined;
+    if (length === undefined) return { kind: 'malformed' };
+    const total = length[0] + length[1];
+    if (total > this.maxPacketSize) return { kind: 'oversize', length: total };
+    if (this.buffered < total) return undefined;
+    return { kind: 'packet', bytes: this.take(total) };
+  }
+
+  private peek(n: number): Buffer {
+    const first = this.pending[0];
+    if (first && first.length >= n) return first.subarray(0, n);
+    return Buffer.concat(this.pending).subarray(0, n);
+  }
+
+  private take(n: number): Buffer {
+    const all = this.pending.length === 1 ? (this.pending[0] as Buffer) : Buffer.concat(this.pending);
+    const out = all.subarray(0, n);
+    const rest = all.subarray(n);
+    this.pending = rest.length > 0 ? [rest] : [];
+    this.buffered = rest.length;
+    return out;
+  }
+}
