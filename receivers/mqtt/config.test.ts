@@ -39,14 +39,21 @@ describe('mqtt receiver config', () => {
     assert.deepEqual(r.heartbeat, { enabled: false, payload: 'alive', topic: 'heartbeat', interval: 60_000 });
   });
 
-  it('with embedded_broker: listens on localhost:1883 and speaks MQTT 3.1.1 unless told otherwise', () => {
+  it('with embedded_broker: listens on localhost:1883, with the server limits filled in', () => {
     const { cfg, issues } = check({ embedded_broker: {} });
     assert.deepEqual(issues, []);
-    assert.deepEqual(cfg.embedded_broker, { endpoint: 'localhost:1883' });
+    assert.deepEqual(cfg.embedded_broker, {
+      endpoint: 'localhost:1883',
+      receive_maximum: 100,
+      max_packet_size: 1048576,
+      max_inflight_bytes: 67108864,
+    });
     const r = resolveConfig(cfg, 'mqtt');
-    assert.equal(r.protocol_version, 4);
     assert.deepEqual(r.subscriptions, ['#']);
-    assert.deepEqual(check({ embedded_broker: { endpoint: ':0' }, protocol_version: 4 }).issues, []);
+    assert.deepEqual(
+      check({ embedded_broker: { endpoint: ':0', allow_anonymous: true }, protocol_version: 4 }).issues,
+      [],
+    );
   });
 
   it('derives a client ID from the host name, one per receiver name', () => {
@@ -133,27 +140,27 @@ describe('mqtt receiver config', () => {
     [
       'a shared group with the embedded broker',
       { embedded_broker: {}, shared_group: 'g' },
-      /shared_group: the embedded broker \(aedes\) has no shared subscriptions/,
-    ],
-    [
-      'MQTT 5 with the embedded broker',
-      { embedded_broker: {}, protocol_version: 5 },
-      /protocol_version: the embedded broker \(aedes\) speaks MQTT 3\.1\.1 only/,
+      /shared_group: the embedded broker has no shared subscriptions/,
     ],
     [
       'an endpoint with the embedded broker',
       { embedded_broker: {}, endpoint: 'mqtt://b:1883' },
-      /endpoint: the receiver connects to its embedded broker itself/,
+      /endpoint: devices connect to the embedded broker; the receiver makes no connection/,
     ],
     [
-      'tls with the embedded broker',
+      'a client tls block with the embedded broker',
       { embedded_broker: {}, tls: { ca_file: '/ca.pem' } },
-      /tls: the embedded broker listens on plain TCP/,
+      /tls: .*set embedded_broker\.tls/,
     ],
     [
       'auth with the embedded broker',
       { embedded_broker: {}, auth: { username: 'u', password: 'secret' } },
-      /auth: the embedded broker accepts any client/,
+      /auth: .*embedded_broker\.password_file/,
+    ],
+    [
+      'anonymous devices on every interface, not asked for',
+      { embedded_broker: { endpoint: '0.0.0.0:1883' } },
+      /embedded_broker,allow_anonymous: 0\.0\.0\.0:1883 is reachable from other machines/,
     ],
     [
       'a bad embedded broker endpoint',

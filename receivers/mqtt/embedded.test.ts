@@ -2,10 +2,7 @@
 // message goes through the receiver's delivery; a QoS 1 message is acknowledged to its device only once the
 // pipelines settled it. mqtt.js stands in for the devices, speaking MQTT 5 and 3.1.1.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import mqtt from 'mqtt';
 import type { IConnackPacket } from 'mqtt-packet';
@@ -14,29 +11,9 @@ import { eventually } from '../../test/helpers/hub.ts';
 import type { MqttReceiverConfig } from './config.ts';
 import { mqttReceiverFactory } from './factory.ts';
 import { publisher, startReceiver } from '../../test/helpers/mqtt-receiver-harness.ts';
-import type { Harness } from '../../test/helpers/mqtt-receiver-harness.ts';
+import { cleanupEmbedded, sessionFile, startEmbedded } from '../../test/helpers/embedded-broker.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'otelhub-embedded-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-let files = 0;
-
-/** The receiver with its embedded broker on a free port; the device URL read from its log line. */
-export async function startEmbedded(
-  config: Record<string, unknown> = {},
-  broker: Record<string, unknown> = {},
-): Promise<{ h: Harness; url: string; port: number }> {
-  const h = await startReceiver({
-    embedded_broker: { endpoint: '127.0.0.1:0', session_file: join(dir, `sessions-${++files}.json`), ...broker },
-    topics: ['factory/#'],
-    ...config,
-  });
-  const line = h.settings.logger.lines.find((l) => l.msg === 'embedded MQTT broker listening');
-  assert.ok(line, 'logs where the embedded broker listens');
-  const endpoint = String(line.endpoint);
-  const port = Number(/:(\d+)$/.exec(endpoint)?.[1]);
-  assert.ok(port > 0, `the real port, not 0: ${endpoint}`);
-  return { h, url: `mqtt://${endpoint}`, port };
-}
+after(cleanupEmbedded);
 
 const refusesConnection = (port: number) =>
   new Promise<string>((resolve) => {
@@ -158,7 +135,7 @@ describe('mqtt receiver: embedded broker', () => {
     const { h, port } = await startEmbedded();
     try {
       await assert.rejects(
-        startReceiver({ embedded_broker: { endpoint: `127.0.0.1:${port}`, session_file: join(dir, 'taken.json') } }),
+        startReceiver({ embedded_broker: { endpoint: `127.0.0.1:${port}`, session_file: sessionFile() } }),
         /embedded MQTT broker cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE/,
       );
     } finally {

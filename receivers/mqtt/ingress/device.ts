@@ -36,7 +36,8 @@ export class Device {
   private state: 'new' | 'connecting' | 'connected' | 'closed' = 'new';
   private keepAliveMs = 0;
   private timer: NodeJS.Timeout | undefined;
-  private reading = true;
+  /** False while the server holds back its packets (the socket is paused). */
+  reading = true;
   private draining = false;
   private readonly framer: Framer;
   private readonly parser = packetParser({ protocolVersion: 4 });

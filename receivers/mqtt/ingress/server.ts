@@ -64,6 +64,13 @@ export class IngressServer implements DeviceHost {
     return n;
   }
 
+  /** Connections the server is not reading from (a full window or budget): TCP holds their packets back. */
+  get paused(): number {
+    let n = 0;
+    for (const d of this.devices) if (!d.reading) n++;
+    return n;
+  }
+
   budgetFull(): boolean {
     return this.budget.full;
   }
