@@ -34,11 +34,18 @@ COPY --from=build /src/dist ./dist
 COPY package.json ./
 COPY bin ./bin
 RUN ln -s /app/bin/otelhub.js /usr/local/bin/otelhub
-# In a container the embedded default config must listen beyond loopback to be reachable at all.
+# Where the embedded broker records which device sessions exist, so devices resend after a restart: mount a volume
+# here for that to outlive the container.
+RUN mkdir -p /var/lib/otelhub && chown 1000:1000 /var/lib/otelhub
+# In a container the embedded default config must listen beyond loopback to be reachable at all. The embedded MQTT
+# broker then refuses anonymous devices unless OTELHUB_MQTT_ALLOW_ANONYMOUS=true is given: every interface is not
+# only this machine (mount a config with password_file and tls for credentials).
 ENV NODE_ENV=production \
     OTELHUB_OTLP_GRPC_ENDPOINT=0.0.0.0:4317 \
     OTELHUB_OTLP_HTTP_ENDPOINT=0.0.0.0:4318 \
     OTELHUB_MQTT_ENDPOINT=0.0.0.0:1883 \
+    OTELHUB_MQTT_ALLOW_ANONYMOUS=false \
+    OTELHUB_MQTT_SESSION_FILE=/var/lib/otelhub/mqtt-sessions.json \
     OTELHUB_HEALTH_ENDPOINT=0.0.0.0:13133 \
     OTELHUB_METRICS_ADDRESS=0.0.0.0:8888
 # The `node` user of the base image, by number so Kubernetes' runAsNonRoot can verify it.

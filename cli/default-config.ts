@@ -11,10 +11,14 @@ receivers:
         endpoint: \${env:OTELHUB_OTLP_GRPC_ENDPOINT:-localhost:4317}
       http:
         endpoint: \${env:OTELHUB_OTLP_HTTP_ENDPOINT:-localhost:4318}
-  # Devices publish straight to the hub (MQTT 3.1.1, in-memory: use a real broker for durability or to scale out).
+  # Devices publish straight to the hub (MQTT 3.1.1 and 5); a QoS 1 message is acknowledged once delivered. No
+  # credentials needed: the container image sets OTELHUB_MQTT_ALLOW_ANONYMOUS=false (set it to true to accept any
+  # device), or run a config of your own with password_file and tls (receivers/mqtt/README.md).
   mqtt:
     embedded_broker:
       endpoint: \${env:OTELHUB_MQTT_ENDPOINT:-localhost:1883}
+      allow_anonymous: \${env:OTELHUB_MQTT_ALLOW_ANONYMOUS:-true}
+      session_file: \${env:OTELHUB_MQTT_SESSION_FILE:-otelhub-mqtt-sessions.json}
     topics: ['#']
 
 processors:

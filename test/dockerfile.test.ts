@@ -4,7 +4,7 @@
 // (with a fresh npm cache, as a build would have).
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -124,8 +124,14 @@ describe('Dockerfile', () => {
     assert.match(user?.args ?? '', /^[1-9]\d*(:\d+)?$/, 'a numeric non-root USER');
     assert.equal(runtime.filter((i) => i.op === 'ENTRYPOINT').pop()?.args, '["otelhub"]');
     assert.ok(runtime.some((i) => i.op === 'RUN' && i.args === 'ln -s /app/bin/otelhub.js /usr/local/bin/otelhub'));
-    for (const [k, v] of Object.entries(envOf(runtime)))
-      if (k.startsWith('OTELHUB_')) assert.match(v, /^0\.0\.0\.0:\d+$/, `${k} listens beyond loopback`);
+    const env = envOf(runtime);
+    for (const [k, v] of Object.entries(env))
+      if (/^OTELHUB_.*_(ENDPOINT|ADDRESS)$/.test(k))
+        assert.match(v, /^0\.0\.0\.0:\d+$/, `${k} listens beyond loopback`);
+    // Every interface is not this machine only: the embedded broker takes no anonymous device unless asked to.
+    assert.equal(env.OTELHUB_MQTT_ALLOW_ANONYMOUS, 'false');
+    assert.ok(runtime.some((i) => i.op === 'RUN' && /chown 1000:1000 \/var\/lib\/otelhub/.test(i.args)));
+    assert.match(env.OTELHUB_MQTT_SESSION_FILE ?? '', /^\/var\/lib\/otelhub\//);
   });
 
   describe('replayed', () => {
@@ -200,6 +206,11 @@ describe('Dockerfile', () => {
       }
       const user = /^(\d+)(?::(\d+))?$/.exec(runtime.filter((i) => i.op === 'USER').pop()!.args)!;
       const asImageUser = process.getuid?.() === 0 ? { uid: Number(user[1]), gid: Number(user[2] ?? user[1]) } : {};
+      // The image's /var/lib/otelhub (made by a RUN this replay does not run), as a directory the image user owns.
+      const state = join(work, 'state');
+      mkdirSync(state);
+      if (process.getuid?.() === 0) chownSync(state, Number(user[1]), Number(user[2] ?? user[1]));
+      env.OTELHUB_MQTT_SESSION_FILE = join(state, 'mqtt-sessions.json');
       // The symlink's target, executed directly: its shebang and mode must work without `node` in front.
       const child = spawn(join(app, 'bin', 'otelhub.js'), [], {
         cwd: app,

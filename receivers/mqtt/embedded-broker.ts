@@ -11,7 +11,7 @@ import type { Logger } from '../../core/logger.ts';
 import { formatHostPort, listen, parseHostPort } from '../../core/net.ts';
 import type { ResolvedConfig } from './config.ts';
 import type { EmbeddedBrokerConfig } from './ingress/config.ts';
-import { anonymousAllowed, sessionFileFor } from './ingress/config.ts';
+import { anonymousAllowed, isLoopback, sessionFileFor } from './ingress/config.ts';
 import { PasswordFile } from './ingress/password-file.ts';
 import { IngressServer } from './ingress/server.ts';
 import type { IngressSink } from './ingress/server.ts';
@@ -44,6 +44,18 @@ async function listener(eb: EmbeddedBrokerConfig, logger: Logger): Promise<{ ser
       logger.warn('cannot reload the embedded broker certificates; keeping the previous ones', { error: err.message }),
   );
   return { server, stop };
+}
+
+/** Says so when the listener takes anyone from other machines, or nobody at all. */
+function warnAboutAccess(eb: EmbeddedBrokerConfig, logger: Logger): void {
+  const anonymous = anonymousAllowed(eb);
+  if (anonymous && !isLoopback(eb.endpoint))
+    logger.warn('embedded MQTT broker accepts anonymous devices from other machines', { endpoint: eb.endpoint });
+  if (!anonymous && eb.password_file === undefined && eb.tls?.client_ca_file === undefined)
+    logger.warn(
+      'embedded MQTT broker accepts no device: allow anonymous devices (allow_anonymous, or OTELHUB_MQTT_ALLOW_ANONYMOUS=true with the default config) or give them credentials (password_file, tls.client_ca_file)',
+      { endpoint: eb.endpoint },
+    );
 }
 
 /** Opens the session file, reads the password file, loads TLS, then listens; rejects naming what failed. */
@@ -79,6 +91,7 @@ export async function startEmbeddedBroker(
     stopReload();
     throw new Error(`embedded MQTT broker cannot listen on ${eb.endpoint}: ${(err as Error).message}`, { cause: err });
   }
+  warnAboutAccess(eb, deps.logger);
   let closing: Promise<void> | undefined;
   return {
     endpoint: formatHostPort(address.host, port),
