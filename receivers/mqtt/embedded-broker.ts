@@ -91,6 +91,8 @@ export async function startEmbeddedBroker(
     stopReload();
     throw new Error(`embedded MQTT broker cannot listen on ${eb.endpoint}: ${(err as Error).message}`, { cause: err });
   }
+  // Once listening, an accept error (too many open files) must not end the process: devices connect again.
+  net.on('error', (err) => deps.logger.error('embedded MQTT broker listener error', { error: err.message }));
   warnAboutAccess(eb, deps.logger);
   let closing: Promise<void> | undefined;
   return {

@@ -56,3 +56,21 @@ export function connack(
 export function disconnect(reasonCode: number, reasonString?: string): Buffer {
   return encode({ cmd: 'disconnect', reasonCode, properties: reasonString ? { reasonString } : undefined }, 5);
 }
+
+/**
+ * SUBACK refusing every filter, or UNSUBACK. This server delivers nothing: 0x83 is MQTT 5's "valid, but not
+ * accepted", 0x80 3.1.1's failure. A grant would leave a device waiting for messages that never come.
+ */
+export function subscriptionReply(packet: Packet, version: Version): Buffer | undefined {
+  const v5 = version === 5;
+  if (packet.cmd === 'unsubscribe') {
+    const granted = v5 ? packet.unsubscriptions.map(() => 0x11) : []; // No subscription existed
+    return encode({ cmd: 'unsuback', messageId: packet.messageId ?? 0, granted }, version);
+  }
+  if (packet.cmd !== 'subscribe') return undefined;
+  const granted = packet.subscriptions.map(() => (v5 ? RC.implementationSpecific : 0x80));
+  const properties = v5
+    ? { reasonString: 'otelhub takes messages in only: subscriptions are not supported' }
+    : undefined;
+  return encode({ cmd: 'suback', messageId: packet.messageId, granted, properties }, version);
+}

@@ -14,7 +14,7 @@ import type { ConnectPolicy } from './connect.ts';
 import { Device } from './device.ts';
 import type { DeviceHost } from './device.ts';
 import { Budget } from './limits.ts';
-import { encode, RC } from './replies.ts';
+import { encode, RC, subscriptionReply } from './replies.ts';
 import type { Unacked } from './sessions.ts';
 
 export type Outcome = 'settled' | 'abandoned';
@@ -42,6 +42,8 @@ export class IngressServer implements DeviceHost {
   private readonly deliveries = new Set<Promise<void>>();
   private stopped = false;
   private listenerClosed: Promise<void> | undefined;
+  /** The sum of the open connections' qos1, kept as a count: it is read on every message. */
+  private unacked = 0;
 
   constructor(
     private readonly listener: Server,
@@ -59,9 +61,7 @@ export class IngressServer implements DeviceHost {
 
   /** QoS 1 messages received on open connections and not yet acknowledged. */
   get inflight(): number {
-    let n = 0;
-    for (const d of this.devices) n += d.qos1;
-    return n;
+    return this.unacked;
   }
 
   /** Connections the server is not reading from (a full window or budget): TCP holds their packets back. */
@@ -86,25 +86,13 @@ export class IngressServer implements DeviceHost {
   }
 
   closed(device: Device): void {
-    this.devices.delete(device);
+    if (this.devices.delete(device)) this.unacked -= device.qos1;
     if (device.session) this.opts.sessions.closed(device.session, device);
   }
 
   subscribe(device: Device, packet: Packet): void {
-    const v5 = device.version === 5;
-    if (packet.cmd === 'unsubscribe') {
-      const reasons = packet.unsubscriptions.map(() => 0x11); // No subscription existed
-      return device.write(
-        encode({ cmd: 'unsuback', messageId: packet.messageId ?? 0, granted: v5 ? reasons : [] }, device.version),
-      );
-    }
-    if (packet.cmd !== 'subscribe') return;
-    // 0x83 (MQTT 5: valid, but the server does not accept it) / 0x80 (3.1.1: failure): this server delivers nothing.
-    const granted = packet.subscriptions.map(() => (v5 ? RC.implementationSpecific : 0x80));
-    const properties = v5
-      ? { reasonString: 'otelhub takes messages in only: subscriptions are not supported' }
-      : undefined;
-    device.write(encode({ cmd: 'suback', messageId: packet.messageId, granted, properties }, device.version));
+    const reply = subscriptionReply(packet, device.version);
+    if (reply) device.write(reply);
   }
 
   publish(device: Device, packet: IPublishPacket, bytes: number): void {
@@ -123,6 +111,7 @@ export class IngressServer implements DeviceHost {
         if (known.holder === device) return device.fail(RC.protocolError, `packet ID ${id} reused before its PUBACK`);
         known.holder = device;
         device.qos1++;
+        this.unacked++;
         if (known.settled) this.ack(device, known);
         return;
       }
@@ -145,6 +134,7 @@ export class IngressServer implements DeviceHost {
     if (entry) {
       session.unacked.set(entry.id, entry);
       device.qos1++;
+      this.unacked++;
       this.opts.sink.inflight?.(this.inflight);
     } else device.qos0++;
     this.budget.take(bytes);
@@ -165,6 +155,12 @@ export class IngressServer implements DeviceHost {
         entry.settled = true;
         const holder = entry.holder as Device;
         if (holder.connected && holder.session === session) this.ack(holder, entry);
+      })
+      .catch((err: unknown) => {
+        // The delivery settles every message itself; this would be a bug, and must not take the hub down with it.
+        this.opts.logger.error('embedded MQTT broker: delivering a device message failed', {
+          error: err instanceof Error ? err.message : String(err),
+        });
       });
     const tracked = done.finally(() => this.deliveries.delete(tracked));
     this.deliveries.add(tracked);
@@ -173,6 +169,7 @@ export class IngressServer implements DeviceHost {
   private ack(device: Device, entry: Unacked): void {
     device.session?.unacked.delete(entry.id);
     device.qos1--;
+    this.unacked--;
     device.write(encode({ cmd: 'puback', messageId: entry.id, reasonCode: RC.success }, device.version));
     this.opts.sink.inflight?.(this.inflight);
     device.pump();

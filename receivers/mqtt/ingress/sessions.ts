@@ -55,6 +55,7 @@ export class Sessions {
    * written: the device must then not be told its session is kept.
    */
   async open(req: OpenRequest, holder: Holder): Promise<{ session: Session; present: boolean }> {
+    this.expire();
     const current = this.live.get(req.clientId);
     if (current?.holder?.open && current.holder !== holder) current.holder.takenOver();
     const known = current !== undefined || this.store.get(req.clientId) !== undefined;
@@ -83,7 +84,7 @@ export class Sessions {
   }
 
   /** Forgets in-memory sessions whose expiry passed (their file entries go with the next write). */
-  expire(now = Date.now()): void {
+  private expire(now = Date.now()): void {
     for (const [id, s] of this.live) if (!s.holder && this.store.get(id, now) === undefined) this.live.delete(id);
   }
 }
