@@ -7,6 +7,7 @@ import type { IConnectPacket, IPublishPacket, Packet } from 'mqtt-packet';
 import type { Logger } from '../../../core/logger.ts';
 import type { Message } from '../../../core/pdata/index.ts';
 import { nowUnixNano } from '../../../core/pdata/index.ts';
+import type { Outcome } from '../delivery.ts';
 import { toMessage } from '../message-map.ts';
 import { topicNameIssue } from '../topics.ts';
 import { acceptConnect } from './connect.ts';
@@ -17,13 +18,9 @@ import { Budget } from './limits.ts';
 import { encode, RC, subscriptionReply } from './replies.ts';
 import type { Unacked } from './sessions.ts';
 
-export type Outcome = 'settled' | 'abandoned';
-
 export interface IngressSink {
   /** Takes `m` through the pipelines. `fillsWindow`: the device's window is full with it (the flush hint). */
   deliver(m: Message, opts: { qos: 0 | 1; fillsWindow: boolean }): Promise<Outcome>;
-  /** QoS 1 messages taken from devices and not yet acknowledged, each time that changes. */
-  inflight?(n: number): void;
 }
 
 export interface IngressOptions extends Omit<ConnectPolicy, 'logger'> {
@@ -135,7 +132,6 @@ export class IngressServer implements DeviceHost {
       session.unacked.set(entry.id, entry);
       device.qos1++;
       this.unacked++;
-      this.opts.sink.inflight?.(this.inflight);
     } else device.qos0++;
     this.budget.take(bytes);
     const used = device.version === 5 && entry ? device.qos1 : device.qos0 + device.qos1;
@@ -171,7 +167,6 @@ export class IngressServer implements DeviceHost {
     device.qos1--;
     this.unacked--;
     device.write(encode({ cmd: 'puback', messageId: entry.id, reasonCode: RC.success }, device.version));
-    this.opts.sink.inflight?.(this.inflight);
     device.pump();
   }
 
