@@ -41,7 +41,7 @@ interface Pending extends Offer {
 }
 
 export class MqttReceiver implements Receiver {
-  /** Replaced in start() with the embedded broker's real address. */
+  /** Resolved at construction (defaults derived from the receiver ID and topics). */
   cfg: ResolvedConfig;
   private broker: EmbeddedBroker | undefined;
   /** With the embedded broker: where its devices' messages enter the delivery. */
