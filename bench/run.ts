@@ -3,6 +3,7 @@
 import { benchMqtt } from './mqtt-e2e.ts';
 import { benchMqttWindow } from './mqtt-window.ts';
 import { benchCodec } from './otlp-codec.ts';
+import { benchIngress, printIngress } from './mqtt-ingress.ts';
 import { benchOtlpPassthrough } from './otlp-passthrough.ts';
 import { benchPipeline } from './pipeline.ts';
 import { benchStart } from './start.ts';
@@ -79,6 +80,9 @@ if (which.has('mqtt')) {
     );
   }
 }
+
+// BENCH=ingress (not by default): one device publishing to the embedded broker against the broker path's drain rate.
+if (which.has('ingress')) printIngress(await benchIngress(Number(process.env.BENCH_INGRESS_MESSAGES ?? 20_000)));
 
 if (which.has('window')) {
   const messages = Number(process.env.BENCH_WINDOW_MESSAGES ?? 20_000);
