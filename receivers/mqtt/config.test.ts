@@ -44,7 +44,7 @@ describe('mqtt receiver config', () => {
     assert.deepEqual(issues, []);
     assert.deepEqual(cfg.embedded_broker, {
       endpoint: 'localhost:1883',
-      receive_maximum: 1000,
+      receive_maximum: 10_000,
       max_packet_size: 1048576,
       max_inflight_bytes: 67108864,
     });

@@ -157,7 +157,7 @@ describe('mqtt receiver: embedded broker config', () => {
     const v = validateConfig(mqttReceiverFactory.configSchema, { embedded_broker: { endpoint: 'localhost:1883' } });
     assert.deepEqual((v.value as MqttReceiverConfig).embedded_broker, {
       endpoint: 'localhost:1883',
-      receive_maximum: 1000,
+      receive_maximum: 10_000,
       max_packet_size: 1048576,
       max_inflight_bytes: 67108864,
     });

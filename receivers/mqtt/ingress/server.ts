@@ -196,5 +196,7 @@ export class IngressServer implements DeviceHost {
     );
     this.stopAccepting();
     await Promise.all([...closing, this.listenerClosed]);
+    // The devices' disconnects just started session-file writes (their expiry begins now).
+    await this.opts.sessions.settled();
   }
 }

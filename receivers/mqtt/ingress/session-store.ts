@@ -84,6 +84,11 @@ export class SessionStore {
     return this.save();
   }
 
+  /** Resolves once every write started so far is on disk (or failed, which its caller logged). */
+  settled(): Promise<void> {
+    return this.writing;
+  }
+
   /** Drops expired sessions from memory (written with the next change). */
   expire(now = Date.now()): void {
     for (const [id, r] of this.sessions) if (expired(r, now)) this.sessions.delete(id);

@@ -83,6 +83,11 @@ export class Sessions {
     );
   }
 
+  /** Resolves once the session file holds every change so far: shutdown waits for it, or a last write is lost. */
+  settled(): Promise<void> {
+    return this.store.settled();
+  }
+
   /** Forgets in-memory sessions whose expiry passed (their file entries go with the next write). */
   private expire(now = Date.now()): void {
     for (const [id, s] of this.live) if (!s.holder && this.store.get(id, now) === undefined) this.live.delete(id);
