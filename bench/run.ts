@@ -1,6 +1,8 @@
 // npm run bench: prints figures and ratios against a baseline measured in the same run. Never run by the tests.
-// BENCH=start,pipeline,codec,otlp,mqtt,window picks which to run (all by default).
+// BENCH=start,pipeline,codec,otlp,mqtt,window picks which to run (all by default); BENCH=mqtt-process (not by default:
+// 200,000 messages) runs the hub in its own process with default settings and reports its own peak RSS.
 import { benchMqtt } from './mqtt-e2e.ts';
+import { benchMqttHubProcess } from './mqtt-hub-process.ts';
 import { benchMqttWindow } from './mqtt-window.ts';
 import { benchCodec } from './otlp-codec.ts';
 import { benchIngress, printIngress } from './mqtt-ingress.ts';
@@ -101,6 +103,19 @@ if (which.has('window')) {
     console.log(
       `  receive_maximum ${String(f.receiveMaximum).padStart(7)}  latency ${String(f.latencyMs).padStart(4)} ms  ${fmt(f.messagesPerSec)} messages/s  ${bound}` +
         `  ${f.cpuMsPer1k.toFixed(1).padStart(7)} CPU ms per 1k  peak RSS ${(f.peakRss / 2 ** 20).toFixed(0).padStart(4)} MiB  lost ${f.lost}`,
+    );
+  }
+}
+
+// BENCH=mqtt-process: the hub in its own process with default settings, its own peak RSS.
+if (which.has('mqtt-process')) {
+  const messages = Number(process.env.BENCH_MQTT_PROCESS_MESSAGES ?? 200_000);
+  const [baseline, hub] = await benchMqttHubProcess(messages);
+  console.log(`\nMQTT, the hub in its own process with default settings, draining ${messages} queued QoS 1 messages`);
+  for (const f of [baseline!, hub!]) {
+    console.log(
+      `  ${f.name.padEnd(64)} ${fmt(f.messagesPerSec)} messages/s  ${((f.messagesPerSec / baseline!.messagesPerSec) * 100).toFixed(1).padStart(6)}% of baseline` +
+        `  peak RSS ${(f.peakRss / 2 ** 20).toFixed(0).padStart(4)} MiB${f === hub ? ' (its own process)' : ' (bench process)'}  delivered ${f.delivered}, lost ${f.lost}`,
     );
   }
 }

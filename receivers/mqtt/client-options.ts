@@ -76,6 +76,8 @@ export async function clientOptions(cfg: ResolvedConfig): Promise<IClientOptions
     opts.properties = {
       sessionExpiryInterval: Math.floor(cfg.session_expiry / 1000),
       receiveMaximum: cfg.receive_maximum,
+      // The broker must not send what the receiver would drop (larger ones that come anyway: flow-gate.ts).
+      maximumPacketSize: cfg.max_packet_size,
     };
   if (isSecure(cfg.endpoint)) {
     const tls = await loadClientTls(cfg.tls ?? { insecure: false, insecure_skip_verify: false, min_version: '1.2' });

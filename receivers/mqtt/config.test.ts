@@ -26,6 +26,8 @@ describe('mqtt receiver config', () => {
       clean_start: false,
       session_expiry: 86_400_000,
       receive_maximum: 10_000,
+      max_inflight_bytes: 16 * 1024 * 1024,
+      max_packet_size: 256 * 1024,
       keep_alive: 60_000,
       connect_timeout: 30_000,
       reconnect: { min: 1000, max: 60_000 },
@@ -100,7 +102,7 @@ describe('mqtt receiver config', () => {
     assert.equal(opts.clean, false);
     assert.equal(opts.keepalive, 15);
     assert.equal(opts.reconnectPeriod, 0);
-    assert.deepEqual(opts.properties, { sessionExpiryInterval: 3600, receiveMaximum: 7 });
+    assert.deepEqual(opts.properties, { sessionExpiryInterval: 3600, receiveMaximum: 7, maximumPacketSize: 262_144 });
     assert.equal(opts.username, 'u');
     assert.equal(opts.password?.toString(), 'p');
     const v4 = await clientOptions(resolveConfig(check({ protocol_version: 4 }).cfg, 'mqtt'));

@@ -19,6 +19,16 @@ export const DEFAULT_TOPICS: readonly string[] = ['#'];
  * 21-46%, 100: 3-8%). A full window of the bench's messages is about 13 MB of heap.
  */
 export const DEFAULT_RECEIVE_MAXIMUM = 10_000;
+/**
+ * 16 MiB: the default window of 10,000 messages up to 1.6 KiB each (the bench's are about 260 bytes). What waits beyond
+ * the window is capped lower (READ_AHEAD_BYTES in flow-gate.ts).
+ */
+export const DEFAULT_MAX_INFLIGHT_BYTES = 16 * 1024 * 1024;
+/** 256 KiB: telemetry messages are a few KiB; brokers allow far more (Mosquitto: 256 MiB). */
+export const DEFAULT_MAX_PACKET_SIZE = 256 * 1024;
+/** The largest packet MQTT can encode: a 4-byte remaining length plus the fixed header. */
+export const MAX_MQTT_PACKET_SIZE = 268_435_460;
+const MIN_PACKET_SIZE = 64;
 export const DEFAULT_HEARTBEAT_PAYLOAD = 'alive';
 const SCHEMES = ['mqtt:', 'mqtts:', 'ws:', 'wss:'];
 const MAX_UINT16 = 0xffff;
@@ -63,6 +73,10 @@ export interface MqttReceiverConfig {
   /** Milliseconds (sent in whole seconds). */
   session_expiry: number;
   receive_maximum: number;
+  /** Bytes of QoS 1 messages the receiver holds: in the pipelines plus read and waiting for room in the window. */
+  max_inflight_bytes: number;
+  /** Bytes; advertised as MQTT 5 Maximum Packet Size, larger messages are dropped. */
+  max_packet_size: number;
   keep_alive: number;
   connect_timeout: number;
   reconnect: { min: number; max: number };
@@ -90,6 +104,13 @@ export const mqttConfigSchema: ConfigSchema = {
     clean_start: { type: 'boolean', default: false },
     session_expiry: duration('24h'),
     receive_maximum: { type: 'integer', minimum: 1, maximum: MAX_RECEIVE_MAXIMUM, default: DEFAULT_RECEIVE_MAXIMUM },
+    max_inflight_bytes: { type: 'integer', minimum: MIN_PACKET_SIZE, default: DEFAULT_MAX_INFLIGHT_BYTES },
+    max_packet_size: {
+      type: 'integer',
+      minimum: MIN_PACKET_SIZE,
+      maximum: MAX_MQTT_PACKET_SIZE,
+      default: DEFAULT_MAX_PACKET_SIZE,
+    },
     keep_alive: duration('60s'),
     connect_timeout: duration('30s'),
     reconnect: {
@@ -195,6 +216,11 @@ function rangeIssues(cfg: MqttReceiverConfig): ConfigIssue[] {
     ['session_expiry'],
     cfg.session_expiry / 1000 <= MAX_SESSION_EXPIRY_SECS,
     'session_expiry is at most 4294967295s (about 136 years)',
+  );
+  check(
+    ['max_packet_size'],
+    cfg.max_packet_size <= cfg.max_inflight_bytes,
+    'max_packet_size must be at most max_inflight_bytes (a message that fits could never be let in)',
   );
   check(['keep_alive'], cfg.keep_alive / 1000 <= MAX_KEEP_ALIVE_SECS, 'keep_alive is at most 65535s');
   check(

@@ -47,7 +47,7 @@ describe('mqtt receiver: on the wire', () => {
       assert.equal(c.protocolVersion, 5);
       assert.equal(c.clean, true);
       assert.equal(c.keepalive, 25);
-      assert.deepEqual(c.properties, { sessionExpiryInterval: 7200, receiveMaximum: 42 });
+      assert.deepEqual(c.properties, { sessionExpiryInterval: 7200, receiveMaximum: 42, maximumPacketSize: 262_144 });
     });
   });
 

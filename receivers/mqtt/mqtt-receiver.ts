@@ -21,6 +21,8 @@ import { Connection } from './connection.ts';
 import { Delivery } from './delivery.ts';
 import type { Offer, Outcome } from './delivery.ts';
 import { DeviceSink } from './device-sink.ts';
+import { attachFlowControl } from './flow-control.ts';
+import type { FlowControl } from './flow-control.ts';
 import { startEmbeddedBroker } from './embedded-broker.ts';
 import type { EmbeddedBroker } from './embedded-broker.ts';
 import { HandOff } from './hand-off.ts';
@@ -55,6 +57,8 @@ export class MqttReceiver implements Receiver {
   private readonly faults: DropReporter;
   private heartbeat: Heartbeat | undefined;
   private sat: { close(): void } | undefined;
+  private flow: FlowControl | undefined;
+  private readonly dropLogIntervalMs: number | undefined;
   private readonly active = new Set<Promise<void>>();
   private flushArmed = true;
   /** QoS 0 messages in the pipelines: the broker does not bound them, so the receiver does. */
@@ -69,6 +73,7 @@ export class MqttReceiver implements Receiver {
     opts: { dropLogIntervalMs?: number } = {},
   ) {
     this.cfg = resolveConfig(config, settings.id);
+    this.dropLogIntervalMs = opts.dropLogIntervalMs;
     this.inflight = new Inflight((id) => this.sendPuback(id));
     this.metrics = receiverMetrics(
       settings.telemetry,
@@ -95,6 +100,11 @@ export class MqttReceiver implements Receiver {
   /** The MQTT.js client, once started (tests watch its packets). */
   get client(): Connection['client'] | undefined {
     return this.connection?.client;
+  }
+
+  /** The flow gate's figures, once started (tests watch them). */
+  get flowControl(): FlowControl | undefined {
+    return this.flow;
   }
 
   /** The embedded broker, once started (its bound address). */
@@ -136,6 +146,16 @@ export class MqttReceiver implements Receiver {
     );
     this.connection = connection;
     connection.client.handleMessage = (packet, callback) => this.onPublish(packet, callback);
+    this.flow = attachFlowControl(connection.client, {
+      maxMessages: this.cfg.receive_maximum,
+      maxBytes: this.cfg.max_inflight_bytes,
+      maxPacketSize: this.cfg.max_packet_size,
+      protocolVersion: this.cfg.protocol_version,
+      logger,
+      receiverId: this.settings.id,
+      dropped: this.metrics.dropped,
+      logIntervalMs: this.dropLogIntervalMs,
+    });
     const satFile = this.cfg.auth?.sat_token_file;
     if (satFile !== undefined) this.sat = attachSatAuth(connection.client, { tokenFile: satFile, logger });
     if (this.cfg.heartbeat.enabled) this.heartbeat = new Heartbeat(connection.client, this.cfg.heartbeat, logger);
@@ -256,7 +276,9 @@ export class MqttReceiver implements Receiver {
       this.faults.close();
       await Promise.all([...this.active, this.broker?.drained()]);
       this.sat?.close();
+      this.flow?.closing();
       await this.connection?.stop();
+      this.flow?.close();
       await this.broker?.close();
     })();
     return this.stopping;

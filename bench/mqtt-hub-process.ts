@@ -1,0 +1,71 @@
+// The hub in a process of its own, with the mqtt receiver's default settings, draining a backlog queued on a real
+// Mosquitto: its drain rate against a bare mqtt.js subscriber on the same broker, and its own peak RSS (the kernel's
+// high-water mark, VmHWM, read before it stops). The sink and the reference run in this process, not the hub's.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startMosquitto } from '../test/helpers/mosquitto.ts';
+import type { MqttFigures } from './mqtt-e2e.ts';
+import { METRICS_VARIANT, Tally, baseline, queueBacklog, startSink, withTimeout } from './mqtt-e2e.ts';
+
+const RUN_TIMEOUT_MS = Number(process.env.BENCH_MQTT_TIMEOUT_MS ?? 600_000);
+
+function peakRssOf(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
+async function hubProcess(url: string, n: number): Promise<MqttFigures> {
+  const clientId = 'bench-hub-process';
+  const topic = 'bench/hub-process/telemetry';
+  await queueBacklog(url, clientId, topic, n);
+  const tally = new Tally(n);
+  const sink = await startSink((body) => METRICS_VARIANT.read(body, (seq) => tally.add(seq)));
+  const dir = mkdtempSync(join(tmpdir(), 'otelhub-bench-'));
+  const config = join(dir, 'hub.yaml');
+  // No receive_maximum, max_inflight_bytes or batch settings unless asked for: the defaults are what is measured.
+  const window = process.env.BENCH_MQTT_RECEIVE_MAXIMUM;
+  const budget = process.env.BENCH_MQTT_MAX_INFLIGHT_BYTES;
+  writeFileSync(
+    config,
+    `receivers:\n  mqtt:\n    endpoint: ${url}\n    topics: ['${topic}']\n    client_id: ${clientId}\n` +
+      (window ? `    receive_maximum: ${window}\n` : '') +
+      (budget ? `    max_inflight_bytes: ${budget}\n` : '') +
+      `processors:\n  schema: {}\n  batch: {}\n` +
+      `exporters:\n  otlphttp:\n    endpoint: ${sink.url}\n    compression: none\n` +
+      `service:\n  telemetry:\n    metrics: { level: none }\n  pipelines:\n    ${METRICS_VARIANT.pipeline}\n`,
+  );
+  const hub = spawn(process.execPath, ['bin/otelhub.js', '--config', config, '--log-level', 'warn'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const t0 = process.hrtime.bigint();
+  try {
+    await withTimeout('hub process', RUN_TIMEOUT_MS, tally.done);
+    const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+    const peakRss = peakRssOf(hub.pid ?? 0);
+    return {
+      name: `otelhub process (${[window && `receive_maximum ${window}`, budget && `max_inflight_bytes ${budget}`].filter(Boolean).join(', ') || 'defaults'}): mqtt -> schema -> batch -> otlphttp`,
+      messagesPerSec: n / secs,
+      cpuMsPer1k: NaN,
+      peakRss,
+      delivered: tally.distinct,
+      lost: n - tally.distinct,
+    };
+  } finally {
+    hub.kill('SIGTERM');
+    await new Promise((r) => hub.once('exit', r));
+    await sink.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The bare subscriber's and the hub process's figures; the broker queues up to 2 x n messages. */
+export async function benchMqttHubProcess(n: number): Promise<MqttFigures[]> {
+  const broker = await startMosquitto({ extraConfig: [`max_queued_messages ${2 * n}`] });
+  try {
+    return [await baseline(broker.url, n), await hubProcess(broker.url, n)];
+  } finally {
+    await broker.stop();
+  }
+}
