@@ -80,6 +80,8 @@ describe('drop-in mode', () => {
       qos: 1,
       connect_timeout: 30_000,
       retry: { initial_interval: 1000, max_interval: 30_000 },
+      max_inflight_bytes: 16 * 1024 * 1024,
+      max_packet_size: 256 * 1024,
     });
     assert.deepEqual(at(c, 'processors', 'correlation'), {
       field_name: 'correlationId',
