@@ -7,6 +7,7 @@ import { otelhubVersion } from '../core/version.ts';
 import type { LogLevel } from '../core/logger.ts';
 import type { PipelineType, Signal } from '../core/pdata/signals.ts';
 import { LOG_LEVELS } from '../core/logger.ts';
+import { MAX_TIMER_MS } from '../config/duration.ts';
 import { ConfigError, formatIssue } from '../config/issues.ts';
 import { DEFAULT_CONFIG, DEFAULT_CONFIG_NAME } from './default-config.ts';
 import type { HubOptions } from './hub.ts';
@@ -117,7 +118,15 @@ async function run(opts: HubOptions): Promise<number> {
   process.on('SIGINT', onSignal);
   const { startHub } = await import('./hub.ts');
   const hub = await startHub(opts);
-  return new Promise<number>((resolve) => {
+  // A running hub lives until it is signalled, even when nothing of its own holds the event loop (an mqtt receiver
+  // waiting on an unref'd reconnect timer with no listener open): without this Node would end the process with
+  // "unsettled top-level await" (exit 13).
+  const alive = setInterval(() => {}, MAX_TIMER_MS);
+  return new Promise<number>((done) => {
+    const resolve = (code: number): void => {
+      clearInterval(alive);
+      done(code);
+    };
     let count = 0;
     signalled = (sig) => {
       count++;

@@ -11,6 +11,7 @@ import type { MqttClient } from 'mqtt';
 import { parse } from 'yaml';
 import { DEFAULT_CONFIG } from '../cli/default-config.ts';
 import { DROP_IN_TRIGGERS } from '../cli/drop-in-env.ts';
+import { freePort } from './helpers/hub.ts';
 import { ROOT, runCli, startCli } from './helpers/process.ts';
 import { listen } from '../core/net.ts';
 
@@ -116,6 +117,33 @@ describe('otelhub command', () => {
     ];
     for (const re of expect) assert.match(out, re);
     assert.doesNotMatch(r.stdout + r.stderr, /hunter2/);
+  });
+
+  it('keeps running while nothing of its own holds the process (an MQTT broker it cannot reach yet)', async () => {
+    // No listener at all (metrics level none, no health check): only the receiver's reconnect timer, which is
+    // unref'd. The hub must still run until it is signalled, not end with "unsettled top-level await".
+    const dir = mkdtempSync(join(tmpdir(), 'otelhub-cli-alive-'));
+    try {
+      const port = await freePort();
+      writeFileSync(
+        join(dir, 'hub.yaml'),
+        `receivers: { mqtt: { endpoint: "mqtt://127.0.0.1:${port}", topics: [t], reconnect: { min: 20ms, max: 50ms } } }
+processors: { schema: }
+exporters: { debug: }
+service:
+  telemetry: { metrics: { level: none }, logs: { level: debug } }
+  pipelines: { metrics: { receivers: [mqtt], processors: [schema], exporters: [debug] } }
+`,
+      );
+      const hub = startCli(['--config', join(dir, 'hub.yaml')]);
+      await hub.waitForLog((l) => typeof l.failed_attempts === 'number' && l.failed_attempts >= 3);
+      assert.equal(hub.child.exitCode, null, `the hub exited:\n${hub.output()}`);
+      hub.child.kill('SIGTERM');
+      const r = await hub.exited;
+      assert.equal(r.code, 0, hub.output());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('runs, serves metrics and health, flushes its batch and exits 0 on SIGTERM', async () => {
