@@ -1,7 +1,9 @@
 // The hub in a process of its own, with the mqtt receiver's default settings, draining a backlog queued on a real
 // Mosquitto: its drain rate against a bare mqtt.js subscriber on the same broker, and its own peak RSS (the kernel's
 // high-water mark, VmHWM, read before it stops). The sink and the reference run in this process, not the hub's.
-import { spawn } from 'node:child_process';
+// The hub runs compiled (dist/, as the package and the image ship it), not through tsx, whose loader alone adds
+// tens of MiB to a process's RSS.
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,7 +38,14 @@ async function hubProcess(url: string, n: number): Promise<MqttFigures> {
       `exporters:\n  otlphttp:\n    endpoint: ${sink.url}\n    compression: none\n` +
       `service:\n  telemetry:\n    metrics: { level: none }\n  pipelines:\n    ${METRICS_VARIANT.pipeline}\n`,
   );
-  const hub = spawn(process.execPath, ['bin/otelhub.js', '--config', config, '--log-level', 'warn'], {
+  execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' });
+  const runner = join(dir, 'run-compiled.mjs');
+  writeFileSync(
+    runner,
+    `const { cli } = await import(${JSON.stringify(new URL('../dist/cli/main.js', import.meta.url).href)});\n` +
+      'process.exitCode = await cli(process.argv.slice(2));\n',
+  );
+  const hub = spawn(process.execPath, [runner, '--config', config, '--log-level', 'warn'], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const t0 = process.hrtime.bigint();
@@ -45,7 +54,7 @@ async function hubProcess(url: string, n: number): Promise<MqttFigures> {
     const secs = Number(process.hrtime.bigint() - t0) / 1e9;
     const peakRss = peakRssOf(hub.pid ?? 0);
     return {
-      name: `otelhub process (${[window && `receive_maximum ${window}`, budget && `max_inflight_bytes ${budget}`].filter(Boolean).join(', ') || 'defaults'}): mqtt -> schema -> batch -> otlphttp`,
+      name: `otelhub process, compiled (${[window && `receive_maximum ${window}`, budget && `max_inflight_bytes ${budget}`].filter(Boolean).join(', ') || 'defaults'}): mqtt -> schema -> batch -> otlphttp`,
       messagesPerSec: n / secs,
       cpuMsPer1k: NaN,
       peakRss,
