@@ -45,8 +45,11 @@ async function hubProcess(url: string, n: number): Promise<MqttFigures> {
     `const { cli } = await import(${JSON.stringify(new URL('../dist/cli/main.js', import.meta.url).href)});\n` +
       'process.exitCode = await cli(process.argv.slice(2));\n',
   );
+  // BENCH_HUB_NODE_OPTIONS: V8 flags for the hub alone (heap limits, say), not for this process and its reference.
+  const nodeOptions = process.env.BENCH_HUB_NODE_OPTIONS;
   const hub = spawn(process.execPath, [runner, '--config', config, '--log-level', 'warn'], {
     stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NODE_OPTIONS: nodeOptions ?? process.env.NODE_OPTIONS ?? '' },
   });
   const t0 = process.hrtime.bigint();
   try {
@@ -54,7 +57,7 @@ async function hubProcess(url: string, n: number): Promise<MqttFigures> {
     const secs = Number(process.hrtime.bigint() - t0) / 1e9;
     const peakRss = peakRssOf(hub.pid ?? 0);
     return {
-      name: `otelhub process, compiled (${[window && `receive_maximum ${window}`, budget && `max_inflight_bytes ${budget}`].filter(Boolean).join(', ') || 'defaults'}): mqtt -> schema -> batch -> otlphttp`,
+      name: `otelhub process, compiled (${[window && `receive_maximum ${window}`, budget && `max_inflight_bytes ${budget}`, nodeOptions].filter(Boolean).join(', ') || 'defaults'}): mqtt -> schema -> batch -> otlphttp`,
       messagesPerSec: n / secs,
       cpuMsPer1k: NaN,
       peakRss,
