@@ -3,21 +3,10 @@
 // oversize packet from its fixed header (before buffering its body) and stop between two packets when a window is
 // full, so what is held beyond the window is at most one socket read.
 
-export type Frame = { kind: 'packet'; bytes: Buffer } | { kind: 'oversize'; length: number } | { kind: 'malformed' };
+import { fixedHeader } from '../packet-frames.ts';
+import type { FixedHeader } from '../packet-frames.ts';
 
-/** The remaining-length varint after the first byte: [value, header bytes], 'more' when incomplete, or undefined. */
-function remainingLength(buf: Buffer): [number, number] | 'more' | undefined {
-  let value = 0;
-  let multiplier = 1;
-  for (let i = 1; i < 5; i++) {
-    const byte = buf[i];
-    if (byte === undefined) return 'more';
-    value += (byte & 0x7f) * multiplier;
-    if ((byte & 0x80) === 0) return [value, i + 1];
-    multiplier *= 128;
-  }
-  return undefined; // a fifth length byte: not MQTT
-}
+export type Frame = { kind: 'packet'; bytes: Buffer } | { kind: 'oversize'; length: number } | { kind: 'malformed' };
 
 export class Framer {
   private pending: Buffer[] = [];
@@ -39,11 +28,14 @@ export class Framer {
   /** The next whole packet, or undefined until more bytes arrive. */
   next(): Frame | undefined {
     if (this.buffered === 0) return undefined;
-    const head = this.peek(5);
-    const length = remainingLength(head);
-    if (length === 'more') return undefined;
-    if (length === undefined) return { kind: 'malformed' };
-    const total = length[0] + length[1];
+    let header: FixedHeader | undefined;
+    try {
+      header = fixedHeader(this.peek(5), 0);
+    } catch {
+      return { kind: 'malformed' }; // a fifth length byte: not MQTT
+    }
+    if (header === undefined) return undefined;
+    const { total } = header;
     if (total > this.maxPacketSize) return { kind: 'oversize', length: total };
     if (this.buffered < total) return undefined;
     return { kind: 'packet', bytes: this.take(total) };
