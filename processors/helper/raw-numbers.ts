@@ -25,6 +25,8 @@ function stringEnd(text: string, start: number): number {
 }
 
 function pointerSegment(key: string): string {
+  // Most keys need no escaping; the two replaces cost more than the rest of the scan.
+  if (!key.includes('~') && !key.includes('/')) return key;
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
@@ -33,54 +35,95 @@ export function jsonPointer(path: readonly string[]): string {
   return path.map((k) => '/' + pointerSegment(k)).join('');
 }
 
+/** A plain integer literal this short is a double exactly, and String() writes it back as written (-0 aside). */
+const EXACT_DIGITS = 15;
+
+function isShortPlainInteger(text: string, start: number, end: number): boolean {
+  if (end - start > EXACT_DIGITS) return false;
+  for (let k = start; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 0x2e || c === 0x65 || c === 0x45) return false; // '.', 'e', 'E'
+  }
+  return true;
+}
+
+export interface RawNumbersOptions {
+  /**
+   * Leaves out plain integer literals of up to 15 digits, whose double JSON.parse holds exactly and String() writes
+   * back unchanged: for callers that fall back to `String(value)`, and read mostly such numbers (a payload's counters
+   * and values), this keeps the map empty and the scan cheap.
+   */
+  inexactOnly?: boolean;
+}
+
+const NONE: ReadonlyMap<string, string> = new Map();
+
 /**
  * Number literals at most `maxDepth` levels deep (`/metrics/0/value` is 3 levels), keyed by JSON pointer. A key
  * that occurs twice in one object keeps its last literal, as JSON.parse keeps the last value.
  */
-export function rawNumbers(text: string, maxDepth: number): Map<string, string> {
-  const out = new Map<string, string>();
-  // Per open container: its current key (objects) or index (arrays), as a pointer segment.
-  const path: string[] = [];
-  const isArray: boolean[] = [];
+export function rawNumbers(text: string, maxDepth: number, opts: RawNumbersOptions = {}): ReadonlyMap<string, string> {
+  let out: Map<string, string> | undefined;
+  // Per open container: where its current key's literal starts (objects; -1 for arrays) or its index (arrays). Keys
+  // are read from the text only for a pointer that is recorded: most documents have far more keys than numbers kept.
+  const keyAt: number[] = [];
+  const index: number[] = [];
   let expectKey = false;
   let i = 0;
   while (i < text.length) {
     const c = text.charCodeAt(i);
     if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-      isArray.push(c === 0x5b);
-      path.push(c === 0x5b ? '0' : '');
+      keyAt.push(-1);
+      index.push(c === 0x5b ? 0 : -1);
       expectKey = c === 0x7b;
       i++;
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
-      isArray.pop();
-      path.pop();
+      keyAt.pop();
+      index.pop();
       // What follows a closed container is a comma or another close, never a key.
       expectKey = false;
       i++;
     } else if (c === 0x2c /* , */) {
-      if (isArray.at(-1)) path[path.length - 1] = String(Number(path.at(-1)) + 1);
+      const last = index.length - 1;
+      if ((index[last] ?? -1) >= 0) index[last] = (index[last] ?? 0) + 1;
       else expectKey = true;
       i++;
     } else if (c === 0x3a /* : */) {
       expectKey = false;
       i++;
     } else if (c === QUOTE) {
-      const end = stringEnd(text, i);
-      if (expectKey) {
-        const body = text.slice(i + 1, end - 1);
-        // Escapes are rare in keys; JSON.parse decodes them exactly as it did for the parsed value.
-        path[path.length - 1] = pointerSegment(body.includes('\\') ? (JSON.parse(text.slice(i, end)) as string) : body);
-      }
-      i = end;
+      if (expectKey) keyAt[keyAt.length - 1] = i;
+      i = stringEnd(text, i);
     } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
       let j = i + 1;
       while (j < text.length && isNumberChar(text.charCodeAt(j))) j++;
-      if (path.length <= maxDepth) out.set(path.length === 0 ? '' : '/' + path.join('/'), text.slice(i, j));
+      if (keyAt.length <= maxDepth && !(opts.inexactOnly && isShortPlainInteger(text, i, j))) {
+        out ??= new Map();
+        out.set(pointerOf(text, keyAt, index), text.slice(i, j));
+      }
       i = j;
     } else {
       // Whitespace and the letters of true, false and null.
       i++;
     }
   }
-  return out;
+  return out ?? NONE;
+}
+
+function pointerOf(text: string, keyAt: readonly number[], index: readonly number[]): string {
+  let p = '';
+  for (let k = 0; k < keyAt.length; k++) {
+    const n = index[k] ?? -1;
+    p += '/' + (n >= 0 ? String(n) : keySegment(text, keyAt[k] ?? -1));
+  }
+  return p;
+}
+
+/** The pointer segment of the key literal starting (with its quote) at `start`. */
+function keySegment(text: string, start: number): string {
+  if (start < 0) return '';
+  const end = stringEnd(text, start);
+  const body = text.slice(start + 1, end - 1);
+  // Escapes are rare in keys; JSON.parse decodes them exactly as it did for the parsed value.
+  return pointerSegment(body.includes('\\') ? (JSON.parse(text.slice(start, end)) as string) : body);
 }

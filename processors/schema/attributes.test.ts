@@ -54,6 +54,28 @@ describe('schema processor: attributes', () => {
     assert.deepEqual(attrs(h.records()[0]!.attributes), { site: 'from-item', k: '2', 'mqtt.topic': 'mine' });
   });
 
+  it('orders and deduplicates a long attribute list (over 16) as it does a short one', async (t) => {
+    const h = await harness(t, 'metrics', {});
+    const items = (n: number) => [
+      { key: 'k', value: '1' },
+      ...Array.from({ length: n }, (_, i) => ({ key: `f${i}`, value: String(i) })),
+      { key: 'k', value: '2' },
+      { key: 'mqtt.topic', value: 'mine' },
+    ];
+    for (const n of [1, 30]) {
+      await h.send(msg({ metrics: [gauge(items(n))] }));
+      const got = points(h.metrics().at(-1))[0]!.attributes.map((a) => [
+        a.key,
+        'stringValue' in a.value && a.value.stringValue,
+      ]);
+      assert.deepEqual(got, [
+        ['k', '2'],
+        ...Array.from({ length: n }, (_, i) => [`f${i}`, String(i)]),
+        ['mqtt.topic', 'mine'],
+      ]);
+    }
+  });
+
   it('uses a chosen topic attribute name, or none at all', async (t) => {
     const named = await harness(t, 'metrics', { topic_attribute: 'messaging.destination.name' });
     const none = await harness(t, 'metrics', { topic_attribute: '' });

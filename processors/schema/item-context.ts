@@ -34,12 +34,29 @@ export function messageContext(m: Message, raw: ReadonlyMap<string, string>, opt
  * An item's attributes (the schema has checked they are {key, value} strings) followed by the message's. OTLP keys
  * must be unique: a key repeated in the item keeps its last value; the item's own beats the message's.
  */
+/** Up to this many attributes, duplicates are found by scanning; a payload with thousands takes the Map. */
+const SCAN_LIMIT = 16;
+
 export function itemAttributes(
   items: readonly { key: string; value: string }[] | undefined,
   ctx: MessageContext,
 ): KeyValue[] {
+  if ((items?.length ?? 0) + ctx.messageAttributes.length > SCAN_LIMIT) return attributesByMap(items ?? [], ctx);
+  // A few attributes per item: a scan of the list built so far is cheaper than a Map (this runs once per item).
+  const out: KeyValue[] = [];
+  for (const a of items ?? []) {
+    const known = out.find((kv) => kv.key === a.key);
+    if (known) known.value = { stringValue: a.value };
+    else out.push({ key: a.key, value: { stringValue: a.value } });
+  }
+  for (const a of ctx.messageAttributes)
+    if (!out.some((kv) => kv.key === a.key)) out.push({ key: a.key, value: { stringValue: a.value } });
+  return out;
+}
+
+function attributesByMap(items: readonly { key: string; value: string }[], ctx: MessageContext): KeyValue[] {
   const byKey = new Map<string, string>();
-  for (const a of items ?? []) byKey.set(a.key, a.value);
+  for (const a of items) byKey.set(a.key, a.value);
   for (const a of ctx.messageAttributes) if (!byKey.has(a.key)) byKey.set(a.key, a.value);
   return [...byKey].map(([key, value]) => ({ key, value: { stringValue: value } }));
 }

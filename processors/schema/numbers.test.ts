@@ -82,6 +82,16 @@ describe('rawNumbers', () => {
     assert.deepEqual(Object.fromEntries(rawNumbers('[{},"s",3,{"k":[]},"t",4]', 1)), { '/2': '3', '/5': '4' });
   });
 
+  it('with inexactOnly, keeps only literals a double may not hold as written', () => {
+    const text = '{"a":123456789012345,"b":1234567890123456,"c":1.0,"d":2e3,"e":-7,"f":{"g":1754851200000000001}}';
+    assert.deepEqual(Object.fromEntries(rawNumbers(text, 2, { inexactOnly: true })), {
+      '/b': '1234567890123456',
+      '/c': '1.0',
+      '/d': '2e3',
+      '/f/g': '1754851200000000001',
+    });
+  });
+
   it('keeps the last literal of a repeated key, as JSON.parse keeps the last value', () => {
     assert.equal(rawNumbers('{"t":1,"t":2}', 1).get('/t'), '2');
   });
@@ -115,8 +125,15 @@ describe('rawNumbers against JSON.parse', () => {
       const text = gen(0);
       const want = expected(JSON.parse(text), [], new Map());
       const got = rawNumbers(text, 99);
+      const inexact = rawNumbers(text, 99, { inexactOnly: true });
       // A repeated key can leave pointers of a discarded value behind; only pointers of the parsed value are read.
-      for (const [k, v] of want) assert.equal(Number(got.get(k)), v, `${k} in ${text}`);
+      for (const [k, v] of want) {
+        assert.equal(Number(got.get(k)), v, `${k} in ${text}`);
+        // What inexactOnly leaves out, String(value) writes back as it was written.
+        const kept = inexact.get(k);
+        if (kept === undefined) assert.equal(String(v), got.get(k), `${k} in ${text}`);
+        else assert.equal(kept, got.get(k));
+      }
     }
   });
 });

@@ -4,7 +4,8 @@ import { rawNumbers } from '../helper/raw-numbers.ts';
 
 export interface Payload {
   value: unknown;
-  /** Source text of number literals down to `/metrics/0/value`, by JSON pointer. */
+  /** Source text of number literals down to `/metrics/0/value`, by JSON pointer; not of plain integers up to 15 digits,
+   * whose `String(value)` is the same text (rawNumbers' inexactOnly). */
   raw: ReadonlyMap<string, string>;
 }
 
@@ -38,5 +39,5 @@ export function readPayload(bytes: Uint8Array): ReadResult {
       message: at ? `payload is not JSON (error at character ${at[1]})` : 'payload is not JSON',
     };
   }
-  return { ok: true, payload: { value, raw: rawNumbers(text, RAW_DEPTH) } };
+  return { ok: true, payload: { value, raw: rawNumbers(text, RAW_DEPTH, { inexactOnly: true }) } };
 }

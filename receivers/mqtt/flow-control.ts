@@ -1,13 +1,13 @@
 // Puts a FlowGate between every connection's socket and MQTT.js (see flow-gate.ts), so that the receiver holds at
 // most receive_maximum unacknowledged QoS 1 messages and max_inflight_bytes, whatever the broker sends.
 import type { MqttClient } from 'mqtt';
-import type { Packet } from 'mqtt-packet';
+import type { IPublishPacket, Packet } from 'mqtt-packet';
 import type { Duplex } from 'node:stream';
 import type { Counter } from 'prom-client';
 import { DropReporter } from '../../core/drop-reporter.ts';
 import type { Logger } from '../../core/logger.ts';
 import { FlowGate } from './flow-gate.ts';
-import type { GateLimits } from './flow-gate.ts';
+import type { GateHooks, GateLimits } from './flow-gate.ts';
 
 export const TOO_LARGE = 'too_large';
 
@@ -17,6 +17,8 @@ export interface FlowControlOptions extends GateLimits {
   /** otelhub_receiver_mqtt_dropped_messages_total */
   dropped: Counter;
   logIntervalMs?: number;
+  /** Where the gate hands the PUBLISHes it decodes itself (MQTT.js's handleMessage gets the others). */
+  publish?: (packet: IPublishPacket) => void;
 }
 
 export interface FlowControl {
@@ -48,7 +50,11 @@ export function attachFlowControl(client: MqttClient, opts: FlowControlOptions):
   });
   const peak = { messages: 0, bytes: 0 };
   let gate: FlowGate | undefined;
-  const hooks = {
+  // The gate's own PUBLISHes are announced as 'packetreceive' too (whoever watches the connection's packets sees
+  // every one), but they are not packets MQTT.js handled.
+  let announcing = false;
+  const publish = opts.publish;
+  const hooks: GateHooks = {
     keepAliveMs: () => client.keepalive * 1000,
     awaitingAnswer: () => {
       for (const _ in client.outgoing) return true;
@@ -69,6 +75,16 @@ export function attachFlowControl(client: MqttClient, opts: FlowControlOptions):
       peak.bytes = Math.max(peak.bytes, g.inflightBytes + g.waitingBytes);
     },
   };
+  if (publish)
+    hooks.publish = (packet) => {
+      announcing = true;
+      try {
+        client.emit('packetreceive', packet);
+      } finally {
+        announcing = false;
+      }
+      publish(packet);
+    };
   internal.streamBuilder = ((c: MqttClient) => (gate = new FlowGate(inner(c), opts, hooks))) satisfies StreamBuilder;
   // Every PUBACK, MQTT.js's own (heartbeats) and the receiver's, goes through 'packetsend'.
   const onSend = (p: Packet) => {
@@ -76,6 +92,10 @@ export function attachFlowControl(client: MqttClient, opts: FlowControlOptions):
     else if (p.cmd === 'subscribe' || p.cmd === 'publish') gate?.updateReading();
   };
   client.on('packetsend', onSend);
+  const onReceive = () => {
+    if (!announcing) gate?.handled();
+  };
+  client.on('packetreceive', onReceive);
   return {
     get gate() {
       return gate;
@@ -84,6 +104,7 @@ export function attachFlowControl(client: MqttClient, opts: FlowControlOptions):
     closing: () => gate?.close(),
     close() {
       client.off('packetsend', onSend);
+      client.off('packetreceive', onReceive);
       drops.close();
     },
   };

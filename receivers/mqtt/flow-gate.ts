@@ -13,11 +13,19 @@
 //
 // A PUBLISH larger than `maxPacketSize` (a broker that ignored the Maximum Packet Size of CONNECT) is skipped without
 // being buffered (packet-cutter.ts), acknowledged (it could never be processed) and reported.
+//
+// A PUBLISH that enters the window goes straight to the receiver (publish-decoder.ts: MQTT.js's parser costs more
+// than the rest of the hub's work on a message), but only while MQTT.js has handled every packet passed to it:
+// a message must not overtake the CONNACK of its connection (the receiver learns from it whether the session was
+// resumed) nor anything else MQTT.js has yet to read. Until MQTT.js has caught up, PUBLISHes take its way.
 import { Duplex } from 'node:stream';
 import { generate } from 'mqtt-packet';
 import type { FixedHeader } from './packet-frames.ts';
+import { fixedHeader } from './packet-frames.ts';
 import { PacketCutter } from './packet-cutter.ts';
 import { PINGREQ, PUBLISH, publishIdentity, publishPacketId, publishQos } from './packet-frames.ts';
+import { decodePublish } from './publish-decoder.ts';
+import type { IPublishPacket } from 'mqtt-packet';
 
 /**
  * What waits beyond the window is copied and soon collected: more than enough to refill the window at once costs memory
@@ -45,6 +53,8 @@ export interface GateHooks {
   overrun(): void;
   /** After every change of the counts (tests and peaks watch them). */
   changed(gate: FlowGate): void;
+  /** A PUBLISH admitted to the window, decoded here rather than by MQTT.js; without this hook all go to MQTT.js. */
+  publish?: (packet: IPublishPacket) => void;
 }
 
 interface Held {
@@ -68,6 +78,8 @@ export class FlowGate extends Duplex {
   private overran = false;
   private pinger: NodeJS.Timeout | undefined;
   private pumpScheduled = false;
+  /** Packets passed to MQTT.js that it has not handled yet ('packetreceive'): while any, PUBLISHes go its way too. */
+  private behind = 0;
 
   constructor(
     private readonly inner: Duplex,
@@ -100,6 +112,11 @@ export class FlowGate extends Duplex {
   }
   get reading(): boolean {
     return !this.readingStopped;
+  }
+
+  /** MQTT.js handled a packet the gate passed to it. */
+  handled(): void {
+    if (this.behind > 0) this.behind--;
   }
 
   /** MQTT.js sent the PUBACK for `id`: room for the next message. */
@@ -158,15 +175,30 @@ export class FlowGate extends Duplex {
 
   /** Passes everything but PUBLISH; a PUBLISH when it fits the window and nothing waits before it. */
   private packet(buf: Buffer, off: number, h: FixedHeader): boolean {
-    if (h.type !== PUBLISH) return true;
+    if (h.type !== PUBLISH) return this.toMqttJs();
     if (this.closing) return false; // the receiver takes nothing more: left for the next session
     const qos = publishQos(buf[off] ?? 0);
     const id = qos > 0 ? publishPacketId(buf, off, h) : 0;
-    if (this.head === this.held.length && this.admit(qos, id, h.total)) return true;
+    if (this.head === this.held.length && this.admit(qos, id, h.total)) return !this.direct(buf, off, h);
     // A copy: a slice would keep the whole socket read alive while the message waits.
     this.held.push({ buf: Buffer.from(buf.subarray(off, off + h.total)), qos, id });
     this.heldBytes += h.total;
     return false;
+  }
+
+  /** Passes a packet to MQTT.js (always true: the cutter forwards it). */
+  private toMqttJs(): true {
+    this.behind++;
+    return true;
+  }
+
+  /** Hands an admitted PUBLISH to the receiver if MQTT.js has caught up and the packet decodes; else false. */
+  private direct(buf: Buffer, off: number, h: FixedHeader): boolean {
+    const hand = this.hooks.publish;
+    const packet = hand && this.behind === 0 ? decodePublish(buf, off, h, this.limits.protocolVersion) : undefined;
+    if (!packet) return !this.toMqttJs();
+    hand?.(packet);
+    return true;
   }
 
   /** Counts a PUBLISH into the window if it fits; QoS 0 always fits. */
@@ -199,7 +231,8 @@ export class FlowGate extends Duplex {
       if (!next || !this.admit(next.qos, next.id, next.buf.length)) break;
       this.held[this.head++] = undefined;
       this.heldBytes -= next.buf.length;
-      this.forward(next.buf);
+      const h = fixedHeader(next.buf, 0);
+      if (!h || !this.direct(next.buf, 0, h)) this.forward(next.buf);
     }
     if (this.head > 1024 && this.head * 2 > this.held.length) {
       this.held = this.held.slice(this.head);

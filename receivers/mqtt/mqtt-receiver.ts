@@ -10,7 +10,6 @@
 // (hand-off.ts), each still acknowledged on its own outcome.
 import type { IClientOptions } from 'mqtt';
 import type { IPublishPacket } from 'mqtt-packet';
-import { writeToStream } from 'mqtt-packet';
 import type { CreateSettings, Receiver, ReceiverConsumers } from '../../core/component.ts';
 import { DropReporter } from '../../core/drop-reporter.ts';
 import { nowUnixNano } from '../../core/pdata/index.ts';
@@ -32,6 +31,7 @@ import type { Entry } from './inflight.ts';
 import { toMessage } from './message-map.ts';
 import { receiverMetrics } from './metrics.ts';
 import type { ReceiverMetrics } from './metrics.ts';
+import { PubackWriter } from './puback-writer.ts';
 import { attachSatAuth } from './sat-auth.ts';
 
 /** Passed to handleMessage's callback so MQTT.js does not send its own PUBACK (see the top of this file). */
@@ -52,6 +52,16 @@ export class MqttReceiver implements Receiver {
   private readonly inflight: Inflight;
   private readonly delivery: Delivery;
   private readonly handOff = new HandOff<Pending>((batch) => this.deliver(batch));
+  private readonly pubacks = new PubackWriter(() => {
+    const client = this.connection?.client;
+    return (
+      client && {
+        stream: client.stream,
+        connected: client.connected,
+        sent: (id: number) => client.emit('packetsend', { cmd: 'puback', messageId: id, reasonCode: 0 }),
+      }
+    );
+  });
   private readonly metrics: ReceiverMetrics;
   /** Broker faults (a reused packet ID): counted and logged rate-limited, the message processed all the same. */
   private readonly faults: DropReporter;
@@ -74,7 +84,7 @@ export class MqttReceiver implements Receiver {
   ) {
     this.cfg = resolveConfig(config, settings.id);
     this.dropLogIntervalMs = opts.dropLogIntervalMs;
-    this.inflight = new Inflight((id) => this.sendPuback(id));
+    this.inflight = new Inflight((id) => this.pubacks.send(id));
     this.metrics = receiverMetrics(
       settings.telemetry,
       settings.id,
@@ -155,6 +165,11 @@ export class MqttReceiver implements Receiver {
       receiverId: this.settings.id,
       dropped: this.metrics.dropped,
       logIntervalMs: this.dropLogIntervalMs,
+      // Decoded by the gate: no MQTT.js callback, so a PUBACK it would have sent (a heartbeat's) is sent here.
+      publish: (packet) =>
+        this.onPublish(packet, (err) => {
+          if (!err && packet.qos === 1 && packet.messageId !== undefined) this.pubacks.send(packet.messageId);
+        }),
     });
     const satFile = this.cfg.auth?.sat_token_file;
     if (satFile !== undefined) this.sat = attachSatAuth(connection.client, { tokenFile: satFile, logger });
@@ -253,14 +268,6 @@ export class MqttReceiver implements Receiver {
 
   // Written with mqtt-packet directly: MQTT.js's own send would queue it while offline and send it on the next
   // connection, where the packet ID may belong to another message (Inflight only calls this while online).
-  private sendPuback(id: number): void {
-    const client = this.connection?.client;
-    if (!client?.connected) return;
-    const packet = { cmd: 'puback' as const, messageId: id, reasonCode: 0 };
-    writeToStream(packet, client.stream, { protocolVersion: this.cfg.protocol_version });
-    client.emit('packetsend', packet);
-  }
-
   /**
    * Takes no new messages, lets those in the pipelines settle (and acknowledges them), abandons retry waits
    * (unacknowledged: the broker keeps them), then disconnects cleanly. Idempotent; safe without start.
@@ -276,6 +283,7 @@ export class MqttReceiver implements Receiver {
       this.faults.close();
       await Promise.all([...this.active, this.broker?.drained()]);
       this.sat?.close();
+      this.pubacks.flush();
       this.flow?.closing();
       await this.connection?.stop();
       this.flow?.close();
