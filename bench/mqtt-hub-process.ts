@@ -7,6 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { missingNodeFlags } from '../bin/node-flags.js';
 import { startMosquitto } from '../test/helpers/mosquitto.ts';
 import type { MqttFigures } from './mqtt-e2e.ts';
 import { METRICS_VARIANT, Tally, baseline, queueBacklog, startSink, withTimeout } from './mqtt-e2e.ts';
@@ -45,19 +46,27 @@ async function hubProcess(url: string, n: number): Promise<MqttFigures> {
     `const { cli } = await import(${JSON.stringify(new URL('../dist/cli/main.js', import.meta.url).href)});\n` +
       'process.exitCode = await cli(process.argv.slice(2));\n',
   );
-  // BENCH_HUB_NODE_OPTIONS: V8 flags for the hub alone (heap limits, say), not for this process and its reference.
+  // BENCH_HUB_NODE_OPTIONS: Node and V8 flags for the hub alone (heap limits, --trace-gc, --cpu-prof ...), given on
+  // its command line (NODE_OPTIONS refuses some of them), not to this process and its reference. The flags
+  // bin/otelhub.js starts the hub with (bin/node-flags.js) come first, unless these set the same ones;
+  // OTELHUB_NODE_FLAGS=none leaves them out, as it does for bin/otelhub.js.
   const nodeOptions = process.env.BENCH_HUB_NODE_OPTIONS;
-  const hub = spawn(process.execPath, [runner, '--config', config, '--log-level', 'warn'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, NODE_OPTIONS: nodeOptions ?? process.env.NODE_OPTIONS ?? '' },
+  const own = nodeOptions?.split(/\s+/).filter(Boolean) ?? [];
+  const flags = [...missingNodeFlags(own, { ...process.env, NODE_OPTIONS: '' }), ...own];
+  const hub = spawn(process.execPath, [...flags, runner, '--config', config, '--log-level', 'warn'], {
+    stdio: ['ignore', process.env.BENCH_HUB_STDOUT ? 'inherit' : 'ignore', 'inherit'],
   });
+  const exited = new Promise<never>((_, reject) =>
+    hub.once('exit', (code, signal) => reject(new Error(`the hub exited early (${signal ?? `code ${code}`})`))),
+  );
+  exited.catch(() => {});
   const t0 = process.hrtime.bigint();
   try {
-    await withTimeout('hub process', RUN_TIMEOUT_MS, tally.done);
+    await withTimeout('hub process', RUN_TIMEOUT_MS, Promise.race([tally.done, exited]));
     const secs = Number(process.hrtime.bigint() - t0) / 1e9;
     const peakRss = peakRssOf(hub.pid ?? 0);
     return {
-      name: `otelhub process, compiled (${[window && `receive_maximum ${window}`, budget && `max_inflight_bytes ${budget}`, nodeOptions].filter(Boolean).join(', ') || 'defaults'}): mqtt -> schema -> batch -> otlphttp`,
+      name: `otelhub process, compiled (${[window && `receive_maximum ${window}`, budget && `max_inflight_bytes ${budget}`, flags.join(' ') || 'V8 defaults'].filter(Boolean).join(', ')}): mqtt -> schema -> batch -> otlphttp`,
       messagesPerSec: n / secs,
       cpuMsPer1k: NaN,
       peakRss,
@@ -65,8 +74,10 @@ async function hubProcess(url: string, n: number): Promise<MqttFigures> {
       lost: n - tally.distinct,
     };
   } finally {
-    hub.kill('SIGTERM');
-    await new Promise((r) => hub.once('exit', r));
+    if (hub.exitCode === null && hub.signalCode === null) {
+      hub.kill('SIGTERM');
+      await new Promise((r) => hub.once('exit', r));
+    }
     await sink.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -4,7 +4,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { missingNodeFlags, runsTheHub } from './node-flags.js';
 import { isSupported, pinnedNode, unsupportedMessage } from './node-check.js';
+
+const script = fileURLToPath(import.meta.url);
 
 if (!isSupported()) {
   const runtime = pinnedNode();
@@ -12,7 +15,8 @@ if (!isSupported()) {
     process.stderr.write(unsupportedMessage('otelhub'));
     process.exit(1);
   }
-  const child = spawn(runtime, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+  const flags = runsTheHub(process.argv.slice(2)) ? missingNodeFlags([]) : [];
+  const child = spawn(runtime, [...flags, script, ...process.argv.slice(2)], {
     stdio: 'inherit',
     env: { ...process.env, OTELHUB_REEXEC: '1' },
   });
@@ -27,6 +31,19 @@ if (!isSupported()) {
     }
     process.exit(code ?? 1);
   });
+} else if (
+  runsTheHub(process.argv.slice(2)) &&
+  missingNodeFlags().length > 0 &&
+  typeof process.execve === 'function' &&
+  !process.env.OTELHUB_FLAGS_SET
+) {
+  // The heap flags (node-flags.js) take effect only at start: this process becomes the same command with them (same
+  // PID, so signals and the container runtime are unaffected). OTELHUB_FLAGS_SET stops a second round whatever happens.
+  process.execve(
+    process.execPath,
+    [process.execPath, ...missingNodeFlags(), ...process.execArgv, script, ...process.argv.slice(2)],
+    { ...process.env, OTELHUB_FLAGS_SET: '1' },
+  );
 } else {
   // `otelhub components | head` closes stdout early: that is not an error worth a stack trace.
   process.stdout.on('error', (err) => {

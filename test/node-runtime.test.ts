@@ -79,3 +79,52 @@ describe('the Node otelhub runs on', () => {
     assert.match(out, /"msg":"shutdown complete"/);
   });
 });
+
+// bin/node-flags.js: the hub runs with its V8 heap settings, set at start by the process replacing itself (same PID,
+// as a supervisor or a container runtime sees it); a user's own setting of a flag wins; none for other commands.
+describe('the heap flags the hub runs with', () => {
+  const config = join(ROOT, 'test', 'testdata', 'run.yaml');
+
+  /** The command line of the hub started with `env`, read from /proc once it is ready, and its PID. */
+  async function hubCommandLine(env: NodeJS.ProcessEnv): Promise<string[]> {
+    const child = spawn(process.execPath, [BIN, '--config', config], {
+      cwd: ROOT,
+      env: { ...process.env, OTELHUB_FLAGS_SET: '', ...env },
+    });
+    let out = '';
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise((resolve) => child.on('close', resolve));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the hub never became ready:\n${out}`)), 30_000);
+        child.stderr.on('data', () => out.includes('everything is ready') && (clearTimeout(timer), resolve()));
+      });
+      return readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }
+
+  it('starts the hub with them, in the same process', async () => {
+    const argv = await hubCommandLine({ NODE_OPTIONS: '' });
+    assert.deepEqual(argv.slice(1, 3), ['--max-semi-space-size=8', '--heap-growing-percent=30']);
+    assert.deepEqual(argv.slice(-3), [BIN, '--config', config]);
+  });
+
+  it('leaves a flag the user set in NODE_OPTIONS to the user, and all of them with OTELHUB_NODE_FLAGS=none', async () => {
+    const mine = await hubCommandLine({ NODE_OPTIONS: '--max-semi-space-size=16' });
+    assert.deepEqual(mine.slice(1, 2), ['--heap-growing-percent=30']);
+    assert.ok(!mine.some((a) => a.startsWith('--max-semi-space-size')));
+    const none = await hubCommandLine({ NODE_OPTIONS: '', OTELHUB_NODE_FLAGS: 'none' });
+    assert.deepEqual(none.slice(1), [BIN, '--config', config]);
+  });
+
+  it('knows which arguments run the hub', async () => {
+    const { runsTheHub } = await import('../bin/node-flags.js');
+    for (const argv of [[], ['run'], ['-c', 'validate'], ['--config', 'x.yaml', '--log-level', 'debug', 'run']])
+      assert.equal(runsTheHub(argv), true, argv.join(' '));
+    for (const argv of [['--version'], ['-h'], ['validate'], ['-c', 'x.yaml', 'components'], ['print-config']])
+      assert.equal(runsTheHub(argv), false, argv.join(' '));
+  });
+});
