@@ -222,7 +222,7 @@ export const METRICS_VARIANT: HubVariant = {
     }),
 };
 
-const TRACES_VARIANT: HubVariant = {
+export const TRACES_VARIANT: HubVariant = {
   key: 'otelhub-traces',
   name: 'otelhub: mqtt -> correlation -> batch -> otlphttp',
   processors: 'correlation: {}',

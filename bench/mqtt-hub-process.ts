@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { missingNodeFlags } from '../bin/node-flags.js';
 import { startMosquitto } from '../test/helpers/mosquitto.ts';
 import type { MqttFigures } from './mqtt-e2e.ts';
-import { METRICS_VARIANT, Tally, baseline, queueBacklog, startSink, withTimeout } from './mqtt-e2e.ts';
+import type { HubVariant } from './mqtt-e2e.ts';
+import { METRICS_VARIANT, TRACES_VARIANT, Tally, baseline, queueBacklog, startSink, withTimeout } from './mqtt-e2e.ts';
 
 const RUN_TIMEOUT_MS = Number(process.env.BENCH_MQTT_TIMEOUT_MS ?? 600_000);
 
@@ -19,12 +20,12 @@ function peakRssOf(pid: number): number {
   return m ? Number(m[1]) * 1024 : NaN;
 }
 
-async function hubProcess(url: string, n: number): Promise<MqttFigures> {
-  const clientId = 'bench-hub-process';
-  const topic = 'bench/hub-process/telemetry';
+async function hubProcess(url: string, n: number, variant: HubVariant): Promise<MqttFigures> {
+  const clientId = `bench-hub-process-${variant.key}`;
+  const topic = `bench/hub-process/${variant.key}`;
   await queueBacklog(url, clientId, topic, n);
   const tally = new Tally(n);
-  const sink = await startSink((body) => METRICS_VARIANT.read(body, (seq) => tally.add(seq)));
+  const sink = await startSink((body) => variant.read(body, (seq) => tally.add(seq)));
   const dir = mkdtempSync(join(tmpdir(), 'otelhub-bench-'));
   const config = join(dir, 'hub.yaml');
   // No receive_maximum, max_inflight_bytes or batch settings unless asked for: the defaults are what is measured.
@@ -35,11 +36,10 @@ async function hubProcess(url: string, n: number): Promise<MqttFigures> {
     `receivers:\n  mqtt:\n    endpoint: ${url}\n    topics: ['${topic}']\n    client_id: ${clientId}\n` +
       (window ? `    receive_maximum: ${window}\n` : '') +
       (budget ? `    max_inflight_bytes: ${budget}\n` : '') +
-      `processors:\n  schema: {}\n  batch: {}\n` +
+      `processors:\n  ${variant.processors}\n  batch: {}\n` +
       `exporters:\n  otlphttp:\n    endpoint: ${sink.url}\n    compression: none\n` +
-      `service:\n  telemetry:\n    metrics: { level: none }\n  pipelines:\n    ${METRICS_VARIANT.pipeline}\n`,
+      `service:\n  telemetry:\n    metrics: { level: none }\n  pipelines:\n    ${variant.pipeline}\n`,
   );
-  execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' });
   const runner = join(dir, 'run-compiled.mjs');
   writeFileSync(
     runner,
@@ -66,7 +66,7 @@ async function hubProcess(url: string, n: number): Promise<MqttFigures> {
     const secs = Number(process.hrtime.bigint() - t0) / 1e9;
     const peakRss = peakRssOf(hub.pid ?? 0);
     return {
-      name: `otelhub process, compiled (${[window && `receive_maximum ${window}`, budget && `max_inflight_bytes ${budget}`, flags.join(' ') || 'V8 defaults'].filter(Boolean).join(', ')}): mqtt -> schema -> batch -> otlphttp`,
+      name: `otelhub process, compiled (${[window && `receive_maximum ${window}`, budget && `max_inflight_bytes ${budget}`, flags.join(' ') || 'V8 defaults'].filter(Boolean).join(', ')}): ${variant.name.replace(/^otelhub: /, '')}`,
       messagesPerSec: n / secs,
       cpuMsPer1k: NaN,
       peakRss,
@@ -83,11 +83,17 @@ async function hubProcess(url: string, n: number): Promise<MqttFigures> {
   }
 }
 
-/** The bare subscriber's and the hub process's figures; the broker queues up to 2 x n messages. */
+/** The bare subscriber's figures, then the hub process's for `schema` and for `correlation`; the broker queues up to 2 x n messages. */
 export async function benchMqttHubProcess(n: number): Promise<MqttFigures[]> {
+  execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' });
   const broker = await startMosquitto({ extraConfig: [`max_queued_messages ${2 * n}`] });
   try {
-    return [await baseline(broker.url, n), await hubProcess(broker.url, n)];
+    // BENCH_MQTT_PROCESS_PIPELINES=correlation (say) runs one of them.
+    const wanted = (process.env.BENCH_MQTT_PROCESS_PIPELINES ?? 'schema,correlation').split(',');
+    const variants = [METRICS_VARIANT, TRACES_VARIANT].filter((v) => wanted.some((w) => v.processors.startsWith(w)));
+    const figures = [await baseline(broker.url, n)];
+    for (const v of variants) figures.push(await hubProcess(broker.url, n, v));
+    return figures;
   } finally {
     await broker.stop();
   }

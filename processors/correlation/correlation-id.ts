@@ -58,6 +58,9 @@ function locate(json: unknown, path: readonly string[]): { value: unknown } | un
 function numberId(v: number, text: string, path: readonly string[]): Extraction {
   // serde_json refuses a number too large for a double as a whole-document error; JSON.parse makes it Infinity.
   if (!Number.isFinite(v)) return { ok: false, reason: 'invalid_json' };
+  // A safe integer is exactly what was written, whatever the literal's form (5, 5.0, 5e0): the text need not be
+  // scanned. Most IDs are such numbers.
+  if (Number.isSafeInteger(v)) return { ok: true, id: Object.is(v, -0) ? '-0' : String(v) };
   // The path walked only objects to reach a number, so its pointer names that number (one value per pointer).
   const raw = rawNumbers(text, path.length).get(jsonPointer(path));
   // An integer literal is kept as written, however long (serde_json kept every i64 and u64 exact).

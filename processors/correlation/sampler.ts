@@ -14,6 +14,8 @@ export function ratioThreshold(ratio: number): bigint {
  * consistent-probability sampling compares.
  */
 export function traceIdSampled(traceId: Uint8Array, threshold: bigint): boolean {
+  // Ratio 1 (the default) keeps every trace: no need to read the ID.
+  if (threshold > LOW_56) return true;
   const low =
     Buffer.from(traceId.buffer, traceId.byteOffset, traceId.byteLength).readBigUInt64BE(traceId.byteLength - 8) &
     LOW_56;

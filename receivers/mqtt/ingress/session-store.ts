@@ -2,9 +2,9 @@
 // messages for a device (nothing is fanned out and a QoS 1 message is acknowledged only once delivered), so a
 // session's whole durable state is that it exists: a device that reconnects after a hub crash is told Session
 // Present 1 and resends what it has not had acknowledged, where Session Present 0 would make it discard that
-// (MQTT 5 section 3.2.2.1.1). The file is replaced atomically (write a temporary file, then rename) and every
+// (MQTT 5 section 3.2.2.1.1). The file is replaced atomically (write a temporary file, flush it, rename, sync the directory) and every
 // change is written before the CONNACK that depends on it.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export interface SessionRecord {
@@ -102,9 +102,21 @@ export class SessionStore {
       await mkdir(dirname(this.path), { recursive: true });
       await writeFile(tmp, `${body}\n`, { flush: true });
       await rename(tmp, this.path);
+      await syncDirectory(dirname(this.path));
     });
     this.writing = next.catch(() => {});
     return next;
+  }
+}
+
+// The rename is durable only once the directory entry is on disk: without this, a power loss right after a CONNACK
+// could bring back the old file, and a device told Session Present 1 would find no session after a restart.
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 
