@@ -37,7 +37,8 @@ export interface SpanIds {
 export type RandomBytes = (n: number) => Uint8Array;
 
 // Drawn from the CSPRNG in blocks, as Node's own randomUUID does: one draw per ID (two per span) was a fifth of the
-// hub's CPU while draining a backlog. Each ID is a copy, so no two spans share bytes.
+// hub's CPU while draining a backlog. Each ID is a view of its own bytes of a block (a copy would allocate a buffer
+// per ID); a block is never refilled, only replaced.
 const POOL_BYTES = 4096;
 let pool = new Uint8Array(0);
 let poolAt = 0;
@@ -46,7 +47,7 @@ const cryptoBytes: RandomBytes = (n) => {
     pool = randomFillSync(new Uint8Array(POOL_BYTES));
     poolAt = 0;
   }
-  const out = pool.slice(poolAt, poolAt + n);
+  const out = pool.subarray(poolAt, poolAt + n);
   poolAt += n;
   return out;
 };
