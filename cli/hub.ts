@@ -5,6 +5,7 @@ import { LOG_LEVELS, createLogger } from '../core/logger.ts';
 import type { HttpListener } from '../core/net.ts';
 import { listenHttp } from '../core/net.ts';
 import { registerProcessMetrics } from '../core/process-metrics.ts';
+import { malformedStringsReplaced } from '../otlp/well-formed.ts';
 import type { Registry } from '../core/registry.ts';
 import { Service } from '../core/service.ts';
 import { Telemetry } from '../core/telemetry.ts';
@@ -104,6 +105,20 @@ export async function validateHub(opts: HubOptions): Promise<HubConfig> {
   return r.config;
 }
 
+/** What the encoder repaired (otlp/proto-write.ts), counted for the whole process. */
+function registerCodecMetrics(t: Telemetry): void {
+  let last = 0;
+  t.counter({
+    name: 'otelhub_encoder_malformed_strings_total',
+    help: 'Strings with lone surrogates (not valid Unicode) encoded with U+FFFD in their place.',
+    collect(this: { inc(v: number): void }) {
+      const n = malformedStringsReplaced();
+      this.inc(n - last);
+      last = n;
+    },
+  });
+}
+
 export async function startHub(opts: HubOptions): Promise<RunningHub> {
   const r = await loadHubConfig(opts);
   if (!r.config) throw new ConfigError(r.issues);
@@ -114,6 +129,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   let metricsListener: HttpListener | undefined;
   if (tcfg.level !== 'none' && tcfg.address !== '') {
     registerProcessMetrics(telemetry);
+    registerCodecMetrics(telemetry);
     metricsListener = await listenHttp(tcfg.address, (req, res) => {
       if ((req.url ?? '').split('?')[0] !== '/metrics') return void res.writeHead(404).end();
       telemetry.scrape().then(

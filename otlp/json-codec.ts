@@ -8,6 +8,7 @@ import type { Obj } from './json-read.ts';
 import { JsonShapeError, asObject, int64, message, str } from './json-read.ts';
 import { readTracesJson, tracesJson } from './json-traces.ts';
 import type { Json } from './json-write.ts';
+import { wellFormed } from './well-formed.ts';
 
 type Data<S extends PipelineType> = SignalDataMap[S];
 
@@ -62,8 +63,15 @@ function decode<T>(what: string, text: string, read: (o: Obj) => T): T {
   }
 }
 
+// JSON.stringify escapes a lone surrogate as \udXXX (and writes valid pairs as they are), so the text is valid UTF-8
+// but what it says is not a Unicode string: a receiver decodes the surrogate back. Only when such an escape may be
+// there is the request written again with lone surrogates replaced by U+FFFD, as the protobuf path does.
+const repair = (_key: string, v: unknown): unknown => (typeof v === 'string' ? wellFormed(v) : v);
+
 export function encodeRequestJson<S extends PipelineType>(signal: S, data: Data<S>): string {
-  return JSON.stringify(signalOf(signal).write(data as never));
+  const body = signalOf(signal).write(data as never);
+  const text = JSON.stringify(body);
+  return text.includes('\\ud') ? JSON.stringify(body, repair) : text;
 }
 
 /** Throws OtlpDecodeError for text that is not JSON or does not have OTLP's shape. */

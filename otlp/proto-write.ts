@@ -4,6 +4,7 @@
 import protobuf from 'protobufjs/minimal.js';
 import type { Writer } from 'protobufjs/minimal.js';
 import { I32, I64, LEN, VARINT } from './proto-schema.ts';
+import { wellFormed } from './well-formed.ts';
 
 export type { Writer };
 
@@ -12,8 +13,20 @@ const scratch = new DataView(new ArrayBuffer(8));
 const varintScratch = new Uint8Array(10);
 const TWO_32 = 4294967296;
 
+/**
+ * A string with a lone surrogate (valid in JavaScript and in JSON as `"\\ud800"`) has no UTF-8 form: protobufjs
+ * would write it as the bytes of the surrogate itself (ed a0 80), which a destination that checks UTF-8 refuses,
+ * and with it every item merged into the same request. Every string the hub encodes goes through here and leaves
+ * as valid UTF-8, lone surrogates replaced by U+FFFD, as opentelemetry-proto recommends for intermediaries.
+ */
+class WellFormedWriter extends protobuf.BufferWriter {
+  override string(value: string): this {
+    return super.string(wellFormed(value)) as this;
+  }
+}
+
 export function newWriter(): Writer {
-  return protobuf.Writer.create();
+  return new WellFormedWriter();
 }
 
 export function writeString(w: Writer, field: number, v: string): void {
