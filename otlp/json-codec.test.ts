@@ -329,6 +329,21 @@ describe('OTLP/JSON malformed input', () => {
     decodeRequestJson('logs', logs(nested(100)));
     throwsDecodeError(() => decodeRequestJson('logs', logs(nested(101))), /nested deeper than 100/);
   });
+
+  it('refuses text nested deeper than OTLP can be before parsing it (a nesting bomb), and not the deepest OTLP', () => {
+    // The deepest valid request: kvlists nested 100 levels in a span attribute, 4 JSON levels each.
+    const kv = (depth: number): string =>
+      depth === 0 ? '{"intValue":1}' : `{"kvlistValue":{"values":[{"key":"k","value":${kv(depth - 1)}}]}}`;
+    const deepest = `{"resourceSpans":[{"resource":{"attributes":[]},"scopeSpans":[{"scope":{"attributes":[]},"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"s","events":[{"attributes":[{"key":"a","value":${kv(100)}}]}]}]}]}]}`;
+    decodeRequestJson('traces', deepest);
+    const bomb = `${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}`;
+    throwsDecodeError(() => decodeRequestJson('traces', bomb), /nested deeper than 414 levels/);
+    // Brackets inside strings are text, not nesting.
+    decodeRequestJson(
+      'logs',
+      `{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"stringValue":"${'[{'.repeat(1000)}\\"["}}]}]}]}`,
+    );
+  });
 });
 
 describe('OTLP/JSON responses', () => {
