@@ -635,6 +635,28 @@ describe('print-config', () => {
     assert.equal((o1 as { endpoint: string }).endpoint, (o2 as { endpoint: string }).endpoint);
   });
 
+  it('redacts the password of a URL in any value (an endpoint), keeping the user name', async () => {
+    const file = join(dir, 'url-credentials.yaml');
+    writeFileSync(
+      file,
+      [
+        'receivers:',
+        '  otlp: { protocols: { http: { endpoint: "localhost:0" } } }',
+        'exporters:',
+        '  otlphttp: { endpoint: "https://hub:s3cret@collector:4318/otlp?x=y" }',
+        '  otlp: { endpoint: "https://collector:4317", headers: { x-proxy: "http://proxy:p%40ss@proxy:3128" } }',
+        'service:',
+        '  telemetry: { metrics: { level: none } }',
+        '  pipelines:',
+        '    logs: { receivers: [otlp], processors: [], exporters: [otlphttp, otlp] }',
+      ].join('\n'),
+    );
+    const text = await printConfig({ configFiles: [file], env: {} });
+    assert.doesNotMatch(text, /s3cret|p%40ss/);
+    assert.match(text, /https:\/\/hub:\[REDACTED\]@collector:4318\/otlp\?x=y/);
+    assert.match(text, /x-proxy: "\[REDACTED\]"/);
+  });
+
   it('prints the level --log-level sets, so the text is what runs', async () => {
     const level = async (text: string) =>
       (await loadHubConfig({ configText: { text, name: 'printed' }, env: {} })).config?.service.telemetry.logs.level;

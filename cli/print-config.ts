@@ -102,8 +102,8 @@ export async function printConfig(opts: HubOptions): Promise<string> {
   const files = opts.configFiles ?? [];
   const header = [
     `# The configuration otelhub runs from ${files.join(', ')}: the files merged, \${env:...} references expanded,`,
-    '# and values marked sensitive shown as [REDACTED] (put them back, as ${env:...} references for instance, before',
-    '# running this text).',
+    '# and values marked sensitive and passwords in URLs shown as [REDACTED] (put them back, as ${env:...} references',
+    '# for instance, before running this text).',
   ];
   const value = printable(r.loaded, r.registry);
   if (opts.logLevel) {

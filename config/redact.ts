@@ -1,4 +1,5 @@
-// Configs are printed (logs, `validate` output); values the schema marks `sensitive: true` must not be.
+// Configs are printed (logs, `validate` output); values the schema marks `sensitive: true` must not be, nor the
+// password of a URL.
 import type { SchemaObject } from 'ajv';
 
 export const REDACTED = '[REDACTED]';
@@ -63,9 +64,19 @@ function itemSchemas(schemas: Schemas, index: number): Schemas {
   return out;
 }
 
+// scheme://user:password@host...: a credential inside a URL (an endpoint, a proxy) is sensitive wherever it appears,
+// whatever the key's schema says. The user name stays, so the output still tells which account is configured.
+const URL_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^/?#@\s:]*:)[^/?#@\s]*@/i;
+
+/** `value` with the password of a URL in it replaced by [REDACTED], if it is such a string. */
+export function redactUrlCredentials(value: string): string {
+  return value.replace(URL_PASSWORD, `$1${REDACTED}@`);
+}
+
 function redactWith(value: unknown, schemas: Schemas): unknown {
   const all = applicable(schemas);
   if (all.some((s) => s.sensitive === true)) return value === undefined ? undefined : REDACTED;
+  if (typeof value === 'string') return redactUrlCredentials(value);
   if (Array.isArray(value)) return value.map((v, i) => redactWith(v, itemSchemas(all, i)));
   if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
