@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { expandEnv } from './expand-env.ts';
+import { EnvScrubber, expandEnv } from './expand-env.ts';
 import { formatIssue } from './issues.ts';
 import { loadConfigFiles, loadConfigText } from './load.ts';
 
@@ -122,5 +122,17 @@ await test('the default environment is process.env', () => {
     assert.deepEqual(loadConfigText('a: ${env:OTELHUB_CONFIG_TEST_VAR}\n', 'p.yaml').config?.value, { a: 42 });
   } finally {
     delete process.env.OTELHUB_CONFIG_TEST_VAR;
+  }
+});
+
+await test('EnvScrubber shows environment values in messages as their references, a short one only quoted whole', () => {
+  {
+    const s = new EnvScrubber();
+    s.note('TOKEN', 's3cret-token');
+    s.note('N', '1');
+    assert.equal(
+      s.scrub('invalid URL "http://x:s3cret-token@h": expected 1 of "1"'),
+      'invalid URL "http://x:${env:TOKEN}@h": expected 1 of "${env:N}"',
+    );
   }
 });

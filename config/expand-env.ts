@@ -16,7 +16,13 @@ function shown(ref: string): string {
  * Expands every reference in `text`. With `typed`, a value made of exactly one reference is read as a YAML scalar, so
  * `port: ${env:PORT}` gives a number as `port: 4317` would.
  */
-export function expandEnv(text: string, env: Env, typed: boolean): { value: unknown; errors: string[] } {
+export function expandEnv(
+  text: string,
+  env: Env,
+  typed: boolean,
+  /** Told each value taken from the environment (not a default written in the file), with its variable's name. */
+  used?: (name: string, value: string) => void,
+): { value: unknown; errors: string[] } {
   if (!text.includes('$')) return { value: text, errors: [] };
   const errors: string[] = [];
   let out = '';
@@ -46,7 +52,7 @@ export function expandEnv(text: string, env: Env, typed: boolean): { value: unkn
       break;
     }
     const ref = text.slice(d, end + 1);
-    const resolved = resolve(ref, text.slice(d + 2, end), env);
+    const resolved = resolve(ref, text.slice(d + 2, end), env, used);
     if (typeof resolved === 'string') out += resolved;
     else errors.push(resolved.error);
     if (typed && d === 0 && end === text.length - 1 && typeof resolved === 'string') {
@@ -57,7 +63,12 @@ export function expandEnv(text: string, env: Env, typed: boolean): { value: unkn
   return { value: out, errors };
 }
 
-function resolve(ref: string, body: string, env: Env): string | { error: string } {
+function resolve(
+  ref: string,
+  body: string,
+  env: Env,
+  used: ((name: string, value: string) => void) | undefined,
+): string | { error: string } {
   if (!body.startsWith('env:')) return { error: `invalid reference "${shown(ref)}" (${SYNTAX})` };
   const spec = body.slice('env:'.length);
   const sep = spec.indexOf(':-');
@@ -73,12 +84,40 @@ function resolve(ref: string, body: string, env: Env): string | { error: string 
     const fallback = spec.slice(sep + 2);
     // The first `}` ends the reference, so a nested one would leave a stray `}` in the value.
     if (fallback.includes('${')) return { error: `nested references are not supported in "${shown(ref)}"` };
-    return value === undefined || value === '' ? fallback : value;
+    if (value === undefined || value === '') return fallback;
+    used?.(name, value);
+    return value;
   }
   if (value === undefined) {
     return { error: `environment variable "${name}" is not set (use \${env:${name}:-default} to give a default)` };
   }
+  used?.(name, value);
   return value;
+}
+
+/**
+ * Keeps environment values out of messages about the config (a validator quoting the value it refuses): a value that
+ * came from a variable is shown as the reference instead, wherever it appears in the message when it is long enough
+ * to be a secret (6 characters), and only as a whole quoted value when shorter, so that `1` or `true` do not garble
+ * the rest of a message.
+ */
+const SECRET_LENGTH = 6;
+
+export class EnvScrubber {
+  private readonly names = new Map<string, string>();
+
+  note(name: string, value: string): void {
+    this.names.set(value, name);
+  }
+
+  scrub(message: string): string {
+    let out = message;
+    for (const [value, name] of this.names) {
+      const ref = `\${env:${name}}`;
+      out = value.length >= SECRET_LENGTH ? out.split(value).join(ref) : out.split(`"${value}"`).join(`"${ref}"`);
+    }
+    return out;
+  }
 }
 
 /** Numbers, booleans and null as YAML reads them; anything else stays the text it was. */

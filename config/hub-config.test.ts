@@ -125,4 +125,26 @@ describe('sensitive values', () => {
     assert.match(out, /extensions::secretive::pasword: unknown key "pasword" \(did you mean "password"\?\)/);
     for (const secret of ['hunter2', 'swordfish', 's3cr3t']) assert.doesNotMatch(out, new RegExp(secret));
   });
+
+  it('keeps environment values out of messages that quote what they refuse: the reference is shown', async () => {
+    const t = testComponents();
+    const registry = new Registry([
+      ...t.factories,
+      {
+        kind: 'extension',
+        type: 'quoting',
+        stability: 'development',
+        configSchema: { type: 'object', properties: { url: { type: 'string' } } },
+        validate: (c: { url?: string }) =>
+          c.url?.startsWith('http') ? [] : [{ path: ['url'], message: `invalid URL "${c.url}"` }],
+        createExtension: () => ({}),
+      },
+    ]);
+    const text = `extensions:\n  quoting:\n    url: \${env:SECRET_URL}\nreceivers: { test_source: }\nexporters: { test_sink: }\n${pipeline}`;
+    const loaded = loadConfigText(text, here, { SECRET_URL: 'EnvSecret-xyz' });
+    const r = await resolveHubConfig(loaded.config!, registry);
+    const out = r.issues.map(formatIssue).join('\n');
+    assert.match(out, /extensions::quoting::url: invalid URL "\$\{env:SECRET_URL\}"/);
+    assert.doesNotMatch(out, /EnvSecret/);
+  });
 });

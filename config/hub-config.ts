@@ -73,7 +73,8 @@ function checkComponents(
 function locate(loaded: LoadedConfig, issues: ConfigIssue[]): LocatedIssue[] {
   return issues.map((i) => {
     const location = loaded.locate(i.path);
-    return location ? { ...i, location } : { ...i };
+    const message = loaded.scrub(i.message);
+    return location ? { ...i, message, location } : { ...i, message };
   });
 }
 

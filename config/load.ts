@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Env } from './expand-env.ts';
+import { EnvScrubber } from './expand-env.ts';
 import type { LocatedIssue, SourceLocation } from './issues.ts';
 import { buildTree, type LocNode } from './yaml-tree.ts';
 
@@ -12,6 +13,8 @@ export interface LoadedConfig {
   files: string[];
   /** Where `path` is defined (in the last file that defines it), else where its deepest defined ancestor is. */
   locate: (path: (string | number)[]) => SourceLocation | undefined;
+  /** A message about the config with the environment values it quotes shown as their `${env:NAME}` instead. */
+  scrub: (message: string) => string;
 }
 
 /** `config` is present exactly when there are no issues. */
@@ -56,6 +59,7 @@ export function loadConfigText(text: string, name: string, env: Env = process.en
 
 function loadSources(sources: Source[], env: Env): LoadResult {
   const issues: LocatedIssue[] = [];
+  const scrubber = new EnvScrubber();
   let value: Record<string, unknown> = {};
   let root: LocNode | undefined;
   for (const { name, text } of sources) {
@@ -68,7 +72,7 @@ function loadSources(sources: Source[], env: Env): LoadResult {
       }
       continue;
     }
-    const tree = buildTree(doc, lineCounter, name, env);
+    const tree = buildTree(doc, lineCounter, name, env, (n, v) => scrubber.note(n, v));
     issues.push(...tree.issues);
     if (tree.issues.length > 0) continue;
     const merged = merge(value, root, tree.value, tree.loc);
@@ -78,7 +82,12 @@ function loadSources(sources: Source[], env: Env): LoadResult {
   if (issues.length > 0) return { issues };
   const finalRoot = root;
   return {
-    config: { value, files: sources.map((s) => s.name), locate: (path) => locate(finalRoot, path) },
+    config: {
+      value,
+      files: sources.map((s) => s.name),
+      locate: (path) => locate(finalRoot, path),
+      scrub: (message) => scrubber.scrub(message),
+    },
     issues,
   };
 }

@@ -28,6 +28,7 @@ export function buildTree(
   lineCounter: LineCounter,
   file: string,
   env: Env,
+  used?: (name: string, value: string) => void,
 ): { value: Record<string, unknown>; loc: LocNode; issues: LocatedIssue[] } {
   const issues: LocatedIssue[] = [];
   const active = new Set<Node>();
@@ -90,7 +91,7 @@ export function buildTree(
       return { value, loc: { loc: at, children } };
     }
     if (isScalar(node) && typeof node.value === 'string') {
-      const r = expandEnv(node.value, env, node.type === Scalar.PLAIN);
+      const r = expandEnv(node.value, env, node.type === Scalar.PLAIN, used);
       for (const message of r.errors) issues.push({ path, message, location: pos(node, at) });
       return { value: r.value, loc: { loc: at } };
     }
