@@ -9,9 +9,10 @@ export interface HostPort {
 }
 
 export function parseHostPort(addr: string): HostPort {
-  const m = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(addr.trim());
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || port > 65535) throw new Error(`invalid address "${addr}": expected host:port, e.g. localhost:8888`);
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d+)$/.exec(addr.trim());
+  if (!m) throw new Error(`invalid address "${addr}": expected host:port, e.g. localhost:8888`);
+  const port = Number(m[3]);
+  if (port > 65535) throw new Error(`invalid address "${addr}": port ${m[3]} is out of range (0-65535)`);
   const host = m[1] ?? m[2] ?? '';
   return { host: host === '' ? '0.0.0.0' : host, port };
 }

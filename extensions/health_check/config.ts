@@ -1,4 +1,5 @@
 import type { ConfigIssue, ConfigSchema } from '../../core/component.ts';
+import { parseHostPort } from '../../core/net.ts';
 
 export const DEFAULT_ENDPOINT = 'localhost:13133';
 export const DEFAULT_PATH = '/';
@@ -30,6 +31,11 @@ export const healthCheckConfigSchema: ConfigSchema = {
 /** One path answers one question: two keys on the same path would leave one of them unreachable. */
 export function validateHealthCheckConfig(cfg: HealthCheckConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
+  try {
+    parseHostPort(cfg.endpoint);
+  } catch (err) {
+    issues.push({ path: ['endpoint'], message: (err as Error).message });
+  }
   const { liveness_path: live, readiness_path: ready } = cfg;
   if (live !== undefined && live === cfg.path)
     issues.push({ path: ['liveness_path'], message: `must differ from path (${cfg.path})` });

@@ -132,4 +132,12 @@ describe('health_check', () => {
       /differ from liveness_path/,
     );
   });
+
+  it('refuses an endpoint start could not listen on, saying what is wrong with it', () => {
+    const issue = (endpoint: string) => validateHealthCheckConfig({ endpoint, path: '/' })[0]?.message;
+    assert.equal(issue('localhost:13133'), undefined);
+    assert.equal(issue(':0'), undefined);
+    assert.match(issue('localhost:99999') ?? '', /port 99999 is out of range \(0-65535\)/);
+    assert.match(issue('localhost') ?? '', /expected host:port/);
+  });
 });

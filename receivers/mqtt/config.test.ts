@@ -83,6 +83,16 @@ describe('mqtt receiver config', () => {
     });
   });
 
+  it('says a port is out of range rather than that the endpoint is not a URL', () => {
+    const issues = (endpoint: string) =>
+      validateMqttConfig(validateConfig(mqttConfigSchema, { endpoint, topics: ['t'] }).value as MqttReceiverConfig);
+    assert.deepEqual(
+      issues('mqtt://broker:99999').map((i) => i.message),
+      ['port 99999 is out of range (1-65535)'],
+    );
+    assert.match(issues('not a url')[0]?.message ?? '', /is not a URL such as mqtt:\/\/broker:1883/);
+  });
+
   it('checks topic filters', () => {
     for (const ok of ['#', 'a/#', '+', 'a/+/b', '/leading', 'trailing/'])
       assert.equal(topicFilterIssue(ok), undefined, ok);

@@ -165,6 +165,10 @@ function endpointIssues(cfg: MqttReceiverConfig): ConfigIssue[] {
   try {
     url = new URL(endpoint);
   } catch {
+    // URL refuses a port above 65535 without saying so.
+    const port = /^[a-z]+:\/\/(?:\[[^\]]*\]|[^/:@]*)(?::(\d+))?(?:\/|$)/i.exec(endpoint)?.[1];
+    if (port !== undefined && Number(port) > 65535)
+      return [{ path: ['endpoint'], message: `port ${port} is out of range (1-65535)` }];
     return [{ path: ['endpoint'], message: `"${endpoint}" is not a URL such as mqtt://broker:1883` }];
   }
   const issues: ConfigIssue[] = [];
