@@ -28,6 +28,12 @@ export interface HubOptions {
   logSink?: LogSink;
   /** Logged once the logger exists, before anything starts (what drop-in mode has to say about its settings). */
   notices?: Notice[];
+  /**
+   * Whether the files the config names (certificates, keys, token files) are read and checked with the config. Start
+   * and validate do unless this is false (`validate --skip-file-checks`, for a config meant for another machine);
+   * print-config never does.
+   */
+  checkFiles?: boolean;
 }
 
 export interface Notice {
@@ -50,7 +56,7 @@ export async function loadHubConfig(opts: HubOptions): Promise<LoadResult> {
     ? loadConfigText(opts.configText.text, opts.configText.name, env)
     : await loadConfigFiles(opts.configFiles ?? [], env);
   if (!read.config) return { issues: read.issues, registry };
-  const r = await resolveHubConfig(read.config, registry);
+  const r = await resolveHubConfig(read.config, registry, { checkFiles: opts.checkFiles ?? false });
   const issues = [...read.issues, ...r.issues];
   return issues.length || !r.config
     ? { issues, registry, loaded: read.config }
@@ -90,7 +96,7 @@ function validateLogLevel(config: HubConfig, opts: HubOptions): LogLevel {
 
 /** Builds every component without starting any; throws ConfigError listing every problem. */
 export async function validateHub(opts: HubOptions): Promise<HubConfig> {
-  const r = await loadHubConfig(opts);
+  const r = await loadHubConfig({ ...opts, checkFiles: opts.checkFiles ?? true });
   if (!r.config) throw new ConfigError(r.issues);
   const logger = makeLogger(r.config, { ...opts, logLevel: validateLogLevel(r.config, opts) });
   const service = new Service({ config: r.config, registry: r.registry, logger });
@@ -120,7 +126,7 @@ function registerCodecMetrics(t: Telemetry): void {
 }
 
 export async function startHub(opts: HubOptions): Promise<RunningHub> {
-  const r = await loadHubConfig(opts);
+  const r = await loadHubConfig({ ...opts, checkFiles: opts.checkFiles ?? true });
   if (!r.config) throw new ConfigError(r.issues);
   const config = r.config;
   const logger = makeLogger(config, opts);

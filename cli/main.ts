@@ -26,6 +26,7 @@ Options:
   -c, --config FILE    a YAML config file; repeat to merge several (maps merge, later files win, lists are replaced)
   --log-level LEVEL    debug, info, warn or error (overrides service.telemetry.logs.level)
   --json               machine-readable output for components
+  --skip-file-checks   validate without reading the files the config names
 
 Without --config, otelhub runs in drop-in mode for the Rust MQTT-to-OpenTelemetry trace exporter when any of its
 MQTT_* or CORRELATION_* environment variables is set (MQTT_BROKER_HOST, MQTT_TOPIC_FILTERS, ...): the same
@@ -34,7 +35,8 @@ HTTP_HEALTH_* too, which alone do not switch modes; docs/migration.md lists them
 Otherwise it runs the embedded default config.
 
 validate prints one line when the config is valid and logs warnings and errors only, unless --log-level asks for
-more.
+more. It reads the certificates, keys and token files the config names, as start does; --skip-file-checks leaves
+them out, for a config meant for another machine (a pod's mounted secrets).
 
 print-config prints config files merged, with \${env:...} expanded and sensitive values redacted; the drop-in or
 default config as it is.
@@ -151,6 +153,7 @@ export async function main(argv: string[]): Promise<number> {
     options: {
       config: { type: 'string', short: 'c', multiple: true },
       'log-level': { type: 'string' },
+      'skip-file-checks': { type: 'boolean' },
       json: { type: 'boolean' },
       version: { type: 'boolean', short: 'v' },
       help: { type: 'boolean', short: 'h' },
@@ -166,7 +169,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'validate': {
       const opts = await hubOptions(values.config, values['log-level']);
       const { validateHub } = await import('./hub.ts');
-      const cfg = await validateHub(opts);
+      const cfg = await validateHub({ ...opts, checkFiles: !values['skip-file-checks'] });
       const n = Object.keys(cfg.service.pipelines).length;
       console.log(`configuration is valid (${n} ${n === 1 ? 'pipeline' : 'pipelines'})`);
       return 0;

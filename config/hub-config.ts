@@ -11,6 +11,8 @@ import type { MetricsLevel } from '../core/telemetry.ts';
 import type { LocatedIssue } from './issues.ts';
 import type { LoadedConfig } from './load.ts';
 import { loadPlugins } from './plugins.ts';
+import { checkFiles, fileRefs } from './file-check.ts';
+import type { FileRef } from './file-check.ts';
 import { suggest, validateConfig } from './schema.ts';
 import { topLevelSchema } from './service-schema.ts';
 
@@ -37,6 +39,7 @@ function checkComponents(
   raw: Record<string, unknown>,
   registry: Registry,
   issues: ConfigIssue[],
+  files: FileRef[],
 ): Record<string, unknown> {
   const kind: Kind = SECTIONS[section];
   const out: Record<string, unknown> = {};
@@ -65,6 +68,7 @@ function checkComponents(
     if (v.issues.length === 0 && f.validate) {
       for (const i of f.validate(v.value)) issues.push({ path: [...at, ...i.path], message: i.message });
     }
+    if (v.issues.length === 0) files.push(...fileRefs(v.value, f.configSchema, at));
     out[id] = v.value;
   }
   return out;
@@ -82,6 +86,8 @@ function locate(loaded: LoadedConfig, issues: ConfigIssue[]): LocatedIssue[] {
 export async function resolveHubConfig(
   loaded: LoadedConfig,
   registry: Registry,
+  /** Read the files the config names (file-check.ts): validate and start do, print-config does not. */
+  opts: { checkFiles?: boolean } = {},
 ): Promise<{ config?: HubConfig; issues: LocatedIssue[] }> {
   const issues: ConfigIssue[] = [];
   const raw = { ...loaded.value };
@@ -108,10 +114,14 @@ export async function resolveHubConfig(
   );
 
   const sections = {} as Record<Section, Record<string, unknown>>;
+  const files: FileRef[] = [];
   for (const s of Object.keys(SECTIONS) as Section[]) {
     const m = v[s];
-    sections[s] = m && typeof m === 'object' && !Array.isArray(m) ? checkComponents(s, m, registry, issues) : {};
+    sections[s] = m && typeof m === 'object' && !Array.isArray(m) ? checkComponents(s, m, registry, issues, files) : {};
   }
+  // What start will read, read now: validate refuses a missing or unparseable file as start would, and start reports
+  // every such file at once, at its key.
+  if (opts.checkFiles) issues.push(...(await checkFiles(files)));
 
   const service = v.service;
   if (service && typeof service === 'object' && service.pipelines) {

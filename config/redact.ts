@@ -1,68 +1,10 @@
 // Configs are printed (logs, `validate` output); values the schema marks `sensitive: true` must not be, nor the
 // password of a URL.
 import type { SchemaObject } from 'ajv';
+import { applicable, isPlainObject, itemSchemas, propertySchemas } from './schema-walk.ts';
+import type { Schemas } from './schema-walk.ts';
 
 export const REDACTED = '[REDACTED]';
-
-type Schemas = SchemaObject[];
-
-function isSchema(s: unknown): s is SchemaObject {
-  return typeof s === 'object' && s !== null && !Array.isArray(s);
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** The schemas that apply to one value: the schema itself and its combinators, since any of them may say sensitive. */
-function applicable(schemas: Schemas): Schemas {
-  const out: Schemas = [];
-  const add = (s: unknown): void => {
-    if (!isSchema(s) || out.includes(s)) return;
-    out.push(s);
-    for (const k of ['allOf', 'anyOf', 'oneOf'] as const) {
-      if (Array.isArray(s[k])) for (const sub of s[k] as unknown[]) add(sub);
-    }
-    add(s.then);
-    add(s.else);
-  };
-  for (const s of schemas) add(s);
-  return out;
-}
-
-function propertySchemas(schemas: Schemas, key: string): Schemas {
-  const out: Schemas = [];
-  for (const s of schemas) {
-    let matched = false;
-    if (isSchema(s.properties) && Object.hasOwn(s.properties, key)) {
-      out.push(s.properties[key] as SchemaObject);
-      matched = true;
-    }
-    if (isSchema(s.patternProperties)) {
-      for (const [pattern, sub] of Object.entries(s.patternProperties)) {
-        if (new RegExp(pattern, 'u').test(key)) {
-          out.push(sub as SchemaObject);
-          matched = true;
-        }
-      }
-    }
-    if (!matched && isSchema(s.additionalProperties)) out.push(s.additionalProperties);
-  }
-  return out;
-}
-
-function itemSchemas(schemas: Schemas, index: number): Schemas {
-  const out: Schemas = [];
-  for (const s of schemas) {
-    if (Array.isArray(s.items)) {
-      const sub: unknown = index < s.items.length ? s.items[index] : s.additionalItems;
-      if (isSchema(sub)) out.push(sub);
-    } else if (isSchema(s.items)) {
-      out.push(s.items);
-    }
-  }
-  return out;
-}
 
 // scheme://user:password@host...: a credential inside a URL (an endpoint, a proxy) is sensitive wherever it appears,
 // whatever the key's schema says. The user name stays, so the output still tells which account is configured.

@@ -48,6 +48,8 @@ export function createAjv(): Ajv {
     validate: validateDuration,
   });
   ajv.addKeyword({ keyword: 'sensitive', schemaType: 'boolean' });
+  // Read and parsed at config time (file-check.ts): certificate, private_key or text.
+  ajv.addKeyword({ keyword: 'file', schemaType: 'string' });
   return ajv;
 }
 

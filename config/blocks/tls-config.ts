@@ -37,16 +37,19 @@ export interface TlsClientConfig {
 }
 
 const file = { type: 'string', minLength: 1 };
+// Read and parsed by validate too (config/file-check.ts).
+const certFile = { ...file, file: 'certificate' };
+const keyFile = { ...file, file: 'private_key' };
 const version = { type: 'string', enum: VERSIONS };
 
 export const tlsServerSchema: ConfigSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    cert_file: file,
-    key_file: file,
-    client_ca_file: file,
-    ca_file: file,
+    cert_file: certFile,
+    key_file: keyFile,
+    client_ca_file: certFile,
+    ca_file: certFile,
     min_version: { ...version, default: DEFAULT_TLS_MIN_VERSION },
     max_version: version,
     reload_interval: { type: ['string', 'number'], duration: true },
@@ -58,9 +61,9 @@ export const tlsClientSchema: ConfigSchema = {
   additionalProperties: false,
   properties: {
     insecure: { type: 'boolean', default: false },
-    ca_file: file,
-    cert_file: file,
-    key_file: file,
+    ca_file: certFile,
+    cert_file: certFile,
+    key_file: keyFile,
     insecure_skip_verify: { type: 'boolean', default: false },
     server_name_override: { type: 'string', minLength: 1 },
     min_version: { ...version, default: DEFAULT_TLS_MIN_VERSION },

@@ -26,7 +26,7 @@ export const bearerTokenAuthConfigSchema: ConfigSchema = {
   properties: {
     scheme: { type: 'string', pattern: `^${TCHAR}*$`, default: DEFAULT_SCHEME },
     token: { type: 'string', minLength: 1, sensitive: true },
-    filename: { type: 'string', minLength: 1 },
+    filename: { type: 'string', minLength: 1, file: 'text' },
     header: { type: 'string', pattern: `^${TCHAR}+$`, default: DEFAULT_HEADER },
   },
 };

@@ -131,8 +131,9 @@ export const mqttConfigSchema: ConfigSchema = {
       properties: {
         username: { type: 'string' },
         password: { type: 'string', sensitive: true },
-        password_file: text,
-        sat_token_file: text,
+        // Read by validate too (config/file-check.ts); start reads them again on every reconnect.
+        password_file: { ...text, file: 'text' },
+        sat_token_file: { ...text, file: 'text' },
       },
     },
     tls: tlsClientSchema,

@@ -45,7 +45,7 @@ export const embeddedBrokerSchema: ConfigSchema = {
   properties: {
     endpoint: { type: 'string', minLength: 1, default: DEFAULT_EMBEDDED_ENDPOINT },
     tls: tlsServerSchema,
-    password_file: { type: 'string', minLength: 1 },
+    password_file: { type: 'string', minLength: 1, file: 'text' },
     // No default: it follows the endpoint (see anonymousAllowed).
     allow_anonymous: { type: 'boolean' },
     receive_maximum: { type: 'integer', minimum: 1, maximum: 0xffff, default: DEFAULT_INGRESS_RECEIVE_MAXIMUM },
