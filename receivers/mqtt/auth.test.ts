@@ -29,7 +29,11 @@ after(() => {
 
 /** Resolves once the receiver failed to connect at least `n` times, checking it never became ready. */
 async function refused(h: Harness, why: RegExp, n = 2): Promise<void> {
-  const failures = ['cannot connect to the MQTT broker; retrying in the background', 'MQTT connection attempt failed'];
+  const failures = [
+    'cannot connect to the MQTT broker; retrying in the background',
+    'still cannot connect to the MQTT broker; retrying in the background',
+    'MQTT connection attempt failed',
+  ];
   await eventually(
     () => h.settings.logger.lines.filter((l) => failures.includes(String(l.msg))).length >= n,
     'failed attempts',

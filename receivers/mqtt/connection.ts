@@ -124,10 +124,13 @@ export class Connection {
       retry_in_ms: wait,
       failed_attempts: this.failures,
     };
-    // One warning per outage; the attempts that follow are logged at debug.
+    // A warning when the outage starts, then again after 2, 4, 8, ... failed attempts (so a long outage keeps
+    // showing at warn, at a rate that falls with the backoff); the others at debug.
     if (this.wasUp) this.logger.warn('lost the connection to the MQTT broker; reconnecting', fields);
     else if (this.failures === 1)
       this.logger.warn('cannot connect to the MQTT broker; retrying in the background', fields);
+    else if ((this.failures & (this.failures - 1)) === 0)
+      this.logger.warn('still cannot connect to the MQTT broker; retrying in the background', fields);
     else this.logger.debug('MQTT connection attempt failed', fields);
     this.wasUp = false;
     this.events.lost(reason);

@@ -10,8 +10,16 @@ export interface ReceiverMetrics {
   faults: Counter;
 }
 
-/** `inflight` reads the receiver's in-flight count, when the gauge is read. */
-export function receiverMetrics(telemetry: Telemetry, receiverId: string, inflight: () => number): ReceiverMetrics {
+/**
+ * `inflight` reads the receiver's in-flight count and `connected` whether it can take messages (1: subscribed to its
+ * broker, or its embedded broker listening; 0: connecting or reconnecting), when the gauges are read.
+ */
+export function receiverMetrics(
+  telemetry: Telemetry,
+  receiverId: string,
+  inflight: () => number,
+  connected: () => number,
+): ReceiverMetrics {
   const dropped = telemetry.counter({
     name: 'otelhub_receiver_mqtt_dropped_messages_total',
     help: 'MQTT messages acknowledged without being delivered, by reason.',
@@ -28,5 +36,11 @@ export function receiverMetrics(telemetry: Telemetry, receiverId: string, inflig
     labelNames: ['receiver'],
   });
   telemetry.bindGauge(gauge, { receiver: receiverId }, inflight);
+  const up = telemetry.gauge({
+    name: 'otelhub_receiver_mqtt_connected',
+    help: '1 while the receiver is subscribed to its broker (or its embedded broker listens), 0 while it (re)connects.',
+    labelNames: ['receiver'],
+  });
+  telemetry.bindGauge(up, { receiver: receiverId }, connected);
   return { dropped, faults };
 }

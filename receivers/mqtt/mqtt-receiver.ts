@@ -74,6 +74,8 @@ export class MqttReceiver implements Receiver {
   /** QoS 0 messages in the pipelines: the broker does not bound them, so the receiver does. */
   private pendingQos0 = 0;
   private accepting = true;
+  /** Subscribed on the current connection (the connected gauge). */
+  private subscribed = false;
   private stopping: Promise<void> | undefined;
 
   constructor(
@@ -89,6 +91,7 @@ export class MqttReceiver implements Receiver {
       settings.telemetry,
       settings.id,
       () => this.broker?.server.inflight ?? this.inflight.size,
+      () => (this.broker !== undefined || this.subscribed ? 1 : 0),
     );
     this.faults = new DropReporter(settings.logger, {
       counter: this.metrics.faults,
@@ -192,6 +195,7 @@ export class MqttReceiver implements Receiver {
 
   private onSubscribed(): void {
     if (this.stopping) return;
+    this.subscribed = true;
     this.settings.reportStatus('ok');
     this.heartbeat?.start();
   }
@@ -202,6 +206,7 @@ export class MqttReceiver implements Receiver {
   }
 
   private notReady(err: Error): void {
+    this.subscribed = false;
     this.heartbeat?.stop();
     if (!this.stopping) this.settings.reportStatus('recoverable_error', err);
   }

@@ -94,20 +94,36 @@ describe('mqtt receiver: messages', () => {
 describe('mqtt receiver: connection and status', () => {
   it('starts while the broker is down, reports recoverable_error, then connects, subscribes and reports ok', async () => {
     const port = await freePort();
-    const h = await startReceiver({ endpoint: `mqtt://127.0.0.1:${port}`, topics: ['late/#'] });
+    const h = await startReceiver({
+      endpoint: `mqtt://127.0.0.1:${port}`,
+      topics: ['late/#'],
+      reconnect: { min: '10ms', max: '20ms' },
+    });
+    const connected = () => h.settings.telemetry.value('otelhub_receiver_mqtt_connected', { receiver: 'mqtt' });
     let late: Mosquitto | undefined;
     try {
       assert.equal(h.settings.statuses.at(-1), 'recoverable_error');
+      const warned = (msg: string) => h.settings.logger.lines.filter((l) => l.msg === msg && l.level === 'warn');
       await eventually(
-        () =>
-          h.settings.logger.lines.some(
-            (l) => l.msg === 'cannot connect to the MQTT broker; retrying in the background',
-          ),
-        'the failure is logged',
+        () => warned('cannot connect to the MQTT broker; retrying in the background').length === 1,
+        'the failure is logged at warn',
       );
+      // A long outage keeps showing at warn, at attempts 2, 4, 8, ...; integer milliseconds.
+      await eventually(
+        () => warned('still cannot connect to the MQTT broker; retrying in the background').length >= 3,
+        'repeated at warn',
+      );
+      const again = warned('still cannot connect to the MQTT broker; retrying in the background');
+      assert.deepEqual(
+        again.slice(0, 3).map((l) => l.failed_attempts),
+        [2, 4, 8],
+      );
+      assert.ok(again.every((l) => Number.isInteger(l.retry_in_ms)));
+      assert.equal(await connected(), 0);
       assert.ok(!h.settings.statuses.includes('ok'));
       late = await startMosquitto({ port });
       await h.ready();
+      assert.equal(await connected(), 1);
       const pub = await publisher(late.url);
       await pub.publishAsync('late/x', 'hello', { qos: 1 });
       await eventually(() => h.rec.got.length === 1, 'message after connecting');
