@@ -54,7 +54,11 @@ export class DropReporter {
     const counts = Object.fromEntries(this.pending);
     const total = [...this.pending.values()].reduce((a, b) => a + b, 0);
     this.pending = new Map();
-    this.logger[this.level](`${this.message} (summary)`, { count: total, reasons: counts, interval_ms: this.intervalMs });
+    this.logger[this.level](`${this.message} (summary)`, {
+      count: total,
+      reasons: counts,
+      interval_ms: this.intervalMs,
+    });
   }
 
   close(): void {

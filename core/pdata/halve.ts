@@ -16,6 +16,7 @@ export function halve<P extends PipelineType>(
 ): [SignalDataMap[P], SignalDataMap[P]] | undefined {
   if (n < 2) return undefined;
   const [first, second, ...rest] = splitData(signal, data, Math.ceil(n / 2));
-  if (!first || !second || rest.length > 0) throw new Error(`halving ${n} ${signal} items gave ${rest.length + 2} parts`);
+  if (!first || !second || rest.length > 0)
+    throw new Error(`halving ${n} ${signal} items gave ${rest.length + 2} parts`);
   return [first, second];
 }

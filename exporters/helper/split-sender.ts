@@ -51,7 +51,10 @@ export class SplitSender {
       help: 'Items dropped because the destination refused them on their own (reason too_large or refused); the rest of their requests was delivered.',
       labelNames: ['exporter', 'data_type', 'reason'],
     });
-    this.log = new DropReporter(logger, { message: 'destination refused items on their own; dropped them', intervalMs });
+    this.log = new DropReporter(logger, {
+      message: 'destination refused items on their own; dropped them',
+      intervalMs,
+    });
   }
 
   readonly send: Send = async (data: ExportData, signal: PipelineType): Promise<SendResult> => {

@@ -54,7 +54,10 @@ describe('gRPC status mapping', () => {
   it('ignores status details it cannot read', () => {
     assert.equal(retryDelayOf(withDetails(new Uint8Array([0xff, 0xff, 0xff]))), undefined);
     assert.equal(retryDelayOf(undefined), undefined);
-    const unread = grpcFailure('x:1', { code: GrpcStatus.RESOURCE_EXHAUSTED, metadata: withDetails(new Uint8Array([1])) });
+    const unread = grpcFailure('x:1', {
+      code: GrpcStatus.RESOURCE_EXHAUSTED,
+      metadata: withDetails(new Uint8Array([1])),
+    });
     assert.deepEqual([unread.retryable, unread.refusal], [false, 'too_large']);
   });
 });

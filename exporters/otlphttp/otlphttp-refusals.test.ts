@@ -147,8 +147,12 @@ describe('otlphttp exporter: refusals', () => {
       const ok = server.calls.filter((c) => c.headers.authorization === 'Bearer new');
       assert.equal(ok.length, 1, 'sent whole, once, with the new token');
       assert.deepEqual(itemNames('logs', ok[0]!.data), all);
-      assert.ok((await telemetry.value('otelhub_exporter_auth_refused_total', { exporter: EXPORTER, data_type: 'logs' })) >= 2);
-      const loud = settings.logger.lines.filter((l) => l.level === 'error' && /refused the credentials/.test(String(l.msg)));
+      assert.ok(
+        (await telemetry.value('otelhub_exporter_auth_refused_total', { exporter: EXPORTER, data_type: 'logs' })) >= 2,
+      );
+      const loud = settings.logger.lines.filter(
+        (l) => l.level === 'error' && /refused the credentials/.test(String(l.msg)),
+      );
       assert.equal(loud.length, 1, 'one line at once, the rest summed at the end of the window');
       assert.match(String(loud[0]?.error), /HTTP 401/);
     } finally {

@@ -154,7 +154,11 @@ await test('bounded by default: without send_batch_max_size no export holds more
     sent.map((e) => e.items),
     [8192, 8192, 3616],
   );
-  assert.deepEqual(sent.flatMap((e) => names(e.data)), names(many), 'every span once, in order');
+  assert.deepEqual(
+    sent.flatMap((e) => names(e.data)),
+    names(many),
+    'every span once, in order',
+  );
 });
 
 await test('a failed piece fails only the contributions with items in it', async (t) => {
@@ -304,7 +308,11 @@ await test('config: schema, validate and testdata', () => {
   const defaults = load('defaults');
   assert.ok(check(defaults));
   assert.deepEqual(defaults, { send_batch_size: 8192, timeout: '200ms' });
-  assert.equal(maxBatchSize({ ...(defaults as { send_batch_size: number }), timeout: 200 }), 8192, 'bounded by default, unlike the Collector');
+  assert.equal(
+    maxBatchSize({ ...(defaults as { send_batch_size: number }), timeout: 200 }),
+    8192,
+    'bounded by default, unlike the Collector',
+  );
   assert.equal(maxBatchSize({ send_batch_size: 20_000, timeout: 0 }), 20_000, 'never below send_batch_size');
   assert.equal(maxBatchSize({ send_batch_size: 100, send_batch_max_size: 0, timeout: 0 }), 0, '0 stays unbounded');
   assert.deepEqual(validateBatchConfig({ send_batch_size: 20_000, timeout: 0 }), []);

@@ -41,7 +41,11 @@ export function maxBatchSize(cfg: BatchConfig): number {
 
 export function validateBatchConfig(cfg: BatchConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  if (cfg.send_batch_max_size !== undefined && cfg.send_batch_max_size > 0 && cfg.send_batch_max_size < cfg.send_batch_size) {
+  if (
+    cfg.send_batch_max_size !== undefined &&
+    cfg.send_batch_max_size > 0 &&
+    cfg.send_batch_max_size < cfg.send_batch_size
+  ) {
     issues.push({
       path: ['send_batch_max_size'],
       message: `must be 0 (unlimited) or at least send_batch_size (${cfg.send_batch_size}), got ${cfg.send_batch_max_size}`,

@@ -35,13 +35,15 @@ export function namedItems<P extends PipelineType>(signal: P, names: readonly st
   }
 }
 
+const asName = (v: unknown): string => (typeof v === 'string' ? v : '(no name)');
+
 export function itemNames(signal: PipelineType, data: SignalData): string[] {
   const out: string[] = [];
   if (signal === 'traces') forEachSpan(data as Traces, (s) => out.push(s.name));
-  else if (signal === 'logs') forEachLogRecord(data as Logs, (r) => out.push(String(valueOf(r.body))));
+  else if (signal === 'logs') forEachLogRecord(data as Logs, (r) => out.push(asName(valueOf(r.body))));
   else
     forEachMetric(data as Metrics, (m) => {
-      for (const p of dataPointsOf(m)) out.push(String(getAttribute(p.attributes, 'name')));
+      for (const p of dataPointsOf(m)) out.push(asName(getAttribute(p.attributes, 'name')));
     });
   return out;
 }
