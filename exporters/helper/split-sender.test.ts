@@ -7,7 +7,7 @@ import { Telemetry } from '../../core/telemetry.ts';
 import { itemNames, namedItems, names } from '../../test/helpers/named-items.ts';
 import { memoryLogger } from '../../core/logger.ts';
 import type { ExportData, Send } from './send.ts';
-import { SplitSender } from './split-sender.ts';
+import { MAX_REFUSED_ALONE, SplitSender } from './split-sender.ts';
 
 function sender(answer: (items: string[], n: number) => unknown) {
   const sent: string[][] = [];
@@ -64,5 +64,28 @@ describe('split sender', () => {
     const { split, telemetry } = sender(() => refusal);
     await assert.rejects(split.send(namedItems('logs', ['only']), 'logs'), (e) => e === refusal);
     assert.equal(await telemetry.value('otelhub_exporter_dropped_items_total', { reason: 'refused' }), 1);
+  });
+
+  it(`stops splitting once ${MAX_REFUSED_ALONE} items of a request were refused on their own`, async () => {
+    const { split, sent, telemetry } = sender(() => refusedError('500', 'refused'));
+    const err = await split.send(namedItems('traces', names(1024)), 'traces').catch((e: unknown) => e);
+    assert.ok(err instanceof ConsumerError && !err.retryable && /all 1024 items refused: 500/.test(err.message));
+    assert.equal(await telemetry.value('otelhub_exporter_dropped_items_total', { reason: 'refused' }), 1024);
+    // Down to the first items one by one (10 levels), then each refused part whole: far below 2n-1 = 2047.
+    assert.ok(sent.length < 80, `${sent.length} requests`);
+    assert.equal(sent.filter((s) => s.length === 1).length, MAX_REFUSED_ALONE);
+  });
+
+  it('finds every poisoned item while under the bound', async () => {
+    const bad = new Set(['i3', 'i200', 'i511']);
+    const { split, sent } = sender((items) =>
+      items.some((i) => bad.has(i)) ? refusedError('400', 'refused') : undefined,
+    );
+    await split.send(namedItems('logs', names(512)), 'logs');
+    const delivered = sent.filter((s) => !s.some((i) => bad.has(i))).flat();
+    assert.deepEqual(
+      delivered,
+      names(512).filter((n) => !bad.has(n)),
+    );
   });
 });

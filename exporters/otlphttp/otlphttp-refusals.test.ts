@@ -106,7 +106,7 @@ describe('otlphttp exporter: refusals', () => {
     const err = await exporter.logs.consume(namedItems('logs', names(4))).catch((e: unknown) => e);
     await exporter.shutdown?.();
     assert.ok(err instanceof ConsumerError && !err.retryable, String(err));
-    assert.match(err.message, /all 4 items refused one by one: .*HTTP 400/);
+    assert.match(err.message, /all 4 items refused: .*HTTP 400/);
     assert.equal(server.calls.length, 7, '4 + 2 + 1 requests');
     assert.equal(await telemetry.value(DROPPED, { exporter: EXPORTER, data_type: 'logs', reason: 'refused' }), 4);
   });
