@@ -9,6 +9,7 @@ import { benchCodec } from './otlp-codec.ts';
 import { benchIngress, printIngress } from './mqtt-ingress.ts';
 import { benchOtlpPassthrough } from './otlp-passthrough.ts';
 import { benchPipeline } from './pipeline.ts';
+import { benchRefusals } from './refusals.ts';
 import { benchStart } from './start.ts';
 
 const which = new Set((process.env.BENCH ?? 'start,pipeline,codec,otlp,mqtt,window,mqtt-process,ingress').split(','));
@@ -117,6 +118,19 @@ if (which.has('mqtt-process')) {
     console.log(
       `  ${f.name.padEnd(64)} ${fmt(f.messagesPerSec)} messages/s  ${((f.messagesPerSec / baseline!.messagesPerSec) * 100).toFixed(1).padStart(6)}% of baseline` +
         `  peak RSS ${(f.peakRss / 2 ** 20).toFixed(0).padStart(4)} MiB${f === baseline ? ' (bench process)' : ' (its own process)'}  delivered ${f.delivered}, lost ${f.lost}`,
+    );
+  }
+}
+
+// BENCH=refusals (not run by default): what splitting and bisecting a refused request cost.
+if (which.has('refusals')) {
+  const figures = await benchRefusals();
+  console.log(
+    '\nrefusals: one 8192-span request through the otlphttp exporter to a local server that refuses part of it',
+  );
+  for (const f of figures) {
+    console.log(
+      `  ${f.name.padEnd(56)} ${String(f.requests).padStart(6)} requests  ${String(f.delivered).padStart(5)} spans delivered  ${f.ms.toFixed(0).padStart(6)} ms`,
     );
   }
 }

@@ -12,6 +12,8 @@ export interface DropReporterOptions {
   intervalMs?: number;
   /** The log message, e.g. "dropped invalid messages". */
   message?: string;
+  /** `error` for what an operator must act on (refused credentials); `warn` by default. */
+  level?: 'warn' | 'error';
 }
 
 export class DropReporter {
@@ -20,6 +22,7 @@ export class DropReporter {
   private windowOpen = false;
   private readonly intervalMs: number;
   private readonly message: string;
+  private readonly level: 'warn' | 'error';
 
   constructor(
     private readonly logger: Logger,
@@ -27,13 +30,14 @@ export class DropReporter {
   ) {
     this.intervalMs = opts.intervalMs ?? DEFAULT_DROP_LOG_INTERVAL_MS;
     this.message = opts.message ?? 'dropped data';
+    this.level = opts.level ?? 'warn';
   }
 
   drop(reason: string, count = 1, detail: LogFields = {}): void {
     this.opts.counter?.inc({ ...this.opts.labels, reason }, count);
     if (!this.windowOpen) {
       this.windowOpen = true;
-      this.logger.warn(this.message, { reason, count, ...detail });
+      this.logger[this.level](this.message, { reason, count, ...detail });
       this.timer = setTimeout(() => this.flush(), this.intervalMs);
       this.timer.unref();
       return;
@@ -50,7 +54,11 @@ export class DropReporter {
     const counts = Object.fromEntries(this.pending);
     const total = [...this.pending.values()].reduce((a, b) => a + b, 0);
     this.pending = new Map();
-    this.logger.warn(`${this.message} (summary)`, { count: total, reasons: counts, interval_ms: this.intervalMs });
+    this.logger[this.level](`${this.message} (summary)`, {
+      count: total,
+      reasons: counts,
+      interval_ms: this.intervalMs,
+    });
   }
 
   close(): void {

@@ -291,7 +291,7 @@ describe('OTLP end to end', () => {
     }
   });
 
-  it('refuses a wrong or missing token, permanently, and logs neither', async () => {
+  it('refuses a wrong or missing token: retried, then back to the sender (retryable), logged loudly, never the token', async () => {
     const env2 = {
       CA: certs.caFile,
       SERVER_CERT: certs.serverCertFile,
@@ -301,18 +301,24 @@ describe('OTLP end to end', () => {
     const h2 = await startTestHub(hub2Config({ token: true }), { env: env2 });
     const grpc = h2.endpoint('OTLP gRPC receiver listening');
     const http = h2.endpoint('OTLP HTTP receiver listening');
-    const wrong = await startTestHub(hub1Config(grpc, http, { token: true }), { env: { TOKEN: 'wrong-token' } });
-    const missing = await startTestHub(hub1Config(grpc, http));
+    // Credentials rotate, so a refusal is retried (unlike the Collector); a short max_elapsed_time gives it back soon.
+    const retry = '{ initial_interval: 10ms, max_interval: 20ms, max_elapsed_time: 300ms }';
+    const wrong = await startTestHub(hub1Config(grpc, http, { token: true, retry }), { env: { TOKEN: 'wrong-token' } });
+    const missing = await startTestHub(hub1Config(grpc, http, { retry }));
     try {
       for (const h of [wrong, missing]) {
         const src = h.t.sources.get('test_source')!.byType;
         await assert.rejects(
           src.traces!.consume(sampleTraces()),
-          (e: unknown) => e instanceof ConsumerError && !e.retryable,
+          (e: unknown) => e instanceof ConsumerError && e.retryable && /UNAUTHENTICATED/.test(e.message),
         );
         await assert.rejects(
           src.metrics!.consume(sampleMetrics()),
-          (e: unknown) => e instanceof ConsumerError && !e.retryable,
+          (e: unknown) => e instanceof ConsumerError && e.retryable && /HTTP 401/.test(e.message),
+        );
+        assert.ok(
+          h.lines.some((l) => l.level === 'error' && /refused the credentials/.test(String(l.msg))),
+          'logged at error level',
         );
       }
       assert.equal(received(h2, 'test_sink', 'traces'), undefined);

@@ -1,5 +1,6 @@
 // An exporter built by composition: a transport that sends one request once (HTTP or gRPC, with its serializer),
-// decorated with partial-success reporting, retries, and the sending queue. The otlp and otlphttp exporters are
+// decorated with partial-success and refused-credentials reporting, retries, splitting of refused requests, and the
+// sending queue. The otlp and otlphttp exporters are
 // this with their own transport.
 import type { CreateSettings, Exporter, Host } from '../../core/component.ts';
 import type { ClientAuthenticator } from '../../core/auth.ts';
@@ -8,10 +9,12 @@ import type { Consumer } from '../../core/consumer.ts';
 import { errorMessage, retryableError } from '../../core/errors.ts';
 import type { Logs, Metrics, PipelineType, Traces } from '../../core/pdata/index.ts';
 import type { SenderConfig } from './config.ts';
+import { AuthRefusals } from './auth-refusals.ts';
 import { PartialSuccessReporter } from './partial-success.ts';
 import { QueueSender, queueGauges } from './queue-sender.ts';
 import { RetrySender, asConsumerError } from './retry-sender.ts';
 import type { ExportData, Send, SendResult } from './send.ts';
+import { SplitSender } from './split-sender.ts';
 
 /** Sends one request once. Errors are ConsumerErrors saying whether a retry may help. */
 export interface Transport {
@@ -33,6 +36,8 @@ export class BaseExporter implements Exporter {
   private stopping: Promise<void> | undefined;
   private readonly retry: RetrySender;
   private readonly partial: PartialSuccessReporter;
+  private readonly authRefusals: AuthRefusals;
+  private readonly split: SplitSender;
   private readonly queues: QueueSender[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
 
@@ -44,7 +49,13 @@ export class BaseExporter implements Exporter {
     this.partial = new PartialSuccessReporter(settings.telemetry, settings.id, settings.logger);
     const attempt: Send = async (data, signal) =>
       this.reportingHealth(this.transport.send(data, signal, await this.authHeaders()));
-    this.retry = new RetrySender(cfg.retry_on_failure, this.partial.wrap(attempt), settings.logger);
+    this.authRefusals = new AuthRefusals(settings.telemetry, settings.id, settings.logger);
+    this.retry = new RetrySender(
+      cfg.retry_on_failure,
+      this.partial.wrap(this.authRefusals.wrap(attempt)),
+      settings.logger,
+    );
+    this.split = new SplitSender(settings.telemetry, settings.id, settings.logger, this.retry.send);
     this.traces = this.consumer('traces');
     this.metrics = this.consumer('metrics');
     this.logs = this.consumer('logs');
@@ -72,13 +83,15 @@ export class BaseExporter implements Exporter {
         await this.transport.shutdown();
       } finally {
         this.partial.close();
+        this.authRefusals.close();
+        this.split.close();
       }
     })();
     return this.stopping;
   }
 
   private consumer(signal: PipelineType): Consumer<ExportData> {
-    let send: Send = this.retry.send;
+    let send: Send = this.split.send;
     if (this.cfg.sending_queue.enabled) {
       const q = new QueueSender(
         this.cfg.sending_queue,

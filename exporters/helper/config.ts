@@ -1,6 +1,7 @@
 // Config keys the otlp and otlphttp exporters share, with the Collector's names and defaults.
 import type { ConfigIssue, ConfigSchema } from '../../core/component.ts';
 import type { QueueConfig, RetryConfig, TlsClientConfig } from '../../config/blocks/index.ts';
+import { DEFAULT_MAX_REQUEST_BYTES } from './request-size.ts';
 import {
   retryOnFailureSchema,
   sendingQueueSchema,
@@ -25,6 +26,8 @@ export interface SenderConfig {
   timeout: number;
   tls: TlsClientConfig;
   auth?: AuthConfig;
+  /** Encoded bytes (before compression) above which a request of several items is sent in halves; 0: no bound. */
+  max_request_bytes: number;
   retry_on_failure: RetryConfig;
   sending_queue: QueueConfig;
 }
@@ -49,6 +52,7 @@ export function senderProperties(defaultTimeout: string): Record<string, ConfigS
       required: ['authenticator'],
       properties: { authenticator: { type: 'string', minLength: 1 } },
     },
+    max_request_bytes: { type: 'integer', minimum: 0, default: DEFAULT_MAX_REQUEST_BYTES },
     retry_on_failure: { ...retryOnFailureSchema, default: {} },
     sending_queue: { ...sendingQueueSchema, default: {} },
   };

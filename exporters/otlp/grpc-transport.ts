@@ -6,6 +6,7 @@ import { errorMessage, permanentError, retryableError } from '../../core/errors.
 import type { PipelineType } from '../../core/pdata/index.ts';
 import { decodeResponse, encodeRequest, exportMethodPath } from '../../otlp/index.ts';
 import type { Transport } from '../helper/base-exporter.ts';
+import { checkRequestSize } from '../helper/request-size.ts';
 import type { ExportData, SendResult } from '../helper/send.ts';
 import type { OtlpConfig } from './config.ts';
 import { parseGrpcEndpoint } from './endpoint.ts';
@@ -50,6 +51,7 @@ export class GrpcTransport implements Transport {
     } catch (err) {
       throw permanentError(`cannot encode ${signal}: ${errorMessage(err)}`, err);
     }
+    checkRequestSize(signal, data, body.length, this.cfg.max_request_bytes);
     const metadata = new grpc.Metadata();
     for (const [k, v] of Object.entries({ ...this.cfg.headers, ...authHeaders })) metadata.set(k, v);
     const response = await new Promise<Buffer>((resolve, reject) => {

@@ -11,15 +11,24 @@ function withDetails(bytes: Uint8Array): Metadata {
 }
 
 describe('gRPC status mapping', () => {
-  it('retries the codes the OTLP spec lists, and nothing else', () => {
+  it('retries the codes the OTLP spec lists and refused credentials; splits or bisects on refusals', () => {
     const retryable = ['CANCELLED', 'DEADLINE_EXCEEDED', 'ABORTED', 'OUT_OF_RANGE', 'UNAVAILABLE', 'DATA_LOSS'];
+    const auth = ['UNAUTHENTICATED', 'PERMISSION_DENIED'];
+    const refusal: Record<string, string> = {
+      RESOURCE_EXHAUSTED: 'too_large',
+      INVALID_ARGUMENT: 'refused',
+      INTERNAL: 'refused',
+      UNKNOWN: 'refused',
+    };
     for (const [name, code] of Object.entries(GrpcStatus).filter(([, v]) => typeof v === 'number') as [
       string,
       GrpcStatus,
     ][]) {
       if (code === GrpcStatus.OK) continue;
       const err = grpcFailure('x:1', { code, details: 'd' });
-      assert.equal(err.retryable, retryable.includes(name), name);
+      assert.equal(err.retryable, retryable.includes(name) || auth.includes(name), name);
+      assert.equal(err.auth, auth.includes(name), name);
+      assert.equal(err.refusal, refusal[name], name);
       assert.equal(err.throttled, false, name);
     }
   });
@@ -45,9 +54,10 @@ describe('gRPC status mapping', () => {
   it('ignores status details it cannot read', () => {
     assert.equal(retryDelayOf(withDetails(new Uint8Array([0xff, 0xff, 0xff]))), undefined);
     assert.equal(retryDelayOf(undefined), undefined);
-    assert.equal(
-      grpcFailure('x:1', { code: GrpcStatus.RESOURCE_EXHAUSTED, metadata: withDetails(new Uint8Array([1])) }).retryable,
-      false,
-    );
+    const unread = grpcFailure('x:1', {
+      code: GrpcStatus.RESOURCE_EXHAUSTED,
+      metadata: withDetails(new Uint8Array([1])),
+    });
+    assert.deepEqual([unread.retryable, unread.refusal], [false, 'too_large']);
   });
 });

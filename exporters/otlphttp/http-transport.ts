@@ -9,6 +9,7 @@ import { errorMessage, permanentError, retryableError } from '../../core/errors.
 import type { PipelineType } from '../../core/pdata/index.ts';
 import { encodeRequest, encodeRequestJson } from '../../otlp/index.ts';
 import type { Transport } from '../helper/base-exporter.ts';
+import { checkRequestSize } from '../helper/request-size.ts';
 import type { ExportData, SendResult } from '../helper/send.ts';
 import type { OtlpHttpConfig } from './config.ts';
 import { signalUrl } from './config.ts';
@@ -61,6 +62,7 @@ export class HttpTransport implements Transport {
     } catch (err) {
       throw permanentError(`cannot encode ${signal}: ${errorMessage(err)}`, err);
     }
+    checkRequestSize(signal, data, body.length, this.cfg.max_request_bytes);
     const headers: Record<string, string> = {
       'user-agent': USER_AGENT,
       ...this.cfg.headers,

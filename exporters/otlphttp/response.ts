@@ -1,14 +1,24 @@
-// What an OTLP/HTTP response means for the request, per the OTLP spec: 2xx accepted (perhaps partially); 429, 502,
-// 503 and 504 retryable, honouring Retry-After; any other status permanent, with the server's google.rpc.Status
-// message (protobuf or JSON body) quoted so the reason shows upstream.
-import type { ConsumerError } from '../../core/errors.ts';
-import { permanentError, retryableError } from '../../core/errors.ts';
+// What an OTLP/HTTP response means for the request: 2xx accepted (perhaps partially); 429, 502, 503 and 504
+// retryable, honouring Retry-After, as the OTLP spec says. Unlike the spec (and the Collector), 401 and 403 are
+// retryable too, since credentials rotate; 413 means split the request; 400 and 500 mean find the items refused on
+// their own (see exporters/helper/README.md). Any other status is permanent. The server's google.rpc.Status message
+// (protobuf or JSON body) is quoted so the reason shows upstream.
+import type { ConsumerError, Refusal } from '../../core/errors.ts';
+import { permanentError, refusedError, retryableError } from '../../core/errors.ts';
 import type { PipelineType } from '../../core/pdata/index.ts';
 import type { PartialSuccess } from '../../otlp/index.ts';
 import { decodeResponse, decodeResponseJson } from '../../otlp/index.ts';
 import { decodeRpcStatus } from '../helper/rpc-status.ts';
 
 export const RETRYABLE_STATUSES: readonly number[] = [429, 502, 503, 504];
+/** Refused credentials: retried, since a rotated token or key may be accepted later. */
+export const AUTH_STATUSES: readonly number[] = [401, 403];
+/** Statuses after which part of the request may still get through. */
+export const REFUSAL_STATUSES: ReadonlyMap<number, Refusal> = new Map([
+  [413, 'too_large'],
+  [400, 'refused'],
+  [500, 'refused'],
+]);
 const MAX_DETAIL = 256;
 
 /** Retry-After as milliseconds: delay-seconds or an HTTP date; undefined when absent or unreadable. */
@@ -54,8 +64,11 @@ export function httpFailure(
 ): ConsumerError {
   const detail = errorDetail(body, headers['content-type'] ?? '');
   const message = `export to ${target} failed: HTTP ${status}${statusText ? ` ${statusText}` : ''}${detail ? `: ${detail}` : ''}`;
-  if (!RETRYABLE_STATUSES.includes(status)) return permanentError(message);
-  return retryableError(message, { retryAfterMs: parseRetryAfter(headers['retry-after']), throttled: status === 429 });
+  const retryAfterMs = parseRetryAfter(headers['retry-after']);
+  if (RETRYABLE_STATUSES.includes(status)) return retryableError(message, { retryAfterMs, throttled: status === 429 });
+  if (AUTH_STATUSES.includes(status)) return retryableError(message, { retryAfterMs, auth: true });
+  const refusal = REFUSAL_STATUSES.get(status);
+  return refusal ? refusedError(message, refusal) : permanentError(message);
 }
 
 /** The partial success of a 2xx response, decoded by its content type; undefined when there is none. */

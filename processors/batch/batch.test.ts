@@ -24,7 +24,7 @@ import {
 } from '../../core/pdata/index.ts';
 import { testProcessorSettings } from '../../test/helpers/settings.ts';
 import type { BatchConfig } from './config.ts';
-import { batchConfigSchema, validateBatchConfig } from './config.ts';
+import { batchConfigSchema, maxBatchSize, validateBatchConfig } from './config.ts';
 import { batchFactory } from './factory.ts';
 
 const ID = 'batch/test';
@@ -144,6 +144,21 @@ await test('send_batch_max_size splits, and a split contribution waits for all i
   assert.match(text, /otelcol_processor_batch_batch_send_size_sum\{processor="batch\/test"\} 7\n/);
   assert.match(text, /otelcol_processor_batch_batch_send_size_bucket\{le="10",processor="batch\/test"\} 2\n/);
   assert.match(text, /otelcol_processor_batch_batch_send_size_bucket\{le="100000",processor="batch\/test"\} 2\n/);
+});
+
+await test('bounded by default: without send_batch_max_size no export holds more than 8192 items', async (t) => {
+  const { proc, sent } = await harness(t, 'traces', { send_batch_max_size: undefined });
+  const many = traces(Array.from({ length: 20_000 }, (_, i) => span({ name: `s${i}` })));
+  await proc.consume(many);
+  assert.deepEqual(
+    sent.map((e) => e.items),
+    [8192, 8192, 3616],
+  );
+  assert.deepEqual(
+    sent.flatMap((e) => names(e.data)),
+    names(many),
+    'every span once, in order',
+  );
 });
 
 await test('a failed piece fails only the contributions with items in it', async (t) => {
@@ -292,7 +307,15 @@ await test('config: schema, validate and testdata', () => {
     parse(readFileSync(new URL(`testdata/${name}.yaml`, import.meta.url), 'utf8'));
   const defaults = load('defaults');
   assert.ok(check(defaults));
-  assert.deepEqual(defaults, { send_batch_size: 8192, send_batch_max_size: 0, timeout: '200ms' });
+  assert.deepEqual(defaults, { send_batch_size: 8192, timeout: '200ms' });
+  assert.equal(
+    maxBatchSize({ ...(defaults as { send_batch_size: number }), timeout: 200 }),
+    8192,
+    'bounded by default, unlike the Collector',
+  );
+  assert.equal(maxBatchSize({ send_batch_size: 20_000, timeout: 0 }), 20_000, 'never below send_batch_size');
+  assert.equal(maxBatchSize({ send_batch_size: 100, send_batch_max_size: 0, timeout: 0 }), 0, '0 stays unbounded');
+  assert.deepEqual(validateBatchConfig({ send_batch_size: 20_000, timeout: 0 }), []);
   assert.ok(check(load('valid')));
   assert.ok(!check(load('unknown-key')));
   assert.ok(!check(load('invalid-negative-size')));

@@ -10,6 +10,7 @@ import { itemCount } from '../../core/pdata/index.ts';
 import { mergeData, splitData } from '../../core/pdata/split.ts';
 import type { Telemetry } from '../../core/telemetry.ts';
 import type { BatchConfig } from './config.ts';
+import { maxBatchSize } from './config.ts';
 
 type Trigger = 'size' | 'timeout' | 'flush';
 
@@ -146,7 +147,8 @@ class BatchProcessor implements Processor {
       // that split them.
       counts = batch.map((c) => itemCount(this.signal, c.data));
       for (const n of counts) total += n;
-      max = this.config.send_batch_max_size > 0 ? this.config.send_batch_max_size : Math.max(total, 1);
+      const limit = maxBatchSize(this.config);
+      max = limit > 0 ? limit : Math.max(total, 1);
       const merged = mergeData(this.signal, batch.map((c) => c.data) as SignalDataMap[PipelineType][]);
       pieces = splitData(this.signal, merged, max);
     } catch (err) {

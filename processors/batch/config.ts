@@ -2,8 +2,13 @@ import { MAX_TIMER_MS } from '../../config/duration.ts';
 import type { ConfigIssue, ConfigSchema } from '../../core/component.ts';
 
 export const DEFAULT_SEND_BATCH_SIZE = 8192;
-/** 0: no upper bound, batches are never split. */
-export const DEFAULT_SEND_BATCH_MAX_SIZE = 0;
+/**
+ * The bound when `send_batch_max_size` is not set (or send_batch_size, if larger). The Collector's default is 0, no
+ * bound: one large contribution, or many merged, became one request of any size, which destinations refuse (a
+ * stock Collector takes 4 MiB over gRPC). 8192 matches send_batch_size, so a batch the size trigger sends is one
+ * request; the exporters bound the encoded bytes as well (max_request_bytes), since items vary in size.
+ */
+export const DEFAULT_SEND_BATCH_MAX_SIZE = 8192;
 /** As written in config; the `duration` keyword turns it into milliseconds. */
 export const DEFAULT_TIMEOUT = '200ms';
 export const DEFAULT_TIMEOUT_MS = 200;
@@ -12,8 +17,8 @@ export const DEFAULT_TIMEOUT_MS = 200;
 export interface BatchConfig {
   /** Items (spans, data points, log records) that trigger a send; 0: size never triggers. */
   send_batch_size: number;
-  /** Largest batch sent; bigger ones are split. 0: unlimited. */
-  send_batch_max_size: number;
+  /** Largest batch sent; bigger ones are split. 0: unlimited. Unset: see maxBatchSize. */
+  send_batch_max_size?: number;
   /** Milliseconds from the first pending item to a send; 0: send every contribution at once. */
   timeout: number;
 }
@@ -23,14 +28,24 @@ export const batchConfigSchema: ConfigSchema = {
   additionalProperties: false,
   properties: {
     send_batch_size: { type: 'integer', minimum: 0, default: DEFAULT_SEND_BATCH_SIZE },
-    send_batch_max_size: { type: 'integer', minimum: 0, default: DEFAULT_SEND_BATCH_MAX_SIZE },
+    // No schema default: the default depends on send_batch_size (maxBatchSize).
+    send_batch_max_size: { type: 'integer', minimum: 0 },
     timeout: { type: ['string', 'number'], duration: true, default: DEFAULT_TIMEOUT },
   },
 };
 
+/** The most items in one export, 0 for no bound: as set, else the default or send_batch_size if that is larger. */
+export function maxBatchSize(cfg: BatchConfig): number {
+  return cfg.send_batch_max_size ?? Math.max(DEFAULT_SEND_BATCH_MAX_SIZE, cfg.send_batch_size);
+}
+
 export function validateBatchConfig(cfg: BatchConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  if (cfg.send_batch_max_size > 0 && cfg.send_batch_max_size < cfg.send_batch_size) {
+  if (
+    cfg.send_batch_max_size !== undefined &&
+    cfg.send_batch_max_size > 0 &&
+    cfg.send_batch_max_size < cfg.send_batch_size
+  ) {
     issues.push({
       path: ['send_batch_max_size'],
       message: `must be 0 (unlimited) or at least send_batch_size (${cfg.send_batch_size}), got ${cfg.send_batch_max_size}`,
