@@ -94,7 +94,10 @@ describe('cutParts', () => {
     const [k1, k2] = [new RetryKey(), new RetryKey()];
     const s1 = new Share(k1, 5);
     const s2 = new Share(k2, 2);
-    const pieces = cutParts([[{ items: 5, share: s1 }], [{ items: 3 }], [{ items: 2, share: s2 }], [{ items: 4 }]], 4);
+    const pieces = cutParts(
+      [[{ items: 5, share: s1 }], [{ items: 3 }], [{ items: 2, share: s2 }], [{ items: 4 }]],
+      [4, 4, 4, 2],
+    );
     assert.deepEqual(pieces, [
       [{ items: 4, share: s1 }],
       [{ items: 1, share: s1 }, { items: 3 }],
@@ -103,11 +106,17 @@ describe('cutParts', () => {
     ]);
     const merged = logs(Array.from({ length: 14 }, () => logRecord()));
     assert.equal(splitData('logs', merged, 4).length, pieces.length);
+    // Pieces of any sizes, as a split by encoded bytes would make.
+    assert.deepEqual(cutParts([[{ items: 5, share: s1 }], [{ items: 3 }]], [1, 6, 1]), [
+      [{ items: 1, share: s1 }],
+      [{ items: 4, share: s1 }, { items: 2 }],
+      undefined,
+    ]);
   });
 
   it('merges runs of the same share and of items without a key', () => {
     const s = new Share(new RetryKey(), 3);
-    assert.deepEqual(cutParts([[{ items: 1 }], [{ items: 2 }], [{ items: 3, share: s }]], 10), [
+    assert.deepEqual(cutParts([[{ items: 1 }], [{ items: 2 }], [{ items: 3, share: s }]], [6]), [
       [{ items: 3 }, { items: 3, share: s }],
     ]);
   });

@@ -82,21 +82,30 @@ export function keyedParts(ctx: ConsumeContext | undefined, items: number): read
 
 /**
  * The parts of each piece when consumes laid out as `layouts` are concatenated in order and cut into pieces of
- * `max` items (piece i holds items [i*max, (i+1)*max), as splitData cuts); undefined for a piece without keyed items.
+ * `sizes` items, in order (as splitData cuts, or any split that keeps the order); undefined for a piece without
+ * keyed items. Items beyond the sizes given are left out.
  */
-export function cutParts(layouts: readonly (readonly DataPart[])[], max: number): (readonly DataPart[] | undefined)[] {
+export function cutParts(
+  layouts: readonly (readonly DataPart[])[],
+  sizes: readonly number[],
+): (readonly DataPart[] | undefined)[] {
   const pieces: (readonly DataPart[] | undefined)[] = [];
   let piece: DataPart[] = [];
-  let room = max;
   let keyed = false;
+  let i = 0;
+  let room = sizes[0] ?? 0;
+  const next = (): void => {
+    pieces.push(keyed ? piece : undefined);
+    piece = [];
+    keyed = false;
+    room = sizes[++i] ?? 0;
+  };
   for (const layout of layouts) {
     for (const { items, share } of layout) {
-      for (let left = items; left > 0; ) {
+      for (let left = items; left > 0 && i < sizes.length; ) {
         if (room === 0) {
-          pieces.push(keyed ? piece : undefined);
-          piece = [];
-          room = max;
-          keyed = false;
+          next();
+          continue;
         }
         const n = Math.min(room, left);
         const last = piece.at(-1);
@@ -108,7 +117,7 @@ export function cutParts(layouts: readonly (readonly DataPart[])[], max: number)
       }
     }
   }
-  pieces.push(keyed ? piece : undefined);
+  while (i < sizes.length) next();
   return pieces;
 }
 

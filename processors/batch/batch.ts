@@ -164,7 +164,7 @@ class BatchProcessor implements Processor {
     const parts = batch.some((c) => c.parts)
       ? cutParts(
           batch.map((c, i) => c.parts ?? [{ items: counts[i] ?? 0 }]),
-          max,
+          pieces.map((piece) => itemCount(this.signal, piece)),
         )
       : undefined;
     const exports = pieces.map((piece, i) => {
