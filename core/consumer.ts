@@ -1,4 +1,5 @@
 import type { SignalData } from './pdata/index.ts';
+import type { DataPart, RetryKey } from './resend.ts';
 
 /**
  * What travels with a consume call. Processors pass it on unchanged unless they have a reason not to.
@@ -11,6 +12,22 @@ export interface ConsumeContext {
   readonly flush?: boolean;
   /** How the data arrived (grpc, http, mqtt), for the receiver's metrics. */
   readonly transport?: string;
+  /**
+   * Set by a sender that consumes the same data again after a retryable failure (the mqtt receiver): the same key
+   * on every attempt, each attempt carrying that data or a part of it. A fan-out records on the key which of its
+   * branches accepted the data and sends a retry only to the others (see resend.ts). A consumer passes it on with
+   * whatever it makes of all of the data in one consume (a converter's output); one that forwards the data in
+   * several consumes, or only some of it, must describe them with `parts` or leave the key out, or a branch
+   * would be skipped for data it never got.
+   */
+  readonly retryKey?: RetryKey;
+  /**
+   * The data is these parts laid end to end, in items as itemCount counts them (spans, data points, log records,
+   * messages): set by a consumer that regroups data from several senders (the batch processor). Wins over
+   * `retryKey`. A consumer that changes the items (converts, filters) must not pass them on; a fan-out whose
+   * parts do not add up to the data's items ignores them and sends everything to every branch.
+   */
+  readonly parts?: readonly DataPart[];
 }
 
 export const NO_CONTEXT: ConsumeContext = Object.freeze({});
@@ -21,6 +38,9 @@ export const NO_CONTEXT: ConsumeContext = Object.freeze({});
  * - rejected with a retryable error (the default for any error): keep it and send it again later;
  * - rejected with a permanent error (see errors.ts): it can never be delivered.
  * A receiver acknowledges (PUBACK, HTTP 200) only after the promise resolves.
+ * When a fan-out's branches settle differently, the whole consume fails (retryably if any failure was), but the
+ * branches that resolved keep what they took: a sender retrying under the same `ctx.retryKey` reaches only the
+ * branches that have not accepted the data yet, so a healthy exporter beside a failing one gets each item once.
  * The consumer owns `data` only until the promise settles, and may change it only when it declares `mutatesData`.
  */
 export interface Consumer<T extends SignalData = SignalData> {

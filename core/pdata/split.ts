@@ -23,7 +23,7 @@ export function mergeLogs(list: readonly Logs[]): Logs {
 }
 
 /** How to walk and rebuild one signal's resource → scope → leaf tree. */
-interface Shape<D, R, S, L> {
+export interface Shape<D, R, S, L> {
   empty(): D;
   resources(d: D): R[];
   scopes(r: R): S[];
@@ -92,7 +92,7 @@ function split<D, R, S, L>(shape: Shape<D, R, S, L>, data: D, max: number, total
   return pieces;
 }
 
-const TRACES: Shape<Traces, ResourceSpans, ScopeSpans, Span> = {
+export const TRACES: Shape<Traces, ResourceSpans, ScopeSpans, Span> = {
   empty: () => ({ resourceSpans: [] }),
   resources: (d) => d.resourceSpans,
   scopes: (r) => r.scopeSpans,
@@ -103,7 +103,7 @@ const TRACES: Shape<Traces, ResourceSpans, ScopeSpans, Span> = {
   slice: (l) => l,
 };
 
-const LOGS: Shape<Logs, ResourceLogs, ScopeLogs, LogRecord> = {
+export const LOGS: Shape<Logs, ResourceLogs, ScopeLogs, LogRecord> = {
   empty: () => ({ resourceLogs: [] }),
   resources: (d) => d.resourceLogs,
   scopes: (r) => r.scopeLogs,
@@ -129,7 +129,7 @@ function sliceMetric(m: Metric, from: number, to: number): Metric {
   return out;
 }
 
-const METRICS: Shape<Metrics, ResourceMetrics, ScopeMetrics, Metric> = {
+export const METRICS: Shape<Metrics, ResourceMetrics, ScopeMetrics, Metric> = {
   empty: () => ({ resourceMetrics: [] }),
   resources: (d) => d.resourceMetrics,
   scopes: (r) => r.scopeMetrics,

@@ -8,6 +8,8 @@ import { errorMessage, isPermanent, retryableError } from '../../core/errors.ts'
 import type { PipelineType, SignalData, SignalDataMap } from '../../core/pdata/index.ts';
 import { itemCount } from '../../core/pdata/index.ts';
 import { mergeData, splitData } from '../../core/pdata/split.ts';
+import type { DataPart } from '../../core/resend.ts';
+import { cutParts, keyedParts } from '../../core/resend.ts';
 import type { Telemetry } from '../../core/telemetry.ts';
 import type { BatchConfig } from './config.ts';
 import { maxBatchSize } from './config.ts';
@@ -62,6 +64,8 @@ function batchMetrics(telemetry: Telemetry, id: string) {
 
 interface Contribution {
   data: SignalData;
+  /** Which of its items its sender retries under which key (core/resend.ts); undefined: none. */
+  parts: readonly DataPart[] | undefined;
   resolve(): void;
   reject(err: unknown): void;
 }
@@ -101,8 +105,9 @@ class BatchProcessor implements Processor {
       if (ctx?.flush && this.pending.length > 0) this.send('flush');
       return Promise.resolve();
     }
+    const parts = keyedParts(ctx, items);
     const settled = new Promise<void>((resolve, reject) => {
-      this.pending.push({ data, resolve, reject });
+      this.pending.push({ data, parts, resolve, reject });
     });
     this.pendingItems += items;
     const { send_batch_size: size, timeout } = this.config;
@@ -156,9 +161,18 @@ class BatchProcessor implements Processor {
       return;
     }
     const ctx = trigger === 'flush' ? FLUSH_CONTEXT : NO_CONTEXT;
+    // A fan-out downstream sends a retried contribution only to the exporters that have not accepted it yet, and
+    // needs to know which items of a piece that is: the pieces say which contribution's key each run of items has.
+    const parts = batch.some((c) => c.parts)
+      ? cutParts(
+          batch.map((c, i) => c.parts ?? [{ items: counts[i] ?? 0 }]),
+          pieces.map((piece) => itemCount(this.signal, piece)),
+        )
+      : undefined;
     const exports = pieces.map((piece, i) => {
       this.metrics.sent(trigger, Math.min(max, total - i * max));
-      return this.export(piece, ctx);
+      const p = parts?.[i];
+      return this.export(piece, p ? { ...ctx, parts: p } : ctx);
     });
     // Splitting keeps order and fills every piece but the last, so piece i holds items [i*max, (i+1)*max) of the
     // contributions laid end to end: each contribution waits for exactly the pieces that carry its items.

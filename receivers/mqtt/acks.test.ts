@@ -49,7 +49,7 @@ describe('mqtt receiver: acknowledgements', () => {
     }
   });
 
-  it('does not acknowledge while the pipelines refuse retryably, retries, and acknowledges once delivered', async () => {
+  it('does not acknowledge while the pipelines refuse retryably, retries under one retry key, and acknowledges once delivered', async () => {
     const wait = connected();
     const h = await startReceiver({
       endpoint: `mqtt://127.0.0.1:${server.port}`,
@@ -65,6 +65,10 @@ describe('mqtt receiver: acknowledgements', () => {
       h.rec.mode = 'deliver';
       await s.acked;
       assert.deepEqual(h.rec.payloads(), ['retry-me']);
+      // Every attempt names the same data, so a pipeline that accepted it is not sent it again (core/resend.ts).
+      const keys = new Set(h.rec.ctxs.map((c) => c.retryKey));
+      assert.equal(keys.size, 1);
+      assert.notEqual([...keys][0], undefined);
       assert.ok(
         h.settings.logger.lines.some(
           (l) => l.msg === 'pipeline refused MQTT messages; retrying them (not acknowledged)',

@@ -3,7 +3,8 @@
 // backoff, for as long as it takes, with what is still to deliver (QoS 0 messages are dropped instead, expired ones
 // leave the batch): those messages are not acknowledged meanwhile, so the broker holds back the rest of the window
 // and memory stays bounded by receive_maximum. Only shutdown stops the retries, leaving the messages unacknowledged
-// on the broker.
+// on the broker. Every attempt carries the batch's retry key, so a pipeline or an exporter that already accepted the
+// messages is not sent them again when another one's failure makes the batch retry (core/resend.ts).
 import type { Counter } from 'prom-client';
 import { DEFAULT_MULTIPLIER, DEFAULT_RANDOMIZATION_FACTOR, EndlessBackoff } from '../../config/blocks/index.ts';
 import type { ConsumeContext, Consumer } from '../../core/consumer.ts';
@@ -12,6 +13,7 @@ import { ConsumerError, errorMessage, isPermanent } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import { isExpired, nowUnixNano } from '../../core/pdata/index.ts';
 import type { Message } from '../../core/pdata/index.ts';
+import { RetryKey } from '../../core/resend.ts';
 import { sleep } from '../../core/sleep.ts';
 
 export type Outcome = 'settled' | 'abandoned';
@@ -35,8 +37,6 @@ export interface DeliveryOptions {
 }
 
 const RETRY_LOG_INTERVAL_MS = 10_000;
-const PLAIN_CONTEXT: ConsumeContext = Object.freeze({ transport: 'mqtt' });
-const FLUSH_CONTEXT: ConsumeContext = Object.freeze({ transport: 'mqtt', flush: true });
 
 function abandon<T extends Offer>(offers: readonly T[], done: (offer: T, outcome: Outcome) => void): void {
   for (const o of offers) done(o, 'abandoned');
@@ -57,8 +57,10 @@ export class Delivery {
     });
   }
 
-  private context(sending: number): ConsumeContext {
-    return this.opts.windowFull(sending) ? FLUSH_CONTEXT : PLAIN_CONTEXT;
+  private context(sending: number, retryKey: RetryKey): ConsumeContext {
+    return this.opts.windowFull(sending)
+      ? { transport: 'mqtt', flush: true, retryKey }
+      : { transport: 'mqtt', retryKey };
   }
 
   /** Counts and logs (rate-limited) messages acknowledged without delivery; the log names the first one's topic. */
@@ -74,12 +76,14 @@ export class Delivery {
   async deliver<T extends Offer>(offers: readonly T[], done: (offer: T, outcome: Outcome) => void): Promise<void> {
     let left = offers;
     let backoff: EndlessBackoff | undefined; // only for batches that fail: most never do
+    // Each attempt offers these messages or fewer (expired and QoS 0 ones leave), as the key's contract asks.
+    const retryKey = new RetryKey();
     for (;;) {
       left = this.withoutExpired(left, done);
       if (left.length === 0) return;
       const messages = left.map((o) => o.message);
       try {
-        await this.opts.consumer.consume({ messages }, this.context(messages.length));
+        await this.opts.consumer.consume({ messages }, this.context(messages.length, retryKey));
         for (const o of left) done(o, 'settled');
         return;
       } catch (err) {

@@ -1,0 +1,108 @@
+// Two exporters fed by one MQTT receiver, one of them down for a while (issue 11): the receiver retries the messages
+// the failing exporter refused, and the healthy one, which accepted them the first time, must not get them again.
+// Real Mosquitto, the mqtt receiver, schema, batch, two otlphttp exporters, two node:http OTLP sinks; the one for B
+// answers 503 until the test lets it recover. B's own retries are off, so every refusal goes back to the receiver.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import mqtt from 'mqtt';
+import type { Logs } from '../core/pdata/index.ts';
+import { forEachLogRecord } from '../core/pdata/index.ts';
+import { eventually, startTestHub } from './helpers/hub.ts';
+import { startMosquitto } from './helpers/mosquitto.ts';
+import type { Mosquitto } from './helpers/mosquitto.ts';
+import type { TestHttpServer } from './helpers/otlphttp-exporter-server.ts';
+import { startHttpServer } from './helpers/otlphttp-exporter-server.ts';
+
+const MESSAGES = 40;
+const WINDOW = 10;
+
+/** A sink that answers 503 while `down`, and keeps the log bodies of what it answered 200 to. */
+async function sink(): Promise<{ server: TestHttpServer; got: string[]; refused: number; down: boolean }> {
+  const s = { server: await startHttpServer(), got: [] as string[], refused: 0, down: false };
+  s.server.reply = (call) => {
+    if (s.down) {
+      s.refused++;
+      return { status: 503 };
+    }
+    forEachLogRecord(call.data as Logs, (r) => s.got.push(String((r.body as { stringValue?: string }).stringValue)));
+    return undefined;
+  };
+  return s;
+}
+
+function hubYaml(broker: string, topic: string, a: string, b: string, pipelines: string): string {
+  return `
+receivers:
+  mqtt:
+    endpoint: ${broker}
+    topics: [${topic}]
+    client_id: fanout-${topic}
+    receive_maximum: ${WINDOW}
+    retry: { initial_interval: 20ms, max_interval: 100ms }
+processors:
+  schema:
+  # Pieces of 4: a retried delivery comes back cut and grouped differently from the first time.
+  batch: { send_batch_size: 4, send_batch_max_size: 4, timeout: 20ms }
+exporters:
+  otlphttp/a:
+    endpoint: ${a}
+    retry_on_failure: { enabled: false }
+  otlphttp/b:
+    endpoint: ${b}
+    retry_on_failure: { enabled: false }
+service:
+  telemetry: { metrics: { level: none } }
+  pipelines:
+${pipelines}`;
+}
+
+const ONE_PIPELINE =
+  '    logs: { receivers: [mqtt], processors: [schema, batch], exporters: [otlphttp/a, otlphttp/b] }\n';
+const TWO_PIPELINES =
+  '    logs/a: { receivers: [mqtt], processors: [schema, batch], exporters: [otlphttp/a] }\n' +
+  '    logs/b: { receivers: [mqtt], processors: [schema, batch], exporters: [otlphttp/b] }\n';
+
+const sorted = (xs: string[]): string[] => [...xs].sort();
+
+describe('two exporters, one down for a while (Mosquitto, otlphttp)', () => {
+  let broker: Mosquitto;
+  before(async () => (broker = await startMosquitto()));
+  after(() => broker.stop());
+
+  for (const [name, pipelines] of [
+    ['in one pipeline', ONE_PIPELINE],
+    ['in two pipelines sharing the receiver', TWO_PIPELINES],
+  ] as const) {
+    it(`${name}: the healthy one gets each message once, the other everything once it recovers`, async () => {
+      const [a, b] = [await sink(), await sink()];
+      b.down = true;
+      const topic = `fanout/${Math.random().toString(16).slice(2)}`;
+      const hub = await startTestHub(hubYaml(broker.url, topic, a.server.url, b.server.url, pipelines));
+      const pub = await mqtt.connectAsync(broker.url, { protocolVersion: 5 });
+      try {
+        await eventually(() => hub.hub.service.status.ready(), 'hub subscribed');
+        const sent = Array.from({ length: MESSAGES }, (_, i) => `m${i}`);
+        for (const m of sent) {
+          await pub.publishAsync(topic, JSON.stringify({ logs: [{ value: m, level: 'info' }] }), { qos: 1 });
+        }
+        // The window fills with messages B refuses; the receiver keeps offering them again.
+        await eventually(() => a.got.length >= WINDOW && b.refused >= 10, 'A took a window; B refused retries');
+        assert.deepEqual(sorted(a.got), sorted([...new Set(a.got)]), 'no retry reached A again');
+        b.down = false;
+        await eventually(
+          () => new Set(a.got).size === MESSAGES && new Set(b.got).size === MESSAGES,
+          'every message at both once B is back',
+        );
+      } finally {
+        await pub.endAsync();
+        await hub.shutdown();
+        await a.server.close();
+        await b.server.close();
+      }
+      const all = sorted(Array.from({ length: MESSAGES }, (_, i) => `m${i}`));
+      assert.deepEqual(sorted(a.got), all, 'A: each message exactly once');
+      // B may get a message twice: a delivery cut into pieces across its recovery is offered to it whole again.
+      assert.deepEqual(sorted([...new Set(b.got)]), all, 'B: every message');
+    });
+  }
+});
