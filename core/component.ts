@@ -47,6 +47,11 @@ export interface ProcessorCreateSettings extends CreateSettings {
 /** start and shutdown are optional; the hub calls shutdown once even if asked twice, but components should cope. */
 export interface Lifecycle {
   start?(host: Host): Promise<void>;
+  /**
+   * The hub began shutting down, before anything is stopped: stop waiting for what may never come (an exporter's
+   * retries) but keep taking data, which still drains from the processors.
+   */
+  beginShutdown?(): void;
   shutdown?(): Promise<void>;
 }
 

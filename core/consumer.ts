@@ -28,6 +28,22 @@ export interface ConsumeContext {
    * parts do not add up to the data's items ignores them and sends everything to every branch.
    */
   readonly parts?: readonly DataPart[];
+  /**
+   * A client is held waiting for this consume to settle and sends nothing else meanwhile (a synchronous OTLP
+   * request): a processor holding data back for a timer adds that whole wait to the client's answer, so it should
+   * send as soon as it is not already busy sending (see the batch processor's idle flush).
+   */
+  readonly sync?: boolean;
+  /**
+   * When the sender gives up on this data (epoch milliseconds, as Date.now()). Work on it past this time is wasted:
+   * retries stop there. Absent: no deadline.
+   */
+  readonly deadline?: number;
+  /**
+   * Aborts when the sender gave up (its deadline passed, its client went away) and was told the data failed: what
+   * has not been sent yet must be withdrawn (not sent later), or the client's resend delivers it twice.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export const NO_CONTEXT: ConsumeContext = Object.freeze({});

@@ -88,6 +88,15 @@ export class Service {
     const g = this.graph;
     if (!g) return;
     const deadline = Date.now() + (this.opts.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
+    // Exporters stop retrying first: otherwise a failing destination holds the processors' drain (stage 1) for the
+    // retries' max_elapsed_time and the whole shutdown_timeout burns. What they cannot send fails back, retryably.
+    for (const n of g.exporters) {
+      try {
+        n.component.beginShutdown?.();
+      } catch (err) {
+        this.opts.logger.error('component failed to begin shutting down', { component: n.key, error: err });
+      }
+    }
     // Receivers are told to stop first, but not waited for before the processors drain: a receiver may be waiting
     // for data it already sent to settle, and that data may sit in a batch that only draining will send.
     const stages: (() => Promise<unknown>)[] = [

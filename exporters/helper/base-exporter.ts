@@ -5,7 +5,7 @@
 import type { CreateSettings, Exporter, Host } from '../../core/component.ts';
 import type { ClientAuthenticator } from '../../core/auth.ts';
 import { clientAuthenticator } from '../../core/auth.ts';
-import type { Consumer } from '../../core/consumer.ts';
+import type { ConsumeContext, Consumer } from '../../core/consumer.ts';
 import { errorMessage, retryableError } from '../../core/errors.ts';
 import type { Logs, Metrics, PipelineType, Traces } from '../../core/pdata/index.ts';
 import type { SenderConfig } from './config.ts';
@@ -73,10 +73,20 @@ export class BaseExporter implements Exporter {
     this.started = true;
   }
 
+  /**
+   * The hub began shutting down: retries stop now (waits are cut short, each request gets no further attempt), so
+   * data draining from the processors is not held for max_elapsed_time. Requests still queued are sent once; after a
+   * failed send, the rest fail retryably and their senders keep the data.
+   */
+  beginShutdown(): void {
+    this.retry.shutdown();
+    for (const q of this.queues) q.stopRetrying();
+  }
+
   /** Takes nothing new, cuts retry waits short, sends what is queued (each request settles), then closes. */
   shutdown(): Promise<void> {
     this.stopping ??= (async () => {
-      this.retry.shutdown();
+      this.beginShutdown();
       await Promise.all(this.queues.map((q) => q.shutdown()));
       await Promise.allSettled([...this.inFlight]);
       try {
@@ -101,14 +111,14 @@ export class BaseExporter implements Exporter {
       this.queues.push(q);
       send = q.send;
     }
-    return { mutatesData: false, consume: (data) => this.export(send, signal, data) };
+    return { mutatesData: false, consume: (data, ctx) => this.export(send, signal, data, ctx) };
   }
 
   // async, so that nothing throws synchronously: every failure is a rejected promise carrying a ConsumerError.
-  private async export(send: Send, signal: PipelineType, data: ExportData): Promise<void> {
+  private async export(send: Send, signal: PipelineType, data: ExportData, ctx?: ConsumeContext): Promise<void> {
     if (this.stopping) throw retryableError('exporter is shutting down');
     if (!this.started) throw retryableError('exporter is not started');
-    const p = send(data, signal);
+    const p = send(data, signal, ctx);
     this.inFlight.add(p);
     try {
       await p;

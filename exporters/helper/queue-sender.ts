@@ -5,8 +5,13 @@
 // bound on concurrent sends and on the requests waiting for one; a full queue refuses at once, retryably and
 // marked throttled, so the sender upstream keeps the data and slows down. A persistent queue could instead
 // acknowledge on enqueue, since the data would then survive a restart.
+//
+// A request whose sender gave up (its consume context's signal aborted) leaves the queue at once, so abandoned
+// requests do not hold slots. Once the hub begins shutting down (stopRetrying), the first failed send fails every
+// request still waiting, retryably: the destination is failing, and their senders keep the data.
 import type { QueueConfig } from '../../config/blocks/index.ts';
-import { retryableError } from '../../core/errors.ts';
+import type { ConsumeContext } from '../../core/consumer.ts';
+import { errorMessage, retryableError } from '../../core/errors.ts';
 import type { PipelineType } from '../../core/pdata/index.ts';
 import type { GaugeHandle, Telemetry } from '../../core/telemetry.ts';
 import type { ExportData, Send, SendResult } from './send.ts';
@@ -14,8 +19,11 @@ import type { ExportData, Send, SendResult } from './send.ts';
 interface Request {
   data: ExportData;
   signal: PipelineType;
+  ctx: ConsumeContext | undefined;
   resolve(r: SendResult): void;
   reject(err: unknown): void;
+  /** Removes the withdrawal listener once the request leaves the queue. */
+  detach(): void;
 }
 
 export interface QueueGauges {
@@ -51,6 +59,7 @@ export class QueueSender {
   private readonly waiting: Request[] = [];
   private active = 0;
   private closed = false;
+  private failFast = false;
   private drained: Promise<void> | undefined;
   private onIdle: (() => void) | undefined;
 
@@ -65,7 +74,7 @@ export class QueueSender {
     return this.waiting.length;
   }
 
-  readonly send: Send = (data: ExportData, signal: PipelineType): Promise<SendResult> => {
+  readonly send: Send = (data: ExportData, signal: PipelineType, ctx?: ConsumeContext): Promise<SendResult> => {
     // Reported from the first request on, so a signal no pipeline sends to this exporter shows no queue.
     this.gauges?.capacity.set(this.cfg.queue_size);
     if (this.closed) return Promise.reject(retryableError('exporter is shutting down'));
@@ -75,11 +84,42 @@ export class QueueSender {
         retryableError(`sending queue is full (${this.cfg.queue_size} requests)`, { throttled: true }),
       );
     }
+    if (ctx?.signal?.aborted) return Promise.reject(retryableError('the sender gave up on this request'));
     return new Promise<SendResult>((resolve, reject) => {
-      this.waiting.push({ data, signal, resolve, reject });
+      const r: Request = { data, signal, ctx, resolve, reject, detach: () => {} };
+      const abort = ctx?.signal;
+      if (abort) {
+        const onAbort = (): void => this.withdraw(r);
+        abort.addEventListener('abort', onAbort, { once: true });
+        r.detach = () => abort.removeEventListener('abort', onAbort);
+      }
+      this.waiting.push(r);
       this.pump();
     });
   };
+
+  /** Shutdown began: a failed send now means the destination is down, so what waits behind it goes back. */
+  stopRetrying(): void {
+    this.failFast = true;
+  }
+
+  private withdraw(r: Request): void {
+    const i = this.waiting.indexOf(r);
+    if (i < 0) return;
+    this.waiting.splice(i, 1);
+    this.gauges?.size.set(this.waiting.length);
+    r.reject(retryableError('the sender gave up on this request before it was sent'));
+    this.checkIdle();
+  }
+
+  private failWaiting(cause: unknown): void {
+    const rest = this.waiting.splice(0);
+    this.gauges?.size.set(0);
+    for (const r of rest) {
+      r.detach();
+      r.reject(retryableError(`exporter is shutting down and the destination is failing: ${errorMessage(cause)}`));
+    }
+  }
 
   /** Takes no new requests and resolves once every queued one was sent and settled. Safe to call again. */
   shutdown(): Promise<void> {
@@ -95,6 +135,7 @@ export class QueueSender {
     while (this.active < this.cfg.num_consumers) {
       const r = this.waiting.shift();
       if (!r) break;
+      r.detach();
       this.active++;
       void this.run(r);
     }
@@ -103,9 +144,10 @@ export class QueueSender {
 
   private async run(r: Request): Promise<void> {
     try {
-      r.resolve(await this.next(r.data, r.signal));
+      r.resolve(await this.next(r.data, r.signal, r.ctx));
     } catch (err) {
       r.reject(err);
+      if (this.failFast) this.failWaiting(err);
     } finally {
       this.active--;
       this.pump();

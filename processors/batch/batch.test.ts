@@ -331,3 +331,75 @@ await test('config: schema, validate and testdata', () => {
     [['timeout']],
   );
 });
+
+const IDLE = 'otelhub_processor_batch_idle_trigger_send_total';
+const WITHDRAWN = 'otelhub_processor_batch_withdrawn_items_total';
+
+await test('a waiting client is sent at once when no export is in flight; others gather behind one (group commit)', async (t) => {
+  const { proc, sent, count } = await harness(t, 'traces', {}, true);
+  const sync: ConsumeContext = { sync: true };
+  const a = proc.consume(spans('a'), sync);
+  assert.equal(sent.length, 1, 'idle: not held for the timer');
+  const b = proc.consume(spans('b'), sync);
+  const c = proc.consume(spans('c'), sync);
+  assert.equal(sent.length, 1, 'an export is in flight: b and c wait for it');
+  sent[0]!.resolve();
+  await a;
+  assert.equal(sent.length, 2);
+  assert.deepEqual(names(sent[1]!.data), ['b', 'c']);
+  sent[1]!.resolve();
+  await Promise.all([b, c]);
+  assert.equal(await count(IDLE), 2);
+  assert.equal(await count(TIMEOUT), 0);
+});
+
+await test('data without a waiting client still waits for the timer', async (t) => {
+  const { proc, sent } = await harness(t, 'traces', {});
+  const a = proc.consume(spans('a'));
+  assert.equal(sent.length, 0);
+  assert.equal(await state(a), 'pending');
+  await proc.shutdown?.();
+  await a;
+});
+
+await test('a contribution whose sender gave up before it was sent is withdrawn; the rest of the batch is sent', async (t) => {
+  const { proc, sent, count } = await harness(t, 'traces', {});
+  const gone = new AbortController();
+  const a = proc.consume(spans('a1', 'a2'), { signal: gone.signal });
+  const b = proc.consume(spans('b'));
+  gone.abort(new Error('deadline'));
+  await assert.rejects(a, (e: unknown) => e instanceof ConsumerError && e.retryable && /withdrawn/.test(e.message));
+  await proc.consume(traces([]), { flush: true });
+  await b;
+  assert.equal(sent.length, 1);
+  assert.deepEqual(names(sent[0]!.data), ['b']);
+  assert.equal(await count(WITHDRAWN), 2);
+  await assert.rejects(proc.consume(spans('late'), { signal: gone.signal }), /withdrawn/);
+});
+
+await test('an export carries the latest deadline of its contributions and aborts only when all of them gave up', async (t) => {
+  const { proc, sent } = await harness(t, 'traces', {}, true);
+  const x = new AbortController();
+  const y = new AbortController();
+  void proc.consume(spans('a'), { deadline: 1000, signal: x.signal }).catch(() => {});
+  void proc.consume(spans('b'), { deadline: 2000, signal: y.signal }).catch(() => {});
+  void proc.consume(traces([]), { flush: true });
+  const ctx = sent[0]!.ctx;
+  assert.equal(ctx.deadline, 2000);
+  x.abort();
+  assert.equal(ctx.signal?.aborted, false, 'b still waits: its data is not given up');
+  y.abort();
+  assert.equal(ctx.signal?.aborted, true);
+  assert.equal(sent.length, 1, 'sent data is not withdrawn from the batch: only its retries stop');
+
+  void proc.consume(spans('c'), { deadline: 1000, signal: x.signal }).catch(() => {});
+  void proc.consume(spans('d')).catch(() => {});
+  void proc.consume(traces([]), { flush: true });
+  assert.equal(sent.length, 1, 'c was refused at once, its sender had given up');
+  sent[0]!.resolve();
+  await new Promise((r) => setImmediate(r));
+  const last = sent.at(-1)!;
+  assert.deepEqual(names(last.data), ['d']);
+  assert.equal(last.ctx.deadline, undefined, 'd has no deadline, so the export has none');
+  assert.equal(last.ctx.signal, undefined);
+});

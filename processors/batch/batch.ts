@@ -1,9 +1,11 @@
 // Groups what senders contribute into batches, like the Collector's batch processor, except that a sender's
 // promise settles only when everything it contributed has been exported: a failed export fails every contribution
-// to it back to its sender instead of being logged and dropped.
+// to it back to its sender instead of being logged and dropped. A contribution whose sender gave up (its consume
+// context's signal aborted) while it is still pending is withdrawn: taken out of the batch, never sent.
 import type { Processor, ProcessorCreateSettings } from '../../core/component.ts';
 import type { ConsumeContext, Consumer } from '../../core/consumer.ts';
 import { NO_CONTEXT } from '../../core/consumer.ts';
+import { mergedDeadline } from '../../core/deadline.ts';
 import { errorMessage, isPermanent, retryableError } from '../../core/errors.ts';
 import type { PipelineType, SignalData, SignalDataMap } from '../../core/pdata/index.ts';
 import { itemCount } from '../../core/pdata/index.ts';
@@ -14,7 +16,7 @@ import type { Telemetry } from '../../core/telemetry.ts';
 import type { BatchConfig } from './config.ts';
 import { maxBatchSize } from './config.ts';
 
-type Trigger = 'size' | 'timeout' | 'flush';
+type Trigger = 'size' | 'timeout' | 'flush' | 'idle';
 
 /** The Collector's buckets, so dashboards built for it read the same. */
 export const SEND_SIZE_BUCKETS: readonly number[] = [
@@ -47,17 +49,32 @@ function batchMetrics(telemetry: Telemetry, id: string) {
       help: 'Number of times the batch was sent due to a flush hint or shutdown',
       labelNames,
     }),
+    idle: telemetry.counter({
+      name: 'otelhub_processor_batch_idle_trigger_send_total',
+      help: 'Number of times the batch was sent at once for a waiting client because no export was in flight',
+      labelNames,
+    }),
   };
+  const withdrawn = telemetry.counter({
+    name: 'otelhub_processor_batch_withdrawn_items_total',
+    help: 'Items taken out of the batch before being sent because their sender gave up (deadline, disconnect)',
+    labelNames,
+  });
   const bound = {
     size: telemetry.bindCounter(triggers.size, labels),
     timeout: telemetry.bindCounter(triggers.timeout, labels),
     flush: telemetry.bindCounter(triggers.flush, labels),
+    idle: telemetry.bindCounter(triggers.idle, labels),
   };
+  const withdrawnItems = telemetry.bindCounter(withdrawn, labels);
   const sizes = sendSize.labels(labels);
   return {
     sent(trigger: Trigger, items: number): void {
       bound[trigger].inc();
       sizes.observe(items);
+    },
+    withdrawn(items: number): void {
+      withdrawnItems.inc(items);
     },
   };
 }
@@ -66,8 +83,12 @@ interface Contribution {
   data: SignalData;
   /** Which of its items its sender retries under which key (core/resend.ts); undefined: none. */
   parts: readonly DataPart[] | undefined;
+  items: number;
+  ctx: ConsumeContext;
   resolve(): void;
   reject(err: unknown): void;
+  /** Removes the withdrawal listener once the contribution is sent (or withdrawn). */
+  detach(): void;
 }
 
 const FLUSH_CONTEXT: ConsumeContext = Object.freeze({ flush: true });
@@ -79,6 +100,10 @@ class BatchProcessor implements Processor {
   private pending: Contribution[] = [];
   private pendingItems = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** Exports handed downstream and not yet settled. */
+  private exporting = 0;
+  /** A pending contribution's client is waiting (ctx.sync): send as soon as no export is in flight. */
+  private pendingSync = false;
   /** One entry per send still in flight; each settles after its contributions have been settled. */
   private readonly inflight = new Set<Promise<void>>();
   private stopping: Promise<void> | undefined;
@@ -105,17 +130,53 @@ class BatchProcessor implements Processor {
       if (ctx?.flush && this.pending.length > 0) this.send('flush');
       return Promise.resolve();
     }
+    if (ctx?.signal?.aborted) return Promise.reject(withdrawnError(ctx.signal));
     const parts = keyedParts(ctx, items);
     const settled = new Promise<void>((resolve, reject) => {
-      this.pending.push({ data, parts, resolve, reject });
+      this.pending.push(this.contribution(data, parts, items, ctx ?? NO_CONTEXT, resolve, reject));
     });
     this.pendingItems += items;
+    if (ctx?.sync) this.pendingSync = true;
     const { send_batch_size: size, timeout } = this.config;
     if (ctx?.flush) this.send('flush');
     // As in the Collector, a send without a timer counts as size-triggered.
     else if (timeout === 0 || (size > 0 && this.pendingItems >= size)) this.send('size');
+    // A waiting client with nothing else in flight: holding its data for the timer would only add the timer to
+    // its answer. While exports are in flight, contributions gather until they settle (group commit), so batches
+    // still grow with load.
+    else if (this.pendingSync && this.exporting === 0) this.send('idle');
     else this.timer ??= setTimeout(() => this.send('timeout'), timeout);
     return settled;
+  }
+
+  private contribution(
+    data: SignalData,
+    parts: readonly DataPart[] | undefined,
+    items: number,
+    ctx: ConsumeContext,
+    resolve: () => void,
+    reject: (err: unknown) => void,
+  ): Contribution {
+    const signal = ctx.signal;
+    const c: Contribution = { data, parts, items, ctx, resolve, reject, detach: () => {} };
+    if (signal) {
+      const onAbort = (): void => this.withdraw(c, signal);
+      signal.addEventListener('abort', onAbort, { once: true });
+      c.detach = () => signal.removeEventListener('abort', onAbort);
+    }
+    return c;
+  }
+
+  /** The sender gave up on a contribution still pending: it leaves the batch and is never sent. */
+  private withdraw(c: Contribution, signal: AbortSignal): void {
+    const i = this.pending.indexOf(c);
+    if (i < 0) return;
+    this.pending.splice(i, 1);
+    this.pendingItems -= c.items;
+    this.pendingSync = this.pending.some((p) => p.ctx.sync);
+    if (this.pending.length === 0) this.clearTimer();
+    this.metrics.withdrawn(c.items);
+    c.reject(withdrawnError(signal));
   }
 
   shutdown(): Promise<void> {
@@ -141,7 +202,9 @@ class BatchProcessor implements Processor {
     const batch = this.pending;
     this.pending = [];
     this.pendingItems = 0;
+    this.pendingSync = false;
     if (batch.length === 0) return;
+    for (const c of batch) c.detach();
 
     let counts: number[];
     let pieces: SignalData[];
@@ -160,7 +223,6 @@ class BatchProcessor implements Processor {
       for (const c of batch) c.reject(err);
       return;
     }
-    const ctx = trigger === 'flush' ? FLUSH_CONTEXT : NO_CONTEXT;
     // A fan-out downstream sends a retried contribution only to the exporters that have not accepted it yet, and
     // needs to know which items of a piece that is: the pieces say which contribution's key each run of items has.
     const parts = batch.some((c) => c.parts)
@@ -169,19 +231,32 @@ class BatchProcessor implements Processor {
           pieces.map((piece) => itemCount(this.signal, piece)),
         )
       : undefined;
+    // Splitting keeps order and fills every piece but the last, so piece i holds items [i*max, (i+1)*max) of the
+    // contributions laid end to end: each contribution waits for exactly the pieces that carry its items, and a
+    // piece is abandoned (its retries stop) only when every contribution it carries was given up on.
+    const carried: ConsumeContext[][] = pieces.map(() => []);
+    const ranges: [number, number][] = [];
+    let start = 0;
+    batch.forEach((c, i) => {
+      const n = counts[i] ?? 0;
+      const range: [number, number] = [Math.floor(start / max), Math.floor((start + n - 1) / max) + 1];
+      for (let p = range[0]; p < range[1]; p++) carried[p]?.push(c.ctx);
+      ranges.push(range);
+      start += n;
+    });
     const exports = pieces.map((piece, i) => {
       this.metrics.sent(trigger, Math.min(max, total - i * max));
       const p = parts?.[i];
-      return this.export(piece, p ? { ...ctx, parts: p } : ctx);
+      const ctx: ConsumeContext = {
+        ...(trigger === 'flush' ? FLUSH_CONTEXT : NO_CONTEXT),
+        ...mergedDeadline(carried[i] ?? []),
+        ...(p ? { parts: p } : {}),
+      };
+      return this.export(piece, ctx);
     });
-    // Splitting keeps order and fills every piece but the last, so piece i holds items [i*max, (i+1)*max) of the
-    // contributions laid end to end: each contribution waits for exactly the pieces that carry its items.
-    let start = 0;
     const settled = batch.map((c, i) => {
-      const n = counts[i] ?? 0;
-      const parts = exports.slice(Math.floor(start / max), Math.floor((start + n - 1) / max) + 1);
-      start += n;
-      return Promise.allSettled(parts).then((results) => settle(c, results));
+      const [from, to] = ranges[i] ?? [0, 0];
+      return Promise.allSettled(exports.slice(from, to)).then((results) => settle(c, results));
     });
     const done: Promise<void> = Promise.allSettled([...exports, ...settled]).then(() => {
       this.inflight.delete(done);
@@ -189,16 +264,25 @@ class BatchProcessor implements Processor {
     this.inflight.add(done);
   }
 
-  private export(piece: SignalData, ctx: ConsumeContext): Promise<void> {
+  private async export(piece: SignalData, ctx: ConsumeContext): Promise<void> {
+    this.exporting++;
     try {
-      return this.next.consume(piece, ctx).catch((err: unknown) => {
-        this.settings.logger.debug('batch export failed', { error: errorMessage(err), permanent: isPermanent(err) });
-        throw err;
-      });
+      await this.next.consume(piece, ctx);
     } catch (err) {
-      return Promise.reject(err);
+      this.settings.logger.debug('batch export failed', { error: errorMessage(err), permanent: isPermanent(err) });
+      throw err;
+    } finally {
+      this.exporting--;
+      // Group commit: what gathered for waiting clients while exports were in flight goes now, not at the timer.
+      if (this.exporting === 0 && this.pendingSync && !this.stopping) this.send('idle');
     }
   }
+}
+
+function withdrawnError(signal: AbortSignal): Error {
+  return retryableError(
+    `withdrawn from the batch before it was sent: ${errorMessage(signal.reason ?? 'sender gave up')}`,
+  );
 }
 
 function settle(c: Contribution, results: readonly PromiseSettledResult<void>[]): void {

@@ -16,13 +16,14 @@ describe('otlp receiver config', () => {
     const { cfg, issues } = check({});
     assert.deepEqual(issues, []);
     assert.deepEqual(resolveProtocols(cfg), {
-      grpc: { endpoint: 'localhost:4317', max_recv_msg_size_mib: 4 },
+      grpc: { endpoint: 'localhost:4317', max_recv_msg_size_mib: 4, response_timeout: 9000 },
       http: {
         endpoint: 'localhost:4318',
         traces_url_path: '/v1/traces',
         metrics_url_path: '/v1/metrics',
         logs_url_path: '/v1/logs',
         max_request_body_size: 20 * 1024 * 1024,
+        response_timeout: 9000,
       },
     });
   });
@@ -30,7 +31,9 @@ describe('otlp receiver config', () => {
   it('takes a protocol given as null (`grpc:` in YAML) as enabled with defaults, and leaves out the others', () => {
     const { cfg, issues } = check({ protocols: { grpc: null } });
     assert.deepEqual(issues, []);
-    assert.deepEqual(resolveProtocols(cfg), { grpc: { endpoint: 'localhost:4317', max_recv_msg_size_mib: 4 } });
+    assert.deepEqual(resolveProtocols(cfg), {
+      grpc: { endpoint: 'localhost:4317', max_recv_msg_size_mib: 4, response_timeout: 9000 },
+    });
     assert.deepEqual(Object.keys(resolveProtocols(check({ protocols: { http: {} } }).cfg)), ['http']);
   });
 

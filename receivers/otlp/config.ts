@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS } from '../../config/duration.ts';
 import type { ConfigIssue, ConfigSchema } from '../../core/component.ts';
 import { parseHostPort } from '../../core/net.ts';
 import type { PipelineType } from '../../core/pdata/index.ts';
@@ -8,6 +9,12 @@ export const DEFAULT_GRPC_ENDPOINT = 'localhost:4317';
 export const DEFAULT_HTTP_ENDPOINT = 'localhost:4318';
 export const DEFAULT_MAX_RECV_MSG_SIZE_MIB = 4;
 export const DEFAULT_MAX_REQUEST_BODY_SIZE = 20 * 1024 * 1024;
+/**
+ * How long a request may wait for the pipeline before it is answered 503 / UNAVAILABLE: just under the OpenTelemetry
+ * SDKs' 10 s default export timeout, so such a client hears a retryable answer instead of timing out itself.
+ */
+export const DEFAULT_RESPONSE_TIMEOUT = '9s';
+export const DEFAULT_RESPONSE_TIMEOUT_MS = 9_000;
 export const DEFAULT_URL_PATHS: Readonly<Record<PipelineType, string>> = {
   traces: '/v1/traces',
   metrics: '/v1/metrics',
@@ -25,6 +32,8 @@ export interface GrpcConfig {
   endpoint: string;
   /** 0 means the default (4), as in the Collector. */
   max_recv_msg_size_mib: number;
+  /** Milliseconds; 0: no server-side limit (the client's own deadline still applies). */
+  response_timeout: number;
   tls?: TlsServerConfig;
   auth?: AuthConfig;
 }
@@ -45,6 +54,8 @@ export interface HttpConfig {
   logs_url_path: string;
   /** Bytes, before and after decompression; 0 means the default (20 MiB), as in the Collector. */
   max_request_body_size: number;
+  /** Milliseconds; 0: no limit (a client closing its connection still withdraws its request). */
+  response_timeout: number;
   cors?: CorsConfig;
   tls?: TlsServerConfig;
   auth?: AuthConfig;
@@ -68,6 +79,8 @@ const authSchema = {
   properties: { authenticator: { type: 'string', minLength: 1 } },
 };
 
+const responseTimeout = { type: ['string', 'number'], duration: true, default: DEFAULT_RESPONSE_TIMEOUT };
+
 const urlPath = (def: string) => ({ type: 'string', minLength: 1, default: def });
 
 const grpcSchema = {
@@ -81,6 +94,7 @@ const grpcSchema = {
       maximum: MAX_RECV_MSG_SIZE_MIB,
       default: DEFAULT_MAX_RECV_MSG_SIZE_MIB,
     },
+    response_timeout: responseTimeout,
     tls: tlsServerSchema,
     auth: authSchema,
   },
@@ -105,6 +119,7 @@ const httpSchema = {
     metrics_url_path: urlPath(DEFAULT_URL_PATHS.metrics),
     logs_url_path: urlPath(DEFAULT_URL_PATHS.logs),
     max_request_body_size: { type: 'integer', minimum: 0, default: DEFAULT_MAX_REQUEST_BODY_SIZE },
+    response_timeout: responseTimeout,
     cors: corsSchema,
     tls: tlsServerSchema,
     auth: authSchema,
@@ -136,7 +151,12 @@ export function resolveProtocols(cfg: OtlpReceiverConfig): ResolvedProtocols {
   const out: ResolvedProtocols = {};
   const { grpc, http } = cfg.protocols;
   if (grpc !== undefined) {
-    out.grpc = { endpoint: DEFAULT_GRPC_ENDPOINT, max_recv_msg_size_mib: DEFAULT_MAX_RECV_MSG_SIZE_MIB, ...grpc };
+    out.grpc = {
+      endpoint: DEFAULT_GRPC_ENDPOINT,
+      max_recv_msg_size_mib: DEFAULT_MAX_RECV_MSG_SIZE_MIB,
+      response_timeout: DEFAULT_RESPONSE_TIMEOUT_MS,
+      ...grpc,
+    };
     if (!(out.grpc.max_recv_msg_size_mib > 0)) out.grpc.max_recv_msg_size_mib = DEFAULT_MAX_RECV_MSG_SIZE_MIB;
   }
   if (http !== undefined) {
@@ -146,6 +166,7 @@ export function resolveProtocols(cfg: OtlpReceiverConfig): ResolvedProtocols {
       metrics_url_path: DEFAULT_URL_PATHS.metrics,
       logs_url_path: DEFAULT_URL_PATHS.logs,
       max_request_body_size: DEFAULT_MAX_REQUEST_BODY_SIZE,
+      response_timeout: DEFAULT_RESPONSE_TIMEOUT_MS,
       ...http,
     };
     h.traces_url_path = normalizeUrlPath(h.traces_url_path);
@@ -188,6 +209,18 @@ export function validateOtlpConfig(cfg: OtlpReceiverConfig): ConfigIssue[] {
           message: `${key} is the same path as ${other} ("${http[key]}")`,
         });
       seen.set(http[key], key);
+    }
+  }
+  for (const [name, p] of [
+    ['grpc', grpc],
+    ['http', http],
+  ] as const) {
+    // As in batch: the duration keyword is expected to refuse these, but a bad timer would answer every request at once.
+    if (p && !(p.response_timeout >= 0 && p.response_timeout <= MAX_TIMER_MS)) {
+      issues.push({
+        path: ['protocols', name, 'response_timeout'],
+        message: `must be a duration from 0 to ${MAX_TIMER_MS}ms, got ${String(p.response_timeout)}`,
+      });
     }
   }
   if (grpc && http && sameAddress(grpc.endpoint, http.endpoint)) {

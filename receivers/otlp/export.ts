@@ -2,6 +2,7 @@
 // step turns its own failures into the answer the OTLP spec asks for (see status.ts).
 import type { IncomingHeaders, ServerAuthenticator } from '../../core/auth.ts';
 import type { Consumer } from '../../core/consumer.ts';
+import type { RequestBudget } from './deadline.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { PipelineType, SignalData } from '../../core/pdata/index.ts';
 import { formatHostPort, parseHostPort } from '../../core/net.ts';
@@ -40,9 +41,14 @@ export function decode<T>(fn: () => T): T {
   }
 }
 
-export async function consume(consumer: Consumer, data: SignalData, transport: 'grpc' | 'http'): Promise<void> {
+export async function consume(
+  consumer: Consumer,
+  data: SignalData,
+  transport: 'grpc' | 'http',
+  budget: RequestBudget,
+): Promise<void> {
   try {
-    await consumer.consume(data, { transport });
+    await budget.consume(consumer, data, { transport });
   } catch (err) {
     throw consumeFailure(err);
   }

@@ -10,6 +10,7 @@ import { PIPELINE_TYPES } from '../../core/pdata/index.ts';
 import type { PipelineType } from '../../core/pdata/index.ts';
 import { decodeRequest, encodeResponse, exportService } from '../../otlp/index.ts';
 import type { GrpcConfig } from './config.ts';
+import { RequestBudget } from './deadline.ts';
 import { authenticate, consume, decode, endpointOf, logFailure } from './export.ts';
 import type { ExportDeps, Listening } from './export.ts';
 import { grpcStatusDetails, internalFailure } from './status.ts';
@@ -25,13 +26,23 @@ function headersOf(md: Metadata): IncomingHeaders {
   return out;
 }
 
-function exportHandler(signal: PipelineType, deps: ExportDeps) {
+/** grpc-js gives Infinity when the client set no deadline. */
+function clientDeadline(call: ServerUnaryCall<Buffer, Buffer>): number | undefined {
+  const d = call.getDeadline();
+  const ms = d instanceof Date ? d.getTime() : d;
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+function exportHandler(signal: PipelineType, deps: ExportDeps, responseTimeoutMs: number) {
   const consumer = deps.consumers[signal];
   const run = async (call: ServerUnaryCall<Buffer, Buffer>): Promise<Buffer> => {
     if (!consumer) throw new Error(`no pipeline receives ${signal}`);
     await authenticate(deps, headersOf(call.metadata));
     const data = decode(() => decodeRequest(signal, call.request));
-    await consume(consumer, data, 'grpc');
+    const budget = new RequestBudget(clientDeadline(call), responseTimeoutMs);
+    // Cancelled: the client gave up, or its deadline passed before our answer.
+    call.once('cancelled', () => budget.clientGone());
+    await consume(consumer, data, 'grpc', budget);
     return Buffer.from(encodeResponse(signal));
   };
   return (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void => {
@@ -58,7 +69,8 @@ export async function startGrpc(cfg: GrpcConfig, deps: ExportDeps): Promise<List
   });
   const server = new Server({ 'grpc.max_receive_message_length': Math.floor(cfg.max_recv_msg_size_mib * 1024 * 1024) });
   for (const signal of PIPELINE_TYPES) {
-    if (deps.consumers[signal]) server.addService(exportService(signal), { Export: exportHandler(signal, deps) });
+    if (deps.consumers[signal])
+      server.addService(exportService(signal), { Export: exportHandler(signal, deps, cfg.response_timeout) });
   }
   const { host, port } = parseHostPort(cfg.endpoint);
   const target = formatHostPort(host, port);

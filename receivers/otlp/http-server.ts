@@ -9,6 +9,7 @@ import type { PipelineType } from '../../core/pdata/index.ts';
 import { decodeRequest, decodeRequestJson, encodeResponse, encodeResponseJson } from '../../otlp/index.ts';
 import type { HttpConfig } from './config.ts';
 import { Cors } from './cors.ts';
+import { RequestBudget } from './deadline.ts';
 import { authenticate, consume, decode, endpointOf, logFailure } from './export.ts';
 import type { ExportDeps, Listening } from './export.ts';
 import { decoderFor, readBody } from './http-body.ts';
@@ -87,7 +88,12 @@ class Handler {
     const data = decode(() =>
       enc === 'json' ? decodeRequestJson(signal, body.toString('utf8')) : decodeRequest(signal, body),
     );
-    await consume(consumer, data, 'http');
+    // HTTP carries no deadline: the server's limit, and the client closing the connection before its answer.
+    const budget = new RequestBudget(undefined, this.cfg.response_timeout);
+    res.once('close', () => {
+      if (!res.writableEnded) budget.clientGone();
+    });
+    await consume(consumer, data, 'http', budget);
     const out = enc === 'json' ? encodeResponseJson(signal) : encodeResponse(signal);
     this.beforeHead(req, res);
     res.writeHead(200, { 'content-type': CONTENT_TYPE[enc] }).end(out);

@@ -11,7 +11,7 @@ import { retryableError } from '../../core/errors.ts';
 import { encodeRequest } from '../../otlp/index.ts';
 import { sampleTraces } from '../../test/helpers/sample-data.ts';
 import { testSettings } from '../../test/helpers/settings.ts';
-import { DEFAULT_URL_PATHS } from './config.ts';
+import { DEFAULT_RESPONSE_TIMEOUT_MS, DEFAULT_URL_PATHS } from './config.ts';
 import type { HttpConfig } from './config.ts';
 import { otlpReceiverFactory } from './factory.ts';
 import { OtlpReceiver } from './otlp-receiver.ts';
@@ -38,6 +38,7 @@ const httpDefaults: HttpConfig = {
   traces_url_path: DEFAULT_URL_PATHS.traces,
   metrics_url_path: DEFAULT_URL_PATHS.metrics,
   logs_url_path: DEFAULT_URL_PATHS.logs,
+  response_timeout: DEFAULT_RESPONSE_TIMEOUT_MS,
   max_request_body_size: 1024,
 };
 
@@ -70,7 +71,7 @@ describe('otlp receiver: lifecycle', () => {
         testSettings('otlp', 'receiver'),
         {
           protocols: {
-            grpc: { endpoint: endpoints.grpc, max_recv_msg_size_mib: 4 },
+            grpc: { endpoint: endpoints.grpc, max_recv_msg_size_mib: 4, response_timeout: DEFAULT_RESPONSE_TIMEOUT_MS },
             http: { ...httpDefaults, endpoint: endpoints.http },
           },
         },
