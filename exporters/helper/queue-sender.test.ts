@@ -101,4 +101,39 @@ describe('QueueSender', () => {
     await Promise.all([...ps, stopping, q.shutdown()]);
     assert.equal(send.done, 3);
   });
+
+  it('drops a waiting request whose sender gave up: it frees its slot and is never sent', async () => {
+    const send = held();
+    const q = new QueueSender({ num_consumers: 1, queue_size: 1 }, send);
+    const first = q.send(sampleLogs(), 'logs');
+    const gone = new AbortController();
+    const second = q.send(sampleLogs(), 'logs', { signal: gone.signal });
+    gone.abort();
+    await assert.rejects(second, (e: unknown) => e instanceof ConsumerError && e.retryable);
+    const third = q.send(sampleLogs(), 'logs');
+    send.release();
+    await first;
+    await tick();
+    send.release();
+    await third;
+    assert.equal(send.done, 2, 'the withdrawn request was not sent');
+  });
+
+  it('once shutdown began, a failed send fails every waiting request retryably', async () => {
+    let calls = 0;
+    let fail!: (e: Error) => void;
+    const send: Send = () => {
+      calls++;
+      return new Promise((_, reject) => (fail = reject));
+    };
+    const q = new QueueSender({ num_consumers: 1, queue_size: 10 }, send);
+    const sent = [q.send(sampleLogs(), 'logs'), q.send(sampleLogs(), 'logs'), q.send(sampleLogs(), 'logs')];
+    q.stopRetrying();
+    fail(new Error('connection refused'));
+    const results = await Promise.allSettled(sent);
+    assert.ok(results.every((r) => r.status === 'rejected' && r.reason instanceof Error));
+    assert.ok(results.slice(1).every((r) => r.status === 'rejected' && (r.reason as ConsumerError).retryable));
+    assert.equal(calls, 1, 'the destination failed: the rest went back to their senders unsent');
+    await q.shutdown();
+  });
 });

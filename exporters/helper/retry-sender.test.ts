@@ -104,4 +104,27 @@ describe('RetrySender', () => {
     assert.equal(logger.lines[0]?.data_type, 'traces');
     assert.equal(logger.lines[0]?.interval_ms, 5);
   });
+
+  it("stops retrying when the next wait would end past the sender's deadline", async () => {
+    const send = failing(...Array.from({ length: 1000 }, () => retryableError('down')));
+    const ctx = { deadline: Date.now() + 40 };
+    await assert.rejects(
+      new RetrySender(fast, send, memoryLogger()).send(sampleTraces(), 'traces', ctx),
+      (e: unknown) => isRetryable(e) && /deadline/.test((e as Error).message),
+    );
+    assert.ok(send.attempts.length < 1000);
+  });
+
+  it('does not retry a request its sender gave up on, and cuts the wait short', async () => {
+    const gone = new AbortController();
+    const send: Send = async () => {
+      setImmediate(() => gone.abort());
+      throw retryableError('down');
+    };
+    const slow = { ...fast, initial_interval: 60_000, max_interval: 60_000, max_elapsed_time: 0 };
+    await assert.rejects(
+      new RetrySender(slow, send, memoryLogger()).send(sampleTraces(), 'traces', { signal: gone.signal }),
+      (e: unknown) => isRetryable(e) && /gave up/.test((e as Error).message),
+    );
+  });
 });
