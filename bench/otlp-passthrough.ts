@@ -25,7 +25,7 @@ function makeSpans(): ReadableSpan[] {
   return mem.getFinishedSpans();
 }
 
-async function startSink(): Promise<{ url: string; count: () => number; close: () => Promise<void> }> {
+export async function startSink(): Promise<{ url: string; count: () => number; close: () => Promise<void> }> {
   let spans = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -1,18 +1,22 @@
 // npm run bench: prints figures and ratios against a baseline measured in the same run. Never run by the tests.
 // BENCH=start,pipeline,codec,otlp,mqtt,window,mqtt-process,ingress picks which to run (all by default). mqtt-process
 // drains 200,000 messages with the hub in its own process (schema and correlation pipelines, default settings) and
-// reports its own peak RSS; ingress has one device publish to the hub's own MQTT server.
+// reports its own peak RSS; ingress has one device publish to the hub's own MQTT server. passthrough-latency: answer
+// latency at a steady 10k spans/s through otlp -> batch {} -> otlphttp against a raw byte-forwarding proxy.
 import { benchMqtt } from './mqtt-e2e.ts';
 import { benchMqttHubProcess } from './mqtt-hub-process.ts';
 import { benchMqttWindow } from './mqtt-window.ts';
 import { benchCodec } from './otlp-codec.ts';
 import { benchIngress, printIngress } from './mqtt-ingress.ts';
 import { benchOtlpPassthrough } from './otlp-passthrough.ts';
+import { benchPassthroughLatency } from './passthrough-latency.ts';
 import { benchPipeline } from './pipeline.ts';
 import { benchRefusals } from './refusals.ts';
 import { benchStart } from './start.ts';
 
-const which = new Set((process.env.BENCH ?? 'start,pipeline,codec,otlp,mqtt,window,mqtt-process,ingress').split(','));
+const which = new Set(
+  (process.env.BENCH ?? 'start,pipeline,codec,otlp,passthrough-latency,mqtt,window,mqtt-process,ingress').split(','),
+);
 const fmt = (n: number): string => Math.round(n).toLocaleString('en').padStart(12);
 
 console.log(`Node ${process.version} on ${process.platform}-${process.arch}`);
@@ -62,6 +66,22 @@ if (which.has('otlp')) {
   for (const f of [baseline!, ...rest]) {
     console.log(
       `  ${f.name.padEnd(56)} ${fmt(f.spansPerSec)} spans/s  ${f.cpuMsPer10k.toFixed(2).padStart(7)} CPU ms per 10k spans  ${((f.spansPerSec / baseline!.spansPerSec) * 100).toFixed(1).padStart(6)}% of baseline`,
+    );
+  }
+}
+
+if (which.has('passthrough-latency')) {
+  const rate = Number(process.env.BENCH_LATENCY_SPANS_PER_SEC ?? 10_000);
+  const perRequest = Number(process.env.BENCH_LATENCY_SPANS_PER_REQUEST ?? 100);
+  const seconds = Number(process.env.BENCH_LATENCY_SECONDS ?? 20);
+  const figures = await benchPassthroughLatency(rate, perRequest, seconds);
+  console.log(
+    `\nOTLP pass-through answer latency: a steady ${rate} spans/s (${perRequest} a request, HTTP/protobuf, open loop) for ${seconds} s`,
+  );
+  for (const f of figures) {
+    console.log(
+      `  ${f.name.padEnd(40)} p50 ${f.p50.toFixed(1).padStart(7)} ms  p99 ${f.p99.toFixed(1).padStart(7)} ms  max ${f.max.toFixed(1).padStart(7)} ms` +
+        `  ${f.cpuPercent.toFixed(1).padStart(5)}% of a core (whole process)  ${f.requests} requests, ${f.failed} failed`,
     );
   }
 }
