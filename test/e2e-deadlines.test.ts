@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
-import { forEachSpan } from '../core/pdata/index.ts';
+import { forEachSpan, span, traces } from '../core/pdata/index.ts';
 import type { Traces } from '../core/pdata/index.ts';
 import { encodeRequest } from '../otlp/index.ts';
 import { eventually, startTestHub } from './helpers/hub.ts';
@@ -108,6 +108,16 @@ describe('deadlines', () => {
     await eventually(() => spanNames(dest.calls).includes('span-a'), 'span-a reaches the destination');
     // span-a's export is in flight, so span-b waits in the batch (for the 10 s timer or that export).
     const resultB = exportWith(b.traces, await makeSpans('b'));
+    // An HTTP client that gives up (closes its request) while its data waits in the batch: withdrawn as well.
+    await assert.rejects(
+      fetch(`${base(hub, 'http')}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-protobuf' },
+        body: Buffer.from(encodeRequest('traces', traces([span({ name: 'span-gone' })]))),
+        signal: AbortSignal.timeout(300),
+      }),
+      /abort|timeout/i,
+    );
     const [ra, rb] = await Promise.all([resultA, resultB]);
     for (const r of [ra, rb]) {
       assert.equal(r.code, ExportResultCode.FAILED);
