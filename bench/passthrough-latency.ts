@@ -111,7 +111,7 @@ async function startProxy(sinkUrl: string): Promise<{ url: string; close(): Prom
     out.on('error', () => res.writeHead(502).end());
     req.pipe(out);
   });
-  const { port } = (await listen(server, { host: '127.0.0.1', port: 0 }));
+  const { port } = await listen(server, { host: '127.0.0.1', port: 0 });
   return {
     url: `http://127.0.0.1:${port}`,
     close: () =>
