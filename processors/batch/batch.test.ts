@@ -347,6 +347,7 @@ await test('a waiting client is sent at once when no export is in flight; others
   await a;
   assert.equal(sent.length, 2);
   assert.deepEqual(names(sent[1]!.data), ['b', 'c']);
+  assert.equal(sent[1]!.ctx.sync, true, 'the export says a client waits for it');
   sent[1]!.resolve();
   await Promise.all([b, c]);
   assert.equal(await count(IDLE), 2);

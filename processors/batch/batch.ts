@@ -247,9 +247,12 @@ class BatchProcessor implements Processor {
     const exports = pieces.map((piece, i) => {
       this.metrics.sent(trigger, Math.min(max, total - i * max));
       const p = parts?.[i];
+      const from = carried[i] ?? [];
+      // Anything further down that holds data back should know a client waits for this piece.
       const ctx: ConsumeContext = {
         ...(trigger === 'flush' ? FLUSH_CONTEXT : NO_CONTEXT),
-        ...mergedDeadline(carried[i] ?? []),
+        ...(from.some((c) => c.sync) ? { sync: true } : {}),
+        ...mergedDeadline(from),
         ...(p ? { parts: p } : {}),
       };
       return this.export(piece, ctx);
