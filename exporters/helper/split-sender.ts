@@ -10,6 +10,7 @@
 // items, 16,383 for 8192 spans (27 s, bench BENCH=refusals): once MAX_REFUSED_ALONE items of a request were refused
 // on their own, the parts of it refused after that are dropped whole instead of being split further.
 import type { Counter } from 'prom-client';
+import type { ConsumeContext } from '../../core/consumer.ts';
 import { DropReporter } from '../../core/drop-reporter.ts';
 import type { ConsumerError, Refusal } from '../../core/errors.ts';
 import { errorMessage, permanentError } from '../../core/errors.ts';
@@ -62,8 +63,8 @@ export class SplitSender {
     });
   }
 
-  readonly send: Send = async (data: ExportData, signal: PipelineType): Promise<SendResult> => {
-    const out = await this.deliver(data, signal, itemCount(signal, data), { refusedAlone: 0 });
+  readonly send: Send = async (data: ExportData, signal: PipelineType, ctx?: ConsumeContext): Promise<SendResult> => {
+    const out = await this.deliver(data, signal, itemCount(signal, data), { refusedAlone: 0 }, ctx);
     if (out.refusal && out.delivered === 0) {
       // Nothing got through: the request fails as a whole, with the destination's reason.
       const r = out.refusal;
@@ -81,10 +82,11 @@ export class SplitSender {
     signal: PipelineType,
     n: number,
     budget: { refusedAlone: number },
+    ctx: ConsumeContext | undefined,
   ): Promise<Outcome> {
     let err: ConsumerError;
     try {
-      const r = await this.next(data, signal);
+      const r = await this.next(data, signal, ctx);
       return { delivered: n, dropped: 0, partial: r.partialSuccess };
     } catch (e) {
       err = asConsumerError(e);
@@ -103,8 +105,8 @@ export class SplitSender {
       return { delivered: 0, dropped: n, refusal: err };
     }
     const [a, b] = halves;
-    const first = await this.deliver(a, signal, itemCount(signal, a), budget);
-    const second = await this.deliver(b, signal, itemCount(signal, b), budget);
+    const first = await this.deliver(a, signal, itemCount(signal, a), budget, ctx);
+    const second = await this.deliver(b, signal, itemCount(signal, b), budget, ctx);
     return {
       delivered: first.delivered + second.delivered,
       dropped: first.dropped + second.dropped,
