@@ -34,8 +34,8 @@ COPY --from=build /src/dist ./dist
 COPY package.json ./
 COPY bin ./bin
 RUN ln -s /app/bin/otelhub.js /usr/local/bin/otelhub
-# Where the embedded broker records which device sessions exist, so devices resend after a restart: mount a volume
-# here for that to outlive the container.
+# Where the embedded broker records which device sessions exist, so devices resend after a restart, and where
+# file_storage keeps persistent sending queues by default: mount a volume here for both to outlive the container.
 RUN mkdir -p /var/lib/otelhub && chown 1000:1000 /var/lib/otelhub
 # In a container the embedded default config must listen beyond loopback to be reachable at all. The embedded MQTT
 # broker then refuses anonymous devices unless OTELHUB_MQTT_ALLOW_ANONYMOUS=true is given: every interface is not
@@ -46,6 +46,7 @@ ENV NODE_ENV=production \
     OTELHUB_MQTT_ENDPOINT=0.0.0.0:1883 \
     OTELHUB_MQTT_ALLOW_ANONYMOUS=false \
     OTELHUB_MQTT_SESSION_FILE=/var/lib/otelhub/mqtt-sessions.json \
+    OTELHUB_FILE_STORAGE_DIRECTORY=/var/lib/otelhub/file_storage \
     OTELHUB_HEALTH_ENDPOINT=0.0.0.0:13133 \
     OTELHUB_METRICS_ADDRESS=0.0.0.0:8888
 # The `node` user of the base image, by number so Kubernetes' runAsNonRoot can verify it.

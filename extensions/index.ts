@@ -1,6 +1,7 @@
 // The built-in extensions. A new extension is added here once its folder exists.
 import type { Factory } from '../core/component.ts';
 import { bearerTokenAuthFactory } from './bearertokenauth/factory.ts';
+import { fileStorageFactory } from './file_storage/factory.ts';
 import { healthCheckFactory } from './health_check/factory.ts';
 
-export const extensions: Factory[] = [healthCheckFactory, bearerTokenAuthFactory];
+export const extensions: Factory[] = [healthCheckFactory, bearerTokenAuthFactory, fileStorageFactory];

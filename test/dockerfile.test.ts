@@ -132,6 +132,8 @@ describe('Dockerfile', () => {
     assert.equal(env.OTELHUB_MQTT_ALLOW_ANONYMOUS, 'false');
     assert.ok(runtime.some((i) => i.op === 'RUN' && /chown 1000:1000 \/var\/lib\/otelhub/.test(i.args)));
     assert.match(env.OTELHUB_MQTT_SESSION_FILE ?? '', /^\/var\/lib\/otelhub\//);
+    // file_storage creates its default directory there, which the image's user owns.
+    assert.match(env.OTELHUB_FILE_STORAGE_DIRECTORY ?? '', /^\/var\/lib\/otelhub\//);
   });
 
   describe('replayed', () => {

@@ -12,10 +12,16 @@ const cfg = (raw: Record<string, unknown>): QueueConfig => {
 
 describe('sending_queue block', () => {
   it("has the Collector's defaults", () => {
-    assert.deepEqual(cfg({}), { enabled: true, num_consumers: 10, queue_size: 1000 });
+    assert.deepEqual(cfg({}), {
+      enabled: true,
+      num_consumers: 10,
+      queue_size: 1000,
+      sizer: 'requests',
+      block_on_overflow: false,
+    });
     assert.deepEqual(cfg({}), DEFAULT_QUEUE);
     assert.ok(validateConfig(sendingQueueSchema, { queue_size: 1.5 }).issues.length > 0);
-    assert.ok(validateConfig(sendingQueueSchema, { sizer: 'items' }).issues.length > 0);
+    assert.ok(validateConfig(sendingQueueSchema, { sizer: 'spans' }).issues.length > 0);
   });
 
   it('needs positive sizes only when enabled, as the Collector', () => {
@@ -24,5 +30,13 @@ describe('sending_queue block', () => {
       [['num_consumers'], ['queue_size']],
     );
     assert.deepEqual(validateQueue(cfg({ enabled: false, queue_size: 0 })), []);
+  });
+
+  it('sizes in items or bytes and blocks on overflow only with storage', () => {
+    assert.deepEqual(
+      validateQueue(cfg({ sizer: 'items', block_on_overflow: true })).map((i) => i.path),
+      [['sizer'], ['block_on_overflow']],
+    );
+    assert.deepEqual(validateQueue(cfg({ sizer: 'bytes', block_on_overflow: true, storage: 'file_storage' })), []);
   });
 });

@@ -11,6 +11,7 @@ import type { Logs, Metrics, PipelineType, Traces } from '../../core/pdata/index
 import type { SenderConfig } from './config.ts';
 import { AuthRefusals } from './auth-refusals.ts';
 import { PartialSuccessReporter } from './partial-success.ts';
+import { PersistentQueue } from './persistent-queue.ts';
 import { QueueSender, queueGauges } from './queue-sender.ts';
 import { RetrySender, asConsumerError } from './retry-sender.ts';
 import type { ExportData, Send, SendResult } from './send.ts';
@@ -38,7 +39,8 @@ export class BaseExporter implements Exporter {
   private readonly partial: PartialSuccessReporter;
   private readonly authRefusals: AuthRefusals;
   private readonly split: SplitSender;
-  private readonly queues: QueueSender[] = [];
+  private readonly queues: (QueueSender | PersistentQueue)[] = [];
+  private readonly persistent: PersistentQueue[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
@@ -70,6 +72,7 @@ export class BaseExporter implements Exporter {
       }
     }
     await this.transport.start();
+    await Promise.all(this.persistent.map((q) => q.start(host)));
     this.started = true;
   }
 
@@ -102,7 +105,19 @@ export class BaseExporter implements Exporter {
 
   private consumer(signal: PipelineType): Consumer<ExportData> {
     let send: Send = this.split.send;
-    if (this.cfg.sending_queue.enabled) {
+    const { storage } = this.cfg.sending_queue;
+    if (this.cfg.sending_queue.enabled && storage !== undefined) {
+      const q = new PersistentQueue(
+        { ...this.cfg.sending_queue, storage },
+        this.cfg.retry_on_failure,
+        signal,
+        this.settings,
+        send,
+      );
+      this.persistent.push(q);
+      this.queues.push(q);
+      send = q.send;
+    } else if (this.cfg.sending_queue.enabled) {
       const q = new QueueSender(
         this.cfg.sending_queue,
         send,

@@ -1,0 +1,180 @@
+// The sending queue on disk (`sending_queue.storage`). A request is acknowledged upstream once it is appended to
+// the storage's log (durable: fsync'd by default), so an MQTT message is PUBACKed and an OTLP client answered
+// without waiting for the destination. `num_consumers` senders read the log in order and send each request
+// through the retry sender; a request leaves the log only when the destination took it or refused it for good.
+// When the retry sender gives up, the request stays: it is tried again after a pause, for as long as it takes,
+// since upstream can no longer resend what it was told is safe. A full queue refuses new requests retryably and
+// marked throttled (or waits for room with block_on_overflow): receivers push back, nothing is dropped.
+import type { QueueConfig, RetryConfig } from '../../config/blocks/index.ts';
+import type { CreateSettings, Host } from '../../core/component.ts';
+import { errorMessage, retryableError } from '../../core/errors.ts';
+import type { PipelineType } from '../../core/pdata/index.ts';
+import { itemCount } from '../../core/pdata/index.ts';
+import { sleep } from '../../core/sleep.ts';
+import type { LogUsage, RecordLog, StoredRecord } from '../../core/storage.ts';
+import { storageExtension } from '../../core/storage.ts';
+import { decodeRequest, encodeRequest } from '../../otlp/index.ts';
+import type { PersistentQueueMetrics } from './persistent-queue-metrics.ts';
+import { persistentQueueMetrics } from './persistent-queue-metrics.ts';
+import { asConsumerError } from './retry-sender.ts';
+import type { ExportData, Send, SendResult } from './send.ts';
+
+export type PersistentQueueConfig = QueueConfig & { storage: string };
+
+export class PersistentQueue {
+  private log: RecordLog | undefined;
+  private metrics: PersistentQueueMetrics | undefined;
+  private readonly stop = new AbortController();
+  private consumers: Promise<void>[] = [];
+  private roomWaiters: (() => void)[] = [];
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly cfg: PersistentQueueConfig,
+    private readonly retry: Pick<RetryConfig, 'initial_interval' | 'max_interval'>,
+    private readonly signal: PipelineType,
+    private readonly settings: CreateSettings,
+    private readonly next: Send,
+  ) {}
+
+  /** The log's name in the storage: unique per exporter and signal, as the Collector's `exporter_<id>_<signal>`. */
+  get name(): string {
+    return `exporter_${this.settings.id}_${this.signal}`;
+  }
+
+  async start(host: Host): Promise<void> {
+    const storage = storageExtension(host, this.cfg.storage);
+    const m = persistentQueueMetrics(this.settings.telemetry, this.settings.id, this.signal, () => this.diskBytes);
+    this.metrics = m;
+    this.log = await storage.openLog(this.name, {
+      onCorrupt: (d) => {
+        m.corrupt.inc();
+        this.settings.logger.warn('skipped a torn or corrupt stretch of the persistent queue', {
+          data_type: this.signal,
+          ...d,
+        });
+      },
+    });
+    m.capacity.set(this.cfg.queue_size);
+    this.report();
+    const u = this.log.usage;
+    if (u.records > 0)
+      this.settings.logger.info('persistent queue replays what it held', { data_type: this.signal, ...u });
+    for (let i = 0; i < this.cfg.num_consumers; i++) this.consumers.push(this.consume(this.log));
+  }
+
+  readonly send: Send = async (data: ExportData, signal: PipelineType): Promise<SendResult> => {
+    const payload = encodeRequest(signal, data);
+    const items = itemCount(signal, data);
+    const size = this.sizeOf({ records: 1, items, bytes: payload.byteLength });
+    for (;;) {
+      const log = this.log;
+      if (this.closing) throw retryableError('exporter is shutting down');
+      if (!log) throw retryableError('persistent queue is not started');
+      // A request larger than the whole queue still goes in when the queue is empty, or it could never go.
+      const used = this.sizeOf(log.usage);
+      if (used === 0 || used + size <= this.cfg.queue_size) {
+        const appended = log.append(payload, items);
+        this.report();
+        try {
+          await appended;
+        } catch (err) {
+          this.report();
+          throw retryableError(`persistent queue: cannot write: ${errorMessage(err)}`, { cause: err });
+        }
+        return {};
+      }
+      if (!this.cfg.block_on_overflow) {
+        throw retryableError(`sending queue is full (${this.cfg.queue_size} ${this.cfg.sizer})`, { throttled: true });
+      }
+      await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+    }
+  };
+
+  /** Stops the consumers after their current attempt; what is queued stays on disk for the next start. */
+  shutdown(): Promise<void> {
+    this.closing ??= (async () => {
+      this.stop.abort();
+      this.wakeWaiters();
+      // Consumers first, so what they finish is acknowledged before the log records its read position.
+      await Promise.all(this.consumers);
+      await this.log?.close();
+    })();
+    return this.closing;
+  }
+
+  private get diskBytes(): number {
+    return this.log?.diskBytes ?? 0;
+  }
+
+  private sizeOf(u: LogUsage): number {
+    return this.cfg.sizer === 'requests' ? u.records : this.cfg.sizer === 'items' ? u.items : u.bytes;
+  }
+
+  private report(): void {
+    if (this.log) this.metrics?.size.set(this.sizeOf(this.log.usage));
+  }
+
+  private wakeWaiters(): void {
+    const w = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const f of w) f();
+  }
+
+  private async consume(log: RecordLog): Promise<void> {
+    const stopped = new Promise<undefined>((resolve) =>
+      this.stop.signal.addEventListener('abort', () => resolve(undefined), { once: true }),
+    );
+    for (;;) {
+      // A record read after the stop is not acknowledged, so it is read again after the restart.
+      const rec = await Promise.race([log.next(), stopped]);
+      if (!rec || this.stop.signal.aborted) return;
+      if (await this.deliver(rec)) log.ack(rec.id);
+      this.report();
+      this.wakeWaiters();
+    }
+  }
+
+  /** True once the record is done with (delivered or refused for good); false when shutdown interrupted it. */
+  private async deliver(rec: StoredRecord): Promise<boolean> {
+    let data: ExportData;
+    try {
+      data = decodeRequest(this.signal, rec.payload);
+    } catch (err) {
+      // The CRC matched, so this is not disk damage: the bytes were written by another version or a bug.
+      this.drop(rec, `undecodable: ${errorMessage(err)}`);
+      return true;
+    }
+    for (;;) {
+      try {
+        await this.next(data, this.signal);
+        return true;
+      } catch (e) {
+        const err = asConsumerError(e);
+        if (!err.retryable) {
+          this.drop(rec, err.message);
+          return true;
+        }
+        if (this.stop.signal.aborted) return false;
+        // The retry sender gave up; upstream was told the data is safe, so it waits here instead.
+        const wait = Math.max(this.retry.max_interval, this.retry.initial_interval, err.retryAfterMs ?? 0);
+        this.settings.logger.warn('queued request not delivered; it stays queued and is tried again', {
+          data_type: this.signal,
+          error: err.message,
+          interval_ms: wait,
+        });
+        if (!(await sleep(wait, this.stop.signal))) return false;
+      }
+    }
+  }
+
+  private drop(rec: StoredRecord, reason: string): void {
+    this.metrics?.dropped.inc();
+    this.metrics?.droppedItems.inc(rec.items);
+    this.settings.logger.warn('dropped a queued request the destination refused for good', {
+      data_type: this.signal,
+      items: rec.items,
+      error: reason,
+    });
+  }
+}
