@@ -3,6 +3,8 @@
 // drains 200,000 messages with the hub in its own process (schema and correlation pipelines, default settings) and
 // reports its own peak RSS; ingress has one device publish to the hub's own MQTT server. passthrough-latency: answer
 // latency at a steady 10k spans/s through otlp -> batch {} -> otlphttp against a raw byte-forwarding proxy.
+// storage (not in the default set: it measures the disk more than the hub) times file_storage's segment log and
+// the persistent queue.
 import { benchMqtt } from './mqtt-e2e.ts';
 import { benchMqttHubProcess } from './mqtt-hub-process.ts';
 import { benchMqttWindow } from './mqtt-window.ts';
@@ -13,6 +15,7 @@ import { benchPassthroughLatency } from './passthrough-latency.ts';
 import { benchPipeline } from './pipeline.ts';
 import { benchRefusals } from './refusals.ts';
 import { benchStart } from './start.ts';
+import { benchStorage } from './storage.ts';
 
 const which = new Set(
   (process.env.BENCH ?? 'start,pipeline,codec,otlp,passthrough-latency,mqtt,window,mqtt-process,ingress').split(','),
@@ -20,6 +23,19 @@ const which = new Set(
 const fmt = (n: number): string => Math.round(n).toLocaleString('en').padStart(12);
 
 console.log(`Node ${process.version} on ${process.platform}-${process.arch}`);
+
+if (which.has('storage')) {
+  const total = Number(process.env.BENCH_STORAGE_REQUESTS ?? 20_000);
+  const { payloadBytes, figures } = await benchStorage(total);
+  console.log(
+    `\npersistent queue storage (file_storage): ${total} OTLP trace requests of 100 spans (${payloadBytes} bytes each), in ${process.env.TMPDIR ?? '/tmp'}`,
+  );
+  for (const f of figures) {
+    console.log(
+      `  ${f.name.padEnd(66)} ${f.mbPerSec.toFixed(1).padStart(8)} MB/s ${fmt(f.itemsPerSec)} spans/s ${fmt(f.requestsPerSec)} requests/s`,
+    );
+  }
+}
 
 if (which.has('start')) {
   const runs = Number(process.env.BENCH_START_RUNS ?? 10);
