@@ -107,8 +107,9 @@ export class SegmentLog implements RecordLog {
   }
 
   ack(id: number): void {
-    const r = this.inFlight.find((f) => f.id === id);
-    if (!r || r.done) return;
+    // Ids are handed out consecutively and leave from the head only, so the position follows from the first.
+    const r = this.inFlight[id - (this.inFlight[0]?.id ?? id)];
+    if (r?.id !== id || r.done) return;
     r.done = true;
     this.usage.records--;
     this.usage.items -= r.items;
