@@ -100,7 +100,13 @@ describe('drop-in mode', () => {
     const otlp = at(c, 'exporters', 'otlp');
     assert.equal(otlp?.endpoint, 'http://localhost:4317');
     assert.equal(otlp?.timeout, 30_000);
-    assert.deepEqual(otlp?.sending_queue, { enabled: true, num_consumers: 10, queue_size: 4 });
+    assert.deepEqual(otlp?.sending_queue, {
+      enabled: true,
+      num_consumers: 10,
+      queue_size: 4,
+      sizer: 'requests',
+      block_on_overflow: false,
+    });
     assert.deepEqual(at(c, 'extensions', 'health_check'), {
       endpoint: '0.0.0.0:8080',
       path: '/',

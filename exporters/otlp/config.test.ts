@@ -18,7 +18,13 @@ describe('otlp config', () => {
     assert.equal(config.timeout, 5_000);
     assert.equal(config.tls.insecure, false);
     assert.equal(config.retry_on_failure.initial_interval, 5_000);
-    assert.deepEqual(config.sending_queue, { enabled: true, num_consumers: 10, queue_size: 1000 });
+    assert.deepEqual(config.sending_queue, {
+      enabled: true,
+      num_consumers: 10,
+      queue_size: 1000,
+      sizer: 'requests',
+      block_on_overflow: false,
+    });
   });
 
   it('accepts every key, and never prints header values', () => {

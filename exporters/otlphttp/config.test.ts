@@ -22,7 +22,13 @@ describe('otlphttp config', () => {
     assert.deepEqual(config.headers, {});
     assert.equal(config.retry_on_failure.enabled, true);
     assert.equal(config.retry_on_failure.max_elapsed_time, 300_000);
-    assert.deepEqual(config.sending_queue, { enabled: true, num_consumers: 10, queue_size: 1000 });
+    assert.deepEqual(config.sending_queue, {
+      enabled: true,
+      num_consumers: 10,
+      queue_size: 1000,
+      sizer: 'requests',
+      block_on_overflow: false,
+    });
     assert.equal(config.tls.insecure, false);
     assert.equal(signalUrl(config, 'metrics').href, 'http://localhost:4318/v1/metrics');
   });
