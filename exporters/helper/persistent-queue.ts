@@ -127,7 +127,18 @@ export class PersistentQueue {
     );
     for (;;) {
       // A record read after the stop is not acknowledged, so it is read again after the restart.
-      const rec = await Promise.race([log.next(), stopped]);
+      let rec: StoredRecord | undefined;
+      try {
+        rec = await Promise.race([log.next(), stopped]);
+      } catch (err) {
+        // The disk failed a read (EIO): keep the hub up and try again; the record is still there.
+        this.settings.logger.error('cannot read the persistent queue; trying again', {
+          data_type: this.signal,
+          error: errorMessage(err),
+        });
+        if (!(await sleep(this.retry.max_interval, this.stop.signal))) return;
+        continue;
+      }
       if (!rec || this.stop.signal.aborted) return;
       if (await this.deliver(rec)) log.ack(rec.id);
       this.report();
