@@ -6,28 +6,16 @@
 // is never appended to). A segment is deleted once every record in it was acknowledged: that is the compaction a
 // segment log needs. The read position survives a restart in the `ack` file, written a little after it moves; a
 // stale one only means a few acknowledged records are read again (at-least-once), never that one is lost.
-import { mkdir, open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LogUsage, RecordLog, RecordLogOptions, StoredRecord } from '../../core/storage.ts';
-import { HEADER_BYTES, crcMatches, frameHeader, readHeader, scanSegment } from './record-frame.ts';
+import { HEADER_BYTES, crcMatches, frameHeader, readHeader } from './record-frame.ts';
+import type { Segment } from './segment-files.ts';
+import { ACK_FILE, recoverSegments, segName, zero } from './segment-files.ts';
 
 export const SEGMENT_BYTES = 8 * 1024 * 1024;
-const ACK_FILE = 'ack';
 const ACK_WRITE_DELAY_MS = 100;
-const SEGMENT_NAME = /^(\d{16})\.seg$/;
-
-interface Segment {
-  seq: number;
-  /** Bytes of whole, durable records: what a reader may read. */
-  end: number;
-  /** Bytes of the file, a skipped tail included. */
-  file: number;
-  /** Not appended to any more. */
-  sealed: boolean;
-  /** Records not yet read, for the usage a skipped stretch takes away. */
-  unread: LogUsage;
-}
 
 interface Pending {
   header: Buffer;
@@ -50,9 +38,6 @@ export interface SegmentLogOptions extends RecordLogOptions {
   fsync: boolean;
   segmentBytes?: number;
 }
-
-const segName = (seq: number): string => `${String(seq).padStart(16, '0')}.seg`;
-const zero = (): LogUsage => ({ records: 0, items: 0, bytes: 0 });
 
 export class SegmentLog implements RecordLog {
   readonly usage: LogUsage = zero();
@@ -80,7 +65,12 @@ export class SegmentLog implements RecordLog {
   static async open(dir: string, opts: SegmentLogOptions): Promise<SegmentLog> {
     await mkdir(dir, { recursive: true });
     const log = new SegmentLog(dir, opts);
-    await log.recover();
+    const r = await recoverSegments(dir, opts);
+    log.segments.push(...r.segments);
+    Object.assign(log.usage, r.usage);
+    log.read = r.read;
+    log.lastSeq = r.lastSeq;
+    log.diskTotal = r.diskBytes;
     return log;
   }
 
@@ -311,54 +301,5 @@ export class SegmentLog implements RecordLog {
       await rm(join(this.dir, segName(s.seq)), { force: true });
       this.diskTotal -= s.file;
     }
-  }
-
-  // -- recovery --
-
-  private async recover(): Promise<void> {
-    const names = (await readdir(this.dir)).filter((n) => SEGMENT_NAME.test(n)).sort();
-    const ack = await this.readAck();
-    // Sequence numbers only grow: a segment named below the ack position would be taken as consumed.
-    this.lastSeq = ack?.seq ?? 0;
-    for (const name of names) {
-      const seq = Number(SEGMENT_NAME.exec(name)![1]);
-      this.lastSeq = Math.max(this.lastSeq, seq);
-      const path = join(this.dir, name);
-      if (ack && seq < ack.seq) {
-        await rm(path, { force: true });
-        continue;
-      }
-      const buf = await readFile(path);
-      const start = ack && seq === ack.seq ? Math.min(ack.offset, buf.byteLength) : 0;
-      const scan = scanSegment(buf, start);
-      if (scan.corrupt !== undefined) {
-        this.opts.onCorrupt?.({
-          segment: name,
-          offset: scan.validEnd,
-          bytes: buf.byteLength - scan.validEnd,
-          reason: scan.corrupt,
-        });
-      }
-      const unread = { records: scan.records, items: scan.items, bytes: scan.bytes };
-      this.segments.push({ seq, end: scan.validEnd, file: buf.byteLength, sealed: true, unread });
-      if (this.segments.length === 1) this.read = { seq, offset: start };
-      this.usage.records += scan.records;
-      this.usage.items += scan.items;
-      this.usage.bytes += scan.bytes;
-      this.diskTotal += buf.byteLength;
-    }
-    if (this.segments.length === 0 && ack) this.read = { seq: ack.seq, offset: 0 };
-  }
-
-  private async readAck(): Promise<{ seq: number; offset: number } | undefined> {
-    let text: string;
-    try {
-      text = await readFile(join(this.dir, ACK_FILE), 'utf8');
-    } catch {
-      return undefined;
-    }
-    // A torn or empty ack file (a crash during its rename) means: read from the oldest segment on.
-    const m = /^(\d+) (\d+)\n$/.exec(text);
-    return m ? { seq: Number(m[1]), offset: Number(m[2]) } : undefined;
   }
 }
