@@ -4,7 +4,9 @@
 // reports its own peak RSS; ingress has one device publish to the hub's own MQTT server. passthrough-latency: answer
 // latency at a steady 10k spans/s through otlp -> batch {} -> otlphttp against a raw byte-forwarding proxy.
 // storage (not in the default set: it measures the disk more than the hub) times file_storage's segment log and
-// the persistent queue.
+// the persistent queue; outage (not in the default set: it takes BENCH_OUTAGE_SECONDS, 600) keeps a hub's
+// destination down while 2,000 spans/s arrive, and reports its RSS, the queue's disk use and the delivery after
+// recovery.
 import { benchMqtt } from './mqtt-e2e.ts';
 import { benchMqttHubProcess } from './mqtt-hub-process.ts';
 import { benchMqttWindow } from './mqtt-window.ts';
@@ -16,6 +18,7 @@ import { benchPipeline } from './pipeline.ts';
 import { benchRefusals } from './refusals.ts';
 import { benchStart } from './start.ts';
 import { benchStorage } from './storage.ts';
+import { benchStorageOutage } from './storage-outage.ts';
 
 const which = new Set(
   (process.env.BENCH ?? 'start,pipeline,codec,otlp,passthrough-latency,mqtt,window,mqtt-process,ingress').split(','),
@@ -35,6 +38,20 @@ if (which.has('storage')) {
       `  ${f.name.padEnd(66)} ${f.mbPerSec.toFixed(1).padStart(8)} MB/s ${fmt(f.itemsPerSec)} spans/s ${fmt(f.requestsPerSec)} requests/s`,
     );
   }
+}
+
+if (which.has('outage')) {
+  const seconds = Number(process.env.BENCH_OUTAGE_SECONDS ?? 600);
+  const rate = Number(process.env.BENCH_OUTAGE_RATE ?? 2000);
+  const f = await benchStorageOutage(seconds, rate);
+  console.log(`\ndestination outage of ${f.seconds} s at ${f.rate} spans/s, hub in its own process, persistent queue`);
+  console.log(
+    `  hub RSS after warm-up ${f.rssWarm.toFixed(1)} MiB, then between ${f.rssMin.toFixed(1)} and ${f.rssMax.toFixed(1)} MiB (spread ${(f.rssMax - f.rssMin).toFixed(1)} MiB; target <= 20)`,
+  );
+  console.log(`  queue on disk at most ${f.diskMaxMiB.toFixed(1)} MiB`);
+  console.log(
+    `  delivered ${f.delivered} of ${f.sent} spans, ${f.drainSeconds.toFixed(1)} s after the destination came up`,
+  );
 }
 
 if (which.has('start')) {
