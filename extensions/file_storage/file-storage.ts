@@ -30,11 +30,12 @@ export class FileStorage implements StorageExtension {
   }
 
   async start(): Promise<void> {
-    if (this.cfg.create_directory)
-      await mkdir(this.directory, { recursive: true, mode: Number.parseInt(this.cfg.directory_permissions, 8) });
     try {
+      if (this.cfg.create_directory)
+        await mkdir(this.directory, { recursive: true, mode: Number.parseInt(this.cfg.directory_permissions, 8) });
       await access(this.directory, constants.W_OK);
     } catch (err) {
+      // A read-only root file system (the Helm chart's) needs a volume here: say which directory.
       throw new Error(`directory ${this.directory} is not a writable directory: ${errorMessage(err)}`, { cause: err });
     }
     this.settings.logger.info('file storage ready', { directory: this.directory, fsync: this.cfg.fsync });
