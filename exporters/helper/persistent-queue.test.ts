@@ -79,6 +79,30 @@ describe('persistent queue', () => {
     await q.shutdown();
   });
 
+  it('does not queue what its sender gave up on, also while waiting for room', async () => {
+    let release: (() => void) | undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const sent: string[] = [];
+    const { q } = await queueWith(
+      async (data) => {
+        await gate;
+        sent.push(nameOf(data as Traces));
+        return {};
+      },
+      { queue_size: 1, block_on_overflow: true },
+    );
+    await assert.rejects(q.send(named('gone'), 'traces', { signal: AbortSignal.abort() }), { retryable: true });
+    await q.send(named('kept'), 'traces');
+    const giveUp = new AbortController();
+    const waiting = q.send(named('withdrawn'), 'traces', { signal: giveUp.signal });
+    giveUp.abort();
+    await assert.rejects(waiting, /gave up/);
+    release!();
+    await eventually(() => sent.length === 1, 'the kept request delivered');
+    assert.deepEqual(sent, ['kept']);
+    await q.shutdown();
+  });
+
   it('refuses when full, retryably and marked throttled', async () => {
     let release: (() => void) | undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));

@@ -7,6 +7,7 @@
 // marked throttled (or waits for room with block_on_overflow): receivers push back, nothing is dropped.
 import type { QueueConfig, RetryConfig } from '../../config/blocks/index.ts';
 import type { CreateSettings, Host } from '../../core/component.ts';
+import type { ConsumeContext } from '../../core/consumer.ts';
 import { errorMessage, retryableError } from '../../core/errors.ts';
 import type { PipelineType } from '../../core/pdata/index.ts';
 import { itemCount } from '../../core/pdata/index.ts';
@@ -63,13 +64,17 @@ export class PersistentQueue {
     for (let i = 0; i < this.cfg.num_consumers; i++) this.consumers.push(this.consume(this.log));
   }
 
-  readonly send: Send = async (data: ExportData, signal: PipelineType): Promise<SendResult> => {
+  // The consume context is the upstream sender's: its deadline and withdrawal apply to the append (and a wait for
+  // room), not to the delivery, which happens after the sender was answered.
+  readonly send: Send = async (data: ExportData, signal: PipelineType, ctx?: ConsumeContext): Promise<SendResult> => {
     const payload = encodeRequest(signal, data);
     const items = itemCount(signal, data);
     const size = this.sizeOf({ records: 1, items, bytes: payload.byteLength });
     for (;;) {
       const log = this.log;
       if (this.closing) throw retryableError('exporter is shutting down');
+      // The sender gave up and was told the data failed: storing it now would deliver it twice after its resend.
+      if (ctx?.signal?.aborted) throw retryableError('the sender gave up on this request before it was queued');
       if (!log) throw retryableError('persistent queue is not started');
       // A request larger than the whole queue still goes in when the queue is empty, or it could never go.
       const used = this.sizeOf(log.usage);
@@ -87,9 +92,17 @@ export class PersistentQueue {
       if (!this.cfg.block_on_overflow) {
         throw retryableError(`sending queue is full (${this.cfg.queue_size} ${this.cfg.sizer})`, { throttled: true });
       }
-      await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+      await this.roomOrWithdrawal(ctx?.signal);
     }
   };
+
+  /**
+   * Shutdown began: consumers stop after their current attempt (no further retries) and what is queued stays on
+   * disk for the next start. Appends go on until shutdown(), so what drains from the processors is kept too.
+   */
+  stopRetrying(): void {
+    this.stop.abort();
+  }
 
   /** Stops the consumers after their current attempt; what is queued stays on disk for the next start. */
   shutdown(): Promise<void> {
@@ -113,6 +126,18 @@ export class PersistentQueue {
 
   private report(): void {
     if (this.log) this.metrics?.size.set(this.sizeOf(this.log.usage));
+  }
+
+  /** Resolves when a delivery made room, the queue closes, or `signal` aborts (the loop above then decides). */
+  private roomOrWithdrawal(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      signal?.addEventListener('abort', done, { once: true });
+      this.roomWaiters.push(done);
+    });
   }
 
   private wakeWaiters(): void {
