@@ -3,6 +3,9 @@
 // Real Mosquitto, the mqtt receiver, schema, batch, two otlphttp exporters, two node:http OTLP sinks; the one for B
 // answers 503 until the test lets it recover. B's own retries are off, so every refusal goes back to the receiver.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import mqtt from 'mqtt';
 import type { Logs } from '../core/pdata/index.ts';
@@ -105,4 +108,81 @@ describe('two exporters, one down for a while (Mosquitto, otlphttp)', () => {
       assert.deepEqual(sorted([...new Set(b.got)]), all, 'B: every message');
     });
   }
+});
+
+// The same with a persistent queue on B (issue 11, "two exporters with one down"): B's queue takes its copy on disk
+// while B's destination is down, so the receiver's window never fills with B's refusals and A gets every message
+// during the outage, once; B gets everything from its queue after it recovers.
+describe('two exporters, one down, the down one with a persistent queue (Mosquitto, otlphttp, file_storage)', () => {
+  let broker: Mosquitto;
+  let dir: string;
+  before(async () => {
+    broker = await startMosquitto();
+    dir = mkdtempSync(join(tmpdir(), 'otelhub-fanout-pq-'));
+  });
+  after(async () => {
+    await broker.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('A gets every message exactly once during the outage; B gets every message after it', async () => {
+    const N = 1000;
+    const [a, b] = [await sink(), await sink()];
+    b.down = true;
+    const topic = `fanout-pq/${Math.random().toString(16).slice(2)}`;
+    const hub = await startTestHub(`
+extensions:
+  file_storage: { directory: ${join(dir, 'queue')} }
+receivers:
+  mqtt:
+    endpoint: ${broker.url}
+    topics: [${topic}]
+    client_id: fanout-pq
+    receive_maximum: 50
+processors:
+  schema:
+  batch:
+exporters:
+  otlphttp/a:
+    endpoint: ${a.server.url}
+  otlphttp/b:
+    endpoint: ${b.server.url}
+    retry_on_failure: { initial_interval: 20ms, max_interval: 200ms }
+    sending_queue: { storage: file_storage }
+service:
+  extensions: [file_storage]
+  telemetry: { metrics: { level: none } }
+  pipelines:
+    logs: { receivers: [mqtt], processors: [schema, batch], exporters: [otlphttp/a, otlphttp/b] }
+`);
+    const pub = await mqtt.connectAsync(broker.url, { protocolVersion: 5 });
+    const all = sorted(Array.from({ length: N }, (_, i) => `m${i}`));
+    try {
+      await eventually(() => hub.hub.service.status.ready(), 'hub subscribed');
+      for (let i = 0; i < N; i++) {
+        await pub.publishAsync(topic, JSON.stringify({ logs: [{ value: `m${i}`, level: 'info' }] }), { qos: 1 });
+      }
+      await eventually(() => new Set(a.got).size === N, `all ${N} messages at A while B is down`).catch(
+        (err: unknown) => {
+          throw new Error(`${String(err)}; A got ${new Set(a.got).size}, B refused ${b.refused}`);
+        },
+      );
+      assert.ok(b.refused > 0, 'B was tried while down');
+      assert.equal(b.got.length, 0);
+      assert.deepEqual(sorted(a.got), all, 'A: each message exactly once during the outage');
+      b.down = false;
+      await eventually(() => new Set(b.got).size === N, `all ${N} messages at B once it is back`).catch(
+        (err: unknown) => {
+          throw new Error(`${String(err)}; B got ${new Set(b.got).size}`);
+        },
+      );
+    } finally {
+      await pub.endAsync();
+      await hub.shutdown();
+      await a.server.close();
+      await b.server.close();
+    }
+    assert.deepEqual(sorted(a.got), all, 'A: each message exactly once');
+    assert.deepEqual(sorted([...new Set(b.got)]), all, 'B: every message');
+  });
 });
