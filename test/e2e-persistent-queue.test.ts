@@ -19,6 +19,7 @@ import type { TestHub } from './helpers/hub.ts';
 import { exportWith, makeSpans, officialExporters, shutdownAll } from './helpers/otlp-receiver-official-exporters.ts';
 import type { Running } from './helpers/process.ts';
 import { startCli } from './helpers/process.ts';
+import { startHttpServer } from './helpers/otlphttp-exporter-server.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'otelhub-pq-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -230,6 +231,59 @@ service:
     } finally {
       await hub.shutdown();
       await dest?.shutdown();
+    }
+  });
+
+  it('health_check: ready while the destination is down and the queue has room; not ready while it is full', async () => {
+    // The destination: a node:http OTLP sink that answers 503 while `down`.
+    const dest = await startHttpServer();
+    let down = true;
+    let refused = 0;
+    dest.reply = () => (down ? (refused++, { status: 503 }) : undefined);
+    const hub = await startTestHub(`
+extensions:
+  health_check: { endpoint: "127.0.0.1:0", readiness_path: /readyz }
+  file_storage: { directory: ${join(work, 'queue-health')} }
+receivers:
+  otlp:
+    protocols:
+      http: { endpoint: "127.0.0.1:0" }
+exporters:
+  otlphttp:
+    endpoint: ${dest.url}
+    retry_on_failure: { initial_interval: 20ms, max_interval: 200ms, max_elapsed_time: 1s }
+    sending_queue: { storage: file_storage, queue_size: 3 }
+service:
+  extensions: [health_check, file_storage]
+  telemetry: { metrics: { level: none } }
+  pipelines:
+    traces: { receivers: [otlp], exporters: [otlphttp] }
+`);
+    const health = `http://${hub.endpoint('health check listening')}`;
+    const readiness = async (): Promise<number> => {
+      const res = await fetch(`${health}/readyz`);
+      await res.arrayBuffer();
+      return res.status;
+    };
+    try {
+      const url = `http://${hub.endpoint('OTLP HTTP receiver listening')}/v1/traces`;
+      await eventually(async () => (await readiness()) === 200, 'ready once started');
+      assert.equal(await postSpan(url, 'h-0'), 200);
+      await eventually(() => refused >= 3, 'the destination refused a few attempts');
+      assert.equal(await readiness(), 200, 'store and forward: ready while the queue takes data');
+      assert.deepEqual(
+        [await postSpan(url, 'h-1'), await postSpan(url, 'h-2'), await postSpan(url, 'h-3')],
+        [200, 200, 429],
+      );
+      assert.equal(await readiness(), 503, 'not ready while the queue is full');
+      const verbose = await (await fetch(`${health}/?verbose`)).text();
+      assert.match(verbose, /recoverable_error.*sending queue is full/);
+      down = false;
+      await eventually(async () => (await readiness()) === 200, 'ready again once the queue has room');
+      await eventually(() => dest.calls.length - refused === 3, 'the three queued requests delivered');
+    } finally {
+      await hub.shutdown();
+      await dest.close();
     }
   });
 

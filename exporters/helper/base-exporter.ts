@@ -42,6 +42,8 @@ export class BaseExporter implements Exporter {
   private readonly queues: (QueueSender | PersistentQueue)[] = [];
   private readonly persistent: PersistentQueue[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** The persistent queues refusing new requests (full, cannot write), with why. */
+  private readonly refusing = new Map<PersistentQueue, Error>();
 
   constructor(
     private readonly settings: CreateSettings,
@@ -113,6 +115,7 @@ export class BaseExporter implements Exporter {
         signal,
         this.settings,
         send,
+        (err) => this.queueHealth(q, err),
       );
       this.persistent.push(q);
       this.queues.push(q);
@@ -145,11 +148,26 @@ export class BaseExporter implements Exporter {
   }
 
   /**
-   * A destination that cannot take data makes the exporter `recoverable_error` until a request succeeds again, so
-   * readiness (health_check) says what the pipeline can do. Permanent errors are about the data, not the
-   * destination: they change nothing. Only transitions are reported.
+   * With a persistent queue the exporter takes data while its destination is down (store and forward): it is
+   * `recoverable_error` only while a queue refuses new requests, so readiness (health_check) keeps a hub whose queue
+   * has room in its Service. Only transitions are reported.
+   */
+  private queueHealth(q: PersistentQueue, err: Error | undefined): void {
+    const was = this.refusing.size > 0;
+    if (err) this.refusing.set(q, err);
+    else this.refusing.delete(q);
+    if (this.stopping) return;
+    if (err && !was) this.settings.reportStatus('recoverable_error', err);
+    else if (!err && was && this.refusing.size === 0) this.settings.reportStatus('ok');
+  }
+
+  /**
+   * Without a persistent queue, a destination that cannot take data makes the exporter `recoverable_error` until a
+   * request succeeds again, so readiness (health_check) says what the pipeline can do. Permanent errors are about
+   * the data, not the destination: they change nothing. Only transitions are reported.
    */
   private async reportingHealth(p: Promise<SendResult>): Promise<SendResult> {
+    if (this.persistent.length > 0) return p;
     try {
       const r = await p;
       if (this.failing) {

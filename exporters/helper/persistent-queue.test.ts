@@ -22,7 +22,11 @@ import type { Send } from './send.ts';
 const dirs: string[] = [];
 after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
-async function queueWith(send: Send, queue: Partial<PersistentQueueConfig> = {}) {
+async function queueWith(
+  send: Send,
+  queue: Partial<PersistentQueueConfig> = {},
+  onRefusing?: (err: Error | undefined) => void,
+) {
   const directory = await mkdtemp(join(tmpdir(), 'pq-'));
   dirs.push(directory);
   const { value } = validateConfig(fileStorageConfigSchema, { directory });
@@ -30,7 +34,7 @@ async function queueWith(send: Send, queue: Partial<PersistentQueueConfig> = {})
   await storage.start();
   const settings = testSettings('otlphttp', 'exporter');
   const cfg = { ...DEFAULT_QUEUE, num_consumers: 1, storage: 'file_storage', ...queue };
-  const q = new PersistentQueue(cfg, { initial_interval: 1, max_interval: 5 }, 'traces', settings, send);
+  const q = new PersistentQueue(cfg, { initial_interval: 1, max_interval: 5 }, 'traces', settings, send, onRefusing);
   await q.start(hostWith({ file_storage: storage }));
   return { q, settings };
 }
@@ -111,6 +115,28 @@ describe('persistent queue', () => {
     await q.send(named('2'), 'traces');
     await assert.rejects(q.send(named('3'), 'traces'), { retryable: true, throttled: true });
     release!();
+    await q.shutdown();
+  });
+
+  it('tells the exporter when it starts and stops refusing (its health), once per change', async () => {
+    let release: (() => void) | undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const changes: (string | undefined)[] = [];
+    const { q } = await queueWith(
+      async () => (await gate, {}),
+      { queue_size: 1 },
+      (err) => changes.push(err?.message),
+    );
+    await q.send(named('1'), 'traces');
+    assert.deepEqual(changes, [], 'taking data changes nothing');
+    await assert.rejects(q.send(named('2'), 'traces'));
+    await assert.rejects(q.send(named('3'), 'traces'));
+    assert.deepEqual(changes, ['sending queue is full (1 requests)']);
+    release!();
+    await eventually(() => changes.length === 2, 'room again once delivered');
+    assert.equal(changes[1], undefined);
+    await q.send(named('4'), 'traces');
+    assert.equal(changes.length, 2);
     await q.shutdown();
   });
 });

@@ -29,6 +29,7 @@ export class PersistentQueue {
   private consumers: Promise<void>[] = [];
   private roomWaiters: (() => void)[] = [];
   private closing: Promise<void> | undefined;
+  private refusal: Error | undefined;
 
   constructor(
     private readonly cfg: PersistentQueueConfig,
@@ -36,6 +37,8 @@ export class PersistentQueue {
     private readonly signal: PipelineType,
     private readonly settings: CreateSettings,
     private readonly next: Send,
+    /** Called on each change: an error while the queue refuses new requests (full, cannot write), else undefined. */
+    private readonly onRefusing: (err: Error | undefined) => void = () => {},
   ) {}
 
   /** The log's name in the storage: unique per exporter and signal, as the Collector's `exporter_<id>_<signal>`. */
@@ -85,13 +88,15 @@ export class PersistentQueue {
           await appended;
         } catch (err) {
           this.report();
-          throw retryableError(`persistent queue: cannot write: ${errorMessage(err)}`, { cause: err });
+          throw this.refusing(retryableError(`persistent queue: cannot write: ${errorMessage(err)}`, { cause: err }));
         }
+        this.refusing(undefined);
         return {};
       }
-      if (!this.cfg.block_on_overflow) {
-        throw retryableError(`sending queue is full (${this.cfg.queue_size} ${this.cfg.sizer})`, { throttled: true });
-      }
+      const full = this.refusing(
+        retryableError(`sending queue is full (${this.cfg.queue_size} ${this.cfg.sizer})`, { throttled: true }),
+      );
+      if (!this.cfg.block_on_overflow) throw full;
       await this.roomOrWithdrawal(ctx?.signal);
     }
   };
@@ -126,6 +131,13 @@ export class PersistentQueue {
 
   private report(): void {
     if (this.log) this.metrics?.size.set(this.sizeOf(this.log.usage));
+  }
+
+  /** Records whether the queue refuses new requests, telling onRefusing of changes; returns `err`. */
+  private refusing<E extends Error | undefined>(err: E): E {
+    if ((err === undefined) !== (this.refusal === undefined)) this.onRefusing(err);
+    this.refusal = err;
+    return err;
   }
 
   /** Resolves when a delivery made room, the queue closes, or `signal` aborts (the loop above then decides). */
@@ -167,6 +179,7 @@ export class PersistentQueue {
       if (!rec || this.stop.signal.aborted) return;
       if (await this.deliver(rec)) log.ack(rec.id);
       this.report();
+      if (this.refusal && this.sizeOf(log.usage) < this.cfg.queue_size) this.refusing(undefined);
       this.wakeWaiters();
     }
   }
