@@ -168,6 +168,7 @@ service:
         },
       );
       assert.ok(b.refused > 0, 'B was tried while down');
+      assert.ok(hub.hub.service.status.ready(), 'still ready: B keeps what it is sent');
       assert.equal(b.got.length, 0);
       assert.deepEqual(sorted(a.got), all, 'A: each message exactly once during the outage');
       b.down = false;
