@@ -39,4 +39,25 @@ describe('sending_queue block', () => {
     );
     assert.deepEqual(validateQueue(cfg({ sizer: 'bytes', block_on_overflow: true, storage: 'file_storage' })), []);
   });
+
+  it("takes the Collector's sending_queue.batch keys and defaults, off unless given", () => {
+    assert.equal(cfg({}).batch, undefined);
+    assert.deepEqual(cfg({ batch: {} }).batch, { flush_timeout: 200, min_size: 8192, max_size: 0, sizer: 'items' });
+    assert.deepEqual(cfg({ batch: { flush_timeout: '1s', min_size: 100, max_size: 1000, sizer: 'bytes' } }).batch, {
+      flush_timeout: 1000,
+      min_size: 100,
+      max_size: 1000,
+      sizer: 'bytes',
+    });
+    assert.ok(validateConfig(sendingQueueSchema, { batch: { sizer: 'requests' } }).issues.length > 0);
+    assert.ok(validateConfig(sendingQueueSchema, { batch: { timeout: '1s' } }).issues.length > 0);
+    assert.deepEqual(
+      validateQueue(cfg({ batch: { flush_timeout: 0, min_size: 10, max_size: 5 } })).map((i) => i.path),
+      [
+        ['batch', 'flush_timeout'],
+        ['batch', 'max_size'],
+      ],
+    );
+    assert.deepEqual(validateQueue(cfg({ batch: { min_size: 10, max_size: 0 } })), []);
+  });
 });

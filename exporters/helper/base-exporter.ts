@@ -10,6 +10,7 @@ import { errorMessage, retryableError } from '../../core/errors.ts';
 import type { Logs, Metrics, PipelineType, Traces } from '../../core/pdata/index.ts';
 import type { SenderConfig } from './config.ts';
 import { AuthRefusals } from './auth-refusals.ts';
+import { BatchSender } from './batch-sender.ts';
 import { PartialSuccessReporter } from './partial-success.ts';
 import { PersistentQueue } from './persistent-queue.ts';
 import { QueueSender, queueGauges } from './queue-sender.ts';
@@ -41,6 +42,8 @@ export class BaseExporter implements Exporter {
   private readonly split: SplitSender;
   private readonly queues: (QueueSender | PersistentQueue)[] = [];
   private readonly persistent: PersistentQueue[] = [];
+  /** `sending_queue.batch` in front of the in-memory queues: shut down first, so what they hold is sent. */
+  private readonly batchers: BatchSender[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
   /** The persistent queues refusing new requests (full, cannot write), with why. */
   private readonly refusing = new Map<PersistentQueue, Error>();
@@ -92,6 +95,7 @@ export class BaseExporter implements Exporter {
   shutdown(): Promise<void> {
     this.stopping ??= (async () => {
       this.beginShutdown();
+      await Promise.all(this.batchers.map((b) => b.shutdown()));
       await Promise.all(this.queues.map((q) => q.shutdown()));
       await Promise.allSettled([...this.inFlight]);
       try {
@@ -128,6 +132,12 @@ export class BaseExporter implements Exporter {
       );
       this.queues.push(q);
       send = q.send;
+      const { batch } = this.cfg.sending_queue;
+      if (batch) {
+        const b = new BatchSender(batch, signal, send);
+        this.batchers.push(b);
+        send = b.send;
+      }
     }
     return { mutatesData: false, consume: (data, ctx) => this.export(send, signal, data, ctx) };
   }
