@@ -11,12 +11,15 @@ import type { ConsumeContext } from '../../core/consumer.ts';
 import { errorMessage, retryableError } from '../../core/errors.ts';
 import type { PipelineType } from '../../core/pdata/index.ts';
 import { itemCount } from '../../core/pdata/index.ts';
+import { mergeData } from '../../core/pdata/split.ts';
 import { sleep } from '../../core/sleep.ts';
 import type { LogUsage, RecordLog, StoredRecord } from '../../core/storage.ts';
 import { storageExtension } from '../../core/storage.ts';
 import { decodeRequest, encodeRequest } from '../../otlp/index.ts';
 import type { PersistentQueueMetrics } from './persistent-queue-metrics.ts';
 import { persistentQueueMetrics } from './persistent-queue-metrics.ts';
+import { splitForBatch } from './batch-sender.ts';
+import { RecordBatcher } from './record-batcher.ts';
 import { asConsumerError } from './retry-sender.ts';
 import type { ExportData, Send, SendResult } from './send.ts';
 
@@ -64,7 +67,8 @@ export class PersistentQueue {
     const u = this.log.usage;
     if (u.records > 0)
       this.settings.logger.info('persistent queue replays what it held', { data_type: this.signal, ...u });
-    for (let i = 0; i < this.cfg.num_consumers; i++) this.consumers.push(this.consume(this.log));
+    const batcher = new RecordBatcher(this.log, this.cfg.batch, this.stop.signal);
+    for (let i = 0; i < this.cfg.num_consumers; i++) this.consumers.push(this.consume(this.log, batcher));
   }
 
   // The consume context is the upstream sender's: its deadline and withdrawal apply to the append (and a wait for
@@ -158,15 +162,12 @@ export class PersistentQueue {
     for (const f of w) f();
   }
 
-  private async consume(log: RecordLog): Promise<void> {
-    const stopped = new Promise<undefined>((resolve) =>
-      this.stop.signal.addEventListener('abort', () => resolve(undefined), { once: true }),
-    );
+  private async consume(log: RecordLog, batcher: RecordBatcher): Promise<void> {
     for (;;) {
-      // A record read after the stop is not acknowledged, so it is read again after the restart.
-      let rec: StoredRecord | undefined;
+      // Records read after the stop are not acknowledged, so they are read again after the restart.
+      let recs: StoredRecord[] | undefined;
       try {
-        rec = await Promise.race([log.next(), stopped]);
+        recs = await batcher.take();
       } catch (err) {
         // The disk failed a read (EIO): keep the hub up and try again; the record is still there.
         this.settings.logger.error('cannot read the persistent queue; trying again', {
@@ -176,24 +177,38 @@ export class PersistentQueue {
         if (!(await sleep(this.retry.max_interval, this.stop.signal))) return;
         continue;
       }
-      if (!rec || this.stop.signal.aborted) return;
-      if (await this.deliver(rec)) log.ack(rec.id);
+      if (!recs || this.stop.signal.aborted) return;
+      // Acknowledged only once the export carrying them is done with: a crash before that sends them again.
+      if (await this.deliver(recs, batcher)) for (const rec of recs) log.ack(rec.id);
       this.report();
       if (this.refusal && this.sizeOf(log.usage) < this.cfg.queue_size) this.refusing(undefined);
       this.wakeWaiters();
     }
   }
 
-  /** True once the record is done with (delivered or refused for good); false when shutdown interrupted it. */
-  private async deliver(rec: StoredRecord): Promise<boolean> {
-    let data: ExportData;
-    try {
-      data = decodeRequest(this.signal, rec.payload);
-    } catch (err) {
-      // The CRC matched, so this is not disk damage: the bytes were written by another version or a bug.
-      this.drop(rec, `undecodable: ${errorMessage(err)}`);
-      return true;
+  /** True once the records are done with (delivered or refused for good); false when shutdown interrupted it. */
+  private async deliver(recs: StoredRecord[], batcher: RecordBatcher): Promise<boolean> {
+    const decoded: ExportData[] = [];
+    for (const rec of recs) {
+      try {
+        decoded.push(decodeRequest(this.signal, rec.payload));
+      } catch (err) {
+        // The CRC matched, so this is not disk damage: the bytes were written by another version or a bug.
+        this.drop(rec.items, `undecodable: ${errorMessage(err)}`);
+      }
     }
+    const first = decoded[0];
+    if (!first) return true;
+    const data = decoded.length === 1 ? first : mergeData(this.signal, decoded);
+    // A single record larger than max_size goes in parts; each is done with before the next is sent.
+    const { batch } = this.cfg;
+    const size = recs.reduce((n, r) => n + batcher.sizeOf(r), 0);
+    const parts = batch ? splitForBatch(batch, this.signal, data, size) : [data];
+    for (const part of parts) if (!(await this.deliverPart(part))) return false;
+    return true;
+  }
+
+  private async deliverPart(data: ExportData): Promise<boolean> {
     for (;;) {
       try {
         await this.next(data, this.signal);
@@ -201,7 +216,7 @@ export class PersistentQueue {
       } catch (e) {
         const err = asConsumerError(e);
         if (!err.retryable) {
-          this.drop(rec, err.message);
+          this.drop(itemCount(this.signal, data), err.message);
           return true;
         }
         if (this.stop.signal.aborted) return false;
@@ -217,12 +232,12 @@ export class PersistentQueue {
     }
   }
 
-  private drop(rec: StoredRecord, reason: string): void {
+  private drop(items: number, reason: string): void {
     this.metrics?.dropped.inc();
-    this.metrics?.droppedItems.inc(rec.items);
+    this.metrics?.droppedItems.inc(items);
     this.settings.logger.warn('dropped a queued request the destination refused for good', {
       data_type: this.signal,
-      items: rec.items,
+      items,
       error: reason,
     });
   }
