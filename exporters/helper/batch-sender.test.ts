@@ -139,6 +139,27 @@ describe('BatchSender (sending_queue.batch)', () => {
     assert.equal(r.exports[0]?.ctx?.deadline, 2_000);
   });
 
+  it("sends a synchronous client's request at once while no export is under way, else after it", async () => {
+    let release!: () => void;
+    const exports: string[][] = [];
+    const b = new BatchSender(cfg({ min_size: 100 }), 'logs', async (data) => {
+      exports.push(itemNames('logs', data));
+      if (exports.length === 1) await new Promise<void>((r) => (release = r));
+      return {};
+    });
+    const first = b.send(logs(1, 'a'), 'logs', { sync: true });
+    assert.equal(exports.length, 1, 'idle: sent at once');
+    const second = b.send(logs(1, 'b'), 'logs', { sync: true });
+    const third = b.send(logs(1, 'c'), 'logs', { sync: true });
+    assert.equal(exports.length, 1, 'an export is under way: these wait and merge');
+    release();
+    await first;
+    await new Promise((res) => setImmediate(res));
+    assert.equal(exports.length, 2, 'not held for flush_timeout (a minute here)');
+    await Promise.all([second, third]);
+    assert.deepEqual(exports, [['a0'], ['b0', 'c0']], 'sent together once the export under way was done');
+  });
+
   it('sends what it holds at shutdown and refuses new requests retryably', async () => {
     const r = recorder();
     const b = new BatchSender(cfg({}), 'logs', r.send);

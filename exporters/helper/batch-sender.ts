@@ -6,7 +6,8 @@
 // other part went in another export that succeeded is still failed, retryably or not as that export's error says).
 // A sender that gives up (its ctx.signal aborts) before its data went out is withdrawn from the pending batch; an
 // export carries the merged deadline of its senders (the latest, see core/deadline.ts) and is withdrawn only when
-// all of them gave up. A `flush` hint (upstream is waiting on what it sent) sends the pending batch at once.
+// all of them gave up. A `flush` hint (upstream is waiting on what it sent) sends the pending batch at once, and so
+// does a synchronous client's request (`sync`) while no export is under way.
 import type { QueueBatchConfig } from '../../config/blocks/index.ts';
 import type { ConsumeContext } from '../../core/consumer.ts';
 import { mergedDeadline } from '../../core/deadline.ts';
@@ -84,7 +85,9 @@ export class BatchSender {
         const s = pieces.length === 1 ? size : batchSize(this.cfg, this.signal, p);
         this.add({ data: p, size: s, req });
       }
-      if (ctx?.flush) this.flushAll();
+      // A flush hint, or a synchronous client while no export is under way (nothing else would fill the batch
+      // before its answer, so the timer would only add to it: the batch processor's idle flush).
+      if (ctx?.flush || (ctx?.sync && this.inFlight.size === 0)) this.flushAll();
       else if (this.pending.length > 0) this.timer ??= setTimeout(() => this.flushAll(), this.cfg.flush_timeout);
     });
   };
@@ -125,7 +128,11 @@ export class BatchSender {
     const ctxs = reqs.map((r) => r.ctx ?? {});
     const run = this.export(data, mergedDeadline(ctxs), parts);
     this.inFlight.add(run);
-    void run.finally(() => this.inFlight.delete(run));
+    void run.finally(() => {
+      this.inFlight.delete(run);
+      // Synchronous clients waiting in the batch: nothing else is being sent, so send them now.
+      if (this.inFlight.size === 0 && this.pending.some((p) => p.req.ctx?.sync)) this.flushAll();
+    });
   }
 
   private async export(data: ExportData, ctx: ConsumeContext, parts: Part[]): Promise<void> {
