@@ -6,7 +6,7 @@
 // storage (not in the default set: it measures the disk more than the hub) times file_storage's segment log and
 // the persistent queue; outage (not in the default set: it takes BENCH_OUTAGE_SECONDS, 600) keeps a hub's
 // destination down while 2,000 spans/s arrive, and reports its RSS, the queue's disk use and the delivery after
-// recovery.
+// recovery. queue-batch (not in the default set) compares many small requests with and without sending_queue.batch.
 import { benchMqtt } from './mqtt-e2e.ts';
 import { benchMqttHubProcess } from './mqtt-hub-process.ts';
 import { benchMqttWindow } from './mqtt-window.ts';
@@ -15,6 +15,7 @@ import { benchIngress, printIngress } from './mqtt-ingress.ts';
 import { benchOtlpPassthrough } from './otlp-passthrough.ts';
 import { benchPassthroughLatency } from './passthrough-latency.ts';
 import { benchPipeline } from './pipeline.ts';
+import { benchQueueBatch } from './queue-batch.ts';
 import { benchRefusals } from './refusals.ts';
 import { benchStart } from './start.ts';
 import { benchStorage } from './storage.ts';
@@ -184,6 +185,17 @@ if (which.has('refusals')) {
   for (const f of figures) {
     console.log(
       `  ${f.name.padEnd(56)} ${String(f.requests).padStart(6)} requests  ${String(f.delivered).padStart(5)} spans delivered  ${f.ms.toFixed(0).padStart(6)} ms`,
+    );
+  }
+}
+
+// BENCH=queue-batch (not run by default): what sending_queue.batch saves on many small requests.
+if (which.has('queue-batch')) {
+  const figures = await benchQueueBatch();
+  console.log('\nqueue-batch: 2,000 requests of 10 spans through the otlphttp exporter to a local server');
+  for (const f of figures) {
+    console.log(
+      `  ${f.name.padEnd(40)} ${String(f.exports).padStart(6)} exports  ${f.ms.toFixed(0).padStart(6)} ms ${fmt(f.spansPerSec)} spans/s`,
     );
   }
 }
