@@ -1,5 +1,5 @@
 // BENCH=passthrough: OTLP pass-through with the defaults a user writes (`otlp -> batch {} -> otlphttp`) against a raw
-// Node proxy that forwards the request bytes to the same sink and relays its answer (raw-proxy.ts). Each contender
+// Node proxy that forwards the request bytes to the same sink and relays its answer (raw-proxy.js). Each contender
 // runs in a process of its own (the hub compiled from dist/ with bin/node-flags.js's flags, see hub-process.ts);
 // the generator and the sink share this process. Same generator (pre-encoded HTTP/protobuf trace requests, keep-alive),
 // same sink (counts spans by walking the protobuf, so it is not the bottleneck). Two parts, each on a fresh process:
@@ -150,7 +150,7 @@ async function openLoop(
 }
 
 async function startProxyProcess(sinkUrl: string): Promise<Contender> {
-  const script = fileURLToPath(new URL('./raw-proxy.ts', import.meta.url));
+  const script = fileURLToPath(new URL('./raw-proxy.js', import.meta.url));
   const child = spawn(process.execPath, [script, sinkUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the raw proxy exited (code ${code})`)));
@@ -183,7 +183,7 @@ async function startHubProcess(sinkUrl: string): Promise<Contender> {
     },
   );
   return {
-    name: `otlp -> batch {} -> otlphttp (own process, ${hub.flags.join(' ') || 'V8 defaults'})`,
+    name: `otelhub ${hub.flags.join(' ') || '(V8 defaults)'}`,
     url: `http://${await Promise.race([endpoint, hub.exited])}/v1/traces`,
     pid: hub.child.pid!,
     stop: () => hub.stop(),

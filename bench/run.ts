@@ -117,7 +117,7 @@ if (which.has('passthrough') || which.has('passthrough-latency')) {
   const mib = (b: number): string => (b / 2 ** 20).toFixed(0).padStart(4);
   const met = (ok: boolean): string => (ok ? 'met' : 'NOT met');
   console.log(
-    `\nOTLP pass-through, each contender in its own process, same generator and sink (HTTP/protobuf, pre-encoded)`,
+    '\nOTLP pass-through (otelhub: otlp -> batch {} -> otlphttp, compiled), each contender in its own process, same generator and sink (HTTP/protobuf, pre-encoded)',
   );
   console.log(
     `  maximum throughput: ${requests} requests of ${process.env.BENCH_PASSTHROUGH_SPANS_PER_REQUEST ?? 512} spans, ${process.env.BENCH_PASSTHROUGH_CONCURRENCY ?? 16} in flight (closed loop), zero loss checked`,
@@ -125,7 +125,7 @@ if (which.has('passthrough') || which.has('passthrough-latency')) {
   const [proxy, hub] = throughput;
   for (const f of throughput) {
     console.log(
-      `  ${f.name.padEnd(80)} ${fmt(f.spansPerSec)} spans/s  ${(f.spansPerSec / proxy!.spansPerSec).toFixed(2).padStart(5)}x proxy` +
+      `  ${f.name.padEnd(60)} ${fmt(f.spansPerSec)} spans/s  ${(f.spansPerSec / proxy!.spansPerSec).toFixed(2).padStart(5)}x proxy` +
         `  ${f.cpuPercent.toFixed(0).padStart(4)}% of a core (bench process ${f.benchCpuPercent.toFixed(0)}%)  peak RSS ${mib(f.peakRss)} MiB` +
         `  delivered ${f.delivered} of ${f.sent}, ${f.failed} failed`,
     );
@@ -135,7 +135,7 @@ if (which.has('passthrough') || which.has('passthrough-latency')) {
   );
   for (const f of latency) {
     console.log(
-      `  ${f.name.padEnd(80)} p50 ${f.p50.toFixed(1).padStart(6)} ms  p99 ${f.p99.toFixed(1).padStart(6)} ms  max ${f.max.toFixed(1).padStart(6)} ms` +
+      `  ${f.name.padEnd(60)} p50 ${f.p50.toFixed(1).padStart(6)} ms  p99 ${f.p99.toFixed(1).padStart(6)} ms  max ${f.max.toFixed(1).padStart(6)} ms` +
         `  ${f.cpuPercent.toFixed(1).padStart(5)}% of a core  peak RSS ${mib(f.peakRss)} MiB  delivered ${f.delivered} of ${f.sent}, ${f.failed} failed`,
     );
   }

@@ -1,7 +1,8 @@
 // The reference for OTLP pass-through (BENCH=passthrough): a raw Node HTTP proxy that forwards each request's bytes
 // to the sink and relays its answer, the least any pass-through can do. It runs in a process of its own, as the hub
-// does, started with plain `node bench/raw-proxy.ts <sink url>` (Node strips the types; nothing but node:http, so
-// no loader inflates its RSS), and prints {"port": N} once it listens on 127.0.0.1.
+// does, started with plain `node bench/raw-proxy.js <sink url>`: plain JavaScript and nothing but node:http, so no
+// loader (tsx, or Node's own type stripping, which loads a WebAssembly compiler) inflates its RSS. Prints
+// {"port": N} once it listens on 127.0.0.1.
 import http from 'node:http';
 
 const sink = new URL(process.argv[2] ?? '');
