@@ -4,7 +4,8 @@
 // the generator and the sink share this process. Same generator (pre-encoded HTTP/protobuf trace requests, keep-alive),
 // same sink (counts spans by walking the protobuf, so it is not the bottleneck). Two parts, each on a fresh process:
 //   1. maximum throughput: a closed loop (BENCH_PASSTHROUGH_CONCURRENCY requests in flight, each sent when one is
-//      answered) of BENCH_PASSTHROUGH_REQUESTS requests, zero loss checked at the sink; the ratio hub / proxy;
+//      answered) for BENCH_PASSTHROUGH_SECONDS after a second of warm-up, zero loss checked at the sink; the ratio
+//      hub / proxy;
 //   2. a steady BENCH_LATENCY_SPANS_PER_SEC (10k) in an open loop (requests leave on a schedule, answered or not):
 //      p50/p99 answer latency, the contender's own CPU (utime + stime from /proc) and peak RSS (VmHWM).
 import http from 'node:http';
@@ -105,18 +106,27 @@ function post(agent: http.Agent, url: URL, payload: Buffer): Promise<number> {
 const pct = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
-/** Sends `requests` requests, `concurrency` at a time, each as soon as one is answered; the failures. */
-async function closedLoop(target: string, payload: Buffer, requests: number, concurrency: number): Promise<number> {
+/** For `seconds`, keeps `concurrency` requests in flight, each sent as soon as one is answered; what was sent. */
+async function closedLoop(
+  target: string,
+  payload: Buffer,
+  seconds: number,
+  concurrency: number,
+): Promise<{ requests: number; failed: number }> {
   const url = new URL(target);
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  let next = 0;
+  const end = performance.now() + seconds * 1000;
+  let requests = 0;
   let failed = 0;
   const worker = async (): Promise<void> => {
-    while (next++ < requests) if ((await post(agent, url, payload).catch(() => 0)) !== 200) failed++;
+    while (performance.now() < end) {
+      requests++;
+      if ((await post(agent, url, payload).catch(() => 0)) !== 200) failed++;
+    }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   agent.destroy();
-  return failed;
+  return { requests, failed };
 }
 
 /** Sends `perSec` requests a second for `seconds`, on schedule; the answer latencies (ms) and the failures. */
@@ -194,15 +204,15 @@ type Sink = Awaited<ReturnType<typeof startSink>>;
 const PER_REQUEST = Number(process.env.BENCH_PASSTHROUGH_SPANS_PER_REQUEST ?? 512);
 const CONCURRENCY = Number(process.env.BENCH_PASSTHROUGH_CONCURRENCY ?? 16);
 
-async function throughput(c: Contender, sink: Sink, requests: number): Promise<ThroughputFigures> {
+async function throughput(c: Contender, sink: Sink, seconds: number): Promise<ThroughputFigures> {
   const payload = body(PER_REQUEST);
   // Warm-up (not counted): the JIT, the connections.
-  await closedLoop(c.url, payload, Math.ceil(requests / 10), CONCURRENCY);
+  await closedLoop(c.url, payload, 1, CONCURRENCY);
   const before = sink.count();
   const cpu0 = cpuSecondsOf(c.pid);
   const bench0 = process.cpuUsage();
   const t0 = performance.now();
-  const failed = await closedLoop(c.url, payload, requests, CONCURRENCY);
+  const { requests, failed } = await closedLoop(c.url, payload, seconds, CONCURRENCY);
   const secs = (performance.now() - t0) / 1000;
   const bench = process.cpuUsage(bench0);
   const sent = requests * PER_REQUEST;
@@ -243,7 +253,7 @@ async function latency(c: Contender, sink: Sink, rate: number, perRequest: numbe
 
 /** Each part on a fresh process of each contender: the proxy's figures first, then the hub's. */
 export async function benchPassthrough(
-  requests: number,
+  throughputSeconds: number,
   rate: number,
   perRequest: number,
   seconds: number,
@@ -255,7 +265,7 @@ export async function benchPassthrough(
     for (const start of [startProxyProcess, startHubProcess]) {
       let c = await start(sink.url);
       try {
-        out.throughput.push(await throughput(c, sink, requests));
+        out.throughput.push(await throughput(c, sink, throughputSeconds));
       } finally {
         await c.stop();
       }

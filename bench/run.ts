@@ -109,18 +109,18 @@ if (which.has('otlp')) {
 }
 
 if (which.has('passthrough') || which.has('passthrough-latency')) {
-  const requests = Number(process.env.BENCH_PASSTHROUGH_REQUESTS ?? 2000);
+  const throughputSeconds = Number(process.env.BENCH_PASSTHROUGH_SECONDS ?? 5);
   const rate = Number(process.env.BENCH_LATENCY_SPANS_PER_SEC ?? 10_000);
   const perRequest = Number(process.env.BENCH_LATENCY_SPANS_PER_REQUEST ?? 100);
   const seconds = Number(process.env.BENCH_LATENCY_SECONDS ?? 20);
-  const { throughput, latency } = await benchPassthrough(requests, rate, perRequest, seconds);
+  const { throughput, latency } = await benchPassthrough(throughputSeconds, rate, perRequest, seconds);
   const mib = (b: number): string => (b / 2 ** 20).toFixed(0).padStart(4);
   const met = (ok: boolean): string => (ok ? 'met' : 'NOT met');
   console.log(
     '\nOTLP pass-through (otelhub: otlp -> batch {} -> otlphttp, compiled), each contender in its own process, same generator and sink (HTTP/protobuf, pre-encoded)',
   );
   console.log(
-    `  maximum throughput: ${requests} requests of ${process.env.BENCH_PASSTHROUGH_SPANS_PER_REQUEST ?? 512} spans, ${process.env.BENCH_PASSTHROUGH_CONCURRENCY ?? 16} in flight (closed loop), zero loss checked`,
+    `  maximum throughput: requests of ${process.env.BENCH_PASSTHROUGH_SPANS_PER_REQUEST ?? 512} spans, ${process.env.BENCH_PASSTHROUGH_CONCURRENCY ?? 16} in flight (closed loop) for ${throughputSeconds} s, zero loss checked`,
   );
   const [proxy, hub] = throughput;
   for (const f of throughput) {
