@@ -1,12 +1,12 @@
 // npm run bench: prints figures and ratios against a baseline measured in the same run. Never run by the tests.
-// BENCH=start,pipeline,codec,otlp,passthrough,mqtt,window,mqtt-process,ingress picks which to run (all by default). mqtt-process
-// drains 200,000 messages with the hub in its own process (schema and correlation pipelines, default settings) and
-// reports its own peak RSS; ingress has one device publish to the hub's own MQTT server. passthrough (also accepted
-// as passthrough-latency, its former name): otlp -> batch {} -> otlphttp with the hub in its own process against a raw
-// byte-forwarding proxy in its own process, same generator and sink: maximum throughput (closed loop, zero loss
-// checked, the ratio hub / proxy), then a steady 10k spans/s: p50/p99 answer latency, each process's own CPU and
-// peak RSS, against issue 11's targets. otlp: the official exporter through an in-process hub against the exporter
-// feeding the sink directly.
+// BENCH=start,pipeline,codec,otlp,passthrough,mqtt,window,mqtt-process,ingress picks which to run (all by default).
+// mqtt-process drains 200,000 messages with the hub in its own process (schema and correlation pipelines, default
+// settings) and reports its own peak RSS; ingress has one device publish to the hub's own MQTT server. passthrough
+// (also accepted as passthrough-latency, its former name): otlp -> batch {} -> otlphttp with the hub in its own
+// process against a raw byte-forwarding proxy in its own process, same generator and sink: maximum throughput (closed
+// loop, zero loss checked, the ratio hub / proxy), then a steady 10k spans/s: p50/p99 answer latency, each process's
+// own CPU and peak RSS, against issue 11's targets. otlp: the official exporter through an in-process hub against
+// the exporter feeding the sink directly.
 // storage (not in the default set: it measures the disk more than the hub) times file_storage's segment log and
 // the persistent queue; outage (not in the default set: it takes BENCH_OUTAGE_SECONDS, 600) keeps a hub's
 // destination down while 2,000 spans/s arrive, and reports its RSS, the queue's disk use and the delivery after
