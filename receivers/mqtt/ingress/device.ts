@@ -36,6 +36,8 @@ export class Device {
   private state: 'new' | 'connecting' | 'connected' | 'closed' = 'new';
   private keepAliveMs = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** Writes of this turn are corked (see write). */
+  private corked = false;
   /** False while the server holds back its packets (the socket is paused). */
   reading = true;
   private draining = false;
@@ -165,7 +167,18 @@ export class Device {
   }
 
   write(buf: Buffer): void {
-    if (this.open && !this.socket.destroyed) this.socket.write(buf);
+    if (!this.open || this.socket.destroyed) return;
+    // The packets of one event-loop turn (PUBACKs of a settled batch) leave in one write: one write each was the
+    // largest cost of the receiver's own PUBACKs (receivers/mqtt/puback-writer.ts). end() uncorks what is left.
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      setImmediate(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
+    this.socket.write(buf);
   }
 
   /** Ends the connection with a reason (MQTT 5 DISCONNECT; 3.1.1 has none: the connection is just closed). */
