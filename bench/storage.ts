@@ -18,6 +18,7 @@ import { FileStorage } from '../extensions/file_storage/file-storage.ts';
 import { SegmentLog } from '../extensions/file_storage/segment-log.ts';
 import { validateConfig } from '../config/schema.ts';
 import { encodeRequest } from '../otlp/index.ts';
+import { benchStorageEngines } from './storage-engines.ts';
 
 const SPANS_PER_REQUEST = 100;
 
@@ -145,6 +146,7 @@ export async function benchStorage(total: number): Promise<{ payloadBytes: numbe
         payloads,
       )),
       await queueRun(join(root, 'q'), total, data),
+      ...(await benchStorageEngines(root, total, SPANS_PER_REQUEST, payloads)),
     ];
     return { payloadBytes: payloads[0]!.byteLength, figures };
   } finally {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -103,5 +103,52 @@ describe('segment log', () => {
     await again.append(Buffer.from('new'), 1);
     assert.deepEqual(await readAll(again, 1), ['new']);
     await again.close();
+  });
+  it('reads records of every size across read-ahead blocks, appended while reading, and checks each', async () => {
+    const dir = await tmp();
+    const log = await SegmentLog.open(dir, { fsync: false });
+    // From a few bytes to larger than a read-ahead block (1 MiB), so records straddle block edges.
+    const sizes = [5, 70_000, 1_500_000, 12, 300_000, 900_000, 3, 2_100_000, 64, 800_000];
+    const payload = (i: number): Buffer => Buffer.alloc(sizes[i % sizes.length]!, (i * 37) & 0xff);
+    for (let i = 0; i < 20; i++) await log.append(payload(i), i);
+    const reading = (async () => {
+      for (let i = 0; i < 30; i++) {
+        const r = await log.next();
+        assert.ok(r);
+        assert.equal(r.items, i);
+        assert.ok(Buffer.from(r.payload).equals(payload(i)), `record ${i}`);
+        log.ack(r.id);
+      }
+    })();
+    for (let i = 20; i < 30; i++) await log.append(payload(i), i);
+    await reading;
+    await log.close();
+  });
+
+  it('finds a record damaged after the log was opened when it reads it, and skips the rest of its segment', async () => {
+    const dir = await tmp();
+    const corrupt: string[] = [];
+    let reported: () => void = () => undefined;
+    const damaged = new Promise<void>((resolve) => (reported = resolve));
+    const log = await SegmentLog.open(dir, {
+      fsync: true,
+      onCorrupt: (d) => {
+        corrupt.push(d.reason);
+        reported();
+      },
+    });
+    for (let i = 0; i < 5; i++) await log.append(Buffer.alloc(1000, i), 1);
+    const seg = (await readdir(dir)).find((n) => n.endsWith('.seg'))!;
+    const fh = await open(join(dir, seg), 'r+');
+    await fh.write(Buffer.from([0xff]), 0, 1, 2 * (1000 + 12) + 12 + 10);
+    await fh.close();
+    assert.deepEqual(await readAll(log, 2), [Buffer.alloc(1000, 0).toString(), Buffer.alloc(1000, 1).toString()]);
+    // The third is damaged: it and the two after it in its segment are skipped; what comes later is read.
+    const third = log.next();
+    await damaged;
+    await log.append(Buffer.from('later'), 1);
+    assert.equal(Buffer.from((await third)!.payload).toString(), 'later');
+    assert.deepEqual(corrupt, ['CRC mismatch']);
+    await log.close();
   });
 });

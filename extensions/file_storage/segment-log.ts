@@ -16,6 +16,8 @@ import { ACK_FILE, recoverSegments, segName, zero } from './segment-files.ts';
 
 export const SEGMENT_BYTES = 8 * 1024 * 1024;
 const ACK_WRITE_DELAY_MS = 100;
+/** How much the reader reads at once: many records of a typical request size, little memory. */
+const READ_AHEAD_BYTES = 1024 * 1024;
 
 interface Pending {
   header: Buffer;
@@ -47,6 +49,7 @@ export class SegmentLog implements RecordLog {
   private flushing: Promise<void> | undefined;
   private read = { seq: 0, offset: 0 };
   private reader: { seq: number; fh: FileHandle } | undefined;
+  private ahead: { seq: number; start: number; buf: Buffer } | undefined;
   private readChain: Promise<unknown> = Promise.resolve();
   private readonly inFlight: InFlight[] = [];
   private nextId = 1;
@@ -127,6 +130,7 @@ export class SegmentLog implements RecordLog {
     await this.reader?.fh.close();
     this.writer = undefined;
     this.reader = undefined;
+    this.ahead = undefined;
   }
 
   // -- writing --
@@ -229,19 +233,14 @@ export class SegmentLog implements RecordLog {
   }
 
   private async readAt(seg: Segment): Promise<StoredRecord | undefined> {
-    if (this.reader?.seq !== seg.seq) {
-      await this.reader?.fh.close();
-      this.reader = { seq: seg.seq, fh: await open(join(this.dir, segName(seg.seq)), 'r') };
-    }
-    const fh = this.reader.fh;
     const offset = this.read.offset;
-    const header = Buffer.allocUnsafe(HEADER_BYTES);
-    await fh.read(header, 0, HEADER_BYTES, offset);
-    const h = readHeader(header, seg.end - offset);
+    const header = await this.bytesAt(seg, offset, Math.min(HEADER_BYTES, seg.end - offset));
+    const h = readHeader(header, header.byteLength < HEADER_BYTES ? header.byteLength : seg.end - offset);
     let payload: Buffer | undefined;
     if (h.ok) {
-      payload = Buffer.allocUnsafe(h.length);
-      await fh.read(payload, 0, h.length, offset + HEADER_BYTES);
+      const view = await this.bytesAt(seg, offset + HEADER_BYTES, h.length);
+      // A copy, so a consumer holding one payload does not keep the whole read-ahead block alive.
+      if (view.byteLength === h.length) payload = Buffer.from(view);
     }
     if (!h.ok || !payload || !crcMatches(header, payload)) {
       this.skipRest(seg, offset, h.ok ? 'CRC mismatch' : h.reason);
@@ -255,6 +254,28 @@ export class SegmentLog implements RecordLog {
     const id = this.nextId++;
     this.inFlight.push({ id, seq: seg.seq, end, items: h.items, bytes: h.length, done: false });
     return { id, payload, items: h.items };
+  }
+
+  /**
+   * `length` bytes of `seg` at `offset`, from a block read ahead: one read serves the many records a block holds (a
+   * read per header and per payload made the drain cost two thread-pool round trips per record). Bytes before
+   * `seg.end` never change (the log only appends), so a block stays valid until reading leaves it. Fewer bytes than
+   * asked when the file is shorter.
+   */
+  private async bytesAt(seg: Segment, offset: number, length: number): Promise<Buffer> {
+    const a = this.ahead;
+    if (a?.seq === seg.seq && offset >= a.start && offset + length <= a.start + a.buf.byteLength) {
+      return a.buf.subarray(offset - a.start, offset - a.start + length);
+    }
+    if (this.reader?.seq !== seg.seq) {
+      await this.reader?.fh.close();
+      this.reader = { seq: seg.seq, fh: await open(join(this.dir, segName(seg.seq)), 'r') };
+    }
+    const size = Math.max(length, Math.min(READ_AHEAD_BYTES, seg.end - offset));
+    const buf = Buffer.allocUnsafe(size);
+    const { bytesRead } = await this.reader.fh.read(buf, 0, size, offset);
+    this.ahead = { seq: seg.seq, start: offset, buf: buf.subarray(0, bytesRead) };
+    return buf.subarray(0, Math.min(length, bytesRead));
   }
 
   /** A record that fails its checks while being read (the disk changed under us): the rest of the segment goes. */
