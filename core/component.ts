@@ -52,6 +52,12 @@ export interface Lifecycle {
    * retries) but keep taking data, which still drains from the processors.
    */
   beginShutdown?(): void;
+  /**
+   * Before anything else in shutdown, while the pipelines and exporters still run: hand this component's share of
+   * work to others (the mqtt receiver leaves its shared subscription and drains its session). Settles by `deadline`
+   * (epoch milliseconds); the hub stops waiting then.
+   */
+  prepareShutdown?(deadline: number): Promise<void>;
   shutdown?(): Promise<void>;
 }
 

@@ -87,7 +87,11 @@ export class Service {
   private async stopAll(): Promise<void> {
     const g = this.graph;
     if (!g) return;
-    const deadline = Date.now() + (this.opts.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
+    const timeout = this.opts.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+    const deadline = Date.now() + timeout;
+    // Stage 0, with everything still running: receivers hand their work over (at most half of the timeout, so the
+    // rest still has time to drain).
+    await this.prepareReceivers(g.receivers, Date.now() + timeout / 2);
     // Exporters stop retrying first: otherwise a failing destination holds the processors' drain (stage 1) for the
     // retries' max_elapsed_time and the whole shutdown_timeout burns. What they cannot send fails back, retryably.
     for (const n of g.exporters) {
@@ -128,6 +132,21 @@ export class Service {
       }
     }
     this.opts.logger.info('shutdown complete');
+  }
+
+  private async prepareReceivers(nodes: Node[], until: number): Promise<void> {
+    const prepared = Promise.all(
+      nodes.map(async (n) => {
+        try {
+          await n.component.prepareShutdown?.(until);
+        } catch (err) {
+          this.opts.logger.error('component failed to prepare for shutdown', { component: n.key, error: err });
+        }
+      }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([prepared, new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, until - Date.now()))))]);
+    clearTimeout(timer);
   }
 
   private async stopNode(n: Node): Promise<void> {

@@ -6,6 +6,7 @@ import type { ConfigIssue } from '../../core/component.ts';
 import { defaultClientId, mqttConfigSchema, resolveConfig, validateMqttConfig } from './config.ts';
 import type { MqttReceiverConfig } from './config.ts';
 import { clientOptions } from './client-options.ts';
+import { membershipEnabled } from './membership-config.ts';
 import { toMessage } from './message-map.ts';
 import { heartbeatTopicFor, topicFilterIssue } from './topics.ts';
 
@@ -33,6 +34,7 @@ describe('mqtt receiver config', () => {
       reconnect: { min: 1000, max: 60_000 },
       retry: { initial_interval: 1000, max_interval: 30_000 },
       heartbeat: { enabled: false, payload: 'alive' },
+      membership: { topic: 'otelhub/members', adopt_after: 60_000, leave_on_shutdown: 'auto', drain_idle: 2000 },
     });
     const r = resolveConfig(cfg, 'mqtt');
     assert.equal(r.endpoint, 'mqtt://localhost:1883');
@@ -66,6 +68,16 @@ describe('mqtt receiver config', () => {
   it('subscribes as $share/<group>/<filter> with a shared group', () => {
     const { cfg } = check({ topics: ['a/#', 'b/+/c'], shared_group: 'otel' });
     assert.deepEqual(resolveConfig(cfg, 'mqtt').subscriptions, ['$share/otel/a/#', '$share/otel/b/+/c']);
+  });
+
+  it('turns membership on by default with a shared group and persistent MQTT 5 sessions only', () => {
+    const on = (c: Record<string, unknown>) => membershipEnabled(check(c).cfg);
+    assert.equal(on({ shared_group: 'g' }), true);
+    assert.equal(on({}), false);
+    assert.equal(on({ shared_group: 'g', clean_start: true }), false);
+    assert.equal(on({ shared_group: 'g', session_expiry: '0s' }), false);
+    assert.equal(on({ shared_group: 'g', protocol_version: 4 }), false);
+    assert.equal(on({ shared_group: 'g', membership: { enabled: false } }), false);
   });
 
   it('derives the heartbeat topic from the first filter, up to its first wildcard', () => {
@@ -140,6 +152,27 @@ describe('mqtt receiver config', () => {
     ],
     ['SAT with a password', { auth: { sat_token_file: '/t', username: 'u' } }, /sat_token_file replaces/],
     ['receive_maximum 0', { receive_maximum: 0 }, /receive_maximum/],
+    [
+      'membership without a shared group',
+      { membership: { enabled: true } },
+      /membership,enabled: membership needs shared_group/,
+    ],
+    [
+      'membership with clean sessions',
+      { shared_group: 'g', clean_start: true, membership: { enabled: true } },
+      /membership,enabled: membership needs sessions that outlive a connection/,
+    ],
+    [
+      'membership on MQTT 3.1.1',
+      { shared_group: 'g', protocol_version: 4, membership: { enabled: true } },
+      /membership,enabled: membership needs protocol_version 5/,
+    ],
+    ['a membership topic with a wildcard', { shared_group: 'g', membership: { topic: 'm/#' } }, /membership,topic/],
+    [
+      'an unknown leave mode',
+      { shared_group: 'g', membership: { leave_on_shutdown: 'sometimes' } },
+      /leave_on_shutdown/,
+    ],
     ['a keep-alive beyond 65535s', { keep_alive: '19h' }, /keep_alive/],
     ['reconnect.max below min', { reconnect: { min: '10s', max: '1s' } }, /reconnect,max/],
     ['a heartbeat topic with a wildcard', { heartbeat: { enabled: true, topic: 'hb/#' } }, /heartbeat,topic/],

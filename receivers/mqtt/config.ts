@@ -9,6 +9,8 @@ import { MAX_TIMER_MS } from '../../config/duration.ts';
 import { heartbeatTopicFor, topicFilterIssue, topicNameIssue } from './topics.ts';
 import { embeddedBrokerIssues, embeddedBrokerSchema } from './ingress/config.ts';
 import type { EmbeddedBrokerConfig } from './ingress/config.ts';
+import { membershipIssues, membershipSchema } from './membership-config.ts';
+import type { MembershipConfig } from './membership-config.ts';
 
 export const DEFAULT_ENDPOINT = 'mqtt://localhost:1883';
 /** Everything on the broker (`#` never matches `$SYS/...`): fine on a laptop, too much for production. */
@@ -84,6 +86,7 @@ export interface MqttReceiverConfig {
   auth?: AuthConfig;
   tls?: TlsClientConfig;
   heartbeat: HeartbeatConfig;
+  membership: MembershipConfig;
   embedded_broker?: EmbeddedBrokerConfig;
 }
 
@@ -148,6 +151,7 @@ export const mqttConfigSchema: ConfigSchema = {
       },
       default: {},
     },
+    membership: membershipSchema,
     embedded_broker: embeddedBrokerSchema,
   },
 };
@@ -303,7 +307,13 @@ function embeddedIssues(cfg: MqttReceiverConfig): ConfigIssue[] {
 export function validateMqttConfig(cfg: MqttReceiverConfig): ConfigIssue[] {
   const issues = cfg.embedded_broker
     ? [...embeddedIssues(cfg), ...rangeIssues(cfg), ...heartbeatIssues(cfg)]
-    : [...endpointIssues(cfg), ...authIssues(cfg), ...rangeIssues(cfg), ...heartbeatIssues(cfg)];
+    : [
+        ...endpointIssues(cfg),
+        ...authIssues(cfg),
+        ...rangeIssues(cfg),
+        ...heartbeatIssues(cfg),
+        ...membershipIssues(cfg),
+      ];
   cfg.topics.forEach((t, i) => {
     const issue = topicFilterIssue(t);
     if (issue) issues.push({ path: ['topics', String(i)], message: issue });

@@ -74,7 +74,8 @@ describe('mqtt receiver: on the wire', () => {
         ],
       );
     });
-    await withServer({}, { topics: ['a/#'], shared_group: 'g' }, async (s) => {
+    // Membership's presence connection would subscribe to this scripted server too: off, it has its own tests.
+    await withServer({}, { topics: ['a/#'], shared_group: 'g', membership: { enabled: false } }, async (s) => {
       const sub = await subscribeOf(s);
       assert.deepEqual(
         sub.subscriptions.map((x) => [x.topic, x.qos, x.nl, x.rh]),

@@ -18,7 +18,18 @@ export interface ConnectionEvents {
   unsubscribed(reason: Error): void;
   /** The connection closed or an attempt failed; a reconnect is scheduled unless stopping. */
   lost(reason: Error): void;
+  /** Draining another member's session, and a connection with its client ID took the session over: stopped. */
+  takenOver?(): void;
 }
+
+/**
+ * subscribe: the receiver's own session, subscribed on every connection. drain: a session adopted from a member
+ * that vanished (membership.ts): its shared subscriptions are removed on connect, and what it holds drains.
+ */
+export type ConnectionMode = 'subscribe' | 'drain';
+
+/** MQTT 5 DISCONNECT reason: another connection with this client ID took the session. */
+const SESSION_TAKEN_OVER = 0x8e;
 
 // Jitter spreads the reconnects of many receivers; the waits double up to reconnect.max.
 const MULTIPLIER = 2;
@@ -43,6 +54,7 @@ export class Connection {
     private readonly events: ConnectionEvents,
     /** Re-reads credentials into the options before a reconnect (password file). */
     private readonly refresh: (opts: IClientOptions) => Promise<void>,
+    private readonly mode: ConnectionMode = 'subscribe',
   ) {
     const { min, max } = cfg.reconnect;
     this.backoff = new EndlessBackoff({
@@ -79,6 +91,7 @@ export class Connection {
   }
 
   private subscribe(): void {
+    if (this.mode === 'drain') return void this.unsubscribeOnConnect();
     const v5 = this.cfg.protocol_version === 5;
     const shared = this.cfg.shared_group !== undefined;
     // Retain handling 1: retained messages only for a new subscription, not again on every reconnect. No Local
@@ -105,7 +118,42 @@ export class Connection {
     });
   }
 
+  /** Stops new deliveries to this session (its messages already queued still come); resolves on UNSUBACK. */
+  async unsubscribe(): Promise<void> {
+    await this.client.unsubscribeAsync(this.cfg.subscriptions);
+  }
+
+  private unsubscribeOnConnect(): void {
+    this.unsubscribe().then(
+      () => {
+        if (this.stopping || !this.client.connected) return;
+        this.failures = 0;
+        this.wasUp = true;
+        this.backoff.reset();
+        this.logger.info('draining an adopted session', { client_id: this.cfg.client_id });
+        this.events.subscribed();
+      },
+      (err: unknown) => {
+        if (this.stopping || !this.client.connected) return;
+        const wait = this.nextWait();
+        this.logger.warn('cannot unsubscribe an adopted session; trying again', {
+          client_id: this.cfg.client_id,
+          error: errorMessage(err),
+          retry_in_ms: wait,
+        });
+        this.schedule(wait, () => this.unsubscribeOnConnect());
+      },
+    );
+  }
+
   private onServerDisconnect(p: IDisconnectPacket): void {
+    if (this.mode === 'drain' && p.reasonCode === SESSION_TAKEN_OVER) {
+      // The member came back (or another adopter won): it owns the session now; reconnecting would take it back.
+      this.stopping = true;
+      clearTimeout(this.timer);
+      this.events.takenOver?.();
+      return;
+    }
     // 0x8E (session taken over) usually means two receivers share a client_id.
     this.lastError = new Error(
       `the broker disconnected with reason code 0x${(p.reasonCode ?? 0).toString(16)}${p.properties?.reasonString ? ` (${p.properties.reasonString})` : ''}`,
@@ -161,8 +209,11 @@ export class Connection {
     if (!this.stopping) this.client.reconnect();
   }
 
-  /** Disconnects cleanly (DISCONNECT keeps a persistent session on the broker) and stops reconnecting. */
-  async stop(): Promise<void> {
+  /**
+   * Disconnects cleanly and stops reconnecting. DISCONNECT keeps a persistent session on the broker, unless
+   * `endSession` (MQTT 5: Session Expiry Interval 0 in the DISCONNECT), for a session drained for good.
+   */
+  async stop(endSession = false): Promise<void> {
     this.stopping = true;
     clearTimeout(this.timer);
     if (!this.client.connected) {
@@ -171,7 +222,8 @@ export class Connection {
     }
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, DISCONNECT_TIMEOUT_MS)));
-    const ended = this.client.endAsync(false);
+    const end = endSession && this.cfg.protocol_version === 5 ? { properties: { sessionExpiryInterval: 0 } } : {};
+    const ended = this.client.endAsync(false, end);
     await Promise.race([ended, timedOut]);
     clearTimeout(timer);
     // A broker that does not answer (or a heartbeat PUBACK that never comes, which end() waits for): close the socket.

@@ -12,6 +12,7 @@ import type { IClientOptions } from 'mqtt';
 import type { IPublishPacket } from 'mqtt-packet';
 import type { CreateSettings, Receiver, ReceiverConsumers } from '../../core/component.ts';
 import { DropReporter } from '../../core/drop-reporter.ts';
+import { errorMessage } from '../../core/errors.ts';
 import { nowUnixNano } from '../../core/pdata/index.ts';
 import { applyCredentials, clientOptions, loadCredentials } from './client-options.ts';
 import type { MqttReceiverConfig, ResolvedConfig } from './config.ts';
@@ -28,6 +29,12 @@ import { HandOff } from './hand-off.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { Inflight } from './inflight.ts';
 import type { Entry } from './inflight.ts';
+import { Membership } from './membership.ts';
+import type { Adopter, AdoptionEnd } from './membership.ts';
+import { membershipEnabled } from './membership-config.ts';
+import { Presence } from './presence.ts';
+import { waitDrained } from './session-drain.ts';
+import type { DrainState } from './session-drain.ts';
 import { toMessage } from './message-map.ts';
 import { receiverMetrics } from './metrics.ts';
 import type { ReceiverMetrics } from './metrics.ts';
@@ -36,6 +43,15 @@ import { attachSatAuth } from './sat-auth.ts';
 
 /** Passed to handleMessage's callback so MQTT.js does not send its own PUBACK (see the top of this file). */
 const ACK_LATER = new Error('acknowledged by the receiver once the pipelines settle');
+
+/** Time kept back from the shutdown's first stage for the DISCONNECT after a leaving member's drain. */
+const LEAVE_MARGIN_MS = 1_000;
+
+export interface MqttReceiverOptions {
+  dropLogIntervalMs?: number;
+  /** Internal (membership.ts): drain the session of the member with this client ID instead of subscribing. */
+  adopting?: string;
+}
 
 /** A message on its way to the pipelines, with its in-flight entry (none for QoS 0). */
 interface Pending extends Offer {
@@ -77,14 +93,33 @@ export class MqttReceiver implements Receiver {
   /** Subscribed on the current connection (the connected gauge). */
   private subscribed = false;
   private stopping: Promise<void> | undefined;
+  private membership: Membership | undefined;
+  /** Set when this session is drained for good: the DISCONNECT then ends it (Session Expiry Interval 0). */
+  private endSession = false;
+  private lastMessageAt = performance.now();
+  private abandoned = 0;
+  private readonly drainState: DrainState = {
+    idleFor: () => performance.now() - this.lastMessageAt,
+    busy: () => this.inflight.size > 0 || this.active.size > 0 || this.pendingQos0 > 0,
+    abandoned: () => this.abandoned,
+    cancelled: () => this.stopping !== undefined,
+  };
+  /** With `adopting`: how the adoption ended (resolved by shutdown, with `adoptionResult` or 'stopped'). */
+  private adoptionEnd: ((end: AdoptionEnd) => void) | undefined;
+  private adoptionResult: AdoptionEnd | undefined;
+  readonly adoption: Promise<AdoptionEnd> | undefined;
 
   constructor(
     private readonly settings: CreateSettings,
-    config: MqttReceiverConfig,
-    next: ReceiverConsumers,
-    opts: { dropLogIntervalMs?: number } = {},
+    private readonly config: MqttReceiverConfig,
+    private readonly next: ReceiverConsumers,
+    private readonly opts: MqttReceiverOptions = {},
   ) {
     this.cfg = resolveConfig(config, settings.id);
+    if (opts.adopting !== undefined) {
+      this.cfg = { ...this.cfg, client_id: opts.adopting, heartbeat: { ...this.cfg.heartbeat, enabled: false } };
+      this.adoption = new Promise((resolve) => (this.adoptionEnd = resolve));
+    }
     this.dropLogIntervalMs = opts.dropLogIntervalMs;
     this.inflight = new Inflight((id) => this.pubacks.send(id));
     this.metrics = receiverMetrics(
@@ -154,8 +189,13 @@ export class MqttReceiver implements Receiver {
         subscribed: () => this.onSubscribed(),
         unsubscribed: (err) => this.notReady(err),
         lost: (err) => this.onLost(err),
+        takenOver: () => {
+          this.adoptionResult = 'taken_over';
+          void this.shutdown();
+        },
       },
       (opts) => this.refreshCredentials(opts),
+      this.opts.adopting === undefined ? 'subscribe' : 'drain',
     );
     this.connection = connection;
     connection.client.handleMessage = (packet, callback) => this.onPublish(packet, callback);
@@ -177,6 +217,7 @@ export class MqttReceiver implements Receiver {
     const satFile = this.cfg.auth?.sat_token_file;
     if (satFile !== undefined) this.sat = attachSatAuth(connection.client, { tokenFile: satFile, logger });
     if (this.cfg.heartbeat.enabled) this.heartbeat = new Heartbeat(connection.client, this.cfg.heartbeat, logger);
+    if (this.opts.adopting === undefined && membershipEnabled(this.cfg)) this.startMembership(options);
     // Not ready until subscribed; the hub keeps this report instead of marking the receiver ok after start.
     this.settings.reportStatus('recoverable_error', new Error('not connected to the MQTT broker yet'));
     logger.info('connecting to the MQTT broker in the background', {
@@ -198,6 +239,77 @@ export class MqttReceiver implements Receiver {
     this.subscribed = true;
     this.settings.reportStatus('ok');
     this.heartbeat?.start();
+    if (this.opts.adopting !== undefined) void this.drainAdopted();
+  }
+
+  private startMembership(options: IClientOptions): void {
+    const { logger } = this.settings;
+    const presence = new Presence(
+      {
+        prefix: `${this.cfg.membership.topic}/${this.cfg.shared_group ?? ''}`,
+        self: this.cfg.client_id,
+        base: options,
+        endpoint: this.cfg.endpoint,
+        satTokenFile: this.cfg.auth?.sat_token_file,
+        logger,
+        changed: (id, record) => this.membership?.changed(id, record),
+      },
+      { state: 'up', subscriptions: this.cfg.subscriptions },
+    );
+    this.membership = new Membership(this.cfg, presence, logger, (id) => this.adopt(id));
+    presence.start();
+  }
+
+  /** Another receiver like this one, on the vanished member's client ID, draining into the same pipelines. */
+  private adopt(clientId: string): Adopter {
+    const settings: CreateSettings = {
+      ...this.settings,
+      id: `${this.settings.id}[${clientId}]`,
+      logger: this.settings.logger.child({ adopted_session: clientId }),
+      reportStatus: () => undefined,
+    };
+    const r = new MqttReceiver(settings, this.config, this.next, { ...this.opts, adopting: clientId });
+    r.start().catch((err: unknown) => {
+      settings.logger.warn('cannot adopt the session', { error: errorMessage(err) });
+      void r.shutdown();
+    });
+    return { done: r.adoption!, stop: () => r.shutdown() };
+  }
+
+  /** Adopting: once the session has given up everything, end it; a message that failed keeps it for later. */
+  private async drainAdopted(): Promise<void> {
+    const drained = await waitDrained(this.drainState, this.cfg.membership.drain_idle, Number.POSITIVE_INFINITY);
+    if (this.stopping) return;
+    this.endSession = drained;
+    this.adoptionResult = drained ? 'drained' : 'stopped';
+    await this.shutdown();
+  }
+
+  /**
+   * Shutdown's first stage: a member that leaves its shared group (membership.ts decides) unsubscribes, keeps
+   * processing what its session still delivers, and ends the session once drained; if time runs out first, or a
+   * message fails, it keeps the session (marked gone, for another member to adopt).
+   */
+  async prepareShutdown(deadline: number): Promise<void> {
+    const m = this.membership;
+    if (!m || !this.connection || !this.subscribed || this.stopping) return;
+    if (!(await m.shouldLeave())) return;
+    const { logger } = this.settings;
+    const until = deadline - LEAVE_MARGIN_MS;
+    try {
+      await this.connection.unsubscribe();
+    } catch (err) {
+      logger.warn('cannot leave the shared subscription; keeping the session', { error: errorMessage(err) });
+      return;
+    }
+    logger.info('left the shared subscription; draining the session', { client_id: this.cfg.client_id });
+    this.endSession = await waitDrained(this.drainState, this.cfg.membership.drain_idle, until);
+    if (this.endSession) logger.info('session drained; ending it', { client_id: this.cfg.client_id });
+    else
+      logger.warn('the session did not drain before the shutdown deadline; keeping it for another member to adopt', {
+        client_id: this.cfg.client_id,
+        inflight: this.inflight.size,
+      });
   }
 
   private onLost(err: Error): void {
@@ -230,6 +342,7 @@ export class MqttReceiver implements Receiver {
 
   private onPublish(packet: IPublishPacket, callback: (err?: Error) => void): void {
     const qos1 = packet.qos === 1;
+    this.lastMessageAt = performance.now();
     if (!this.accepting) {
       // Shutting down: left unacknowledged, for the broker to deliver again to the next session.
       callback(qos1 ? ACK_LATER : undefined);
@@ -263,7 +376,10 @@ export class MqttReceiver implements Receiver {
   private settled(p: Pending, outcome: Outcome): void {
     if (!p.entry) this.pendingQos0--;
     else if (outcome === 'settled') this.inflight.settle(p.entry);
-    else this.inflight.abandon(p.entry);
+    else {
+      this.abandoned++;
+      this.inflight.abandon(p.entry);
+    }
   }
 
   private track(p: Promise<void>): void {
@@ -286,13 +402,16 @@ export class MqttReceiver implements Receiver {
       this.deviceSink?.stop();
       this.delivery.stop();
       this.faults.close();
+      const members = this.membership?.stop(this.endSession);
       await Promise.all([...this.active, this.broker?.drained()]);
       this.sat?.close();
       this.pubacks.flush();
       this.flow?.closing();
-      await this.connection?.stop();
+      await this.connection?.stop(this.endSession);
       this.flow?.close();
       await this.broker?.close();
+      await members;
+      this.adoptionEnd?.(this.adoptionResult ?? 'stopped');
     })();
     return this.stopping;
   }
