@@ -25,7 +25,7 @@ import type { Running } from './helpers/process.ts';
 const dir = mkdtempSync(join(tmpdir(), 'otelhub-scale-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function replicaConfig(broker: string, sink: string, group: string, clientId: string): string {
+function replicaConfig(broker: string, sink: string, group: string, clientId: string, adoptAfter: string): string {
   return `
 receivers:
   mqtt:
@@ -36,7 +36,7 @@ receivers:
     receive_maximum: 50
     reconnect: { min: 50ms, max: 500ms }
     retry: { initial_interval: 20ms, max_interval: 200ms }
-    membership: { adopt_after: 1s, drain_idle: 500ms }
+    membership: { adopt_after: ${adoptAfter}, drain_idle: 500ms }
 processors:
   schema:
   batch: { timeout: 20ms }
@@ -96,9 +96,9 @@ describe('scale-out on a shared subscription (Mosquitto)', () => {
     await broker.stop();
   });
 
-  const start = async (group: string, clientId: string): Promise<Running> => {
+  const start = async (group: string, clientId: string, adoptAfter = '1s'): Promise<Running> => {
     const file = join(dir, `${group}-${clientId}.yaml`);
-    writeFileSync(file, replicaConfig(broker.url, sink.url, group, clientId));
+    writeFileSync(file, replicaConfig(broker.url, sink.url, group, clientId, adoptAfter));
     const r = startCli(['--config', file]);
     running.push(r);
     await r.waitForLog((l) => l.msg === 'subscribed');
@@ -210,5 +210,46 @@ describe('scale-out on a shared subscription (Mosquitto)', () => {
     const back = performance.now();
     await start('roll', 'roll-a');
     await allDelivered(t, N + 300, 'last member restarted (from its start)', back);
+  });
+
+  it('two members stopped at once: exactly one leaves, the other keeps its session, and nothing is lost', async (t) => {
+    sink.calls.length = 0;
+    const a = await start('both', 'both-a');
+    const b = await start('both', 'both-b');
+    await publish(broker.url, 'both', 0, 200, 1000);
+    await allDelivered(t, 200, 'before stopping both', performance.now());
+    a.child.kill('SIGTERM');
+    b.child.kill('SIGTERM');
+    const [ea, eb] = await Promise.all([a.exited, b.exited]);
+    const left = [ea, eb].filter((e) => /session drained; ending it/.test(e.stderr));
+    const kept = [ea, eb].filter((e) => /keeping the session/.test(e.stderr));
+    assert.equal(left.length, 1, `${left.length} left`);
+    assert.equal(kept.length, 1, `${kept.length} kept`);
+    const keeper = kept[0] === ea ? 'both-a' : 'both-b';
+    // Published while no member runs: the kept session holds it for its member.
+    await publish(broker.url, 'both', 200, 300, 1000);
+    const back = performance.now();
+    await start('both', keeper);
+    await allDelivered(t, 500, 'both stopped, the keeper restarted (from its start)', back);
+  });
+
+  it('a member killed and back within adopt_after resumes its own session; nobody adopts it', async (t) => {
+    sink.calls.length = 0;
+    // Longer than a restart takes here, as the default 60s is in production.
+    const a = await start('back', 'back-a', '10s');
+    const b = await start('back', 'back-b', '10s');
+    const publishing = publish(broker.url, 'back', 0, 1000, 500);
+    await eventually(() => arrivals(sink).size > 100, 'both members busy');
+    const event = performance.now();
+    b.child.kill('SIGKILL');
+    await b.exited;
+    const again = await start('back', 'back-b', '10s');
+    await publishing;
+    const { duplicates } = await allDelivered(t, 1000, 'SIGKILL and back within adopt_after', event);
+    assert.ok(duplicates <= 50, `${duplicates} twice: at most b's window`);
+    await sleep(Math.max(0, event + 10_500 - performance.now())); // past adopt_after: b is up, nothing is adopted
+    assert.match(a.output(), /a member of the shared group is gone/);
+    assert.doesNotMatch(a.output(), /adopting the session/);
+    assert.match(again.output(), /"session_present":true/);
   });
 });
