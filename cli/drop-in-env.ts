@@ -13,6 +13,8 @@ import { DEFAULT_METRICS_ADDRESS } from '../config/service-schema.ts';
 import { parseGrpcEndpoint } from '../exporters/otlp/config.ts';
 import { DEFAULT_PATH as HEALTH_STATUS_PATH } from '../extensions/health_check/config.ts';
 import { fieldNameIssue } from '../processors/correlation/config.ts';
+import type { ScaleOutSettings } from './drop-in-membership.ts';
+import { readScaleOut } from './drop-in-membership.ts';
 import {
   MAX_KEEP_ALIVE_SECS,
   MAX_RECEIVE_MAXIMUM,
@@ -84,6 +86,8 @@ export interface DropInSettings {
   logLevelFrom: string;
   health: { address: string; livenessPath: string; readinessPath: string };
   metricsAddress: string;
+  /** otelhub's own: the receiver's membership block and service.shutdown_timeout, each only when set. */
+  scaleOut: ScaleOutSettings;
 }
 
 export interface DropInRead {
@@ -488,8 +492,9 @@ function healthSettings(r: EnvReader): DropInSettings['health'] {
 export function readDropInEnv(env: Env, ctx: DropInContext = {}): DropInRead {
   const r = new EnvReader(env);
   const warnings: string[] = [];
+  const mqtt = mqttSettings(r, env, ctx, warnings);
   const settings: DropInSettings = {
-    mqtt: mqttSettings(r, env, ctx, warnings),
+    mqtt,
     correlation: {
       fieldName: correlationField(r),
       allowGenerated: r.bool('CORRELATION_ALLOW_GENERATED', true),
@@ -498,6 +503,7 @@ export function readDropInEnv(env: Env, ctx: DropInContext = {}): DropInRead {
     ...logLevel(r, warnings),
     health: healthSettings(r),
     metricsAddress: r.address('OTELHUB_METRICS_ADDRESS', DEFAULT_METRICS_ADDRESS),
+    scaleOut: readScaleOut(r, mqtt.sharedGroup),
   };
   return { settings, issues: r.issues, warnings };
 }

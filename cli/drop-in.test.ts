@@ -82,6 +82,8 @@ describe('drop-in mode', () => {
       retry: { initial_interval: 1000, max_interval: 30_000 },
       max_inflight_bytes: 16 * 1024 * 1024,
       max_packet_size: 256 * 1024,
+      // On, since the original's replicas share a group with persistent sessions: see the receiver's "Scaling out".
+      membership: { topic: 'otelhub/members', adopt_after: 60_000, leave_on_shutdown: 'auto', drain_idle: 2000 },
     });
     assert.deepEqual(at(c, 'processors', 'correlation'), {
       field_name: 'correlationId',

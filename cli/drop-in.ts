@@ -6,6 +6,8 @@ import { stringify } from 'yaml';
 import { ConfigError } from '../config/issues.ts';
 import { heartbeatTopicFor } from '../receivers/mqtt/config.ts';
 import type { DropInContext, DropInSettings } from './drop-in-env.ts';
+import type { DropInMembership } from './drop-in-membership.ts';
+import { MEMBERSHIP_VARS, SHUTDOWN_TIMEOUT_VAR } from './drop-in-membership.ts';
 import { readDropInEnv } from './drop-in-env.ts';
 import type { HubOptions } from './hub.ts';
 
@@ -55,7 +57,19 @@ function render(lines: readonly Line[]): string {
   return lines.map(([t, c]) => (c === undefined ? t : `${t.padEnd(width)}  # ${c}`)).join('\n') + '\n';
 }
 
-function receiverLines(m: DropInSettings['mqtt']): Line[] {
+function membershipLines(m: DropInMembership): Line[] {
+  const v = MEMBERSHIP_VARS;
+  const lines: Line[] = [];
+  if (m.enabled !== undefined) lines.push([`      enabled: ${m.enabled}`, v.enabled]);
+  if (m.topic !== undefined) lines.push([`      topic: ${scalar(m.topic)}`, v.topic]);
+  if (m.adoptAfter !== undefined) lines.push([`      adopt_after: ${scalar(m.adoptAfter)}`, v.adoptAfter]);
+  if (m.leaveOnShutdown !== undefined) lines.push([`      leave_on_shutdown: ${m.leaveOnShutdown}`, v.leaveOnShutdown]);
+  if (m.drainIdle !== undefined) lines.push([`      drain_idle: ${scalar(m.drainIdle)}`, v.drainIdle]);
+  // Nothing set: the receiver's defaults (on with a shared group and a persistent session, as here).
+  return lines.length > 0 ? [['    membership:'], ...lines] : [];
+}
+
+function receiverLines(m: DropInSettings['mqtt'], membership: DropInMembership): Line[] {
   const tls = m.tls ? 'mqtts' : 'mqtt';
   const lines: Line[] = [
     ['receivers:'],
@@ -82,6 +96,7 @@ function receiverLines(m: DropInSettings['mqtt']): Line[] {
     ['    reconnect:'],
     [`      min: ${m.minBackoffSecs}s`, 'MQTT_RETRY_MIN_BACKOFF_SECS'],
     [`      max: ${m.maxBackoffSecs}s`, 'MQTT_RETRY_MAX_BACKOFF_SECS'],
+    ...membershipLines(membership),
   );
   if (m.satTokenPath !== undefined)
     lines.push(['    auth:'], [`      sat_token_file: ${scalar(m.satTokenPath)}`, 'MQTT_SAT_TOKEN_PATH (K8S-SAT)']);
@@ -153,6 +168,9 @@ function serviceLines(s: DropInSettings): Line[] {
     [''],
     ['service:'],
     ['  extensions: [health_check]'],
+    ...(s.scaleOut.shutdownTimeout === undefined
+      ? []
+      : [[`  shutdown_timeout: ${scalar(s.scaleOut.shutdownTimeout)}`, SHUTDOWN_TIMEOUT_VAR] as const]),
     ['  telemetry:'],
     ['    logs:'],
     [
@@ -177,7 +195,7 @@ export function renderDropIn(s: DropInSettings, warnings: readonly string[] = []
     ['#   otelhub print-config > hub.yaml && otelhub --config hub.yaml'],
     ...warnings.map((w): Line => [`# warning: ${w.replaceAll('\n', ' ')}`]),
     [''],
-    ...receiverLines(s.mqtt),
+    ...receiverLines(s.mqtt, s.scaleOut.membership),
     [''],
     ...processorLines(s),
     [''],

@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import { MEMBERSHIP_VARS, SHUTDOWN_TIMEOUT_VAR } from '../cli/drop-in-membership.ts';
+import { parseDuration } from '../config/duration.ts';
 import { BIN, ROOT } from './helpers/process.ts';
 
 const RENDERER = join(ROOT, 'node_modules/.cache/otelhub/helm-render');
@@ -53,6 +55,8 @@ const DROP_IN_VARS = new Set([
   'HTTP_HEALTH_LIVENESS_PATH',
   'HTTP_HEALTH_READINESS_PATH',
   'OTELHUB_METRICS_ADDRESS',
+  SHUTDOWN_TIMEOUT_VAR,
+  ...Object.values(MEMBERSHIP_VARS),
 ]);
 /** The variables naming files the chart mounts, with the key the file must come from. */
 const PATH_VARS: Record<string, string> = {
@@ -120,6 +124,7 @@ interface PodSpec {
   serviceAccountName?: string;
   containers: Container[];
   volumes?: Volume[];
+  terminationGracePeriodSeconds?: number;
 }
 interface Resource {
   apiVersion: string;
@@ -130,7 +135,12 @@ interface Resource {
   spec?: unknown;
 }
 interface Workload extends Resource {
-  spec: { replicas: number; serviceName?: string; template: { metadata: Meta; spec: PodSpec } };
+  spec: {
+    replicas: number;
+    serviceName?: string;
+    podManagementPolicy?: string;
+    template: { metadata: Meta; spec: PodSpec };
+  };
 }
 interface Service extends Resource {
   spec: { ports: { name: string; port: number; targetPort: string | number }[] };
@@ -349,7 +359,12 @@ interface HealthCheck {
 }
 interface HubConfig {
   extensions?: Record<string, HealthCheck | null>;
-  service?: { extensions?: string[]; telemetry?: { metrics?: { address?: string } } };
+  service?: {
+    extensions?: string[];
+    shutdown_timeout?: string;
+    telemetry?: { metrics?: { address?: string } };
+  };
+  receivers?: Record<string, Record<string, unknown> | null>;
 }
 
 /** Everything that must hold for any values: security, volumes, auth files, probes, the mode's wiring. */
@@ -470,6 +485,14 @@ function checkCommon(r: Rendered): void {
     validate([], env);
   }
 
+  // The pod is killed at the end of its grace period: the hub's shutdown timeout (a leaving replica drains its
+  // session within it) must end at least 5 s before.
+  const shutdown = r.full
+    ? (parseYaml(expandEnv(configMap.data?.['config.yaml'] ?? '', env)) as HubConfig).service?.shutdown_timeout
+    : env[SHUTDOWN_TIMEOUT_VAR];
+  const grace = pod.terminationGracePeriodSeconds ?? 30;
+  assert.ok(grace * 1000 >= parseDuration(shutdown ?? '25s') + 5000, `grace ${grace}s for shutdown ${shutdown}`);
+
   // The Service targets the named ports.
   if (r.service) {
     const targets = Object.fromEntries(r.service.spec.ports.map((p) => [p.name, p.targetPort]));
@@ -489,7 +512,10 @@ describe('Helm chart deploy/helm/otelhub', () => {
     const r = render();
     checkCommon(r);
     assert.equal(r.full, false);
-    assert.equal(r.workload.kind, 'Deployment');
+    // A shared group with persistent sessions: stable pod names, hence stable client IDs.
+    assert.equal(r.workload.kind, 'StatefulSet');
+    assert.equal(r.workload.spec.podManagementPolicy, 'OrderedReady');
+    assert.equal(r.pod.terminationGracePeriodSeconds, 30);
     assert.equal(r.workload.spec.replicas, 1);
     assert.deepEqual(r.secrets, [], 'the SAT Secret is provisioned outside the chart by default');
     const env = environment(r);
@@ -853,6 +879,127 @@ extraVolumes: [{name: extra, emptyDir: {}}]
     checkCommon(r);
     assert.equal(r.workload.kind, 'StatefulSet');
     assert.equal(r.workload.spec.serviceName, 'otelhub');
+    assert.equal(environment(r).MQTT_CLIENT_ID, undefined, 'each pod: mqtt-otel-<pod name>, stable');
+  });
+
+  it('chooses a StatefulSet when the replicas keep sessions in a shared group, a Deployment otherwise or when told', () => {
+    const kind = (...values: string[]) => render(...values).workload.kind;
+    assert.equal(kind('replicaCount: 3\n'), 'StatefulSet');
+    assert.equal(kind('config: {mqtt: {sharedSubscriptionGroup: ""}}\n'), 'Deployment');
+    assert.equal(kind('workloadKind: Deployment\nreplicaCount: 2\n'), 'Deployment');
+    assert.equal(kind('values-full-config.yaml'), 'StatefulSet');
+    const full = readFileSync(join(EXAMPLES, 'values-full-config.yaml'), 'utf8');
+    assert.equal(kind(full.replace('session_expiry: 5m', 'session_expiry: 0s')), 'Deployment');
+    assert.equal(kind(full.replace('session_expiry: 5m', 'clean_start: true')), 'Deployment');
+    assert.equal(kind(full.replace('      shared_group: otelhub\n', ''), 'replicaCount: 1\n'), 'Deployment');
+    assert.equal(render('podManagementPolicy: Parallel\n').workload.spec.podManagementPolicy, 'Parallel');
+  });
+
+  it('sets the shutdown timeout, and a grace period that outlasts it, in both modes', () => {
+    const drop = render('config: {shutdownTimeout: 1m30s}\n');
+    checkCommon(drop);
+    assert.equal(environment(drop).OTELHUB_SHUTDOWN_TIMEOUT, '1m30s');
+    assert.equal(drop.pod.terminationGracePeriodSeconds, 95);
+    assert.equal(render('config: {shutdownTimeout: 1500ms}\n').pod.terminationGracePeriodSeconds, 7);
+    assert.equal(render('terminationGracePeriodSeconds: 120\n').pod.terminationGracePeriodSeconds, 120);
+    // Full YAML mode: a default for service.shutdown_timeout; the configuration's own wins.
+    const full = render('values-full-config.yaml', 'config: {shutdownTimeout: 40s}\n');
+    checkCommon(full);
+    const text = full.configMap.data?.['config.yaml'] ?? '';
+    assert.equal((parseYaml(text) as HubConfig).service?.shutdown_timeout, '40s');
+    assert.equal(full.pod.terminationGracePeriodSeconds, 45);
+    const own = render(
+      'values-full-config.yaml',
+      'otelhubConfig: {service: {shutdown_timeout: 1m}}\n',
+      'config: {shutdownTimeout: 40s}\n',
+    );
+    checkCommon(own);
+    assert.equal(own.pod.terminationGracePeriodSeconds, 65);
+  });
+
+  it('passes the membership settings: variables in drop-in mode, the receiver block in full YAML mode', () => {
+    const membership =
+      'config: {mqtt: {membership: {enabled: true, topic: hubs/members, adoptAfter: 90s, leaveOnShutdown: always, drainIdle: 1500ms}}}\n';
+    const env = environment(render(membership));
+    assert.deepEqual(Object.fromEntries(Object.values(MEMBERSHIP_VARS).map((name) => [name, env[name]])), {
+      OTELHUB_MQTT_MEMBERSHIP: 'true',
+      OTELHUB_MQTT_MEMBERSHIP_TOPIC: 'hubs/members',
+      OTELHUB_MQTT_MEMBERSHIP_ADOPT_AFTER: '90s',
+      OTELHUB_MQTT_MEMBERSHIP_LEAVE_ON_SHUTDOWN: 'always',
+      OTELHUB_MQTT_MEMBERSHIP_DRAIN_IDLE: '1500ms',
+    });
+    const none = environment(render());
+    for (const name of Object.values(MEMBERSHIP_VARS))
+      assert.equal(none[name], undefined, "unset: the receiver's default");
+    // Full YAML mode: merged into each shared mqtt receiver as defaults under its own keys.
+    const base = readFileSync(join(EXAMPLES, 'values-full-config.yaml'), 'utf8');
+    const own = base.replace(
+      '      session_expiry: 5m\n',
+      '      session_expiry: 5m\n      membership: {adopt_after: 2m}\n',
+    );
+    const full = render(own, membership);
+    const receivers = (parseYaml(full.configMap.data?.['config.yaml'] ?? '') as HubConfig).receivers;
+    assert.deepEqual(receivers?.mqtt?.membership, {
+      enabled: true,
+      topic: 'hubs/members',
+      adopt_after: '2m',
+      leave_on_shutdown: 'always',
+      drain_idle: '1500ms',
+    });
+    assert.equal(
+      (parseYaml(render('values-full-config.yaml').configMap.data?.['config.yaml'] ?? '') as HubConfig).receivers?.mqtt
+        ?.membership,
+      undefined,
+    );
+  });
+
+  it('renders membership settings the hub accepts, in both modes', () => {
+    const membership =
+      'config: {mqtt: {membership: {enabled: true, topic: hubs/members, adoptAfter: 90s, leaveOnShutdown: auto, drainIdle: 2s}}}\n';
+    checkCommon(render(membership));
+    checkCommon(render('values-full-config.yaml', membership));
+  });
+
+  it('refuses scale settings that would strand messages or cut a drain short', () => {
+    renderFails(
+      ['terminationGracePeriodSeconds: 20\n'],
+      /terminationGracePeriodSeconds 20 must be at least the shutdown timeout 25s \(the default\) plus 5/,
+    );
+    renderFails(
+      ['config: {shutdownTimeout: 60s}\nterminationGracePeriodSeconds: 60\n'],
+      /terminationGracePeriodSeconds 60 must be at least the shutdown timeout 60s \(config\.shutdownTimeout\) plus 5/,
+    );
+    renderFails(
+      [
+        'values-full-config.yaml',
+        'otelhubConfig: {service: {shutdown_timeout: 2m}}\nterminationGracePeriodSeconds: 60\n',
+      ],
+      /at least the shutdown timeout 2m \(otelhubConfig\.service\.shutdown_timeout\) plus 5/,
+    );
+    renderFails(['config: {shutdownTimeout: soon}\n'], /config\.shutdownTimeout "soon" must be a duration/);
+    renderFails(
+      ['config: {mqtt: {membership: {drainIdle: 30s}}}\n'],
+      /drain_idle 30s must be shorter than the shutdown timeout 25s/,
+    );
+    renderFails(
+      ['config: {mqtt: {membership: {leaveOnShutdown: maybe}}}\n'],
+      /leaveOnShutdown must be auto, always or never, not maybe/,
+    );
+    renderFails(
+      ['config: {mqtt: {sharedSubscriptionGroup: "", membership: {topic: x}}}\n'],
+      /config\.mqtt\.membership needs config\.mqtt\.sharedSubscriptionGroup/,
+    );
+    for (const m of ['{enabled: false}', '{adoptAfter: 0s}'])
+      renderFails(
+        [`workloadKind: Deployment\nconfig: {mqtt: {membership: ${m}}}\n`],
+        /a Deployment's replacement pods have new names, so new client IDs/,
+      );
+    const full = readFileSync(join(EXAMPLES, 'values-full-config.yaml'), 'utf8');
+    renderFails(
+      [full.replace('client_id: ${env:POD_NAME}', 'client_id: hub')],
+      /otelhubConfig\.receivers\.mqtt\.client_id "hub" is one ID for every replica/,
+    );
+    renderFails(['podManagementPolicy: Random\n'], /podManagementPolicy must be OrderedReady or Parallel/);
   });
 
   it('refuses impossible combinations with a message naming the value', () => {
@@ -885,7 +1032,7 @@ extraVolumes: [{name: extra, emptyDir: {}}]
       /must be two different paths starting with \/ and other than \//,
     );
     renderFails(['metrics: {port: 8080}\n'], /metrics\.port and config\.health\.port must differ/);
-    renderFails(['workloadKind: DaemonSet\n'], /workloadKind must be Deployment or StatefulSet/);
+    renderFails(['workloadKind: DaemonSet\n'], /workloadKind must be Deployment or StatefulSet \(or empty/);
     // Kubernetes refuses two volumes at one mountPath.
     renderFails(
       ['x509Auth: {enabled: true, secretName: s, mountPath: /var/secrets/mqtt/}\n'],

@@ -21,6 +21,7 @@ describe('schema processor config', () => {
       topic_attribute: 'mqtt.topic',
       user_properties: [],
       resource_attributes: {},
+      default_instance_id: 'host_name',
     });
   });
 

@@ -12,6 +12,10 @@ export const DEFAULT_HISTOGRAM_BOUNDS: readonly number[] = [
 ];
 export const DEFAULT_TOPIC_ATTRIBUTE = 'mqtt.topic';
 
+export type DefaultInstanceId = 'host_name' | 'none';
+/** Replicas' cumulative totals must not collide by default (instance-id.ts). */
+export const DEFAULT_INSTANCE_ID: DefaultInstanceId = 'host_name';
+
 /** The config after schema validation, defaults applied. */
 export interface SchemaConfig {
   /** How counters and up-down counters are emitted: a delta per message, or running totals kept by the hub. */
@@ -26,6 +30,8 @@ export interface SchemaConfig {
   user_properties: string[];
   /** Static resource attributes of everything emitted. */
   resource_attributes: Record<string, string | number | boolean>;
+  /** With cumulative counters and no service.instance.id in resource_attributes: where one comes from, or none. */
+  default_instance_id: DefaultInstanceId;
   /** A JSON schema every payload must also match (path, relative to the working directory). */
   json_schema_file?: string;
 }
@@ -44,6 +50,7 @@ export const schemaConfigSchema: ConfigSchema = {
       additionalProperties: { type: ['string', 'number', 'boolean'] },
       default: {},
     },
+    default_instance_id: { type: 'string', enum: ['host_name', 'none'], default: DEFAULT_INSTANCE_ID },
     json_schema_file: { type: 'string', minLength: 1 },
   },
 };

@@ -35,7 +35,7 @@ describe('schema processor: batch ownership', () => {
       }, true);
       const proc = await schemaFactory.createProcessor(
         testProcessorSettings('schema/test', signal),
-        configOf({ resource_attributes: { 'service.name': 'gateway' } }),
+        configOf({ resource_attributes: { 'service.name': 'gateway' }, default_instance_id: 'none' }),
         mutating,
       );
       t.after(() => proc.shutdown?.());

@@ -1,5 +1,6 @@
 // The seed's example payloads, end to end through the processor: every field of the result.
 import assert from 'node:assert/strict';
+import { hostname } from 'node:os';
 import { describe, it } from 'node:test';
 import type { Metrics } from '../../core/pdata/index.ts';
 import { AggregationTemporality, SeverityNumber } from '../../core/pdata/index.ts';
@@ -44,7 +45,11 @@ describe('schema processor: the documented examples', () => {
     assert.equal(h.sent.length, 1);
     const rm = (h.sent[0]!.data as Metrics).resourceMetrics;
     assert.equal(rm.length, 1);
-    assert.deepEqual(attrs(rm[0]!.resource.attributes), { 'service.name': 'gateway', site: 3n });
+    assert.deepEqual(attrs(rm[0]!.resource.attributes), {
+      'service.name': 'gateway',
+      site: 3n,
+      'service.instance.id': hostname(),
+    });
     assert.equal(rm[0]!.scopeMetrics[0]!.scope.name, SCOPE_NAME);
     const [m, ...rest] = h.metrics();
     assert.equal(rest.length, 0);

@@ -14,6 +14,7 @@ import { LogsBuilder } from './convert-logs.ts';
 import { MetricsBuilder } from './convert-metrics.ts';
 import { CumulativeState } from './cumulative.ts';
 import { customSchemaProblem, loadCustomSchema } from './custom-schema.ts';
+import { resolveResource } from './instance-id.ts';
 import { messageContext } from './item-context.ts';
 import type { ItemValidators, Problem } from './payload-schema.ts';
 import { compileItemValidators } from './payload-schema.ts';
@@ -33,6 +34,7 @@ export class SchemaProcessor implements Processor {
   private readonly drops: DropReporter;
   private readonly evictions: DropReporter;
   private readonly metrics: ReturnType<typeof schemaMetrics>;
+  private readonly resourceAttributes: SchemaConfig['resource_attributes'];
 
   constructor(
     settings: ProcessorCreateSettings,
@@ -56,6 +58,14 @@ export class SchemaProcessor implements Processor {
       message: `dropped invalid ${this.signal} from messages`,
     });
     this.evictions = new DropReporter(settings.logger, { message: 'evicted cumulative series (max_series reached)' });
+    const resource = resolveResource(config);
+    this.resourceAttributes = resource.attributes;
+    if (resource.added) {
+      settings.logger.info(
+        'cumulative counters are per replica: resource service.instance.id set so replicas do not collide (set resource_attributes.service.instance.id, or default_instance_id: none, to choose otherwise)',
+        { 'service.instance.id': resource.added.value, from: resource.added.from },
+      );
+    }
     if (this.signal === 'metrics' && config.counter_temporality === 'cumulative') {
       this.cumulative = new CumulativeState(config.max_series, (n) => {
         this.metrics.evicted.inc(this.metrics.labels, n);
@@ -68,7 +78,7 @@ export class SchemaProcessor implements Processor {
   // and shared objects would carry its changes into every later batch (core/consumer.ts: it owns the batch).
   private envelope(): { resource: Resource; scope: InstrumentationScope } {
     return {
-      resource: { attributes: attributes(this.config.resource_attributes), droppedAttributesCount: 0 },
+      resource: { attributes: attributes(this.resourceAttributes), droppedAttributesCount: 0 },
       scope: scope(SCOPE_NAME),
     };
   }

@@ -137,12 +137,10 @@ Refuses combinations that cannot work, each with the value to change. Renders no
 {{- $sat := .Values.satAuth }}
 {{- $x509 := .Values.x509Auth }}
 {{- $healthPort := include "otelhub.healthPort" . }}
-{{- if not (has .Values.workloadKind (list "Deployment" "StatefulSet")) }}
-{{- fail (printf "workloadKind must be Deployment or StatefulSet, not %v" .Values.workloadKind) }}
-{{- end }}
 {{- if and (not (kindIs "map" .Values.otelhubConfig)) (not (kindIs "invalid" .Values.otelhubConfig)) }}
 {{- fail "otelhubConfig must be a map: the otelhub configuration (receivers, processors, exporters, service)" }}
 {{- end }}
+{{- include "otelhub.validateScale" . }}
 {{- if $sat.enabled }}
 {{- if and $sat.create $sat.projected.enabled }}
 {{- fail "satAuth.create and satAuth.projected.enabled exclude each other: a projected token needs no Secret" }}
