@@ -34,13 +34,23 @@ export class Membership {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly adopters = new Map<string, Adopter>();
   private stopped = false;
+  /** Set once we announced leaving: the members up when the broker echoed that back (see shouldLeave). */
+  private leaving: { othersUp?: string[] } | undefined;
 
   constructor(
     private readonly cfg: ResolvedConfig,
     private readonly presence: Presence,
     private readonly logger: Logger,
     private readonly adopt: (clientId: string) => Adopter,
+    private readonly adopted: (outcome: AdoptionEnd) => void = () => undefined,
   ) {}
+
+  /** Members whose record says up, this one included. */
+  get membersUp(): number {
+    let n = 0;
+    for (const r of this.presence.members.values()) if (r.state === 'up') n++;
+    return n;
+  }
 
   get self(): string {
     return this.cfg.client_id;
@@ -48,7 +58,14 @@ export class Membership {
 
   /** Called by the presence connection for every record it sees. */
   changed(id: string, record: MemberRecord | undefined): void {
-    if (id === this.self || this.stopped) return;
+    if (id === this.self) {
+      // What was known when our own announcement came back: later records (another member's leaving, processed by
+      // the broker after ours) must not count, or two members stopping together would both stay.
+      if (record?.state === 'leaving' && this.leaving && !this.leaving.othersUp)
+        this.leaving.othersUp = this.othersUp();
+      return;
+    }
+    if (this.stopped) return;
     if (record?.state !== 'gone') return this.cancel(id);
     // An adopter that vanished mid-way leaves the session it was draining to the others, too.
     for (const [m, r] of this.presence.members) if (r.state === 'adopting' && r.by === id) this.watch(m);
@@ -105,6 +122,7 @@ export class Membership {
     const end = await adopter.done;
     this.adopters.delete(id);
     this.logger.info('adoption ended', { member: id, outcome: end });
+    this.adopted(end);
     // Drained: the session is gone, and so is the record. Taken over: the member came back and announced itself.
     // Stopped (we shut down): stop() marks it gone again, for another member.
     if (end === 'drained' && !this.stopped) await this.presence.publish(id, undefined).catch(() => undefined);
@@ -117,22 +135,28 @@ export class Membership {
   async shouldLeave(): Promise<boolean> {
     const mode = this.cfg.membership.leave_on_shutdown;
     if (mode === 'never' || !this.presence.connected) return mode === 'always';
-    const leaving: MemberRecord = { state: 'leaving', subscriptions: this.cfg.subscriptions };
+    const announced: { othersUp?: string[] } = {};
+    this.leaving = announced;
     try {
-      await this.presence.publish(this.self, leaving);
+      await this.presence.publish(this.self, { state: 'leaving', subscriptions: this.cfg.subscriptions });
     } catch {
       return mode === 'always';
     }
-    await this.presence.waitFor(() => this.presence.members.get(this.self)?.state === 'leaving', ECHO_TIMEOUT_MS);
+    const echoed = await this.presence.waitFor(() => announced.othersUp !== undefined, ECHO_TIMEOUT_MS);
     if (mode === 'always') return true;
-    const others = [...this.presence.members].filter(([m, r]) => m !== this.self && r.state === 'up');
+    // Without the echo nothing is known for sure: keep the session (adopted later if we do not come back).
+    const others = echoed ? (announced.othersUp ?? []) : [];
     this.logger.info(
       others.length > 0
         ? 'leaving the shared group: other members remain'
         : 'keeping the session: no other member of the shared group is up',
-      { members_up: others.map(([m]) => m) },
+      { members_up: others },
     );
     return others.length > 0;
+  }
+
+  private othersUp(): string[] {
+    return [...this.presence.members].filter(([m, r]) => m !== this.self && r.state === 'up').map(([m]) => m);
   }
 
   /** Ends membership: our record removed when we left, else marked gone (for adoption should we not return). */

@@ -44,3 +44,18 @@ export function receiverMetrics(
   telemetry.bindGauge(up, { receiver: receiverId }, connected);
   return { dropped, faults };
 }
+
+/** With `membership`: the members seen up (this one included) and how adoptions ended. */
+export function membershipMetrics(telemetry: Telemetry, receiverId: string, membersUp: () => number): Counter {
+  const up = telemetry.gauge({
+    name: 'otelhub_receiver_mqtt_group_members_up',
+    help: 'Members of the shared group whose presence record says up, this one included. Read when scraped.',
+    labelNames: ['receiver'],
+  });
+  telemetry.bindGauge(up, { receiver: receiverId }, membersUp);
+  return telemetry.counter({
+    name: 'otelhub_receiver_mqtt_adoptions_total',
+    help: 'Sessions of vanished members this one adopted, by outcome (drained, taken_over, stopped).',
+    labelNames: ['receiver', 'outcome'],
+  });
+}

@@ -36,7 +36,7 @@ import { Presence } from './presence.ts';
 import { waitDrained } from './session-drain.ts';
 import type { DrainState } from './session-drain.ts';
 import { toMessage } from './message-map.ts';
-import { receiverMetrics } from './metrics.ts';
+import { membershipMetrics, receiverMetrics } from './metrics.ts';
 import type { ReceiverMetrics } from './metrics.ts';
 import { PubackWriter } from './puback-writer.ts';
 import { attachSatAuth } from './sat-auth.ts';
@@ -256,7 +256,15 @@ export class MqttReceiver implements Receiver {
       },
       { state: 'up', subscriptions: this.cfg.subscriptions },
     );
-    this.membership = new Membership(this.cfg, presence, logger, (id) => this.adopt(id));
+    const adoptions = membershipMetrics(this.settings.telemetry, this.settings.id, () => membership.membersUp);
+    const membership = new Membership(
+      this.cfg,
+      presence,
+      logger,
+      (id) => this.adopt(id),
+      (outcome) => adoptions.inc({ receiver: this.settings.id, outcome }),
+    );
+    this.membership = membership;
     presence.start();
   }
 
