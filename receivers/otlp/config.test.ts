@@ -16,7 +16,13 @@ describe('otlp receiver config', () => {
     const { cfg, issues } = check({});
     assert.deepEqual(issues, []);
     assert.deepEqual(resolveProtocols(cfg), {
-      grpc: { endpoint: 'localhost:4317', max_recv_msg_size_mib: 4, response_timeout: 9000 },
+      grpc: {
+        endpoint: 'localhost:4317',
+        max_recv_msg_size_mib: 4,
+        response_timeout: 9000,
+        max_concurrent_streams: 100,
+        read_timeout: 30_000,
+      },
       http: {
         endpoint: 'localhost:4318',
         traces_url_path: '/v1/traces',
@@ -24,6 +30,11 @@ describe('otlp receiver config', () => {
         logs_url_path: '/v1/logs',
         max_request_body_size: 20 * 1024 * 1024,
         response_timeout: 9000,
+        read_header_timeout: 10_000,
+        read_timeout: 30_000,
+        write_timeout: 30_000,
+        idle_timeout: 60_000,
+        max_connections: 1000,
       },
     });
   });
@@ -31,9 +42,8 @@ describe('otlp receiver config', () => {
   it('takes a protocol given as null (`grpc:` in YAML) as enabled with defaults, and leaves out the others', () => {
     const { cfg, issues } = check({ protocols: { grpc: null } });
     assert.deepEqual(issues, []);
-    assert.deepEqual(resolveProtocols(cfg), {
-      grpc: { endpoint: 'localhost:4317', max_recv_msg_size_mib: 4, response_timeout: 9000 },
-    });
+    assert.deepEqual(Object.keys(resolveProtocols(cfg)), ['grpc']);
+    assert.equal(resolveProtocols(cfg).grpc?.max_recv_msg_size_mib, 4);
     assert.deepEqual(Object.keys(resolveProtocols(check({ protocols: { http: {} } }).cfg)), ['http']);
   });
 

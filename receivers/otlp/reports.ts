@@ -1,0 +1,110 @@
+// How the receiver tells the operator about requests that did not go through: refused credentials and data the
+// pipeline refused for good are counted and logged at warn, rate-limited (an attacker or a broken client must not
+// flood the log); clients that went away are counted and logged at debug (a client's choice, not the hub's
+// fault); a bug here is logged at error. The client's answer never carries more than a generic text (status.ts).
+import type { Counter } from 'prom-client';
+import type { CreateSettings } from '../../core/component.ts';
+import { DropReporter } from '../../core/drop-reporter.ts';
+import type { LogFields } from '../../core/logger.ts';
+import type { Telemetry } from '../../core/telemetry.ts';
+import type { RequestFailure } from './status.ts';
+
+export type Transport = 'grpc' | 'http';
+const TRANSPORTS: readonly Transport[] = ['grpc', 'http'];
+
+export interface Where {
+  transport: Transport;
+  signal?: string;
+  path?: string;
+  remote?: string | undefined;
+}
+
+export const AUTH_REFUSED_METRIC = 'otelhub_receiver_auth_refused_total';
+export const CLIENT_ABORTED_METRIC = 'otelhub_receiver_client_aborted_total';
+export const LIMIT_HITS_METRIC = 'otelhub_receiver_limit_hits_total';
+
+export class RequestReports {
+  private readonly logger: CreateSettings['logger'];
+  private readonly auth: Map<Transport, DropReporter>;
+  private readonly limits: Map<Transport, DropReporter>;
+  private readonly permanent: DropReporter;
+  private readonly aborted: Counter;
+  private readonly receiver: string;
+
+  constructor(settings: Pick<CreateSettings, 'id' | 'logger' | 'telemetry'>, intervalMs?: number) {
+    this.logger = settings.logger;
+    this.receiver = settings.id;
+    const t: Telemetry = settings.telemetry;
+    const authCounter = t.counter({
+      name: AUTH_REFUSED_METRIC,
+      help: 'Requests refused for their credentials, by reason: missing (none presented), invalid (wrong), error (the authenticator failed).',
+      labelNames: ['receiver', 'transport', 'reason'],
+    });
+    const limitCounter = t.counter({
+      name: LIMIT_HITS_METRIC,
+      help: 'Clients cut off by a limit of the receiver, by reason: the config key of the limit (read_header_timeout, read_timeout, write_timeout, max_connections).',
+      labelNames: ['receiver', 'transport', 'reason'],
+    });
+    const perTransport = (counter: Counter, message: string) =>
+      new Map(
+        TRANSPORTS.map((transport) => [
+          transport,
+          new DropReporter(this.logger, {
+            counter,
+            labels: { receiver: this.receiver, transport },
+            message,
+            intervalMs,
+          }),
+        ]),
+      );
+    this.auth = perTransport(authCounter, 'refused a request for its credentials');
+    this.limits = perTransport(
+      limitCounter,
+      'cut a client off at a limit (reason: the config key; raise it if legitimate clients are cut off)',
+    );
+    this.permanent = new DropReporter(this.logger, {
+      message: 'the pipeline refused a request for good; the client was answered 400 / INVALID_ARGUMENT',
+      intervalMs,
+    });
+    this.aborted = t.counter({
+      name: CLIENT_ABORTED_METRIC,
+      help: 'Requests the client gave up on before their answer: a connection closed mid-body, a call cancelled.',
+      labelNames: ['receiver', 'transport'],
+    });
+  }
+
+  /** Counts and logs a failed request as its kind asks. */
+  failed(where: Where, f: RequestFailure): void {
+    const fields: LogFields = { ...where, status: where.transport === 'grpc' ? f.grpcCode : f.httpStatus };
+    switch (f.kind) {
+      case 'auth':
+        // Never the credentials: the reason and where the request came from.
+        return this.auth.get(where.transport)?.drop(f.authReason ?? 'invalid', 1, {
+          ...fields,
+          ...(f.detail === undefined ? {} : { error: f.detail }),
+        });
+      case 'permanent':
+        return this.permanent.drop(where.signal ?? where.path ?? 'unknown', 1, { ...fields, error: f.detail });
+      case 'aborted':
+        this.aborted.inc({ receiver: this.receiver, transport: where.transport });
+        return this.logger.debug('the client went away before its answer', {
+          ...fields,
+          ...(f.detail === undefined ? {} : { error: f.detail }),
+        });
+      case 'internal':
+        return this.logger.error('OTLP request failed', { ...fields, error: f.detail ?? f.message });
+      default:
+        return this.logger.debug('OTLP request refused', { ...fields, error: f.detail ?? f.message });
+    }
+  }
+
+  /** A limit (its config key) cut a client off. */
+  limitHit(transport: Transport, limit: string): void {
+    this.limits.get(transport)?.drop(limit, 1, { transport });
+  }
+
+  close(): void {
+    for (const r of [...this.auth.values(), ...this.limits.values()]) r.close();
+    this.permanent.close();
+  }
+}
