@@ -23,16 +23,26 @@ export interface CallWatch {
  * HTTP/2 stream in a field of the call it hands its first interceptor, not in its API: used when there, and the
  * limits test fails if a grpc-js update moves it.
  */
+function streamOf(call: ServerInterceptingCallInterface): Partial<ServerHttp2Stream> | undefined {
+  return (call as unknown as { stream?: Partial<ServerHttp2Stream> }).stream;
+}
+
 function resetAfterAnswer(call: ServerInterceptingCallInterface): void {
-  const stream = (call as unknown as { stream?: Partial<ServerHttp2Stream> }).stream;
+  const stream = streamOf(call);
   if (typeof stream?.close === 'function') stream.close(constants.NGHTTP2_NO_ERROR);
+}
+
+/** The client reset the stream (RST_STREAM with an error code, CANCEL for a cancelled call). */
+function resetByClient(call: ServerInterceptingCallInterface): boolean {
+  const code = streamOf(call)?.rstCode;
+  return code !== undefined && code !== constants.NGHTTP2_NO_ERROR;
 }
 
 export function callWatch(w: CallWatch): ServerInterceptor {
   return (_method, call: ServerInterceptingCallInterface) => {
     let timer: NodeJS.Timeout | undefined;
     let received = false;
-    let ended = false;
+    let timedOut = false;
     const stop = (): void => {
       clearTimeout(timer);
       timer = undefined;
@@ -41,7 +51,7 @@ export function callWatch(w: CallWatch): ServerInterceptor {
       start(next) {
         if (w.readTimeoutMs > 0)
           timer = setTimeout(() => {
-            ended = true;
+            timedOut = true;
             w.onTimeout();
             call.sendStatus({ code: status.DEADLINE_EXCEEDED, details: READ_TIMEOUT_TEXT, metadata: new Metadata() });
             resetAfterAnswer(call);
@@ -53,13 +63,13 @@ export function callWatch(w: CallWatch): ServerInterceptor {
             nextMessage(message);
           },
           onReceiveHalfClose(nextHalfClose: () => void) {
-            ended = true;
             stop();
             nextHalfClose();
           },
+          // Every call ends with onCancel: only a reset by the client before its message is one no handler saw.
           onCancel() {
             stop();
-            if (!received && !ended) w.onEarlyCancel();
+            if (!received && !timedOut && resetByClient(call)) w.onEarlyCancel();
           },
         });
       },

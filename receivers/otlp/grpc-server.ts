@@ -45,6 +45,8 @@ function exportHandler(signal: PipelineType, deps: ExportDeps, responseTimeoutMs
     // Cancelled: the client gave up, or its deadline passed before our answer.
     call.once('cancelled', () => budget.clientGone());
     await consume(consumer, data, 'grpc', budget);
+    // Taken, but the client left before hearing so (it will send again): the pipeline had it anyway.
+    if (call.cancelled) throw abortedFailure('cancelled before its answer; the data was taken');
     return Buffer.from(encodeResponse(signal));
   };
   return (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void => {

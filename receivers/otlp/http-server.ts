@@ -104,6 +104,8 @@ class Handler {
       if (!res.writableEnded) budget.clientGone();
     });
     await consume(consumer, data, 'http', budget);
+    // Taken, but the client left before hearing so (it will send again): the pipeline had it anyway.
+    if (req.socket.destroyed) throw abortedFailure('closed before its answer; the data was taken');
     const out = enc === 'json' ? encodeResponseJson(signal) : encodeResponse(signal);
     this.beforeHead(req, res);
     res.writeHead(200, { 'content-type': CONTENT_TYPE[enc] }).end(out);
