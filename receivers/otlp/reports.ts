@@ -5,6 +5,7 @@
 import type { Counter } from 'prom-client';
 import type { CreateSettings } from '../../core/component.ts';
 import { DropReporter } from '../../core/drop-reporter.ts';
+import { authRefusalReporter, limitHitReporter } from '../../core/receiver-reports.ts';
 import type { LogFields } from '../../core/logger.ts';
 import type { Telemetry } from '../../core/telemetry.ts';
 import type { RequestFailure } from './status.ts';
@@ -19,9 +20,8 @@ export interface Where {
   remote?: string | undefined;
 }
 
-export const AUTH_REFUSED_METRIC = 'otelhub_receiver_auth_refused_total';
+export { AUTH_REFUSED_METRIC, LIMIT_HITS_METRIC } from '../../core/receiver-reports.ts';
 export const CLIENT_ABORTED_METRIC = 'otelhub_receiver_client_aborted_total';
-export const LIMIT_HITS_METRIC = 'otelhub_receiver_limit_hits_total';
 
 export class RequestReports {
   private readonly logger: CreateSettings['logger'];
@@ -35,33 +35,8 @@ export class RequestReports {
     this.logger = settings.logger;
     this.receiver = settings.id;
     const t: Telemetry = settings.telemetry;
-    const authCounter = t.counter({
-      name: AUTH_REFUSED_METRIC,
-      help: 'Requests refused for their credentials, by reason: missing (none presented), invalid (wrong), error (the authenticator failed).',
-      labelNames: ['receiver', 'transport', 'reason'],
-    });
-    const limitCounter = t.counter({
-      name: LIMIT_HITS_METRIC,
-      help: 'Clients cut off by a limit of the receiver, by reason: the config key of the limit (read_header_timeout, read_timeout, write_timeout, max_connections).',
-      labelNames: ['receiver', 'transport', 'reason'],
-    });
-    const perTransport = (counter: Counter, message: string) =>
-      new Map(
-        TRANSPORTS.map((transport) => [
-          transport,
-          new DropReporter(this.logger, {
-            counter,
-            labels: { receiver: this.receiver, transport },
-            message,
-            intervalMs,
-          }),
-        ]),
-      );
-    this.auth = perTransport(authCounter, 'refused a request for its credentials');
-    this.limits = perTransport(
-      limitCounter,
-      'cut a client off at a limit (reason: the config key; raise it if legitimate clients are cut off)',
-    );
+    this.auth = new Map(TRANSPORTS.map((tr) => [tr, authRefusalReporter(settings, tr, intervalMs)]));
+    this.limits = new Map(TRANSPORTS.map((tr) => [tr, limitHitReporter(settings, tr, intervalMs)]));
     this.permanent = new DropReporter(this.logger, {
       message: 'the pipeline refused a request for good; the client was answered 400 / INVALID_ARGUMENT',
       intervalMs,

@@ -208,7 +208,7 @@ describe('otlp receiver: refused credentials are counted and logged', () => {
           `${transport} ${reason}`,
         );
     const lines = h.settings.logger.lines.filter((l) =>
-      String(l.msg).startsWith('refused a request for its credentials'),
+      String(l.msg).startsWith('refused a client for its credentials'),
     );
     assert.ok(lines.every((l) => l.level === 'warn'));
     // Per transport: the first refusal at once, the other five summed when the window closed (here: at shutdown).

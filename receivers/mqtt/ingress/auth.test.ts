@@ -12,6 +12,7 @@ import type { IClientOptions } from 'mqtt';
 import { makeTestCerts } from '../../../test/helpers/certs.ts';
 import { cleanupEmbedded, startEmbedded } from '../../../test/helpers/embedded-broker.ts';
 import { PasswordFile } from './password-file.ts';
+import { AUTH_REFUSED_METRIC } from '../../../core/receiver-reports.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'otelhub-ingress-auth-'));
 const certs = makeTestCerts();
@@ -73,6 +74,15 @@ describe('embedded broker authentication', () => {
         assert.equal(await as('mallory', 'alice-secret'), protocolVersion === 5 ? '134' : '4');
         assert.equal(await as(), protocolVersion === 5 ? '135' : '5', 'anonymous: not authorized');
         assert.ok(!JSON.stringify(h.settings.logger.lines).includes('secret'), 'no password in the logs');
+        const refused = (reason: string) =>
+          h.settings.telemetry.value(AUTH_REFUSED_METRIC, { transport: 'mqtt', reason });
+        assert.deepEqual([await refused('invalid'), await refused('missing')], [2, 1], 'counted by reason');
+        const warned = h.settings.logger.lines.filter((l) => l.msg === 'refused a client for its credentials');
+        assert.deepEqual(
+          warned.map((l) => [l.level, l.reason]),
+          [['warn', 'invalid']],
+          'the first at once, the rest in the window summary',
+        );
       } finally {
         await h.stop();
       }
