@@ -4,7 +4,14 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DropReporter } from './drop-reporter.ts';
 import { createLogger, memoryLogger } from './logger.ts';
-import { formatHostPort, listen, parseHostPort } from './net.ts';
+import {
+  SMALL_SERVER_LIMITS,
+  SMALL_SERVER_MAX_CONNECTIONS,
+  formatHostPort,
+  listen,
+  listenHttp,
+  parseHostPort,
+} from './net.ts';
 import { msToUnixNano } from './pdata/index.ts';
 import { Telemetry } from './telemetry.ts';
 
@@ -117,6 +124,17 @@ describe('net', () => {
     ] as const) {
       assert.equal(formatHostPort(host, port), host === '::1' ? `[::1]:${port}` : `${host}:${port}`);
       assert.deepEqual(parseHostPort(formatHostPort(host, port)), { host, port });
+    }
+  });
+
+  it('listenHttp closes a client that never finishes its request, and caps connections', async () => {
+    const l = await listenHttp('127.0.0.1:0', (_req, res) => void res.end('ok'));
+    try {
+      assert.equal(l.server.headersTimeout, SMALL_SERVER_LIMITS.headersTimeout);
+      assert.equal(l.server.requestTimeout, SMALL_SERVER_LIMITS.requestTimeout);
+      assert.equal(l.server.maxConnections, SMALL_SERVER_MAX_CONNECTIONS);
+    } finally {
+      await l.close();
     }
   });
 
