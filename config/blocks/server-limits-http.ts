@@ -59,6 +59,8 @@ export function guardHttpServer(server: Server, l: HttpServerLimits, onLimit: (l
   // With a listener, Node leaves the answer to us; as its own: a status line when nothing was sent yet, then close.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     let answer = 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n';
+    if (err.code === 'HPE_HEADER_OVERFLOW')
+      answer = 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n';
     if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
       cut.add(socket);
       onLimit(inRequest.has(socket) ? 'read_timeout' : 'read_header_timeout');
