@@ -170,6 +170,8 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     await service.start();
   } catch (err) {
     await shutdown();
+    // A start error quotes values (an endpoint that cannot be bound): the config's environment values stay hidden.
+    if (err instanceof Error && r.loaded) err.message = r.loaded.scrub(err.message);
     throw err;
   }
   return { service, config, logger, metricsListener, shutdown };

@@ -93,3 +93,32 @@ describe('e2e: failed exports leak nothing to clients or the log', () => {
     assert.ok(!text.includes(env.REFUSING_URL ?? '') && !text.includes(env.DOWN_URL ?? ''), 'no env value');
   });
 });
+
+it('a start error quotes no environment value (an endpoint from a variable that cannot be bound)', async () => {
+  const taken = createServer();
+  const { port } = await listen(taken, { host: '127.0.0.1', port: 0 });
+  const endpoint = `127.0.0.1:${port}`;
+  try {
+    const yaml = `
+receivers:
+  otlp:
+    protocols:
+      http:
+        endpoint: \${env:OTLP_HTTP_ENDPOINT}
+exporters:
+  debug:
+service:
+  telemetry: { metrics: { level: none } }
+  pipelines:
+    traces: { receivers: [otlp], exporters: [debug] }
+`;
+    const err = await startTestHub(yaml, { env: { OTLP_HTTP_ENDPOINT: endpoint } }).then(
+      () => assert.fail('started on a taken port'),
+      (e: unknown) => e as Error,
+    );
+    assert.ok(!err.message.includes(endpoint), err.message);
+    assert.match(err.message, /\$\{env:OTLP_HTTP_ENDPOINT\}/);
+  } finally {
+    await new Promise((r) => taken.close(r));
+  }
+});
