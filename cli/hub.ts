@@ -145,9 +145,8 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
         () => res.writeHead(500).end(),
       );
     }).catch((err: unknown) => {
-      throw new Error(
-        `cannot serve internal metrics on ${tcfg.address}: ${err instanceof Error ? err.message : String(err)}`,
-      );
+      const message = `cannot serve internal metrics on ${tcfg.address}: ${err instanceof Error ? err.message : String(err)}`;
+      throw new Error(r.loaded ? r.loaded.scrub(message) : message);
     });
     logger.info('serving internal metrics', {
       endpoint: `http://${metricsListener.address.host}:${metricsListener.address.port}/metrics`,
