@@ -13,8 +13,14 @@ export type HttpLimit = 'read_header_timeout' | 'read_timeout' | 'write_timeout'
 const MIN_CHECK_MS = 25;
 const MAX_CHECK_MS = 1_000;
 
-/** Options for createServer: Node's names for the Collector's keys. A 0 falls back as in Go's http.Server. */
-export function httpServerOptions(l: HttpServerLimits): ServerOptions {
+// Node's TLS handshake limit (120 s) when neither header nor request timeout is set.
+const NODE_HANDSHAKE_TIMEOUT_MS = 120_000;
+
+/**
+ * Options for createServer: Node's names for the Collector's keys. A 0 falls back as in Go's http.Server. Over TLS
+ * the handshake comes before the headers, and gets the header timeout too (Node would wait 120 s).
+ */
+export function httpServerOptions(l: HttpServerLimits): ServerOptions & { handshakeTimeout: number } {
   const headers = l.read_header_timeout || l.read_timeout;
   const shortest = Math.min(...[headers, l.read_timeout].filter((ms) => ms > 0));
   return {
@@ -24,6 +30,7 @@ export function httpServerOptions(l: HttpServerLimits): ServerOptions {
     connectionsCheckingInterval: Number.isFinite(shortest)
       ? Math.min(MAX_CHECK_MS, Math.max(MIN_CHECK_MS, Math.floor(shortest / 4)))
       : MAX_CHECK_MS,
+    handshakeTimeout: headers || NODE_HANDSHAKE_TIMEOUT_MS,
   };
 }
 
@@ -40,6 +47,12 @@ export function guardHttpServer(server: Server, l: HttpServerLimits, onLimit: (l
     server.maxConnections = l.max_connections;
     server.on('drop', () => onLimit('max_connections'));
   }
+  // TLS servers: a handshake not done within handshakeTimeout. A listener takes over from Node's default, which
+  // destroys the socket: so does this one.
+  server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code === 'ERR_TLS_HANDSHAKE_TIMEOUT') onLimit('read_header_timeout');
+    socket.destroy();
+  });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const socket = req.socket;
     inRequest.add(socket);

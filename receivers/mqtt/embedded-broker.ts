@@ -3,6 +3,7 @@
 // message from an external broker takes; a QoS 1 message is acknowledged to its device once the pipelines settled it.
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { access, constants } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
@@ -37,7 +38,8 @@ async function listener(eb: EmbeddedBrokerConfig, logger: Logger): Promise<{ ser
   if (!eb.tls) return { server: createServer({ pauseOnConnect: false }), stop: () => {} };
   const tlsCfg = eb.tls;
   const initial = await loadServerTls(tlsCfg);
-  const server = createTlsServer(initial);
+  // The handshake comes before CONNECT, and gets the same time (Node's own limit is 120 s).
+  const server = createTlsServer({ ...initial, handshakeTimeout: eb.connect_timeout });
   const stop = startTlsReload(
     tlsCfg,
     initial,
@@ -77,6 +79,11 @@ export async function startEmbeddedBroker(
   const { server: net, stop: stopReload } = await listener(eb, logger);
   const refusals = authRefusalReporter(deps.settings, 'mqtt');
   const limits = limitHitReporter(deps.settings, 'mqtt');
+  // A listener takes over from Node's default, which destroys the socket: so does this one.
+  net.on('tlsClientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code === 'ERR_TLS_HANDSHAKE_TIMEOUT') limits.drop('connect_timeout', 1, { endpoint: eb.endpoint });
+    socket.destroy();
+  });
   const address = parseHostPort(eb.endpoint);
   const server = new IngressServer(net, {
     receiveMaximum: eb.receive_maximum,

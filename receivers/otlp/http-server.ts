@@ -167,7 +167,8 @@ export async function startHttp(cfg: HttpConfig, deps: ExportDeps): Promise<List
     );
     server = https;
   } else {
-    server = createHttpServer(httpServerOptions(cfg), handler.handle);
+    const { handshakeTimeout: _tlsOnly, ...plain } = httpServerOptions(cfg);
+    server = createHttpServer(plain, handler.handle);
   }
   handler.guard = guardHttpServer(server, cfg, (limit) => deps.reports.limitHit('http', limit));
   handler.onIdle = () => setImmediate(() => server.closeIdleConnections());

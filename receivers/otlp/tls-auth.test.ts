@@ -25,7 +25,9 @@ import { rawGrpc } from '../../test/helpers/otlp-receiver-grpc-client.ts';
 import type { Harness } from '../../test/helpers/otlp-receiver-harness.ts';
 import { startReceiver } from '../../test/helpers/otlp-receiver-harness.ts';
 import { JSON_TYPE, PROTO, decodeStatus, send } from '../../test/helpers/otlp-receiver-http-client.ts';
-import { AUTH_REFUSED_METRIC } from './reports.ts';
+import { AUTH_REFUSED_METRIC, LIMIT_HITS_METRIC } from './reports.ts';
+import { eventually } from '../../test/helpers/hub.ts';
+import { connect } from 'node:net';
 
 const TOKEN = 's3cr3t-t0ken';
 
@@ -111,6 +113,31 @@ describe('otlp receiver: TLS and mTLS', () => {
       assert.equal(findSpan(h.rec, 'span-refused'), undefined);
     } finally {
       await h.stop();
+    }
+  });
+});
+
+describe('otlp receiver: TLS handshake limit', () => {
+  it('closes a connection that never completes its TLS handshake at read_header_timeout, counted', async () => {
+    const certs = makeTestCerts();
+    const tls = { cert_file: certs.serverCertFile, key_file: certs.serverKeyFile };
+    const h = await startReceiver({
+      protocols: { http: { endpoint: 'localhost:0', tls, read_header_timeout: '300ms' } },
+    });
+    try {
+      const s = connect(h.receiver.httpPort ?? 0, '127.0.0.1');
+      s.on('error', () => {});
+      let closed = false;
+      s.on('close', () => void (closed = true));
+      s.write(Buffer.from([0x16, 0x03, 0x01])); // the first bytes of a ClientHello, and no more
+      await eventually(() => closed, 'closed by the server');
+      assert.equal(
+        await h.settings.telemetry.value(LIMIT_HITS_METRIC, { transport: 'http', reason: 'read_header_timeout' }),
+        1,
+      );
+    } finally {
+      await h.stop();
+      certs.cleanup();
     }
   });
 });
