@@ -12,6 +12,8 @@
 // takes BENCH_OUTAGE_SECONDS, 600) keeps a hub's destination down while 2,000 spans/s arrive, and reports its RSS,
 // the queue's disk use and the delivery after recovery. queue-batch (not in the default set) compares many small
 // requests with and without sending_queue.batch.
+// slowloris (not in the default set: about 40 s) holds slow HTTP connections and half-sent gRPC calls against the
+// otlp receiver's default limits.
 import { benchMqtt } from './mqtt-e2e.ts';
 import { benchMqttHubProcess } from './mqtt-hub-process.ts';
 import { benchMqttWindow } from './mqtt-window.ts';
@@ -22,6 +24,7 @@ import { benchPassthrough } from './passthrough.ts';
 import { benchPipeline } from './pipeline.ts';
 import { benchQueueBatch } from './queue-batch.ts';
 import { benchRefusals } from './refusals.ts';
+import { benchSlowloris } from './slowloris.ts';
 import { benchStart } from './start.ts';
 import { benchStorage } from './storage.ts';
 import { benchStorageOutage } from './storage-outage.ts';
@@ -204,6 +207,18 @@ if (which.has('mqtt-process')) {
         `  peak RSS ${(f.peakRss / 2 ** 20).toFixed(0).padStart(4)} MiB${f === baseline ? ' (bench process)' : ' (its own process)'}  delivered ${f.delivered}, lost ${f.lost}`,
     );
   }
+}
+
+if (which.has('slowloris')) {
+  const f = await benchSlowloris();
+  console.log('\nslowloris against the otlp receiver, default limits');
+  console.log(
+    `  HTTP: ${f.httpClosed} of ${f.httpConnections} connections sending a byte a second closed by the hub, the last ${f.httpLastClosedS.toFixed(1)} s after the first opened`,
+  );
+  console.log(
+    `  gRPC: ${f.grpcEnded} of ${f.grpcCalls} half-sent calls ended by the hub, the last after ${f.grpcLastEndedS.toFixed(1)} s`,
+  );
+  console.log(`  counted in otelhub_receiver_limit_hits_total: ${f.limitHits}; error lines logged: ${f.errorLines}`);
 }
 
 // BENCH=refusals (not run by default): what splitting and bisecting a refused request cost.

@@ -63,12 +63,14 @@ export async function loadHubConfig(opts: HubOptions): Promise<LoadResult> {
     : { config: r.config, loaded: read.config, issues, registry };
 }
 
-function makeLogger(config: HubConfig, opts: HubOptions): Logger {
+// The config's environment values never reach a log line (see LoggerOptions.scrub).
+function makeLogger(config: HubConfig, opts: HubOptions, loaded: LoadedConfig | undefined): Logger {
   const logs = config.service.telemetry.logs;
   const logger = createLogger({
     level: opts.logLevel ?? logs.level,
     encoding: logs.encoding,
     ...(opts.logSink ? { sink: opts.logSink } : {}),
+    ...(loaded ? { scrub: loaded.scrub } : {}),
   });
   for (const n of opts.notices ?? []) logger[n.level](n.msg, n.fields);
   return logger;
@@ -98,7 +100,7 @@ function validateLogLevel(config: HubConfig, opts: HubOptions): LogLevel {
 export async function validateHub(opts: HubOptions): Promise<HubConfig> {
   const r = await loadHubConfig({ ...opts, checkFiles: opts.checkFiles ?? true });
   if (!r.config) throw new ConfigError(r.issues);
-  const logger = makeLogger(r.config, { ...opts, logLevel: validateLogLevel(r.config, opts) });
+  const logger = makeLogger(r.config, { ...opts, logLevel: validateLogLevel(r.config, opts) }, r.loaded);
   const service = new Service({ config: r.config, registry: r.registry, logger });
   try {
     await service.build();
@@ -129,7 +131,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   const r = await loadHubConfig({ ...opts, checkFiles: opts.checkFiles ?? true });
   if (!r.config) throw new ConfigError(r.issues);
   const config = r.config;
-  const logger = makeLogger(config, opts);
+  const logger = makeLogger(config, opts, r.loaded);
   const tcfg = config.service.telemetry.metrics;
   const telemetry = new Telemetry(tcfg.level);
   let metricsListener: HttpListener | undefined;
@@ -143,9 +145,8 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
         () => res.writeHead(500).end(),
       );
     }).catch((err: unknown) => {
-      throw new Error(
-        `cannot serve internal metrics on ${tcfg.address}: ${err instanceof Error ? err.message : String(err)}`,
-      );
+      const message = `cannot serve internal metrics on ${tcfg.address}: ${err instanceof Error ? err.message : String(err)}`;
+      throw new Error(r.loaded ? r.loaded.scrub(message) : message);
     });
     logger.info('serving internal metrics', {
       endpoint: `http://${metricsListener.address.host}:${metricsListener.address.port}/metrics`,
@@ -168,6 +169,8 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     await service.start();
   } catch (err) {
     await shutdown();
+    // A start error quotes values (an endpoint that cannot be bound): the config's environment values stay hidden.
+    if (err instanceof Error && r.loaded) err.message = r.loaded.scrub(err.message);
     throw err;
   }
   return { service, config, logger, metricsListener, shutdown };

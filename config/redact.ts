@@ -4,16 +4,10 @@ import type { SchemaObject } from 'ajv';
 import { applicable, isPlainObject, itemSchemas, propertySchemas } from './schema-walk.ts';
 import type { Schemas } from './schema-walk.ts';
 
-export const REDACTED = '[REDACTED]';
+import { REDACTED, redactUrlCredentials } from '../core/redact-url.ts';
 
-// scheme://user:password@host...: a credential inside a URL (an endpoint, a proxy) is sensitive wherever it appears,
-// whatever the key's schema says. The user name stays, so the output still tells which account is configured.
-const URL_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^/?#@\s:]*:)[^/?#@\s]*@/i;
-
-/** `value` with the password of a URL in it replaced by [REDACTED], if it is such a string. */
-export function redactUrlCredentials(value: string): string {
-  return value.replace(URL_PASSWORD, `$1${REDACTED}@`);
-}
+// A credential inside a URL is sensitive wherever it appears, whatever the key's schema says (core/redact-url.ts).
+export { REDACTED };
 
 function redactWith(value: unknown, schemas: Schemas): unknown {
   const all = applicable(schemas);

@@ -2,9 +2,18 @@
 // A server authenticator checks incoming request headers; a client authenticator supplies outgoing headers.
 import type { Extension, Host } from './component.ts';
 
-/** Thrown by a server authenticator: the request is answered 401 / UNAUTHENTICATED. */
+/** Why credentials were refused, as receivers count it: none were presented, or they were wrong. */
+export type AuthErrorReason = 'missing' | 'invalid';
+
+/**
+ * Thrown by a server authenticator: the request is answered 401 / UNAUTHENTICATED. The message must not quote
+ * what the client sent.
+ */
 export class AuthError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly reason: AuthErrorReason = 'invalid',
+  ) {
     super(message);
     this.name = 'AuthError';
   }

@@ -3,8 +3,15 @@ import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DropReporter } from './drop-reporter.ts';
-import { memoryLogger } from './logger.ts';
-import { formatHostPort, listen, parseHostPort } from './net.ts';
+import { createLogger, memoryLogger } from './logger.ts';
+import {
+  SMALL_SERVER_LIMITS,
+  SMALL_SERVER_MAX_CONNECTIONS,
+  formatHostPort,
+  listen,
+  listenHttp,
+  parseHostPort,
+} from './net.ts';
 import { msToUnixNano } from './pdata/index.ts';
 import { Telemetry } from './telemetry.ts';
 
@@ -42,6 +49,33 @@ describe('logger', () => {
     assert.equal(logger.lines[0]?.level, 'info');
     assert.equal(logger.lines[0]?.id, 'abcd');
     assert.equal(logger.lines[0]?.n, '12345678901234567890');
+  });
+
+  it('never prints the password of a URL, in the message, a field, a nested field or an Error, in either encoding', () => {
+    for (const encoding of ['json', 'console'] as const) {
+      const out: string[] = [];
+      const logger = createLogger({ encoding, sink: { write: (l: string) => out.push(l) } });
+      const url = 'https://exporter:hunter2secret@dest.example:4318/v1/traces';
+      logger.error(`export to ${url} failed`, {
+        error: `connect ECONNREFUSED (${url})`,
+        nested: { urls: [url, 'mqtt://device:pw123456@broker:1883'] },
+        err: new Error(`POST ${url}: 500`),
+      });
+      const line = out.join('');
+      assert.ok(!line.includes('hunter2secret') && !line.includes('pw123456'), line);
+      assert.ok(line.includes('https://exporter:[REDACTED]@dest.example:4318/v1/traces'), 'the user and host stay');
+    }
+  });
+
+  it("shows what `scrub` hides (the config's environment values) as it says, in every string", () => {
+    const out: string[] = [];
+    const logger = createLogger({
+      sink: { write: (l: string) => out.push(l) },
+      scrub: (s) => s.split('EnvSecret-42').join('${env:TOKEN}'),
+    });
+    logger.warn('refused EnvSecret-42', { error: new Error('invalid URL "EnvSecret-42"'), list: ['EnvSecret-42'] });
+    assert.ok(!out.join('').includes('EnvSecret-42'));
+    assert.equal(out.join('').split('${env:TOKEN}').length - 1, 3);
   });
 });
 
@@ -90,6 +124,17 @@ describe('net', () => {
     ] as const) {
       assert.equal(formatHostPort(host, port), host === '::1' ? `[::1]:${port}` : `${host}:${port}`);
       assert.deepEqual(parseHostPort(formatHostPort(host, port)), { host, port });
+    }
+  });
+
+  it('listenHttp closes a client that never finishes its request, and caps connections', async () => {
+    const l = await listenHttp('127.0.0.1:0', (_req, res) => void res.end('ok'));
+    try {
+      assert.equal(l.server.headersTimeout, SMALL_SERVER_LIMITS.headersTimeout);
+      assert.equal(l.server.requestTimeout, SMALL_SERVER_LIMITS.requestTimeout);
+      assert.equal(l.server.maxConnections, SMALL_SERVER_MAX_CONNECTIONS);
+    } finally {
+      await l.close();
     }
   });
 

@@ -1,4 +1,5 @@
 // Structured logs: one JSON object a line (or a readable line with `encoding: console`), on stderr by default.
+import { redactUrlCredentials } from './redact-url.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -24,20 +25,39 @@ export interface LoggerOptions {
   level?: LogLevel;
   encoding?: 'json' | 'console';
   sink?: LogSink;
+  /**
+   * Applied to every string of every line, after URL passwords are redacted: the hub passes one that shows the
+   * values of the config's environment variables as their `${env:NAME}` references.
+   */
+  scrub?: (text: string) => string;
 }
 
+type Replacer = (this: Record<string, unknown>, key: string, v: unknown) => unknown;
+
 // `this[key]` is the value before toJSON ran (a Buffer's toJSON would otherwise turn it into a list of numbers).
-function replacer(this: Record<string, unknown>, key: string, v: unknown): unknown {
-  const raw = this[key];
-  if (raw instanceof Uint8Array) return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('hex');
-  if (typeof v === 'bigint') return v.toString();
-  if (v instanceof Error) return { message: v.message, name: v.name };
-  return v;
+// Every string is cleaned: an error quoting a URL with a password, or an environment value, must not be logged.
+function replacerWith(clean: (text: string) => string): Replacer {
+  return function replacer(this: Record<string, unknown>, key: string, v: unknown): unknown {
+    const raw = this[key];
+    if (typeof v === 'string') return clean(v);
+    if (raw instanceof Uint8Array) return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('hex');
+    if (typeof v === 'bigint') return v.toString();
+    if (v instanceof Error) return { message: clean(v.message), name: v.name };
+    return v;
+  };
+}
+
+interface Output {
+  level: LogLevel;
+  encoding: 'json' | 'console';
+  sink: LogSink;
+  clean: (text: string) => string;
+  replacer: Replacer;
 }
 
 class StructuredLogger implements Logger {
   constructor(
-    private readonly opts: Required<LoggerOptions>,
+    private readonly opts: Output,
     private readonly fields: LogFields,
   ) {}
 
@@ -53,10 +73,10 @@ class StructuredLogger implements Logger {
       // Fields never override the line's own ts, level and msg.
       const line: LogFields = { ts, level, msg };
       Object.assign(line, all, { ts, level, msg });
-      this.opts.sink.write(JSON.stringify(line, replacer) + '\n');
+      this.opts.sink.write(JSON.stringify(line, this.opts.replacer) + '\n');
     } else {
-      const extra = Object.keys(all).length ? ' ' + JSON.stringify(all, replacer) : '';
-      this.opts.sink.write(`${ts}\t${level}\t${msg}${extra}\n`);
+      const extra = Object.keys(all).length ? ' ' + JSON.stringify(all, this.opts.replacer) : '';
+      this.opts.sink.write(`${ts}\t${level}\t${this.opts.clean(msg)}${extra}\n`);
     }
   }
 
@@ -78,8 +98,16 @@ class StructuredLogger implements Logger {
 }
 
 export function createLogger(opts: LoggerOptions = {}): Logger {
+  const scrub = opts.scrub;
+  const clean = scrub ? (text: string) => scrub(redactUrlCredentials(text)) : redactUrlCredentials;
   return new StructuredLogger(
-    { level: opts.level ?? 'info', encoding: opts.encoding ?? 'json', sink: opts.sink ?? process.stderr },
+    {
+      level: opts.level ?? 'info',
+      encoding: opts.encoding ?? 'json',
+      sink: opts.sink ?? process.stderr,
+      clean,
+      replacer: replacerWith(clean),
+    },
     {},
   );
 }

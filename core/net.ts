@@ -44,12 +44,26 @@ export interface HttpListener {
   close(): Promise<void>;
 }
 
-/** An HTTP server listening on `addr`; resolves once bound, rejects with the bind error (port in use). */
+// The health and metrics endpoints answer small GETs: a client gets 10 s for the whole request (Node's defaults,
+// 60 s for headers and 300 s in all, let slow sockets pile up), and at most 100 are open at once (probes and
+// scrapers need a handful).
+export const SMALL_SERVER_LIMITS = {
+  headersTimeout: 10_000,
+  requestTimeout: 10_000,
+  connectionsCheckingInterval: 1_000,
+} as const;
+export const SMALL_SERVER_MAX_CONNECTIONS = 100;
+
+/**
+ * An HTTP server for the hub's own small endpoints (health, metrics) listening on `addr`, with SMALL_SERVER_LIMITS;
+ * resolves once bound, rejects with the bind error (port in use).
+ */
 export async function listenHttp(
   addr: string,
   handler: (req: IncomingMessage, res: ServerResponse) => void,
 ): Promise<HttpListener> {
-  const server = createServer(handler);
+  const server = createServer(SMALL_SERVER_LIMITS, handler);
+  server.maxConnections = SMALL_SERVER_MAX_CONNECTIONS;
   const a = await listen(server, parseHostPort(addr));
   let closing: Promise<void> | undefined;
   return {

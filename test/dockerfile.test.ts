@@ -119,6 +119,15 @@ describe('Dockerfile', () => {
     assert.match(dockerfile, new RegExp(`^ARG NODE_IMAGE=node:${major}-bookworm-slim$`, 'm'));
   });
 
+  it('documents every interface the image listens on, with the variable that changes it, in the README', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = /^### Network exposure\n([\s\S]*?)^### /m.exec(readme)?.[1] ?? '';
+    const binds = Object.entries(envOf(runtime)).filter(([k]) => /^OTELHUB_.*_(ENDPOINT|ADDRESS)$/.test(k));
+    assert.ok(binds.length >= 5);
+    for (const [k, v] of binds)
+      assert.ok(section.includes(`\`${k}\` (\`${v}\`)`), `${k}=${v} in README's Network exposure`);
+  });
+
   it('runs as a non-root user with otelhub as the entrypoint', () => {
     const user = runtime.filter((i) => i.op === 'USER').pop();
     assert.match(user?.args ?? '', /^[1-9]\d*(:\d+)?$/, 'a numeric non-root USER');

@@ -64,6 +64,18 @@ describe('bearertokenauth with a configured token', () => {
     assert.doesNotMatch(`${err.message} ${err.stack ?? ''}`, /tok-123|wrong/);
   });
 
+  it("says whether the token was missing or wrong, for the receivers' count", async () => {
+    const reason = (headers: Record<string, string>) =>
+      auth.authenticate(headers).then(
+        () => 'accepted',
+        (e: unknown) => (e as AuthError).reason,
+      );
+    assert.equal(await reason({}), 'missing');
+    assert.equal(await reason({ authorization: '' }), 'missing');
+    assert.equal(await reason({ authorization: 'Bearer wrong' }), 'invalid');
+    assert.equal(await reason({ authorization: 'tok-123' }), 'invalid');
+  });
+
   it('adds the header to outgoing requests', async () => {
     assert.deepEqual(await auth.headers(), { authorization: 'Bearer tok-123' });
   });

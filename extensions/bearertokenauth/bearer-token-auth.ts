@@ -49,9 +49,9 @@ export class BearerTokenAuth implements ServerAuthenticator, ClientAuthenticator
     const raw = headers[this.header];
     const presented = Array.isArray(raw) ? raw[0] : raw;
     // Digests have equal lengths whatever was sent, so neither the comparison nor its length check leaks the token.
-    if (presented === undefined || !timingSafeEqual(sha256(this.withOwnScheme(presented)), expected.digest)) {
-      throw new AuthError(REFUSED);
-    }
+    if (presented === undefined || presented === '') throw new AuthError(REFUSED, 'missing');
+    if (!timingSafeEqual(sha256(this.withOwnScheme(presented)), expected.digest))
+      throw new AuthError(REFUSED, 'invalid');
   }
 
   async headers(): Promise<Record<string, string>> {

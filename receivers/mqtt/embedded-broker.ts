@@ -3,11 +3,14 @@
 // message from an external broker takes; a QoS 1 message is acknowledged to its device once the pipelines settled it.
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { access, constants } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
 import { loadServerTls, startTlsReload } from '../../config/blocks/index.ts';
+import type { CreateSettings } from '../../core/component.ts';
 import type { Logger } from '../../core/logger.ts';
+import { authRefusalReporter, limitHitReporter } from '../../core/receiver-reports.ts';
 import { formatHostPort, listen, parseHostPort } from '../../core/net.ts';
 import type { ResolvedConfig } from './config.ts';
 import type { EmbeddedBrokerConfig } from './ingress/config.ts';
@@ -35,7 +38,8 @@ async function listener(eb: EmbeddedBrokerConfig, logger: Logger): Promise<{ ser
   if (!eb.tls) return { server: createServer({ pauseOnConnect: false }), stop: () => {} };
   const tlsCfg = eb.tls;
   const initial = await loadServerTls(tlsCfg);
-  const server = createTlsServer(initial);
+  // The handshake comes before CONNECT, and gets the same time (Node's own limit is 120 s).
+  const server = createTlsServer({ ...initial, handshakeTimeout: eb.connect_timeout });
   const stop = startTlsReload(
     tlsCfg,
     initial,
@@ -61,28 +65,40 @@ function warnAboutAccess(eb: EmbeddedBrokerConfig, logger: Logger): void {
 /** Opens the session file, reads the password file, loads TLS, then listens; rejects naming what failed. */
 export async function startEmbeddedBroker(
   cfg: ResolvedConfig,
-  deps: { logger: Logger; receiverId: string; sink: IngressSink },
+  deps: { settings: Pick<CreateSettings, 'id' | 'logger' | 'telemetry'>; sink: IngressSink },
 ): Promise<EmbeddedBroker> {
+  const { logger } = deps.settings;
   const eb = cfg.embedded_broker as EmbeddedBrokerConfig;
-  const sessionFile = sessionFileFor(eb, deps.receiverId);
+  const sessionFile = sessionFileFor(eb, deps.settings.id);
   const store = await SessionStore.open(sessionFile);
   // Written only when a device asks for a persistent session, so a directory it cannot be written to is found now.
   await access(dirname(sessionFile), constants.W_OK).catch(() => {
     throw new Error(`embedded MQTT broker cannot write its session_file ${sessionFile}: the directory is not writable`);
   });
   const passwords = eb.password_file === undefined ? undefined : await PasswordFile.load(eb.password_file);
-  const { server: net, stop: stopReload } = await listener(eb, deps.logger);
+  const { server: net, stop: stopReload } = await listener(eb, logger);
+  const refusals = authRefusalReporter(deps.settings, 'mqtt');
+  const limits = limitHitReporter(deps.settings, 'mqtt');
+  // A listener takes over from Node's default, which destroys the socket: so does this one.
+  net.on('tlsClientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code === 'ERR_TLS_HANDSHAKE_TIMEOUT') limits.drop('connect_timeout', 1, { endpoint: eb.endpoint });
+    socket.destroy();
+  });
   const address = parseHostPort(eb.endpoint);
   const server = new IngressServer(net, {
     receiveMaximum: eb.receive_maximum,
     maxPacketSize: eb.max_packet_size,
     maxInflightBytes: eb.max_inflight_bytes,
+    connectTimeoutMs: eb.connect_timeout,
+    maxConnections: eb.max_connections,
+    limitHit: (limit) => limits.drop(limit, 1, { endpoint: eb.endpoint }),
+    authRefused: (reason, fields) => refusals.drop(reason, 1, fields),
     allowAnonymous: anonymousAllowed(eb),
     passwords,
-    sessions: new Sessions(store, deps.logger),
+    sessions: new Sessions(store, logger),
     accepts: topicMatcher(cfg.topics),
     sink: deps.sink,
-    logger: deps.logger,
+    logger,
   });
   let port: number;
   try {
@@ -92,8 +108,8 @@ export async function startEmbeddedBroker(
     throw new Error(`embedded MQTT broker cannot listen on ${eb.endpoint}: ${(err as Error).message}`, { cause: err });
   }
   // Once listening, an accept error (too many open files) must not end the process: devices connect again.
-  net.on('error', (err) => deps.logger.error('embedded MQTT broker listener error', { error: err.message }));
-  warnAboutAccess(eb, deps.logger);
+  net.on('error', (err) => logger.error('embedded MQTT broker listener error', { error: err.message }));
+  warnAboutAccess(eb, logger);
   let closing: Promise<void> | undefined;
   return {
     endpoint: formatHostPort(address.host, port),
@@ -107,6 +123,8 @@ export async function startEmbeddedBroker(
       closing ??= (async () => {
         stopReload();
         await server.close();
+        refusals.close();
+        limits.close();
       })();
       return closing;
     },

@@ -160,6 +160,8 @@ describe('mqtt receiver: embedded broker config', () => {
       receive_maximum: 10_000,
       max_packet_size: 1048576,
       max_inflight_bytes: 67108864,
+      connect_timeout: 10_000,
+      max_connections: 1000,
     });
   });
 

@@ -172,7 +172,7 @@ export class MqttReceiver implements Receiver {
       // it listens (the hub marks it ok after start).
       const sink = new DeviceSink(this.delivery, (p) => this.track(p));
       this.deviceSink = sink;
-      const broker = await startEmbeddedBroker(this.cfg, { logger, receiverId: this.settings.id, sink });
+      const broker = await startEmbeddedBroker(this.cfg, { settings: this.settings, sink });
       this.broker = broker;
       if (this.stopping) return void (await broker.close());
       logger.info('embedded MQTT broker listening', { endpoint: broker.endpoint, topics: this.cfg.topics });

@@ -4,6 +4,8 @@ import { validateConfig } from '../../config/schema.ts';
 import type { ConfigIssue } from '../../core/component.ts';
 import { DEFAULT_MAX_REQUEST_BODY_SIZE, otlpConfigSchema, resolveProtocols, validateOtlpConfig } from './config.ts';
 import type { OtlpReceiverConfig } from './config.ts';
+import { HTTP_SERVER_LIMIT_DEFAULTS, grpcServerOptions, httpServerOptions } from '../../config/blocks/index.ts';
+import type { GrpcServerLimits, HttpServerLimits } from '../../config/blocks/index.ts';
 
 function check(raw: unknown): { cfg: OtlpReceiverConfig; issues: ConfigIssue[] } {
   const { value, issues } = validateConfig(otlpConfigSchema, raw);
@@ -16,7 +18,13 @@ describe('otlp receiver config', () => {
     const { cfg, issues } = check({});
     assert.deepEqual(issues, []);
     assert.deepEqual(resolveProtocols(cfg), {
-      grpc: { endpoint: 'localhost:4317', max_recv_msg_size_mib: 4, response_timeout: 9000 },
+      grpc: {
+        endpoint: 'localhost:4317',
+        max_recv_msg_size_mib: 4,
+        response_timeout: 9000,
+        max_concurrent_streams: 100,
+        read_timeout: 30_000,
+      },
       http: {
         endpoint: 'localhost:4318',
         traces_url_path: '/v1/traces',
@@ -24,6 +32,11 @@ describe('otlp receiver config', () => {
         logs_url_path: '/v1/logs',
         max_request_body_size: 20 * 1024 * 1024,
         response_timeout: 9000,
+        read_header_timeout: 10_000,
+        read_timeout: 30_000,
+        write_timeout: 30_000,
+        idle_timeout: 60_000,
+        max_connections: 1000,
       },
     });
   });
@@ -31,9 +44,8 @@ describe('otlp receiver config', () => {
   it('takes a protocol given as null (`grpc:` in YAML) as enabled with defaults, and leaves out the others', () => {
     const { cfg, issues } = check({ protocols: { grpc: null } });
     assert.deepEqual(issues, []);
-    assert.deepEqual(resolveProtocols(cfg), {
-      grpc: { endpoint: 'localhost:4317', max_recv_msg_size_mib: 4, response_timeout: 9000 },
-    });
+    assert.deepEqual(Object.keys(resolveProtocols(cfg)), ['grpc']);
+    assert.equal(resolveProtocols(cfg).grpc?.max_recv_msg_size_mib, 4);
     assert.deepEqual(Object.keys(resolveProtocols(check({ protocols: { http: {} } }).cfg)), ['http']);
   });
 
@@ -78,7 +90,53 @@ describe('otlp receiver config', () => {
       { protocols: { http: { cors: { allowed_origins: 'https://x' } } } },
       /allowed_origins/,
     ],
+    [
+      'a header timeout above the request timeout',
+      { protocols: { http: { read_header_timeout: '1m', read_timeout: '10s' } } },
+      /protocols,http,read_header_timeout: .*cannot exceed read_timeout/,
+    ],
+    [
+      'a write timeout that cuts the connection before the pipeline answers',
+      { protocols: { http: { write_timeout: '5s', response_timeout: '9s' } } },
+      /protocols,http,write_timeout: .*longer than response_timeout/,
+    ],
+    ['a timeout that is not a duration', { protocols: { http: { idle_timeout: 'soon' } } }, /idle_timeout/],
+    ['a negative connection cap', { protocols: { http: { max_connections: -1 } } }, /max_connections/],
+    [
+      'no concurrent gRPC call at all',
+      { protocols: { grpc: { max_concurrent_streams: 0 } } },
+      /max_concurrent_streams/,
+    ],
+    [
+      'an unknown keepalive key',
+      { protocols: { grpc: { keepalive: { server_parameters: { max_connection_idel: '1m' } } } } },
+      /max_connection_idel/,
+    ],
   ];
+  it("takes the Collector's keepalive.server_parameters as grpc-js options, and 0 timeouts as none", () => {
+    const { cfg, issues } = check({
+      protocols: {
+        grpc: { keepalive: { server_parameters: { max_connection_idle: '1m', time: '30s', timeout: '5s' } } },
+        http: { read_header_timeout: 0, read_timeout: 0, write_timeout: 0, idle_timeout: 0, max_connections: 0 },
+      },
+    });
+    assert.deepEqual(issues, []);
+    const p = resolveProtocols(cfg);
+    assert.deepEqual(grpcServerOptions(p.grpc as GrpcServerLimits), {
+      'grpc.max_concurrent_streams': 100,
+      'grpc.max_connection_idle_ms': 60_000,
+      'grpc.keepalive_time_ms': 30_000,
+      'grpc.keepalive_timeout_ms': 5_000,
+    });
+    const o = httpServerOptions(p.http as HttpServerLimits);
+    assert.deepEqual([o.headersTimeout, o.requestTimeout, o.keepAliveTimeout], [0, 0, 0]);
+  });
+
+  it('defaults cut a slow client off: headers within 10s, the request within 30s, checked at least every second', () => {
+    const o = httpServerOptions(HTTP_SERVER_LIMIT_DEFAULTS);
+    assert.deepEqual([o.headersTimeout, o.requestTimeout, o.keepAliveTimeout], [10_000, 30_000, 60_000]);
+    assert.ok((o.connectionsCheckingInterval ?? Infinity) <= 1_000);
+  });
   for (const [what, raw, where] of refused) {
     it(`refuses ${what}`, () => {
       const { issues } = check(raw);

@@ -4,6 +4,15 @@ import { parseHostPort } from '../../core/net.ts';
 import type { PipelineType } from '../../core/pdata/index.ts';
 import { tlsServerSchema, validateTlsServer } from '../../config/blocks/index.ts';
 import type { TlsServerConfig } from '../../config/blocks/index.ts';
+import {
+  GRPC_SERVER_LIMIT_DEFAULTS,
+  HTTP_SERVER_LIMIT_DEFAULTS,
+  grpcServerLimitsProperties,
+  httpServerLimitsProperties,
+  validateGrpcServerLimits,
+  validateHttpServerLimits,
+} from '../../config/blocks/index.ts';
+import type { GrpcServerLimits, HttpServerLimits } from '../../config/blocks/index.ts';
 
 export const DEFAULT_GRPC_ENDPOINT = 'localhost:4317';
 export const DEFAULT_HTTP_ENDPOINT = 'localhost:4318';
@@ -28,7 +37,7 @@ export interface AuthConfig {
   authenticator: string;
 }
 
-export interface GrpcConfig {
+export interface GrpcConfig extends GrpcServerLimits {
   endpoint: string;
   /** 0 means the default (4), as in the Collector. */
   max_recv_msg_size_mib: number;
@@ -47,7 +56,7 @@ export interface CorsConfig {
   max_age: number;
 }
 
-export interface HttpConfig {
+export interface HttpConfig extends HttpServerLimits {
   endpoint: string;
   traces_url_path: string;
   metrics_url_path: string;
@@ -95,6 +104,7 @@ const grpcSchema = {
       default: DEFAULT_MAX_RECV_MSG_SIZE_MIB,
     },
     response_timeout: responseTimeout,
+    ...grpcServerLimitsProperties,
     tls: tlsServerSchema,
     auth: authSchema,
   },
@@ -120,6 +130,7 @@ const httpSchema = {
     logs_url_path: urlPath(DEFAULT_URL_PATHS.logs),
     max_request_body_size: { type: 'integer', minimum: 0, default: DEFAULT_MAX_REQUEST_BODY_SIZE },
     response_timeout: responseTimeout,
+    ...httpServerLimitsProperties,
     cors: corsSchema,
     tls: tlsServerSchema,
     auth: authSchema,
@@ -155,6 +166,7 @@ export function resolveProtocols(cfg: OtlpReceiverConfig): ResolvedProtocols {
       endpoint: DEFAULT_GRPC_ENDPOINT,
       max_recv_msg_size_mib: DEFAULT_MAX_RECV_MSG_SIZE_MIB,
       response_timeout: DEFAULT_RESPONSE_TIMEOUT_MS,
+      ...GRPC_SERVER_LIMIT_DEFAULTS,
       ...grpc,
     };
     if (!(out.grpc.max_recv_msg_size_mib > 0)) out.grpc.max_recv_msg_size_mib = DEFAULT_MAX_RECV_MSG_SIZE_MIB;
@@ -167,6 +179,7 @@ export function resolveProtocols(cfg: OtlpReceiverConfig): ResolvedProtocols {
       logs_url_path: DEFAULT_URL_PATHS.logs,
       max_request_body_size: DEFAULT_MAX_REQUEST_BODY_SIZE,
       response_timeout: DEFAULT_RESPONSE_TIMEOUT_MS,
+      ...HTTP_SERVER_LIMIT_DEFAULTS,
       ...http,
     };
     h.traces_url_path = normalizeUrlPath(h.traces_url_path);
@@ -196,10 +209,12 @@ export function validateOtlpConfig(cfg: OtlpReceiverConfig): ConfigIssue[] {
   if (grpc) {
     issues.push(...endpointIssues(['protocols', 'grpc', 'endpoint'], grpc.endpoint));
     if (grpc.tls) issues.push(...under(['protocols', 'grpc', 'tls'], validateTlsServer(grpc.tls)));
+    issues.push(...under(['protocols', 'grpc'], validateGrpcServerLimits(grpc)));
   }
   if (http) {
     issues.push(...endpointIssues(['protocols', 'http', 'endpoint'], http.endpoint));
     if (http.tls) issues.push(...under(['protocols', 'http', 'tls'], validateTlsServer(http.tls)));
+    issues.push(...under(['protocols', 'http'], validateHttpServerLimits(http, http.response_timeout)));
     const seen = new Map<string, string>();
     for (const key of ['traces_url_path', 'metrics_url_path', 'logs_url_path'] as const) {
       const other = seen.get(http[key]);

@@ -7,13 +7,15 @@ import type { Logger } from '../../core/logger.ts';
 import type { PipelineType, SignalData } from '../../core/pdata/index.ts';
 import { formatHostPort, parseHostPort } from '../../core/net.ts';
 import { authFailure, consumeFailure, decodeFailure } from './status.ts';
-import type { RequestFailure } from './status.ts';
+import type { RequestReports } from './reports.ts';
 
 export interface ExportDeps {
   /** Only signals some pipeline takes; the others are answered UNIMPLEMENTED / 404. */
   readonly consumers: Readonly<Partial<Record<PipelineType, Consumer>>>;
   readonly auth: ServerAuthenticator | undefined;
   readonly logger: Logger;
+  /** Where failed requests are counted and logged. */
+  readonly reports: RequestReports;
 }
 
 /** A bound listener. */
@@ -52,16 +54,6 @@ export async function consume(
   } catch (err) {
     throw consumeFailure(err);
   }
-}
-
-export function logFailure(
-  logger: Logger,
-  where: { transport: 'grpc' | 'http'; signal?: string; path?: string },
-  f: RequestFailure,
-): void {
-  const fields = { ...where, status: where.transport === 'grpc' ? f.grpcCode : f.httpStatus, error: f.message };
-  if (f.httpStatus >= 500 && f.httpStatus !== 503) logger.error('OTLP request failed', fields);
-  else logger.debug('OTLP request refused', fields);
 }
 
 /** `host:port` for logs and clients: the configured host (IPv6 in brackets) with the bound port. */

@@ -11,9 +11,11 @@ import type { PipelineType } from '../../core/pdata/index.ts';
 import { decodeRequest, encodeResponse, exportService } from '../../otlp/index.ts';
 import type { GrpcConfig } from './config.ts';
 import { RequestBudget } from './deadline.ts';
-import { authenticate, consume, decode, endpointOf, logFailure } from './export.ts';
+import { grpcServerOptions } from '../../config/blocks/index.ts';
+import { authenticate, consume, decode, endpointOf } from './export.ts';
 import type { ExportDeps, Listening } from './export.ts';
-import { grpcStatusDetails, internalFailure } from './status.ts';
+import { callWatch } from './grpc-limits.ts';
+import { abortedFailure, grpcStatusDetails, internalFailure } from './status.ts';
 
 /** Metadata as the lower-case header map authenticators read; binary (-bin) entries are left out. */
 function headersOf(md: Metadata): IncomingHeaders {
@@ -43,14 +45,20 @@ function exportHandler(signal: PipelineType, deps: ExportDeps, responseTimeoutMs
     // Cancelled: the client gave up, or its deadline passed before our answer.
     call.once('cancelled', () => budget.clientGone());
     await consume(consumer, data, 'grpc', budget);
+    // Taken, but the client left before hearing so (it will send again): the pipeline had it anyway.
+    if (call.cancelled) throw abortedFailure('cancelled before its answer; the data was taken');
     return Buffer.from(encodeResponse(signal));
   };
   return (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void => {
     run(call).then(
       (response) => callback(null, response),
       (err: unknown) => {
-        const f = internalFailure(err);
-        logFailure(deps.logger, { transport: 'grpc', signal }, f);
+        const failure = internalFailure(err);
+        // Cancelled: the client gave up (or its deadline passed); nobody reads the answer.
+        const f =
+          call.cancelled && failure.kind !== 'aborted' ? abortedFailure(failure.detail ?? failure.message) : failure;
+        deps.reports.failed({ transport: 'grpc', signal, remote: call.getPeer() }, f);
+        if (call.cancelled) return;
         const metadata = new Metadata();
         const details = grpcStatusDetails(f);
         if (details) metadata.set('grpc-status-details-bin', details);
@@ -67,7 +75,18 @@ export async function startGrpc(cfg: GrpcConfig, deps: ExportDeps): Promise<List
   }).catch((err: Error) => {
     throw new Error(`OTLP gRPC receiver on ${cfg.endpoint}: ${err.message}`, { cause: err });
   });
-  const server = new Server({ 'grpc.max_receive_message_length': Math.floor(cfg.max_recv_msg_size_mib * 1024 * 1024) });
+  const server = new Server({
+    'grpc.max_receive_message_length': Math.floor(cfg.max_recv_msg_size_mib * 1024 * 1024),
+    ...grpcServerOptions(cfg),
+    interceptors: [
+      callWatch({
+        readTimeoutMs: cfg.read_timeout,
+        onTimeout: () => deps.reports.limitHit('grpc', 'read_timeout'),
+        onEarlyCancel: () =>
+          deps.reports.failed({ transport: 'grpc' }, abortedFailure('cancelled before its request message was in')),
+      }),
+    ],
+  });
   for (const signal of PIPELINE_TYPES) {
     if (deps.consumers[signal])
       server.addService(exportService(signal), { Export: exportHandler(signal, deps, cfg.response_timeout) });

@@ -9,6 +9,7 @@ import { decodeResponse, encodeRequest } from '../../otlp/index.ts';
 import { sampleLogs, sampleMetrics, sampleTraces } from '../../test/helpers/sample-data.ts';
 import type { Harness } from '../../test/helpers/otlp-receiver-harness.ts';
 import { startReceiver } from '../../test/helpers/otlp-receiver-harness.ts';
+import { PERMANENT_TEXT } from './status.ts';
 import { rawGrpc } from '../../test/helpers/otlp-receiver-grpc-client.ts';
 import type { GrpcReply, RawGrpc } from '../../test/helpers/otlp-receiver-grpc-client.ts';
 import { decodeRetryDelayMs, decodeStatus } from '../../test/helpers/otlp-receiver-http-client.ts';
@@ -99,7 +100,7 @@ describe('otlp receiver: gRPC', () => {
     h.rec.failures.push(permanentError('cannot be stored'));
     const perm = failed(await c.exportRaw('traces', body));
     assert.equal(perm.code, status.INVALID_ARGUMENT);
-    assert.equal(perm.details, 'cannot be stored');
+    assert.equal(perm.details, PERMANENT_TEXT, 'a generic text: the pipeline error stays in the log');
 
     h.rec.failures.push(retryableError('exporter down'));
     const down = failed(await c.exportRaw('traces', body));

@@ -10,10 +10,19 @@ import { decodeRequest, decodeRequestJson, encodeResponse, encodeResponseJson } 
 import type { HttpConfig } from './config.ts';
 import { Cors } from './cors.ts';
 import { RequestBudget } from './deadline.ts';
-import { authenticate, consume, decode, endpointOf, logFailure } from './export.ts';
+import { authenticate, consume, decode, endpointOf } from './export.ts';
 import type { ExportDeps, Listening } from './export.ts';
 import { decoderFor, readBody } from './http-body.ts';
-import { GrpcStatus, RequestFailure, encodeStatus, internalFailure, retryAfterSeconds } from './status.ts';
+import { guardHttpServer, httpServerOptions } from '../../config/blocks/index.ts';
+import type { HttpGuard } from '../../config/blocks/index.ts';
+import {
+  GrpcStatus,
+  RequestFailure,
+  abortedFailure,
+  encodeStatus,
+  internalFailure,
+  retryAfterSeconds,
+} from './status.ts';
 
 type Encoding = 'proto' | 'json';
 const DISCARD_LIMIT = 64 * 1024;
@@ -37,6 +46,7 @@ class Handler {
   private readonly cors: Cors;
   closing = false;
   onIdle: () => void = () => {};
+  guard: HttpGuard = { cutOff: () => false };
 
   constructor(
     private readonly cfg: HttpConfig,
@@ -94,9 +104,15 @@ class Handler {
       if (!res.writableEnded) budget.clientGone();
     });
     await consume(consumer, data, 'http', budget);
+    // Taken, but the client left before hearing so (it will send again): the pipeline had it anyway.
+    if (req.socket.destroyed) throw abortedFailure('closed before its answer; the data was taken');
     const out = enc === 'json' ? encodeResponseJson(signal) : encodeResponse(signal);
     this.beforeHead(req, res);
     res.writeHead(200, { 'content-type': CONTENT_TYPE[enc] }).end(out);
+  }
+
+  private reason(req: IncomingMessage, f: RequestFailure): string {
+    return req.complete ? `closed while waiting for its answer (${f.detail ?? f.message})` : 'closed mid-body';
   }
 
   // Node reads and discards an unread body to reuse the connection: fine for a small one, but a large or unknown
@@ -106,9 +122,14 @@ class Handler {
     if (this.closing || !(rest <= DISCARD_LIMIT)) res.setHeader('connection', 'close');
   }
 
-  private fail(req: IncomingMessage, res: ServerResponse, enc: Encoding | undefined, f: RequestFailure): void {
-    logFailure(this.deps.logger, { transport: 'http', path: pathOf(req.url) }, f);
-    if (res.headersSent) {
+  private fail(req: IncomingMessage, res: ServerResponse, enc: Encoding | undefined, failure: RequestFailure): void {
+    // Nobody to answer: the client closed its connection (mid-body, or while the pipeline had its data), unless a
+    // limit cut it off, which was counted as such.
+    const gone = req.socket.destroyed && !res.writableEnded;
+    const f = gone && failure.kind !== 'aborted' ? abortedFailure(this.reason(req, failure)) : failure;
+    if (!(gone && this.guard.cutOff(req)))
+      this.deps.reports.failed({ transport: 'http', path: pathOf(req.url), remote: req.socket.remoteAddress }, f);
+    if (gone || res.headersSent) {
       res.destroy();
       return;
     }
@@ -136,7 +157,7 @@ export async function startHttp(cfg: HttpConfig, deps: ExportDeps): Promise<List
     const tls = await loadServerTls(tlsCfg).catch((err: Error) => {
       throw new Error(`OTLP HTTP receiver on ${cfg.endpoint}: ${err.message}`, { cause: err });
     });
-    const https = createHttpsServer(tls, handler.handle);
+    const https = createHttpsServer({ ...tls, ...httpServerOptions(cfg) }, handler.handle);
     stopReload = startTlsReload(
       tlsCfg,
       tls,
@@ -146,8 +167,10 @@ export async function startHttp(cfg: HttpConfig, deps: ExportDeps): Promise<List
     );
     server = https;
   } else {
-    server = createHttpServer(handler.handle);
+    const { handshakeTimeout: _tlsOnly, ...plain } = httpServerOptions(cfg);
+    server = createHttpServer(plain, handler.handle);
   }
+  handler.guard = guardHttpServer(server, cfg, (limit) => deps.reports.limitHit('http', limit));
   handler.onIdle = () => setImmediate(() => server.closeIdleConnections());
   const address = parseHostPort(cfg.endpoint);
   let bound: number;

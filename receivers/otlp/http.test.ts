@@ -7,6 +7,7 @@ import { decodeResponse, encodeRequest, encodeRequestJson } from '../../otlp/ind
 import { sampleLogs, sampleMetrics, sampleTraces } from '../../test/helpers/sample-data.ts';
 import type { Harness } from '../../test/helpers/otlp-receiver-harness.ts';
 import { startReceiver } from '../../test/helpers/otlp-receiver-harness.ts';
+import { PERMANENT_TEXT, UNAVAILABLE_TEXT } from './status.ts';
 import { JSON_TYPE, PROTO, decodeStatus, send } from '../../test/helpers/otlp-receiver-http-client.ts';
 
 const LIMIT = 64 * 1024;
@@ -112,13 +113,13 @@ describe('otlp receiver: HTTP', () => {
     h.rec.failures.push(permanentError('cannot be stored'));
     const perm = await send(url(), { headers: PROTO, body: traces() });
     assert.equal(perm.status, 400);
-    assert.deepEqual(decodeStatus(perm.body), { code: 3, message: 'cannot be stored', details: [] });
+    assert.deepEqual(decodeStatus(perm.body), { code: 3, message: PERMANENT_TEXT, details: [] });
 
     h.rec.failures.push(new Error('a bug downstream'));
     const plain = await send(url(), { headers: JSON_TYPE, body: encodeRequestJson('traces', sampleTraces()) });
     assert.equal(plain.status, 503);
     assert.equal(plain.headers['retry-after'], undefined);
-    assert.deepEqual(JSON.parse(plain.body.toString()), { code: 14, message: 'a bug downstream' });
+    assert.deepEqual(JSON.parse(plain.body.toString()), { code: 14, message: UNAVAILABLE_TEXT });
 
     h.rec.failures.push(retryableError('exporter down', { retryAfterMs: 1500 }));
     const later = await send(url(), { headers: PROTO, body: traces() });

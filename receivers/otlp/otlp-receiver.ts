@@ -8,12 +8,14 @@ import { resolveProtocols } from './config.ts';
 import type { Listening } from './export.ts';
 import { startGrpc } from './grpc-server.ts';
 import { startHttp } from './http-server.ts';
+import { RequestReports } from './reports.ts';
 
 export class OtlpReceiver implements Receiver {
   private readonly protocols: ResolvedProtocols;
   private grpc: Listening | undefined;
   private http: Listening | undefined;
   private stopping: Promise<void> | undefined;
+  private readonly reports: RequestReports;
 
   constructor(
     private readonly settings: CreateSettings,
@@ -21,6 +23,7 @@ export class OtlpReceiver implements Receiver {
     private readonly next: ReceiverConsumers,
   ) {
     this.protocols = resolveProtocols(config);
+    this.reports = new RequestReports(settings);
   }
 
   /** The bound gRPC port (the real one when port 0 was configured); undefined before start or when disabled. */
@@ -37,7 +40,7 @@ export class OtlpReceiver implements Receiver {
     // Both authenticators first, so a missing one fails start before anything listens.
     const grpcAuth = resolveAuth(host, 'grpc', grpc?.auth);
     const httpAuth = resolveAuth(host, 'http', http?.auth);
-    const base = { consumers: this.next.byType, logger: this.settings.logger };
+    const base = { consumers: this.next.byType, logger: this.settings.logger, reports: this.reports };
     try {
       if (grpc) {
         this.grpc = await startGrpc(grpc, { ...base, auth: grpcAuth });
@@ -55,7 +58,7 @@ export class OtlpReceiver implements Receiver {
   }
 
   shutdown(): Promise<void> {
-    this.stopping ??= Promise.all([this.grpc?.shutdown(), this.http?.shutdown()]).then(() => undefined);
+    this.stopping ??= Promise.all([this.grpc?.shutdown(), this.http?.shutdown()]).then(() => this.reports.close());
     return this.stopping;
   }
 }

@@ -27,6 +27,7 @@ import { recorder, startReceiver } from '../../test/helpers/otlp-receiver-harnes
 import { hostWith } from '../../test/helpers/settings.ts';
 import { PROTO, send } from '../../test/helpers/otlp-receiver-http-client.ts';
 import { listen } from '../../core/net.ts';
+import { GRPC_SERVER_LIMIT_DEFAULTS, HTTP_SERVER_LIMIT_DEFAULTS } from '../../config/blocks/index.ts';
 
 async function occupy(): Promise<{ server: Server; port: number }> {
   const server = createServer();
@@ -40,6 +41,7 @@ const httpDefaults: HttpConfig = {
   logs_url_path: DEFAULT_URL_PATHS.logs,
   response_timeout: DEFAULT_RESPONSE_TIMEOUT_MS,
   max_request_body_size: 1024,
+  ...HTTP_SERVER_LIMIT_DEFAULTS,
 };
 
 const tick = () => sleep(50);
@@ -71,7 +73,12 @@ describe('otlp receiver: lifecycle', () => {
         testSettings('otlp', 'receiver'),
         {
           protocols: {
-            grpc: { endpoint: endpoints.grpc, max_recv_msg_size_mib: 4, response_timeout: DEFAULT_RESPONSE_TIMEOUT_MS },
+            grpc: {
+              endpoint: endpoints.grpc,
+              max_recv_msg_size_mib: 4,
+              response_timeout: DEFAULT_RESPONSE_TIMEOUT_MS,
+              ...GRPC_SERVER_LIMIT_DEFAULTS,
+            },
             http: { ...httpDefaults, endpoint: endpoints.http },
           },
         },

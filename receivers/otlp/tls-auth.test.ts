@@ -25,6 +25,9 @@ import { rawGrpc } from '../../test/helpers/otlp-receiver-grpc-client.ts';
 import type { Harness } from '../../test/helpers/otlp-receiver-harness.ts';
 import { startReceiver } from '../../test/helpers/otlp-receiver-harness.ts';
 import { JSON_TYPE, PROTO, decodeStatus, send } from '../../test/helpers/otlp-receiver-http-client.ts';
+import { AUTH_REFUSED_METRIC, LIMIT_HITS_METRIC } from './reports.ts';
+import { eventually } from '../../test/helpers/hub.ts';
+import { connect } from 'node:net';
 
 const TOKEN = 's3cr3t-t0ken';
 
@@ -114,6 +117,31 @@ describe('otlp receiver: TLS and mTLS', () => {
   });
 });
 
+describe('otlp receiver: TLS handshake limit', () => {
+  it('closes a connection that never completes its TLS handshake at read_header_timeout, counted', async () => {
+    const certs = makeTestCerts();
+    const tls = { cert_file: certs.serverCertFile, key_file: certs.serverKeyFile };
+    const h = await startReceiver({
+      protocols: { http: { endpoint: 'localhost:0', tls, read_header_timeout: '300ms' } },
+    });
+    try {
+      const s = connect(h.receiver.httpPort ?? 0, '127.0.0.1');
+      s.on('error', () => {});
+      let closed = false;
+      s.on('close', () => void (closed = true));
+      s.write(Buffer.from([0x16, 0x03, 0x01])); // the first bytes of a ClientHello, and no more
+      await eventually(() => closed, 'closed by the server');
+      assert.equal(
+        await h.settings.telemetry.value(LIMIT_HITS_METRIC, { transport: 'http', reason: 'read_header_timeout' }),
+        1,
+      );
+    } finally {
+      await h.stop();
+      certs.cleanup();
+    }
+  });
+});
+
 describe('otlp receiver: bearer token auth', () => {
   let h: Harness;
   let auth: Extension;
@@ -173,5 +201,53 @@ describe('otlp receiver: bearer token auth', () => {
     }
     assert.equal(h.rec.calls, 0, 'nothing reached the pipeline');
     assert.ok(!JSON.stringify(h.settings.logger.lines).includes('wrong-token'), 'never logged');
+  });
+});
+
+describe('otlp receiver: refused credentials are counted and logged', () => {
+  it('counts refusals by reason and transport, logs them at warn once per window and then as a summary, never the token', async () => {
+    const auth = await bearerAuth();
+    const a = { authenticator: 'bearertokenauth/in' };
+    const h = await startReceiver(
+      { protocols: { grpc: { endpoint: 'localhost:0', auth: a }, http: { endpoint: 'localhost:0', auth: a } } },
+      { extensions: { 'bearertokenauth/in': auth } },
+    );
+    const body = encodeRequest('traces', sampleTraces());
+    const c = rawGrpc(h.receiver.grpcPort ?? 0);
+    try {
+      for (let i = 0; i < 3; i++) {
+        for (const headers of [{}, { authorization: 'Bearer wrong-token' }] as Record<string, string>[]) {
+          assert.equal((await send(`${h.httpUrl}/v1/traces`, { headers: { ...PROTO, ...headers }, body })).status, 401);
+          assert.equal(((await c.exportRaw('traces', body, headers)) as { err: ServiceError }).err.code, 16);
+        }
+      }
+    } finally {
+      c.close();
+      await h.stop();
+      await auth.shutdown?.();
+    }
+    const t = h.settings.telemetry;
+    for (const transport of ['grpc', 'http'])
+      for (const reason of ['missing', 'invalid'])
+        assert.equal(
+          await t.value(AUTH_REFUSED_METRIC, { receiver: 'otlp', transport, reason }),
+          3,
+          `${transport} ${reason}`,
+        );
+    const lines = h.settings.logger.lines.filter((l) =>
+      String(l.msg).startsWith('refused a client for its credentials'),
+    );
+    assert.ok(lines.every((l) => l.level === 'warn'));
+    // Per transport: the first refusal at once, the other five summed when the window closed (here: at shutdown).
+    assert.equal(lines.length, 4);
+    assert.deepEqual(
+      lines.filter((l) => l.count === 5).map((l) => l.reasons),
+      [
+        { missing: 2, invalid: 3 },
+        { missing: 2, invalid: 3 },
+      ],
+    );
+    const text = JSON.stringify(h.settings.logger.lines);
+    assert.ok(!text.includes('wrong-token') && !text.includes(TOKEN), 'no token in the log');
   });
 });

@@ -14,6 +14,8 @@ import type { OtlpReceiver } from '../../receivers/otlp/otlp-receiver.ts';
 export interface Recorder {
   got: Record<PipelineType, SignalData[]>;
   ctxs: ConsumeContext[];
+  /** The context of every call, as it started (its signal shows a withdrawal while the call is held). */
+  started: ConsumeContext[];
   calls: number;
   /** Thrown by the next consume calls, one each, in order. */
   failures: unknown[];
@@ -28,6 +30,7 @@ export function recorder(signals: readonly PipelineType[] = PIPELINE_TYPES): {
   const rec: Recorder = {
     got: { traces: [], metrics: [], logs: [] },
     ctxs: [],
+    started: [],
     calls: 0,
     failures: [],
     gate: undefined,
@@ -35,6 +38,7 @@ export function recorder(signals: readonly PipelineType[] = PIPELINE_TYPES): {
   const consumer = (signal: PipelineType): Consumer => ({
     async consume(data, ctx) {
       rec.calls++;
+      rec.started.push(ctx ?? {});
       if (rec.gate) await rec.gate;
       if (rec.failures.length) throw rec.failures.shift();
       rec.got[signal].push(data);

@@ -12,6 +12,9 @@ import type { IClientOptions } from 'mqtt';
 import { makeTestCerts } from '../../../test/helpers/certs.ts';
 import { cleanupEmbedded, startEmbedded } from '../../../test/helpers/embedded-broker.ts';
 import { PasswordFile } from './password-file.ts';
+import { AUTH_REFUSED_METRIC, LIMIT_HITS_METRIC } from '../../../core/receiver-reports.ts';
+import { eventually } from '../../../test/helpers/hub.ts';
+import { connect } from 'node:net';
 
 const dir = mkdtempSync(join(tmpdir(), 'otelhub-ingress-auth-'));
 const certs = makeTestCerts();
@@ -73,6 +76,15 @@ describe('embedded broker authentication', () => {
         assert.equal(await as('mallory', 'alice-secret'), protocolVersion === 5 ? '134' : '4');
         assert.equal(await as(), protocolVersion === 5 ? '135' : '5', 'anonymous: not authorized');
         assert.ok(!JSON.stringify(h.settings.logger.lines).includes('secret'), 'no password in the logs');
+        const refused = (reason: string) =>
+          h.settings.telemetry.value(AUTH_REFUSED_METRIC, { transport: 'mqtt', reason });
+        assert.deepEqual([await refused('invalid'), await refused('missing')], [2, 1], 'counted by reason');
+        const warned = h.settings.logger.lines.filter((l) => l.msg === 'refused a client for its credentials');
+        assert.deepEqual(
+          warned.map((l) => [l.level, l.reason]),
+          [['warn', 'invalid']],
+          'the first at once, the rest in the window summary',
+        );
       } finally {
         await h.stop();
       }
@@ -101,6 +113,22 @@ describe('embedded broker authentication', () => {
       await device.publishAsync('factory/tls', 'over tls', { qos: 1 });
       await device.endAsync();
       assert.deepEqual(h.rec.payloads(), ['over tls']);
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('closes a TLS connection whose handshake does not finish within connect_timeout, counted', async () => {
+    const tls = { cert_file: certs.serverCertFile, key_file: certs.serverKeyFile };
+    const { h, port } = await startEmbedded({}, { tls, connect_timeout: '300ms' });
+    try {
+      const s = connect(port, '127.0.0.1');
+      s.on('error', () => {});
+      let closed = false;
+      s.on('close', () => void (closed = true));
+      s.write(Buffer.from([0x16, 0x03, 0x01])); // the first bytes of a ClientHello, and no more
+      await eventually(() => closed, 'closed by the server');
+      assert.equal(await h.settings.telemetry.value(LIMIT_HITS_METRIC, { reason: 'connect_timeout' }), 1);
     } finally {
       await h.stop();
     }

@@ -4,6 +4,7 @@
 import type { ConfigIssue, ConfigSchema } from '../../../core/component.ts';
 import { parseId } from '../../../core/component.ts';
 import { parseHostPort } from '../../../core/net.ts';
+import { MAX_TIMER_MS } from '../../../config/duration.ts';
 import { tlsServerSchema, validateTlsServer } from '../../../config/blocks/index.ts';
 import type { TlsServerConfig } from '../../../config/blocks/index.ts';
 
@@ -19,6 +20,10 @@ export const DEFAULT_INGRESS_RECEIVE_MAXIMUM = 10_000;
 export const DEFAULT_INGRESS_MAX_PACKET_SIZE = 1024 * 1024;
 /** Messages taken from all devices and not yet settled: past it, no device is read from until there is room. */
 export const DEFAULT_INGRESS_MAX_INFLIGHT_BYTES = 64 * 1024 * 1024;
+/** A connection that has not sent its CONNECT by then is closed: a socket that never speaks holds nothing for long. */
+export const DEFAULT_INGRESS_CONNECT_TIMEOUT_MS = 10_000;
+/** Open device connections; past it a new one is closed at once (Mosquitto's listener key of the same name). */
+export const DEFAULT_INGRESS_MAX_CONNECTIONS = 1_000;
 /** Relative to the hub's working directory; `mqtt/<name>` receivers get `otelhub-mqtt-sessions-<name>.json`. */
 export const DEFAULT_SESSION_FILE = 'otelhub-mqtt-sessions.json';
 /** MQTT's variable byte integer tops out at 268,435,455 plus the fixed header. */
@@ -36,6 +41,10 @@ export interface EmbeddedBrokerConfig {
   receive_maximum: number;
   max_packet_size: number;
   max_inflight_bytes: number;
+  /** Milliseconds from accepting a connection to its CONNECT (and from CONNECT to its CONNACK). */
+  connect_timeout: number;
+  /** 0: no cap. */
+  max_connections: number;
   session_file?: string;
 }
 
@@ -56,6 +65,12 @@ export const embeddedBrokerSchema: ConfigSchema = {
       default: DEFAULT_INGRESS_MAX_PACKET_SIZE,
     },
     max_inflight_bytes: { type: 'integer', minimum: 1, default: DEFAULT_INGRESS_MAX_INFLIGHT_BYTES },
+    connect_timeout: {
+      type: ['string', 'number'],
+      duration: true,
+      default: `${DEFAULT_INGRESS_CONNECT_TIMEOUT_MS / 1000}s`,
+    },
+    max_connections: { type: 'integer', minimum: 0, default: DEFAULT_INGRESS_MAX_CONNECTIONS },
     session_file: { type: 'string', minLength: 1 },
   },
 };
@@ -93,6 +108,8 @@ export function embeddedBrokerIssues(eb: EmbeddedBrokerConfig): ConfigIssue[] {
   } catch (err) {
     issues.push(at('endpoint', (err as Error).message));
   }
+  if (!(eb.connect_timeout > 0 && eb.connect_timeout <= MAX_TIMER_MS))
+    issues.push(at('connect_timeout', `must be a duration above 0 and up to ${MAX_TIMER_MS}ms`));
   if (eb.tls)
     issues.push(...validateTlsServer(eb.tls).map((i) => ({ ...i, path: ['embedded_broker', 'tls', ...i.path] })));
   const authenticated = eb.password_file !== undefined || eb.tls?.client_ca_file !== undefined;

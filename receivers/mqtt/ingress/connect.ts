@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import type { IConnectPacket } from 'mqtt-packet';
-import type { Logger } from '../../../core/logger.ts';
+import type { LogFields, Logger } from '../../../core/logger.ts';
 import type { Device } from './device.ts';
 import type { PasswordFile } from './password-file.ts';
 import { connack, RC } from './replies.ts';
@@ -17,7 +17,16 @@ export interface ConnectPolicy {
   passwords: PasswordFile | undefined;
   sessions: Sessions;
   logger: Logger;
+  /** Counts and logs (rate-limited, never the password) a device refused for its credentials. */
+  authRefused(reason: string, fields: LogFields): void;
 }
+
+/** The reason label of a refused CONNECT: no credentials to check, wrong ones, or an MQTT 5 method we lack. */
+const AUTH_REASONS: Readonly<Record<number, string>> = {
+  [RC.notAuthorized]: 'missing',
+  [RC.badCredentials]: 'invalid',
+  [RC.badAuthMethod]: 'unsupported_method',
+};
 
 /** MQTT 5's Session Expiry Interval meaning "never". */
 const NEVER = 0xffffffff;
@@ -49,8 +58,11 @@ export async function acceptConnect(p: ConnectPolicy, device: Device, packet: IC
   // The server stores no will: it would go to subscribers, and there are none. QoS 2 is refused as MQTT 5 requires.
   if (v === 5 && (packet.will?.qos ?? 0) > 1) return refuse(RC.qosNotSupported, 'will QoS 2');
   const auth = await authenticate(p, packet, device.socket);
-  if (auth !== RC.success)
-    return refuse(auth, auth === RC.badCredentials ? 'bad user name or password' : 'not authorized');
+  if (auth !== RC.success) {
+    p.authRefused(AUTH_REASONS[auth] ?? 'invalid', { client_id: packet.clientId, remote: device.socket.remoteAddress });
+    device.write(connack(v, auth, false));
+    return false;
+  }
   const clean = packet.clean ?? true;
   let clientId = packet.clientId;
   let assigned: string | undefined;

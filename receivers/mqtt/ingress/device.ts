@@ -16,6 +16,10 @@ import type { Session } from './sessions.ts';
 export interface DeviceHost {
   readonly receiveMaximum: number;
   readonly maxPacketSize: number;
+  /** How long a new connection has to send its CONNECT (connect_timeout). */
+  readonly connectTimeoutMs: number;
+  /** A limit (its config key) cut the device off. */
+  limitHit(limit: string): void;
   /** True while the byte budget across devices is spent. */
   budgetFull(): boolean;
   /** Checks credentials and opens the session; writes the CONNACK. Resolves false when the device was refused. */
@@ -24,8 +28,6 @@ export interface DeviceHost {
   subscribe(device: Device, packet: Packet): void;
   closed(device: Device): void;
 }
-
-const CONNECT_TIMEOUT_MS = 10_000;
 
 export class Device {
   version: Version = 4;
@@ -59,7 +61,7 @@ export class Device {
     });
     socket.on('error', () => {}); // 'close' follows; a reset device is not the hub's error
     socket.on('close', () => this.onClose());
-    this.arm(CONNECT_TIMEOUT_MS);
+    this.arm(host.connectTimeoutMs);
   }
 
   get open(): boolean {
@@ -111,7 +113,13 @@ export class Device {
   private arm(ms: number): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (ms > 0) this.timer = setTimeout(() => this.fail(RC.keepAliveTimeout, 'keep-alive timeout'), ms).unref();
+    if (ms > 0) this.timer = setTimeout(() => this.expired(), ms).unref();
+  }
+
+  private expired(): void {
+    // Before CONNECT was answered it is connect_timeout: a socket that never spoke MQTT, or spoke too slowly.
+    if (!this.connected) this.host.limitHit('connect_timeout');
+    this.fail(RC.keepAliveTimeout, 'keep-alive timeout');
   }
 
   private take(frame: Frame): void {
@@ -152,7 +160,7 @@ export class Device {
   private onConnect(packet: IConnectPacket): void {
     this.version = packet.protocolVersion === 5 ? 5 : packet.protocolVersion === 3 ? 3 : 4;
     this.state = 'connecting';
-    this.arm(CONNECT_TIMEOUT_MS);
+    this.arm(this.host.connectTimeoutMs);
     this.host.connect(this, packet).then(
       (ok) => {
         if (!ok || !this.open) return this.close();

@@ -8,6 +8,7 @@ import { eventually } from '../../../test/helpers/hub.ts';
 import { publisher } from '../../../test/helpers/mqtt-receiver-harness.ts';
 import { isCmd, rawDevice } from '../../../test/helpers/mqtt-raw-device.ts';
 import type { RawDevice } from '../../../test/helpers/mqtt-raw-device.ts';
+import { LIMIT_HITS_METRIC } from '../../../core/receiver-reports.ts';
 
 after(cleanupEmbedded);
 
@@ -141,6 +142,49 @@ describe('embedded broker limits', () => {
     try {
       const d = await connected(port, 4, { keepalive: 1 });
       await eventually(() => d.closed, 'closed by the keep-alive check');
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('closes sockets that never send CONNECT, or trickle it, at connect_timeout; counted, the hub keeps serving', async () => {
+    const { h, port, url } = await startEmbedded({}, { connect_timeout: '200ms' });
+    try {
+      const silent = await Promise.all([1, 2, 3].map(() => rawDevice(port, 4)));
+      const slow = await rawDevice(port, 4);
+      // A CONNECT one byte at a time, slower than the timeout allows.
+      const connect = Buffer.from([0x10, 0x0c, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x04, 0x02, 0x00, 0x3c, 0, 0]);
+      let i = 0;
+      const t = setInterval(
+        () => (slow.closed || i >= connect.length ? clearInterval(t) : slow.socket.write(connect.subarray(i, ++i))),
+        50,
+      );
+      await eventually(() => [...silent, slow].every((d) => d.closed), 'every idle or slow socket closed');
+      clearInterval(t);
+      const value = await h.settings.telemetry.value(LIMIT_HITS_METRIC, {
+        transport: 'mqtt',
+        reason: 'connect_timeout',
+      });
+      assert.equal(value, 4);
+      const ok = await publisher(url);
+      await ok.publishAsync('factory/z', 'still here', { qos: 1 });
+      await ok.endAsync();
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('closes connections past max_connections at once, counted', async () => {
+    const { h, port } = await startEmbedded({}, { max_connections: 2 });
+    try {
+      const a = await connected(port, 5);
+      const b = await connected(port, 4);
+      const extra = await rawDevice(port, 4);
+      await eventually(() => extra.closed, 'the third connection closed');
+      assert.equal(await h.settings.telemetry.value(LIMIT_HITS_METRIC, { reason: 'max_connections' }), 1);
+      assert.ok(!a.closed && !b.closed, 'the others stay');
+      a.end();
+      b.end();
     } finally {
       await h.stop();
     }

@@ -25,6 +25,11 @@ export interface IngressSink {
 
 export interface IngressOptions extends Omit<ConnectPolicy, 'logger'> {
   maxInflightBytes: number;
+  connectTimeoutMs: number;
+  /** 0: no cap. */
+  maxConnections: number;
+  /** Told the config key of a limit that cut a device off. */
+  limitHit(limit: string): void;
   /** Whether a topic is one the receiver takes (its `topics`); others are acknowledged and dropped. */
   accepts(topic: string): boolean;
   sink: IngressSink;
@@ -34,6 +39,7 @@ export interface IngressOptions extends Omit<ConnectPolicy, 'logger'> {
 export class IngressServer implements DeviceHost {
   readonly receiveMaximum: number;
   readonly maxPacketSize: number;
+  readonly connectTimeoutMs: number;
   private readonly budget: Budget;
   private readonly devices = new Set<Device>();
   private readonly deliveries = new Set<Promise<void>>();
@@ -48,6 +54,11 @@ export class IngressServer implements DeviceHost {
   ) {
     this.receiveMaximum = opts.receiveMaximum;
     this.maxPacketSize = opts.maxPacketSize;
+    this.connectTimeoutMs = opts.connectTimeoutMs;
+    if (opts.maxConnections > 0) {
+      listener.maxConnections = opts.maxConnections;
+      listener.on('drop', () => opts.limitHit('max_connections'));
+    }
     this.budget = new Budget(opts.maxInflightBytes);
     this.budget.onRoom(() => {
       for (const d of this.devices) d.pump();
@@ -66,6 +77,10 @@ export class IngressServer implements DeviceHost {
     let n = 0;
     for (const d of this.devices) if (!d.reading) n++;
     return n;
+  }
+
+  limitHit(limit: string): void {
+    this.opts.limitHit(limit);
   }
 
   budgetFull(): boolean {
