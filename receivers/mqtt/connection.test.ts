@@ -112,7 +112,10 @@ describe('mqtt receiver: on the wire', () => {
       await eventually(() => connects().length >= 2, 'a second attempt');
       const [first, second] = connects();
       assert.ok(first && second);
-      assert.ok(second.at - first.at >= 190, `waited for the timeout (${second.at - first.at} ms)`);
+      // The unanswered connection was given up (closed by the receiver), not kept beside the new one. (No timing
+      // is asserted: on a loaded machine the server may read the first CONNECT late.)
+      assert.notEqual(first.conn, second.conn);
+      assert.equal(s.connections[first.conn]?.closed, true);
     });
   });
 
