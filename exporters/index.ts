@@ -3,5 +3,6 @@ import type { Factory } from '../core/component.ts';
 import { debugFactory } from './debug/factory.ts';
 import { otlpFactory } from './otlp/factory.ts';
 import { otlpHttpFactory } from './otlphttp/factory.ts';
+import { prometheusRemoteWriteFactory } from './prometheus_remote_write/factory.ts';
 
-export const exporters: Factory[] = [debugFactory, otlpFactory, otlpHttpFactory];
+export const exporters: Factory[] = [debugFactory, otlpFactory, otlpHttpFactory, prometheusRemoteWriteFactory];

@@ -4,13 +4,19 @@ import { runConformance } from './conformance.ts';
 
 runConformance(builtinFactories, {
   // An authenticator has no sensible default credential: like the Collector's, it refuses an empty config.
-  requiresConfig: ['extension:bearertokenauth'],
+  // Nor has a remote-write destination (contrib requires `endpoint` too).
+  requiresConfig: ['extension:bearertokenauth', 'exporter:prometheus_remote_write'],
   overrides: {
     'extension:bearertokenauth': { token: 'conformance-token' },
     'extension:health_check': { endpoint: 'localhost:0' },
     // Port 1: nothing listens, so each export must settle with a ConsumerError, at once without retries.
     'exporter:otlp': { endpoint: 'localhost:1', retry_on_failure: { enabled: false }, timeout: '1s' },
     'exporter:otlphttp': { endpoint: 'http://localhost:1', retry_on_failure: { enabled: false }, timeout: '1s' },
+    'exporter:prometheus_remote_write': {
+      endpoint: 'http://localhost:1/api/v1/write',
+      retry_on_failure: { enabled: false },
+      timeout: '1s',
+    },
     'receiver:otlp': { protocols: { grpc: { endpoint: 'localhost:0' }, http: { endpoint: 'localhost:0' } } },
   },
 });

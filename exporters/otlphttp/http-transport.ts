@@ -14,7 +14,7 @@ import type { ExportData, SendResult } from '../helper/send.ts';
 import type { OtlpHttpConfig } from './config.ts';
 import { signalUrl } from './config.ts';
 import { post } from './post.ts';
-import { httpFailure, partialSuccessOf } from './response.ts';
+import { partialSuccessOf, responseFailure } from './response.ts';
 
 const gzipAsync = promisify(gzip);
 
@@ -83,13 +83,7 @@ export class HttpTransport implements Transport {
       throw retryableError(`export to ${target} failed: ${networkError(err)}`, { cause: err });
     }
     if (res.status < 200 || res.status > 299) {
-      throw httpFailure(
-        target,
-        res.status,
-        res.statusText,
-        { 'retry-after': res.headers['retry-after'], 'content-type': res.headers['content-type'] },
-        res.body,
-      );
+      throw responseFailure(target, res);
     }
     try {
       const partialSuccess = partialSuccessOf(signal, res.body, res.headers['content-type'] ?? '');

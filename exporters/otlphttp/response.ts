@@ -3,6 +3,7 @@
 // retryable too, since credentials rotate; 413 means split the request; 400 and 500 mean find the items refused on
 // their own (see exporters/helper/README.md). Any other status is permanent. The server's google.rpc.Status message
 // (protobuf or JSON body) is quoted so the reason shows upstream.
+import type { PostResponse } from './post.ts';
 import type { ConsumerError, Refusal } from '../../core/errors.ts';
 import { permanentError, refusedError, retryableError } from '../../core/errors.ts';
 import type { PipelineType } from '../../core/pdata/index.ts';
@@ -69,6 +70,18 @@ export function httpFailure(
   if (AUTH_STATUSES.includes(status)) return retryableError(message, { retryAfterMs, auth: true });
   const refusal = REFUSAL_STATUSES.get(status);
   return refusal ? refusedError(message, refusal) : permanentError(message);
+}
+
+/** The error for a non-2xx answer of `target` (as post() returns it). */
+export function responseFailure(target: string, res: PostResponse): ConsumerError {
+  const { 'retry-after': retryAfter, 'content-type': contentType } = res.headers;
+  return httpFailure(
+    target,
+    res.status,
+    res.statusText,
+    { 'retry-after': retryAfter, 'content-type': contentType },
+    res.body,
+  );
 }
 
 /** The partial success of a 2xx response, decoded by its content type; undefined when there is none. */
