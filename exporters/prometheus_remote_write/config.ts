@@ -6,6 +6,8 @@ import { DEFAULT_QUEUE, DEFAULT_RETRY } from '../../config/blocks/index.ts';
 import type { AuthConfig, SenderConfig } from '../helper/config.ts';
 import { quoteEndpoint, senderProperties, validateSender } from '../helper/config.ts';
 import { labelName, TRANSLATION_STRATEGIES } from './names.ts';
+import { WAL_STORAGE_ID, walSchema } from './wal.ts';
+import type { WalConfig } from './wal.ts';
 import type { TranslationStrategy } from './names.ts';
 
 export const DEFAULT_TIMEOUT = '5s';
@@ -33,6 +35,7 @@ export interface PrwConfig {
   /** Unset: remote_write_queue.num_consumers, as contrib. */
   max_batch_request_parallelism?: number;
   remote_write_queue: { enabled: boolean; queue_size: number; num_consumers: number };
+  wal?: WalConfig;
   retry_on_failure: SenderConfig['retry_on_failure'];
 }
 
@@ -77,6 +80,7 @@ export const prwConfigSchema: ConfigSchema = {
       default: {},
     },
     retry_on_failure: sender.retry_on_failure!,
+    wal: walSchema,
   },
 };
 
@@ -97,7 +101,14 @@ export function senderConfig(cfg: PrwConfig): SenderConfig {
     auth: cfg.auth,
     max_request_bytes: 0, // requests are cut by max_batch_size_bytes after translation
     retry_on_failure: cfg.retry_on_failure ?? DEFAULT_RETRY,
-    sending_queue: { ...DEFAULT_QUEUE, enabled: q.enabled, queue_size: q.queue_size, num_consumers: 1 },
+    sending_queue: {
+      ...DEFAULT_QUEUE,
+      // With a WAL the queue is on disk, whatever remote_write_queue.enabled says (contrib's WAL works the same way).
+      enabled: q.enabled || cfg.wal !== undefined,
+      queue_size: q.queue_size,
+      num_consumers: 1,
+      ...(cfg.wal ? { storage: WAL_STORAGE_ID } : {}),
+    },
   };
 }
 

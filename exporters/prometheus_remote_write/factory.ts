@@ -1,8 +1,7 @@
 import { defineExporter } from '../../core/component.ts';
-import { BaseExporter } from '../helper/base-exporter.ts';
-import { prwConfigSchema, senderConfig, validatePrwConfig } from './config.ts';
+import { prwConfigSchema, validatePrwConfig } from './config.ts';
 import type { PrwConfig } from './config.ts';
-import { RemoteWriteTransport } from './remote-write-transport.ts';
+import { PrometheusRemoteWriteExporter } from './prometheus-remote-write.ts';
 
 export const prometheusRemoteWriteFactory = defineExporter<PrwConfig>({
   kind: 'exporter',
@@ -13,6 +12,5 @@ export const prometheusRemoteWriteFactory = defineExporter<PrwConfig>({
   configSchema: prwConfigSchema,
   validate: validatePrwConfig,
   signals: { metrics: 'metrics' },
-  createExporter: (settings, config) =>
-    new BaseExporter(settings, senderConfig(config), new RemoteWriteTransport(config, settings)),
+  createExporter: (settings, config) => new PrometheusRemoteWriteExporter(settings, config),
 });

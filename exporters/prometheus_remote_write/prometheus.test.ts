@@ -3,6 +3,9 @@
 // remote write 1.0 cannot carry is counted, staleness markers end a series, and a sample Prometheus refuses (out of
 // order) costs only itself: the rest of its request is delivered.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Metric } from '../../core/pdata/index.ts';
 import {
@@ -18,6 +21,7 @@ import {
   scope,
 } from '../../core/pdata/index.ts';
 import { FAST_RETRY, startExporter } from '../../test/helpers/exporter-harness.ts';
+import { eventually } from '../../test/helpers/hub.ts';
 import type { Prometheus } from '../../test/helpers/prometheus.ts';
 import { startPrometheus } from '../../test/helpers/prometheus.ts';
 import { prometheusRemoteWriteFactory } from './factory.ts';
@@ -213,5 +217,38 @@ describe('prometheus_remote_write exporter against Prometheus 2.42', () => {
     assert.equal((await prom.query('fresh_one', now / 1000)).length, 1);
     // One point refused on its own and dropped, counted; its request's other point delivered.
     assert.equal(await telemetry.value('otelhub_exporter_dropped_items_total'), 1);
+  });
+
+  it('keeps what it took in its wal while Prometheus is away, and sends it after a restart', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'otelhub-prw-wal-'));
+    const tMs = Date.now() - 3_000;
+    // A resource of its own: the target_info of `res` is at later times in this Prometheus already.
+    const data = metrics(
+      [metric({ name: 'wal.kept', gauge: { dataPoints: [numberPoint(9, BigInt(tMs) * NANOS)] } })],
+      resource({ 'service.name': 'wal-test' }),
+    );
+    try {
+      // Nothing listens on port 1: the export is taken (written to the wal) and cannot be sent.
+      const first = await startExporter(prometheusRemoteWriteFactory, {
+        endpoint: 'http://127.0.0.1:1/api/v1/write',
+        wal: { directory },
+        retry_on_failure: FAST_RETRY,
+      });
+      await first.exporter.metrics.consume(data);
+      await first.exporter.shutdown?.();
+      assert.deepEqual(await prom.query('wal_kept', tMs / 1000), []);
+      const second = await startExporter(prometheusRemoteWriteFactory, {
+        endpoint: prom.writeUrl,
+        wal: { directory },
+        retry_on_failure: FAST_RETRY,
+      });
+      try {
+        await eventually(async () => (await prom.query('wal_kept', tMs / 1000)).length === 1, 'the wal replayed');
+      } finally {
+        await second.exporter.shutdown?.();
+      }
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

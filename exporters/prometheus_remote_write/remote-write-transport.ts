@@ -68,6 +68,7 @@ export class RemoteWriteTransport implements Transport {
       scopeLabels: !cfg.disable_scope_info,
       targetInfo: cfg.target_info.enabled,
       sendMetadata: cfg.send_metadata,
+      targetInfoSent: new Map(),
     };
     const counter = settings.telemetry.counter({
       name: 'otelhub_exporter_prometheus_remote_write_dropped_points_total',

@@ -53,6 +53,11 @@ export interface TranslateOptions extends LabelContext {
   namer: MetricNamer;
   targetInfo: boolean;
   sendMetadata: boolean;
+  /**
+   * The last target_info time sent per label set (the exporter's own state): target_info never goes back in time,
+   * since Prometheus refuses an out-of-order sample by refusing its whole request, data included.
+   */
+  targetInfoSent?: Map<string, number>;
 }
 
 const ms = (nanos: bigint): number => Number(nanos / 1_000_000n);
@@ -115,7 +120,14 @@ function addTargetInfo(b: Builder, opts: TranslateOptions, resource: Resource, l
   const scope: InstrumentationScope = { name: '', version: '', attributes: [], droppedAttributesCount: 0 };
   const { job, instance } = jobAndInstance(resource);
   if (job === undefined && instance === undefined) return;
-  b.add(seriesLabels(ctx, resource, scope, attrs, 'target_info'), { value: 1, timestamp: ms(latest) });
+  const labels = seriesLabels(ctx, resource, scope, attrs, 'target_info');
+  let timestamp = ms(latest);
+  if (opts.targetInfoSent) {
+    const key = labels.map((l) => `${l.name}\u0000${l.value}`).join('\u0001');
+    timestamp = Math.max(timestamp, opts.targetInfoSent.get(key) ?? 0);
+    opts.targetInfoSent.set(key, timestamp);
+  }
+  b.add(labels, { value: 1, timestamp });
   if (opts.sendMetadata)
     b.metadata.set('target_info', { type: PROM_TYPE.gauge, family: 'target_info', help: 'Target metadata', unit: '' });
 }
