@@ -11,7 +11,7 @@ import { retryableError } from '../../core/errors.ts';
 import { encodeRequest } from '../../otlp/index.ts';
 import { sampleTraces } from '../../test/helpers/sample-data.ts';
 import { testSettings } from '../../test/helpers/settings.ts';
-import { DEFAULT_RESPONSE_TIMEOUT_MS, DEFAULT_URL_PATHS } from './config.ts';
+import { DEFAULT_MAX_CONCURRENT_DECODES, DEFAULT_RESPONSE_TIMEOUT_MS, DEFAULT_URL_PATHS } from './config.ts';
 import type { HttpConfig } from './config.ts';
 import { otlpReceiverFactory } from './factory.ts';
 import { OtlpReceiver } from './otlp-receiver.ts';
@@ -42,6 +42,7 @@ const httpDefaults: HttpConfig = {
   response_timeout: DEFAULT_RESPONSE_TIMEOUT_MS,
   max_request_body_size: 1024,
   ...HTTP_SERVER_LIMIT_DEFAULTS,
+  max_concurrent_decodes: DEFAULT_MAX_CONCURRENT_DECODES,
 };
 
 const tick = () => sleep(50);
