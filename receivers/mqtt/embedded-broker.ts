@@ -11,6 +11,7 @@ import { loadServerTls, startTlsReload } from '../../config/blocks/index.ts';
 import type { CreateSettings } from '../../core/component.ts';
 import type { Logger } from '../../core/logger.ts';
 import { authRefusalReporter, limitHitReporter } from '../../core/receiver-reports.ts';
+import { ConfigKeyError } from '../../core/errors.ts';
 import { formatHostPort, listen, parseHostPort } from '../../core/net.ts';
 import type { ResolvedConfig } from './config.ts';
 import type { EmbeddedBrokerConfig } from './ingress/config.ts';
@@ -105,7 +106,7 @@ export async function startEmbeddedBroker(
     port = (await listen(net, address)).port;
   } catch (err) {
     stopReload();
-    throw new Error(`embedded MQTT broker cannot listen on ${eb.endpoint}: ${(err as Error).message}`, { cause: err });
+    throw new ConfigKeyError(['embedded_broker', 'endpoint'], (err as Error).message, { cause: err });
   }
   // Once listening, an accept error (too many open files) must not end the process: devices connect again.
   net.on('error', (err) => logger.error('embedded MQTT broker listener error', { error: err.message }));

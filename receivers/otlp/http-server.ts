@@ -4,6 +4,7 @@ import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { loadServerTls, startTlsReload } from '../../config/blocks/index.ts';
+import { ConfigKeyError } from '../../core/errors.ts';
 import { listen, parseHostPort } from '../../core/net.ts';
 import type { PipelineType, SignalData } from '../../core/pdata/index.ts';
 import {
@@ -222,7 +223,7 @@ export async function startHttp(cfg: HttpConfig, deps: ExportDeps): Promise<List
     bound = (await listen(server, address)).port;
   } catch (err) {
     stopReload();
-    throw new Error(`OTLP HTTP receiver cannot listen on ${cfg.endpoint}: ${(err as Error).message}`, { cause: err });
+    throw new ConfigKeyError(['protocols', 'http', 'endpoint'], (err as Error).message, { cause: err });
   }
   let closing: Promise<void> | undefined;
   return {

@@ -28,6 +28,7 @@ import { hostWith } from '../../test/helpers/settings.ts';
 import { PROTO, send } from '../../test/helpers/otlp-receiver-http-client.ts';
 import { listen } from '../../core/net.ts';
 import { GRPC_SERVER_LIMIT_DEFAULTS, HTTP_SERVER_LIMIT_DEFAULTS } from '../../config/blocks/index.ts';
+import { ConfigKeyError } from '../../core/errors.ts';
 
 async function occupy(): Promise<{ server: Server; port: number }> {
   const server = createServer();
@@ -60,7 +61,7 @@ describe('otlp receiver: lifecycle', () => {
   });
 
   for (const protocol of ['grpc', 'http'] as const) {
-    it(`fails start when the ${protocol} port is taken, naming the endpoint, and leaves nothing listening`, async () => {
+    it(`fails start when the ${protocol} port is taken, naming the key and the address, and leaves nothing listening`, async () => {
       const taken = await occupy();
       const spare = await occupy();
       await new Promise((r) => spare.server.close(r));
@@ -89,8 +90,9 @@ describe('otlp receiver: lifecycle', () => {
         await assert.rejects(
           both.start(hostWith()),
           (err: Error) =>
-            err.message.includes(`localhost:${taken.port}`) &&
-            err.message.includes(protocol === 'grpc' ? 'gRPC' : 'HTTP'),
+            err instanceof ConfigKeyError &&
+            err.path.join('::') === `protocols::${protocol}::endpoint` &&
+            err.message === `address localhost:${taken.port} is already in use`,
         );
         assert.equal(both.grpcPort, undefined);
         assert.equal(both.httpPort, undefined);
