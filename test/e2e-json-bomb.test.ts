@@ -15,6 +15,7 @@ import type { Running } from './helpers/process.ts';
 const PEAK_RSS_LIMIT = 250 * 1024 * 1024;
 const BOMBS = 20;
 const ROUNDS = 2;
+const MAX_ROUNDS = 10;
 
 const CONFIG = `
 receivers: { otlp: { protocols: { http: { endpoint: "127.0.0.1:0" } } } }
@@ -87,13 +88,15 @@ describe('e2e: the JSON nesting bomb', () => {
       }
     })();
     const results: { status: number }[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
+    // At least ROUNDS, and on until a health answer came back while bombs were in flight (a busy machine may be slow
+    // to send the first probe), within a bound.
+    for (let round = 0; round < ROUNDS || (answeredDuringAttack === 0 && round < MAX_ROUNDS); round++) {
       results.push(...(await Promise.all(Array.from({ length: BOMBS }, () => post(String(http.endpoint), bomb)))));
     }
     attacking = false;
     await probe;
 
-    assert.equal(results.length, BOMBS * ROUNDS);
+    assert.ok(results.length >= BOMBS * ROUNDS);
     assert.deepEqual(new Set(results.map((r) => r.status)), new Set([400]));
     const peak = peakRss(pid);
     assert.ok(peak < PEAK_RSS_LIMIT, `peak RSS ${Math.round(peak / 2 ** 20)} MiB`);

@@ -55,7 +55,8 @@ describe('otlp receiver: HTTP memory bounds', () => {
             endpoint: 'localhost:0',
             max_request_body_size: LIMIT,
             max_concurrent_decodes: 1,
-            response_timeout: '400ms',
+            // Long enough for the holder to finish while the waiter waits, even on a busy machine.
+            response_timeout: '1500ms',
           },
         },
       },
