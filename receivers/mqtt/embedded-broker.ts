@@ -71,11 +71,16 @@ export async function startEmbeddedBroker(
   const { logger } = deps.settings;
   const eb = cfg.embedded_broker as EmbeddedBrokerConfig;
   const sessionFile = sessionFileFor(eb, deps.settings.id);
-  const store = await SessionStore.open(sessionFile);
+  const atSessionFile = (err: unknown): never => {
+    throw new ConfigKeyError(['embedded_broker', 'session_file'], (err as Error).message, { cause: err });
+  };
+  const store = await SessionStore.open(sessionFile).catch(atSessionFile);
   // Written only when a device asks for a persistent session, so a directory it cannot be written to is found now.
-  await access(dirname(sessionFile), constants.W_OK).catch(() => {
-    throw new Error(`embedded MQTT broker cannot write its session_file ${sessionFile}: the directory is not writable`);
-  });
+  await access(dirname(sessionFile), constants.W_OK).catch(() =>
+    atSessionFile(
+      new Error(`embedded MQTT broker cannot write its session_file ${sessionFile}: the directory is not writable`),
+    ),
+  );
   const passwords = eb.password_file === undefined ? undefined : await PasswordFile.load(eb.password_file);
   const { server: net, stop: stopReload } = await listener(eb, logger);
   const refusals = authRefusalReporter(deps.settings, 'mqtt');

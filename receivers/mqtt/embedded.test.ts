@@ -132,6 +132,18 @@ describe('mqtt receiver: embedded broker', () => {
     await device.endAsync(true);
   });
 
+  it('fails start at session_file when its directory cannot be written', async () => {
+    await assert.rejects(
+      startReceiver({ embedded_broker: { endpoint: '127.0.0.1:0', session_file: '/nonexistent-otelhub-dir/s.json' } }),
+      (err: Error) =>
+        err instanceof ConfigKeyError &&
+        err.path.join('::') === 'embedded_broker::session_file' &&
+        /cannot write its session_file \/nonexistent-otelhub-dir\/s\.json: the directory is not writable/.test(
+          err.message,
+        ),
+    );
+  });
+
   it('fails start, naming the key and the address, when its port is taken', async () => {
     const { h, port } = await startEmbedded();
     try {
