@@ -7,11 +7,13 @@ import { listenHttp } from '../core/net.ts';
 import { registerProcessMetrics } from '../core/process-metrics.ts';
 import { malformedStringsReplaced } from '../otlp/well-formed.ts';
 import type { Registry } from '../core/registry.ts';
-import { Service } from '../core/service.ts';
+import { Service, StartError } from '../core/service.ts';
+import type { StartFailure } from '../core/service.ts';
+import { errorMessage } from '../core/errors.ts';
 import { Telemetry } from '../core/telemetry.ts';
 import type { HubConfig } from '../config/hub-config.ts';
 import { resolveHubConfig } from '../config/hub-config.ts';
-import { ConfigError } from '../config/issues.ts';
+import { ConfigError, formatIssue } from '../config/issues.ts';
 import type { LocatedIssue } from '../config/issues.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import { loadConfigFiles, loadConfigText } from '../config/load.ts';
@@ -127,6 +129,26 @@ function registerCodecMetrics(t: Telemetry): void {
   });
 }
 
+/**
+ * The hub could not start: every component (and the metrics endpoint) that failed, each under the config key to
+ * change, where the config sets it, and the environment variable it comes from when it does.
+ */
+export class HubStartError extends Error {
+  constructor(readonly issues: LocatedIssue[]) {
+    super(issues.map(formatIssue).join('\n'));
+    this.name = 'HubStartError';
+  }
+}
+
+function located(f: StartFailure, loaded: LoadedConfig | undefined): LocatedIssue {
+  // A value from the environment is shown as its reference, as in every message about the config.
+  let message = loaded ? loaded.scrub(f.message) : f.message;
+  const env = loaded?.envOf(f.path) ?? [];
+  if (env.length > 0) message += ` (set ${env.join(' or ')} to change it)`;
+  const location = loaded?.locate(f.path);
+  return location ? { path: f.path, message, location } : { path: f.path, message };
+}
+
 export async function startHub(opts: HubOptions): Promise<RunningHub> {
   const r = await loadHubConfig({ ...opts, checkFiles: opts.checkFiles ?? true });
   if (!r.config) throw new ConfigError(r.issues);
@@ -135,22 +157,25 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   const tcfg = config.service.telemetry.metrics;
   const telemetry = new Telemetry(tcfg.level);
   let metricsListener: HttpListener | undefined;
+  // Every failure is collected, the metrics endpoint's and each component's, and reported together.
+  const failures: StartFailure[] = [];
   if (tcfg.level !== 'none' && tcfg.address !== '') {
     registerProcessMetrics(telemetry);
     registerCodecMetrics(telemetry);
-    metricsListener = await listenHttp(tcfg.address, (req, res) => {
-      if ((req.url ?? '').split('?')[0] !== '/metrics') return void res.writeHead(404).end();
-      telemetry.scrape().then(
-        (body) => res.writeHead(200, { 'content-type': telemetry.registry.contentType }).end(body),
-        () => res.writeHead(500).end(),
-      );
-    }).catch((err: unknown) => {
-      const message = `cannot serve internal metrics on ${tcfg.address}: ${err instanceof Error ? err.message : String(err)}`;
-      throw new Error(r.loaded ? r.loaded.scrub(message) : message);
-    });
-    logger.info('serving internal metrics', {
-      endpoint: `http://${metricsListener.address.host}:${metricsListener.address.port}/metrics`,
-    });
+    try {
+      metricsListener = await listenHttp(tcfg.address, (req, res) => {
+        if ((req.url ?? '').split('?')[0] !== '/metrics') return void res.writeHead(404).end();
+        telemetry.scrape().then(
+          (body) => res.writeHead(200, { 'content-type': telemetry.registry.contentType }).end(body),
+          () => res.writeHead(500).end(),
+        );
+      });
+      logger.info('serving internal metrics', {
+        endpoint: `http://${metricsListener.address.host}:${metricsListener.address.port}/metrics`,
+      });
+    } catch (err) {
+      failures.push({ path: ['service', 'telemetry', 'metrics', 'address'], message: errorMessage(err) });
+    }
   }
   const service = new Service({
     config,
@@ -166,12 +191,20 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       await metricsListener?.close();
     })());
   try {
-    await service.start();
+    await service.start({ announce: false });
   } catch (err) {
-    await shutdown();
-    // A start error quotes values (an endpoint that cannot be bound): the config's environment values stay hidden.
-    if (err instanceof Error && r.loaded) err.message = r.loaded.scrub(err.message);
-    throw err;
+    if (!(err instanceof StartError)) {
+      await shutdown();
+      // A start error quotes values (an endpoint that cannot be bound): the config's environment values stay hidden.
+      if (err instanceof Error && r.loaded) err.message = r.loaded.scrub(err.message);
+      throw err;
+    }
+    failures.push(...err.failures);
   }
+  if (failures.length > 0) {
+    await shutdown();
+    throw new HubStartError(failures.map((f) => located(f, r.loaded)));
+  }
+  service.announceReadiness();
   return { service, config, logger, metricsListener, shutdown };
 }

@@ -10,7 +10,7 @@ import { LOG_LEVELS } from '../core/logger.ts';
 import { MAX_TIMER_MS } from '../config/duration.ts';
 import { ConfigError, formatIssue } from '../config/issues.ts';
 import { DEFAULT_CONFIG, DEFAULT_CONFIG_NAME } from './default-config.ts';
-import type { HubOptions } from './hub.ts';
+import type { HubOptions, HubStartError } from './hub.ts';
 
 const HELP = `otelhub: an OpenTelemetry-Collector-style telemetry hub for the edge
 
@@ -196,6 +196,12 @@ export async function cli(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof ConfigError) {
       printIssues(err);
+      return 1;
+    }
+    if (err instanceof Error && err.name === 'HubStartError') {
+      const issues = (err as HubStartError).issues;
+      console.error(`otelhub: cannot start (${issues.length} ${issues.length === 1 ? 'problem' : 'problems'}):`);
+      for (const i of issues) console.error(`  ${formatIssue(i)}`);
       return 1;
     }
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

@@ -118,3 +118,23 @@ await test('aliases are expanded; a self-referencing one is an issue', () => {
   assert.equal(cyclic.config, undefined);
   assert.match(cyclic.issues[0]?.message ?? '', /alias \*x cannot be resolved/);
 });
+
+await test('envOf names the variables a value refers to, set or not, and none for values without one', () => {
+  const text = [
+    'receivers:',
+    '  otlp:',
+    '    protocols:',
+    '      http: { endpoint: "${env:HTTP_AT:-localhost:4318}" }',
+    '      grpc: { endpoint: "${env:HOST}:${env:PORT}" }',
+    'exporters:',
+    '  debug: { verbosity: "$${env:NOT_A_REFERENCE}" }',
+  ].join('\n');
+  const r = loadConfigText(text, 'env.yaml', { HOST: 'localhost', PORT: '4317' });
+  assert.ok(r.config, JSON.stringify(r.issues));
+  const { envOf } = r.config;
+  assert.deepEqual(envOf(['receivers', 'otlp', 'protocols', 'http', 'endpoint']), ['HTTP_AT']);
+  assert.deepEqual(envOf(['receivers', 'otlp', 'protocols', 'grpc', 'endpoint']), ['HOST', 'PORT']);
+  assert.deepEqual(envOf(['exporters', 'debug', 'verbosity']), []);
+  assert.deepEqual(envOf(['receivers', 'otlp']), [], 'only the value itself, not what is below it');
+  assert.deepEqual(envOf(['receivers', 'missing', 'endpoint']), []);
+});

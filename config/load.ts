@@ -15,6 +15,8 @@ export interface LoadedConfig {
   locate: (path: (string | number)[]) => SourceLocation | undefined;
   /** A message about the config with the environment values it quotes shown as their `${env:NAME}` instead. */
   scrub: (message: string) => string;
+  /** The environment variables the value at exactly `path` refers to (`${env:NAME}`), set or not. */
+  envOf: (path: (string | number)[]) => string[];
 }
 
 /** `config` is present exactly when there are no issues. */
@@ -86,6 +88,7 @@ function loadSources(sources: Source[], env: Env): LoadResult {
       value,
       files: sources.map((s) => s.name),
       locate: (path) => locate(finalRoot, path),
+      envOf: (path) => nodeAt(finalRoot, path)?.env ?? [],
       scrub: (message) => scrubber.scrub(message),
     },
     issues,
@@ -123,12 +126,22 @@ function merge(a: unknown, aLoc: LocNode | undefined, b: unknown, bLoc: LocNode)
   return { value: a, loc: { loc: bLoc.loc, children } };
 }
 
+function childOf(node: LocNode | undefined, seg: string | number): LocNode | undefined {
+  return node?.children?.get(seg) ?? node?.children?.get(typeof seg === 'number' ? String(seg) : Number(seg));
+}
+
 function locate(root: LocNode | undefined, path: (string | number)[]): SourceLocation | undefined {
   let node = root;
   for (const seg of path) {
-    const child = node?.children?.get(seg) ?? node?.children?.get(typeof seg === 'number' ? String(seg) : Number(seg));
+    const child = childOf(node, seg);
     if (!child) break;
     node = child;
   }
   return node?.loc;
+}
+
+function nodeAt(root: LocNode | undefined, path: (string | number)[]): LocNode | undefined {
+  let node = root;
+  for (const seg of path) node = childOf(node, seg);
+  return node;
 }

@@ -9,6 +9,13 @@ import type { LocatedIssue, SourceLocation } from './issues.ts';
 export interface LocNode {
   loc: SourceLocation;
   children?: Map<string | number, LocNode>;
+  /** The environment variables a scalar's text refers to (`${env:NAME}`), set or not: what a user may change. */
+  env?: string[];
+}
+
+/** Names of the `${env:NAME}` references in a scalar's text (`$$` is an escaped `$`, not a reference). */
+function envNames(text: string): string[] {
+  return [...text.replaceAll('$$', '').matchAll(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] ?? '');
 }
 
 // Aliases are expanded by copying; this bounds the "billion laughs" blow-up of aliases of aliases.
@@ -93,7 +100,8 @@ export function buildTree(
     if (isScalar(node) && typeof node.value === 'string') {
       const r = expandEnv(node.value, env, node.type === Scalar.PLAIN, used);
       for (const message of r.errors) issues.push({ path, message, location: pos(node, at) });
-      return { value: r.value, loc: { loc: at } };
+      const names = envNames(node.value);
+      return { value: r.value, loc: names.length > 0 ? { loc: at, env: names } : { loc: at } };
     }
     return { value: isScalar(node) ? node.value : null, loc: { loc: at } };
   };

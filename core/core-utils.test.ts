@@ -77,6 +77,17 @@ describe('logger', () => {
     assert.ok(!out.join('').includes('EnvSecret-42'));
     assert.equal(out.join('').split('${env:TOKEN}').length - 1, 3);
   });
+
+  it('logs milliseconds as whole numbers, wherever the field is, and leaves other numbers alone', () => {
+    const logger = memoryLogger();
+    logger
+      .child({ startMs: 0.4 })
+      .warn('retrying', { retry_in_ms: 5037.591074630706, inner: { wait_ms: 1.5 }, r: 0.25 });
+    assert.deepEqual(
+      { ...logger.lines[0], ts: undefined },
+      { ts: undefined, level: 'warn', msg: 'retrying', startMs: 0, retry_in_ms: 5038, inner: { wait_ms: 2 }, r: 0.25 },
+    );
+  });
 });
 
 describe('time and telemetry helpers', () => {
@@ -144,7 +155,12 @@ describe('net', () => {
     assert.ok(port > 0);
     const second = createServer();
     try {
-      await assert.rejects(listen(second, { host: '127.0.0.1', port }), { code: 'EADDRINUSE' });
+      await assert.rejects(
+        listen(second, { host: '127.0.0.1', port }),
+        (err: Error) =>
+          err.message === `address 127.0.0.1:${port} is already in use` &&
+          (err.cause as NodeJS.ErrnoException).code === 'EADDRINUSE',
+      );
       assert.equal(second.listenerCount('error'), 0);
     } finally {
       await new Promise((r) => first.close(r));

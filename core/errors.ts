@@ -79,3 +79,19 @@ export class ComponentError extends Error {
     this.name = 'ComponentError';
   }
 }
+
+/**
+ * A component's start failed because of one of its config keys (an endpoint whose port is taken): the hub reports it
+ * under the key's full path, `receivers::otlp::protocols::http::endpoint`, and where the config sets it.
+ */
+export class ConfigKeyError extends Error {
+  constructor(
+    /** The key's path below the component's own config. */
+    readonly path: readonly (string | number)[],
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ConfigKeyError';
+  }
+}

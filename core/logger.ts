@@ -34,10 +34,15 @@ export interface LoggerOptions {
 
 type Replacer = (this: Record<string, unknown>, key: string, v: unknown) => unknown;
 
+/** A field holding milliseconds: `retry_in_ms`, `interval_ms`, `elapsedMs`. */
+const MILLISECONDS = /(?:_ms|Ms)$/;
+
+// Milliseconds are logged whole: a jittered backoff read `5037.591074630706`, precision nobody can use.
 // `this[key]` is the value before toJSON ran (a Buffer's toJSON would otherwise turn it into a list of numbers).
 // Every string is cleaned: an error quoting a URL with a password, or an environment value, must not be logged.
 function replacerWith(clean: (text: string) => string): Replacer {
   return function replacer(this: Record<string, unknown>, key: string, v: unknown): unknown {
+    if (typeof v === 'number' && MILLISECONDS.test(key)) return Math.round(v);
     const raw = this[key];
     if (typeof v === 'string') return clean(v);
     if (raw instanceof Uint8Array) return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('hex');

@@ -22,15 +22,37 @@ export function formatHostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
+const LISTEN_FAILURES: Readonly<Record<string, (addr: string) => string>> = {
+  EADDRINUSE: (a) => `address ${a} is already in use`,
+  EACCES: (a) => `no permission to listen on ${a} (ports below 1024 need privileges)`,
+  EADDRNOTAVAIL: (a) => `address ${a} is not an address of this machine`,
+  ENOTFOUND: (a) => `the host of ${a} cannot be resolved`,
+  EAI_AGAIN: (a) => `the host of ${a} cannot be resolved`,
+};
+
+/**
+ * A bind error in words a user can act on: `address 0.0.0.0:4318 is already in use` rather than `listen EADDRINUSE`.
+ * The code is read from the error, or from its message for libraries that wrap it in text (grpc-js).
+ */
+export function listenFailure(err: unknown, addr: string): Error {
+  const e = err as { code?: unknown; message?: unknown };
+  const text = typeof e.message === 'string' ? e.message : String(err);
+  const code = typeof e.code === 'string' ? e.code : /\b(E[A-Z_]+)\b/.exec(text)?.[1];
+  const say = code === undefined ? undefined : LISTEN_FAILURES[code];
+  return new Error(say ? say(addr) : `cannot listen on ${addr}: ${text}`, { cause: err });
+}
+
 /**
  * Binds any server (TCP, HTTP, HTTPS) to `host`/`port`: resolves with the bound address (the real port when 0 was
- * asked for), rejects with the bind error (port in use) instead of leaving it to an 'error' event nobody awaits.
+ * asked for), rejects with the bind error in words (listenFailure) instead of leaving it to an 'error' event nobody
+ * awaits.
  */
 export async function listen(server: NetServer, { host, port }: HostPort): Promise<AddressInfo> {
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const onError = (err: Error): void => reject(listenFailure(err, formatHostPort(host, port)));
+    server.once('error', onError);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolve();
     });
   });

@@ -204,7 +204,7 @@ describe('service lifecycle', () => {
       registry: new Registry([...t.factories, failing]),
       logger: memoryLogger(),
     });
-    await assert.rejects(service.start(), /receiver "failing" failed to start: port in use/);
+    await assert.rejects(service.start(), /receivers::failing: failed to start: port in use/);
     assert.equal(t.sinks.get('test_sink')?.shutdowns, 1);
   });
 

@@ -1,5 +1,6 @@
 // The running hub: builds the graph, starts it in the Collector's order and stops it within a deadline.
-import type { Extension, Host } from './component.ts';
+import type { Extension, Host, Kind } from './component.ts';
+import { ConfigKeyError, errorMessage } from './errors.ts';
 import type { Graph, GraphDeps, Node } from './graph.ts';
 import { buildGraph } from './graph.ts';
 import type { Logger } from './logger.ts';
@@ -9,6 +10,39 @@ import { StatusBoard } from './status.ts';
 import { Telemetry } from './telemetry.ts';
 
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
+
+const SECTION: Readonly<Record<Kind, string>> = {
+  receiver: 'receivers',
+  processor: 'processors',
+  exporter: 'exporters',
+  extension: 'extensions',
+};
+
+/** One component's reason for not starting: the config key to change when one is to blame, else the component. */
+export interface StartFailure {
+  /** `['receivers', 'otlp', 'protocols', 'http', 'endpoint']`, or `['receivers', 'otlp']`. */
+  path: (string | number)[];
+  message: string;
+}
+
+/** Every component that failed to start, not only the first: a user fixes them in one go. */
+export class StartError extends Error {
+  constructor(readonly failures: StartFailure[]) {
+    super(failures.map((f) => `${f.path.join('::')}: ${f.message}`).join('; '));
+    this.name = 'StartError';
+  }
+}
+
+/** A component's start error as failures: an AggregateError (several listeners) gives one per error in it. */
+function failuresOf(n: Node, err: unknown): StartFailure[] {
+  const base = [SECTION[n.kind], n.id];
+  const errors = err instanceof AggregateError ? (err.errors as unknown[]) : [err];
+  return errors.map((e) =>
+    e instanceof ConfigKeyError
+      ? { path: [...base, ...e.path], message: e.message }
+      : { path: base, message: `failed to start: ${errorMessage(e)}` },
+  );
+}
 
 export interface ServiceOptions {
   config: GraphConfig;
@@ -24,6 +58,8 @@ export class Service {
   readonly telemetry: Telemetry;
   private graph: Graph | undefined;
   private started = false;
+  /** The start order, once started. */
+  private order: Node[] = [];
   private stopping: Promise<void> | undefined;
   readonly host: Host;
 
@@ -46,8 +82,12 @@ export class Service {
     return this.graph;
   }
 
-  /** Extensions, exporters, processors (from the end of each pipeline), receivers. A failure stops what started. */
-  async start(): Promise<void> {
+  /**
+   * Extensions, exporters, processors (from the end of each pipeline), receivers. Every component is tried; when any
+   * failed, what started is shut down and a StartError lists them all. Then announceReadiness(), unless the caller
+   * has more to start and announces itself (`{ announce: false }`).
+   */
+  async start(opts: { announce?: boolean } = {}): Promise<void> {
     const g = await this.build();
     if (this.started) return;
     this.started = true;
@@ -57,21 +97,48 @@ export class Service {
       ...[...g.processors.values()].flatMap((nodes) => [...nodes].reverse()),
       ...g.receivers,
     ];
+    const failures: StartFailure[] = [];
     for (const n of order) {
       try {
         await n.component.start?.(this.host);
       } catch (err) {
         this.status.set(n.key, 'permanent_error', err);
         this.opts.logger.error('component failed to start', { component: n.key, error: err });
-        await this.shutdown();
-        throw new Error(`${n.kind} "${n.id}" failed to start: ${err instanceof Error ? err.message : String(err)}`, {
-          cause: err,
-        });
+        failures.push(...failuresOf(n, err));
+        continue;
       }
       // A component that reported trouble while starting (a broker not yet reachable) keeps its report.
       if (this.status.get(n.key)?.status === 'starting') this.status.set(n.key, 'ok');
     }
-    this.opts.logger.info('everything is ready; begin running and processing data');
+    if (failures.length > 0) {
+      await this.shutdown();
+      throw new StartError(failures);
+    }
+    this.order = order;
+    if (opts.announce ?? true) this.announceReadiness();
+  }
+
+  /**
+   * "everything is ready" only when it is: until then, what is still waiting and why (a receiver connecting to its
+   * broker), and the ready line once every component is ok.
+   */
+  announceReadiness(): void {
+    const order = this.order;
+    const ready = (): void => this.opts.logger.info('everything is ready; begin running and processing data');
+    if (this.status.ready()) return ready();
+    const waiting = order
+      .filter((n) => this.status.get(n.key)?.status !== 'ok')
+      .map((n) => {
+        const why = this.status.get(n.key)?.error;
+        return `${SECTION[n.kind]}::${n.id}${why === undefined ? '' : ` (${why})`}`;
+      });
+    this.opts.logger.info(`started; waiting for: ${[...new Set(waiting)].join(', ')}`);
+    const stop = this.status.watch(() => {
+      if (this.stopping) return stop();
+      if (!this.status.ready()) return;
+      stop();
+      ready();
+    });
   }
 
   /**

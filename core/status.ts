@@ -18,6 +18,13 @@ export interface StatusEntry {
 
 export class StatusBoard {
   private readonly entries = new Map<string, StatusEntry>();
+  private readonly watchers = new Set<() => void>();
+
+  /** Calls `fn` after every change; returns the function that stops it. */
+  watch(fn: () => void): () => void {
+    this.watchers.add(fn);
+    return () => void this.watchers.delete(fn);
+  }
 
   set(key: string, status: ComponentStatus, err?: unknown): void {
     const prev = this.entries.get(key);
@@ -26,6 +33,7 @@ export class StatusBoard {
     const entry: StatusEntry = { status, since: new Date().toISOString() };
     if (err !== undefined) entry.error = errorMessage(err);
     this.entries.set(key, entry);
+    for (const w of [...this.watchers]) w();
   }
 
   get(key: string): StatusEntry | undefined {

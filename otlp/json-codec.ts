@@ -8,7 +8,7 @@ import type { Obj } from './json-read.ts';
 import { JsonShapeError, asObject, int64, message, str } from './json-read.ts';
 import { readTracesJson, tracesJson } from './json-traces.ts';
 import type { Json } from './json-write.ts';
-import { MAX_VALUE_DEPTH } from './proto-schema.ts';
+import { JsonDepthScan } from './json-depth.ts';
 import { wellFormed } from './well-formed.ts';
 
 type Data<S extends PipelineType> = SignalDataMap[S];
@@ -38,36 +38,10 @@ function signalOf(signal: PipelineType): SignalJson {
 const MAYBE_BIG_NUMBER = /[:,[]\s*-?\d{16}/;
 const STRING_OR_BIG_INTEGER = /"[^"\\]*(?:\\.[^"\\]*)*"|(?<![\w.+-])-?\d{16,}(?![\d.eE])/g;
 
-/**
- * The deepest nesting OTLP/JSON has: a request's envelope (request, resource, scope, item lists, attribute lists: 10
- * levels) and AnyValues nested MAX_VALUE_DEPTH deep, each kvlist level taking 4 (value, kvlistValue, values, entry).
- */
-export const MAX_JSON_DEPTH = 10 + 4 * (MAX_VALUE_DEPTH + 1);
-
-/**
- * Refuses text nested deeper than OTLP can be, before JSON.parse sees it: a 20 KiB gzip body of ten million `[`
- * made JSON.parse build the whole tree first (1 GB of RSS, a 5 s event-loop stall) for the depth check after it to
- * refuse. One pass, stopping at the first level too deep; strings are skipped so brackets in them do not count.
- */
-function checkDepth(text: string): void {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c) i++;
-        else if (d === 0x22) break;
-      }
-    } else if (c === 0x7b || c === 0x5b) {
-      if (++depth > MAX_JSON_DEPTH) throw new SyntaxError(`nested deeper than ${MAX_JSON_DEPTH} levels`);
-    } else if (c === 0x7d || c === 0x5d) depth--;
-  }
-}
-
 function parse(text: string): unknown {
   if (typeof text !== 'string') throw new TypeError(`OTLP/JSON must be a string, got ${typeof text}`);
-  checkDepth(text);
+  // The HTTP receiver checks as the body arrives, so a bomb is never buffered; this covers every caller, in one pass.
+  new JsonDepthScan().text(text);
   const exact = MAYBE_BIG_NUMBER.test(text)
     ? text.replace(STRING_OR_BIG_INTEGER, (m) => (m.startsWith('"') ? m : `"${m}"`))
     : text;

@@ -12,6 +12,8 @@ import { parse } from 'yaml';
 import { DEFAULT_CONFIG } from '../cli/default-config.ts';
 import { DROP_IN_TRIGGERS } from '../cli/drop-in-env.ts';
 import { freePort } from './helpers/hub.ts';
+import { startMosquitto } from './helpers/mosquitto.ts';
+import type { Mosquitto } from './helpers/mosquitto.ts';
 import { ROOT, runCli, startCli } from './helpers/process.ts';
 import { listen } from '../core/net.ts';
 
@@ -119,10 +121,11 @@ describe('otelhub command', () => {
     assert.doesNotMatch(r.stdout + r.stderr, /hunter2/);
   });
 
-  it('keeps running while nothing of its own holds the process (an MQTT broker it cannot reach yet)', async () => {
+  it('keeps running while nothing of its own holds the process (an MQTT broker it cannot reach yet), says what it waits for, and is ready once the broker is up', async () => {
     // No listener at all (metrics level none, no health check): only the receiver's reconnect timer, which is
     // unref'd. The hub must still run until it is signalled, not end with "unsettled top-level await".
     const dir = mkdtempSync(join(tmpdir(), 'otelhub-cli-alive-'));
+    let broker: Mosquitto | undefined;
     try {
       const port = await freePort();
       writeFileSync(
@@ -136,12 +139,22 @@ service:
 `,
       );
       const hub = startCli(['--config', join(dir, 'hub.yaml')]);
+      await hub.waitForLog(
+        (l) => l.msg === `started; waiting for: receivers::mqtt (connecting to mqtt://127.0.0.1:${port})`,
+      );
       await hub.waitForLog((l) => typeof l.failed_attempts === 'number' && l.failed_attempts >= 3);
       assert.equal(hub.child.exitCode, null, `the hub exited:\n${hub.output()}`);
+      assert.doesNotMatch(hub.output(), /everything is ready/);
+      // Retry waits are jittered: logged in whole milliseconds all the same.
+      const waits = [...hub.output().matchAll(/"retry_in_ms":([\d.e+-]+)/g)].map((m) => Number(m[1]));
+      assert.ok(waits.length >= 3 && waits.every(Number.isInteger), `whole milliseconds: ${waits.join(', ')}`);
+      broker = await startMosquitto({ port });
+      await hub.waitForLog((l) => String(l.msg).startsWith('everything is ready'));
       hub.child.kill('SIGTERM');
       const r = await hub.exited;
       assert.equal(r.code, 0, hub.output());
     } finally {
+      await broker?.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -191,9 +204,43 @@ service:
         OTELHUB_TEST_HEALTH: `127.0.0.1:${port}`,
       });
       assert.equal(r.code, 1);
-      assert.match(r.stderr, /extension "health_check" failed to start: .*EADDRINUSE/);
+      assert.match(
+        r.stderr,
+        /health-at\.yaml:3:5: extensions::health_check::endpoint: address \$\{env:OTELHUB_TEST_HEALTH\} is already in use \(set OTELHUB_TEST_HEALTH to change it\)/,
+      );
     } finally {
       blocker.close();
+    }
+  });
+
+  it('reports every listener whose port is taken, each under its config key and variable, and exits 1', async () => {
+    // The embedded default config, every listener's port held by a real socket.
+    const blockers = await Promise.all(
+      Object.keys(DEFAULT_ENV).map(async (name) => {
+        const server = createServer();
+        const { port } = await listen(server, { host: '127.0.0.1', port: 0 });
+        return { name, server, port };
+      }),
+    );
+    try {
+      const env = Object.fromEntries(blockers.map((b) => [b.name, `127.0.0.1:${b.port}`]));
+      const r = await runCli([], { ...NO_DROP_IN, ...env });
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /otelhub: cannot start \(5 problems\):/);
+      const keys: Record<string, string> = {
+        OTELHUB_METRICS_ADDRESS: 'service::telemetry::metrics::address',
+        OTELHUB_OTLP_GRPC_ENDPOINT: 'receivers::otlp::protocols::grpc::endpoint',
+        OTELHUB_OTLP_HTTP_ENDPOINT: 'receivers::otlp::protocols::http::endpoint',
+        OTELHUB_MQTT_ENDPOINT: 'receivers::mqtt::embedded_broker::endpoint',
+        OTELHUB_HEALTH_ENDPOINT: 'extensions::health_check::endpoint',
+      };
+      for (const [name, key] of Object.entries(keys)) {
+        const line = `${key}: address \${env:${name}} is already in use (set ${name} to change it)`;
+        assert.ok(r.stderr.includes(`<embedded default config>:`) && r.stderr.includes(line), `${line}\n${r.stderr}`);
+      }
+      assert.doesNotMatch(r.stderr, /everything is ready/);
+    } finally {
+      for (const b of blockers) b.server.close();
     }
   });
 

@@ -105,6 +105,16 @@ describe('RetrySender', () => {
     assert.equal(logger.lines[0]?.interval_ms, 5);
   });
 
+  it('logs a jittered wait in whole milliseconds', async () => {
+    const logger = memoryLogger();
+    const jittered = { ...fast, randomization_factor: 0.5 };
+    const down = () => retryableError('down');
+    await new RetrySender(jittered, failing(down(), down(), down()), logger).send(sampleTraces(), 'traces');
+    const waits = logger.lines.map((l) => l.interval_ms);
+    assert.equal(waits.length, 3);
+    assert.ok(waits.every(Number.isInteger), `whole milliseconds: ${waits.join(', ')}`);
+  });
+
   it("stops retrying when the next wait would end past the sender's deadline", async () => {
     const send = failing(...Array.from({ length: 1000 }, () => retryableError('down')));
     const ctx = { deadline: Date.now() + 40 };

@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CreateSettings, Extension, Host } from '../../core/component.ts';
 import type { HttpListener } from '../../core/net.ts';
+import { ConfigKeyError } from '../../core/errors.ts';
 import { listenHttp } from '../../core/net.ts';
 import type { HealthCheckConfig } from './config.ts';
 
@@ -64,6 +65,8 @@ export class HealthCheck implements Extension {
       };
       if (verbose) body.components = host.status.snapshot();
       res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    }).catch((err: unknown) => {
+      throw new ConfigKeyError(['endpoint'], (err as Error).message, { cause: err });
     });
     this.settings.logger.info('health check listening', {
       endpoint: `${this.listener.address.host}:${this.listener.address.port}`,

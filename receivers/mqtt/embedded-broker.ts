@@ -11,6 +11,7 @@ import { loadServerTls, startTlsReload } from '../../config/blocks/index.ts';
 import type { CreateSettings } from '../../core/component.ts';
 import type { Logger } from '../../core/logger.ts';
 import { authRefusalReporter, limitHitReporter } from '../../core/receiver-reports.ts';
+import { ConfigKeyError } from '../../core/errors.ts';
 import { formatHostPort, listen, parseHostPort } from '../../core/net.ts';
 import type { ResolvedConfig } from './config.ts';
 import type { EmbeddedBrokerConfig } from './ingress/config.ts';
@@ -70,11 +71,16 @@ export async function startEmbeddedBroker(
   const { logger } = deps.settings;
   const eb = cfg.embedded_broker as EmbeddedBrokerConfig;
   const sessionFile = sessionFileFor(eb, deps.settings.id);
-  const store = await SessionStore.open(sessionFile);
+  const atSessionFile = (err: unknown): never => {
+    throw new ConfigKeyError(['embedded_broker', 'session_file'], (err as Error).message, { cause: err });
+  };
+  const store = await SessionStore.open(sessionFile).catch(atSessionFile);
   // Written only when a device asks for a persistent session, so a directory it cannot be written to is found now.
-  await access(dirname(sessionFile), constants.W_OK).catch(() => {
-    throw new Error(`embedded MQTT broker cannot write its session_file ${sessionFile}: the directory is not writable`);
-  });
+  await access(dirname(sessionFile), constants.W_OK).catch(() =>
+    atSessionFile(
+      new Error(`embedded MQTT broker cannot write its session_file ${sessionFile}: the directory is not writable`),
+    ),
+  );
   const passwords = eb.password_file === undefined ? undefined : await PasswordFile.load(eb.password_file);
   const { server: net, stop: stopReload } = await listener(eb, logger);
   const refusals = authRefusalReporter(deps.settings, 'mqtt');
@@ -105,7 +111,7 @@ export async function startEmbeddedBroker(
     port = (await listen(net, address)).port;
   } catch (err) {
     stopReload();
-    throw new Error(`embedded MQTT broker cannot listen on ${eb.endpoint}: ${(err as Error).message}`, { cause: err });
+    throw new ConfigKeyError(['embedded_broker', 'endpoint'], (err as Error).message, { cause: err });
   }
   // Once listening, an accept error (too many open files) must not end the process: devices connect again.
   net.on('error', (err) => logger.error('embedded MQTT broker listener error', { error: err.message }));

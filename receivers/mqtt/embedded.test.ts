@@ -6,6 +6,7 @@ import { connect } from 'node:net';
 import { after, describe, it } from 'node:test';
 import mqtt from 'mqtt';
 import type { IConnackPacket } from 'mqtt-packet';
+import { ConfigKeyError } from '../../core/errors.ts';
 import { validateConfig } from '../../config/schema.ts';
 import { eventually } from '../../test/helpers/hub.ts';
 import type { MqttReceiverConfig } from './config.ts';
@@ -131,12 +132,27 @@ describe('mqtt receiver: embedded broker', () => {
     await device.endAsync(true);
   });
 
-  it('fails start, naming the endpoint, when its port is taken', async () => {
+  it('fails start at session_file when its directory cannot be written', async () => {
+    await assert.rejects(
+      startReceiver({ embedded_broker: { endpoint: '127.0.0.1:0', session_file: '/nonexistent-otelhub-dir/s.json' } }),
+      (err: Error) =>
+        err instanceof ConfigKeyError &&
+        err.path.join('::') === 'embedded_broker::session_file' &&
+        /cannot write its session_file \/nonexistent-otelhub-dir\/s\.json: the directory is not writable/.test(
+          err.message,
+        ),
+    );
+  });
+
+  it('fails start, naming the key and the address, when its port is taken', async () => {
     const { h, port } = await startEmbedded();
     try {
       await assert.rejects(
         startReceiver({ embedded_broker: { endpoint: `127.0.0.1:${port}`, session_file: sessionFile() } }),
-        /embedded MQTT broker cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE/,
+        (err: Error) =>
+          err instanceof ConfigKeyError &&
+          err.path.join('::') === 'embedded_broker::endpoint' &&
+          err.message === `address 127.0.0.1:${port} is already in use`,
       );
     } finally {
       await h.stop();

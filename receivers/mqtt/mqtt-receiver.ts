@@ -219,7 +219,7 @@ export class MqttReceiver implements Receiver {
     if (this.cfg.heartbeat.enabled) this.heartbeat = new Heartbeat(connection.client, this.cfg.heartbeat, logger);
     if (this.opts.adopting === undefined && membershipEnabled(this.cfg)) this.startMembership(options);
     // Not ready until subscribed; the hub keeps this report instead of marking the receiver ok after start.
-    this.settings.reportStatus('recoverable_error', new Error('not connected to the MQTT broker yet'));
+    this.settings.reportStatus('recoverable_error', new Error(`connecting to ${this.cfg.endpoint}`));
     logger.info('connecting to the MQTT broker in the background', {
       endpoint: this.cfg.endpoint,
       client_id: this.cfg.client_id,

@@ -31,6 +31,7 @@ describe('otlp receiver config', () => {
         metrics_url_path: '/v1/metrics',
         logs_url_path: '/v1/logs',
         max_request_body_size: 20 * 1024 * 1024,
+        max_concurrent_decodes: 4,
         response_timeout: 9000,
         read_header_timeout: 10_000,
         read_timeout: 30_000,

@@ -19,6 +19,12 @@ export const DEFAULT_HTTP_ENDPOINT = 'localhost:4318';
 export const DEFAULT_MAX_RECV_MSG_SIZE_MIB = 4;
 export const DEFAULT_MAX_REQUEST_BODY_SIZE = 20 * 1024 * 1024;
 /**
+ * HTTP requests read and decoded at once (decode-slots.ts). Decoding is synchronous, so more slots only let more
+ * bodies arrive side by side; each may hold max_request_body_size and its decoded form: 4 keeps the worst case
+ * (about 3 x 20 MiB each) inside the Helm chart's 512Mi.
+ */
+export const DEFAULT_MAX_CONCURRENT_DECODES = 4;
+/**
  * How long a request may wait for the pipeline before it is answered 503 / UNAVAILABLE: just under the OpenTelemetry
  * SDKs' 10 s default export timeout, so such a client hears a retryable answer instead of timing out itself.
  */
@@ -63,6 +69,8 @@ export interface HttpConfig extends HttpServerLimits {
   logs_url_path: string;
   /** Bytes, before and after decompression; 0 means the default (20 MiB), as in the Collector. */
   max_request_body_size: number;
+  /** Requests whose bodies are read and decoded at once; the others wait (up to response_timeout, then 503). */
+  max_concurrent_decodes: number;
   /** Milliseconds; 0: no limit (a client closing its connection still withdraws its request). */
   response_timeout: number;
   cors?: CorsConfig;
@@ -129,6 +137,7 @@ const httpSchema = {
     metrics_url_path: urlPath(DEFAULT_URL_PATHS.metrics),
     logs_url_path: urlPath(DEFAULT_URL_PATHS.logs),
     max_request_body_size: { type: 'integer', minimum: 0, default: DEFAULT_MAX_REQUEST_BODY_SIZE },
+    max_concurrent_decodes: { type: 'integer', minimum: 1, default: DEFAULT_MAX_CONCURRENT_DECODES },
     response_timeout: responseTimeout,
     ...httpServerLimitsProperties,
     cors: corsSchema,
@@ -178,6 +187,7 @@ export function resolveProtocols(cfg: OtlpReceiverConfig): ResolvedProtocols {
       metrics_url_path: DEFAULT_URL_PATHS.metrics,
       logs_url_path: DEFAULT_URL_PATHS.logs,
       max_request_body_size: DEFAULT_MAX_REQUEST_BODY_SIZE,
+      max_concurrent_decodes: DEFAULT_MAX_CONCURRENT_DECODES,
       response_timeout: DEFAULT_RESPONSE_TIMEOUT_MS,
       ...HTTP_SERVER_LIMIT_DEFAULTS,
       ...http,

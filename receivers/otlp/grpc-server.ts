@@ -5,7 +5,8 @@ import { Metadata, Server } from '@grpc/grpc-js';
 import type { ServerUnaryCall, sendUnaryData } from '@grpc/grpc-js';
 import { grpcServerCredentials } from '../../config/blocks/index.ts';
 import type { IncomingHeaders } from '../../core/auth.ts';
-import { formatHostPort, parseHostPort } from '../../core/net.ts';
+import { ConfigKeyError } from '../../core/errors.ts';
+import { formatHostPort, listenFailure, parseHostPort } from '../../core/net.ts';
 import { PIPELINE_TYPES } from '../../core/pdata/index.ts';
 import type { PipelineType } from '../../core/pdata/index.ts';
 import { decodeRequest, encodeResponse, exportService } from '../../otlp/index.ts';
@@ -100,7 +101,7 @@ export async function startGrpc(cfg: GrpcConfig, deps: ExportDeps): Promise<List
     });
   } catch (err) {
     server.forceShutdown();
-    throw new Error(`OTLP gRPC receiver cannot listen on ${cfg.endpoint}: ${(err as Error).message}`, { cause: err });
+    throw new ConfigKeyError(['protocols', 'grpc', 'endpoint'], listenFailure(err, target).message, { cause: err });
   }
   let closing: Promise<void> | undefined;
   return {

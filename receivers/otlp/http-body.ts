@@ -29,7 +29,16 @@ export function decoderFor(header: string | undefined): (() => Transform) | unde
   return d;
 }
 
-export function readBody(req: IncomingMessage, limit: number, decoder: (() => Transform) | undefined): Promise<Buffer> {
+/**
+ * `inspect` sees each piece of the decompressed body as it arrives, before it is kept; what it throws (a
+ * RequestFailure, else a 400 with its message) ends the read at once, so a body known bad early is never buffered.
+ */
+export function readBody(
+  req: IncomingMessage,
+  limit: number,
+  decoder: (() => Transform) | undefined,
+  inspect?: (chunk: Buffer) => void,
+): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit));
   return new Promise<Buffer>((resolve, reject) => {
@@ -63,6 +72,11 @@ export function readBody(req: IncomingMessage, limit: number, decoder: (() => Tr
     function onData(chunk: Buffer): void {
       size += chunk.length;
       if (size > limit) return fail(tooLarge(limit));
+      try {
+        inspect?.(chunk);
+      } catch (err) {
+        return fail(err instanceof RequestFailure ? err : badRequest((err as Error).message));
+      }
       chunks.push(chunk);
     }
     function onWire(chunk: Buffer): void {

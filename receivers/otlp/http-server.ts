@@ -4,14 +4,22 @@ import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { loadServerTls, startTlsReload } from '../../config/blocks/index.ts';
+import { ConfigKeyError } from '../../core/errors.ts';
 import { listen, parseHostPort } from '../../core/net.ts';
-import type { PipelineType } from '../../core/pdata/index.ts';
-import { decodeRequest, decodeRequestJson, encodeResponse, encodeResponseJson } from '../../otlp/index.ts';
+import type { PipelineType, SignalData } from '../../core/pdata/index.ts';
+import {
+  JsonDepthScan,
+  decodeRequest,
+  decodeRequestJson,
+  encodeResponse,
+  encodeResponseJson,
+} from '../../otlp/index.ts';
 import type { HttpConfig } from './config.ts';
 import { Cors } from './cors.ts';
 import { RequestBudget } from './deadline.ts';
 import { authenticate, consume, decode, endpointOf } from './export.ts';
 import type { ExportDeps, Listening } from './export.ts';
+import { DecodeSlots } from './decode-slots.ts';
 import { decoderFor, readBody } from './http-body.ts';
 import { guardHttpServer, httpServerOptions } from '../../config/blocks/index.ts';
 import type { HttpGuard } from '../../config/blocks/index.ts';
@@ -19,6 +27,7 @@ import {
   GrpcStatus,
   RequestFailure,
   abortedFailure,
+  badRequest,
   encodeStatus,
   internalFailure,
   retryAfterSeconds,
@@ -35,6 +44,18 @@ function encodingOf(header: string | undefined): Encoding | undefined {
   return undefined;
 }
 
+/** Refuses an OTLP/JSON body nested deeper than OTLP can be as it arrives, before it is buffered or parsed. */
+function jsonDepthCheck(signal: PipelineType): (chunk: Buffer) => void {
+  const scan = new JsonDepthScan();
+  return (chunk) => {
+    try {
+      scan.bytes(chunk);
+    } catch (err) {
+      throw badRequest(`invalid OTLP/JSON ${signal} request: ${(err as Error).message}`);
+    }
+  };
+}
+
 function pathOf(url: string | undefined): string {
   const u = url ?? '/';
   const q = u.indexOf('?');
@@ -44,6 +65,7 @@ function pathOf(url: string | undefined): string {
 class Handler {
   private readonly paths: Map<string, PipelineType>;
   private readonly cors: Cors;
+  private readonly slots: DecodeSlots;
   closing = false;
   onIdle: () => void = () => {};
   guard: HttpGuard = { cutOff: () => false };
@@ -58,6 +80,7 @@ class Handler {
       [cfg.logs_url_path, 'logs'],
     ]);
     this.cors = new Cors(cfg.cors);
+    this.slots = new DecodeSlots(cfg.max_concurrent_decodes);
   }
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -94,10 +117,7 @@ class Handler {
         `unsupported Content-Type, use ${CONTENT_TYPE.proto} or ${CONTENT_TYPE.json}`,
       );
     await authenticate(this.deps, req.headers);
-    const body = await readBody(req, this.cfg.max_request_body_size, decoderFor(req.headers['content-encoding']));
-    const data = decode(() =>
-      enc === 'json' ? decodeRequestJson(signal, body.toString('utf8')) : decodeRequest(signal, body),
-    );
+    const data = await this.readAndDecode(req, res, signal, enc);
     // HTTP carries no deadline: the server's limit, and the client closing the connection before its answer.
     const budget = new RequestBudget(undefined, this.cfg.response_timeout);
     res.once('close', () => {
@@ -113,6 +133,31 @@ class Handler {
 
   private reason(req: IncomingMessage, f: RequestFailure): string {
     return req.complete ? `closed while waiting for its answer (${f.detail ?? f.message})` : 'closed mid-body';
+  }
+
+  /** The body read and decoded while holding one of the receiver's decode slots. */
+  private async readAndDecode(
+    req: IncomingMessage,
+    res: ServerResponse,
+    signal: PipelineType,
+    enc: Encoding,
+  ): Promise<SignalData> {
+    const decoder = decoderFor(req.headers['content-encoding']);
+    const gone = new AbortController();
+    const onClose = (): void => gone.abort();
+    res.once('close', onClose);
+    const release = await this.slots
+      .acquire(this.cfg.response_timeout, gone.signal)
+      .finally(() => res.off('close', onClose));
+    try {
+      const inspect = enc === 'json' ? jsonDepthCheck(signal) : undefined;
+      const body = await readBody(req, this.cfg.max_request_body_size, decoder, inspect);
+      return decode(() =>
+        enc === 'json' ? decodeRequestJson(signal, body.toString('utf8')) : decodeRequest(signal, body),
+      );
+    } finally {
+      release();
+    }
   }
 
   // Node reads and discards an unread body to reuse the connection: fine for a small one, but a large or unknown
@@ -178,7 +223,7 @@ export async function startHttp(cfg: HttpConfig, deps: ExportDeps): Promise<List
     bound = (await listen(server, address)).port;
   } catch (err) {
     stopReload();
-    throw new Error(`OTLP HTTP receiver cannot listen on ${cfg.endpoint}: ${(err as Error).message}`, { cause: err });
+    throw new ConfigKeyError(['protocols', 'http', 'endpoint'], (err as Error).message, { cause: err });
   }
   let closing: Promise<void> | undefined;
   return {

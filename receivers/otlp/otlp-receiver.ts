@@ -3,6 +3,7 @@
 import type { CreateSettings, Host, ReceiverConsumers, Receiver } from '../../core/component.ts';
 import type { ServerAuthenticator } from '../../core/auth.ts';
 import { serverAuthenticator } from '../../core/auth.ts';
+import { errorMessage } from '../../core/errors.ts';
 import type { AuthConfig, OtlpReceiverConfig, ResolvedProtocols } from './config.ts';
 import { resolveProtocols } from './config.ts';
 import type { Listening } from './export.ts';
@@ -41,20 +42,21 @@ export class OtlpReceiver implements Receiver {
     const grpcAuth = resolveAuth(host, 'grpc', grpc?.auth);
     const httpAuth = resolveAuth(host, 'http', http?.auth);
     const base = { consumers: this.next.byType, logger: this.settings.logger, reports: this.reports };
-    try {
-      if (grpc) {
-        this.grpc = await startGrpc(grpc, { ...base, auth: grpcAuth });
-        this.settings.logger.info('OTLP gRPC receiver listening', { endpoint: this.grpc.endpoint });
-      }
-      if (http) {
-        this.http = await startHttp(http, { ...base, auth: httpAuth });
-        this.settings.logger.info('OTLP HTTP receiver listening', { endpoint: this.http.endpoint });
-      }
-    } catch (err) {
-      await this.grpc?.shutdown();
-      this.grpc = undefined;
-      throw err;
+    // Both are tried, so both failures are reported (two ports taken) before anything that started is closed.
+    const failed: unknown[] = [];
+    if (grpc) {
+      this.grpc = await startGrpc(grpc, { ...base, auth: grpcAuth }).catch((err: unknown) => void failed.push(err));
+      if (this.grpc) this.settings.logger.info('OTLP gRPC receiver listening', { endpoint: this.grpc.endpoint });
     }
+    if (http) {
+      this.http = await startHttp(http, { ...base, auth: httpAuth }).catch((err: unknown) => void failed.push(err));
+      if (this.http) this.settings.logger.info('OTLP HTTP receiver listening', { endpoint: this.http.endpoint });
+    }
+    if (failed.length === 0) return;
+    await Promise.all([this.grpc?.shutdown(), this.http?.shutdown()]);
+    this.grpc = undefined;
+    this.http = undefined;
+    throw failed.length === 1 ? failed[0] : new AggregateError(failed, failed.map((e) => errorMessage(e)).join('; '));
   }
 
   shutdown(): Promise<void> {

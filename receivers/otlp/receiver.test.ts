@@ -11,7 +11,7 @@ import { retryableError } from '../../core/errors.ts';
 import { encodeRequest } from '../../otlp/index.ts';
 import { sampleTraces } from '../../test/helpers/sample-data.ts';
 import { testSettings } from '../../test/helpers/settings.ts';
-import { DEFAULT_RESPONSE_TIMEOUT_MS, DEFAULT_URL_PATHS } from './config.ts';
+import { DEFAULT_MAX_CONCURRENT_DECODES, DEFAULT_RESPONSE_TIMEOUT_MS, DEFAULT_URL_PATHS } from './config.ts';
 import type { HttpConfig } from './config.ts';
 import { otlpReceiverFactory } from './factory.ts';
 import { OtlpReceiver } from './otlp-receiver.ts';
@@ -28,6 +28,7 @@ import { hostWith } from '../../test/helpers/settings.ts';
 import { PROTO, send } from '../../test/helpers/otlp-receiver-http-client.ts';
 import { listen } from '../../core/net.ts';
 import { GRPC_SERVER_LIMIT_DEFAULTS, HTTP_SERVER_LIMIT_DEFAULTS } from '../../config/blocks/index.ts';
+import { ConfigKeyError } from '../../core/errors.ts';
 
 async function occupy(): Promise<{ server: Server; port: number }> {
   const server = createServer();
@@ -42,6 +43,7 @@ const httpDefaults: HttpConfig = {
   response_timeout: DEFAULT_RESPONSE_TIMEOUT_MS,
   max_request_body_size: 1024,
   ...HTTP_SERVER_LIMIT_DEFAULTS,
+  max_concurrent_decodes: DEFAULT_MAX_CONCURRENT_DECODES,
 };
 
 const tick = () => sleep(50);
@@ -59,7 +61,7 @@ describe('otlp receiver: lifecycle', () => {
   });
 
   for (const protocol of ['grpc', 'http'] as const) {
-    it(`fails start when the ${protocol} port is taken, naming the endpoint, and leaves nothing listening`, async () => {
+    it(`fails start when the ${protocol} port is taken, naming the key and the address, and leaves nothing listening`, async () => {
       const taken = await occupy();
       const spare = await occupy();
       await new Promise((r) => spare.server.close(r));
@@ -88,8 +90,9 @@ describe('otlp receiver: lifecycle', () => {
         await assert.rejects(
           both.start(hostWith()),
           (err: Error) =>
-            err.message.includes(`localhost:${taken.port}`) &&
-            err.message.includes(protocol === 'grpc' ? 'gRPC' : 'HTTP'),
+            err instanceof ConfigKeyError &&
+            err.path.join('::') === `protocols::${protocol}::endpoint` &&
+            err.message === `address localhost:${taken.port} is already in use`,
         );
         assert.equal(both.grpcPort, undefined);
         assert.equal(both.httpPort, undefined);
