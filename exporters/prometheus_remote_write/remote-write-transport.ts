@@ -5,7 +5,7 @@
 // points Prometheus refuses on their own; what translation leaves out is counted by reason.
 import http from 'node:http';
 import https from 'node:https';
-import { compress } from 'snappy';
+import snappy from 'snappyjs';
 import { loadClientTls } from '../../config/blocks/index.ts';
 import type { CreateSettings } from '../../core/component.ts';
 import { DropReporter } from '../../core/drop-reporter.ts';
@@ -116,7 +116,7 @@ export class RemoteWriteTransport implements Transport {
     metadata: Metadata[],
     headers: Record<string, string>,
   ): Promise<void> {
-    const body = await compress(Buffer.from(encodeWriteRequest(series, metadata)));
+    const body = Buffer.from(snappy.compress(encodeWriteRequest(series, metadata)));
     const target = `${this.url.protocol}//${this.url.host}${this.url.pathname}`;
     let res;
     try {
