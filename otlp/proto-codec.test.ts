@@ -53,6 +53,27 @@ describe('OTLP/protobuf requests', () => {
     });
   }
 
+  it('gives every encoding bytes of its own, whatever was encoded before it or failed half-way', () => {
+    // Encodings share one buffer (see encodeWith): a result must not change when the next one is written.
+    const big = sampleTraces();
+    const spans = big.resourceSpans[0]!.scopeSpans[0]!.spans;
+    for (let i = 0; i < 8; i++) spans.push(...spans.map((s) => ({ ...s, name: `${s.name}-${i}` })));
+    const bigBytes = encodeRequest('traces', big);
+    const bigCopy = Buffer.from(bigBytes);
+    const small = encodeRequest('logs', sampleLogs());
+    assert.ok(bigCopy.equals(bigBytes));
+    assert.deepStrictEqual(decodeRequest('traces', bigBytes), big);
+    // A value the encoder cannot write throws with messages still open; the next encoding starts clean.
+    const broken = sampleTraces();
+    broken.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.attributes.push({
+      key: 'k',
+      value: { intValue: 2 ** 40 } as never,
+    });
+    assert.throws(() => encodeRequest('traces', broken), TypeError);
+    assert.ok(Buffer.from(small).equals(encodeRequest('logs', sampleLogs())));
+    assert.deepStrictEqual(roundTrip('traces', sampleTraces()), sampleTraces());
+  });
+
   it('encodes nothing for empty data and decodes empty bytes as empty data', () => {
     assert.equal(encodeRequest('traces', { resourceSpans: [] }).length, 0);
     assert.deepStrictEqual(decodeRequest('traces', new Uint8Array(0)), { resourceSpans: [] });

@@ -9,7 +9,7 @@ import { readTraces, writeTraces } from './proto-traces.ts';
 import type { Reader } from './proto-read.ts';
 import { enter, leave, newReader, readInt64, readString, readTag, skipField } from './proto-read.ts';
 import type { Writer } from './proto-write.ts';
-import { newWriter, open, writeInt64, writeString } from './proto-write.ts';
+import { encodeWith, newWriter, open, writeInt64, writeString } from './proto-write.ts';
 
 type Data<S extends PipelineType> = SignalDataMap[S];
 
@@ -35,9 +35,8 @@ function reason(err: unknown): string {
 }
 
 export function encodeRequest<S extends PipelineType>(signal: S, data: Data<S>): Uint8Array {
-  const w = newWriter();
-  codecOf(signal).write(w, data as never);
-  return w.finish();
+  const codec = codecOf(signal);
+  return encodeWith((w) => codec.write(w, data as never));
 }
 
 /** Throws OtlpDecodeError for anything that is not a well-formed request: truncated, garbage, wrong wire types. */
