@@ -5,6 +5,7 @@ import type { AnyValue, Logs, PipelineType, SignalDataMap, Traces } from '../cor
 import { fromHex } from '../core/pdata/index.ts';
 import { sampleLogs, sampleMetrics, sampleTraces } from '../test/helpers/sample-data.ts';
 import { OtlpDecodeError, decodeRequest, decodeResponse, encodeRequest, encodeResponse } from './index.ts';
+import { newWriter } from './proto-write.ts';
 import { edgeLogs, edgeMetrics, edgeTraces } from '../test/helpers/otlp-edge-cases.ts';
 
 type Sample = { [S in PipelineType]: [S, () => SignalDataMap[S]] }[PipelineType];
@@ -72,6 +73,21 @@ describe('OTLP/protobuf requests', () => {
     assert.throws(() => encodeRequest('traces', broken), TypeError);
     assert.ok(Buffer.from(small).equals(encodeRequest('logs', sampleLogs())));
     assert.deepStrictEqual(roundTrip('traces', sampleTraces()), sampleTraces());
+  });
+
+  it('writes strings byte for byte as protobufjs does: short, long, ASCII or not, at the end of the buffer', () => {
+    const strings = ['', 'a', 'messaging.system', 'x'.repeat(127), 'x'.repeat(128), 'é', `${'x'.repeat(126)}é`];
+    strings.push('日本語', 'ok 😀', `${'y'.repeat(40)}😀`, 'z'.repeat(300), `tail ${'é'.repeat(50)}`);
+    const ours = newWriter();
+    const theirs = protobuf.Writer.create();
+    // Many times over: the buffer grows from 128 bytes, so strings land right at its end too.
+    for (let i = 0; i < 40; i++) {
+      for (const s of strings) {
+        ours.string(s).uint32(i);
+        theirs.string(s).uint32(i);
+      }
+    }
+    assert.ok(Buffer.from(theirs.finish()).equals(ours.finish()));
   });
 
   it('encodes nothing for empty data and decodes empty bytes as empty data', () => {

@@ -21,9 +21,34 @@ const TWO_32 = 4294967296;
  */
 class WellFormedWriter extends protobuf.BufferWriter {
   override string(value: string): this {
+    if (value.length < SHORT_STRING && this.asciiString(value)) return this;
     return super.string(wellFormed(value)) as this;
   }
+
+  /**
+   * Most strings are short ASCII (attribute keys, names, IDs): written here with their one-byte length in a single
+   * pass, where the general path checks for surrogates, then walks the string again for UTF-8. Anything else, or a
+   * string that does not fit the buffer, is left to it (false): what was written past `pos` is overwritten then.
+   */
+  private asciiString(value: string): boolean {
+    const n = value.length;
+    const buf = this.buf;
+    const start = this.pos;
+    // No room: the general path grows the buffer.
+    if (start + 1 + n > buf.length) return false;
+    for (let i = 0; i < n; i++) {
+      const c = value.charCodeAt(i);
+      if (c > 0x7f) return false;
+      buf[start + 1 + i] = c;
+    }
+    buf[start] = n;
+    this.pos = start + 1 + n;
+    return true;
+  }
 }
+
+/** Shorter strings fit a one-byte length when ASCII (127 bytes at most). */
+const SHORT_STRING = 128;
 
 export function newWriter(): Writer {
   return new WellFormedWriter();
