@@ -5,6 +5,7 @@ import type { AnyValue, Logs, PipelineType, SignalDataMap, Traces } from '../cor
 import { fromHex } from '../core/pdata/index.ts';
 import { sampleLogs, sampleMetrics, sampleTraces } from '../test/helpers/sample-data.ts';
 import { OtlpDecodeError, decodeRequest, decodeResponse, encodeRequest, encodeResponse } from './index.ts';
+import { writeKeyValues } from './proto-common.ts';
 import { newWriter } from './proto-write.ts';
 import { edgeLogs, edgeMetrics, edgeTraces } from '../test/helpers/otlp-edge-cases.ts';
 
@@ -85,6 +86,32 @@ describe('OTLP/protobuf requests', () => {
       for (const s of strings) {
         ours.string(s).uint32(i);
         theirs.string(s).uint32(i);
+      }
+    }
+    assert.ok(Buffer.from(theirs.finish()).equals(ours.finish()));
+  });
+
+  it('writes string attributes byte for byte as nested messages: short ASCII in one pass, the rest as before', () => {
+    const long = 'v'.repeat(121);
+    const pairs: [string, string][] = [
+      ['k', ''],
+      ['', 'empty key'],
+      ['messaging.system', 'mqtt'],
+      ['k', long],
+    ];
+    pairs.push(['kk', long], ['ké', 'v'], ['k', 'vé'], ['k', 'lone \ud800'], ['x'.repeat(60), 'y'.repeat(61)]);
+    const kvs = pairs.map(([key, stringValue]) => ({ key, value: { stringValue } }));
+    const ours = newWriter();
+    const theirs = protobuf.Writer.create();
+    for (let i = 0; i < 30; i++) {
+      // Field 9 (a span's attributes) and 16, whose tag takes two bytes; many times over, to reach the buffer's end.
+      for (const field of [9, 16]) {
+        writeKeyValues(ours, field, kvs);
+        for (const [key, value] of pairs) {
+          theirs.uint32((field << 3) | 2).fork();
+          if (key !== '') theirs.uint32(10).string(key);
+          theirs.uint32(18).fork().uint32(10).string(value.toWellFormed()).ldelim().ldelim();
+        }
       }
     }
     assert.ok(Buffer.from(theirs.finish()).equals(ours.finish()));

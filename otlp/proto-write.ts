@@ -3,7 +3,7 @@
 // write regardless, for oneof members and `optional` fields.
 import protobuf from 'protobufjs/minimal.js';
 import type { Writer } from 'protobufjs/minimal.js';
-import { I32, I64, LEN, VARINT } from './proto-schema.ts';
+import { ANY_VALUE, I32, I64, KEY_VALUE, LEN, VARINT } from './proto-schema.ts';
 import { wellFormed } from './well-formed.ts';
 
 export type { Writer };
@@ -36,15 +36,22 @@ class WellFormedWriter extends protobuf.BufferWriter {
     const start = this.pos;
     // No room: the general path grows the buffer.
     if (start + 1 + n > buf.length) return false;
-    for (let i = 0; i < n; i++) {
-      const c = value.charCodeAt(i);
-      if (c > 0x7f) return false;
-      buf[start + 1 + i] = c;
-    }
+    const end = putAscii(buf, start + 1, value);
+    if (end < 0) return false;
     buf[start] = n;
-    this.pos = start + 1 + n;
+    this.pos = end;
     return true;
   }
+}
+
+/** Writes ASCII `s` into `buf` at `p`: the position after it, or -1 at the first character that is not ASCII. */
+function putAscii(buf: Uint8Array, p: number, s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return -1;
+    buf[p++] = c;
+  }
+  return p;
 }
 
 /** Shorter strings fit a one-byte length when ASCII (127 bytes at most). */
@@ -80,6 +87,38 @@ export function encodeWith(write: (w: Writer) => void): Uint8Array {
     w.states = null;
     if (w.buf.length <= MAX_SPARE_BYTES) spare = w;
   }
+}
+
+/**
+ * A KeyValue (`field` of its parent) whose key and string value are ASCII and short enough for every length to take
+ * one byte, written in one pass: lengths known up front, no forks. Most attributes are such pairs (a correlation
+ * span has 16), and opening and closing two embedded messages for each was most of their cost. The bytes are those
+ * of the general path; false (nothing written) when the pair does not qualify or does not fit the buffer.
+ */
+export function writeAsciiKeyValue(w: Writer, field: number, key: string, value: string): boolean {
+  const tag = (field << 3) | LEN;
+  const k = key.length;
+  const v = value.length;
+  // KeyValue: key tag, length, key, value tag, length, AnyValue (string tag, length, string): k + v + 6 < 128.
+  if (tag > 0x7f || k === 0 || k + v > 121) return false;
+  const buf = w.buf;
+  const start = w.pos;
+  if (start + k + v + 8 > buf.length) return false;
+  let p = start;
+  buf[p++] = tag;
+  buf[p++] = k + v + 6;
+  buf[p++] = (KEY_VALUE.key << 3) | LEN;
+  buf[p++] = k;
+  p = putAscii(buf, p, key);
+  if (p < 0) return false;
+  buf[p++] = (KEY_VALUE.value << 3) | LEN;
+  buf[p++] = v + 2;
+  buf[p++] = (ANY_VALUE.stringValue << 3) | LEN;
+  buf[p++] = v;
+  p = putAscii(buf, p, value);
+  if (p < 0) return false;
+  w.pos = p;
+  return true;
 }
 
 export function writeString(w: Writer, field: number, v: string): void {

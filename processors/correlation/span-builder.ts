@@ -56,8 +56,13 @@ const cryptoBytes: RandomBytes = (n) => {
 export function randomId(n: 8 | 16, random: RandomBytes = cryptoBytes): Uint8Array {
   let id: Uint8Array;
   do id = random(n);
-  while (id.every((b) => b === 0));
+  while (allZero(id));
   return id;
+}
+
+function allZero(id: Uint8Array): boolean {
+  for (const b of id) if (b !== 0) return false;
+  return true;
 }
 
 /** A new span in the parent's trace, or the first span of a new trace. */
