@@ -9,7 +9,7 @@ import { readTraces, writeTraces } from './proto-traces.ts';
 import type { Reader } from './proto-read.ts';
 import { enter, leave, newReader, readInt64, readString, readTag, skipField } from './proto-read.ts';
 import type { Writer } from './proto-write.ts';
-import { encodeWith, newWriter, open, writeInt64, writeString } from './proto-write.ts';
+import { newWriter, open, writeInt64, writeString } from './proto-write.ts';
 
 type Data<S extends PipelineType> = SignalDataMap[S];
 
@@ -34,9 +34,16 @@ function reason(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export function encodeRequest<S extends PipelineType>(signal: S, data: Data<S>): Uint8Array {
+/**
+ * `expectedBytes`: what the caller expects the encoding to take (an exporter knows its items' size from its last
+ * request). The writer then starts with that much room, and the result is a view of its buffer rather than a copy
+ * of the bytes; a wrong guess costs a doubling (too low) or unused room that is never touched (too high).
+ */
+export function encodeRequest<S extends PipelineType>(signal: S, data: Data<S>, expectedBytes = 0): Uint8Array {
   const codec = codecOf(signal);
-  return encodeWith((w) => codec.write(w, data as never));
+  const w = newWriter(expectedBytes);
+  codec.write(w, data as never);
+  return w.finish(expectedBytes > 0);
 }
 
 /** Throws OtlpDecodeError for anything that is not a well-formed request: truncated, garbage, wrong wire types. */

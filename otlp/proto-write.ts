@@ -57,36 +57,14 @@ function putAscii(buf: Uint8Array, p: number, s: string): number {
 /** Shorter strings fit a one-byte length when ASCII (127 bytes at most). */
 const SHORT_STRING = 128;
 
-export function newWriter(): Writer {
-  return new WellFormedWriter();
-}
-
 /**
- * The largest buffer kept between encodings: a request the size of a full batch of spans (8192 of them make about
- * 5 MB) fits, so encoding it again grows nothing; one that needed more is let go rather than held for good.
+ * A writer; `capacity` (bytes) gives it room for what the caller expects to write. protobufjs starts at 128 bytes and
+ * doubles: a 5 MB request allocated 16 MB of buffers on the way, garbage at once.
  */
-export const MAX_SPARE_BYTES = 8 * 1024 * 1024;
-
-let spare: Writer | undefined;
-
-/**
- * `write` into a writer whose buffer already has the size the last encoding grew it to, and the bytes written, in a
- * buffer of their own. A fresh writer starts at 128 bytes and doubles: a 5 MB request allocated 16 MB of buffers on
- * the way, garbage at once, that the process's resident size carried until the next collection. Encoding is
- * synchronous, so one spare writer serves every encoder; a nested encoding (none today) would get a fresh one.
- */
-export function encodeWith(write: (w: Writer) => void): Uint8Array {
-  const w = spare ?? newWriter();
-  spare = undefined;
-  try {
-    write(w);
-    return w.finish();
-  } finally {
-    // finish() leaves the buffer and its position as they were; an encoding that threw may leave forks open.
-    w.pos = 0;
-    w.states = null;
-    if (w.buf.length <= MAX_SPARE_BYTES) spare = w;
-  }
+export function newWriter(capacity = 0): Writer {
+  const w = new WellFormedWriter();
+  if (capacity > w.buf.length) w.buf = Buffer.allocUnsafe(capacity);
+  return w;
 }
 
 /**

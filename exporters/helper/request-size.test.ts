@@ -53,6 +53,10 @@ describe('RequestSizeBound', () => {
       tooLarge(() => bound.beforeEncoding('traces', namedItems('traces', names(20)))),
       false,
     );
+    // What fits is given the size to expect, a little over the estimate (the encoder's buffer is allocated at it).
+    const expected = bound.beforeEncoding('traces', namedItems('traces', names(20)));
+    assert.ok(expected >= 1000 && expected <= 1100, String(expected));
+    assert.equal(new RequestSizeBound(1000).beforeEncoding('traces', namedItems('traces', names(20))), 0);
     // Per signal: logs are not judged by spans' sizes.
     assert.equal(
       tooLarge(() => bound.beforeEncoding('logs', namedItems('logs', names(21)))),

@@ -26,7 +26,8 @@ export function checkRequestSize(signal: PipelineType, data: ExportData, bytes: 
 /**
  * `max_request_bytes` for one exporter, learning from what it encoded: `beforeEncoding` refuses, as too large, a
  * request of several items that the bytes per item of the last request of its signal put over the bound, so the
- * split sender halves it without encoding it first; `afterEncoding` checks the real size as checkRequestSize does.
+ * split sender halves it without encoding it first, and otherwise says how large the encoding should be (the
+ * encoder's buffer is allocated once, at that size); `afterEncoding` checks the real size as checkRequestSize does.
  * An estimate that is too high (the last request's items were larger) costs a split that was not needed, at most
  * one per halving until a part small enough is encoded and corrects it; one that is too low costs what it cost
  * before, an encoding that is refused afterwards.
@@ -36,11 +37,11 @@ export class RequestSizeBound {
 
   constructor(private readonly max: number) {}
 
-  beforeEncoding(signal: PipelineType, data: ExportData): void {
-    if (this.max <= 0) return;
+  /** The request's expected size in bytes (0 before anything was encoded), a little over the estimate. */
+  beforeEncoding(signal: PipelineType, data: ExportData): number {
     const n = itemCount(signal, data);
     const estimate = Math.round(n * this.bytesPerItem[signal]);
-    if (n < 2 || estimate <= this.max) return;
+    if (this.max <= 0 || n < 2 || estimate <= this.max) return estimate + (estimate >> 4);
     throw refusedError(
       `request of ${n} items, about ${estimate} bytes at the last request's size per item, is over max_request_bytes (${this.max}): sending it in halves`,
       'too_large',

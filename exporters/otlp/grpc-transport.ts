@@ -49,10 +49,10 @@ export class GrpcTransport implements Transport {
   async send(data: ExportData, signal: PipelineType, authHeaders: Record<string, string>): Promise<SendResult> {
     const client = this.client;
     if (!client) throw retryableError('exporter is not started');
-    this.bound.beforeEncoding(signal, data);
+    const expected = this.bound.beforeEncoding(signal, data);
     let body: Buffer;
     try {
-      body = toBuffer(encodeRequest(signal, data));
+      body = toBuffer(encodeRequest(signal, data, expected));
     } catch (err) {
       throw permanentError(`cannot encode ${signal}: ${errorMessage(err)}`, err);
     }

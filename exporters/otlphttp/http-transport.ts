@@ -58,10 +58,13 @@ export class HttpTransport implements Transport {
     const url = this.urls[signal];
     const agent = url.protocol === 'https:' ? this.httpsAgent : this.httpAgent;
     if (!agent) throw retryableError('exporter is not started');
-    this.bound.beforeEncoding(signal, data);
+    const expected = this.bound.beforeEncoding(signal, data);
     let body: Uint8Array;
     try {
-      body = this.cfg.encoding === 'json' ? Buffer.from(encodeRequestJson(signal, data)) : encodeRequest(signal, data);
+      body =
+        this.cfg.encoding === 'json'
+          ? Buffer.from(encodeRequestJson(signal, data))
+          : encodeRequest(signal, data, expected);
     } catch (err) {
       throw permanentError(`cannot encode ${signal}: ${errorMessage(err)}`, err);
     }
