@@ -84,26 +84,43 @@ describe('OTLP/protobuf requests', () => {
     assert.ok(Buffer.from(theirs.finish()).equals(ours.finish()));
   });
 
-  it('writes string attributes byte for byte as nested messages: short ASCII in one pass, the rest as before', () => {
+  it('writes attributes byte for byte as nested messages: short ones in one pass, the rest as before', () => {
     const long = 'v'.repeat(121);
-    const pairs: [string, string][] = [
+    const strings: [string, string][] = [
       ['k', ''],
       ['', 'empty key'],
       ['messaging.system', 'mqtt'],
       ['k', long],
     ];
-    pairs.push(['kk', long], ['ké', 'v'], ['k', 'vé'], ['k', 'lone \ud800'], ['x'.repeat(60), 'y'.repeat(61)]);
-    const kvs = pairs.map(([key, stringValue]) => ({ key, value: { stringValue } }));
+    strings.push(['kk', long], ['ké', 'v'], ['k', 'vé'], ['k', 'lone \ud800'], ['x'.repeat(60), 'y'.repeat(61)]);
+    const scalars: [string, boolean | bigint][] = [
+      ['b', true],
+      ['b', false],
+      ['messaging.mqtt.qos', 0n],
+      ['size', 127n],
+      ['size', 128n],
+      ['size', -1n],
+      ['x'.repeat(121), true],
+      ['x'.repeat(122), 5n],
+    ];
+    const kvs = [
+      ...strings.map(([key, stringValue]) => ({ key, value: { stringValue } })),
+      ...scalars.map(([key, v]) => ({ key, value: typeof v === 'boolean' ? { boolValue: v } : { intValue: v } })),
+    ];
     const ours = newWriter();
     const theirs = protobuf.Writer.create();
     for (let i = 0; i < 30; i++) {
       // Field 9 (a span's attributes) and 16, whose tag takes two bytes; many times over, to reach the buffer's end.
       for (const field of [9, 16]) {
         writeKeyValues(ours, field, kvs);
-        for (const [key, value] of pairs) {
+        for (const [key, value] of [...strings, ...scalars]) {
           theirs.uint32((field << 3) | 2).fork();
           if (key !== '') theirs.uint32(10).string(key);
-          theirs.uint32(18).fork().uint32(10).string(value.toWellFormed()).ldelim().ldelim();
+          theirs.uint32(18).fork();
+          if (typeof value === 'string') theirs.uint32(10).string(value.toWellFormed());
+          else if (typeof value === 'boolean') theirs.uint32(16).bool(value);
+          else theirs.uint32(24).int64(Number(value));
+          theirs.ldelim().ldelim();
         }
       }
     }

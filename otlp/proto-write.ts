@@ -3,6 +3,7 @@
 // write regardless, for oneof members and `optional` fields.
 import protobuf from 'protobufjs/minimal.js';
 import type { Writer } from 'protobufjs/minimal.js';
+import type { AnyValue } from '../core/pdata/index.ts';
 import { ANY_VALUE, I32, I64, KEY_VALUE, LEN, VARINT } from './proto-schema.ts';
 import { wellFormed } from './well-formed.ts';
 
@@ -67,34 +68,51 @@ export function newWriter(capacity = 0): Writer {
   return w;
 }
 
+/** A bool or a small int (0 to 127) as a one-byte varint with its AnyValue tag; -1 for other values. */
+function oneByteValue(value: AnyValue): number {
+  if ('boolValue' in value) return ((ANY_VALUE.boolValue << 3) << 8) | (value.boolValue ? 1 : 0);
+  if ('intValue' in value && value.intValue >= 0n && value.intValue < 128n)
+    return ((ANY_VALUE.intValue << 3) << 8) | Number(value.intValue);
+  return -1;
+}
+
 /**
- * A KeyValue (`field` of its parent) whose key and string value are ASCII and short enough for every length to take
- * one byte, written in one pass: lengths known up front, no forks. Most attributes are such pairs (a correlation
- * span has 16), and opening and closing two embedded messages for each was most of their cost. The bytes are those
- * of the general path; false (nothing written) when the pair does not qualify or does not fit the buffer.
+ * A KeyValue (`field` of its parent) whose key is short ASCII and whose value a short ASCII string, a bool or an
+ * int from 0 to 127, so that every length takes one byte: written in one pass, lengths known up front, no forks.
+ * Most attributes are such pairs (all 17 of a correlation span's), and opening and closing two embedded messages
+ * for each was most of their cost. The bytes are those of the general path; false (nothing written) when the pair
+ * does not qualify or does not fit the buffer.
  */
-export function writeAsciiKeyValue(w: Writer, field: number, key: string, value: string): boolean {
+export function writeShortKeyValue(w: Writer, field: number, key: string, value: AnyValue): boolean {
   const tag = (field << 3) | LEN;
+  const str = 'stringValue' in value ? value.stringValue : undefined;
+  const scalar = str === undefined ? oneByteValue(value) : 0;
   const k = key.length;
-  const v = value.length;
-  // KeyValue: key tag, length, key, value tag, length, AnyValue (string tag, length, string): k + v + 6 < 128.
-  if (tag > 0x7f || k === 0 || k + v > 121) return false;
+  // The AnyValue: string tag, length, string; or the scalar's tag and byte.
+  const any = str === undefined ? 2 : str.length + 2;
+  // KeyValue: key tag, length, key, value tag, length, AnyValue: all of it under 128 bytes.
+  if (tag > 0x7f || k === 0 || scalar < 0 || k + any > 123) return false;
   const buf = w.buf;
   const start = w.pos;
-  if (start + k + v + 8 > buf.length) return false;
+  if (start + k + any + 6 > buf.length) return false;
   let p = start;
   buf[p++] = tag;
-  buf[p++] = k + v + 6;
+  buf[p++] = k + any + 4;
   buf[p++] = (KEY_VALUE.key << 3) | LEN;
   buf[p++] = k;
   p = putAscii(buf, p, key);
   if (p < 0) return false;
   buf[p++] = (KEY_VALUE.value << 3) | LEN;
-  buf[p++] = v + 2;
-  buf[p++] = (ANY_VALUE.stringValue << 3) | LEN;
-  buf[p++] = v;
-  p = putAscii(buf, p, value);
-  if (p < 0) return false;
+  buf[p++] = any;
+  if (str === undefined) {
+    buf[p++] = scalar >> 8;
+    buf[p++] = scalar & 0xff;
+  } else {
+    buf[p++] = (ANY_VALUE.stringValue << 3) | LEN;
+    buf[p++] = str.length;
+    p = putAscii(buf, p, str);
+    if (p < 0) return false;
+  }
   w.pos = p;
   return true;
 }
