@@ -204,7 +204,7 @@ if (which.has('mqtt-process')) {
   for (const f of [baseline!, ...hubs]) {
     console.log(
       `  ${f.name.padEnd(64)} ${fmt(f.messagesPerSec)} messages/s  ${((f.messagesPerSec / baseline!.messagesPerSec) * 100).toFixed(1).padStart(6)}% of baseline` +
-        `  peak RSS ${(f.peakRss / 2 ** 20).toFixed(0).padStart(4)} MiB${f === baseline ? ' (bench process)' : ' (its own process)'}  delivered ${f.delivered}, lost ${f.lost}`,
+        `  peak RSS ${(f.peakRss / 2 ** 20).toFixed(0).padStart(4)} MiB${f === baseline ? ' (bench process)' : ` (its own process), CPU ${f.cpuMsPer1k.toFixed(1)} ms per 1k`}  delivered ${f.delivered}, lost ${f.lost}`,
     );
   }
 }

@@ -5,6 +5,8 @@ import type { AnyValue, Logs, PipelineType, SignalDataMap, Traces } from '../cor
 import { fromHex } from '../core/pdata/index.ts';
 import { sampleLogs, sampleMetrics, sampleTraces } from '../test/helpers/sample-data.ts';
 import { OtlpDecodeError, decodeRequest, decodeResponse, encodeRequest, encodeResponse } from './index.ts';
+import { writeKeyValues } from './proto-common.ts';
+import { newWriter } from './proto-write.ts';
 import { edgeLogs, edgeMetrics, edgeTraces } from '../test/helpers/otlp-edge-cases.ts';
 
 type Sample = { [S in PipelineType]: [S, () => SignalDataMap[S]] }[PipelineType];
@@ -52,6 +54,78 @@ describe('OTLP/protobuf requests', () => {
       assert.deepStrictEqual(roundTrip(signal, make()), make());
     });
   }
+
+  it('encodes the same bytes whatever size the caller expects, each encoding in a buffer of its own', () => {
+    const big = sampleTraces();
+    const spans = big.resourceSpans[0]!.scopeSpans[0]!.spans;
+    for (let i = 0; i < 8; i++) spans.push(...spans.map((s) => ({ ...s, name: `${s.name}-${i}` })));
+    const plain = Buffer.from(encodeRequest('traces', big));
+    // Far too little room (doubled from there), about right, far too much (left unused).
+    const guesses = [1, 200, plain.length, plain.length * 4].map((n) => encodeRequest('traces', big, n));
+    for (const bytes of guesses) assert.ok(plain.equals(bytes));
+    // Writing one does not touch another.
+    guesses[2]!.fill(0);
+    assert.ok(plain.equals(guesses[3]!));
+    assert.deepStrictEqual(decodeRequest('traces', guesses[3]!), big);
+  });
+
+  it('writes strings byte for byte as protobufjs does: short, long, ASCII or not, at the end of the buffer', () => {
+    const strings = ['', 'a', 'messaging.system', 'x'.repeat(127), 'x'.repeat(128), 'é', `${'x'.repeat(126)}é`];
+    strings.push('日本語', 'ok 😀', `${'y'.repeat(40)}😀`, 'z'.repeat(300), `tail ${'é'.repeat(50)}`);
+    const ours = newWriter();
+    const theirs = protobuf.Writer.create();
+    // Many times over: the buffer grows from 128 bytes, so strings land right at its end too.
+    for (let i = 0; i < 40; i++) {
+      for (const s of strings) {
+        ours.string(s).uint32(i);
+        theirs.string(s).uint32(i);
+      }
+    }
+    assert.ok(Buffer.from(theirs.finish()).equals(ours.finish()));
+  });
+
+  it('writes attributes byte for byte as nested messages: short ones in one pass, the rest as before', () => {
+    const long = 'v'.repeat(121);
+    const strings: [string, string][] = [
+      ['k', ''],
+      ['', 'empty key'],
+      ['messaging.system', 'mqtt'],
+      ['k', long],
+    ];
+    strings.push(['kk', long], ['ké', 'v'], ['k', 'vé'], ['k', 'lone \ud800'], ['x'.repeat(60), 'y'.repeat(61)]);
+    const scalars: [string, boolean | bigint][] = [
+      ['b', true],
+      ['b', false],
+      ['messaging.mqtt.qos', 0n],
+      ['size', 127n],
+      ['size', 128n],
+      ['size', -1n],
+      ['x'.repeat(121), true],
+      ['x'.repeat(122), 5n],
+    ];
+    const kvs = [
+      ...strings.map(([key, stringValue]) => ({ key, value: { stringValue } })),
+      ...scalars.map(([key, v]) => ({ key, value: typeof v === 'boolean' ? { boolValue: v } : { intValue: v } })),
+    ];
+    const ours = newWriter();
+    const theirs = protobuf.Writer.create();
+    for (let i = 0; i < 30; i++) {
+      // Field 9 (a span's attributes) and 16, whose tag takes two bytes; many times over, to reach the buffer's end.
+      for (const field of [9, 16]) {
+        writeKeyValues(ours, field, kvs);
+        for (const [key, value] of [...strings, ...scalars]) {
+          theirs.uint32((field << 3) | 2).fork();
+          if (key !== '') theirs.uint32(10).string(key);
+          theirs.uint32(18).fork();
+          if (typeof value === 'string') theirs.uint32(10).string(value.toWellFormed());
+          else if (typeof value === 'boolean') theirs.uint32(16).bool(value);
+          else theirs.uint32(24).int64(Number(value));
+          theirs.ldelim().ldelim();
+        }
+      }
+    }
+    assert.ok(Buffer.from(theirs.finish()).equals(ours.finish()));
+  });
 
   it('encodes nothing for empty data and decodes empty bytes as empty data', () => {
     assert.equal(encodeRequest('traces', { resourceSpans: [] }).length, 0);

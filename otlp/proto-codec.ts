@@ -34,10 +34,16 @@ function reason(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export function encodeRequest<S extends PipelineType>(signal: S, data: Data<S>): Uint8Array {
-  const w = newWriter();
-  codecOf(signal).write(w, data as never);
-  return w.finish();
+/**
+ * `expectedBytes`: what the caller expects the encoding to take (an exporter knows its items' size from its last
+ * request). The writer then starts with that much room, and the result is a view of its buffer rather than a copy
+ * of the bytes; a wrong guess costs a doubling (too low) or unused room that is never touched (too high).
+ */
+export function encodeRequest<S extends PipelineType>(signal: S, data: Data<S>, expectedBytes = 0): Uint8Array {
+  const codec = codecOf(signal);
+  const w = newWriter(expectedBytes);
+  codec.write(w, data as never);
+  return w.finish(expectedBytes > 0);
 }
 
 /** Throws OtlpDecodeError for anything that is not a well-formed request: truncated, garbage, wrong wire types. */

@@ -25,7 +25,7 @@ import {
   skipField,
 } from './proto-read.ts';
 import type { Writer } from './proto-write.ts';
-import { open, putDouble, putInt64, writeString, writeUint32 } from './proto-write.ts';
+import { open, putDouble, putInt64, writeShortKeyValue, writeString, writeUint32 } from './proto-write.ts';
 
 /** The fields of an AnyValue; a set oneof member is written even when it holds its type's default. */
 export function writeAnyValue(w: Writer, v: AnyValue): void {
@@ -51,6 +51,7 @@ export function writeAnyValue(w: Writer, v: AnyValue): void {
 
 export function writeKeyValues(w: Writer, field: number, kvs: readonly KeyValue[]): void {
   for (const kv of kvs) {
+    if (writeShortKeyValue(w, field, kv.key, kv.value)) continue;
     open(w, field);
     writeString(w, KEY_VALUE.key, kv.key);
     open(w, KEY_VALUE.value);

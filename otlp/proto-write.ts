@@ -3,7 +3,8 @@
 // write regardless, for oneof members and `optional` fields.
 import protobuf from 'protobufjs/minimal.js';
 import type { Writer } from 'protobufjs/minimal.js';
-import { I32, I64, LEN, VARINT } from './proto-schema.ts';
+import type { AnyValue } from '../core/pdata/index.ts';
+import { ANY_VALUE, I32, I64, KEY_VALUE, LEN, VARINT } from './proto-schema.ts';
 import { wellFormed } from './well-formed.ts';
 
 export type { Writer };
@@ -21,12 +22,99 @@ const TWO_32 = 4294967296;
  */
 class WellFormedWriter extends protobuf.BufferWriter {
   override string(value: string): this {
+    if (value.length < SHORT_STRING && this.asciiString(value)) return this;
     return super.string(wellFormed(value)) as this;
+  }
+
+  /**
+   * Most strings are short ASCII (attribute keys, names, IDs): written here with their one-byte length in a single
+   * pass, where the general path checks for surrogates, then walks the string again for UTF-8. Anything else, or a
+   * string that does not fit the buffer, is left to it (false): what was written past `pos` is overwritten then.
+   */
+  private asciiString(value: string): boolean {
+    const n = value.length;
+    const buf = this.buf;
+    const start = this.pos;
+    // No room: the general path grows the buffer.
+    if (start + 1 + n > buf.length) return false;
+    const end = putAscii(buf, start + 1, value);
+    if (end < 0) return false;
+    buf[start] = n;
+    this.pos = end;
+    return true;
   }
 }
 
-export function newWriter(): Writer {
-  return new WellFormedWriter();
+/** Writes ASCII `s` into `buf` at `p`: the position after it, or -1 at the first character that is not ASCII. */
+function putAscii(buf: Uint8Array, p: number, s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return -1;
+    buf[p++] = c;
+  }
+  return p;
+}
+
+/** Shorter strings fit a one-byte length when ASCII (127 bytes at most). */
+const SHORT_STRING = 128;
+
+/**
+ * A writer; `capacity` (bytes) gives it room for what the caller expects to write. protobufjs starts at 128 bytes and
+ * doubles: a 5 MB request allocated 16 MB of buffers on the way, garbage at once.
+ */
+export function newWriter(capacity = 0): Writer {
+  const w = new WellFormedWriter();
+  if (capacity > w.buf.length) w.buf = Buffer.allocUnsafe(capacity);
+  return w;
+}
+
+/** A bool or a small int (0 to 127) as a one-byte varint with its AnyValue tag; -1 for other values. */
+function oneByteValue(value: AnyValue): number {
+  if ('boolValue' in value) return ((ANY_VALUE.boolValue << 3) << 8) | (value.boolValue ? 1 : 0);
+  if ('intValue' in value && value.intValue >= 0n && value.intValue < 128n)
+    return ((ANY_VALUE.intValue << 3) << 8) | Number(value.intValue);
+  return -1;
+}
+
+/**
+ * A KeyValue (`field` of its parent) whose key is short ASCII and whose value a short ASCII string, a bool or an
+ * int from 0 to 127, so that every length takes one byte: written in one pass, lengths known up front, no forks.
+ * Most attributes are such pairs (all 17 of a correlation span's), and opening and closing two embedded messages
+ * for each was most of their cost. The bytes are those of the general path; false (nothing written) when the pair
+ * does not qualify or does not fit the buffer.
+ */
+export function writeShortKeyValue(w: Writer, field: number, key: string, value: AnyValue): boolean {
+  const tag = (field << 3) | LEN;
+  const str = 'stringValue' in value ? value.stringValue : undefined;
+  const scalar = str === undefined ? oneByteValue(value) : 0;
+  const k = key.length;
+  // The AnyValue: string tag, length, string; or the scalar's tag and byte.
+  const any = str === undefined ? 2 : str.length + 2;
+  // KeyValue: key tag, length, key, value tag, length, AnyValue: all of it under 128 bytes.
+  if (tag > 0x7f || k === 0 || scalar < 0 || k + any > 123) return false;
+  const buf = w.buf;
+  const start = w.pos;
+  if (start + k + any + 6 > buf.length) return false;
+  let p = start;
+  buf[p++] = tag;
+  buf[p++] = k + any + 4;
+  buf[p++] = (KEY_VALUE.key << 3) | LEN;
+  buf[p++] = k;
+  p = putAscii(buf, p, key);
+  if (p < 0) return false;
+  buf[p++] = (KEY_VALUE.value << 3) | LEN;
+  buf[p++] = any;
+  if (str === undefined) {
+    buf[p++] = scalar >> 8;
+    buf[p++] = scalar & 0xff;
+  } else {
+    buf[p++] = (ANY_VALUE.stringValue << 3) | LEN;
+    buf[p++] = str.length;
+    p = putAscii(buf, p, str);
+    if (p < 0) return false;
+  }
+  w.pos = p;
+  return true;
 }
 
 export function writeString(w: Writer, field: number, v: string): void {

@@ -6,7 +6,7 @@ import { errorMessage, permanentError, retryableError } from '../../core/errors.
 import type { PipelineType } from '../../core/pdata/index.ts';
 import { decodeResponse, encodeRequest, exportMethodPath } from '../../otlp/index.ts';
 import type { Transport } from '../helper/base-exporter.ts';
-import { checkRequestSize } from '../helper/request-size.ts';
+import { RequestSizeBound } from '../helper/request-size.ts';
 import type { ExportData, SendResult } from '../helper/send.ts';
 import type { OtlpConfig } from './config.ts';
 import { parseGrpcEndpoint } from './endpoint.ts';
@@ -22,7 +22,11 @@ const identity = (b: Buffer): Buffer => b;
 export class GrpcTransport implements Transport {
   private client: grpc.Client | undefined;
 
-  constructor(private readonly cfg: OtlpConfig) {}
+  private readonly bound: RequestSizeBound;
+
+  constructor(private readonly cfg: OtlpConfig) {
+    this.bound = new RequestSizeBound(cfg.max_request_bytes);
+  }
 
   async start(): Promise<void> {
     const { target, security } = parseGrpcEndpoint(this.cfg.endpoint);
@@ -45,13 +49,14 @@ export class GrpcTransport implements Transport {
   async send(data: ExportData, signal: PipelineType, authHeaders: Record<string, string>): Promise<SendResult> {
     const client = this.client;
     if (!client) throw retryableError('exporter is not started');
+    const expected = this.bound.beforeEncoding(signal, data);
     let body: Buffer;
     try {
-      body = toBuffer(encodeRequest(signal, data));
+      body = toBuffer(encodeRequest(signal, data, expected));
     } catch (err) {
       throw permanentError(`cannot encode ${signal}: ${errorMessage(err)}`, err);
     }
-    checkRequestSize(signal, data, body.length, this.cfg.max_request_bytes);
+    this.bound.afterEncoding(signal, data, body.length);
     const metadata = new grpc.Metadata();
     for (const [k, v] of Object.entries({ ...this.cfg.headers, ...authHeaders })) metadata.set(k, v);
     const response = await new Promise<Buffer>((resolve, reject) => {

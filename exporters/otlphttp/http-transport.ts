@@ -9,7 +9,7 @@ import { errorMessage, permanentError, retryableError } from '../../core/errors.
 import type { PipelineType } from '../../core/pdata/index.ts';
 import { encodeRequest, encodeRequestJson } from '../../otlp/index.ts';
 import type { Transport } from '../helper/base-exporter.ts';
-import { checkRequestSize } from '../helper/request-size.ts';
+import { RequestSizeBound } from '../helper/request-size.ts';
 import type { ExportData, SendResult } from '../helper/send.ts';
 import type { OtlpHttpConfig } from './config.ts';
 import { signalUrl } from './config.ts';
@@ -35,10 +35,12 @@ function printable(u: URL): string {
 
 export class HttpTransport implements Transport {
   private readonly urls: Record<PipelineType, URL>;
+  private readonly bound: RequestSizeBound;
   private httpAgent: http.Agent | undefined;
   private httpsAgent: https.Agent | undefined;
 
   constructor(private readonly cfg: OtlpHttpConfig) {
+    this.bound = new RequestSizeBound(cfg.max_request_bytes);
     this.urls = { traces: signalUrl(cfg, 'traces'), metrics: signalUrl(cfg, 'metrics'), logs: signalUrl(cfg, 'logs') };
   }
 
@@ -56,13 +58,17 @@ export class HttpTransport implements Transport {
     const url = this.urls[signal];
     const agent = url.protocol === 'https:' ? this.httpsAgent : this.httpAgent;
     if (!agent) throw retryableError('exporter is not started');
+    const expected = this.bound.beforeEncoding(signal, data);
     let body: Uint8Array;
     try {
-      body = this.cfg.encoding === 'json' ? Buffer.from(encodeRequestJson(signal, data)) : encodeRequest(signal, data);
+      body =
+        this.cfg.encoding === 'json'
+          ? Buffer.from(encodeRequestJson(signal, data))
+          : encodeRequest(signal, data, expected);
     } catch (err) {
       throw permanentError(`cannot encode ${signal}: ${errorMessage(err)}`, err);
     }
-    checkRequestSize(signal, data, body.length, this.cfg.max_request_bytes);
+    this.bound.afterEncoding(signal, data, body.length);
     const headers: Record<string, string> = {
       'user-agent': USER_AGENT,
       ...this.cfg.headers,

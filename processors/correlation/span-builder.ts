@@ -56,8 +56,13 @@ const cryptoBytes: RandomBytes = (n) => {
 export function randomId(n: 8 | 16, random: RandomBytes = cryptoBytes): Uint8Array {
   let id: Uint8Array;
   do id = random(n);
-  while (id.every((b) => b === 0));
+  while (allZero(id));
   return id;
+}
+
+function allZero(id: Uint8Array): boolean {
+  for (const b of id) if (b !== 0) return false;
+  return true;
 }
 
 /** A new span in the parent's trace, or the first span of a new trace. */
@@ -73,32 +78,43 @@ const str = (stringValue: string): AnyValue => ({ stringValue });
 const int = (n: number): AnyValue => ({ intValue: BigInt(n) });
 const bool = (boolValue: boolean): AnyValue => ({ boolValue });
 
-function event(name: string, timeUnixNano: bigint, attrs: [string, AnyValue][]): SpanEvent {
-  return { name, timeUnixNano, attributes: attrs.map(([key, value]) => ({ key, value })), droppedAttributesCount: 0 };
+const kv = (key: string, value: AnyValue): KeyValue => ({ key, value });
+
+function event(name: string, timeUnixNano: bigint, attributes: KeyValue[]): SpanEvent {
+  return { name, timeUnixNano, attributes, droppedAttributesCount: 0 };
 }
 
 /** The message's attributes, legacy names where the original had them and current names beside them when asked. */
 function messageAttributes(m: Message, ackRequired: boolean, semconv: SpanOptions['semconv']): KeyValue[] {
+  // Runs once per message, and what it makes lives until the span is exported: no helper closure, no [key, value]
+  // pairs, and an array grown from empty, whose first push makes room for 17, enough for all of a span's attributes.
   const out: KeyValue[] = [];
-  const add = (key: string, value: AnyValue): void => void out.push({ key, value });
-  add('messaging.system', str('mqtt'));
+  out.push(kv('messaging.system', str('mqtt')));
   if (semconv.legacy) {
-    add('messaging.destination', str(m.topic));
-    add('messaging.destination_kind', str('topic'));
-    add('messaging.operation', str('process'));
+    out.push(
+      kv('messaging.destination', str(m.topic)),
+      kv('messaging.destination_kind', str('topic')),
+      kv('messaging.operation', str('process')),
+    );
   }
   if (semconv.current) {
-    add('messaging.destination.name', str(m.topic));
-    add('messaging.operation.type', str('process'));
-    add('messaging.operation.name', str('process'));
+    out.push(
+      kv('messaging.destination.name', str(m.topic)),
+      kv('messaging.operation.type', str('process')),
+      kv('messaging.operation.name', str('process')),
+    );
   }
-  add('messaging.mqtt.qos', int(m.qos));
-  add('messaging.mqtt.retain', bool(m.retain));
-  add('messaging.mqtt.dup', bool(m.dup));
-  if (semconv.legacy) add('messaging.message_payload_size_bytes', int(m.payload.byteLength));
-  if (semconv.current) add('messaging.message.body.size', int(m.payload.byteLength));
-  add('messaging.message_payload_sha256', str(hash('sha256', m.payload, 'hex')));
-  add('messaging.ack.required', bool(ackRequired));
+  out.push(
+    kv('messaging.mqtt.qos', int(m.qos)),
+    kv('messaging.mqtt.retain', bool(m.retain)),
+    kv('messaging.mqtt.dup', bool(m.dup)),
+  );
+  if (semconv.legacy) out.push(kv('messaging.message_payload_size_bytes', int(m.payload.byteLength)));
+  if (semconv.current) out.push(kv('messaging.message.body.size', int(m.payload.byteLength)));
+  out.push(
+    kv('messaging.message_payload_sha256', str(hash('sha256', m.payload, 'hex'))),
+    kv('messaging.ack.required', bool(ackRequired)),
+  );
   return out;
 }
 
@@ -116,29 +132,26 @@ export function buildSpan(m: Message, ids: SpanIds, correlation: Correlation, op
     const message = failureMessage(correlation.reason);
     status = { code: StatusCode.ERROR, message };
     events.push(
-      event('exception', now, [
-        ['exception.type', str('CorrelationError')],
-        ['exception.message', str(message)],
-      ]),
+      event('exception', now, [kv('exception.type', str('CorrelationError')), kv('exception.message', str(message))]),
     );
   } else {
     attributes.push(
-      { key: 'correlation.id', value: str(correlation.id) },
-      { key: 'correlation.generated', value: bool(correlation.kind === 'generated') },
+      kv('correlation.id', str(correlation.id)),
+      kv('correlation.generated', bool(correlation.kind === 'generated')),
     );
     if (correlation.kind === 'generated') {
       events.push(
         event('correlation.generated', now, [
-          ['reason', str(correlation.reason)],
-          ['field_name', str(opts.fieldName)],
-          ['value', str(correlation.id)],
+          kv('reason', str(correlation.reason)),
+          kv('field_name', str(opts.fieldName)),
+          kv('value', str(correlation.id)),
         ]),
       );
     }
   }
-  attributes.push({ key: 'messaging.acknowledged', value: bool(ackRequired) });
+  attributes.push(kv('messaging.acknowledged', bool(ackRequired)));
   if (ackRequired)
-    events.push(event('ack', now, [['status', str(correlation.kind === 'failed' ? 'dropped' : 'success')]]));
+    events.push(event('ack', now, [kv('status', str(correlation.kind === 'failed' ? 'dropped' : 'success'))]));
   // 0 is "unknown"; a receive time from a clock a little ahead must not make the span end before it starts.
   const start = m.receivedUnixNano === 0n ? now : m.receivedUnixNano;
   return {

@@ -89,6 +89,8 @@ export function parseTracestate(values: readonly string[]): string {
 
 /** The message's remote parent: from its first `traceparent` property, with all its `tracestate` properties. */
 export function remoteParent(m: Message): RemoteParent | undefined {
+  // Most messages carry no user properties at all.
+  if (m.properties.userProperties.length === 0) return undefined;
   const tp = userProperty(m, 'traceparent');
   if (tp === undefined) return undefined;
   const parent = parseTraceparent(tp);
