@@ -1,10 +1,12 @@
 // OTLP/protobuf: Export{Trace,Metrics,Logs}Service{Request,Response} to and from bytes.
 import type { PipelineType, SignalDataMap } from '../core/pdata/index.ts';
+import { encodedData, encodedForm } from '../core/pdata/index.ts';
 import type { PartialSuccess } from './codec-common.ts';
 import { OtlpDecodeError } from './codec-common.ts';
 import { readLogs, writeLogs } from './proto-logs.ts';
 import { readMetrics, writeMetrics } from './proto-metrics.ts';
 import { PARTIAL_SUCCESS, RESPONSE_PARTIAL_SUCCESS } from './proto-schema.ts';
+import { scanRequest } from './proto-scan.ts';
 import { readTraces, writeTraces } from './proto-traces.ts';
 import type { Reader } from './proto-read.ts';
 import { enter, leave, newReader, readInt64, readString, readTag, skipField } from './proto-read.ts';
@@ -34,7 +36,10 @@ function reason(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** Data still in the form it was received in (see receiveRequest) is its bytes, as they came. */
 export function encodeRequest<S extends PipelineType>(signal: S, data: Data<S>): Uint8Array {
+  const form = encodedForm<S>(data);
+  if (form?.signal === signal) return form.bytes;
   const w = newWriter();
   codecOf(signal).write(w, data as never);
   return w.finish();
@@ -48,6 +53,24 @@ export function decodeRequest<S extends PipelineType>(signal: S, bytes: Uint8Arr
   } catch (err) {
     throw new OtlpDecodeError(`invalid OTLP/protobuf ${signal} request: ${reason(err)}`, { cause: err });
   }
+}
+
+/**
+ * A received request for the pipeline: checked as decodeRequest checks it (throwing OtlpDecodeError the same way)
+ * but held as its bytes, decoded only when something reads it (core/pdata/encoded.ts), so that a pipeline where
+ * nothing does sends the bytes on as they came. A request with a string that is not valid UTF-8 is decoded now,
+ * so that what leaves the hub is valid.
+ */
+export function receiveRequest<S extends PipelineType>(signal: S, bytes: Uint8Array): Data<S> {
+  codecOf(signal);
+  let scan;
+  try {
+    scan = scanRequest(signal, bytes);
+  } catch (err) {
+    throw new OtlpDecodeError(`invalid OTLP/protobuf ${signal} request: ${reason(err)}`, { cause: err });
+  }
+  if (!scan.verbatim) return decodeRequest(signal, bytes);
+  return encodedData<S>({ signal, bytes, items: scan.items, decode: (b) => decodeRequest(signal, b) });
 }
 
 function isEmpty(partial: PartialSuccess | undefined): partial is undefined {

@@ -6,7 +6,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { loadServerTls, startTlsReload } from '../../config/blocks/index.ts';
 import { listen, parseHostPort } from '../../core/net.ts';
 import type { PipelineType } from '../../core/pdata/index.ts';
-import { decodeRequest, decodeRequestJson, encodeResponse, encodeResponseJson } from '../../otlp/index.ts';
+import { decodeRequestJson, encodeResponse, receiveRequest, encodeResponseJson } from '../../otlp/index.ts';
 import type { HttpConfig } from './config.ts';
 import { Cors } from './cors.ts';
 import { RequestBudget } from './deadline.ts';
@@ -96,7 +96,7 @@ class Handler {
     await authenticate(this.deps, req.headers);
     const body = await readBody(req, this.cfg.max_request_body_size, decoderFor(req.headers['content-encoding']));
     const data = decode(() =>
-      enc === 'json' ? decodeRequestJson(signal, body.toString('utf8')) : decodeRequest(signal, body),
+      enc === 'json' ? decodeRequestJson(signal, body.toString('utf8')) : receiveRequest(signal, body),
     );
     // HTTP carries no deadline: the server's limit, and the client closing the connection before its answer.
     const budget = new RequestBudget(undefined, this.cfg.response_timeout);
