@@ -79,7 +79,8 @@ export function concatEncoded<P extends PipelineType>(list: readonly SignalDataM
   const first = forms[0];
   if (!first) return undefined;
   if (forms.length === 1) return list[0];
-  const out = new Uint8Array(bytes);
+  // Every byte is written below: no need to zero them first.
+  const out = Buffer.allocUnsafe(bytes);
   let at = 0;
   for (const f of forms) {
     out.set(f.bytes, at);
