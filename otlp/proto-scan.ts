@@ -7,7 +7,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { PipelineType } from '../core/pdata/index.ts';
 import type { Reader } from './proto-read.ts';
-import { enter, leave, newReader, readTag, skipField } from './proto-read.ts';
+import { newReader, readTag, skipField } from './proto-read.ts';
 import * as F from './proto-schema.ts';
 import { I32, I64, LEN, MAX_VALUE_DEPTH, VARINT } from './proto-schema.ts';
 
@@ -252,22 +252,39 @@ export interface Scan {
   verbatim: boolean;
 }
 
+// The walk keeps its position in its own fields (monomorphic and cheap to reach) and hands them to protobufjs's
+// reader only for what it reads the decoder's way: multi-byte tags and lengths, 32-bit varints, unknown fields.
 class Walk {
   items = 0;
   verbatim = true;
   /** AnyValues entered and not left. */
   private anyDepth = 0;
+  private pos = 0;
+  private end: number;
+  private readonly buf: Uint8Array;
 
-  constructor(private readonly r: Reader) {}
+  constructor(private readonly r: Reader) {
+    this.buf = r.buf;
+    this.end = r.len;
+  }
+
+  /** Runs `read` on the reader at the walk's position, then takes the position back. */
+  private viaReader<T>(read: (r: Reader) => T): T {
+    const r = this.r;
+    r.pos = this.pos;
+    r.len = this.end;
+    const out = read(r);
+    this.pos = r.pos;
+    return out;
+  }
 
   message(m: Message): void {
-    const r = this.r;
     let dataFields = 0;
-    while (r.pos < r.len) {
-      const tag = readTag(r);
+    while (this.pos < this.end) {
+      const tag = this.tag();
       const n = tag >>> 3;
       const kind = m.fields[n];
-      if (kind === undefined) skipField(r, tag);
+      if (kind === undefined) this.viaReader((r) => skipField(r, tag));
       else if (typeof kind === 'number') this.scalar(tag, kind);
       else {
         if (m.oneofData && METRIC_DATA_FIELDS.has(n)) dataFields++;
@@ -280,17 +297,54 @@ class Walk {
   private embedded(tag: number, m: Message): void {
     if (m.anyValue && this.anyDepth > MAX_VALUE_DEPTH)
       throw new Error(`AnyValue nested deeper than ${MAX_VALUE_DEPTH}`);
-    const r = this.r;
-    const outer = enter(r, tag);
+    expect(tag, LEN);
+    const len = this.size();
+    const end = this.pos + len;
+    if (end > this.end) throw new RangeError(`message of ${len} bytes at offset ${this.pos} runs past its container`);
+    const outer = this.end;
+    this.end = end;
     if (m.item) this.items++;
     if (m.anyValue) this.anyDepth++;
     this.message(m);
     if (m.anyValue) this.anyDepth--;
-    leave(r, outer);
+    this.end = outer;
+  }
+
+  // Tags and lengths are almost always one byte: read those here, the rest as the decoder's reader does.
+  private tag(): number {
+    const b = this.buf[this.pos] as number;
+    if (b >= 8 && b < 128) {
+      this.pos++;
+      return b;
+    }
+    return this.viaReader(readTag);
+  }
+
+  private size(): number {
+    const b = this.buf[this.pos] as number;
+    if (b < 128 && this.pos < this.end) {
+      this.pos++;
+      return b;
+    }
+    return this.viaReader((r) => r.size());
+  }
+
+  private advance(n: number): void {
+    if (this.pos + n > this.end)
+      throw new RangeError(`value of ${n} bytes at offset ${this.pos} runs past its message`);
+    this.pos += n;
+  }
+
+  private skipVarint(): void {
+    const buf = this.buf;
+    for (let i = 0; i < 10; i++) {
+      if (this.pos >= this.end) throw new RangeError(`varint runs past the end at offset ${this.pos}`);
+      if ((buf[this.pos++] as number) < 128) return;
+    }
+    throw new Error(`varint longer than 10 bytes at offset ${this.pos}`);
   }
 
   private scalar(tag: number, kind: number): void {
-    const r = this.r;
     const wt = tag & 7;
     switch (kind) {
       case STRING:
@@ -298,12 +352,12 @@ class Walk {
       case ID8:
       case ID16: {
         expect(tag, LEN);
-        const len = r.size();
-        const start = r.pos;
-        if (start + len > r.len) throw new RangeError(`field ${tag >>> 3} of ${len} bytes runs past its message`);
-        r.pos = start + len;
+        const len = this.size();
+        const start = this.pos;
+        if (start + len > this.end) throw new RangeError(`field ${tag >>> 3} of ${len} bytes runs past its message`);
+        this.pos = start + len;
         if (kind === STRING) {
-          if (this.verbatim && !validUtf8(r.buf, start, r.pos)) this.verbatim = false;
+          if (this.verbatim && !validUtf8(this.buf, start, this.pos)) this.verbatim = false;
         } else if (kind !== BYTES && len !== 0 && len !== (kind === ID8 ? 8 : 16)) {
           throw new Error(`field ${tag >>> 3}: an ID of ${len} bytes, expected ${kind === ID8 ? 8 : 16}`);
         }
@@ -311,65 +365,53 @@ class Walk {
       }
       case VARINT32:
         expect(tag, VARINT);
-        r.uint32();
+        if ((this.buf[this.pos] as number) < 128 && this.pos < this.end) this.pos++;
+        else this.viaReader((r) => r.uint32());
         return;
       case VARINT64:
         expect(tag, VARINT);
-        skipVarint(r);
+        this.skipVarint();
         return;
       case FIXED64:
         expect(tag, I64);
-        advance(r, 8);
+        this.advance(8);
         return;
       case FIXED32:
         expect(tag, I32);
-        advance(r, 4);
+        this.advance(4);
         return;
       case PACKED64:
-        if (wt === I64) advance(r, 8);
-        else packed(r, tag, I64, 8);
+        if (wt === I64) this.advance(8);
+        else this.packed(tag, I64, 8);
         return;
       case PACKED_VARINT:
-        if (wt === VARINT) skipVarint(r);
-        else packed(r, tag, VARINT, 0);
+        if (wt === VARINT) this.skipVarint();
+        else this.packed(tag, VARINT, 0);
         return;
     }
+  }
+
+  /** A packed repeated field: `size`-byte values, or varints when size is 0. */
+  private packed(tag: number, single: number, size: number): void {
+    if ((tag & 7) !== LEN) throw new Error(`field ${tag >>> 3} has wire type ${tag & 7}, expected ${single} or ${LEN}`);
+    const len = this.size();
+    const end = this.pos + len;
+    if (end > this.end)
+      throw new RangeError(`packed field of ${len} bytes at offset ${this.pos} runs past its message`);
+    if (size > 0) {
+      if (len % size !== 0) throw new Error(`packed field of ${len} bytes is not a multiple of ${size}`);
+      this.pos = end;
+      return;
+    }
+    const outer = this.end;
+    this.end = end;
+    while (this.pos < end) this.skipVarint();
+    this.end = outer;
   }
 }
 
 function expect(tag: number, wireType: number): void {
   if ((tag & 7) !== wireType) throw new Error(`field ${tag >>> 3} has wire type ${tag & 7}, expected ${wireType}`);
-}
-
-function advance(r: Reader, n: number): void {
-  if (r.pos + n > r.len) throw new RangeError(`value of ${n} bytes at offset ${r.pos} runs past its message`);
-  r.pos += n;
-}
-
-function skipVarint(r: Reader): void {
-  const buf = r.buf;
-  for (let i = 0; i < 10; i++) {
-    if (r.pos >= r.len) throw new RangeError(`varint runs past the end at offset ${r.pos}`);
-    if ((buf[r.pos++] as number) < 128) return;
-  }
-  throw new Error(`varint longer than 10 bytes at offset ${r.pos}`);
-}
-
-/** A packed repeated field: `size`-byte values, or varints when size is 0. */
-function packed(r: Reader, tag: number, single: number, size: number): void {
-  if ((tag & 7) !== LEN) throw new Error(`field ${tag >>> 3} has wire type ${tag & 7}, expected ${single} or ${LEN}`);
-  const len = r.size();
-  const end = r.pos + len;
-  if (end > r.len) throw new RangeError(`packed field of ${len} bytes at offset ${r.pos} runs past its message`);
-  if (size > 0) {
-    if (len % size !== 0) throw new Error(`packed field of ${len} bytes is not a multiple of ${size}`);
-    r.pos = end;
-    return;
-  }
-  const outer = r.len;
-  r.len = end;
-  while (r.pos < end) skipVarint(r);
-  r.len = outer;
 }
 
 /** ASCII is checked here (most strings are short and ASCII); anything else by node:buffer's validator. */
