@@ -1,11 +1,12 @@
 // OTLP/protobuf: Export{Trace,Metrics,Logs}Service{Request,Response} to and from bytes.
-import type { PipelineType, SignalDataMap } from '../core/pdata/index.ts';
+import type { EncodedCodec, PipelineType, SignalDataMap } from '../core/pdata/index.ts';
 import { encodedData, encodedForm } from '../core/pdata/index.ts';
 import type { PartialSuccess } from './codec-common.ts';
 import { OtlpDecodeError } from './codec-common.ts';
 import { readLogs, writeLogs } from './proto-logs.ts';
 import { readMetrics, writeMetrics } from './proto-metrics.ts';
 import { PARTIAL_SUCCESS, RESPONSE_PARTIAL_SUCCESS } from './proto-schema.ts';
+import { cutRequest } from './proto-cut.ts';
 import { scanRequest } from './proto-scan.ts';
 import { readTraces, writeTraces } from './proto-traces.ts';
 import type { Reader } from './proto-read.ts';
@@ -70,8 +71,14 @@ export function receiveRequest<S extends PipelineType>(signal: S, bytes: Uint8Ar
     throw new OtlpDecodeError(`invalid OTLP/protobuf ${signal} request: ${reason(err)}`, { cause: err });
   }
   if (!scan.verbatim) return decodeRequest(signal, bytes);
-  return encodedData<S>({ signal, bytes, items: scan.items, decode: (b) => decodeRequest(signal, b) });
+  return encodedData<S>({ signal, bytes, items: scan.items, codec: ENCODED_CODECS[signal] });
 }
+
+const ENCODED_CODECS: { [S in PipelineType]: EncodedCodec<S> } = {
+  traces: { decode: (b) => decodeRequest('traces', b), cut: (b, max) => cutRequest('traces', b, max) },
+  metrics: { decode: (b) => decodeRequest('metrics', b), cut: (b, max) => cutRequest('metrics', b, max) },
+  logs: { decode: (b) => decodeRequest('logs', b), cut: (b, max) => cutRequest('logs', b, max) },
+};
 
 function isEmpty(partial: PartialSuccess | undefined): partial is undefined {
   return partial === undefined || (partial.rejected === 0 && partial.errorMessage === '');

@@ -8,10 +8,12 @@ import { describe, it } from 'node:test';
 import protobuf from 'protobufjs';
 import type { Logs, PipelineType, SignalDataMap, Traces } from '../core/pdata/index.ts';
 import { cloneData, encodedForm, itemCount } from '../core/pdata/index.ts';
-import { mergeData, splitData } from '../core/pdata/split.ts';
+import type { Shape } from '../core/pdata/split.ts';
+import { LOGS, METRICS, TRACES, mergeData, splitData } from '../core/pdata/split.ts';
+import { scanRequest } from './proto-scan.ts';
 import { sampleLogs, sampleTraces } from '../test/helpers/sample-data.ts';
 import { decodeRequest, decodeResponse, encodeRequest, encodeResponse, receiveRequest } from './index.ts';
-import { edgeLogs, edgeTraces } from '../test/helpers/otlp-edge-cases.ts';
+import { edgeLogs } from '../test/helpers/otlp-edge-cases.ts';
 
 const protoDir = path.dirname(createRequire(import.meta.url).resolve('@elastic/mockotlpserver/package.json'));
 const root = new protobuf.Root();
@@ -143,6 +145,8 @@ describe('encodeRequest → protobufjs with the opentelemetry-proto files', () =
   }
 });
 
+const SHAPES = { traces: TRACES, metrics: METRICS, logs: LOGS };
+
 describe('requests passed through as bytes, merged by concatenation', () => {
   const decodeTheirs = (signal: PipelineType, bytes: Uint8Array) =>
     requestType(signal).toObject(requestType(signal).decode(Uint8Array.from(bytes)), { arrays: true });
@@ -174,25 +178,62 @@ describe('requests passed through as bytes, merged by concatenation', () => {
     });
   }
 
-  it('decodes what must be cut into pieces, and keeps what fits as bytes', () => {
-    const list = [sampleTraces(), edgeTraces(), sampleTraces()];
-    const total = list.reduce((n, d) => n + itemCount('traces', d), 0);
-    const merged = mergeData(
-      'traces',
-      list.map((d) => receiveRequest('traces', encodeRequest('traces', d))),
-    );
-    const [whole, ...none] = splitData('traces', merged, total);
+  for (const signal of ['traces', 'metrics', 'logs'] as const) {
+    it(`cuts ${signal} as bytes into the pieces splitData cuts the objects into (random lists, random sizes)`, () => {
+      const shape = SHAPES[signal] as Shape<SignalDataMap[typeof signal], object, object, unknown>;
+      /** Each item with copies of its resource and scope (without their children). */
+      const flat = (d: SignalDataMap[typeof signal]) =>
+        shape
+          .resources(d)
+          .flatMap((r) =>
+            shape
+              .scopes(r)
+              .flatMap((sc) => shape.leaves(sc).map((l) => [shape.copyResource(r), shape.copyScope(sc), l])),
+          );
+      const makers = ALL.filter(([s]) => s === signal).map(([, make]) => make as () => SignalDataMap[typeof signal]);
+      for (let round = 0; round < 20; round++) {
+        const list = Array.from({ length: 1 + Math.floor(random() * 4) }, () =>
+          makers[Math.floor(random() * makers.length)]!(),
+        );
+        const objects = mergeData(signal, list);
+        const total = itemCount(signal, objects);
+        const max = 1 + Math.floor(random() * Math.max(1, total - 1));
+        const merged = mergeData(
+          signal,
+          list.map((d) => receiveRequest(signal, encodeRequest(signal, d))),
+        );
+        const pieces = splitData(signal, merged, max);
+        const expected = splitData(
+          signal,
+          mergeData(
+            signal,
+            list.map((d) => structuredClone(d)),
+          ),
+          max,
+        );
+        assert.equal(pieces.length, expected.length, `round ${round}: ${total} items by ${max}`);
+        assert.ok(
+          pieces.every((p) => encodedForm(p)),
+          'the pieces are still bytes',
+        );
+        pieces.forEach((piece, i) => {
+          assert.equal(itemCount(signal, piece), itemCount(signal, expected[i]!), `piece ${i}: items`);
+          const bytes = encodeRequest(signal, piece);
+          assert.equal(scanRequest(signal, bytes).items, itemCount(signal, piece), `piece ${i}: counted`);
+          assert.deepStrictEqual(flat(decodeRequest(signal, bytes)), flat(expected[i]!), `round ${round} piece ${i}`);
+          // protobufjs reads the piece too.
+          decodeTheirs(signal, bytes);
+        });
+      }
+    });
+  }
+
+  it('keeps what fits as the same bytes', () => {
+    const merged = receiveRequest('traces', encodeRequest('traces', sampleTraces()));
+    const [whole, ...none] = splitData('traces', merged, itemCount('traces', merged));
     assert.equal(whole, merged);
     assert.equal(none.length, 0);
     assert.ok(encodedForm(merged));
-    const pieces = splitData('traces', merged, 2);
-    assert.deepStrictEqual(
-      pieces.map((p) => itemCount('traces', p)),
-      [...Array<number>(Math.floor(total / 2)).fill(2), ...(total % 2 ? [1] : [])],
-    );
-    const spans = (list: readonly Traces[]) =>
-      list.flatMap((t) => t.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)));
-    assert.deepStrictEqual(spans(pieces), spans(list));
   });
 
   it('merges bytes with decoded data by decoding', () => {

@@ -8,13 +8,20 @@
 // only data nobody has touched is sent as the bytes it arrived in.
 import type { PipelineType, SignalDataMap } from './signals.ts';
 
+/** What the encoding of a signal's requests offers (core does not know the encoding: otlp/ provides this). */
+export interface EncodedCodec<P extends PipelineType = PipelineType> {
+  /** The object form of `bytes` (fresh objects on every call). */
+  decode(bytes: Uint8Array): SignalDataMap[P];
+  /** `bytes` in pieces of at most `max` items, in order, every piece full but the last, as splitData cuts. */
+  cut(bytes: Uint8Array, max: number): Uint8Array[];
+}
+
 /** The bytes of a request with their item count (spans, data points, log records, as itemCount counts them). */
 export interface EncodedForm<P extends PipelineType = PipelineType> {
   readonly signal: P;
   readonly bytes: Uint8Array;
   readonly items: number;
-  /** The object form of `bytes` (fresh objects on every call). */
-  readonly decode: (bytes: Uint8Array) => SignalDataMap[P];
+  readonly codec: EncodedCodec<P>;
 }
 
 const FORM = Symbol('otelhub.pdata.encoded');
@@ -46,7 +53,7 @@ export function encodedData<P extends PipelineType>(form: EncodedForm<P>): Signa
     get(): unknown {
       const own = obj[FORM] as EncodedForm<P> | undefined;
       // Unreachable once settled (the accessor is gone), but a getter taken off the object could still be called.
-      const value = own ? (own.decode(own.bytes) as unknown as Holder)[key] : undefined;
+      const value = own ? (own.codec.decode(own.bytes) as unknown as Holder)[key] : undefined;
       settle(obj, key, value);
       return value;
     },
@@ -62,6 +69,14 @@ export function encodedForm<P extends PipelineType>(data: SignalDataMap[P]): Enc
 export function encodedForm(data: object): EncodedForm | undefined;
 export function encodedForm(data: object): EncodedForm | undefined {
   return (data as Holder)[FORM] as EncodedForm | undefined;
+}
+
+/** Pieces of at most `max` items (max >= 1), each still encoded. */
+export function cutEncoded<P extends PipelineType>(form: EncodedForm<P>, max: number): SignalDataMap[P][] {
+  if (form.items <= max) return [encodedData(form)];
+  return form.codec.cut(form.bytes, max).map((bytes, i) =>
+    encodedData({ ...form, bytes, items: Math.min(max, form.items - i * max) }),
+  );
 }
 
 /** The requests laid end to end as one, when every one of them is still encoded; else undefined. */
@@ -86,5 +101,5 @@ export function concatEncoded<P extends PipelineType>(list: readonly SignalDataM
     out.set(f.bytes, at);
     at += f.bytes.byteLength;
   }
-  return encodedData({ signal: first.signal, bytes: out, items, decode: first.decode });
+  return encodedData({ signal: first.signal, bytes: out, items, codec: first.codec });
 }

@@ -2,7 +2,7 @@
 // Merging only concatenates (encoded requests too: see encoded.ts). Splitting gives every piece its own resource/scope/metric containers, because a
 // downstream processor may change one piece while another is still in flight; leaf records are moved, not copied,
 // since each goes to exactly one piece.
-import { concatEncoded, encodedForm } from './encoded.ts';
+import { concatEncoded, cutEncoded, encodedForm } from './encoded.ts';
 import type { Logs, ResourceLogs, ScopeLogs, LogRecord } from './logs.ts';
 import { logRecordCount } from './logs.ts';
 import type { Metric, Metrics, ResourceMetrics, ScopeMetrics } from './metrics.ts';
@@ -160,9 +160,9 @@ export function splitLogs(ld: Logs, max: number): Logs[] {
 }
 
 export function splitData<P extends PipelineType>(signal: P, data: SignalDataMap[P], max: number): SignalDataMap[P][] {
-  // Encoded data that fits stays encoded; cutting it decodes it.
+  // Encoded data is cut as bytes: it stays undecoded.
   const form = encodedForm(data);
-  if (form && Number.isSafeInteger(max) && max >= 1 && form.items <= max) return [data];
+  if (form && Number.isSafeInteger(max) && max >= 1) return form.items <= max ? [data] : cutEncoded(form, max);
   switch (signal) {
     case 'traces':
       return splitTraces(data as Traces, max) as SignalDataMap[P][];
