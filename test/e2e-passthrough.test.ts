@@ -13,7 +13,7 @@ import {
   ProtobufTraceSerializer,
 } from '@opentelemetry/otlp-transformer';
 import type { Traces } from '../core/pdata/index.ts';
-import { forEachSpan, getAttribute } from '../core/pdata/index.ts';
+import { forEachSpan, getAttribute, spanCount } from '../core/pdata/index.ts';
 import { mergeData } from '../core/pdata/split.ts';
 import { decodeRequest, encodeRequest } from '../otlp/index.ts';
 import { eventually, startTestHub } from './helpers/hub.ts';
@@ -147,6 +147,25 @@ describe('OTLP pass-through (otlp -> batch -> otlphttp)', () => {
     assert.deepStrictEqual(
       spansOf(server.calls[1]!.data as Traces),
       spansOf(mergeData('traces', [decodeRequest('traces', sa), decodeRequest('traces', sb)])),
+    );
+  });
+
+  it('sends a request the destination finds too large (413) in halves cut from its bytes, until each fits', async () => {
+    const http = await start('batch');
+    official = officialExporters('http/protobuf', `http://${http}`);
+    server.reply = (call) => (spanCount(call.data as Traces) > 1 ? { status: 413 } : undefined);
+    const spans = (await Promise.all(['x', 'y', 'z'].map((t) => makeSpans(t)))).flat();
+    assert.equal((await exportWith(official.traces, spans)).code, 0);
+    const accepted = server.calls.filter((c) => spanCount(c.data as Traces) === 1);
+    const names = accepted.flatMap((c) =>
+      (c.data as Traces).resourceSpans.map((rs) => rs.scopeSpans[0]!.spans[0]!.name),
+    );
+    assert.deepStrictEqual(names, ['span-x', 'span-y', 'span-z']);
+    const sent = decodeRequest('traces', serialize.traces(spans));
+    assert.deepStrictEqual(
+      accepted.flatMap((c) => (c.data as Traces).resourceSpans),
+      sent.resourceSpans,
+      'each piece holds its span with its resource and scope as sent',
     );
   });
 
