@@ -28,32 +28,57 @@ const PACKED64 = 8;
 const PACKED_VARINT = 9;
 
 interface Message {
-  /** Per field number: a scalar kind or an embedded message. */
-  readonly fields: (number | Message)[];
+  /** Per field number below MAX_FIELD: a scalar kind, EMBEDDED (see `subs`) or UNKNOWN. */
+  readonly kinds: Int8Array;
+  /** Per field number: the embedded message, where kinds says EMBEDDED. */
+  readonly subs: (Message | undefined)[];
   /** Each occurrence is one item (a span, a log record, a data point). */
-  readonly item?: boolean;
+  readonly item: boolean;
   /** AnyValue: nesting is bounded as the decoder bounds it. */
-  readonly anyValue?: boolean;
+  readonly anyValue: boolean;
   /** Metric: its data (gauge, sum, ...) is a oneof the decoder reads as "last wins"; more than one needs decoding. */
-  readonly oneofData?: boolean;
+  readonly oneofData: boolean;
 }
 
-function message(def: Record<number, number | Message>, flags: Omit<Message, 'fields'> = {}): Message {
-  const fields: (number | Message)[] = [];
-  for (const [n, kind] of Object.entries(def)) fields[Number(n)] = kind;
-  return { fields, ...flags };
+/** Above every field number the schema uses (16, Span.flags). */
+const MAX_FIELD = 17;
+const UNKNOWN = -1;
+const EMBEDDED = 10;
+
+function setField(m: Message, n: number, kind: number | Message): void {
+  if (typeof kind === 'number') m.kinds[n] = kind;
+  else {
+    m.kinds[n] = EMBEDDED;
+    m.subs[n] = kind;
+  }
+}
+
+// Every message has the same shape and dense tables, so the walk's property reads stay monomorphic.
+function message(
+  def: Record<number, number | Message>,
+  flags: { item?: boolean; anyValue?: boolean; oneofData?: boolean } = {},
+): Message {
+  const m: Message = {
+    kinds: new Int8Array(MAX_FIELD).fill(UNKNOWN),
+    subs: Array.from({ length: MAX_FIELD }, () => undefined),
+    item: flags.item ?? false,
+    anyValue: flags.anyValue ?? false,
+    oneofData: flags.oneofData ?? false,
+  };
+  for (const [n, kind] of Object.entries(def)) setField(m, Number(n), kind);
+  return m;
 }
 
 // AnyValue is recursive: its array and kvlist members are filled in once both exist.
 const ANY_VALUE = message({}, { anyValue: true });
 const KEY_VALUE = message({ [F.KEY_VALUE.key]: STRING, [F.KEY_VALUE.value]: ANY_VALUE });
-ANY_VALUE.fields[F.ANY_VALUE.stringValue] = STRING;
-ANY_VALUE.fields[F.ANY_VALUE.boolValue] = VARINT32;
-ANY_VALUE.fields[F.ANY_VALUE.intValue] = VARINT64;
-ANY_VALUE.fields[F.ANY_VALUE.doubleValue] = FIXED64;
-ANY_VALUE.fields[F.ANY_VALUE.arrayValue] = message({ [F.VALUES]: ANY_VALUE });
-ANY_VALUE.fields[F.ANY_VALUE.kvlistValue] = message({ [F.VALUES]: KEY_VALUE });
-ANY_VALUE.fields[F.ANY_VALUE.bytesValue] = BYTES;
+setField(ANY_VALUE, F.ANY_VALUE.stringValue, STRING);
+setField(ANY_VALUE, F.ANY_VALUE.boolValue, VARINT32);
+setField(ANY_VALUE, F.ANY_VALUE.intValue, VARINT64);
+setField(ANY_VALUE, F.ANY_VALUE.doubleValue, FIXED64);
+setField(ANY_VALUE, F.ANY_VALUE.arrayValue, message({ [F.VALUES]: ANY_VALUE }));
+setField(ANY_VALUE, F.ANY_VALUE.kvlistValue, message({ [F.VALUES]: KEY_VALUE }));
+setField(ANY_VALUE, F.ANY_VALUE.bytesValue, BYTES);
 
 const RESOURCE = message({
   [F.RESOURCE.attributes]: KEY_VALUE,
@@ -283,12 +308,12 @@ class Walk {
     while (this.pos < this.end) {
       const tag = this.tag();
       const n = tag >>> 3;
-      const kind = m.fields[n];
-      if (kind === undefined) this.viaReader((r) => skipField(r, tag));
-      else if (typeof kind === 'number') this.scalar(tag, kind);
+      const kind = n < MAX_FIELD ? (m.kinds[n] as number) : UNKNOWN;
+      if (kind === UNKNOWN) this.viaReader((r) => skipField(r, tag));
+      else if (kind !== EMBEDDED) this.scalar(tag, kind);
       else {
         if (m.oneofData && METRIC_DATA_FIELDS.has(n)) dataFields++;
-        this.embedded(tag, kind);
+        this.embedded(tag, m.subs[n] as Message);
       }
     }
     if (dataFields > 1) this.verbatim = false;

@@ -74,9 +74,9 @@ export function encodedForm(data: object): EncodedForm | undefined {
 /** Pieces of at most `max` items (max >= 1), each still encoded. */
 export function cutEncoded<P extends PipelineType>(form: EncodedForm<P>, max: number): SignalDataMap[P][] {
   if (form.items <= max) return [encodedData(form)];
-  return form.codec.cut(form.bytes, max).map((bytes, i) =>
-    encodedData({ ...form, bytes, items: Math.min(max, form.items - i * max) }),
-  );
+  return form.codec
+    .cut(form.bytes, max)
+    .map((bytes, i) => encodedData({ ...form, bytes, items: Math.min(max, form.items - i * max) }));
 }
 
 /** The requests laid end to end as one, when every one of them is still encoded; else undefined. */
