@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { OTLP_SAMPLES } from '../test/helpers/otlp-samples.ts';
 import { describe, it } from 'node:test';
-import type { PipelineType, SignalDataMap } from '../core/pdata/index.ts';
+import type { PipelineType } from '../core/pdata/index.ts';
 import { fromHex } from '../core/pdata/index.ts';
-import { sampleLogs, sampleMetrics, sampleTraces } from '../test/helpers/sample-data.ts';
+import { sampleMetrics, sampleTraces } from '../test/helpers/sample-data.ts';
 import {
   OtlpDecodeError,
   decodeRequestJson,
@@ -10,17 +11,9 @@ import {
   encodeRequestJson,
   encodeResponseJson,
 } from './index.ts';
-import { edgeLogs, edgeMetrics, edgeTraces } from '../test/helpers/otlp-edge-cases.ts';
+import { edgeMetrics } from '../test/helpers/otlp-edge-cases.ts';
 
-type Sample = { [S in PipelineType]: [S, () => SignalDataMap[S]] }[PipelineType];
-const ALL: Sample[] = [
-  ['traces', sampleTraces],
-  ['metrics', sampleMetrics],
-  ['logs', sampleLogs],
-  ['traces', edgeTraces],
-  ['metrics', edgeMetrics],
-  ['logs', edgeLogs],
-];
+const ALL = OTLP_SAMPLES;
 
 function throwsDecodeError(fn: () => unknown, message?: RegExp): void {
   assert.throws(fn, (err: unknown) => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { rng } from '../test/helpers/otlp-samples.ts';
 import { describe, it } from 'node:test';
 import protobuf from 'protobufjs/minimal.js';
 import type { AnyValue, Logs, PipelineType, SignalDataMap, Traces } from '../core/pdata/index.ts';
@@ -32,17 +33,6 @@ function throwsDecodeError(fn: () => unknown, message?: RegExp): void {
     if (message) assert.match(err.message, message);
     return true;
   });
-}
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failing fuzz case can be reproduced. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const w = () => protobuf.Writer.create();

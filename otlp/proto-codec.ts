@@ -1,10 +1,13 @@
 // OTLP/protobuf: Export{Trace,Metrics,Logs}Service{Request,Response} to and from bytes.
-import type { PipelineType, SignalDataMap } from '../core/pdata/index.ts';
+import type { EncodedCodec, PipelineType, SignalDataMap } from '../core/pdata/index.ts';
+import { encodedData, encodedForm } from '../core/pdata/index.ts';
 import type { PartialSuccess } from './codec-common.ts';
 import { OtlpDecodeError } from './codec-common.ts';
 import { readLogs, writeLogs } from './proto-logs.ts';
 import { readMetrics, writeMetrics } from './proto-metrics.ts';
 import { PARTIAL_SUCCESS, RESPONSE_PARTIAL_SUCCESS } from './proto-schema.ts';
+import { cutRequest } from './proto-cut.ts';
+import { scanRequest } from './proto-scan.ts';
 import { readTraces, writeTraces } from './proto-traces.ts';
 import type { Reader } from './proto-read.ts';
 import { enter, leave, newReader, readInt64, readString, readTag, skipField } from './proto-read.ts';
@@ -35,14 +38,16 @@ function reason(err: unknown): string {
 }
 
 /**
+ * Data still in the form it was received in (see receiveRequest) is its bytes, as they came. Otherwise
  * `expectedBytes`: what the caller expects the encoding to take (an exporter knows its items' size from its last
  * request). The writer then starts with that much room, and the result is a view of its buffer rather than a copy
  * of the bytes; a wrong guess costs a doubling (too low) or unused room that is never touched (too high).
  */
 export function encodeRequest<S extends PipelineType>(signal: S, data: Data<S>, expectedBytes = 0): Uint8Array {
-  const codec = codecOf(signal);
+  const form = encodedForm<S>(data);
+  if (form?.signal === signal) return form.bytes;
   const w = newWriter(expectedBytes);
-  codec.write(w, data as never);
+  codecOf(signal).write(w, data as never);
   return w.finish(expectedBytes > 0);
 }
 
@@ -55,6 +60,30 @@ export function decodeRequest<S extends PipelineType>(signal: S, bytes: Uint8Arr
     throw new OtlpDecodeError(`invalid OTLP/protobuf ${signal} request: ${reason(err)}`, { cause: err });
   }
 }
+
+/**
+ * A received request for the pipeline: checked as decodeRequest checks it (throwing OtlpDecodeError the same way)
+ * but held as its bytes, decoded only when something reads it (core/pdata/encoded.ts), so that a pipeline where
+ * nothing does sends the bytes on as they came. A request with a string that is not valid UTF-8 is decoded now,
+ * so that what leaves the hub is valid.
+ */
+export function receiveRequest<S extends PipelineType>(signal: S, bytes: Uint8Array): Data<S> {
+  codecOf(signal);
+  let scan;
+  try {
+    scan = scanRequest(signal, bytes);
+  } catch (err) {
+    throw new OtlpDecodeError(`invalid OTLP/protobuf ${signal} request: ${reason(err)}`, { cause: err });
+  }
+  if (!scan.verbatim) return decodeRequest(signal, bytes);
+  return encodedData<S>({ signal, bytes, items: scan.items, codec: ENCODED_CODECS[signal] });
+}
+
+const ENCODED_CODECS: { [S in PipelineType]: EncodedCodec<S> } = {
+  traces: { decode: (b) => decodeRequest('traces', b), cut: (b, max) => cutRequest('traces', b, max) },
+  metrics: { decode: (b) => decodeRequest('metrics', b), cut: (b, max) => cutRequest('metrics', b, max) },
+  logs: { decode: (b) => decodeRequest('logs', b), cut: (b, max) => cutRequest('logs', b, max) },
+};
 
 function isEmpty(partial: PartialSuccess | undefined): partial is undefined {
   return partial === undefined || (partial.rejected === 0 && partial.errorMessage === '');

@@ -1,14 +1,19 @@
 // What we encode, an independent decoder reads the same: protobufjs with the opentelemetry-proto .proto files that
 // @elastic/mockotlpserver ships (loaded from node_modules at test time), field by field, and the other way round.
 import assert from 'node:assert/strict';
+import { OTLP_SAMPLES } from '../test/helpers/otlp-samples.ts';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import protobuf from 'protobufjs';
 import type { Logs, PipelineType, SignalDataMap, Traces } from '../core/pdata/index.ts';
-import { sampleLogs, sampleMetrics, sampleTraces } from '../test/helpers/sample-data.ts';
-import { decodeRequest, decodeResponse, encodeRequest, encodeResponse } from './index.ts';
-import { edgeLogs, edgeMetrics, edgeTraces } from '../test/helpers/otlp-edge-cases.ts';
+import { cloneData, encodedForm, itemCount } from '../core/pdata/index.ts';
+import type { Shape } from '../core/pdata/split.ts';
+import { LOGS, METRICS, TRACES, mergeData, splitData } from '../core/pdata/split.ts';
+import { scanRequest } from './proto-scan.ts';
+import { sampleLogs, sampleTraces } from '../test/helpers/sample-data.ts';
+import { decodeRequest, decodeResponse, encodeRequest, encodeResponse, receiveRequest } from './index.ts';
+import { edgeLogs } from '../test/helpers/otlp-edge-cases.ts';
 
 const protoDir = path.dirname(createRequire(import.meta.url).resolve('@elastic/mockotlpserver/package.json'));
 const root = new protobuf.Root();
@@ -95,15 +100,7 @@ function withoutNewerFields<S extends PipelineType>(signal: S, data: SignalDataM
   return copy;
 }
 
-type Sample = { [S in PipelineType]: [S, () => SignalDataMap[S]] }[PipelineType];
-const ALL: Sample[] = [
-  ['traces', sampleTraces],
-  ['metrics', sampleMetrics],
-  ['logs', sampleLogs],
-  ['traces', edgeTraces],
-  ['metrics', edgeMetrics],
-  ['logs', edgeLogs],
-];
+const ALL = OTLP_SAMPLES;
 
 describe('encodeRequest → protobufjs with the opentelemetry-proto files', () => {
   it('really lacks the newer fields it is excused from', () => {
@@ -146,4 +143,113 @@ describe('encodeRequest → protobufjs with the opentelemetry-proto files', () =
       assert.deepStrictEqual(decodeResponse(signal, bytes), { rejected: 12, errorMessage: 'e' });
     });
   }
+});
+
+const SHAPES = { traces: TRACES, metrics: METRICS, logs: LOGS };
+
+describe('requests passed through as bytes, merged by concatenation', () => {
+  const decodeTheirs = (signal: PipelineType, bytes: Uint8Array) =>
+    requestType(signal).toObject(requestType(signal).decode(Uint8Array.from(bytes)), { arrays: true });
+  let seed = 11;
+  const random = (): number => {
+    seed = (seed * 48271) % 2147483647;
+    return seed / 2147483647;
+  };
+
+  for (const signal of ['traces', 'metrics', 'logs'] as const) {
+    const makers = ALL.filter(([s]) => s === signal).map(([, make]) => make as () => SignalDataMap[typeof signal]);
+    it(`equal decode-merge-encode for ${signal}, read by protobufjs and by us (random lists of requests)`, () => {
+      for (let round = 0; round < 20; round++) {
+        const list = Array.from({ length: 1 + Math.floor(random() * 5) }, () =>
+          makers[Math.floor(random() * makers.length)]!(),
+        );
+        const received = list.map((d) => receiveRequest(signal, encodeRequest(signal, d)));
+        const merged = mergeData(signal, received);
+        assert.ok(encodedForm(merged), 'still bytes after the merge');
+        assert.equal(
+          itemCount(signal, merged),
+          list.reduce((n, d) => n + itemCount(signal, d), 0),
+        );
+        const bytes = encodeRequest(signal, merged);
+        const reference = encodeRequest(signal, mergeData(signal, list));
+        assert.deepStrictEqual(decodeTheirs(signal, bytes), decodeTheirs(signal, reference), `round ${round}`);
+        assert.deepStrictEqual(decodeRequest(signal, bytes), mergeData(signal, list), `round ${round}`);
+      }
+    });
+  }
+
+  for (const signal of ['traces', 'metrics', 'logs'] as const) {
+    it(`cuts ${signal} as bytes into the pieces splitData cuts the objects into (random lists, random sizes)`, () => {
+      const shape = SHAPES[signal] as Shape<SignalDataMap[typeof signal], object, object, unknown>;
+      /** Each item with copies of its resource and scope (without their children). */
+      const flat = (d: SignalDataMap[typeof signal]) =>
+        shape
+          .resources(d)
+          .flatMap((r) =>
+            shape
+              .scopes(r)
+              .flatMap((sc) => shape.leaves(sc).map((l) => [shape.copyResource(r), shape.copyScope(sc), l])),
+          );
+      const makers = ALL.filter(([s]) => s === signal).map(([, make]) => make as () => SignalDataMap[typeof signal]);
+      for (let round = 0; round < 20; round++) {
+        const list = Array.from({ length: 1 + Math.floor(random() * 4) }, () =>
+          makers[Math.floor(random() * makers.length)]!(),
+        );
+        const objects = mergeData(signal, list);
+        const total = itemCount(signal, objects);
+        const max = 1 + Math.floor(random() * Math.max(1, total - 1));
+        const merged = mergeData(
+          signal,
+          list.map((d) => receiveRequest(signal, encodeRequest(signal, d))),
+        );
+        const pieces = splitData(signal, merged, max);
+        const expected = splitData(
+          signal,
+          mergeData(
+            signal,
+            list.map((d) => structuredClone(d)),
+          ),
+          max,
+        );
+        assert.equal(pieces.length, expected.length, `round ${round}: ${total} items by ${max}`);
+        assert.ok(
+          pieces.every((p) => encodedForm(p)),
+          'the pieces are still bytes',
+        );
+        pieces.forEach((piece, i) => {
+          assert.equal(itemCount(signal, piece), itemCount(signal, expected[i]!), `piece ${i}: items`);
+          const bytes = encodeRequest(signal, piece);
+          assert.equal(scanRequest(signal, bytes).items, itemCount(signal, piece), `piece ${i}: counted`);
+          assert.deepStrictEqual(flat(decodeRequest(signal, bytes)), flat(expected[i]!), `round ${round} piece ${i}`);
+          // protobufjs reads the piece too.
+          decodeTheirs(signal, bytes);
+        });
+      }
+    });
+  }
+
+  it('keeps what fits as the same bytes', () => {
+    const merged = receiveRequest('traces', encodeRequest('traces', sampleTraces()));
+    const [whole, ...none] = splitData('traces', merged, itemCount('traces', merged));
+    assert.equal(whole, merged);
+    assert.equal(none.length, 0);
+    assert.ok(encodedForm(merged));
+  });
+
+  it('merges bytes with decoded data by decoding', () => {
+    const a = receiveRequest('logs', encodeRequest('logs', sampleLogs()));
+    const b = receiveRequest('logs', encodeRequest('logs', edgeLogs()));
+    assert.ok(b.resourceLogs.length > 0);
+    const merged = mergeData('logs', [a, b]);
+    assert.equal(encodedForm(merged), undefined);
+    assert.deepStrictEqual(merged, mergeData('logs', [sampleLogs(), edgeLogs()]));
+  });
+
+  it('copies bytes as bytes: a copy changed by a processor leaves the original as it came', () => {
+    const bytes = encodeRequest('traces', sampleTraces());
+    const original = receiveRequest('traces', bytes);
+    const copy = cloneData(original);
+    copy.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.name = 'changed';
+    assert.equal(encodeRequest('traces', original), bytes);
+  });
 });

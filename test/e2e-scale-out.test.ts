@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt from 'mqtt';
 import type { Metrics } from '../core/pdata/index.ts';
 import { forEachMetric, getAttribute } from '../core/pdata/index.ts';
+import { DEFAULT_MEMBERSHIP_TOPIC } from '../receivers/mqtt/membership-config.ts';
 import { eventually } from './helpers/hub.ts';
 import { startMosquitto } from './helpers/mosquitto.ts';
 import type { Mosquitto } from './helpers/mosquitto.ts';
@@ -79,6 +80,28 @@ async function publish(url: string, group: string, from: number, count: number, 
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
   }
+  await c.endAsync();
+}
+
+/**
+ * Resolves once the broker holds an `up` presence record for each of `ids` (retained, as the members see them): a
+ * member deciding at shutdown whether another is up must have been told of it first.
+ */
+async function membersUp(url: string, group: string, ids: string[]): Promise<void> {
+  const c = await mqtt.connectAsync(url, { protocolVersion: 5, clientId: `watch-${group}` });
+  const states = new Map<string, string>();
+  c.on('message', (topic, payload) => {
+    try {
+      states.set(
+        topic.slice(topic.lastIndexOf('/') + 1),
+        String((JSON.parse(payload.toString()) as { state?: unknown }).state),
+      );
+    } catch {
+      states.delete(topic.slice(topic.lastIndexOf('/') + 1));
+    }
+  });
+  await c.subscribeAsync(`${DEFAULT_MEMBERSHIP_TOPIC}/${group}/+`, { qos: 1 });
+  await eventually(() => ids.every((id) => states.get(id) === 'up'), `${ids.join(', ')} up on the broker`);
   await c.endAsync();
 }
 
@@ -218,6 +241,7 @@ describe('scale-out on a shared subscription (Mosquitto)', () => {
     const b = await start('both', 'both-b');
     await publish(broker.url, 'both', 0, 200, 1000);
     await allDelivered(t, 200, 'before stopping both', performance.now());
+    await membersUp(broker.url, 'both', ['both-a', 'both-b']);
     a.child.kill('SIGTERM');
     b.child.kill('SIGTERM');
     const [ea, eb] = await Promise.all([a.exited, b.exited]);

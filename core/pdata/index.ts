@@ -4,3 +4,4 @@ export * from './metrics.ts';
 export * from './logs.ts';
 export * from './messages.ts';
 export * from './signals.ts';
+export * from './encoded.ts';

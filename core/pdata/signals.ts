@@ -1,3 +1,4 @@
+import { encodedData, encodedForm } from './encoded.ts';
 import type { Logs } from './logs.ts';
 import { logRecordCount } from './logs.ts';
 import type { Messages } from './messages.ts';
@@ -31,6 +32,9 @@ export const ITEM_NAME: Record<Signal, string> = {
 };
 
 export function itemCount(signal: Signal, data: SignalData): number {
+  // Still encoded: counted when it arrived, so counting does not decode it.
+  const form = encodedForm(data);
+  if (form) return form.items;
   switch (signal) {
     case 'traces':
       return spanCount(data as Traces);
@@ -43,7 +47,9 @@ export function itemCount(signal: Signal, data: SignalData): number {
   }
 }
 
-/** A deep copy; Uint8Array and bigint survive it. */
+/** A deep copy; Uint8Array and bigint survive it. Encoded data stays encoded: it decodes to fresh objects anyway. */
 export function cloneData<T extends SignalData>(data: T): T {
+  const form = encodedForm(data);
+  if (form) return encodedData(form) as T;
   return structuredClone(data);
 }

@@ -1,7 +1,8 @@
 // Merging and splitting batches, for the batch processor and anything else that regroups data by item count.
-// Merging only concatenates. Splitting gives every piece its own resource/scope/metric containers, because a
+// Merging only concatenates (encoded requests too: see encoded.ts). Splitting gives every piece its own resource/scope/metric containers, because a
 // downstream processor may change one piece while another is still in flight; leaf records are moved, not copied,
 // since each goes to exactly one piece.
+import { concatEncoded, cutEncoded, encodedForm } from './encoded.ts';
 import type { Logs, ResourceLogs, ScopeLogs, LogRecord } from './logs.ts';
 import { logRecordCount } from './logs.ts';
 import type { Metric, Metrics, ResourceMetrics, ScopeMetrics } from './metrics.ts';
@@ -159,6 +160,9 @@ export function splitLogs(ld: Logs, max: number): Logs[] {
 }
 
 export function splitData<P extends PipelineType>(signal: P, data: SignalDataMap[P], max: number): SignalDataMap[P][] {
+  // Encoded data is cut as bytes: it stays undecoded.
+  const form = encodedForm(data);
+  if (form && Number.isSafeInteger(max) && max >= 1) return form.items <= max ? [data] : cutEncoded(form, max);
   switch (signal) {
     case 'traces':
       return splitTraces(data as Traces, max) as SignalDataMap[P][];
@@ -171,6 +175,9 @@ export function splitData<P extends PipelineType>(signal: P, data: SignalDataMap
 }
 
 export function mergeData<P extends PipelineType>(signal: P, list: readonly SignalDataMap[P][]): SignalDataMap[P] {
+  // Requests still encoded merge by concatenation; any that was decoded makes the merge decode them all.
+  const concatenated = concatEncoded(list);
+  if (concatenated) return concatenated;
   switch (signal) {
     case 'traces':
       return mergeTraces(list as readonly Traces[]) as SignalDataMap[P];

@@ -15,7 +15,7 @@ import { mergeData } from '../../core/pdata/split.ts';
 import { sleep } from '../../core/sleep.ts';
 import type { LogUsage, RecordLog, StoredRecord } from '../../core/storage.ts';
 import { storageExtension } from '../../core/storage.ts';
-import { decodeRequest, encodeRequest } from '../../otlp/index.ts';
+import { encodeRequest, receiveRequest } from '../../otlp/index.ts';
 import type { PersistentQueueMetrics } from './persistent-queue-metrics.ts';
 import { persistentQueueMetrics } from './persistent-queue-metrics.ts';
 import { splitForBatch } from './batch-sender.ts';
@@ -191,7 +191,7 @@ export class PersistentQueue {
     const decoded: ExportData[] = [];
     for (const rec of recs) {
       try {
-        decoded.push(decodeRequest(this.signal, rec.payload));
+        decoded.push(receiveRequest(this.signal, rec.payload));
       } catch (err) {
         // The CRC matched, so this is not disk damage: the bytes were written by another version or a bug.
         this.drop(rec.items, `undecodable: ${errorMessage(err)}`);

@@ -9,7 +9,7 @@ import { ConfigKeyError } from '../../core/errors.ts';
 import { formatHostPort, listenFailure, parseHostPort } from '../../core/net.ts';
 import { PIPELINE_TYPES } from '../../core/pdata/index.ts';
 import type { PipelineType } from '../../core/pdata/index.ts';
-import { decodeRequest, encodeResponse, exportService } from '../../otlp/index.ts';
+import { encodeResponse, exportService, receiveRequest } from '../../otlp/index.ts';
 import type { GrpcConfig } from './config.ts';
 import { RequestBudget } from './deadline.ts';
 import { grpcServerOptions } from '../../config/blocks/index.ts';
@@ -41,7 +41,7 @@ function exportHandler(signal: PipelineType, deps: ExportDeps, responseTimeoutMs
   const run = async (call: ServerUnaryCall<Buffer, Buffer>): Promise<Buffer> => {
     if (!consumer) throw new Error(`no pipeline receives ${signal}`);
     await authenticate(deps, headersOf(call.metadata));
-    const data = decode(() => decodeRequest(signal, call.request));
+    const data = decode(() => receiveRequest(signal, call.request));
     const budget = new RequestBudget(clientDeadline(call), responseTimeoutMs);
     // Cancelled: the client gave up, or its deadline passed before our answer.
     call.once('cancelled', () => budget.clientGone());

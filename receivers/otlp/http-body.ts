@@ -67,7 +67,9 @@ export function readBody(
       if (settled) return;
       settled = true;
       cleanup();
-      resolve(Buffer.concat(chunks, size));
+      // A body that came in one chunk is that chunk (a view of what the socket read): no copy, since pass-through
+      // may carry it all the way to the exporter.
+      resolve(chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks, size));
     }
     function onData(chunk: Buffer): void {
       size += chunk.length;

@@ -9,10 +9,10 @@ import { listen, parseHostPort } from '../../core/net.ts';
 import type { PipelineType, SignalData } from '../../core/pdata/index.ts';
 import {
   JsonDepthScan,
-  decodeRequest,
   decodeRequestJson,
   encodeResponse,
   encodeResponseJson,
+  receiveRequest,
 } from '../../otlp/index.ts';
 import type { HttpConfig } from './config.ts';
 import { Cors } from './cors.ts';
@@ -153,7 +153,7 @@ class Handler {
       const inspect = enc === 'json' ? jsonDepthCheck(signal) : undefined;
       const body = await readBody(req, this.cfg.max_request_body_size, decoder, inspect);
       return decode(() =>
-        enc === 'json' ? decodeRequestJson(signal, body.toString('utf8')) : decodeRequest(signal, body),
+        enc === 'json' ? decodeRequestJson(signal, body.toString('utf8')) : receiveRequest(signal, body),
       );
     } finally {
       release();

@@ -1,0 +1,105 @@
+// Data still in the encoded form it arrived in (an OTLP/protobuf Export*ServiceRequest), for pass-through: a
+// pipeline where nothing looks at the data carries the received bytes to the exporter, merges requests by
+// concatenating them (repeated protobuf fields concatenate: two serialized requests laid end to end are one request
+// holding both lists) and sends them as they came, instead of decoding and encoding every request again.
+// The data is an ordinary Traces / Metrics / Logs object whose one property (resourceSpans, ...) decodes the bytes
+// the first time anything reads or sets it: every processor and exporter works on it unchanged, and whatever reads
+// it gets the object form. From that moment the bytes are forgotten, since what reads may also change the objects:
+// only data nobody has touched is sent as the bytes it arrived in.
+import type { PipelineType, SignalDataMap } from './signals.ts';
+
+/** What the encoding of a signal's requests offers (core does not know the encoding: otlp/ provides this). */
+export interface EncodedCodec<P extends PipelineType = PipelineType> {
+  /** The object form of `bytes` (fresh objects on every call). */
+  decode(bytes: Uint8Array): SignalDataMap[P];
+  /** `bytes` in pieces of at most `max` items, in order, every piece full but the last, as splitData cuts. */
+  cut(bytes: Uint8Array, max: number): Uint8Array[];
+}
+
+/** The bytes of a request with their item count (spans, data points, log records, as itemCount counts them). */
+export interface EncodedForm<P extends PipelineType = PipelineType> {
+  readonly signal: P;
+  readonly bytes: Uint8Array;
+  readonly items: number;
+  readonly codec: EncodedCodec<P>;
+}
+
+const FORM = Symbol('otelhub.pdata.encoded');
+const KEY: Record<PipelineType, string> = {
+  traces: 'resourceSpans',
+  metrics: 'resourceMetrics',
+  logs: 'resourceLogs',
+};
+
+type Holder = Record<string | symbol, unknown>;
+
+/** Turns `obj`'s lazy property into a plain one holding `value`, and forgets the bytes. */
+function settle(obj: Holder, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  obj[FORM] = undefined;
+}
+
+/**
+ * Data of `signal` held as `bytes` until something reads it. `bytes` must be a request `decode` accepts (checked by
+ * the caller, e.g. with otlp's scanRequest) and must not change afterwards.
+ */
+export function encodedData<P extends PipelineType>(form: EncodedForm<P>): SignalDataMap[P] {
+  const key = KEY[form.signal];
+  const obj: Holder = {};
+  Object.defineProperty(obj, FORM, { value: form, writable: true, enumerable: false, configurable: true });
+  Object.defineProperty(obj, key, {
+    enumerable: true,
+    configurable: true,
+    get(): unknown {
+      const own = obj[FORM] as EncodedForm<P> | undefined;
+      // Unreachable once settled (the accessor is gone), but a getter taken off the object could still be called.
+      const value = own ? (own.codec.decode(own.bytes) as unknown as Holder)[key] : undefined;
+      settle(obj, key, value);
+      return value;
+    },
+    set(value: unknown): void {
+      settle(obj, key, value);
+    },
+  });
+  return obj as unknown as SignalDataMap[P];
+}
+
+/** The bytes `data` still stands for, or undefined when it is (or has become) plain objects. */
+export function encodedForm<P extends PipelineType>(data: SignalDataMap[P]): EncodedForm<P> | undefined;
+export function encodedForm(data: object): EncodedForm | undefined;
+export function encodedForm(data: object): EncodedForm | undefined {
+  return (data as Holder)[FORM] as EncodedForm | undefined;
+}
+
+/** Pieces of at most `max` items (max >= 1), each still encoded. */
+export function cutEncoded<P extends PipelineType>(form: EncodedForm<P>, max: number): SignalDataMap[P][] {
+  if (form.items <= max) return [encodedData(form)];
+  return form.codec
+    .cut(form.bytes, max)
+    .map((bytes, i) => encodedData({ ...form, bytes, items: Math.min(max, form.items - i * max) }));
+}
+
+/** The requests laid end to end as one, when every one of them is still encoded; else undefined. */
+export function concatEncoded<P extends PipelineType>(list: readonly SignalDataMap[P][]): SignalDataMap[P] | undefined {
+  const forms: EncodedForm<P>[] = [];
+  let bytes = 0;
+  let items = 0;
+  for (const d of list) {
+    const f = encodedForm<P>(d);
+    if (!f) return undefined;
+    forms.push(f);
+    bytes += f.bytes.byteLength;
+    items += f.items;
+  }
+  const first = forms[0];
+  if (!first) return undefined;
+  if (forms.length === 1) return list[0];
+  // Every byte is written below: no need to zero them first.
+  const out = Buffer.allocUnsafe(bytes);
+  let at = 0;
+  for (const f of forms) {
+    out.set(f.bytes, at);
+    at += f.bytes.byteLength;
+  }
+  return encodedData({ signal: first.signal, bytes: out, items, codec: first.codec });
+}
