@@ -1,7 +1,7 @@
 // How long a server waits for a client, and how many it serves at once: the keys of the Collector's confighttp
 // (read_header_timeout, read_timeout, write_timeout, idle_timeout) and configgrpc (max_concurrent_streams,
 // keepalive.server_parameters), plus what otelhub adds where Node's servers can enforce more than Go's: a cap on
-// HTTP connections and a time limit on a gRPC call's request message. The defaults are tighter than the
+// connections (HTTP and gRPC) and a time limit on a gRPC call's request message. The defaults are tighter than the
 // Collector's where its defaults leave a slow client holding a connection for minutes (slowloris).
 import { MAX_TIMER_MS } from '../duration.ts';
 import type { ConfigIssue } from '../../core/component.ts';
@@ -64,12 +64,22 @@ export interface GrpcKeepaliveServerParameters {
 
 export interface GrpcServerLimits {
   max_concurrent_streams: number;
+  /** otelhub's own: open connections on the listener; past it a new one is closed at once. 0: no cap. */
+  max_connections: number;
   read_timeout: number;
   keepalive?: { server_parameters?: GrpcKeepaliveServerParameters };
 }
 
+/**
+ * Open gRPC connections. A gRPC client multiplexes its calls over one connection, so 500 is 500 clients (each up to
+ * max_concurrent_streams calls): lower than HTTP's, since gRPC needs fewer, and the two listeners share the process's
+ * file descriptors.
+ */
+export const DEFAULT_GRPC_MAX_CONNECTIONS = 500;
+
 export const GRPC_SERVER_LIMIT_DEFAULTS: Readonly<GrpcServerLimits> = {
   max_concurrent_streams: DEFAULT_MAX_CONCURRENT_STREAMS,
+  max_connections: DEFAULT_GRPC_MAX_CONNECTIONS,
   read_timeout: DEFAULT_GRPC_READ_TIMEOUT_MS,
 };
 
@@ -82,6 +92,7 @@ export const grpcServerLimitsProperties = {
     maximum: 2 ** 31 - 1,
     default: DEFAULT_MAX_CONCURRENT_STREAMS,
   },
+  max_connections: { type: 'integer', minimum: 0, default: DEFAULT_GRPC_MAX_CONNECTIONS },
   read_timeout: duration(DEFAULT_GRPC_READ_TIMEOUT_MS),
   keepalive: {
     type: 'object',

@@ -23,6 +23,7 @@ describe('otlp receiver config', () => {
         max_recv_msg_size_mib: 4,
         response_timeout: 9000,
         max_concurrent_streams: 100,
+        max_connections: 500,
         read_timeout: 30_000,
       },
       http: {

@@ -1,12 +1,14 @@
 // OTLP/gRPC: the three Export services with raw Buffer (de)serializers, so our codec decodes and a malformed
 // message becomes INVALID_ARGUMENT instead of an exception inside grpc-js. Services of signals no pipeline takes
 // are not registered, and grpc-js answers them UNIMPLEMENTED. gzip requests and the size limit are grpc-js's.
+import { createServer as createNetServer } from 'node:net';
+import type { Socket } from 'node:net';
 import { Metadata, Server } from '@grpc/grpc-js';
 import type { ServerUnaryCall, sendUnaryData } from '@grpc/grpc-js';
 import { grpcServerCredentials } from '../../config/blocks/index.ts';
 import type { IncomingHeaders } from '../../core/auth.ts';
-import { ConfigKeyError } from '../../core/errors.ts';
-import { formatHostPort, listenFailure, parseHostPort } from '../../core/net.ts';
+import { ConfigKeyError, errorMessage } from '../../core/errors.ts';
+import { listen, parseHostPort } from '../../core/net.ts';
 import { PIPELINE_TYPES } from '../../core/pdata/index.ts';
 import type { PipelineType } from '../../core/pdata/index.ts';
 import { encodeResponse, exportService, receiveRequest } from '../../otlp/index.ts';
@@ -92,16 +94,25 @@ export async function startGrpc(cfg: GrpcConfig, deps: ExportDeps): Promise<List
     if (deps.consumers[signal])
       server.addService(exportService(signal), { Export: exportHandler(signal, deps, cfg.response_timeout) });
   }
-  const { host, port } = parseHostPort(cfg.endpoint);
-  const target = formatHostPort(host, port);
+  // The hub owns the listening socket and hands each connection to grpc-js (which then does TLS and HTTP/2 as it
+  // would on its own listener): grpc-js has no cap on connections, Node's net.Server has.
+  const injector = server.createConnectionInjector(credentials);
+  const sockets = new Set<Socket>();
+  const listener = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    injector.injectConnection(socket);
+  });
+  if (cfg.max_connections > 0) {
+    listener.maxConnections = cfg.max_connections;
+    listener.on('drop', () => deps.reports.limitHit('grpc', 'max_connections'));
+  }
   let bound: number;
   try {
-    bound = await new Promise<number>((resolve, reject) => {
-      server.bindAsync(target, credentials, (err, p) => (err ? reject(err) : resolve(p)));
-    });
+    bound = (await listen(listener, parseHostPort(cfg.endpoint))).port;
   } catch (err) {
     server.forceShutdown();
-    throw new ConfigKeyError(['protocols', 'grpc', 'endpoint'], listenFailure(err, target).message, { cause: err });
+    throw new ConfigKeyError(['protocols', 'grpc', 'endpoint'], errorMessage(err), { cause: err });
   }
   let closing: Promise<void> | undefined;
   return {
@@ -109,7 +120,13 @@ export async function startGrpc(cfg: GrpcConfig, deps: ExportDeps): Promise<List
     port: bound,
     shutdown(): Promise<void> {
       // tryShutdown refuses new calls and waits for those in flight; the hub bounds the wait (shutdown_timeout).
-      closing ??= new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      // tryShutdown closes each HTTP/2 session gracefully (calls in flight finish) but does not wait for sessions
+      // on injected connections: the connections closing is what says they are done.
+      closing ??= (async () => {
+        listener.close();
+        await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+        await Promise.all([...sockets].map((s) => new Promise((resolve) => s.once('close', resolve))));
+      })();
       return closing;
     },
   };

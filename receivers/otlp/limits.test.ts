@@ -118,6 +118,32 @@ describe('otlp receiver: HTTP connection cap', () => {
   });
 });
 
+describe('otlp receiver: gRPC connection cap', () => {
+  const CAP = 2;
+  let h: Harness;
+  before(async () => {
+    h = await startReceiver({ protocols: { grpc: { endpoint: 'localhost:0', max_connections: CAP } } });
+  });
+  after(() => h.stop());
+
+  it('closes gRPC connections past max_connections at once, counted', async () => {
+    const port = h.receiver.grpcPort ?? 0;
+    const held = await Promise.all(Array.from({ length: CAP }, () => openSocket(port)));
+    await eventually(
+      async () => (await hits(h, 'max_connections', 'grpc')) === 0 && held.every((s) => !s.gotClosed),
+      'held',
+    );
+    const extra = await openSocket(port);
+    await eventually(() => extra.gotClosed, 'the connection over the cap was closed');
+    assert.equal(await hits(h, 'max_connections', 'grpc'), 1);
+    assert.ok(
+      held.every((s) => !s.gotClosed),
+      'the ones under the cap stay open',
+    );
+    for (const s of held) s.destroy();
+  });
+});
+
 describe('otlp receiver: gRPC limits', () => {
   let h: Harness;
   before(async () => {
