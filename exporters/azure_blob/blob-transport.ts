@@ -1,0 +1,145 @@
+// One request, one upload: a block blob per request, or an append to the signal's append blob (created when it is
+// missing). The SDK's own retries are off: the exporter's retry_on_failure and sending_queue decide, as for every
+// exporter. Errors say whether trying again may help.
+import type { ContainerClient } from '@azure/storage-blob';
+import { BlobServiceClient, isRestError } from '@azure/storage-blob';
+import type { Host } from '../../core/component.ts';
+import { errorMessage, permanentError, retryableError } from '../../core/errors.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { PipelineType } from '../../core/pdata/index.ts';
+import type { Transport } from '../helper/base-exporter.ts';
+import type { ExportData, SendResult } from '../helper/send.ts';
+import { BlobNamer } from './blob-name.ts';
+import type { AzureBlobConfig } from './config.ts';
+import { PayloadEncoder } from './payload.ts';
+
+/** The most one Append Block call may carry in every service version (newer ones take 100 MiB). */
+export const MAX_APPEND_BLOCK_BYTES = 4 * 1024 * 1024;
+
+export class BlobTransport implements Transport {
+  private service: BlobServiceClient | undefined;
+  private readonly containers = new Map<PipelineType, ContainerClient>();
+  private readonly encoder: PayloadEncoder;
+  private readonly namer: BlobNamer;
+
+  constructor(
+    private readonly cfg: AzureBlobConfig,
+    private readonly logger: Logger,
+  ) {
+    this.encoder = new PayloadEncoder(cfg);
+    this.namer = new BlobNamer(cfg.blob_name_format, cfg.compression);
+  }
+
+  start(host?: Host): Promise<void> {
+    this.encoder.start(host);
+    const options = { retryOptions: { maxTries: 1 } };
+    const cs = this.cfg.auth.connection_string;
+    // validate refuses the other auth types until they are supported.
+    if (cs === undefined) throw new Error(`auth type ${this.cfg.auth.type} is not supported yet`);
+    try {
+      this.service = BlobServiceClient.fromConnectionString(cs, options);
+    } catch (err) {
+      // The SDK's message may quote the connection string: say what is wrong without it, and without it as cause.
+      // eslint-disable-next-line preserve-caught-error
+      throw new Error(`auth.connection_string is not a valid Azure Storage connection string (${kindOf(err)})`);
+    }
+    return Promise.resolve();
+  }
+
+  private container(signal: PipelineType): ContainerClient {
+    let c = this.containers.get(signal);
+    if (!c) {
+      if (!this.service) throw retryableError('exporter is not started');
+      c = this.service.getContainerClient(this.cfg.container[signal]);
+      this.containers.set(signal, c);
+    }
+    return c;
+  }
+
+  async send(data: ExportData, signal: PipelineType): Promise<SendResult> {
+    const { bytes, contentType } = await this.encoder.encode(signal, data);
+    const container = this.container(signal);
+    const name = this.namer.name(signal);
+    const abortSignal = AbortSignal.timeout(this.cfg.timeout);
+    const headers = { blobHTTPHeaders: { blobContentType: contentType } };
+    try {
+      if (this.cfg.append_blob.enabled) await this.append(container, name, bytes, abortSignal, headers);
+      else await container.getBlockBlobClient(name).uploadData(bytes, { abortSignal, ...headers });
+    } catch (err) {
+      throw this.failure(err, container.containerName, name);
+    }
+    this.logger.debug('uploaded to Azure Blob Storage', {
+      container: container.containerName,
+      blob: name,
+      bytes: bytes.length,
+    });
+    return {};
+  }
+
+  private async append(
+    container: ContainerClient,
+    name: string,
+    bytes: Uint8Array,
+    abortSignal: AbortSignal,
+    headers: { blobHTTPHeaders: { blobContentType: string } },
+  ): Promise<void> {
+    const blob = container.getAppendBlobClient(name);
+    // Creating first costs one request per send; appending first and creating on BlobNotFound (as the Collector)
+    // costs it only once per blob.
+    for (let off = 0; off < bytes.length; off += MAX_APPEND_BLOCK_BYTES) {
+      const chunk = bytes.subarray(off, off + MAX_APPEND_BLOCK_BYTES);
+      try {
+        await blob.appendBlock(chunk, chunk.length, { abortSignal });
+      } catch (err) {
+        if (!isRestError(err) || err.code !== 'BlobNotFound') throw err;
+        await blob.createIfNotExists({ abortSignal, ...headers });
+        await blob.appendBlock(chunk, chunk.length, { abortSignal });
+      }
+    }
+  }
+
+  private failure(err: unknown, container: string, blob: string): Error {
+    if (!isRestError(err) || err.statusCode === undefined) {
+      // Refused, reset, timed out: the account may be reachable later.
+      const why =
+        err instanceof Error && err.name === 'AbortError' ? `no answer within ${this.cfg.timeout}ms` : kindOf(err);
+      return retryableError(`upload of ${container}/${blob} failed: ${why}`, { cause: err });
+    }
+    const status = err.statusCode;
+    const code = err.code ?? '';
+    const where = `${container}/${blob}`;
+    if (code === 'ContainerNotFound')
+      // Retryable, as in the Collector: with a sending queue the data waits until someone creates the container.
+      return retryableError(
+        `container "${container}" does not exist in the storage account: create it (the exporter does not create containers)`,
+        { cause: err },
+      );
+    if (status === 401 || status === 403)
+      return retryableError(`the storage account refused the credentials for ${where} (${status} ${code})`, {
+        auth: true,
+        cause: err,
+      });
+    if (status === 408 || status === 429 || status >= 500)
+      return retryableError(`upload of ${where} failed: ${status} ${code}`, {
+        throttled: status === 429 || status === 503,
+        cause: err,
+      });
+    // 400, 409 (an append blob at 50,000 blocks or 195 GiB, a block blob where an append blob is wanted), 413: the
+    // same request would be refused again.
+    return permanentError(
+      `upload of ${where} refused: ${status} ${code} ${errorMessage(err).split('\n')[0] ?? ''}`.trim(),
+      err,
+    );
+  }
+
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** An error's name and code, never its message (which may quote a connection string or a SAS URL). */
+function kindOf(err: unknown): string {
+  if (!(err instanceof Error)) return 'unknown error';
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' ? `${err.name} ${code}` : err.name;
+}
