@@ -2,7 +2,8 @@
 // missing). The SDK's own retries are off: the exporter's retry_on_failure and sending_queue decide, as for every
 // exporter. Errors say whether trying again may help.
 import type { ContainerClient } from '@azure/storage-blob';
-import { BlobServiceClient, isRestError } from '@azure/storage-blob';
+import type { BlobServiceClient } from '@azure/storage-blob';
+import { isRestError } from '@azure/storage-blob';
 import type { Host } from '../../core/component.ts';
 import { errorMessage, permanentError, retryableError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
@@ -11,6 +12,7 @@ import type { Transport } from '../helper/base-exporter.ts';
 import type { ExportData, SendResult } from '../helper/send.ts';
 import { BlobNamer } from './blob-name.ts';
 import type { AzureBlobConfig } from './config.ts';
+import { errorKind, serviceClient } from './credential.ts';
 import { PayloadEncoder } from './payload.ts';
 
 /** The most one Append Block call may carry in every service version (newer ones take 100 MiB). */
@@ -32,17 +34,7 @@ export class BlobTransport implements Transport {
 
   start(host?: Host): Promise<void> {
     this.encoder.start(host);
-    const options = { retryOptions: { maxTries: 1 } };
-    const cs = this.cfg.auth.connection_string;
-    // validate refuses the other auth types until they are supported.
-    if (cs === undefined) throw new Error(`auth type ${this.cfg.auth.type} is not supported yet`);
-    try {
-      this.service = BlobServiceClient.fromConnectionString(cs, options);
-    } catch (err) {
-      // The SDK's message may quote the connection string: say what is wrong without it, and without it as cause.
-      // eslint-disable-next-line preserve-caught-error
-      throw new Error(`auth.connection_string is not a valid Azure Storage connection string (${kindOf(err)})`);
-    }
+    this.service = serviceClient(this.cfg);
     return Promise.resolve();
   }
 
@@ -99,10 +91,20 @@ export class BlobTransport implements Transport {
   }
 
   private failure(err: unknown, container: string, blob: string): Error {
+    if (
+      err instanceof Error &&
+      /^(AuthenticationError|AuthenticationRequiredError|CredentialUnavailableError)$/.test(err.name)
+    ) {
+      // Entra ID or the managed identity endpoint refused or could not be reached; its text names no secret.
+      return retryableError(`cannot get a token for the storage account: ${err.message.split('\n')[0] ?? ''}`, {
+        auth: true,
+        cause: err,
+      });
+    }
     if (!isRestError(err) || err.statusCode === undefined) {
       // Refused, reset, timed out: the account may be reachable later.
       const why =
-        err instanceof Error && err.name === 'AbortError' ? `no answer within ${this.cfg.timeout}ms` : kindOf(err);
+        err instanceof Error && err.name === 'AbortError' ? `no answer within ${this.cfg.timeout}ms` : errorKind(err);
       return retryableError(`upload of ${container}/${blob} failed: ${why}`, { cause: err });
     }
     const status = err.statusCode;
@@ -135,11 +137,4 @@ export class BlobTransport implements Transport {
   shutdown(): Promise<void> {
     return Promise.resolve();
   }
-}
-
-/** An error's name and code, never its message (which may quote a connection string or a SAS URL). */
-function kindOf(err: unknown): string {
-  if (!(err instanceof Error)) return 'unknown error';
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' ? `${err.name} ${code}` : err.name;
 }

@@ -88,14 +88,15 @@ describe('azure_blob config', () => {
     );
   });
 
-  it('refuses what this build cannot do yet, saying so: identity auth types and blob name templates', () => {
-    for (const type of ['service_principal', 'system_managed_identity', 'user_managed_identity', 'workload_identity']) {
-      const { messages } = check({ url: 'https://a.blob.core.windows.net/', auth: { type } });
-      assert.ok(
-        messages.some((m) => m.startsWith(`auth.type: auth type ${type} is not supported yet by otelhub`)),
-        messages.join('\n'),
-      );
-    }
+  it('accepts each identity type with its fields, and refuses blob name templates (not supported yet)', () => {
+    const url = 'https://a.blob.core.windows.net/';
+    for (const auth of [
+      { type: 'service_principal', tenant_id: 't', client_id: 'c', client_secret: 's' },
+      { type: 'system_managed_identity' },
+      { type: 'user_managed_identity', client_id: 'c' },
+      { type: 'workload_identity', tenant_id: 't', client_id: 'c', federated_token_file: '/var/run/token' },
+    ])
+      assert.deepEqual(check({ url, auth }).messages, [], auth.type);
     const t = check({ auth: { connection_string: CS }, blob_name_format: { template_enabled: true } });
     assert.match(t.messages.join(), /Go templates in blob names are not supported yet/);
   });

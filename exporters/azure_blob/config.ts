@@ -126,9 +126,6 @@ const NEEDS: Record<AuthType, (keyof AzureBlobConfig['auth'])[]> = {
   workload_identity: ['tenant_id', 'client_id', 'federated_token_file'],
 };
 
-/** Auth types this build can use; the others are refused at validation, so no config fails only at its first send. */
-export const SUPPORTED_AUTH_TYPES: readonly AuthType[] = ['connection_string'];
-
 const under = (key: string, issues: ConfigIssue[]): ConfigIssue[] =>
   issues.map((i) => ({ ...i, path: [key, ...i.path] }));
 
@@ -141,11 +138,6 @@ export function validateAzureBlobConfig(cfg: AzureBlobConfig): ConfigIssue[] {
   const missing = NEEDS[type].filter((k) => cfg.auth[k] === undefined);
   if (missing.length > 0)
     issues.push({ path: ['auth'], message: `${missing.join(', ')} cannot be empty when auth type is ${type}` });
-  if (!SUPPORTED_AUTH_TYPES.includes(type))
-    issues.push({
-      path: ['auth', 'type'],
-      message: `auth type ${type} is not supported yet by otelhub; use connection_string (an account key or SAS connection string)`,
-    });
   if (cfg.url === undefined && type !== 'connection_string')
     issues.push({ path: ['url'], message: 'url cannot be empty when auth type is not connection_string' });
   if (cfg.url !== undefined) {

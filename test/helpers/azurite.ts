@@ -30,7 +30,14 @@ function blobMain(): string {
   return join(dirname(require.resolve('azurite/package.json')), 'dist/src/blob/main.js');
 }
 
-export async function startAzurite(): Promise<Azurite> {
+export interface AzuriteOptions {
+  /** HTTPS with this certificate (for 127.0.0.1) and key: the endpoint becomes https. */
+  tls?: { certFile: string; keyFile: string };
+  /** Accept Entra ID bearer tokens (Azurite's `--oauth basic`: issuer, audience and lifetime checked); needs tls. */
+  oauth?: boolean;
+}
+
+export async function startAzurite(opts: AzuriteOptions = {}): Promise<Azurite> {
   const dir = mkdtempSync(join(tmpdir(), 'otelhub-azurite-'));
   const args = [
     blobMain(),
@@ -43,6 +50,8 @@ export async function startAzurite(): Promise<Azurite> {
     // The SDK may speak a newer storage API version than this Azurite release knows.
     '--skipApiVersionCheck',
     '--disableTelemetry',
+    ...(opts.tls ? ['--cert', opts.tls.certFile, '--key', opts.tls.keyFile] : []),
+    ...(opts.oauth ? ['--oauth', 'basic'] : []),
   ];
   // In memory, Azurite still writes small files in its working directory: a temp dir, removed at stop().
   const child = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -52,18 +61,19 @@ export async function startAzurite(): Promise<Azurite> {
   const port = await new Promise<number>((resolve, reject) => {
     const onData = (b: Buffer): void => {
       log += b.toString();
-      const m = /successfully listens on http:\/\/127\.0\.0\.1:(\d+)/.exec(log);
+      const m = /successfully listens on https?:\/\/127\.0\.0\.1:(\d+)/.exec(log);
       if (m) resolve(Number(m[1]));
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     void exited.then(() => reject(new Error(`azurite exited at start:\n${log}`)));
   });
-  const blobEndpoint = `http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`;
+  const scheme = opts.tls ? 'https' : 'http';
+  const blobEndpoint = `${scheme}://127.0.0.1:${port}/${AZURITE_ACCOUNT}`;
   return {
     blobEndpoint,
     connectionString:
-      `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};` +
+      `DefaultEndpointsProtocol=${scheme};AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};` +
       `BlobEndpoint=${blobEndpoint};`,
     logs: () => log,
     async stop() {
