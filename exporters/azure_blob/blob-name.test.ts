@@ -1,6 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { validateConfig } from '../../config/schema.ts';
+import { memoryLogger } from '../../core/logger.ts';
+import {
+  anyValue,
+  attributes,
+  logRecord,
+  logs,
+  metric,
+  metrics,
+  resource,
+  scope,
+  span,
+  traces,
+} from '../../core/pdata/index.ts';
+import { fromHex } from '../../core/pdata/index.ts';
 import { BlobNamer } from './blob-name.ts';
 import type { AzureBlobConfig } from './config.ts';
 import { azureBlobFactory } from './factory.ts';
@@ -15,7 +29,7 @@ function namer(raw: Record<string, unknown>, compression = 'none', random = () =
   });
   assert.deepEqual(issues, []);
   const cfg = value as AzureBlobConfig;
-  return new BlobNamer(cfg.blob_name_format, cfg.compression, random);
+  return new BlobNamer(cfg.blob_name_format, cfg.compression, undefined, random);
 }
 
 describe('blob names', () => {
@@ -59,5 +73,45 @@ describe('blob names', () => {
   it('follow the configured time zone', () => {
     const n = namer({ serial_num_enabled: false, timezone: 'Asia/Tokyo', logs_format: '2006-01-02T15' });
     assert.equal(n.name('logs', AT), '2026-01-05T12');
+  });
+
+  it("run the Collector's template helpers on the request's data when template_enabled", () => {
+    const n = namer({
+      template_enabled: true,
+      serial_num_enabled: false,
+      // As in the Collector, the time layout is read after the template ran: digits from the data would be taken
+      // for layout elements (42 -> minute, day). time_parser_ranges or this keep them.
+      time_parser_enabled: false,
+      logs_format: '{{ getResourceLogAttr . 0 "service.name" }}/{{getScopeLogAttr . 0 0 "team"}}/2006/logs.json',
+      metrics_format: '{{ (getMetric . 0 0 0).Name }}-{{ getResourceMetricAttr . 0 "missing" }}.json',
+      traces_format: '{{ (getSpan . 0 0 0).TraceID }}.json',
+    });
+    const ld = logs([logRecord({ body: anyValue('x') })], resource({ 'service.name': 'svc' }), {
+      ...scope('s'),
+      attributes: attributes({ team: 42n }),
+    });
+    assert.equal(n.name('logs', AT, ld), 'svc/42/2006/logs.json');
+    assert.equal(n.name('metrics', AT, metrics([metric({ name: 'cpu' })])), 'cpu-<no value>.json');
+    const t = traces([span({ name: 'op', traceId: fromHex('0102030405060708090a0b0c0d0e0f10') })]);
+    assert.equal(n.name('traces', AT, t), '0102030405060708090a0b0c0d0e0f10.json');
+  });
+
+  it('fall back to the format as configured when a template index is out of range, warning once', () => {
+    const logger = memoryLogger('debug');
+    const { value } = validateConfig(azureBlobFactory.configSchema, {
+      auth: { connection_string: 'UseDevelopmentStorage=true' },
+      blob_name_format: {
+        template_enabled: true,
+        serial_num_enabled: false,
+        logs_format: '{{ getResourceLogAttr . 3 "k" }}/x',
+        timezone: 'UTC',
+      },
+    });
+    const cfg = value as AzureBlobConfig;
+    const n = new BlobNamer(cfg.blob_name_format, cfg.compression, logger);
+    const ld = logs([logRecord({})]);
+    assert.equal(n.name('logs', AT, ld), '{{ getResourceLogAttr . 3 "k" }}/x');
+    n.name('logs', AT, ld);
+    assert.equal(logger.lines.filter((l) => l.level === 'warn').length, 1);
   });
 });

@@ -29,7 +29,7 @@ export class BlobTransport implements Transport {
     private readonly logger: Logger,
   ) {
     this.encoder = new PayloadEncoder(cfg);
-    this.namer = new BlobNamer(cfg.blob_name_format, cfg.compression);
+    this.namer = new BlobNamer(cfg.blob_name_format, cfg.compression, logger);
   }
 
   start(host?: Host): Promise<void> {
@@ -51,7 +51,7 @@ export class BlobTransport implements Transport {
   async send(data: ExportData, signal: PipelineType): Promise<SendResult> {
     const { bytes, contentType } = await this.encoder.encode(signal, data);
     const container = this.container(signal);
-    const name = this.namer.name(signal);
+    const name = this.namer.name(signal, Date.now(), data);
     const abortSignal = AbortSignal.timeout(this.cfg.timeout);
     const headers = { blobHTTPHeaders: { blobContentType: contentType } };
     try {

@@ -88,7 +88,7 @@ describe('azure_blob config', () => {
     );
   });
 
-  it('accepts each identity type with its fields, and refuses blob name templates (not supported yet)', () => {
+  it('accepts each identity type with its fields, and checks blob name templates', () => {
     const url = 'https://a.blob.core.windows.net/';
     for (const auth of [
       { type: 'service_principal', tenant_id: 't', client_id: 'c', client_secret: 's' },
@@ -97,8 +97,17 @@ describe('azure_blob config', () => {
       { type: 'workload_identity', tenant_id: 't', client_id: 'c', federated_token_file: '/var/run/token' },
     ])
       assert.deepEqual(check({ url, auth }).messages, [], auth.type);
-    const t = check({ auth: { connection_string: CS }, blob_name_format: { template_enabled: true } });
-    assert.match(t.messages.join(), /Go templates in blob names are not supported yet/);
+    const t = (logs_format: string) =>
+      check({
+        auth: { connection_string: CS },
+        blob_name_format: { template_enabled: true, logs_format },
+      }).messages.join();
+    assert.equal(t('{{ getResourceLogAttr . 0 "service.name" }}/2006/logs.json'), '');
+    assert.match(t('{{ .Foo }}'), /expected one of getResourceSpanAttr/);
+    assert.match(t('{{ getSpan . 0 0 0 }}'), /use a field of getSpan/);
+    assert.match(t('{{ (getSpan . 0 0 0).Name }}'), /reads traces data, but names logs blobs/);
+    assert.match(t('{{ getResourceLogAttr . "x" }}'), /takes \. then 1 index\(es\) and a quoted key/);
+    assert.match(t('{{ getResourceLogAttr . 0 "x"'), /unclosed action/);
   });
 
   it('refuses unknown formats, compressions, zones and a URL that is none', () => {

@@ -4,6 +4,7 @@ import type { PipelineType } from '../../core/pdata/index.ts';
 import type { QueueConfig, RetryConfig } from '../../config/blocks/index.ts';
 import { retryOnFailureSchema, sendingQueueSchema, validateQueue, validateRetry } from '../../config/blocks/index.ts';
 import { quoteEndpoint } from '../helper/config.ts';
+import { parseTemplate, templateSignals } from './blob-template.ts';
 import { checkTimezone } from './go-time.ts';
 
 export const DEFAULT_CONTAINERS = { logs: 'logs', metrics: 'metrics', traces: 'traces' } as const;
@@ -155,10 +156,19 @@ export function validateAzureBlobConfig(cfg: AzureBlobConfig): ConfigIssue[] {
   }
   const bn = cfg.blob_name_format;
   if (bn.template_enabled)
-    issues.push({
-      path: ['blob_name_format', 'template_enabled'],
-      message: 'Go templates in blob names are not supported yet by otelhub; set template_enabled: false',
-    });
+    for (const signal of ['logs', 'metrics', 'traces'] as const) {
+      const key = `${signal}_format` as const;
+      try {
+        const wrong = templateSignals(parseTemplate(bn[key])).filter((s) => s !== signal);
+        if (wrong.length > 0)
+          issues.push({
+            path: ['blob_name_format', key],
+            message: `reads ${wrong[0]} data, but names ${signal} blobs`,
+          });
+      } catch (err) {
+        issues.push({ path: ['blob_name_format', key], message: err instanceof Error ? err.message : String(err) });
+      }
+    }
   const tz = checkTimezone(bn.timezone);
   if (tz) issues.push({ path: ['blob_name_format', 'timezone'], message: tz });
   (bn.time_parser_ranges ?? []).forEach((r, i) => {
