@@ -12,6 +12,7 @@ import type { Azurite } from '../../test/helpers/azurite.ts';
 import { NO_RETRY, startExporter } from '../../test/helpers/exporter-harness.ts';
 import { sampleLogs, sampleMetrics, sampleTraces } from '../../test/helpers/sample-data.ts';
 import { hostWith } from '../../test/helpers/settings.ts';
+import { MAX_APPEND_BLOCK_BYTES } from './blob-transport.ts';
 import { azureBlobFactory } from './factory.ts';
 
 let azurite: Azurite;
@@ -130,6 +131,37 @@ describe('azure_blob exporter against Azurite', () => {
     await exporter.shutdown?.();
     const found = await blobs(c.logs);
     assert.equal(found.get('hub/app.log')?.toString('utf8'), 'a\nb\nc ☃\n{"k":1}\n');
+  });
+
+  it('keeps each request contiguous in an append blob when requests of several blocks are sent at once', async () => {
+    const c = await containers();
+    const text = new TextEncoding({ encoding: 'utf8', marshaling_separator: '\n', unmarshaling_separator: '\r?\n' });
+    const { exporter } = await startExporter(
+      azureBlobFactory,
+      config(c, {
+        encodings: { logs: 'text_encoding' },
+        append_blob: { enabled: true },
+        blob_name_format: { logs_format: 'big.log', serial_num_enabled: false },
+      }),
+      hostWith({ text_encoding: text }),
+    );
+    // Each body is over one 4 MiB append block; the queue's consumers send the three at once.
+    const size = MAX_APPEND_BLOCK_BYTES + 512 * 1024;
+    await Promise.all(
+      ['a', 'b', 'c'].map((ch) => exporter.logs.consume(logs([logRecord({ body: anyValue(ch.repeat(size)) })]))),
+    );
+    await exporter.shutdown?.();
+    const lines = (await blobs(c.logs)).get('big.log')?.toString('utf8').split('\n') ?? [];
+    assert.equal(lines.pop(), '');
+    assert.deepEqual(
+      lines.map((l) => [l.length, new Set(l).size]),
+      [
+        [size, 1],
+        [size, 1],
+        [size, 1],
+      ],
+    );
+    assert.deepEqual(lines.map((l) => l[0]).sort(), ['a', 'b', 'c']);
   });
 
   it('refuses to start when an encoding extension is missing, and names it', async () => {

@@ -21,6 +21,8 @@ export const MAX_APPEND_BLOCK_BYTES = 4 * 1024 * 1024;
 export class BlobTransport implements Transport {
   private service: BlobServiceClient | undefined;
   private readonly containers = new Map<PipelineType, ContainerClient>();
+  /** The last append to each blob (container/name), so the next waits for it. */
+  private readonly appending = new Map<string, Promise<void>>();
   private readonly encoder: PayloadEncoder;
   private readonly namer: BlobNamer;
 
@@ -52,11 +54,16 @@ export class BlobTransport implements Transport {
     const { bytes, contentType } = await this.encoder.encode(signal, data);
     const container = this.container(signal);
     const name = this.namer.name(signal, Date.now(), data);
-    const abortSignal = AbortSignal.timeout(this.cfg.timeout);
     const headers = { blobHTTPHeaders: { blobContentType: contentType } };
     try {
-      if (this.cfg.append_blob.enabled) await this.append(container, name, bytes, abortSignal, headers);
-      else await container.getBlockBlobClient(name).uploadData(bytes, { abortSignal, ...headers });
+      if (this.cfg.append_blob.enabled)
+        await this.inTurn(`${container.containerName}/${name}`, () =>
+          this.append(container, name, bytes, AbortSignal.timeout(this.cfg.timeout), headers),
+        );
+      else
+        await container
+          .getBlockBlobClient(name)
+          .uploadData(bytes, { abortSignal: AbortSignal.timeout(this.cfg.timeout), ...headers });
     } catch (err) {
       throw this.failure(err, container.containerName, name);
     }
@@ -66,6 +73,25 @@ export class BlobTransport implements Transport {
       bytes: bytes.length,
     });
     return {};
+  }
+
+  /**
+   * Appends to one blob one request at a time (the sending queue runs several consumers): a request of more than one
+   * block stays contiguous, never interleaved with another's. Each waits its turn before its timeout starts.
+   */
+  private async inTurn(key: string, fn: () => Promise<void>): Promise<void> {
+    const prev = this.appending.get(key) ?? Promise.resolve();
+    const mine = prev.then(fn, fn);
+    const settled = mine.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.appending.set(key, settled);
+    try {
+      await mine;
+    } finally {
+      if (this.appending.get(key) === settled) this.appending.delete(key);
+    }
   }
 
   private async append(
