@@ -164,6 +164,26 @@ describe('azure_blob exporter against Azurite', () => {
     assert.deepEqual(lines.map((l) => l[0]).sort(), ['a', 'b', 'c']);
   });
 
+  it('never overwrites a blob: a second request given the same name fails retryably and the first stays', async () => {
+    const c = await containers();
+    const { exporter } = await startExporter(
+      azureBlobFactory,
+      config(c, { blob_name_format: { logs_format: 'fixed.json', serial_num_enabled: false } }),
+    );
+    const first = logs([logRecord({ body: anyValue('first') })]);
+    await exporter.logs.consume(first);
+    await assert.rejects(
+      exporter.logs.consume(logs([logRecord({ body: anyValue('second') })])),
+      (err: Error & { retryable?: boolean }) => {
+        assert.match(err.message, /blob .*fixed\.json exists already and is not overwritten/);
+        assert.equal(err.retryable, true);
+        return true;
+      },
+    );
+    await exporter.shutdown?.();
+    assert.deepEqual(decodeRequestJson('logs', (await blobs(c.logs)).get('fixed.json')?.toString('utf8') ?? ''), first);
+  });
+
   it('refuses to start when an encoding extension is missing, and names it', async () => {
     const c = await containers();
     await assert.rejects(

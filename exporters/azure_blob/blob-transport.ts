@@ -63,7 +63,13 @@ export class BlobTransport implements Transport {
       else
         await container
           .getBlockBlobClient(name)
-          .uploadData(bytes, { abortSignal: AbortSignal.timeout(this.cfg.timeout), ...headers });
+          // Never over an existing blob: two requests given the same name (a fixed format without serial numbers)
+          // would otherwise lose the first silently.
+          .uploadData(bytes, {
+            abortSignal: AbortSignal.timeout(this.cfg.timeout),
+            conditions: { ifNoneMatch: '*' },
+            ...headers,
+          });
     } catch (err) {
       throw this.failure(err, container.containerName, name);
     }
@@ -136,6 +142,12 @@ export class BlobTransport implements Transport {
     const status = err.statusCode;
     const code = err.code ?? '';
     const where = `${container}/${blob}`;
+    if (code === 'BlobAlreadyExists' || (status === 409 && !this.cfg.append_blob.enabled && code === ''))
+      // Retryable: the name is made again for the next attempt, and a time in it will have moved on.
+      return retryableError(
+        `blob ${where} exists already and is not overwritten: give blob_name_format a serial number or a finer time, or use append_blob`,
+        { cause: err },
+      );
     if (code === 'ContainerNotFound')
       // Retryable, as in the Collector: with a sending queue the data waits until someone creates the container.
       return retryableError(
