@@ -56,7 +56,14 @@ export function addImplicitExtensions(
     const f = registry.get('exporter', parseId(id).type);
     const cfg = sections.exporters[id];
     if (!f?.implicitExtensions || cfg === undefined) continue;
-    for (const ext of f.implicitExtensions(cfg)) {
+    let ids: unknown[];
+    try {
+      ids = f.implicitExtensions(cfg);
+    } catch {
+      continue; // a config its schema refused (reported already) may lack what the factory reads
+    }
+    for (const ext of ids) {
+      if (typeof ext !== 'string') continue;
       if (ext in sections.extensions) continue;
       const ef = registry.get('extension', parseId(ext).type);
       if (!ef) continue;

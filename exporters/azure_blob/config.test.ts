@@ -143,6 +143,15 @@ describe('azure_blob config', () => {
     );
   });
 
+  it('reports a malformed encodings block as a config error, not a crash', async () => {
+    const text = SEED.replace('    encodings:\n      logs: text_encoding\n', '    encodings: 42\n');
+    const r = await loadHubConfig({ configText: { text, name: 'seed.yaml' }, env: {} });
+    assert.ok(
+      r.issues.some((i) => i.path.join('.') === 'exporters.azureblob.encodings'),
+      JSON.stringify(r.issues),
+    );
+  });
+
   it('never prints the connection string, also under the deprecated name', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'otelhub-azblob-'));
     try {
