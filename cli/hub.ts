@@ -49,6 +49,8 @@ export interface LoadResult {
   loaded?: LoadedConfig;
   issues: LocatedIssue[];
   registry: Registry;
+  /** What the config leans on that the hub filled in (deprecated type names, undeclared encoding extensions). */
+  notices: Notice[];
 }
 
 export async function loadHubConfig(opts: HubOptions): Promise<LoadResult> {
@@ -57,24 +59,24 @@ export async function loadHubConfig(opts: HubOptions): Promise<LoadResult> {
   const read = opts.configText
     ? loadConfigText(opts.configText.text, opts.configText.name, env)
     : await loadConfigFiles(opts.configFiles ?? [], env);
-  if (!read.config) return { issues: read.issues, registry };
+  if (!read.config) return { issues: read.issues, registry, notices: [] };
   const r = await resolveHubConfig(read.config, registry, { checkFiles: opts.checkFiles ?? false });
   const issues = [...read.issues, ...r.issues];
   return issues.length || !r.config
-    ? { issues, registry, loaded: read.config }
-    : { config: r.config, loaded: read.config, issues, registry };
+    ? { issues, registry, loaded: read.config, notices: r.notices }
+    : { config: r.config, loaded: read.config, issues, registry, notices: r.notices };
 }
 
 // The config's environment values never reach a log line (see LoggerOptions.scrub).
-function makeLogger(config: HubConfig, opts: HubOptions, loaded: LoadedConfig | undefined): Logger {
+function makeLogger(config: HubConfig, opts: HubOptions, r: LoadResult): Logger {
   const logs = config.service.telemetry.logs;
   const logger = createLogger({
     level: opts.logLevel ?? logs.level,
     encoding: logs.encoding,
     ...(opts.logSink ? { sink: opts.logSink } : {}),
-    ...(loaded ? { scrub: loaded.scrub } : {}),
+    ...(r.loaded ? { scrub: r.loaded.scrub } : {}),
   });
-  for (const n of opts.notices ?? []) logger[n.level](n.msg, n.fields);
+  for (const n of [...(opts.notices ?? []), ...r.notices]) logger[n.level](n.msg, n.fields);
   return logger;
 }
 
@@ -102,7 +104,7 @@ function validateLogLevel(config: HubConfig, opts: HubOptions): LogLevel {
 export async function validateHub(opts: HubOptions): Promise<HubConfig> {
   const r = await loadHubConfig({ ...opts, checkFiles: opts.checkFiles ?? true });
   if (!r.config) throw new ConfigError(r.issues);
-  const logger = makeLogger(r.config, { ...opts, logLevel: validateLogLevel(r.config, opts) }, r.loaded);
+  const logger = makeLogger(r.config, { ...opts, logLevel: validateLogLevel(r.config, opts) }, r);
   const service = new Service({ config: r.config, registry: r.registry, logger });
   try {
     await service.build();
@@ -153,7 +155,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   const r = await loadHubConfig({ ...opts, checkFiles: opts.checkFiles ?? true });
   if (!r.config) throw new ConfigError(r.issues);
   const config = r.config;
-  const logger = makeLogger(config, opts, r.loaded);
+  const logger = makeLogger(config, opts, r);
   const tcfg = config.service.telemetry.metrics;
   const telemetry = new Telemetry(tcfg.level);
   let metricsListener: HttpListener | undefined;

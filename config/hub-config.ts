@@ -15,6 +15,8 @@ import { checkFiles, fileRefs } from './file-check.ts';
 import type { FileRef } from './file-check.ts';
 import { suggest, validateConfig } from './schema.ts';
 import { topLevelSchema } from './service-schema.ts';
+import type { ConfigNotice } from './implicit.ts';
+import { addImplicitExtensions, deprecatedNames } from './implicit.ts';
 
 export interface TelemetryConfig {
   logs: { level: LogLevel; encoding: 'json' | 'console' };
@@ -88,7 +90,7 @@ export async function resolveHubConfig(
   registry: Registry,
   /** Read the files the config names (file-check.ts): validate and start do, print-config does not. */
   opts: { checkFiles?: boolean } = {},
-): Promise<{ config?: HubConfig; issues: LocatedIssue[] }> {
+): Promise<{ config?: HubConfig; issues: LocatedIssue[]; notices: ConfigNotice[] }> {
   const issues: ConfigIssue[] = [];
   const raw = { ...loaded.value };
   if ('connectors' in raw) {
@@ -123,6 +125,7 @@ export async function resolveHubConfig(
   // every such file at once, at its key.
   if (opts.checkFiles) issues.push(...(await checkFiles(files)));
 
+  const notices = deprecatedNames(sections, registry);
   const service = v.service;
   if (service && typeof service === 'object' && service.pipelines) {
     const pipelines: Record<string, PipelineConfig> = {};
@@ -134,8 +137,9 @@ export async function resolveHubConfig(
       };
     }
     service.pipelines = pipelines;
+    notices.push(...addImplicitExtensions(sections, service, registry));
     issues.push(...checkPipelines({ ...sections, service }, registry));
   }
-  if (issues.length > 0) return { issues: locate(loaded, issues) };
-  return { config: { ...sections, plugins, service: service as HubConfig['service'] }, issues: [] };
+  if (issues.length > 0) return { issues: locate(loaded, issues), notices };
+  return { config: { ...sections, plugins, service: service as HubConfig['service'] }, issues: [], notices };
 }

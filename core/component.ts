@@ -81,6 +81,11 @@ export interface ReceiverConsumers {
 interface FactoryBase<C> {
   /** lower_snake_case, unique within its kind. */
   readonly type: string;
+  /**
+   * Former names still accepted (the Collector renamed `azureblob` to `azure_blob`): a config using one works and
+   * is warned about once per component ID.
+   */
+  readonly deprecatedTypes?: readonly string[];
   readonly stability: Stability;
   readonly description?: string;
   /** Validated with ajv: defaults applied, unknown keys refused (set `additionalProperties: false`). */
@@ -110,6 +115,11 @@ export interface ExporterFactory<C = unknown> extends FactoryBase<C> {
   /** Per pipeline type: the signal accepted. */
   readonly signals: Readonly<Partial<Record<PipelineType, Signal>>>;
   createExporter(settings: CreateSettings, config: C): Exporter | Promise<Exporter>;
+  /**
+   * IDs of the extensions this config uses that may be left undeclared (an encoding extension): the hub creates
+   * such an extension with its defaults and says so, rather than refusing the config.
+   */
+  implicitExtensions?(config: C): string[];
 }
 
 export interface ExtensionFactory<C = unknown> extends FactoryBase<C> {

@@ -124,6 +124,28 @@ describe('registry', () => {
     assert.throws(() => r.register({ ...f, type: 'BadType' }), /not lower_snake_case/);
     assert.deepEqual(r.types('extension'), ['x_y']);
   });
+
+  it('finds a factory by a deprecated name, says what it was renamed to, and offers only the new name', async () => {
+    const { Registry } = await import('./registry.ts');
+    const f = {
+      kind: 'extension',
+      type: 'new_name',
+      deprecatedTypes: ['oldname'],
+      stability: 'alpha',
+      configSchema: {},
+      createExtension: () => ({}),
+    } as const;
+    const r = new Registry([f]);
+    assert.equal(r.get('extension', 'oldname'), f);
+    assert.equal(r.get('extension', 'new_name'), f);
+    assert.equal(r.renamedTo('extension', 'oldname'), 'new_name');
+    assert.equal(r.renamedTo('extension', 'new_name'), undefined);
+    assert.deepEqual(r.types('extension'), ['new_name']);
+    assert.throws(
+      () => r.register({ ...f, type: 'oldname', deprecatedTypes: [] }),
+      /type "oldname" is already registered/,
+    );
+  });
 });
 
 describe('net', () => {

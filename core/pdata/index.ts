@@ -5,3 +5,4 @@ export * from './logs.ts';
 export * from './messages.ts';
 export * from './signals.ts';
 export * from './encoded.ts';
+export * from './value-json.ts';

@@ -1,6 +1,6 @@
 // How single values read in the debug output, close to the Collector's text so that output can be compared.
 import type { AnyValue, KeyValue } from '../../core/pdata/index.ts';
-import { toHex } from '../../core/pdata/index.ts';
+import { doubleText, toHex, valueJson } from '../../core/pdata/index.ts';
 
 const NS_PER_S = 1_000_000_000n;
 
@@ -21,11 +21,7 @@ export function fixed(n: number | undefined): string {
 }
 
 /** Shortest exact form, as Go's AsString prints doubles. */
-export function double(n: number): string {
-  if (Number.isNaN(n)) return 'NaN';
-  if (!Number.isFinite(n)) return n > 0 ? '+Inf' : '-Inf';
-  return String(n);
-}
+export const double = doubleText;
 
 export function hex(bytes: Uint8Array): string {
   return toHex(bytes);
@@ -42,18 +38,7 @@ export function valueType(v: AnyValue): string {
   return 'Empty';
 }
 
-function json(v: AnyValue): string {
-  if ('stringValue' in v) return JSON.stringify(v.stringValue);
-  if ('boolValue' in v) return String(v.boolValue);
-  if ('intValue' in v) return v.intValue.toString();
-  if ('doubleValue' in v)
-    return Number.isFinite(v.doubleValue) ? String(v.doubleValue) : JSON.stringify(double(v.doubleValue));
-  if ('bytesValue' in v) return JSON.stringify(toHex(v.bytesValue));
-  if ('arrayValue' in v) return `[${v.arrayValue.values.map(json).join(',')}]`;
-  if ('kvlistValue' in v)
-    return `{${v.kvlistValue.values.map((kv) => `${JSON.stringify(kv.key)}:${json(kv.value)}`).join(',')}}`;
-  return 'null';
-}
+const json = (v: AnyValue): string => valueJson(v, toHex);
 
 /** The value without its type: strings as they are, slices and maps as JSON, bytes as hex. */
 export function valueText(v: AnyValue | undefined): string {

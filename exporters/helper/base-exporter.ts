@@ -20,8 +20,8 @@ import { SplitSender } from './split-sender.ts';
 
 /** Sends one request once. Errors are ConsumerErrors saying whether a retry may help. */
 export interface Transport {
-  /** Loads certificates, opens clients; a failure fails the exporter's start. */
-  start(): Promise<void>;
+  /** Loads certificates, opens clients, finds the extensions it uses in `host`; a failure fails the exporter's start. */
+  start(host?: Host): Promise<void>;
   /** `headers` are the auth extension's, fresh for each attempt (tokens rotate); they win over configured ones. */
   send(data: ExportData, signal: PipelineType, headers: Record<string, string>): Promise<SendResult>;
   /** Called once every request settled. */
@@ -50,7 +50,8 @@ export class BaseExporter implements Exporter {
 
   constructor(
     private readonly settings: CreateSettings,
-    private readonly cfg: SenderConfig,
+    /** What the sending stages read; the transport has the rest of the config. */
+    private readonly cfg: Pick<SenderConfig, 'auth' | 'retry_on_failure' | 'sending_queue'>,
     private readonly transport: Transport,
   ) {
     this.partial = new PartialSuccessReporter(settings.telemetry, settings.id, settings.logger);
@@ -76,7 +77,7 @@ export class BaseExporter implements Exporter {
         throw new Error(`auth: ${errorMessage(err)}`, { cause: err });
       }
     }
-    await this.transport.start();
+    await this.transport.start(host);
     await Promise.all(this.persistent.map((q) => q.start(host)));
     this.started = true;
   }
