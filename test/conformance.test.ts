@@ -4,8 +4,8 @@ import { runConformance } from './conformance.ts';
 
 runConformance(builtinFactories, {
   // An authenticator has no sensible default credential: like the Collector's, it refuses an empty config.
-  // Nor has a remote-write destination (contrib requires `endpoint` too).
-  requiresConfig: ['extension:bearertokenauth', 'exporter:prometheus_remote_write'],
+  // Nor has a remote-write destination or a storage account (contrib requires `endpoint`, `url` and auth too).
+  requiresConfig: ['extension:bearertokenauth', 'exporter:prometheus_remote_write', 'exporter:azure_blob'],
   overrides: {
     'extension:bearertokenauth': { token: 'conformance-token' },
     'extension:health_check': { endpoint: 'localhost:0' },
@@ -14,6 +14,16 @@ runConformance(builtinFactories, {
     'exporter:otlphttp': { endpoint: 'http://localhost:1', retry_on_failure: { enabled: false }, timeout: '1s' },
     'exporter:prometheus_remote_write': {
       endpoint: 'http://localhost:1/api/v1/write',
+      retry_on_failure: { enabled: false },
+      timeout: '1s',
+    },
+    'exporter:azure_blob': {
+      url: 'http://127.0.0.1:1/devstoreaccount1',
+      auth: {
+        type: 'connection_string',
+        connection_string:
+          'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;',
+      },
       retry_on_failure: { enabled: false },
       timeout: '1s',
     },
