@@ -251,4 +251,89 @@ describe('prometheus_remote_write exporter against Prometheus 2.42', () => {
       rmSync(directory, { recursive: true, force: true });
     }
   });
+
+  it('leaves exponential histograms out, counted and said once, when Prometheus has native histograms off', async () => {
+    const { exporter, telemetry, settings } = await startExporter(prometheusRemoteWriteFactory, {
+      endpoint: prom.writeUrl,
+      retry_on_failure: FAST_RETRY,
+    });
+    const tMs = Date.now() - 1_000;
+    try {
+      await exporter.metrics.consume(
+        metrics(
+          [
+            expHistogram('latency.exp', tMs),
+            metric({ name: 'beside.exp', gauge: { dataPoints: [numberPoint(4, BigInt(tMs) * NANOS)] } }),
+          ],
+          resource({ 'service.name': 'exp-off' }),
+        ),
+      );
+      await exporter.metrics.consume(
+        metrics([expHistogram('latency.exp', tMs + 1)], resource({ 'service.name': 'exp-off' })),
+      );
+    } finally {
+      await exporter.shutdown?.();
+    }
+    assert.equal((await prom.query('beside_exp', tMs / 1000)).length, 1, 'the gauge beside it arrived');
+    assert.equal(
+      await telemetry.value('otelhub_exporter_prometheus_remote_write_dropped_points_total', {
+        reason: 'exponential_histogram',
+      }),
+      2,
+    );
+    assert.equal(settings.logger.lines.filter((l) => /native histograms switched off/.test(String(l.msg))).length, 1);
+  });
+
+  it('writes exponential histograms as native histograms to a Prometheus that has them on', async () => {
+    const native = await startPrometheus(['native-histograms']);
+    const { exporter } = await startExporter(prometheusRemoteWriteFactory, {
+      endpoint: native.writeUrl,
+      retry_on_failure: FAST_RETRY,
+    });
+    const tMs = Date.now() - 1_000;
+    try {
+      await exporter.metrics.consume(metrics([expHistogram('latency.native', tMs)], res));
+      const [r] = (await native.query('latency_native_seconds', tMs / 1000)) as unknown as {
+        histogram: [number, { count: string; sum: string; buckets: [number, string, string, string][] }];
+      }[];
+      assert.ok(r, native.logs());
+      assert.equal(r.histogram[1].count, '7');
+      assert.equal(r.histogram[1].sum, '30');
+      // Scale 0 (base 2): OpenTelemetry's bucket 0 is (1, 2]; the zero bucket holds 1.
+      const byBounds = Object.fromEntries(r.histogram[1].buckets.map(([, lo, hi, n]) => [`${lo},${hi}`, n]));
+      assert.deepEqual(
+        { '1,2': byBounds['1,2'], '2,4': byBounds['2,4'], '4,8': byBounds['4,8'] },
+        { '1,2': '1', '2,4': '2', '4,8': '3' },
+      );
+    } finally {
+      await exporter.shutdown?.();
+      await native.stop();
+    }
+  });
 });
+
+function expHistogram(name: string, tMs: number): Metric {
+  return metric({
+    name,
+    unit: 's',
+    exponentialHistogram: {
+      aggregationTemporality: AggregationTemporality.CUMULATIVE,
+      dataPoints: [
+        {
+          attributes: [],
+          startTimeUnixNano: 0n,
+          timeUnixNano: BigInt(tMs) * NANOS,
+          count: 7,
+          sum: 30,
+          scale: 0,
+          zeroCount: 1,
+          zeroThreshold: 0,
+          positive: { offset: 0, bucketCounts: [1, 2, 3] },
+          negative: { offset: 0, bucketCounts: [] },
+          flags: 0,
+          exemplars: [],
+        },
+      ],
+    },
+  });
+}

@@ -9,6 +9,7 @@ import snappy from 'snappyjs';
 import { loadClientTls } from '../../config/blocks/index.ts';
 import type { CreateSettings } from '../../core/component.ts';
 import { DropReporter } from '../../core/drop-reporter.ts';
+import type { Logger } from '../../core/logger.ts';
 import { errorMessage, retryableError } from '../../core/errors.ts';
 import type { Metrics, PipelineType } from '../../core/pdata/index.ts';
 import type { Transport } from '../helper/base-exporter.ts';
@@ -21,6 +22,9 @@ import { MetricNamer } from './names.ts';
 import type { Metadata, Series, TranslateOptions } from './translate.ts';
 import { translate } from './translate.ts';
 import { encodeWriteRequest, seriesSize } from './write-request.ts';
+
+/** Prometheus' answer (500) to a native histogram when the feature is off. */
+const NATIVE_HISTOGRAMS_OFF = /native histograms are disabled/i;
 
 export const USER_AGENT = 'otelhub-prometheus-remote-write-exporter';
 const PROTOCOL_HEADERS = {
@@ -53,6 +57,7 @@ export class RemoteWriteTransport implements Transport {
   private agent: http.Agent | undefined;
   private readonly opts: TranslateOptions;
   private readonly drops: DropReporter;
+  private readonly logger: Logger;
 
   constructor(
     private readonly cfg: PrwConfig,
@@ -69,7 +74,9 @@ export class RemoteWriteTransport implements Transport {
       targetInfo: cfg.target_info.enabled,
       sendMetadata: cfg.send_metadata,
       targetInfoSent: new Map(),
+      nativeHistograms: true,
     };
+    this.logger = settings.logger;
     const counter = settings.telemetry.counter({
       name: 'otelhub_exporter_prometheus_remote_write_dropped_points_total',
       help: 'Data points remote write 1.0 cannot carry, left out by reason (delta_temporality, exponential_histogram, invalid_name, empty).',
@@ -123,6 +130,16 @@ export class RemoteWriteTransport implements Transport {
       res = await post(this.url, agent, { ...headers, 'content-length': String(body.length) }, body, this.cfg.timeout);
     } catch (err) {
       throw retryableError(`remote write to ${target} failed: ${errorMessage(err)}`, { cause: err });
+    }
+    if (res.status === 500 && this.opts.nativeHistograms && NATIVE_HISTOGRAMS_OFF.test(res.body.toString('utf8'))) {
+      this.opts.nativeHistograms = false;
+      this.logger.warn(
+        'the destination has native histograms switched off (Prometheus: --enable-feature=native-histograms); exponential histograms are left out from now on, counted as exponential_histogram',
+        { endpoint: target },
+      );
+      throw retryableError(
+        `remote write to ${target}: native histograms are disabled there; sending again without them`,
+      );
     }
     if (res.status < 200 || res.status > 299) throw responseFailure(target, res);
   }

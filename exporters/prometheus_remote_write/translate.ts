@@ -1,8 +1,9 @@
 // OpenTelemetry metrics to Prometheus series (remote write 1.0), per the compatibility specification: gauges and
 // non-monotonic cumulative sums as gauges, monotonic cumulative sums as counters (`_total`), cumulative histograms
 // as `_bucket{le}` (cumulative, `+Inf` last), `_sum` and `_count`, summaries as `{quantile}`, `_sum` and `_count`,
-// one `target_info` per resource. What remote write 1.0 cannot carry is dropped and counted, as the Collector does:
-// delta temporality and exponential histograms (native histograms need remote write with the feature on).
+// one `target_info` per resource, cumulative exponential histograms as native histograms. What cannot be carried is
+// dropped and counted, as the Collector does: delta temporality, and exponential histograms once the destination
+// said it has native histograms off.
 // Points flagged "no recorded value" become staleness markers.
 import type { Exemplar, InstrumentationScope, Metrics, Resource } from '../../core/pdata/index.ts';
 import { AggregationTemporality, FLAG_NO_RECORDED_VALUE } from '../../core/pdata/index.ts';
@@ -24,10 +25,25 @@ export interface PromExemplar {
   timestamp: number;
 }
 
+/** A native histogram sample (prompb.Histogram, integer counts), from an exponential histogram point. */
+export interface NativeHistogram {
+  count: number;
+  sum: number;
+  schema: number;
+  zeroThreshold: number;
+  zeroCount: number;
+  /** One span each side: `offset` is the first bucket's Prometheus index, counts as they are (zeros included). */
+  positive: { offset: number; counts: number[] };
+  negative: { offset: number; counts: number[] };
+  timestamp: number;
+  stale?: boolean;
+}
+
 export interface Series {
   labels: Label[];
   samples: Sample[];
   exemplars: PromExemplar[];
+  histograms?: NativeHistogram[];
 }
 
 /** Prometheus' MetricMetadata.MetricType. */
@@ -51,6 +67,8 @@ export interface Translation {
 
 export interface TranslateOptions extends LabelContext {
   namer: MetricNamer;
+  /** Exponential histograms as native histograms; false once the destination said it has them disabled. */
+  nativeHistograms: boolean;
   targetInfo: boolean;
   sendMetadata: boolean;
   /**
@@ -73,11 +91,21 @@ class Builder {
   }
 
   add(labels: Label[], sample: Sample, exemplars: PromExemplar[] = []): void {
+    const s = this.series(labels);
+    s.samples.push(sample);
+    s.exemplars.push(...exemplars);
+  }
+
+  addHistogram(labels: Label[], h: NativeHistogram): void {
+    const s = this.series(labels);
+    (s.histograms ??= []).push(h);
+  }
+
+  private series(labels: Label[]): Series {
     const key = labels.map((l) => `${l.name}\u0000${l.value}`).join('\u0001');
     let s = this.bySeries.get(key);
     if (!s) this.bySeries.set(key, (s = { labels, samples: [], exemplars: [] }));
-    s.samples.push(sample);
-    s.exemplars.push(...exemplars);
+    return s;
   }
 }
 
@@ -108,7 +136,10 @@ export function translate(data: Metrics, opts: TranslateOptions): Translation {
     if (opts.targetInfo && latest > 0n) addTargetInfo(b, opts, rm.resource, latest);
   }
   const series = [...b.bySeries.values()];
-  for (const s of series) s.samples.sort((x, y) => x.timestamp - y.timestamp);
+  for (const s of series) {
+    s.samples.sort((x, y) => x.timestamp - y.timestamp);
+    s.histograms?.sort((x, y) => x.timestamp - y.timestamp);
+  }
   return { series, metadata: [...b.metadata.values()], dropped: b.dropped };
 }
 
@@ -217,7 +248,64 @@ function translateMetric(
     }
     return latest;
   }
-  if (m.exponentialHistogram) b.drop('exponential_histogram', m.exponentialHistogram.dataPoints.length);
-  else b.drop('empty', 1);
+  if (m.exponentialHistogram) {
+    const e = m.exponentialHistogram;
+    if (!o.nativeHistograms) return (void b.drop('exponential_histogram', e.dataPoints.length), 0n);
+    if (e.aggregationTemporality !== AggregationTemporality.CUMULATIVE)
+      return (void b.drop('delta_temporality', e.dataPoints.length), 0n);
+    const name = named('histogram');
+    if (name === '') return (void b.drop('invalid_name', e.dataPoints.length), 0n);
+    for (const p of e.dataPoints) {
+      // A scale below Prometheus' coarsest schema would need each bucket split in two: not possible.
+      if (p.scale < MIN_SCHEMA) {
+        b.drop('exponential_histogram', 1);
+        continue;
+      }
+      seen(p.timeUnixNano);
+      b.addHistogram(labels(p.attributes, name), nativeHistogram(p, ms(p.timeUnixNano)));
+    }
+    return latest;
+  }
+  b.drop('empty', 1);
   return 0n;
+}
+
+/** Prometheus' native histograms have schemas -4 to 8; a finer OpenTelemetry scale is merged down to 8. */
+const MAX_SCHEMA = 8;
+const MIN_SCHEMA = -4;
+
+type ExpPoint = NonNullable<MetricT['exponentialHistogram']>['dataPoints'][number];
+
+/** Merges buckets `factor` = 2^(scale - schema) at a time; OpenTelemetry index i falls in i >> (scale - schema). */
+function downscale(b: { offset: number; bucketCounts: number[] }, by: number): { offset: number; counts: number[] } {
+  if (by <= 0 || b.bucketCounts.length === 0) return { offset: b.offset, counts: [...b.bucketCounts] };
+  const first = b.offset >> by;
+  const counts: number[] = [];
+  b.bucketCounts.forEach((c, i) => {
+    const j = ((b.offset + i) >> by) - first;
+    counts[j] = (counts[j] ?? 0) + c;
+  });
+  return { offset: first, counts: Array.from(counts, (c) => c ?? 0) };
+}
+
+/**
+ * An exponential histogram point as a native histogram: the same base (schema = scale), bucket i of OpenTelemetry
+ * (base^i, base^(i+1)] being Prometheus' bucket i + 1.
+ */
+export function nativeHistogram(p: ExpPoint, timestamp: number): NativeHistogram {
+  const schema = Math.max(MIN_SCHEMA, Math.min(MAX_SCHEMA, p.scale));
+  const by = p.scale - schema;
+  const pos = downscale(p.positive, by);
+  const neg = downscale(p.negative, by);
+  return {
+    count: p.count,
+    sum: p.sum ?? 0,
+    schema,
+    zeroThreshold: p.zeroThreshold,
+    zeroCount: p.zeroCount,
+    positive: { offset: pos.offset + 1, counts: pos.counts },
+    negative: { offset: neg.offset + 1, counts: neg.counts },
+    timestamp,
+    stale: (p.flags & FLAG_NO_RECORDED_VALUE) !== 0,
+  };
 }
