@@ -141,7 +141,12 @@ export class RemoteWriteTransport implements Transport {
         `remote write to ${target}: native histograms are disabled there; sending again without them`,
       );
     }
-    if (res.status < 200 || res.status > 299) throw responseFailure(target, res);
+    if (res.status >= 200 && res.status <= 299) return;
+    const failure = responseFailure(target, res);
+    // Remote write's rule (Prometheus' own sender's too): a 5xx is the server's trouble, retried; only a 4xx is about
+    // the data (bisected by the split sender). Other exporters bisect a 500 as possibly data-dependent.
+    if (res.status >= 500 && !failure.retryable) throw retryableError(failure.message);
+    throw failure;
   }
 
   shutdown(): Promise<void> {
