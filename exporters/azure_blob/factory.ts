@@ -1,6 +1,6 @@
 import { defineExporter } from '../../core/component.ts';
 import { BaseExporter } from '../helper/base-exporter.ts';
-import { BlobTransport } from './blob-transport.ts';
+import { LazyTransport } from '../helper/lazy-transport.ts';
 import { azureBlobConfigSchema, validateAzureBlobConfig } from './config.ts';
 import type { AzureBlobConfig } from './config.ts';
 
@@ -21,6 +21,7 @@ export const azureBlobFactory = defineExporter<AzureBlobConfig>({
     new BaseExporter(
       settings,
       { retry_on_failure: config.retry_on_failure, sending_queue: config.sending_queue },
-      new BlobTransport(config, settings.logger),
+      // The Azure SDK loads when this exporter starts (see LazyTransport): not in every hub.
+      new LazyTransport(async () => new (await import('./blob-transport.ts')).BlobTransport(config, settings.logger)),
     ),
 });
