@@ -15,6 +15,7 @@
 // adopt at once, or the member come back, the later connection takes the session over (MQTT's rule for a repeated
 // client ID); the one taken over stops without reconnecting, and what it had not acknowledged is delivered again
 // to the new owner (at least once).
+import { errorMessage } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { ResolvedConfig } from './config.ts';
 import type { MemberRecord, Presence } from './presence.ts';
@@ -90,7 +91,14 @@ export class Membership {
   private arm(id: string): void {
     const t = setTimeout(() => {
       this.timers.delete(id);
-      void this.tryAdopt(id);
+      this.tryAdopt(id).catch((err: unknown) => {
+        // The presence connection is down (the claim could not be published): look again after another period.
+        this.logger.warn('cannot adopt the session of a member that is gone; trying again later', {
+          member: id,
+          error: errorMessage(err),
+        });
+        if (!this.stopped) this.arm(id);
+      });
     }, this.cfg.membership.adopt_after);
     t.unref();
     this.timers.set(id, t);
