@@ -19,8 +19,10 @@ import type { LoadedConfig } from '../config/load.ts';
 import { loadConfigFiles, loadConfigText } from '../config/load.ts';
 
 export interface HubOptions {
-  /** Config files, merged in order. */
+  /** `--config` values, merged in order: paths, or `file:`, `env:`, `yaml:` URIs. */
   configFiles?: string[];
+  /** `--set key::path=value` arguments, applied after the config (files or text). */
+  sets?: string[];
   /** An in-memory config instead of files (the embedded default, tests). */
   configText?: { text: string; name: string };
   env?: Record<string, string | undefined>;
@@ -57,8 +59,8 @@ export async function loadHubConfig(opts: HubOptions): Promise<LoadResult> {
   const registry = opts.registry ?? builtinRegistry();
   const env = opts.env ?? process.env;
   const read = opts.configText
-    ? loadConfigText(opts.configText.text, opts.configText.name, env)
-    : await loadConfigFiles(opts.configFiles ?? [], env);
+    ? loadConfigText(opts.configText.text, opts.configText.name, env, opts.sets)
+    : await loadConfigFiles(opts.configFiles ?? [], env, opts.sets);
   if (!read.config) return { issues: read.issues, registry, notices: [] };
   const r = await resolveHubConfig(read.config, registry, { checkFiles: opts.checkFiles ?? false });
   const issues = [...read.issues, ...r.issues];

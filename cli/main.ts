@@ -15,15 +15,21 @@ import type { HubOptions, HubStartError } from './hub.ts';
 const HELP = `otelhub: an OpenTelemetry-Collector-style telemetry hub for the edge
 
 Usage:
-  otelhub [--config FILE ...] [--log-level LEVEL]   run the hub (without --config: drop-in mode or the embedded default)
-  otelhub validate [--config FILE ...]             check the config and build every component, without starting
-  otelhub print-config [--config FILE ...]         print the config the hub would run (save it to run it with --config)
+  otelhub [--config URI ...] [--set K=V ...] [--log-level LEVEL]   run the hub (without --config: drop-in mode or the
+                                                   embedded default)
+  otelhub validate [--config URI ...] [--set K=V ...]       check the config and build every component, without starting
+  otelhub print-config [--config URI ...] [--set K=V ...]   print the config the hub would run (save it to run it with
+                                                   --config)
   otelhub components [--json]                     list the registered component types
   otelhub print-default-config                    print the embedded default config
   otelhub --version | --help
 
 Options:
-  -c, --config FILE    a YAML config file; repeat to merge several (maps merge, later files win, lists are replaced)
+  -c, --config URI     a YAML config: a path, file:PATH, env:NAME (the variable holds the YAML) or
+                       yaml:key::path: value; repeat to merge several (maps merge, later ones win, lists are replaced)
+  --set key::path=value
+                       set one value after merging every --config (typed as YAML: 2s, 4317, true, [a, b]); repeatable;
+                       applies to the drop-in or default config too. Example: --set processors::batch::timeout=2s
   --log-level LEVEL    debug, info, warn or error (overrides service.telemetry.logs.level)
   --json               machine-readable output for components
   --skip-file-checks   validate without reading the files the config names
@@ -38,8 +44,11 @@ validate prints one line when the config is valid and logs warnings and errors o
 more. It reads the certificates, keys and token files the config names, as start does; --skip-file-checks leaves
 them out, for a config meant for another machine (a pod's mounted secrets).
 
-print-config prints config files merged, with \${env:...} expanded and sensitive values redacted; the drop-in or
-default config as it is.
+In a config, \${env:NAME} or \${NAME} is an environment variable (\${env:NAME:-default} gives a default; an unset one
+without a default is an error, where the Collector would use an empty string) and \${file:PATH} a file's content.
+
+print-config prints the --config documents and --set values merged, with \${...} expanded and sensitive values
+redacted; the drop-in or default config as it is (unless --set changes it).
 
 Exit status: 0 on success or a clean shutdown; 1 on an invalid config or a failed start; 2 on a usage error.
 `;
@@ -53,8 +62,13 @@ async function configSource(configs: string[] | undefined): Promise<HubOptions> 
   return dropInHubOptions(process.env);
 }
 
-async function hubOptions(configs: string[] | undefined, logLevel: string | undefined): Promise<HubOptions> {
+async function hubOptions(
+  configs: string[] | undefined,
+  sets: string[] | undefined,
+  logLevel: string | undefined,
+): Promise<HubOptions> {
   const opts = await configSource(configs);
+  if (sets?.length) opts.sets = sets;
   if (logLevel !== undefined) {
     if (!LOG_LEVELS.includes(logLevel as LogLevel))
       throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
@@ -152,6 +166,7 @@ export async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       config: { type: 'string', short: 'c', multiple: true },
+      set: { type: 'string', multiple: true },
       'log-level': { type: 'string' },
       'skip-file-checks': { type: 'boolean' },
       json: { type: 'boolean' },
@@ -165,9 +180,9 @@ export async function main(argv: string[]): Promise<number> {
   if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
   switch (command) {
     case 'run':
-      return run(await hubOptions(values.config, values['log-level']));
+      return run(await hubOptions(values.config, values.set, values['log-level']));
     case 'validate': {
-      const opts = await hubOptions(values.config, values['log-level']);
+      const opts = await hubOptions(values.config, values.set, values['log-level']);
       const { validateHub } = await import('./hub.ts');
       const cfg = await validateHub({ ...opts, checkFiles: !values['skip-file-checks'] });
       const n = Object.keys(cfg.service.pipelines).length;
@@ -176,7 +191,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'print-config': {
       const { printConfig } = await import('./print-config.ts');
-      process.stdout.write(await printConfig(await hubOptions(values.config, values['log-level'])));
+      process.stdout.write(await printConfig(await hubOptions(values.config, values.set, values['log-level'])));
       return 0;
     }
     case 'print-default-config':

@@ -1,6 +1,6 @@
 // `otelhub print-config`: the YAML the hub would run with the same arguments and environment. A config given as text
-// (the embedded default, drop-in mode) is printed as it is, comments included; config files are printed as the
-// merged document the hub runs: `${env:...}` expanded (the files alone cannot show what several merge into) and
+// (the embedded default, drop-in mode) is printed as it is, comments included, unless --set changes it; config files
+// and URIs are printed as the merged document the hub runs: `${env:...}`, `${file:...}` expanded (the files alone cannot show what several merge into) and
 // values their component marks sensitive redacted, since the output ends up in terminals, tickets and files. Either
 // way --log-level, which the hub applies over service.telemetry.logs.level, is written into the printed level.
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -12,6 +12,7 @@ import { SECTIONS } from '../config/hub-config.ts';
 import { ConfigError } from '../config/issues.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import { redact } from '../config/redact.ts';
+import { setName, sourceName } from '../config/sources.ts';
 import type { HubOptions } from './hub.ts';
 import { loadHubConfig } from './hub.ts';
 
@@ -98,10 +99,17 @@ function setLogLevel(value: Record<string, unknown>, level: LogLevel): void {
 export async function printConfig(opts: HubOptions): Promise<string> {
   const r = await loadHubConfig(opts);
   if (!r.config || !r.loaded) throw new ConfigError(r.issues);
-  if (opts.configText) return opts.logLevel ? withLogLevel(opts.configText.text, opts.logLevel) : opts.configText.text;
-  const files = opts.configFiles ?? [];
+  const sets = opts.sets ?? [];
+  if (opts.configText && sets.length === 0) {
+    return opts.logLevel ? withLogLevel(opts.configText.text, opts.logLevel) : opts.configText.text;
+  }
+  // A yaml: URI and a --set are named by their key only: the value may be a secret.
+  const from = [
+    ...(opts.configText ? [opts.configText.name] : (opts.configFiles ?? []).map(sourceName)),
+    ...sets.map(setName),
+  ];
   const header = [
-    `# The configuration otelhub runs from ${files.join(', ')}: the files merged, \${env:...} references expanded,`,
+    `# The configuration otelhub runs from ${from.join(', ')}: merged in that order, \${...} references expanded,`,
     '# and values marked sensitive and passwords in URLs shown as [REDACTED] (put them back, as ${env:...} references',
     '# for instance, before running this text).',
   ];

@@ -85,25 +85,28 @@ await test('quoted and block values stay strings; keys are not expanded', () => 
 
 await test('malformed references are issues naming the reference', () => {
   const text = [
-    'a: ${foo}',
+    'a: ${foo bar}',
     'b: ${env:}',
     'c: x${env:A',
     'd: ${env:1A}',
     'e: ${env:A-B}',
     'f: ${env:A:-${env:B}}',
-    'g: ${file:/etc/x}',
+    'g: ${http://x}',
+    'h: ${file:}',
   ].join('\n');
   const r = loadConfigText(text, 'm.yaml', { A: 'x', B: 'y' });
   assert.equal(r.config, undefined);
   const lines = r.issues.map(formatIssue);
+  const expected = 'expected ${env:NAME}, ${NAME}, ${env:NAME:-default} or ${file:path}';
   assert.deepEqual(lines, [
-    'm.yaml:1:4: a: invalid reference "${foo}" (expected ${env:NAME} or ${env:NAME:-default})',
-    'm.yaml:2:4: b: missing variable name in "${env:}" (expected ${env:NAME} or ${env:NAME:-default})',
-    'm.yaml:3:4: c: unterminated reference "${env:A" (expected ${env:NAME} or ${env:NAME:-default})',
-    'm.yaml:4:4: d: invalid environment variable name in "${env:1A}" (expected ${env:NAME} or ${env:NAME:-default}, NAME being letters, digits and _)',
-    'm.yaml:5:4: e: invalid environment variable name in "${env:A-B}" (expected ${env:NAME} or ${env:NAME:-default}, NAME being letters, digits and _)',
+    `m.yaml:1:4: a: invalid environment variable name in "\${foo bar}" (${expected}, NAME being letters, digits and _)`,
+    `m.yaml:2:4: b: missing variable name in "\${env:}" (${expected})`,
+    `m.yaml:3:4: c: unterminated reference "\${env:A" (${expected})`,
+    `m.yaml:4:4: d: invalid environment variable name in "\${env:1A}" (${expected}, NAME being letters, digits and _)`,
+    `m.yaml:5:4: e: invalid environment variable name in "\${env:A-B}" (${expected}, NAME being letters, digits and _)`,
     'm.yaml:6:4: f: nested references are not supported in "${env:A:-${env:B}"',
-    'm.yaml:7:4: g: invalid reference "${file:/etc/x}" (expected ${env:NAME} or ${env:NAME:-default})',
+    `m.yaml:7:4: g: unsupported scheme "http" in "\${http://x}" (${expected})`,
+    `m.yaml:8:4: h: missing file path in "\${file:}" (${expected})`,
   ]);
 });
 
@@ -128,8 +131,8 @@ await test('the default environment is process.env', () => {
 await test('EnvScrubber shows environment values in messages as their references, a short one only quoted whole', () => {
   {
     const s = new EnvScrubber();
-    s.note('TOKEN', 's3cret-token');
-    s.note('N', '1');
+    s.note('${env:TOKEN}', 's3cret-token');
+    s.note('${env:N}', '1');
     assert.equal(
       s.scrub('invalid URL "http://x:s3cret-token@h": expected 1 of "1"'),
       'invalid URL "http://x:${env:TOKEN}@h": expected 1 of "${env:N}"',

@@ -1,11 +1,14 @@
-// `${env:NAME}` expansion as in the Collector's config files. Environment values may be secrets: they are never put
-// into a message, only the variable's name and the reference as written in the file.
+// `${env:NAME}`, `${NAME}` (the Collector's default scheme is env) and `${file:path}` expansion as in the Collector's
+// config files. Environment values and file contents may be secrets: they are never put into a message, only the
+// variable's name or the file's path and the reference as written in the file.
+import { readFileSync } from 'node:fs';
 import { isScalar, parseDocument } from 'yaml';
+import { readError } from './read-error.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const SYNTAX = 'expected ${env:NAME} or ${env:NAME:-default}';
+const SYNTAX = 'expected ${env:NAME}, ${NAME}, ${env:NAME:-default} or ${file:path}';
 
 /** The reference as written, shortened: an unterminated one runs to the end of a value that may be long. */
 function shown(ref: string): string {
@@ -20,8 +23,11 @@ export function expandEnv(
   text: string,
   env: Env,
   typed: boolean,
-  /** Told each value taken from the environment (not a default written in the file), with its variable's name. */
-  used?: (name: string, value: string) => void,
+  /**
+   * Told each value taken from the environment or a file (not a default written in the config), with its reference
+   * (`${env:NAME}`, `${file:path}`).
+   */
+  used?: (ref: string, value: string) => void,
 ): { value: unknown; errors: string[] } {
   if (!text.includes('$')) return { value: text, errors: [] };
   const errors: string[] = [];
@@ -56,6 +62,7 @@ export function expandEnv(
     if (typeof resolved === 'string') out += resolved;
     else errors.push(resolved.error);
     if (typed && d === 0 && end === text.length - 1 && typeof resolved === 'string') {
+      // As the Collector reads a whole-value reference as YAML: 4317 is a number, "s3cret\n" stays as it is.
       return { value: asScalar(resolved), errors };
     }
     i = end + 1;
@@ -67,10 +74,15 @@ function resolve(
   ref: string,
   body: string,
   env: Env,
-  used: ((name: string, value: string) => void) | undefined,
+  used: ((ref: string, value: string) => void) | undefined,
 ): string | { error: string } {
-  if (!body.startsWith('env:')) return { error: `invalid reference "${shown(ref)}" (${SYNTAX})` };
-  const spec = body.slice('env:'.length);
+  if (body.startsWith('file:')) return readReferencedFile(ref, body.slice('file:'.length), used);
+  // `${NAME}` and `${NAME:-default}` are `${env:...}`, the Collector's default scheme; another scheme is refused.
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):(?!-)/.exec(body)?.[1];
+  if (scheme !== undefined && scheme !== 'env') {
+    return { error: `unsupported scheme "${scheme}" in "${shown(ref)}" (${SYNTAX})` };
+  }
+  const spec = body.startsWith('env:') ? body.slice('env:'.length) : body;
   const sep = spec.indexOf(':-');
   const name = sep < 0 ? spec : spec.slice(0, sep);
   if (name === '') return { error: `missing variable name in "${shown(ref)}" (${SYNTAX})` };
@@ -85,14 +97,36 @@ function resolve(
     // The first `}` ends the reference, so a nested one would leave a stray `}` in the value.
     if (fallback.includes('${')) return { error: `nested references are not supported in "${shown(ref)}"` };
     if (value === undefined || value === '') return fallback;
-    used?.(name, value);
+    used?.(`\${env:${name}}`, value);
     return value;
   }
   if (value === undefined) {
     return { error: `environment variable "${name}" is not set (use \${env:${name}:-default} to give a default)` };
   }
-  used?.(name, value);
+  used?.(`\${env:${name}}`, value);
   return value;
+}
+
+/**
+ * The file's content as it is, as the Collector's file provider gives it: a trailing newline is kept (write the file
+ * with `printf` rather than `echo` when it matters). A relative path is from the working directory, as there.
+ */
+function readReferencedFile(
+  ref: string,
+  path: string,
+  used: ((ref: string, value: string) => void) | undefined,
+): string | { error: string } {
+  if (path === '') return { error: `missing file path in "${shown(ref)}" (${SYNTAX})` };
+  let content: string;
+  try {
+    content = readFileSync(path, 'utf8');
+  } catch (err) {
+    return { error: `cannot read file "${path}" in "${shown(ref)}": ${readError(err)}` };
+  }
+  used?.(`\${file:${path}}`, content);
+  // A message may quote the value without its newline (a header validator, say).
+  if (content.trimEnd() !== content) used?.(`\${file:${path}}`, content.trimEnd());
+  return content;
 }
 
 /**
@@ -106,14 +140,14 @@ const SECRET_LENGTH = 6;
 export class EnvScrubber {
   private readonly names = new Map<string, string>();
 
-  note(name: string, value: string): void {
-    this.names.set(value, name);
+  /** `ref` is how the value is shown instead: `${env:NAME}`, `${file:path}`. */
+  note(ref: string, value: string): void {
+    this.names.set(value, ref);
   }
 
   scrub(message: string): string {
     let out = message;
-    for (const [value, name] of this.names) {
-      const ref = `\${env:${name}}`;
+    for (const [value, ref] of this.names) {
       out = value.length >= SECRET_LENGTH ? out.split(value).join(ref) : out.split(`"${value}"`).join(`"${ref}"`);
     }
     return out;

@@ -1,11 +1,13 @@
-// Loads collector-style YAML config files: every file is parsed and expanded on its own, then the files are merged
-// in order (maps merge, anything else is replaced). Positions are kept per path so later checks, such as schema
+// Loads collector-style YAML config documents (files, `env:` and `yaml:` URIs, `--set`, see sources.ts): every one is
+// parsed and expanded on its own, then they are merged in order (maps merge, anything else is replaced, `a::b` keys
+// are paths). Positions are kept per path so later checks, such as schema
 // validation, can point at the line a user has to fix.
-import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Env } from './expand-env.ts';
 import { EnvScrubber } from './expand-env.ts';
 import type { LocatedIssue, SourceLocation } from './issues.ts';
+import { merge, splitKeyPaths } from './merge.ts';
+import { isSource, readSource, setSource, type Source } from './sources.ts';
 import { buildTree, type LocNode } from './yaml-tree.ts';
 
 export interface LoadedConfig {
@@ -15,7 +17,7 @@ export interface LoadedConfig {
   locate: (path: (string | number)[]) => SourceLocation | undefined;
   /** A message about the config with the environment values it quotes shown as their `${env:NAME}` instead. */
   scrub: (message: string) => string;
-  /** The environment variables the value at exactly `path` refers to (`${env:NAME}`), set or not. */
+  /** The environment variables the value at exactly `path` refers to (`${env:NAME}`, `${NAME}`), set or not. */
   envOf: (path: (string | number)[]) => string[];
 }
 
@@ -25,38 +27,33 @@ export interface LoadResult {
   issues: LocatedIssue[];
 }
 
-interface Source {
-  name: string;
-  text: string;
+/**
+ * `uris` are `--config` values (paths or `file:`, `env:`, `yaml:` URIs), merged in order; `sets` are `--set
+ * key::path=value` arguments, applied after all of them.
+ */
+export async function loadConfigFiles(
+  uris: string[],
+  env: Env = process.env,
+  sets: string[] = [],
+): Promise<LoadResult> {
+  const read = await Promise.all(uris.map((uri) => readSource(uri, env)));
+  return loadAll([...read, ...sets.map(setSource)], env);
 }
 
-const READ_ERRORS: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file',
-  EACCES: 'permission denied',
-  EISDIR: 'is a directory',
-};
+/**
+ * Loads a document held in memory (the embedded default config, drop-in mode, tests); `name` stands for the file in
+ * issues. `sets` as for loadConfigFiles.
+ */
+export function loadConfigText(text: string, name: string, env: Env = process.env, sets: string[] = []): LoadResult {
+  return loadAll([{ name, text }, ...sets.map(setSource)], env);
+}
 
-export async function loadConfigFiles(paths: string[], env: Env = process.env): Promise<LoadResult> {
-  const issues: LocatedIssue[] = [];
-  const sources: Source[] = [];
-  for (const file of paths) {
-    try {
-      sources.push({ name: file, text: await readFile(file, 'utf8') });
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? '';
-      const reason = READ_ERRORS[code] ?? (err instanceof Error ? err.message : String(err));
-      issues.push({ path: [], message: `cannot read config file "${file}": ${reason}` });
-    }
-  }
+function loadAll(all: (Source | LocatedIssue)[], env: Env): LoadResult {
+  const issues = all.filter((s): s is LocatedIssue => !isSource(s));
   // Parse what could be read anyway, so one run reports every problem.
-  const loaded = loadSources(sources, env);
+  const loaded = loadSources(all.filter(isSource), env);
   issues.push(...loaded.issues);
   return issues.length > 0 ? { issues } : loaded;
-}
-
-/** Loads a document held in memory (the embedded default config, tests); `name` stands for the file in issues. */
-export function loadConfigText(text: string, name: string, env: Env = process.env): LoadResult {
-  return loadSources([{ name, text }], env);
 }
 
 function loadSources(sources: Source[], env: Env): LoadResult {
@@ -74,10 +71,11 @@ function loadSources(sources: Source[], env: Env): LoadResult {
       }
       continue;
     }
-    const tree = buildTree(doc, lineCounter, name, env, (n, v) => scrubber.note(n, v));
+    const tree = buildTree(doc, lineCounter, name, env, (ref, v) => scrubber.note(ref, v));
     issues.push(...tree.issues);
     if (tree.issues.length > 0) continue;
-    const merged = merge(value, root, tree.value, tree.loc);
+    const split = splitKeyPaths(tree.value, tree.loc);
+    const merged = merge(value, root, split.value, split.loc);
     value = merged.value as Record<string, unknown>;
     root = merged.loc;
   }
@@ -104,26 +102,6 @@ export function parseMessage(message: string): string {
   return first
     .replace(/ at line \d+, column \d+:?\s*$/, '')
     .replace(/(Block scalar header includes extra characters):.*$/, '$1');
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function merge(a: unknown, aLoc: LocNode | undefined, b: unknown, bLoc: LocNode): { value: unknown; loc: LocNode } {
-  if (!isMap(a) || !isMap(b) || !aLoc?.children || !bLoc.children) return { value: b, loc: bLoc };
-  const children = new Map(aLoc.children);
-  for (const key of Object.keys(b)) {
-    const bChildLoc = bLoc.children.get(key);
-    if (!bChildLoc) continue;
-    const m = Object.hasOwn(a, key)
-      ? merge(a[key], aLoc.children.get(key), b[key], bChildLoc)
-      : { value: b[key], loc: bChildLoc };
-    // defineProperty, as `a[key] = ` with key `__proto__` would change the object's prototype instead.
-    Object.defineProperty(a, key, { value: m.value, enumerable: true, writable: true, configurable: true });
-    children.set(key, m.loc);
-  }
-  return { value: a, loc: { loc: bLoc.loc, children } };
 }
 
 function childOf(node: LocNode | undefined, seg: string | number): LocNode | undefined {

@@ -9,13 +9,14 @@ import type { LocatedIssue, SourceLocation } from './issues.ts';
 export interface LocNode {
   loc: SourceLocation;
   children?: Map<string | number, LocNode>;
-  /** The environment variables a scalar's text refers to (`${env:NAME}`), set or not: what a user may change. */
+  /** The environment variables a scalar's text refers to (`${env:NAME}`, `${NAME}`), set or not: what a user may change. */
   env?: string[];
 }
 
-/** Names of the `${env:NAME}` references in a scalar's text (`$$` is an escaped `$`, not a reference). */
+/** Names of the `${env:NAME}` and `${NAME}` references in a scalar's text (`$$` is an escaped `$`, not a reference). */
 function envNames(text: string): string[] {
-  return [...text.replaceAll('$$', '').matchAll(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] ?? '');
+  const refs = text.replaceAll('$$', '').matchAll(/\$\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)(?=\}|:-)/g);
+  return [...refs].map((m) => m[1] ?? '');
 }
 
 // Aliases are expanded by copying; this bounds the "billion laughs" blow-up of aliases of aliases.
@@ -35,7 +36,7 @@ export function buildTree(
   lineCounter: LineCounter,
   file: string,
   env: Env,
-  used?: (name: string, value: string) => void,
+  used?: (ref: string, value: string) => void,
 ): { value: Record<string, unknown>; loc: LocNode; issues: LocatedIssue[] } {
   const issues: LocatedIssue[] = [];
   const active = new Set<Node>();
