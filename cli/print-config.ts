@@ -109,9 +109,9 @@ export async function printConfig(opts: HubOptions): Promise<string> {
     ...sets.map(setName),
   ];
   const header = [
-    `# The configuration otelhub runs from ${from.join(', ')}: merged in that order, \${...} references expanded,`,
-    '# and values marked sensitive and passwords in URLs shown as [REDACTED] (put them back, as ${env:...} references',
-    '# for instance, before running this text).',
+    `# The configuration otelhub runs from ${from.join(', ')}:`,
+    '# merged in that order, ${...} references expanded, and values marked sensitive and passwords in URLs shown as',
+    '# [REDACTED] (put them back, as ${env:...} references for instance, before running this text).',
   ];
   const value = printable(r.loaded, r.registry);
   if (opts.logLevel) {
