@@ -15,11 +15,12 @@ import type { HubOptions, HubStartError } from './hub.ts';
 const HELP = `otelhub: an OpenTelemetry-Collector-style telemetry hub for the edge
 
 Usage:
-  otelhub [--config URI ...] [--set K=V ...] [--log-level LEVEL]   run the hub (without --config: drop-in mode or the
-                                                   embedded default)
-  otelhub validate [--config URI ...] [--set K=V ...]       check the config and build every component, without starting
-  otelhub print-config [--config URI ...] [--set K=V ...]   print the config the hub would run (save it to run it with
-                                                   --config)
+  otelhub [--config URI ...] [--set K=V ...] [--log-level LEVEL]
+                                                  run the hub (without --config: drop-in mode or the embedded default)
+  otelhub validate [--config URI ...] [--set K=V ...]
+                                                  check the config and build every component, without starting
+  otelhub print-config [--config URI ...] [--set K=V ...]
+                                                  print the config the hub would run (save it to run it with --config)
   otelhub components [--json]                     list the registered component types
   otelhub print-default-config                    print the embedded default config
   otelhub --version | --help
@@ -30,6 +31,7 @@ Options:
   --set key::path=value
                        set one value after merging every --config (typed as YAML: 2s, 4317, true, [a, b]); repeatable;
                        applies to the drop-in or default config too. Example: --set processors::batch::timeout=2s
+                       (. separates keys too, as in the Collector: --set processors.batch.timeout=2s)
   --log-level LEVEL    debug, info, warn or error (overrides service.telemetry.logs.level)
   --json               machine-readable output for components
   --skip-file-checks   validate without reading the files the config names

@@ -56,6 +56,13 @@ const CASES: Case[] = [
     at: ['processors', 'batch', 'timeout'],
     want: '3s',
   },
+  {
+    name: '--set with . as the separator, as the Collector reads it',
+    configs: [BASE],
+    sets: ['processors.batch.timeout=4s'],
+    at: ['processors', 'batch', 'timeout'],
+    want: '4s',
+  },
   { name: '--set a number', configs: [BASE], sets: ['a::n=4317'], at: ['a', 'n'], want: 4317 },
   { name: '--set a boolean', configs: [BASE], sets: ['a::b= true '], at: ['a', 'b'], want: true },
   { name: '--set a quoted string', configs: [BASE], sets: ['a::s="4317"'], at: ['a', 's'], want: '4317' },
@@ -175,6 +182,17 @@ const ERRORS: ErrorCase[] = [
     configs: [BASE],
     sets: ['a::::b=1'],
     want: ['--set a::::b: empty key in the path (expected --set key::path=value)'],
+  },
+  {
+    name: '--set with an empty key between dots',
+    configs: [BASE],
+    sets: ['a..b=1'],
+    want: ['--set a..b: empty key in the path (expected --set key::path=value)'],
+  },
+  {
+    name: 'yaml: without the space after the colon is still named by its key alone',
+    configs: ['yaml:a::token:s3cret'],
+    want: ['yaml:a::token:1:1: the top level of a config file must be a map'],
   },
   {
     name: '--set with an unset variable names the --set, not its value',

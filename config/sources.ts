@@ -20,7 +20,8 @@ const SCHEMES = 'file:, env: or yaml:';
 /** The key path of a one-line `key::path: value` document, to name it without its value (which may be a secret). */
 function keyOf(doc: string): string {
   const line = doc.split('\n', 1)[0] ?? '';
-  const colon = line.search(/:(\s|$)/);
+  // The first `:` that is not half of a `::`, even without the space YAML wants after it.
+  const colon = line.search(/(?<!:):(?!:)/);
   return (colon < 0 ? line : line.slice(0, colon)).trim();
 }
 
@@ -65,15 +66,19 @@ export async function readSource(uri: string, env: Env): Promise<Source | Locate
   return { path: [], message: `unsupported scheme "${scheme}" in --config "${uri}" (expected ${SCHEMES} or a path)` };
 }
 
-/** `--set key::path=value`: the value typed as YAML would type it. */
+/**
+ * `--set key::path=value`: the value typed as YAML would type it. The Collector reads `.` in the key as `::` too
+ * (`--set processors.batch.timeout=2s`, the example of its own help), so a key holding a dot cannot be set this way
+ * there either: use `yaml:` for one.
+ */
 export function setSource(arg: string): Source | LocatedIssue {
   const eq = arg.indexOf('=');
   // The argument is quoted only when it holds no value: a value may be a secret.
   if (eq < 0) return { path: [], message: `--set "${arg}": missing equal sign (expected --set key::path=value)` };
-  const key = arg.slice(0, eq).trim();
+  const key = arg.slice(0, eq).trim().replaceAll('.', '::');
   if (key === '') return { path: [], message: '--set: missing key before "=" (expected --set key::path=value)' };
   if (key.split('::').some((k) => k === '')) {
-    return { path: [], message: `--set ${key}: empty key in the path (expected --set key::path=value)` };
+    return { path: [], message: `${setName(arg)}: empty key in the path (expected --set key::path=value)` };
   }
   return { name: setName(arg), text: `${key}: ${arg.slice(eq + 1).trim()}` };
 }
