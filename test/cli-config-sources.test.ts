@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { parse } from 'yaml';
 import { DROP_IN_TRIGGERS } from '../cli/drop-in-env.ts';
 import { runCli, startCli } from './helpers/process.ts';
 
@@ -24,23 +25,26 @@ describe('otelhub --config URIs and --set', () => {
     assert.match(h.stdout, /unset one\s+without a default is an error, where the Collector would use an empty string/);
   });
 
-  it('validates file:, env: and yaml: URIs with --set applied last', async () => {
-    const r = await runCli(
-      [
-        'validate',
-        '--set',
-        'processors::batch::send_batch_size=5',
-        '--config',
-        `file:${BASE}`,
-        '--config',
-        'env:OTELHUB_TEST_CFG',
-        '--config',
-        'yaml:processors::batch::timeout: 2s',
-      ],
-      { OTELHUB_TEST_CFG: 'processors:\n  batch:\n    send_batch_size: 0\n' },
-    );
+  it('validates file:, env: and yaml: URIs merged in order, with --set applied last', async () => {
+    const args = [
+      '--set',
+      'processors::batch::send_batch_size=5',
+      '--config',
+      `file:${BASE}`,
+      '--config',
+      'env:OTELHUB_TEST_CFG',
+      '--config',
+      'yaml:processors::batch::timeout: 2s',
+    ];
+    const env = { OTELHUB_TEST_CFG: 'processors:\n  batch:\n    send_batch_size: 0\n    timeout: 9s\n' };
+    const r = await runCli(['validate', ...args], env);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'configuration is valid (1 pipeline)\n');
+    const p = await runCli(['print-config', ...args], env);
+    assert.equal(p.code, 0, p.stderr);
+    assert.deepEqual((parse(p.stdout) as { processors: unknown }).processors, {
+      batch: { timeout: '2s', send_batch_size: 5 },
+    });
   });
 
   it('points a schema error at the --set that caused it', async () => {
