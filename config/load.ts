@@ -1,7 +1,7 @@
 // Loads collector-style YAML config documents (files, `env:` and `yaml:` URIs, `--set`, see sources.ts): every one is
 // parsed and expanded on its own, then they are merged in order (maps merge, anything else is replaced, `a::b` keys
-// are paths). Positions are kept per path so later checks, such as schema
-// validation, can point at the line a user has to fix.
+// are paths). Positions are kept per path so later checks, such as schema validation, can point at the line a user
+// has to fix.
 import { LineCounter, parseDocument } from 'yaml';
 import type { Env } from './expand-env.ts';
 import { EnvScrubber } from './expand-env.ts';
@@ -15,7 +15,7 @@ export interface LoadedConfig {
   files: string[];
   /** Where `path` is defined (in the last file that defines it), else where its deepest defined ancestor is. */
   locate: (path: (string | number)[]) => SourceLocation | undefined;
-  /** A message about the config with the environment values it quotes shown as their `${env:NAME}` instead. */
+  /** A message about the config with the environment values and file contents it quotes shown as their references. */
   scrub: (message: string) => string;
   /** The environment variables the value at exactly `path` refers to (`${env:NAME}`, `${NAME}`), set or not. */
   envOf: (path: (string | number)[]) => string[];
