@@ -117,7 +117,10 @@ describe('drop-in mode', () => {
     });
     assert.deepEqual(c.service.extensions, ['health_check']);
     assert.deepEqual(c.service.telemetry.logs.level, 'info');
-    assert.deepEqual(c.service.telemetry.metrics.address, 'localhost:8888');
+    assert.deepEqual(
+      c.service.telemetry.metrics.readers.map((r) => [r.host, r.port]),
+      [['localhost', 8888]],
+    );
     assert.deepEqual(c.service.pipelines, {
       traces: { receivers: ['mqtt'], processors: ['correlation', 'batch'], exporters: ['otlp'] },
     });
@@ -195,7 +198,10 @@ describe('drop-in mode', () => {
       readiness_path: '/ready',
     });
     assert.equal(c.service.telemetry.logs.level, 'debug');
-    assert.equal(c.service.telemetry.metrics.address, '0.0.0.0:9464');
+    assert.deepEqual(
+      c.service.telemetry.metrics.readers.map((r) => [r.host, r.port]),
+      [['0.0.0.0', 9464]],
+    );
     // Each value is commented with its variable, so a saved file still says where it came from.
     const text = dropInConfig(env, CTX).text;
     for (const name of Object.keys(env)) assert.match(text, new RegExp(`# .*${name}`), name);

@@ -4,6 +4,7 @@
 // `otelhub print-config` prints exactly what runs, and a user can save it and graduate to a config file.
 import { stringify } from 'yaml';
 import { ConfigError } from '../config/issues.ts';
+import { parseHostPort } from '../core/net.ts';
 import { heartbeatTopicFor } from '../receivers/mqtt/config.ts';
 import type { DropInContext, DropInSettings } from './drop-in-env.ts';
 import type { DropInMembership } from './drop-in-membership.ts';
@@ -159,6 +160,8 @@ function exporterLines(t: DropInSettings['telemetry']): Line[] {
 
 function serviceLines(s: DropInSettings): Line[] {
   const h = s.health;
+  // Validated as host:port when read (drop-in-env.ts).
+  const metrics = parseHostPort(s.metricsAddress);
   return [
     ['extensions:'],
     ['  health_check:'],
@@ -178,7 +181,12 @@ function serviceLines(s: DropInSettings): Line[] {
       s.logLevelFrom === 'RUST_LOG' ? 'RUST_LOG (it overrides APP_LOG_LEVEL)' : 'APP_LOG_LEVEL',
     ],
     ['    metrics:'],
-    [`      address: ${scalar(s.metricsAddress)}`, "OTELHUB_METRICS_ADDRESS (otelhub's own metrics)"],
+    ['      readers:'],
+    ['        - pull:'],
+    ['            exporter:'],
+    ['              prometheus:'],
+    [`                host: ${scalar(metrics.host)}`, "OTELHUB_METRICS_ADDRESS (otelhub's own metrics)"],
+    [`                port: ${metrics.port}`, 'OTELHUB_METRICS_ADDRESS'],
     ['  pipelines:'],
     ['    traces:'],
     ['      receivers: [mqtt]'],

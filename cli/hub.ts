@@ -3,7 +3,9 @@ import { builtinRegistry } from '../components.ts';
 import type { LogFields, LogLevel, LogSink, Logger } from '../core/logger.ts';
 import { LOG_LEVELS, createLogger } from '../core/logger.ts';
 import type { HttpListener } from '../core/net.ts';
-import { listenHttp } from '../core/net.ts';
+import { formatHostPort, listenHttp } from '../core/net.ts';
+import type { PrometheusReader } from '../core/prometheus-text.ts';
+import { readerText } from '../core/prometheus-text.ts';
 import { registerProcessMetrics } from '../core/process-metrics.ts';
 import { malformedStringsReplaced } from '../otlp/well-formed.ts';
 import type { Registry } from '../core/registry.ts';
@@ -86,8 +88,10 @@ export interface RunningHub {
   readonly service: Service;
   readonly config: HubConfig;
   readonly logger: Logger;
-  /** The bound Prometheus endpoint, when enabled. */
+  /** The first bound pull reader's endpoint, when there is one. */
   readonly metricsListener: HttpListener | undefined;
+  /** Every pull reader's endpoint, in the order of service.telemetry.metrics.readers. */
+  readonly metricsListeners: readonly HttpListener[];
   shutdown(): Promise<void>;
 }
 
@@ -153,6 +157,29 @@ function located(f: StartFailure, loaded: LoadedConfig | undefined): LocatedIssu
   return location ? { path: f.path, message, location } : { path: f.path, message };
 }
 
+/** Where the config sets reader i: in readers, or the deprecated address, or nowhere (the default reader). */
+function readerPath(loaded: LoadedConfig | undefined, i: number): (string | number)[] {
+  const at = ['service', 'telemetry', 'metrics'];
+  if (loaded?.locate([...at, 'readers', i])) return [...at, 'readers', i, 'pull', 'exporter', 'prometheus'];
+  return loaded?.locate([...at, 'address']) ? [...at, 'address'] : at;
+}
+
+/** A pull reader: /metrics on its host and port, as the reader's options and the hub's resource shape it. */
+async function serveReader(
+  telemetry: Telemetry,
+  reader: PrometheusReader,
+  resource: Readonly<Record<string, string>>,
+): Promise<HttpListener> {
+  return listenHttp(formatHostPort(reader.host, reader.port), (req, res) => {
+    if ((req.url ?? '').split('?')[0] !== '/metrics') return void res.writeHead(404).end();
+    telemetry.scrape().then(
+      (body) =>
+        res.writeHead(200, { 'content-type': telemetry.registry.contentType }).end(readerText(body, reader, resource)),
+      () => res.writeHead(500).end(),
+    );
+  });
+}
+
 export async function startHub(opts: HubOptions): Promise<RunningHub> {
   const r = await loadHubConfig({ ...opts, checkFiles: opts.checkFiles ?? true });
   if (!r.config) throw new ConfigError(r.issues);
@@ -160,27 +187,25 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   const logger = makeLogger(config, opts, r);
   const tcfg = config.service.telemetry.metrics;
   const telemetry = new Telemetry(tcfg.level);
-  let metricsListener: HttpListener | undefined;
-  // Every failure is collected, the metrics endpoint's and each component's, and reported together.
+  const metricsListeners: HttpListener[] = [];
+  // Every failure is collected, each reader's and each component's, and reported together.
   const failures: StartFailure[] = [];
-  if (tcfg.level !== 'none' && tcfg.address !== '') {
+  if (tcfg.level !== 'none') {
     registerProcessMetrics(telemetry);
     registerCodecMetrics(telemetry);
+  }
+  for (const [i, reader] of tcfg.readers.entries()) {
     try {
-      metricsListener = await listenHttp(tcfg.address, (req, res) => {
-        if ((req.url ?? '').split('?')[0] !== '/metrics') return void res.writeHead(404).end();
-        telemetry.scrape().then(
-          (body) => res.writeHead(200, { 'content-type': telemetry.registry.contentType }).end(body),
-          () => res.writeHead(500).end(),
-        );
-      });
+      const l = await serveReader(telemetry, reader, config.service.telemetry.resource);
+      metricsListeners.push(l);
       logger.info('serving internal metrics', {
-        endpoint: `http://${metricsListener.address.host}:${metricsListener.address.port}/metrics`,
+        endpoint: `http://${formatHostPort(l.address.host, l.address.port)}/metrics`,
       });
     } catch (err) {
-      failures.push({ path: ['service', 'telemetry', 'metrics', 'address'], message: errorMessage(err) });
+      failures.push({ path: readerPath(r.loaded, i), message: errorMessage(err) });
     }
   }
+  const metricsListener = metricsListeners[0];
   const service = new Service({
     config,
     registry: r.registry,
@@ -192,7 +217,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   const shutdown = (): Promise<void> =>
     (stopping ??= (async () => {
       await service.shutdown();
-      await metricsListener?.close();
+      await Promise.all(metricsListeners.map((l) => l.close()));
     })());
   try {
     await service.start({ announce: false });
@@ -210,5 +235,5 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     throw new HubStartError(failures.map((f) => located(f, r.loaded)));
   }
   service.announceReadiness();
-  return { service, config, logger, metricsListener, shutdown };
+  return { service, config, logger, metricsListener, metricsListeners, shutdown };
 }

@@ -8,6 +8,8 @@ import type { GraphConfig, PipelineConfig } from '../core/pipelines.ts';
 import { checkPipelines } from '../core/pipelines.ts';
 import type { Registry } from '../core/registry.ts';
 import type { MetricsLevel } from '../core/telemetry.ts';
+import type { PrometheusReader } from '../core/prometheus-text.ts';
+import { hubResource, telemetryReaders } from './telemetry-config.ts';
 import type { LocatedIssue } from './issues.ts';
 import type { LoadedConfig } from './load.ts';
 import { loadPlugins } from './plugins.ts';
@@ -20,7 +22,9 @@ import { addImplicitExtensions, deprecatedNames } from './implicit.ts';
 
 export interface TelemetryConfig {
   logs: { level: LogLevel; encoding: 'json' | 'console' };
-  metrics: { level: MetricsLevel; address: string };
+  metrics: { level: MetricsLevel; readers: PrometheusReader[] };
+  /** The hub's resource: service.name, service.version, service.instance.id unless the config sets or removes them. */
+  resource: Record<string, string>;
 }
 
 export interface HubConfig extends GraphConfig {
@@ -74,6 +78,11 @@ function checkComponents(
     out[id] = v.value;
   }
   return out;
+}
+
+interface RawTelemetry {
+  metrics?: Parameters<typeof telemetryReaders>[0];
+  resource?: Record<string, string | null>;
 }
 
 function locate(loaded: LoadedConfig, issues: ConfigIssue[]): LocatedIssue[] {
@@ -139,6 +148,11 @@ export async function resolveHubConfig(
     service.pipelines = pipelines;
     notices.push(...addImplicitExtensions(sections, service, registry));
     issues.push(...checkPipelines({ ...sections, service }, registry));
+    const t = service.telemetry as unknown as RawTelemetry | undefined;
+    if (t?.metrics) {
+      service.telemetry.metrics = telemetryReaders(t.metrics, issues, notices);
+      service.telemetry.resource = hubResource(t.resource ?? {});
+    }
   }
   if (issues.length > 0) return { issues: locate(loaded, issues), notices };
   return { config: { ...sections, plugins, service: service as HubConfig['service'] }, issues: [], notices };

@@ -1,8 +1,9 @@
 // The shape of the top level and of `service:`, validated with the same machinery as components' configs.
 import type { ConfigSchema } from '../core/component.ts';
 import { LOG_LEVELS } from '../core/logger.ts';
+import { metricsSchema, resourceSchema } from './telemetry-config.ts';
 
-export const DEFAULT_METRICS_ADDRESS = 'localhost:8888';
+export { DEFAULT_METRICS_ADDRESS } from './telemetry-config.ts';
 export const DEFAULT_SHUTDOWN_TIMEOUT = '25s';
 
 const idList: ConfigSchema = { type: 'array', items: { type: 'string', minLength: 1 }, default: [] };
@@ -47,15 +48,8 @@ export const topLevelSchema: ConfigSchema = {
                 encoding: { enum: ['json', 'console'], default: 'json' },
               },
             },
-            metrics: {
-              type: 'object',
-              additionalProperties: false,
-              default: {},
-              properties: {
-                level: { enum: ['none', 'basic', 'normal', 'detailed'], default: 'normal' },
-                address: { type: 'string', default: DEFAULT_METRICS_ADDRESS },
-              },
-            },
+            metrics: metricsSchema,
+            resource: resourceSchema,
           },
         },
       },

@@ -4,7 +4,8 @@
 // On the hot path (per consume, per message) components count through handles bound once per label set
 // (bindCounter, bindGauge): an increment adds to a plain number, handed to prom-client when the metric is read (a
 // scrape, value()), because prom-client hashes and validates the labels on every inc, even through `.labels()`.
-// With level `none` nothing is recorded: metrics and handles do nothing.
+// With level `none` nothing is recorded: metrics and handles do nothing. A metric may name the lowest level that
+// records it (`level`, as the Collector's metadata does): below it, it does nothing either.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CounterConfiguration, GaugeConfiguration, HistogramConfiguration } from 'prom-client';
 
@@ -21,6 +22,13 @@ export interface GaugeHandle {
 }
 
 type Labels = Record<string, string>;
+
+const LEVELS: readonly MetricsLevel[] = ['none', 'basic', 'normal', 'detailed'];
+
+/** The lowest service.telemetry.metrics.level that records a metric; basic when not given. */
+interface Leveled {
+  level?: Exclude<MetricsLevel, 'none'>;
+}
 
 const NOOP_HANDLE: CounterHandle & GaugeHandle = { inc: () => undefined, set: () => undefined };
 
@@ -41,10 +49,15 @@ export class Telemetry {
   private readonly shapes = new Map<string, string>();
   /** Per counter or gauge, what moves its bound handles' values into it when it is read. */
   private readonly collectors = new Map<Counter | Gauge, (() => void)[]>();
-  private readonly off: boolean;
+  private readonly rank: number;
 
   constructor(readonly level: MetricsLevel = 'normal') {
-    this.off = level === 'none';
+    this.rank = LEVELS.indexOf(level);
+  }
+
+  /** Whether a metric of level `min` is recorded at this hub's level. */
+  records(min: Leveled['level'] = 'basic'): boolean {
+    return this.rank >= LEVELS.indexOf(min);
   }
 
   // Components created per pipeline ask for the same metric many times: register once, share it.
@@ -67,13 +80,13 @@ export class Telemetry {
     return m as M;
   }
 
-  counter(cfg: Omit<CounterConfiguration<string>, 'registers'>): Counter {
-    if (this.off) return NOOP_METRIC as Counter;
+  counter({ level, ...cfg }: Omit<CounterConfiguration<string>, 'registers'> & Leveled): Counter {
+    if (!this.records(level)) return NOOP_METRIC as Counter;
     return this.get(cfg.name, 'counter', cfg.labelNames, () => this.collecting(cfg, (c) => new Counter(c)));
   }
 
-  gauge(cfg: Omit<GaugeConfiguration<string>, 'registers'>): Gauge {
-    if (this.off) return NOOP_METRIC as Gauge;
+  gauge({ level, ...cfg }: Omit<GaugeConfiguration<string>, 'registers'> & Leveled): Gauge {
+    if (!this.records(level)) return NOOP_METRIC as Gauge;
     return this.get(cfg.name, 'gauge', cfg.labelNames, () => this.collecting(cfg, (c) => new Gauge(c)));
   }
 
@@ -96,8 +109,8 @@ export class Telemetry {
     return m;
   }
 
-  histogram(cfg: Omit<HistogramConfiguration<string>, 'registers'>): Histogram {
-    if (this.off) return NOOP_METRIC as Histogram;
+  histogram({ level, ...cfg }: Omit<HistogramConfiguration<string>, 'registers'> & Leveled): Histogram {
+    if (!this.records(level)) return NOOP_METRIC as Histogram;
     return this.get(cfg.name, 'histogram', cfg.labelNames, () => new Histogram({ ...cfg, registers: [this.registry] }));
   }
 

@@ -31,6 +31,8 @@ function batchMetrics(telemetry: Telemetry, id: string) {
     name: 'otelcol_processor_batch_batch_send_size',
     help: 'Number of units in the batch',
     labelNames,
+    // The Collector records this histogram from level normal up, its trigger counters from basic.
+    level: 'normal',
     buckets: [...SEND_SIZE_BUCKETS],
   });
   const triggers: Record<Trigger, ReturnType<Telemetry['counter']>> = {
