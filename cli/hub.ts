@@ -160,8 +160,10 @@ function located(f: StartFailure, loaded: LoadedConfig | undefined): LocatedIssu
 /** Where the config sets reader i: in readers, or the deprecated address, or nowhere (the default reader). */
 function readerPath(loaded: LoadedConfig | undefined, i: number): (string | number)[] {
   const at = ['service', 'telemetry', 'metrics'];
-  if (loaded?.locate([...at, 'readers', i])) return [...at, 'readers', i, 'pull', 'exporter', 'prometheus'];
-  return loaded?.locate([...at, 'address']) ? [...at, 'address'] : at;
+  const metrics = (loaded?.value as { service?: { telemetry?: { metrics?: Record<string, unknown> } } } | undefined)
+    ?.service?.telemetry?.metrics;
+  if (metrics?.readers !== undefined) return [...at, 'readers', i, 'pull', 'exporter', 'prometheus'];
+  return metrics?.address !== undefined ? [...at, 'address'] : at;
 }
 
 /** A pull reader: /metrics on its host and port, as the reader's options and the hub's resource shape it. */

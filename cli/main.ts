@@ -21,7 +21,7 @@ Usage:
                                                   check the config and build every component, without starting
   otelhub print-config [--config URI ...] [--set K=V ...]
                                                   print the config the hub would run (save it to run it with --config)
-  otelhub components [--json]                     list the registered component types
+  otelhub components [--json]                     list the component types, and Collector ones otelhub lacks
   otelhub print-default-config                    print the embedded default config
   otelhub --version | --help
 
@@ -81,9 +81,14 @@ async function hubOptions(
 
 class UsageError extends Error {}
 
+/** One line per problem, as `otelcol validate` prints them: a message never spans lines (a grep finds each whole). */
 function printIssues(err: ConfigError): void {
   console.error(`invalid configuration (${err.issues.length} ${err.issues.length === 1 ? 'error' : 'errors'}):`);
-  for (const i of err.issues) console.error(`  ${formatIssue(i)}`);
+  for (const i of err.issues) console.error(`  ${oneLine(formatIssue(i))}`);
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ');
 }
 
 /** Columns padded to their widest cell, two spaces apart; the last one is left as it is, however long. */
@@ -104,16 +109,29 @@ function signalsOf(f: Factory): SignalsColumn {
 
 async function components(json: boolean): Promise<void> {
   const { builtinRegistry } = await import('../components.ts');
+  const { MISSING_COMPONENTS } = await import('../config/missing-components.ts');
   const registry = builtinRegistry();
-  const rows = registry.all().map((f) => ({
+  const available = registry.all().map((f) => ({
     kind: f.kind,
     type: f.type,
     stability: f.stability,
     signals: signalsOf(f),
     description: f.description ?? '',
+    available: true,
   }));
+  // The Collector components a hub user most often configures that otelhub does not have, with what to use instead.
+  const missing = MISSING_COMPONENTS.map((m) => ({
+    kind: m.kind,
+    type: m.type,
+    stability: 'unavailable',
+    signals: {},
+    description: `not in otelhub: ${m.instead}`,
+    available: false,
+    instead: m.instead,
+  }));
+  const rows = [...available, ...missing];
   if (json) return void console.log(JSON.stringify(rows, null, 2));
-  const cells = KINDS.flatMap((kind) =>
+  const cells = [...KINDS, 'connector'].flatMap((kind) =>
     rows
       .filter((r) => r.kind === kind)
       .map((r) => {
@@ -218,7 +236,7 @@ export async function cli(argv: string[]): Promise<number> {
     if (err instanceof Error && err.name === 'HubStartError') {
       const issues = (err as HubStartError).issues;
       console.error(`otelhub: cannot start (${issues.length} ${issues.length === 1 ? 'problem' : 'problems'}):`);
-      for (const i of issues) console.error(`  ${formatIssue(i)}`);
+      for (const i of issues) console.error(`  ${oneLine(formatIssue(i))}`);
       return 1;
     }
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

@@ -17,6 +17,7 @@ import { checkFiles, fileRefs } from './file-check.ts';
 import type { FileRef } from './file-check.ts';
 import { suggest, validateConfig } from './schema.ts';
 import { topLevelSchema } from './service-schema.ts';
+import { missingComponent, missingMessage } from './missing-components.ts';
 import type { ConfigNotice } from './implicit.ts';
 import { addImplicitExtensions, deprecatedNames } from './implicit.ts';
 
@@ -60,6 +61,12 @@ function checkComponents(
       continue;
     }
     const f = registry.get(kind, type);
+    const missing = f ? undefined : missingComponent(kind, type);
+    if (missing) {
+      issues.push({ path: at, message: missingMessage(missing) });
+      out[id] = cfg;
+      continue;
+    }
     if (!f) {
       const known = registry.types(kind);
       const close = suggest(type, known);
@@ -78,6 +85,20 @@ function checkComponents(
     out[id] = v.value;
   }
   return out;
+}
+
+// Connectors are refused as a whole, naming what to use instead for the ones the Collector's users most often write.
+function connectorIssues(connectors: unknown): ConfigIssue[] {
+  const general = {
+    path: ['connectors'],
+    message: 'connectors are not supported by otelhub; use one pipeline per signal',
+  };
+  if (!connectors || typeof connectors !== 'object') return [general];
+  const known = Object.keys(connectors).flatMap((id) => {
+    const m = missingComponent('connector', parseId(id).type);
+    return m ? [{ path: ['connectors', id], message: missingMessage(m) }] : [];
+  });
+  return known.length === Object.keys(connectors).length && known.length > 0 ? known : [general, ...known];
 }
 
 interface RawTelemetry {
@@ -103,10 +124,7 @@ export async function resolveHubConfig(
   const issues: ConfigIssue[] = [];
   const raw = { ...loaded.value };
   if ('connectors' in raw) {
-    issues.push({
-      path: ['connectors'],
-      message: 'connectors are not supported by otelhub; use one pipeline per signal',
-    });
+    issues.push(...connectorIssues(raw.connectors));
     delete raw.connectors;
   }
   const top = validateConfig(topLevelSchema, raw);
