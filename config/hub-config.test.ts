@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Registry } from '../core/registry.ts';
 import { testComponents } from '../test/helpers/components.ts';
 import { resolveHubConfig } from './hub-config.ts';
+import { hubResource } from './telemetry-config.ts';
 import { formatIssue } from './issues.ts';
 import { loadConfigText } from './load.ts';
 
@@ -32,8 +33,11 @@ describe('hub config', () => {
     assert.equal(r.config?.service.shutdown_timeout, 25_000);
     assert.deepEqual(r.config?.service.telemetry, {
       logs: { level: 'info', encoding: 'json' },
-      metrics: { level: 'normal', address: 'localhost:8888' },
+      // With neither readers nor address, the Collector's default: one pull reader on localhost:8888.
+      metrics: { level: 'normal', readers: [{ host: 'localhost', port: 8888, withoutTypeSuffix: false }] },
+      resource: hubResource({}),
     });
+    assert.equal(r.config?.service.telemetry.resource['service.name'], 'otelhub');
     assert.deepEqual(r.config?.service.pipelines.metrics, {
       receivers: ['test_source'],
       processors: [],
@@ -43,14 +47,16 @@ describe('hub config', () => {
 
   it('reports unknown top-level keys, connectors, bad IDs and unknown types with suggestions and lines', async () => {
     const r = await resolve(
-      `recievers:\n  x:\nconnectors:\n  forward:\nreceivers:\n  test_source:\n  Bad-Type:\n  test_sourc/a:\nexporters:\n  test_sink:\n  test_sink/:\n${pipeline}`,
+      `recievers:\n  x:\nconnectors:\n  forward:\n  count:\nreceivers:\n  test_source:\n  Bad-Type:\n  test_sourc/a:\nexporters:\n  test_sink:\n  test_sink/:\n${pipeline}`,
     );
     const want = [
       /hub\.yaml:1:1: recievers: unknown key "recievers" \(did you mean "receivers"\?\)/,
       /hub\.yaml:3:1: connectors: connectors are not supported/,
-      /hub\.yaml:7:3: receivers::Bad-Type: invalid ID "Bad-Type"/,
-      /hub\.yaml:8:3: receivers::test_sourc\/a: unknown receiver type "test_sourc" \(did you mean "test_source"\?\)/,
-      /hub\.yaml:11:3: exporters::test_sink\/: invalid ID/,
+      // A connector on the list of Collector components otelhub lacks is named with what to use instead.
+      /hub\.yaml:4:3: connectors::forward: connector type "forward" is a Collector component otelhub does not have: list the receivers/,
+      /hub\.yaml:8:3: receivers::Bad-Type: invalid ID "Bad-Type"/,
+      /hub\.yaml:9:3: receivers::test_sourc\/a: unknown receiver type "test_sourc" \(did you mean "test_source"\?\)/,
+      /hub\.yaml:12:3: exporters::test_sink\/: invalid ID/,
     ];
     for (const re of want)
       assert.ok(
