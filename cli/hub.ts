@@ -1,4 +1,6 @@
 // A whole hub from config files: load, check, build, start; and the internal telemetry endpoint beside it.
+import { ADDRESS_DEPRECATED } from '../config/telemetry-config.ts';
+import { DEFAULT_CONFIG_NAME } from './default-config.ts';
 import { builtinRegistry } from '../components.ts';
 import type { LogFields, LogLevel, LogSink, Logger } from '../core/logger.ts';
 import { LOG_LEVELS, createLogger } from '../core/logger.ts';
@@ -66,9 +68,13 @@ export async function loadHubConfig(opts: HubOptions): Promise<LoadResult> {
   if (!read.config) return { issues: read.issues, registry, notices: [] };
   const r = await resolveHubConfig(read.config, registry, { checkFiles: opts.checkFiles ?? false });
   const issues = [...read.issues, ...r.issues];
+  // otelhub's own default config takes its metrics endpoint as one host:port variable (the image's and the Helm
+  // chart's OTELHUB_METRICS_ADDRESS), which only `address` can express: the deprecation is for configs users write.
+  const notices =
+    opts.configText?.name === DEFAULT_CONFIG_NAME ? r.notices.filter((n) => n.msg !== ADDRESS_DEPRECATED) : r.notices;
   return issues.length || !r.config
-    ? { issues, registry, loaded: read.config, notices: r.notices }
-    : { config: r.config, loaded: read.config, issues, registry, notices: r.notices };
+    ? { issues, registry, loaded: read.config, notices }
+    : { config: r.config, loaded: read.config, issues, registry, notices };
 }
 
 // The config's environment values never reach a log line (see LoggerOptions.scrub).

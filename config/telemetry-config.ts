@@ -110,6 +110,9 @@ export interface MetricsTelemetry {
   readers: PrometheusReader[];
 }
 
+export const ADDRESS_DEPRECATED =
+  'service::telemetry::metrics::address is deprecated (the Collector removed it): use readers: [{pull: {exporter: {prometheus: {host, port}}}}]';
+
 /**
  * The readers of a schema-checked service.telemetry.metrics: its `readers`, or the one `address` names (deprecated,
  * said once), or the Collector's default, a pull reader on localhost:8888.
@@ -128,7 +131,7 @@ export function telemetryReaders(
   if (metrics.address !== undefined) {
     notices.push({
       level: 'warn',
-      msg: 'service::telemetry::metrics::address is deprecated (the Collector removed it): use readers: [{pull: {exporter: {prometheus: {host, port}}}}]',
+      msg: ADDRESS_DEPRECATED,
       fields: { address: metrics.address },
     });
     // '' turned the endpoint off before readers existed; readers: [] does now.
