@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { listen } from '../core/net.ts';
 import { span, traces } from '../core/pdata/index.ts';
-import { otlpHttpFactory } from '../exporters/otlphttp/factory.ts';
+import { otlpHttpFactory } from '../exporters/otlp_http/factory.ts';
 import { startExporter } from '../test/helpers/exporter-harness.ts';
 
 export interface QueueBatchFigures {

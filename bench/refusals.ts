@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { listen } from '../core/net.ts';
 import type { Traces } from '../core/pdata/index.ts';
 import { forEachSpan, span, spanCount, traces } from '../core/pdata/index.ts';
-import { otlpHttpFactory } from '../exporters/otlphttp/factory.ts';
+import { otlpHttpFactory } from '../exporters/otlp_http/factory.ts';
 import { decodeRequest } from '../otlp/index.ts';
 import { startExporter } from '../test/helpers/exporter-harness.ts';
 

@@ -10,7 +10,7 @@ import { parseHostPort } from '../core/net.ts';
 import { MAX_TIMER_MS } from '../config/duration.ts';
 import type { LocatedIssue } from '../config/issues.ts';
 import { DEFAULT_METRICS_ADDRESS } from '../config/service-schema.ts';
-import { parseGrpcEndpoint } from '../exporters/otlp/config.ts';
+import { parseGrpcEndpoint } from '../exporters/otlp_grpc/config.ts';
 import { DEFAULT_PATH as HEALTH_STATUS_PATH } from '../extensions/health_check/config.ts';
 import { fieldNameIssue } from '../processors/correlation/config.ts';
 import type { ScaleOutSettings } from './drop-in-membership.ts';

@@ -99,7 +99,7 @@ describe('drop-in mode', () => {
       semconv: { legacy: true, current: false },
     });
     assert.deepEqual(at(c, 'processors', 'batch'), { send_batch_size: 512, send_batch_max_size: 512, timeout: 5000 });
-    const otlp = at(c, 'exporters', 'otlp');
+    const otlp = at(c, 'exporters', 'otlp_grpc');
     assert.equal(otlp?.endpoint, 'http://localhost:4317');
     assert.equal(otlp?.timeout, 30_000);
     assert.deepEqual(otlp?.sending_queue, {
@@ -122,7 +122,7 @@ describe('drop-in mode', () => {
       [['localhost', 8888]],
     );
     assert.deepEqual(c.service.pipelines, {
-      traces: { receivers: ['mqtt'], processors: ['correlation', 'batch'], exporters: ['otlp'] },
+      traces: { receivers: ['mqtt'], processors: ['correlation', 'batch'], exporters: ['otlp_grpc'] },
     });
   });
 
@@ -183,7 +183,7 @@ describe('drop-in mode', () => {
       'deployment.environment': 'prod',
     });
     assert.deepEqual(at(c, 'processors', 'batch'), { send_batch_size: 100, send_batch_max_size: 100, timeout: 250 });
-    const otlp = at(c, 'exporters', 'otlp');
+    const otlp = at(c, 'exporters', 'otlp_grpc');
     assert.equal(otlp?.endpoint, 'http://otel-collector:4317');
     assert.equal(otlp?.timeout, 7000);
     assert.equal(
@@ -609,7 +609,7 @@ describe('print-config', () => {
         'exporters:',
         '  debug:',
         '    verbosity: basic',
-        '  otlphttp:',
+        '  otlp_http:',
         '    endpoint: http://collector:4318',
         '    headers: { x-api-key: "${env:API_KEY}" }',
         'service:',
@@ -620,7 +620,7 @@ describe('print-config', () => {
     const overlay = join(dir, 'overlay.yaml');
     writeFileSync(
       overlay,
-      'exporters:\n  debug:\n    verbosity: detailed\nservice:\n  telemetry: { logs: { level: debug } }\n  pipelines:\n    logs: { exporters: [debug, otlphttp] }\n',
+      'exporters:\n  debug:\n    verbosity: detailed\nservice:\n  telemetry: { logs: { level: debug } }\n  pipelines:\n    logs: { exporters: [debug, otlp_http] }\n',
     );
     const env = { HTTP_AT: 'localhost:4318', API_KEY: 'hunter2', PRICE: '$5' };
     const text = await printConfig({ configFiles: [base, overlay], env });
@@ -638,8 +638,8 @@ describe('print-config', () => {
     const again = await loadHubConfig({ configFiles: [printed], env: {} });
     assert.deepEqual(again.issues, []);
     assert.ok(orig.config && again.config);
-    const { otlphttp: o1, ...rest1 } = orig.config.exporters;
-    const { otlphttp: o2, ...rest2 } = again.config.exporters;
+    const { otlp_http: o1, ...rest1 } = orig.config.exporters;
+    const { otlp_http: o2, ...rest2 } = again.config.exporters;
     assert.deepEqual(again.config.plugins, [PLUGIN]);
     assert.deepEqual(
       { ...again.config, plugins: [], exporters: rest2 },
@@ -657,12 +657,12 @@ describe('print-config', () => {
         'receivers:',
         '  otlp: { protocols: { http: { endpoint: "localhost:0" } } }',
         'exporters:',
-        '  otlphttp: { endpoint: "https://hub:s3cret@collector:4318/otlp?x=y" }',
-        '  otlp: { endpoint: "https://collector:4317", headers: { x-proxy: "http://proxy:p%40ss@proxy:3128" } }',
+        '  otlp_http: { endpoint: "https://hub:s3cret@collector:4318/otlp?x=y" }',
+        '  otlp_grpc: { endpoint: "https://collector:4317", headers: { x-proxy: "http://proxy:p%40ss@proxy:3128" } }',
         'service:',
         '  telemetry: { metrics: { level: none } }',
         '  pipelines:',
-        '    logs: { receivers: [otlp], processors: [], exporters: [otlphttp, otlp] }',
+        '    logs: { receivers: [otlp], processors: [], exporters: [otlp_http, otlp_grpc] }',
       ].join('\n'),
     );
     const text = await printConfig({ configFiles: [file], env: {} });

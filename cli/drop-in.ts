@@ -1,5 +1,5 @@
 // Drop-in mode: `otelhub` without --config, started with the Rust MQTT-to-OpenTelemetry trace exporter's
-// environment variables, runs that exporter's pipeline (mqtt -> correlation -> batch -> otlp). The pipeline is built
+// environment variables, runs that exporter's pipeline (mqtt -> correlation -> batch -> otlp_grpc). The pipeline is built
 // as YAML text with literal values, each commented with the variable behind it, and loaded like any config file:
 // `otelhub print-config` prints exactly what runs, and a user can save it and graduate to a config file.
 import { stringify } from 'yaml';
@@ -138,7 +138,7 @@ function processorLines(s: DropInSettings): Line[] {
 function exporterLines(t: DropInSettings['telemetry']): Line[] {
   return [
     ['exporters:'],
-    ['  otlp:'],
+    ['  otlp_grpc:'],
     [`    endpoint: ${scalar(t.endpoint)}`, 'OTEL_EXPORTER_OTLP_ENDPOINT (gRPC)'],
     [`    timeout: ${t.exportTimeoutMs}ms`, 'OTEL_BSP_EXPORT_TIMEOUT'],
     ['    sending_queue:'],
@@ -191,7 +191,7 @@ function serviceLines(s: DropInSettings): Line[] {
     ['    traces:'],
     ['      receivers: [mqtt]'],
     ['      processors: [correlation, batch]'],
-    ['      exporters: [otlp]'],
+    ['      exporters: [otlp_grpc]'],
   ];
 }
 

@@ -1,6 +1,6 @@
 // Remote write 1.0: each export is translated to series, cut into requests of at most max_batch_size_bytes, each a
 // snappy-compressed prometheus.WriteRequest POSTed with the protocol's headers, up to
-// max_batch_request_parallelism at once. Answers map as for OTLP/HTTP (exporters/otlphttp/response.ts): 429 and
+// max_batch_request_parallelism at once. Answers map as for OTLP/HTTP (exporters/otlp_http/response.ts): 429 and
 // 502-504 retried, 400 (out of order, too old, duplicate) refused and bisected by the split sender down to the
 // points Prometheus refuses on their own; what translation leaves out is counted by reason.
 import http from 'node:http';
@@ -14,8 +14,8 @@ import { errorMessage, retryableError } from '../../core/errors.ts';
 import type { Metrics, PipelineType } from '../../core/pdata/index.ts';
 import type { Transport } from '../helper/base-exporter.ts';
 import type { ExportData, SendResult } from '../helper/send.ts';
-import { post } from '../otlphttp/post.ts';
-import { responseFailure } from '../otlphttp/response.ts';
+import { post } from '../otlp_http/post.ts';
+import { responseFailure } from '../otlp_http/response.ts';
 import type { PrwConfig } from './config.ts';
 import { strategyOf } from './config.ts';
 import { MetricNamer } from './names.ts';

@@ -14,7 +14,7 @@ import { startReceiver } from '../../test/helpers/otlp-receiver-harness.ts';
 import { otlpFactory } from './factory.ts';
 
 const DROPPED = 'otelhub_exporter_dropped_items_total';
-const EXPORTER = 'otlp/test';
+const EXPORTER = 'otlp_grpc/test';
 
 describe('otlp exporter: refusals', () => {
   let server: TestGrpcServer;

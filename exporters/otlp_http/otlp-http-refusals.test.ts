@@ -22,7 +22,7 @@ import { hostWith, testSettings } from '../../test/helpers/settings.ts';
 import { otlpHttpFactory } from './factory.ts';
 
 const DROPPED = 'otelhub_exporter_dropped_items_total';
-const EXPORTER = 'otlphttp/test';
+const EXPORTER = 'otlp_http/test';
 
 describe('otlphttp exporter: refusals', () => {
   let server: TestHttpServer;

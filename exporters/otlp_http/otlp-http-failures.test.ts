@@ -97,7 +97,7 @@ describe('otlphttp exporter failures', () => {
       assert.equal(server.calls.length, 1, 'not retried');
       assert.equal(
         await telemetry.value('otelhub_exporter_partial_success_rejected_total', {
-          exporter: 'otlphttp/test',
+          exporter: 'otlp_http/test',
           data_type: 'metrics',
         }),
         2,

@@ -6,7 +6,9 @@ import { GrpcTransport } from './grpc-transport.ts';
 
 export const otlpFactory = defineExporter<OtlpConfig>({
   kind: 'exporter',
-  type: 'otlp',
+  type: 'otlp_grpc',
+  // The Collector's name until v0.144.0 (the receiver keeps `otlp`: only the exporter was renamed).
+  deprecatedTypes: ['otlp'],
   stability: 'beta',
   description: 'Sends traces, metrics and logs over OTLP/gRPC.',
   configSchema: otlpConfigSchema,

@@ -91,7 +91,7 @@ describe('otlp exporter failures', () => {
     assert.equal(server.calls.length, 1);
     assert.equal(
       await telemetry.value('otelhub_exporter_partial_success_rejected_total', {
-        exporter: 'otlp/test',
+        exporter: 'otlp_grpc/test',
         data_type: 'metrics',
       }),
       4,

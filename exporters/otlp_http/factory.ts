@@ -6,7 +6,9 @@ import { HttpTransport } from './http-transport.ts';
 
 export const otlpHttpFactory = defineExporter<OtlpHttpConfig>({
   kind: 'exporter',
-  type: 'otlphttp',
+  type: 'otlp_http',
+  // The Collector's name until v0.144.0.
+  deprecatedTypes: ['otlphttp'],
   stability: 'beta',
   description: 'Sends traces, metrics and logs over OTLP/HTTP (protobuf or JSON).',
   configSchema: otlpHttpConfigSchema,
