@@ -1,5 +1,6 @@
 // End to end over real sockets: the official OpenTelemetry JS exporters send into one hub, which forwards with
-// the `otlp` (gRPC) and `otlphttp` exporters to a second hub; every field must arrive intact. Also TLS and mTLS
+// the `otlp_grpc` and `otlp_http` exporters to a second hub (and once under their deprecated names `otlp` and
+// `otlphttp`, as a config written for a Collector before v0.144.0 has them); every field must arrive intact. Also TLS and mTLS
 // with certificates made in the test, bearer tokens, and the second hub down for a while: nothing lost.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -61,8 +62,19 @@ ${QUIET}  pipelines:
 `;
 }
 
-/** The first hub: OTLP and test_source in, batch, then otlp (gRPC) and otlphttp out to hub 2, and a tap. */
-function hub1Config(grpc: string, http: string, opts: { tls?: boolean; token?: boolean; retry?: string } = {}): string {
+/** The first hub: OTLP and test_source in, batch, then otlp_grpc and otlp_http out to hub 2, and a tap. */
+function hub1Config(
+  grpc: string,
+  http: string,
+  opts: {
+    tls?: boolean;
+    token?: boolean;
+    retry?: string;
+    names?: { grpc: string; http: string };
+    telemetry?: string;
+  } = {},
+): string {
+  const { grpc: g, http: h } = opts.names ?? { grpc: 'otlp_grpc', http: 'otlp_http' };
   const tls = opts.tls
     ? `\n    tls: { ca_file: "\${env:CA}", cert_file: "\${env:CLIENT_CERT}", key_file: "\${env:CLIENT_KEY}" }`
     : `\n    tls: { insecure: true }`;
@@ -82,11 +94,11 @@ receivers:
 processors:
   batch: { timeout: 20ms }
 exporters:
-  otlp:
+  ${g}:
     endpoint: ${grpc}${tls}${auth}${retry}
-  otlphttp:
+  ${h}:
     endpoint: ${scheme}://${http}${httpTls}${auth}${retry}
-  otlphttp/json:
+  ${h}/json:
     endpoint: ${scheme}://${http}
     encoding: json${httpTls}${auth}${retry}
   test_sink/tap:
@@ -95,10 +107,10 @@ extensions:
     token: \${env:TOKEN:-unused}
 service:
   extensions: [bearertokenauth]
-${QUIET}  pipelines:
-    traces: { receivers: [otlp, test_source], processors: [batch], exporters: [otlp, test_sink/tap] }
-    metrics: { receivers: [otlp, test_source], processors: [batch], exporters: [otlphttp, test_sink/tap] }
-    logs: { receivers: [otlp, test_source], processors: [batch], exporters: [otlphttp/json, test_sink/tap] }
+${opts.telemetry ?? QUIET}  pipelines:
+    traces: { receivers: [otlp, test_source], processors: [batch], exporters: [${g}, test_sink/tap] }
+    metrics: { receivers: [otlp, test_source], processors: [batch], exporters: [${h}, test_sink/tap] }
+    logs: { receivers: [otlp, test_source], processors: [batch], exporters: [${h}/json, test_sink/tap] }
 `;
 }
 
@@ -253,6 +265,42 @@ describe('OTLP end to end', () => {
         [{ stringValue: 'hello-grpc' }, { stringValue: 'hello-json' }, { stringValue: 'hello-proto' }],
       );
       assert.ok(bodies.every((b) => b.severityNumber === 13));
+    } finally {
+      await h1.shutdown();
+      await h2.shutdown();
+    }
+  });
+
+  it('runs a config with the deprecated names otlp and otlphttp: one warning per exporter, the IDs kept', async () => {
+    const h2 = await startTestHub(hub2Config());
+    const h1 = await startTestHub(
+      hub1Config(h2.endpoint('OTLP gRPC receiver listening'), h2.endpoint('OTLP HTTP receiver listening'), {
+        names: { grpc: 'otlp', http: 'otlphttp' },
+        telemetry: `  telemetry:\n    metrics: { level: detailed, address: localhost:0 }\n`,
+      }),
+    );
+    try {
+      const grpc = `http://${h1.endpoint('OTLP gRPC receiver listening')}`;
+      await sendWithOfficialExporters(
+        new GrpcTraces({ url: grpc }),
+        new GrpcMetrics({ url: grpc }),
+        new GrpcLogs({ url: grpc }),
+        'old',
+      );
+      for (const signal of ['traces', 'metrics', 'logs'] as const)
+        await eventually(() => flatten(signal, received(h2, 'test_sink', signal)).length > 0, `${signal} at hub 2`);
+      const warned = (re: RegExp) => h1.lines.filter((l) => l.level === 'warn' && re.test(String(l.msg)));
+      assert.equal(warned(/exporter type "otlp" is deprecated: rename "otlp" to "otlp_grpc"/).length, 1);
+      assert.equal(warned(/exporter type "otlphttp" is deprecated: rename "otlphttp" to "otlp_http"/).length, 1);
+      assert.equal(warned(/rename "otlphttp\/json" to "otlp_http\/json"/).length, 1);
+      // The receiver `otlp` was never renamed: nothing said about it.
+      assert.equal(warned(/deprecated/).length, 3, JSON.stringify(warned(/deprecated/)));
+      assert.ok(!warned(/deprecated/).some((l) => l.kind === 'receiver'));
+      // Metrics keep the IDs the config wrote, so dashboards built on them keep working.
+      const t = h1.hub.service.telemetry;
+      assert.ok((await t.value('otelcol_exporter_sent_spans_total', { exporter: 'otlp' })) >= 1);
+      assert.ok((await t.value('otelcol_exporter_sent_metric_points_total', { exporter: 'otlphttp' })) >= 1);
+      assert.ok((await t.value('otelcol_exporter_sent_log_records_total', { exporter: 'otlphttp/json' })) >= 1);
     } finally {
       await h1.shutdown();
       await h2.shutdown();
