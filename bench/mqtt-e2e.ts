@@ -1,8 +1,8 @@
 // MQTT end to end: each contender drains the same backlog of N QoS 1 messages (AIO telemetry JSON, one f64_gauge
 // whose value is a sequence number) that a real Mosquitto queued for its persistent session while it was offline.
 //   1. baseline: a bare mqtt.js subscriber that only counts (default MQTT.js acknowledgement);
-//   2. otelhub: `mqtt` receiver -> `schema` -> `batch` -> `otlphttp` to a sink decoding with our codec, zero loss checked;
-//   2b. otelhub as the Rust trace exporter's replacement: `mqtt` -> `correlation` -> `batch` -> `otlphttp`, one span
+//   2. otelhub: `mqtt` receiver -> `schema` -> `batch` -> `otlp_http` to a sink decoding with our codec, zero loss checked;
+//   2b. otelhub as the Rust trace exporter's replacement: `mqtt` -> `correlation` -> `batch` -> `otlp_http`, one span
 //      per message, zero loss checked;
 //   3. the obvious OpenTelemetry JS SDK bridge: mqtt.js (auto-ack) + one span per message through a BatchSpanProcessor
 //      with its defaults + the official OTLP/proto exporter, to a sink counting spans: what it lost is reported.
@@ -213,9 +213,9 @@ export interface HubVariant {
 
 export const METRICS_VARIANT: HubVariant = {
   key: 'otelhub',
-  name: 'otelhub: mqtt -> schema -> batch -> otlphttp',
+  name: 'otelhub: mqtt -> schema -> batch -> otlp_http',
   processors: 'schema: {}',
-  pipeline: 'metrics: { receivers: [mqtt], processors: [schema, batch], exporters: [otlphttp] }',
+  pipeline: 'metrics: { receivers: [mqtt], processors: [schema, batch], exporters: [otlp_http] }',
   read: (body, add) =>
     forEachMetric(decodeRequest('metrics', body), (m) => {
       for (const p of m.gauge?.dataPoints ?? []) add(p.asDouble ?? Number(p.asInt));
@@ -224,9 +224,9 @@ export const METRICS_VARIANT: HubVariant = {
 
 export const TRACES_VARIANT: HubVariant = {
   key: 'otelhub-traces',
-  name: 'otelhub: mqtt -> correlation -> batch -> otlphttp',
+  name: 'otelhub: mqtt -> correlation -> batch -> otlp_http',
   processors: 'correlation: {}',
-  pipeline: 'traces: { receivers: [mqtt], processors: [correlation, batch], exporters: [otlphttp] }',
+  pipeline: 'traces: { receivers: [mqtt], processors: [correlation, batch], exporters: [otlp_http] }',
   read: (body, add) =>
     forEachSpan(decodeRequest('traces', body), (s) => add(Number(getAttribute(s.attributes, 'correlation.id')))),
 };
@@ -262,7 +262,7 @@ export async function drainWithHub(url: string, n: number, v: HubVariant, o: Dra
             `receivers:\n  mqtt:\n    endpoint: ${url}\n    topics: ['${topic}']\n    client_id: ${clientId}\n` +
             (receiveMaximum !== undefined ? `    receive_maximum: ${receiveMaximum}\n` : '') +
             `processors:\n  ${v.processors}\n  batch: {}\n` +
-            `exporters:\n  otlphttp:\n    endpoint: ${sink.url}\n    compression: none\n` +
+            `exporters:\n  otlp_http:\n    endpoint: ${sink.url}\n    compression: none\n` +
             `service:\n  telemetry:\n    metrics: { level: ${METRICS_LEVEL}, address: '' }\n  pipelines:\n    ${v.pipeline}\n`,
         },
         logSink: {

@@ -34,7 +34,7 @@ async function hubProcess(url: string, n: number, variant: HubVariant): Promise<
       (window ? `    receive_maximum: ${window}\n` : '') +
       (budget ? `    max_inflight_bytes: ${budget}\n` : '') +
       `processors:\n  ${variant.processors}\n  batch: {}\n` +
-      `exporters:\n  otlphttp:\n    endpoint: ${sink.url}\n    compression: none\n` +
+      `exporters:\n  otlp_http:\n    endpoint: ${sink.url}\n    compression: none\n` +
       `service:\n  telemetry:\n    metrics: { level: none }\n  pipelines:\n    ${variant.pipeline}\n`,
     (line) => {
       if (line.includes('"msg":"connected to the MQTT broker"')) onConnected(process.hrtime.bigint());

@@ -1,6 +1,6 @@
 // BENCH=ingress (issue 10: "one device publishing to the ingress at >= 0.5 x the broker path's drain rate"):
 //   1. reference: the broker path's drain rate, measured by bench/mqtt-e2e.ts's drainWithHub: the hub
-//      `mqtt -> schema -> batch -> otlphttp` drains a backlog of N QoS 1 messages a Mosquitto queued for its offline
+//      `mqtt -> schema -> batch -> otlp_http` drains a backlog of N QoS 1 messages a Mosquitto queued for its offline
 //      session (its time includes starting the hub and connecting, as that bench measures it);
 //   2. the ingress: one mqtt.js device (MQTT 5, QoS 1, the same payloads) publishes N messages to the hub's
 //      `embedded_broker` with the same pipeline, as fast as its window allows (the hub's announced Receive Maximum:
@@ -165,7 +165,7 @@ async function ingress(n: number): Promise<Omit<IngressFigures, 'reference'>> {
           `      session_file: ${join(dir, 'sessions.json')}\n` +
           (window ? `      receive_maximum: ${window}\n` : '') +
           `processors:\n  ${METRICS_VARIANT.processors}\n  batch: {}\n` +
-          `exporters:\n  otlphttp:\n    endpoint: http://127.0.0.1:${port}\n    compression: none\n` +
+          `exporters:\n  otlp_http:\n    endpoint: http://127.0.0.1:${port}\n    compression: none\n` +
           `service:\n  telemetry:\n    metrics: { level: none, address: '' }\n  pipelines:\n    ${METRICS_VARIANT.pipeline}\n`,
       },
       logSink: {
@@ -259,11 +259,11 @@ export function printIngress(f: IngressFigures): void {
   );
   console.log("  (CPU is the bench process's: hub and sink; the broker and the device run in processes of their own)");
   console.log(
-    `  broker path: Mosquitto backlog drained by mqtt -> schema -> batch -> otlphttp ${rate(r.messagesPerSec)}` +
+    `  broker path: Mosquitto backlog drained by mqtt -> schema -> batch -> otlp_http ${rate(r.messagesPerSec)}` +
       `  ${r.cpuMsPer1k.toFixed(1).padStart(6)} CPU ms per 1k  lost ${r.lost}  (time includes the hub's start)`,
   );
   console.log(
-    `  ingress: device -> embedded_broker -> schema -> batch -> otlphttp     ${rate(f.messagesPerSec)}` +
+    `  ingress: device -> embedded_broker -> schema -> batch -> otlp_http     ${rate(f.messagesPerSec)}` +
       `  ${f.cpuMsPer1k.toFixed(1).padStart(6)} CPU ms per 1k  lost ${f.messages - f.delivered}  (window ${f.window};` +
       ` device ${f.deviceCpuMsPer1k.toFixed(1)} CPU ms per 1k; PUBACKs ${f.acked}; hub start ${f.hubStartMs.toFixed(0)} ms, not timed)`,
   );

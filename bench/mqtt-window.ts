@@ -1,7 +1,7 @@
 // Throughput against a broker that honours the receiver's Receive Maximum on every window (Mosquitto 2.0.11 honours
 // it only for the first: once PUBACKs flow it sends on, so the Mosquitto bench cannot show what the window costs).
 // The broker is the tests' scripted MQTT server, serving a backlog of N messages and never more than Receive Maximum
-// unacknowledged; the hub (`mqtt -> schema -> batch -> otlphttp`, batch defaults) drains it to a destination that
+// unacknowledged; the hub (`mqtt -> schema -> batch -> otlp_http`, batch defaults) drains it to a destination that
 // answers every export after a fixed latency. Throughput is bounded by receive_maximum / latency: this shows where
 // the bound starts to bite, for the receive_maximum values and latencies asked for.
 import type { IConnectPacket } from 'mqtt-packet';

@@ -1,5 +1,5 @@
 // OTLP pass-through: the official OpenTelemetry JS exporter sends spans (HTTP/protobuf) through a hub (otlp
-// receiver, batch, otlphttp exporter) to a sink, against the same exporter feeding the sink directly, in one run.
+// receiver, batch, otlp_http exporter) to a sink, against the same exporter feeding the sink directly, in one run.
 // Everything shares this process, so "CPU per 10k spans" is the whole process's; the difference is the hub's cost.
 import type { Figures } from './measure.ts';
 import { measure } from './measure.ts';
@@ -73,7 +73,7 @@ async function throughHub(
   const hub = await startHub({
     configText: {
       name: 'bench',
-      text: `receivers:\n  otlp:\n    protocols:\n      http: { endpoint: 127.0.0.1:0 }\nprocessors:\n  batch: ${batch}\nexporters:\n  otlphttp:\n    endpoint: ${sinkUrl}\n    compression: none\nservice:\n  telemetry:\n    metrics: { level: none }\n  pipelines:\n    traces: { receivers: [otlp], processors: [batch], exporters: [otlphttp] }\n`,
+      text: `receivers:\n  otlp:\n    protocols:\n      http: { endpoint: 127.0.0.1:0 }\nprocessors:\n  batch: ${batch}\nexporters:\n  otlp_http:\n    endpoint: ${sinkUrl}\n    compression: none\nservice:\n  telemetry:\n    metrics: { level: none }\n  pipelines:\n    traces: { receivers: [otlp], processors: [batch], exporters: [otlp_http] }\n`,
     },
     logSink: {
       write: (l: string) => {

@@ -1,4 +1,4 @@
-// BENCH=passthrough: OTLP pass-through with the defaults a user writes (`otlp -> batch {} -> otlphttp`) against a raw
+// BENCH=passthrough: OTLP pass-through with the defaults a user writes (`otlp -> batch {} -> otlp_http`) against a raw
 // Node proxy that forwards the request bytes to the same sink and relays its answer (raw-proxy.js). Each contender
 // runs in a process of its own (the hub compiled from dist/ with bin/node-flags.js's flags, see hub-process.ts);
 // the generator and the sink share this process. Same generator (pre-encoded HTTP/protobuf trace requests, keep-alive),
@@ -183,9 +183,9 @@ async function startHubProcess(sinkUrl: string): Promise<Contender> {
   const endpoint = new Promise<string>((resolve) => (listening = resolve));
   const hub = spawnCompiledHub(
     `receivers:\n  otlp:\n    protocols:\n      http: { endpoint: 127.0.0.1:0 }\nprocessors:\n  batch: {}\n` +
-      `exporters:\n  otlphttp:\n    endpoint: ${sinkUrl}\n    compression: none\n` +
+      `exporters:\n  otlp_http:\n    endpoint: ${sinkUrl}\n    compression: none\n` +
       `service:\n  telemetry:\n    metrics: { level: none }\n  pipelines:\n` +
-      `    traces: { receivers: [otlp], processors: [batch], exporters: [otlphttp] }\n`,
+      `    traces: { receivers: [otlp], processors: [batch], exporters: [otlp_http] }\n`,
     (l) => {
       const line = JSON.parse(l) as { msg: string; level: string; endpoint?: string };
       if (line.msg.startsWith('OTLP HTTP receiver listening')) listening(String(line.endpoint));

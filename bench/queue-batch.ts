@@ -1,4 +1,4 @@
-// What sending_queue.batch saves (BENCH=queue-batch): 2,000 requests of 10 spans consumed at once by the otlphttp
+// What sending_queue.batch saves (BENCH=queue-batch): 2,000 requests of 10 spans consumed at once by the otlp_http
 // exporter, sent to a local OTLP/HTTP server, without batching and with `batch: { min_size: 1000 }`. Figures: exports
 // the server received and time until every request settled.
 import { createServer } from 'node:http';

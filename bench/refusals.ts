@@ -1,5 +1,5 @@
 // What splitting and bisecting cost (BENCH=refusals): one request of 8192 spans (the batch's default bound) through the
-// otlphttp exporter to a local OTLP/HTTP server that refuses requests holding a poisoned span with 400, or bodies over
+// otlp_http exporter to a local OTLP/HTTP server that refuses requests holding a poisoned span with 400, or bodies over
 // a limit with 413; and a request over max_request_bytes split before sending. Figures: requests sent and time to
 // settle the request, against the same request accepted at once.
 import { createServer } from 'node:http';

@@ -2,7 +2,7 @@
 // BENCH=start,pipeline,codec,otlp,passthrough,mqtt,window,mqtt-process,ingress,outage picks which to run (all by default).
 // mqtt-process drains 200,000 messages with the hub in its own process (schema and correlation pipelines, default
 // settings) and reports its own peak RSS; ingress has one device publish to the hub's own MQTT server. passthrough
-// (also accepted as passthrough-latency, its former name): otlp -> batch {} -> otlphttp with the hub in its own
+// (also accepted as passthrough-latency, its former name): otlp -> batch {} -> otlp_http with the hub in its own
 // process against a raw byte-forwarding proxy in its own process, same generator and sink: maximum throughput (closed
 // loop, zero loss checked, the ratio hub / proxy), then a steady 10k spans/s: p50/p99 answer latency, each process's
 // own CPU and peak RSS, against issue 11's targets. otlp: the official exporter through an in-process hub against
@@ -121,7 +121,7 @@ if (which.has('passthrough') || which.has('passthrough-latency')) {
   const mib = (b: number): string => (b / 2 ** 20).toFixed(0).padStart(4);
   const met = (ok: boolean): string => (ok ? 'met' : 'NOT met');
   console.log(
-    '\nOTLP pass-through (otelhub: otlp -> batch {} -> otlphttp, compiled), each contender in its own process, same generator and sink (HTTP/protobuf, pre-encoded)',
+    '\nOTLP pass-through (otelhub: otlp -> batch {} -> otlp_http, compiled), each contender in its own process, same generator and sink (HTTP/protobuf, pre-encoded)',
   );
   console.log(
     `  maximum throughput: requests of ${process.env.BENCH_PASSTHROUGH_SPANS_PER_REQUEST ?? 512} spans, ${process.env.BENCH_PASSTHROUGH_CONCURRENCY ?? 16} in flight (closed loop) for ${throughputSeconds} s, zero loss checked`,
@@ -184,7 +184,7 @@ if (which.has('window')) {
   const latencies = list(process.env.BENCH_WINDOW_LATENCIES_MS, '0,30,100').map(Number);
   const figures = await benchMqttWindow(messages, rms, latencies);
   console.log(
-    `\nMQTT window: the hub (mqtt -> schema -> batch -> otlphttp) drains ${messages} messages from a broker that honours its Receive Maximum on every window`,
+    `\nMQTT window: the hub (mqtt -> schema -> batch -> otlp_http) drains ${messages} messages from a broker that honours its Receive Maximum on every window`,
   );
   console.log('  (the scripted test broker, in this process; the destination answers each export after the latency)');
   for (const f of figures) {
@@ -225,7 +225,7 @@ if (which.has('slowloris')) {
 if (which.has('refusals')) {
   const figures = await benchRefusals();
   console.log(
-    '\nrefusals: one 8192-span request through the otlphttp exporter to a local server that refuses part of it',
+    '\nrefusals: one 8192-span request through the otlp_http exporter to a local server that refuses part of it',
   );
   for (const f of figures) {
     console.log(
@@ -237,7 +237,7 @@ if (which.has('refusals')) {
 // BENCH=queue-batch (not run by default): what sending_queue.batch saves on many small requests.
 if (which.has('queue-batch')) {
   const figures = await benchQueueBatch();
-  console.log('\nqueue-batch: 2,000 requests of 10 spans through the otlphttp exporter to a local server');
+  console.log('\nqueue-batch: 2,000 requests of 10 spans through the otlp_http exporter to a local server');
   for (const f of figures) {
     console.log(
       `  ${f.name.padEnd(40)} ${String(f.exports).padStart(6)} exports  ${f.ms.toFixed(0).padStart(6)} ms ${fmt(f.spansPerSec)} spans/s`,

@@ -1,4 +1,4 @@
-// A destination outage with the persistent queue: a hub in its own process (otlp receiver -> otlphttp exporter with
+// A destination outage with the persistent queue: a hub in its own process (otlp receiver -> otlp_http exporter with
 // sending_queue.storage: file_storage) takes OTLP/HTTP traces at a steady rate while its destination is down, then
 // the destination comes up. Reports the hub's RSS over the outage (sampled from /proc), the queue's disk use, and
 // whether every span arrived after recovery. BENCH_OUTAGE_SECONDS (600) and BENCH_OUTAGE_RATE (2000 spans/s).
@@ -64,7 +64,7 @@ receivers:
 extensions:
   file_storage: { directory: ${join(work, 'queue')} }
 exporters:
-  otlphttp:
+  otlp_http:
     endpoint: http://127.0.0.1:${destPort}
     compression: none
     sending_queue: { storage: file_storage, sizer: items, queue_size: ${Math.ceil(seconds * rate * 1.2)} }
@@ -72,7 +72,7 @@ service:
   extensions: [file_storage]
   telemetry: { metrics: { level: normal, address: "127.0.0.1:${metricsPort}" } }
   pipelines:
-    traces: { receivers: [otlp], exporters: [otlphttp] }
+    traces: { receivers: [otlp], exporters: [otlp_http] }
 `,
   );
   const hub = startCli(['--config', config]);

@@ -89,7 +89,7 @@ async function appendRun(
 async function queueRun(dir: string, total: number, data: Traces[]): Promise<StorageFigure> {
   const { value } = validateConfig(fileStorageConfigSchema, { directory: dir });
   const settings = {
-    id: 'otlphttp',
+    id: 'otlp_http',
     kind: 'exporter' as const,
     logger: memoryLogger('warn'),
     telemetry: new Telemetry('none'),

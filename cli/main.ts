@@ -38,7 +38,7 @@ Options:
 
 Without --config, otelhub runs in drop-in mode for the Rust MQTT-to-OpenTelemetry trace exporter when any of its
 MQTT_* or CORRELATION_* environment variables is set (MQTT_BROKER_HOST, MQTT_TOPIC_FILTERS, ...): the same
-mqtt -> correlation -> batch -> otlp pipeline, from the same variables (OTEL_*, APP_LOG_LEVEL, RUST_LOG and
+mqtt -> correlation -> batch -> otlp_grpc pipeline, from the same variables (OTEL_*, APP_LOG_LEVEL, RUST_LOG and
 HTTP_HEALTH_* too, which alone do not switch modes; docs/migration.md lists them all).
 Otherwise it runs the embedded default config.
 
