@@ -31,6 +31,11 @@ export interface Host {
 export interface CreateSettings {
   /** `type` or `type/name`. */
   readonly id: string;
+  /**
+   * The IDs this component had under its type's deprecated names (`otlphttp/backend` for `otlp_http/backend`), so
+   * state kept on disk under one of them (a persistent queue) outlives renaming the config. Absent when none.
+   */
+  readonly formerIds?: readonly string[];
   readonly kind: Kind;
   readonly logger: Logger;
   readonly telemetry: Telemetry;

@@ -39,8 +39,13 @@ export interface Graph {
 }
 
 function settingsFor(deps: GraphDeps, kind: Kind, id: string, key: string): CreateSettings {
+  const { type, name } = parseId(id);
+  const f = deps.registry.get(kind, type);
+  // Only under the current name: an ID written with a deprecated one is still what its state was kept under.
+  const former = f?.type === type ? (f.deprecatedTypes ?? []) : [];
   return {
     id,
+    ...(former.length > 0 && { formerIds: former.map((t) => (name === undefined ? t : `${t}/${name}`)) }),
     kind,
     logger: deps.logger.child({ kind, name: id }),
     telemetry: deps.telemetry,

@@ -20,6 +20,11 @@ export interface LogUsage {
 export interface RecordLogOptions {
   /** Called when a torn or corrupt stretch of the log is skipped (`bytes` of it), so the owner can count it. */
   onCorrupt?(detail: { segment: string; offset: number; bytes: number; reason: string }): void;
+  /**
+   * Names the same log had before its owner was renamed (`exporter_otlphttp_traces`): when the log `name` does not
+   * exist yet and one of these does, that one is taken over under `name`, so nothing it holds is left behind.
+   */
+  formerNames?: readonly string[];
 }
 
 /** An append-only log of records, read back in append order, surviving a restart until acknowledged. */

@@ -40,12 +40,12 @@ service:
     metrics: { receivers: [otlp], exporters: [test_sink] }
 `);
 
-const exporterBlock = (destPort: number, queue = ''): string => `
+const exporterBlock = (destPort: number, queue = '', name = 'otlphttp'): string => `
 extensions:
   file_storage:
     directory: ${join(work, `queue-${destPort}`)}
 exporters:
-  otlphttp:
+  ${name}:
     endpoint: http://127.0.0.1:${destPort}
     retry_on_failure: { initial_interval: 20ms, max_interval: 200ms, max_elapsed_time: 1s }
     sending_queue: { storage: file_storage${queue} }
@@ -284,6 +284,47 @@ service:
     } finally {
       await hub.shutdown();
       await dest.close();
+    }
+  });
+
+  it('a queue kept under otlphttp is taken over, whole, when the config renames the exporter otlp_http', async () => {
+    const destPort = await freePort();
+    const config = (name: string) => `
+receivers:
+  otlp:
+    protocols:
+      http: { endpoint: "127.0.0.1:0" }
+${exporterBlock(destPort, '', name)}
+service:
+  extensions: [file_storage]
+  telemetry: { metrics: { level: none } }
+  pipelines:
+    traces: { receivers: [otlp], exporters: [${name}] }
+`;
+    let hub = await startTestHub(config('otlphttp'));
+    const url = `http://${hub.endpoint('OTLP HTTP receiver listening')}/v1/traces`;
+    for (let i = 0; i < 5; i++) assert.equal(await postSpan(url, `r-${i}`), 200);
+    await hub.shutdown();
+    const queues = join(work, `queue-${destPort}`);
+    assert.ok(readdirSync(queues).includes('exporter_otlphttp_traces'));
+
+    const dest = await destination(destPort);
+    hub = await startTestHub(config('otlp_http'));
+    try {
+      await eventually(() => spanNames(dest).size === 5, 'the five spans queued under the former name');
+      assert.deepEqual([...spanNames(dest)].sort(), ['r-0', 'r-1', 'r-2', 'r-3', 'r-4']);
+      assert.deepEqual(
+        readdirSync(queues).filter((n) => n.startsWith('exporter_otlphttp')),
+        [],
+        'nothing left under the former name',
+      );
+      // One line per queue taken over (the exporter keeps one per signal).
+      const took = hub.lines.filter((l) => l.msg === 'took over the queue kept under a former name');
+      assert.ok(took.some((l) => String(l.to).endsWith('exporter_otlp_http_traces')));
+      assert.ok(!hub.lines.some((l) => String(l.msg).includes('deprecated')));
+    } finally {
+      await hub.shutdown();
+      await dest.shutdown();
     }
   });
 

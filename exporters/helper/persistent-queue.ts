@@ -54,6 +54,7 @@ export class PersistentQueue {
     const m = persistentQueueMetrics(this.settings.telemetry, this.settings.id, this.signal, () => this.diskBytes);
     this.metrics = m;
     this.log = await storage.openLog(this.name, {
+      formerNames: (this.settings.formerIds ?? []).map((id) => `exporter_${id}_${this.signal}`),
       onCorrupt: (d) => {
         m.corrupt.inc();
         this.settings.logger.warn('skipped a torn or corrupt stretch of the persistent queue', {

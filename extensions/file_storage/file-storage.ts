@@ -1,6 +1,6 @@
 // The file_storage extension: hands each queue that names it a segment log of its own, in a subdirectory of
 // `directory` named after the queue (`exporter_otlphttp_backend_traces`).
-import { access, constants, mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, constants, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CreateSettings } from '../../core/component.ts';
 import { errorMessage } from '../../core/errors.ts';
@@ -44,6 +44,7 @@ export class FileStorage implements StorageExtension {
   async openLog(name: string, opts: RecordLogOptions = {}): Promise<RecordLog> {
     const dir = join(this.directory, logDirName(name));
     if (this.logs.has(dir)) throw new Error(`${dir} is already open in this hub`);
+    await this.takeOverFormer(dir, opts.formerNames ?? []);
     await mkdir(dir, { recursive: true });
     await this.lock(dir);
     const log = await SegmentLog.open(dir, { ...opts, fsync: this.cfg.fsync });
@@ -56,6 +57,29 @@ export class FileStorage implements StorageExtension {
     };
     this.logs.set(dir, log);
     return log;
+  }
+
+  /**
+   * A component renamed in the config (`otlphttp` to `otlp_http`) finds its queue under its former name: when `dir`
+   * does not exist, the first former log that does (and no live process holds) is moved to `dir`, whole.
+   */
+  private async takeOverFormer(dir: string, formerNames: readonly string[]): Promise<void> {
+    if (formerNames.length === 0 || (await exists(dir))) return;
+    for (const former of formerNames) {
+      const from = join(this.directory, logDirName(former));
+      if (this.logs.has(from) || !(await exists(from))) continue;
+      const owner = Number.parseInt(await readFile(join(from, LOCK_FILE), 'utf8').catch(() => ''), 10);
+      if (Number.isInteger(owner) && owner !== process.pid && alive(owner)) {
+        this.settings.logger.warn('a queue under a former name is held by another process: not taken over', {
+          from,
+          owner,
+        });
+        continue;
+      }
+      await rename(from, dir);
+      this.settings.logger.info('took over the queue kept under a former name', { from, to: dir });
+      return;
+    }
   }
 
   async shutdown(): Promise<void> {
@@ -89,6 +113,16 @@ export class FileStorage implements StorageExtension {
         throw new Error(`${dir} is locked by process ${owner} (another hub uses this directory)`);
       await sleep(LOCK_POLL_MS, stop);
     }
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
   }
 }
 
