@@ -105,13 +105,13 @@ processors:
   correlation: {${correlation}}
   batch: { timeout: 20ms }
 exporters:
-  otlp:
+  otlp_grpc:
     endpoint: http://${sink}
     retry_on_failure: { initial_interval: 20ms, max_interval: 200ms, max_elapsed_time: 0s }
 service:
   telemetry: { metrics: { level: none } }
   pipelines:
-    traces: { receivers: [mqtt], processors: [correlation, batch], exporters: [otlp] }
+    traces: { receivers: [mqtt], processors: [correlation, batch], exporters: [otlp_grpc] }
 `;
 }
 

@@ -23,7 +23,7 @@ import {
 } from './helpers/otlp-receiver-official-exporters.ts';
 import { sampleTraces } from './helpers/sample-data.ts';
 
-/** The seed's hub: otlp in, `batch: { send_batch_size: 4096, timeout: 10s }`, otlphttp out instead of its exporters. */
+/** The seed's hub: otlp in, `batch: { send_batch_size: 4096, timeout: 10s }`, otlp_http out instead of its exporters. */
 function seedConfig(destination: string, opts: { exporter?: string; service?: string; http?: string } = {}): string {
   return `
 receivers:
@@ -36,7 +36,7 @@ processors:
     send_batch_size: 4096
     timeout: 10s
 exporters:
-  otlphttp:
+  otlp_http:
     endpoint: ${destination}
 ${opts.exporter ?? ''}
 service:
@@ -44,8 +44,8 @@ ${opts.service ?? ''}
   telemetry:
     metrics: { level: none }
   pipelines:
-    traces: { receivers: [otlp], processors: [batch], exporters: [otlphttp] }
-    logs: { receivers: [otlp], processors: [batch], exporters: [otlphttp] }
+    traces: { receivers: [otlp], processors: [batch], exporters: [otlp_http] }
+    logs: { receivers: [otlp], processors: [batch], exporters: [otlp_http] }
 `;
 }
 

@@ -1,6 +1,6 @@
 // Two exporters fed by one MQTT receiver, one of them down for a while (issue 11): the receiver retries the messages
 // the failing exporter refused, and the healthy one, which accepted them the first time, must not get them again.
-// Real Mosquitto, the mqtt receiver, schema, batch, two otlphttp exporters, two node:http OTLP sinks; the one for B
+// Real Mosquitto, the mqtt receiver, schema, batch, two otlp_http exporters, two node:http OTLP sinks; the one for B
 // answers 503 until the test lets it recover. B's own retries are off, so every refusal goes back to the receiver.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -47,10 +47,10 @@ processors:
   # Pieces of 4: a retried delivery comes back cut and grouped differently from the first time.
   batch: { send_batch_size: 4, send_batch_max_size: 4, timeout: 20ms }
 exporters:
-  otlphttp/a:
+  otlp_http/a:
     endpoint: ${a}
     retry_on_failure: { enabled: false }
-  otlphttp/b:
+  otlp_http/b:
     endpoint: ${b}
     retry_on_failure: { enabled: false }
 service:
@@ -60,14 +60,14 @@ ${pipelines}`;
 }
 
 const ONE_PIPELINE =
-  '    logs: { receivers: [mqtt], processors: [schema, batch], exporters: [otlphttp/a, otlphttp/b] }\n';
+  '    logs: { receivers: [mqtt], processors: [schema, batch], exporters: [otlp_http/a, otlp_http/b] }\n';
 const TWO_PIPELINES =
-  '    logs/a: { receivers: [mqtt], processors: [schema, batch], exporters: [otlphttp/a] }\n' +
-  '    logs/b: { receivers: [mqtt], processors: [schema, batch], exporters: [otlphttp/b] }\n';
+  '    logs/a: { receivers: [mqtt], processors: [schema, batch], exporters: [otlp_http/a] }\n' +
+  '    logs/b: { receivers: [mqtt], processors: [schema, batch], exporters: [otlp_http/b] }\n';
 
 const sorted = (xs: string[]): string[] => [...xs].sort();
 
-describe('two exporters, one down for a while (Mosquitto, otlphttp)', () => {
+describe('two exporters, one down for a while (Mosquitto, otlp_http)', () => {
   let broker: Mosquitto;
   before(async () => (broker = await startMosquitto()));
   after(() => broker.stop());
@@ -113,7 +113,7 @@ describe('two exporters, one down for a while (Mosquitto, otlphttp)', () => {
 // The same with a persistent queue on B (issue 11, "two exporters with one down"): B's queue takes its copy on disk
 // while B's destination is down, so the receiver's window never fills with B's refusals and A gets every message
 // during the outage, once; B gets everything from its queue after it recovers.
-describe('two exporters, one down, the down one with a persistent queue (Mosquitto, otlphttp, file_storage)', () => {
+describe('two exporters, one down, the down one with a persistent queue (Mosquitto, otlp_http, file_storage)', () => {
   let broker: Mosquitto;
   let dir: string;
   before(async () => {
@@ -143,9 +143,9 @@ processors:
   schema:
   batch:
 exporters:
-  otlphttp/a:
+  otlp_http/a:
     endpoint: ${a.server.url}
-  otlphttp/b:
+  otlp_http/b:
     endpoint: ${b.server.url}
     retry_on_failure: { initial_interval: 20ms, max_interval: 200ms }
     sending_queue: { storage: file_storage }
@@ -153,7 +153,7 @@ service:
   extensions: [file_storage]
   telemetry: { metrics: { level: none } }
   pipelines:
-    logs: { receivers: [mqtt], processors: [schema, batch], exporters: [otlphttp/a, otlphttp/b] }
+    logs: { receivers: [mqtt], processors: [schema, batch], exporters: [otlp_http/a, otlp_http/b] }
 `);
     const pub = await mqtt.connectAsync(broker.url, { protocolVersion: 5 });
     const all = sorted(Array.from({ length: N }, (_, i) => `m${i}`));

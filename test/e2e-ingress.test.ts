@@ -29,14 +29,14 @@ receivers:
 processors:
   schema:
 exporters:
-  otlphttp:
+  otlp_http:
     endpoint: ${destination}
     retry_on_failure: { enabled: false }
     sending_queue: { enabled: false }
 service:
   telemetry: { metrics: { level: none } }
   pipelines:
-    metrics: { receivers: [mqtt], processors: [schema], exporters: [otlphttp] }
+    metrics: { receivers: [mqtt], processors: [schema], exporters: [otlp_http] }
 `;
 }
 

@@ -1,4 +1,4 @@
-// What an untrusted client and the log may see when an export fails: hub -> otlphttp exporter whose endpoint, from an
+// What an untrusted client and the log may see when an export fails: hub -> otlp_http exporter whose endpoint, from an
 // environment variable, carries a password, to a destination that refuses (400) or is down. The client gets a
 // status and a generic text (no destination, no exporter error); the log gets the detail, with neither the password
 // nor the variable's value.
@@ -24,10 +24,10 @@ receivers:
       grpc: { endpoint: "localhost:0" }
       http: { endpoint: "localhost:0" }
 exporters:
-  otlphttp/refusing:
+  otlp_http/refusing:
     endpoint: \${env:REFUSING_URL}
     retry_on_failure: { enabled: false }
-  otlphttp/down:
+  otlp_http/down:
     endpoint: \${env:DOWN_URL}
     retry_on_failure: { enabled: false }
 service:
@@ -35,8 +35,8 @@ service:
     metrics: { level: none }
     logs: { level: debug }
   pipelines:
-    traces: { receivers: [otlp], exporters: [otlphttp/refusing] }
-    logs: { receivers: [otlp], exporters: [otlphttp/down] }
+    traces: { receivers: [otlp], exporters: [otlp_http/refusing] }
+    logs: { receivers: [otlp], exporters: [otlp_http/down] }
 `;
 }
 

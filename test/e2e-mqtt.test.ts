@@ -1,5 +1,5 @@
 // MQTT to OTLP end to end, against a real Mosquitto: devices publish AIO-style JSON, one hub (mqtt receiver,
-// schema, batch, otlphttp / otlp) forwards to a second hub (otlp receiver, sink). The seed's examples arrive with
+// schema, batch, otlp_http / otlp_grpc) forwards to a second hub (otlp receiver, sink). The seed's examples arrive with
 // every field right, invalid messages are acknowledged and never redelivered, a destination that is down for a
 // while loses nothing, and neither does a hub killed with SIGKILL mid-stream.
 import assert from 'node:assert/strict';
@@ -79,17 +79,17 @@ processors:
   schema:
   batch: { timeout: 20ms }
 exporters:
-  otlphttp:
+  otlp_http:
     endpoint: http://${http}
     retry_on_failure: { initial_interval: 20ms, max_interval: 200ms, max_elapsed_time: 0s }
-  otlp:
+  otlp_grpc:
     endpoint: ${grpc}
     tls: { insecure: true }
     retry_on_failure: { initial_interval: 20ms, max_interval: 200ms, max_elapsed_time: 0s }
 service:
 ${extra}  pipelines:
-    metrics: { receivers: [mqtt], processors: [schema, batch], exporters: [otlphttp] }
-    logs: { receivers: [mqtt], processors: [schema, batch], exporters: [otlp] }
+    metrics: { receivers: [mqtt], processors: [schema, batch], exporters: [otlp_http] }
+    logs: { receivers: [mqtt], processors: [schema, batch], exporters: [otlp_grpc] }
 `;
 }
 

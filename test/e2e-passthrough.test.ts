@@ -1,5 +1,5 @@
 // OTLP pass-through end to end: the official OpenTelemetry JS exporters send protobuf into a hub running
-// `otlp -> batch -> otlphttp`, which sends it on to a real OTLP/HTTP server. Nothing in that pipeline reads the data,
+// `otlp -> batch -> otlp_http`, which sends it on to a real OTLP/HTTP server. Nothing in that pipeline reads the data,
 // so it leaves as the bytes the SDK serialized (merged by concatenation when the batch merges); a processor that
 // reads the data still gets it decoded, and what it changed is what arrives.
 import assert from 'node:assert/strict';
@@ -31,7 +31,7 @@ import {
 import type { Official } from './helpers/otlp-receiver-official-exporters.ts';
 
 function hubConfig(server: string, processors: string, batch = '{}'): string {
-  const pipeline = `{ receivers: [otlp], processors: [${processors}], exporters: [otlphttp] }`;
+  const pipeline = `{ receivers: [otlp], processors: [${processors}], exporters: [otlp_http] }`;
   return `
 receivers:
   otlp:
@@ -42,7 +42,7 @@ processors:
   batch: ${batch}
   test_mutator: { tag: seen }
 exporters:
-  otlphttp:
+  otlp_http:
     endpoint: ${server}
 service:
   telemetry:
@@ -60,7 +60,7 @@ const serialize = {
   logs: (l: ReadableLogRecord[]) => Buffer.from(ProtobufLogsSerializer.serializeRequest(l)!),
 };
 
-describe('OTLP pass-through (otlp -> batch -> otlphttp)', () => {
+describe('OTLP pass-through (otlp -> batch -> otlp_http)', () => {
   let server: TestHttpServer;
   let hub: TestHub | undefined;
   let official: Official | undefined;

@@ -40,7 +40,7 @@ service:
     metrics: { receivers: [otlp], exporters: [test_sink] }
 `);
 
-const exporterBlock = (destPort: number, queue = '', name = 'otlphttp'): string => `
+const exporterBlock = (destPort: number, queue = '', name = 'otlp_http'): string => `
 extensions:
   file_storage:
     directory: ${join(work, `queue-${destPort}`)}
@@ -58,7 +58,7 @@ const spanNames = (h: TestHub): Set<string> => {
   return names;
 };
 
-/** A metric's value for the otlphttp exporter's metrics queue, from the hub's Prometheus endpoint. */
+/** A metric's value for the otlp_http exporter's metrics queue, from the hub's Prometheus endpoint. */
 const gaugeIn = async (metricsPort: number, name: string): Promise<number> => {
   const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes('data_type="metrics"'));
@@ -100,7 +100,7 @@ service:
   extensions: [file_storage]
   telemetry: { metrics: { level: none } }
   pipelines:
-    traces: { receivers: [otlp], exporters: [otlphttp] }
+    traces: { receivers: [otlp], exporters: [otlp_http] }
 `,
     );
     let hub = startCli(['--config', file]);
@@ -151,7 +151,7 @@ service:
   extensions: [file_storage]
   telemetry: { metrics: { level: normal, address: "127.0.0.1:${metricsPort}" } }
   pipelines:
-    metrics: { receivers: [mqtt], processors: [schema], exporters: [otlphttp] }
+    metrics: { receivers: [mqtt], processors: [schema], exporters: [otlp_http] }
 `,
     );
     const N = 200;
@@ -213,7 +213,7 @@ service:
   extensions: [file_storage]
   telemetry: { metrics: { level: none } }
   pipelines:
-    traces: { receivers: [otlp], exporters: [otlphttp] }
+    traces: { receivers: [otlp], exporters: [otlp_http] }
 `);
     let dest: TestHub | undefined;
     try {
@@ -249,7 +249,7 @@ receivers:
     protocols:
       http: { endpoint: "127.0.0.1:0" }
 exporters:
-  otlphttp:
+  otlp_http:
     endpoint: ${dest.url}
     retry_on_failure: { initial_interval: 20ms, max_interval: 200ms, max_elapsed_time: 1s }
     sending_queue: { storage: file_storage, queue_size: 3 }
@@ -257,7 +257,7 @@ service:
   extensions: [health_check, file_storage]
   telemetry: { metrics: { level: none } }
   pipelines:
-    traces: { receivers: [otlp], exporters: [otlphttp] }
+    traces: { receivers: [otlp], exporters: [otlp_http] }
 `);
     const health = `http://${hub.endpoint('health check listening')}`;
     const readiness = async (): Promise<number> => {
@@ -340,7 +340,7 @@ service:
   extensions: [file_storage]
   telemetry: { metrics: { level: normal, address: "127.0.0.1:0" } }
   pipelines:
-    traces: { receivers: [otlp], exporters: [otlphttp] }
+    traces: { receivers: [otlp], exporters: [otlp_http] }
 `;
     let hub = await startTestHub(config);
     const url = `http://${hub.endpoint('OTLP HTTP receiver listening')}/v1/traces`;
@@ -349,7 +349,7 @@ service:
     }
     await hub.shutdown();
     // Flip one byte in the sixth record's payload.
-    const dir = join(work, `queue-${destPort}`, 'exporter_otlphttp_traces');
+    const dir = join(work, `queue-${destPort}`, 'exporter_otlp_http_traces');
     const seg = join(dir, readdirSync(dir).find((n) => n.endsWith('.seg'))!);
     const bytes = readFileSync(seg);
     let off = 0;
@@ -363,7 +363,9 @@ service:
       await eventually(() => spanNames(dest).size === 5, 'the five records before the corruption');
       assert.deepEqual([...spanNames(dest)].sort(), ['c-0', 'c-1', 'c-2', 'c-3', 'c-4']);
       assert.equal(
-        await hub.hub.service.telemetry.value('otelcol_exporter_queue_corrupt_records_total', { exporter: 'otlphttp' }),
+        await hub.hub.service.telemetry.value('otelcol_exporter_queue_corrupt_records_total', {
+          exporter: 'otlp_http',
+        }),
         1,
       );
       assert.ok(hub.lines.some((l) => String(l.msg).includes('corrupt') && l.reason === 'CRC mismatch'));

@@ -49,12 +49,12 @@ receivers:
 processors:
   batch: {}
 exporters:
-  otlp:
+  otlp_grpc:
     endpoint: http://${h2.endpoint('OTLP gRPC receiver listening')}
     retry_on_failure: { initial_interval: 20ms, max_interval: 100ms }
 service:
 ${QUIET}  pipelines:
-    logs: { receivers: [otlp], processors: [batch], exporters: [otlp] }
+    logs: { receivers: [otlp], processors: [batch], exporters: [otlp_grpc] }
 `);
   try {
     const exporter = new OTLPLogExporter({ url: `http://${h1.endpoint('OTLP gRPC receiver listening')}` });

@@ -42,14 +42,14 @@ processors:
   schema:
   batch: { timeout: 20ms }
 exporters:
-  otlphttp:
+  otlp_http:
     endpoint: ${sink}
     retry_on_failure: { initial_interval: 20ms, max_interval: 200ms, max_elapsed_time: 0s }
 service:
   shutdown_timeout: 20s
   telemetry: { metrics: { level: none } }
   pipelines:
-    metrics: { receivers: [mqtt], processors: [schema, batch], exporters: [otlphttp] }
+    metrics: { receivers: [mqtt], processors: [schema, batch], exporters: [otlp_http] }
 `;
 }
 
