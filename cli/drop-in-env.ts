@@ -453,7 +453,7 @@ function telemetrySettings(r: EnvReader, ctx: DropInContext, warnings: string[])
     try {
       if (parseGrpcEndpoint(endpoint).security === 'from-tls-config') {
         warnings.push(
-          "OTEL_EXPORTER_OTLP_ENDPOINT has no scheme: the otlp exporter uses TLS for host:port (the Collector's rule); write http:// for plain text",
+          "OTEL_EXPORTER_OTLP_ENDPOINT has no scheme: the otlp_grpc exporter uses TLS for host:port (the Collector's rule); write http:// for plain text",
         );
       }
     } catch (err) {

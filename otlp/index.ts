@@ -1,4 +1,4 @@
-// OTLP wire formats, shared by the otlp receiver and the otlp / otlphttp exporters: protobuf and JSON
+// OTLP wire formats, shared by the otlp receiver and the otlp_grpc / otlp_http exporters: protobuf and JSON
 // encode/decode of Export{Trace,Metrics,Logs}Service{Request,Response}, mapped to and from pdata.
 
 export type { PartialSuccess } from './codec-common.ts';

@@ -1,6 +1,6 @@
 // An exporter built by composition: a transport that sends one request once (HTTP or gRPC, with its serializer),
 // decorated with partial-success and refused-credentials reporting, retries, splitting of refused requests, and the
-// sending queue. The otlp and otlphttp exporters are
+// sending queue. The otlp_grpc and otlp_http exporters are
 // this with their own transport.
 import type { CreateSettings, Exporter, Host } from '../../core/component.ts';
 import type { ClientAuthenticator } from '../../core/auth.ts';

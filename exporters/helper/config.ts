@@ -1,4 +1,4 @@
-// Config keys the otlp and otlphttp exporters share, with the Collector's names and defaults.
+// Config keys the otlp_grpc and otlp_http exporters share, with the Collector's names and defaults.
 import type { ConfigIssue, ConfigSchema } from '../../core/component.ts';
 import type { QueueConfig, RetryConfig, TlsClientConfig } from '../../config/blocks/index.ts';
 import { DEFAULT_MAX_REQUEST_BYTES } from './request-size.ts';

@@ -1,5 +1,5 @@
 // The file_storage extension: hands each queue that names it a segment log of its own, in a subdirectory of
-// `directory` named after the queue (`exporter_otlphttp_backend_traces`).
+// `directory` named after the queue (`exporter_otlp_http_backend_traces`).
 import { access, constants, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CreateSettings } from '../../core/component.ts';

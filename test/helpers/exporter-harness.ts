@@ -1,4 +1,4 @@
-// For tests of the otlp and otlphttp exporters: build one from a raw config as the hub would (schema, defaults,
+// For tests of the otlp_grpc and otlp_http exporters: build one from a raw config as the hub would (schema, defaults,
 // validate), start it against a host holding the given extensions, and a started bearer token authenticator.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

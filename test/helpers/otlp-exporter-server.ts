@@ -1,4 +1,4 @@
-// For the otlp exporter's tests: real OTLP/gRPC servers on port 0. One is grpc-js with the three OTLP services,
+// For the otlp_grpc exporter's tests: real OTLP/gRPC servers on port 0. One is grpc-js with the three OTLP services,
 // decoding with our codec and answering as told; the other speaks HTTP/2 directly, to see what is on the wire
 // (grpc-js hides compression).
 import * as grpc from '@grpc/grpc-js';

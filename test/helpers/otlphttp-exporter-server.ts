@@ -1,4 +1,4 @@
-// For the otlphttp exporter's tests: a real OTLP/HTTP server on port 0 that decodes what arrives with our codec and
+// For the otlp_http exporter's tests: a real OTLP/HTTP server on port 0 that decodes what arrives with our codec and
 // answers as told.
 import http from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
