@@ -38,14 +38,23 @@ export interface Graph {
   receivers: Node[];
 }
 
-function settingsFor(deps: GraphDeps, kind: Kind, id: string, key: string): CreateSettings {
+/** `section`: the config's components of this kind, so a former ID that is itself configured is not claimed. */
+function settingsFor(
+  deps: GraphDeps,
+  kind: Kind,
+  id: string,
+  key: string,
+  section: Record<string, unknown>,
+): CreateSettings {
   const { type, name } = parseId(id);
   const f = deps.registry.get(kind, type);
   // Only under the current name: an ID written with a deprecated one is still what its state was kept under.
-  const former = f?.type === type ? (f.deprecatedTypes ?? []) : [];
+  const former = (f?.type === type ? (f.deprecatedTypes ?? []) : [])
+    .map((t) => (name === undefined ? t : `${t}/${name}`))
+    .filter((fid) => !(fid in section));
   return {
     id,
-    ...(former.length > 0 && { formerIds: former.map((t) => (name === undefined ? t : `${t}/${name}`)) }),
+    ...(former.length > 0 && { formerIds: former }),
     kind,
     logger: deps.logger.child({ kind, name: id }),
     telemetry: deps.telemetry,
@@ -81,7 +90,7 @@ export async function buildGraph(cfg: GraphConfig, deps: GraphDeps): Promise<Gra
     const f = factoryOf(deps, 'extension', id);
     const key = `extension:${id}`;
     const c = await create(id, `extensions::${id}`, () =>
-      f.createExtension(settingsFor(deps, 'extension', id, key), cfg.extensions[id]),
+      f.createExtension(settingsFor(deps, 'extension', id, key, cfg.extensions), cfg.extensions[id]),
     );
     g.extensions.push(node('extension', id, key, c));
   }
@@ -94,7 +103,7 @@ export async function buildGraph(cfg: GraphConfig, deps: GraphDeps): Promise<Gra
       const f = factoryOf(deps, 'exporter', id);
       const key = `exporter:${id}`;
       const c = await create(id, `exporters::${id}`, () =>
-        f.createExporter(settingsFor(deps, 'exporter', id, key), cfg.exporters[id]),
+        f.createExporter(settingsFor(deps, 'exporter', id, key, cfg.exporters), cfg.exporters[id]),
       );
       const n = node('exporter', id, key, c);
       exporters.set(id, n);
@@ -124,7 +133,11 @@ export async function buildGraph(cfg: GraphConfig, deps: GraphDeps): Promise<Gra
     for (const id of [...p.processors].reverse()) {
       const f = factoryOf(deps, 'processor', id);
       const key = `processor:${id}@${pid}`;
-      const settings = { ...settingsFor(deps, 'processor', id, key), pipelineId: pid, pipelineType: type };
+      const settings = {
+        ...settingsFor(deps, 'processor', id, key, cfg.processors),
+        pipelineId: pid,
+        pipelineType: type,
+      };
       settings.logger = deps.logger.child({ kind: 'processor', name: id, pipeline: pid });
       const out = processorOutObs(deps.telemetry, id, pid, next);
       const proc = await create(id, `processors::${id}`, () => f.createProcessor(settings, cfg.processors[id], out));
@@ -150,7 +163,7 @@ export async function buildGraph(cfg: GraphConfig, deps: GraphDeps): Promise<Gra
     const all = receiverObs(deps.telemetry, id, fanout(feeds.map((x) => x.head)));
     const key = `receiver:${id}`;
     const c = await create(id, `receivers::${id}`, () =>
-      f.createReceiver(settingsFor(deps, 'receiver', id, key), cfg.receivers[id], { byType, all }),
+      f.createReceiver(settingsFor(deps, 'receiver', id, key, cfg.receivers), cfg.receivers[id], { byType, all }),
     );
     g.receivers.push(node('receiver', id, key, c));
   }

@@ -99,3 +99,42 @@ describe('service start', () => {
     await svc.shutdown();
   });
 });
+
+describe('former IDs', () => {
+  it("gives a component the IDs under its type's deprecated names, except one the config itself has", async () => {
+    const seen = new Map<string, readonly string[] | undefined>();
+    const f: ReceiverFactory = {
+      ...receiverFactory('now_named', (s) => {
+        seen.set(s.id, s.formerIds);
+        return Promise.resolve();
+      }),
+      deprecatedTypes: ['oldname'],
+    };
+    const t = testComponents();
+    const ids = ['now_named/a', 'now_named/b', 'oldname/b', 'oldname/c'];
+    const svc = new Service({
+      config: {
+        receivers: Object.fromEntries(ids.map((id) => [id, {}])),
+        processors: {},
+        exporters: { test_sink: {} },
+        extensions: {},
+        service: {
+          extensions: [],
+          pipelines: { metrics: { receivers: ids, processors: [], exporters: ['test_sink'] } },
+        },
+      },
+      registry: new Registry([...t.factories, f]),
+      logger: memoryLogger(),
+    });
+    await svc.start();
+    await svc.shutdown();
+    assert.deepEqual(Object.fromEntries(seen), {
+      'now_named/a': ['oldname/a'],
+      // `oldname/b` is configured beside it: its state is its own, not to be taken over.
+      'now_named/b': undefined,
+      // Written under the deprecated name: that is the name its state is kept under.
+      'oldname/b': undefined,
+      'oldname/c': undefined,
+    });
+  });
+});
