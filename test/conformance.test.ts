@@ -10,8 +10,8 @@ runConformance(builtinFactories, {
     'extension:bearertokenauth': { token: 'conformance-token' },
     'extension:health_check': { endpoint: 'localhost:0' },
     // Port 1: nothing listens, so each export must settle with a ConsumerError, at once without retries.
-    'exporter:otlp': { endpoint: 'localhost:1', retry_on_failure: { enabled: false }, timeout: '1s' },
-    'exporter:otlphttp': { endpoint: 'http://localhost:1', retry_on_failure: { enabled: false }, timeout: '1s' },
+    'exporter:otlp_grpc': { endpoint: 'localhost:1', retry_on_failure: { enabled: false }, timeout: '1s' },
+    'exporter:otlp_http': { endpoint: 'http://localhost:1', retry_on_failure: { enabled: false }, timeout: '1s' },
     'exporter:prometheus_remote_write': {
       endpoint: 'http://localhost:1/api/v1/write',
       retry_on_failure: { enabled: false },

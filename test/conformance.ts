@@ -16,7 +16,7 @@ import { testProcessorSettings, testSettings } from './helpers/settings.ts';
 
 export interface ConformanceOptions {
   /**
-   * Config to use instead of the default, by `kind:type` (`receiver:otlp`, `exporter:otlp`): a listener on port 0
+   * Config to use instead of the default, by `kind:type` (`receiver:otlp`, `exporter:otlp_grpc`): a listener on port 0
    * instead of a fixed port, an exporter that gives up at once instead of retrying for minutes.
    */
   overrides?: Record<string, Record<string, unknown>>;
@@ -64,6 +64,16 @@ function pipelineTypes(f: Factory): PipelineType[] {
 }
 
 export function runConformance(factories: readonly Factory[], opts: ConformanceOptions = {}): void {
+  // A key left behind by a rename (`exporter:otlp`) would silently give that component its default config: an
+  // exporter retrying for minutes against a port nothing listens on.
+  it('names only components that exist in its overrides and requiresConfig', () => {
+    const known = new Set(factories.map(key));
+    const named = [...Object.keys(opts.overrides ?? {}), ...(opts.requiresConfig ?? [])];
+    assert.deepEqual(
+      named.filter((k) => !known.has(k)),
+      [],
+    );
+  });
   for (const f of factories) {
     describe(`conformance: ${f.kind} ${f.type}`, () => {
       it('has a valid default config', () => {
