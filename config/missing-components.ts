@@ -63,9 +63,20 @@ export const MISSING_COMPONENTS: readonly MissingComponent[] = [
   { kind: 'connector', type: 'routing', instead: 'one pipeline per destination, with its own receivers' },
 ];
 
+/**
+ * Contrib's lower_snake_case names (its issue 45339) for entries above listed under the name most configs still use:
+ * a config written with either gets the advice.
+ */
+const RENAMED: Readonly<Record<string, string>> = {
+  file_log: 'filelog',
+  load_balancing: 'loadbalancing',
+  span_metrics: 'spanmetrics',
+};
+
 /** The advice for a Collector component otelhub does not have, or undefined. */
 export function missingComponent(kind: MissingKind, type: string): MissingComponent | undefined {
-  return MISSING_COMPONENTS.find((m) => m.kind === kind && m.type === type);
+  const listed = RENAMED[type] ?? type;
+  return MISSING_COMPONENTS.find((m) => m.kind === kind && m.type === listed);
 }
 
 /** The refusal of a config naming one. */
