@@ -23,3 +23,12 @@ function read(): string {
   }
   throw new Error('otelhub: cannot find its package.json');
 }
+
+/**
+ * The User-Agent otelhub's exporters send, in the form the Collector's otlp_grpc and otlp_http exporters use
+ * (`<description>/<version> (<GOOS>/<GOARCH>)`, e.g. `OpenTelemetry Collector Contrib/0.147.0 (linux/amd64)`):
+ * `otelhub/0.1.0 (linux/x64)`, Node's names for the platform and architecture.
+ */
+export function otelhubUserAgent(): string {
+  return `otelhub/${otelhubVersion()} (${process.platform}/${process.arch})`;
+}

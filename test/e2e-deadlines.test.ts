@@ -11,8 +11,8 @@ import type { Traces } from '../core/pdata/index.ts';
 import { encodeRequest } from '../otlp/index.ts';
 import { eventually, startTestHub } from './helpers/hub.ts';
 import type { TestHub } from './helpers/hub.ts';
-import type { HttpCall, TestHttpServer } from './helpers/otlphttp-exporter-server.ts';
-import { startHttpServer } from './helpers/otlphttp-exporter-server.ts';
+import type { HttpCall, TestHttpServer } from './helpers/otlp-http-exporter-server.ts';
+import { startHttpServer } from './helpers/otlp-http-exporter-server.ts';
 import {
   TRANSPORTS,
   exportWith,

@@ -13,8 +13,8 @@ import { forEachLogRecord } from '../core/pdata/index.ts';
 import { eventually, startTestHub } from './helpers/hub.ts';
 import { startMosquitto } from './helpers/mosquitto.ts';
 import type { Mosquitto } from './helpers/mosquitto.ts';
-import type { TestHttpServer } from './helpers/otlphttp-exporter-server.ts';
-import { startHttpServer } from './helpers/otlphttp-exporter-server.ts';
+import type { TestHttpServer } from './helpers/otlp-http-exporter-server.ts';
+import { startHttpServer } from './helpers/otlp-http-exporter-server.ts';
 
 const MESSAGES = 40;
 const WINDOW = 10;

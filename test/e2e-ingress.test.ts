@@ -13,8 +13,8 @@ import type { IConnackPacket } from 'mqtt-packet';
 import type { Metrics } from '../core/pdata/index.ts';
 import { forEachMetric, getAttribute } from '../core/pdata/index.ts';
 import { eventually, freePort } from './helpers/hub.ts';
-import { startHttpServer } from './helpers/otlphttp-exporter-server.ts';
-import type { TestHttpServer } from './helpers/otlphttp-exporter-server.ts';
+import { startHttpServer } from './helpers/otlp-http-exporter-server.ts';
+import type { TestHttpServer } from './helpers/otlp-http-exporter-server.ts';
 import { startCli } from './helpers/process.ts';
 
 function config(port: number, destination: string, sessionFile: string): string {

@@ -18,8 +18,8 @@ import { mergeData } from '../core/pdata/split.ts';
 import { decodeRequest, encodeRequest } from '../otlp/index.ts';
 import { eventually, startTestHub } from './helpers/hub.ts';
 import type { TestHub } from './helpers/hub.ts';
-import { startHttpServer } from './helpers/otlphttp-exporter-server.ts';
-import type { TestHttpServer } from './helpers/otlphttp-exporter-server.ts';
+import { startHttpServer } from './helpers/otlp-http-exporter-server.ts';
+import type { TestHttpServer } from './helpers/otlp-http-exporter-server.ts';
 import {
   exportWith,
   makeLogs,

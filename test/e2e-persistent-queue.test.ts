@@ -19,7 +19,7 @@ import type { TestHub } from './helpers/hub.ts';
 import { exportWith, makeSpans, officialExporters, shutdownAll } from './helpers/otlp-receiver-official-exporters.ts';
 import type { Running } from './helpers/process.ts';
 import { startCli } from './helpers/process.ts';
-import { startHttpServer } from './helpers/otlphttp-exporter-server.ts';
+import { startHttpServer } from './helpers/otlp-http-exporter-server.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'otelhub-pq-'));
 after(() => rmSync(work, { recursive: true, force: true }));

@@ -18,8 +18,8 @@ import { DEFAULT_MEMBERSHIP_TOPIC } from '../receivers/mqtt/membership-config.ts
 import { eventually } from './helpers/hub.ts';
 import { startMosquitto } from './helpers/mosquitto.ts';
 import type { Mosquitto } from './helpers/mosquitto.ts';
-import { startHttpServer } from './helpers/otlphttp-exporter-server.ts';
-import type { TestHttpServer } from './helpers/otlphttp-exporter-server.ts';
+import { startHttpServer } from './helpers/otlp-http-exporter-server.ts';
+import type { TestHttpServer } from './helpers/otlp-http-exporter-server.ts';
 import { startCli } from './helpers/process.ts';
 import type { Running } from './helpers/process.ts';
 

@@ -3,6 +3,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { grpcChannelCredentials } from '../../config/blocks/index.ts';
 import { errorMessage, permanentError, retryableError } from '../../core/errors.ts';
+import { otelhubUserAgent } from '../../core/version.ts';
 import type { PipelineType } from '../../core/pdata/index.ts';
 import { decodeResponse, encodeRequest, exportMethodPath } from '../../otlp/index.ts';
 import type { Transport } from '../helper/base-exporter.ts';
@@ -12,7 +13,8 @@ import type { OtlpConfig } from './config.ts';
 import { parseGrpcEndpoint } from './endpoint.ts';
 import { grpcFailure } from './status.ts';
 
-export const USER_AGENT = 'otelhub-otlp-exporter';
+/** As the Collector's otlp_grpc exporter sends it, with otelhub's name and version (grpc-js appends its own). */
+export const USER_AGENT = otelhubUserAgent();
 const MAX_RECONNECT_BACKOFF_MS = 5_000;
 
 const toBuffer = (b: Uint8Array): Buffer =>

@@ -20,8 +20,8 @@ import {
   traceFailure,
 } from '../../test/helpers/exporter-harness.ts';
 import { otlpFactory } from './factory.ts';
-import { startGrpcServer, startWireServer } from '../../test/helpers/otlp-exporter-server.ts';
-import type { TestGrpcServer } from '../../test/helpers/otlp-exporter-server.ts';
+import { startGrpcServer, startWireServer } from '../../test/helpers/otlp-grpc-exporter-server.ts';
+import type { TestGrpcServer } from '../../test/helpers/otlp-grpc-exporter-server.ts';
 
 const sendAll = (raw: Record<string, unknown>): Promise<void> => sendSamples(otlpFactory, { ...NO_RETRY, ...raw });
 
@@ -48,7 +48,11 @@ describe('otlp exporter delivery', () => {
         server.calls.map((c) => c.data),
         samples(),
       );
-      assert.match(String(server.calls[0]?.metadata['user-agent']), /otelhub-otlp-exporter/);
+      // The Collector's form with otelhub's name and version; grpc-js appends its own name.
+      assert.match(
+        String(server.calls[0]?.metadata['user-agent']),
+        /^otelhub\/\d+\.\d+\.\d+\S* \([a-z0-9]+\/[a-z0-9]+\) grpc-node-js\//,
+      );
     });
   }
 

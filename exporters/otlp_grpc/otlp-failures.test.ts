@@ -8,8 +8,8 @@ import { freePort } from '../../test/helpers/hub.ts';
 import { sampleLogs, sampleMetrics, sampleTraces } from '../../test/helpers/sample-data.ts';
 import { FAST_RETRY, startExporter } from '../../test/helpers/exporter-harness.ts';
 import { otlpFactory } from './factory.ts';
-import { startGrpcServer, statusWithRetryInfo } from '../../test/helpers/otlp-exporter-server.ts';
-import type { TestGrpcServer } from '../../test/helpers/otlp-exporter-server.ts';
+import { startGrpcServer, statusWithRetryInfo } from '../../test/helpers/otlp-grpc-exporter-server.ts';
+import type { TestGrpcServer } from '../../test/helpers/otlp-grpc-exporter-server.ts';
 
 const isRetryable = (e: unknown): e is ConsumerError => e instanceof ConsumerError && e.retryable;
 const isPermanent = (e: unknown): e is ConsumerError => e instanceof ConsumerError && !e.retryable;

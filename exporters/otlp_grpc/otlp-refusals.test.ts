@@ -8,8 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { FAST_RETRY, startExporter } from '../../test/helpers/exporter-harness.ts';
 import { eventually } from '../../test/helpers/hub.ts';
 import { itemNames, namedItems, names } from '../../test/helpers/named-items.ts';
-import { startGrpcServer } from '../../test/helpers/otlp-exporter-server.ts';
-import type { TestGrpcServer } from '../../test/helpers/otlp-exporter-server.ts';
+import { startGrpcServer } from '../../test/helpers/otlp-grpc-exporter-server.ts';
+import type { TestGrpcServer } from '../../test/helpers/otlp-grpc-exporter-server.ts';
 import { startReceiver } from '../../test/helpers/otlp-receiver-harness.ts';
 import { otlpFactory } from './factory.ts';
 

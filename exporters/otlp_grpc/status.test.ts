@@ -1,7 +1,7 @@
 import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { statusWithRetryInfo } from '../../test/helpers/otlp-exporter-server.ts';
+import { statusWithRetryInfo } from '../../test/helpers/otlp-grpc-exporter-server.ts';
 import { grpcFailure, retryDelayOf } from './status.ts';
 
 function withDetails(bytes: Uint8Array): Metadata {

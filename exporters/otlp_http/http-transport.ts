@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { loadClientTls } from '../../config/blocks/index.ts';
 import { errorMessage, permanentError, retryableError } from '../../core/errors.ts';
+import { otelhubUserAgent } from '../../core/version.ts';
 import type { PipelineType } from '../../core/pdata/index.ts';
 import { encodeRequest, encodeRequestJson } from '../../otlp/index.ts';
 import type { Transport } from '../helper/base-exporter.ts';
@@ -18,7 +19,8 @@ import { partialSuccessOf, responseFailure } from './response.ts';
 
 const gzipAsync = promisify(gzip);
 
-export const USER_AGENT = 'otelhub-otlphttp-exporter';
+/** As the Collector's otlp_http exporter sends it, with otelhub's name and version. */
+export const USER_AGENT = otelhubUserAgent();
 
 const CONTENT_TYPE = { proto: 'application/x-protobuf', json: 'application/json' } as const;
 

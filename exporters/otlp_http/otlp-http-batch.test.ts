@@ -5,8 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import { ConsumerError } from '../../core/errors.ts';
 import { NO_RETRY, settled, startExporter } from '../../test/helpers/exporter-harness.ts';
 import { itemNames, namedItems, names } from '../../test/helpers/named-items.ts';
-import { startHttpServer } from '../../test/helpers/otlphttp-exporter-server.ts';
-import type { TestHttpServer } from '../../test/helpers/otlphttp-exporter-server.ts';
+import { startHttpServer } from '../../test/helpers/otlp-http-exporter-server.ts';
+import type { TestHttpServer } from '../../test/helpers/otlp-http-exporter-server.ts';
 import { otlpHttpFactory } from './factory.ts';
 
 describe('otlphttp exporter with sending_queue.batch', () => {

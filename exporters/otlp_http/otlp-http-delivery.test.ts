@@ -18,8 +18,8 @@ import {
   traceFailure,
 } from '../../test/helpers/exporter-harness.ts';
 import { otlpHttpFactory } from './factory.ts';
-import { startHttpServer } from '../../test/helpers/otlphttp-exporter-server.ts';
-import type { TestHttpServer } from '../../test/helpers/otlphttp-exporter-server.ts';
+import { startHttpServer } from '../../test/helpers/otlp-http-exporter-server.ts';
+import type { TestHttpServer } from '../../test/helpers/otlp-http-exporter-server.ts';
 
 const sendAll = (server: TestHttpServer, raw: Record<string, unknown>): Promise<void> =>
   sendSamples(otlpHttpFactory, { endpoint: server.url, ...NO_RETRY, ...raw });
@@ -51,7 +51,8 @@ describe('otlphttp exporter delivery', () => {
       assert.equal(c.headers['content-type'], 'application/x-protobuf');
       assert.equal(c.headers['content-encoding'], 'gzip');
       assert.deepEqual(gunzipSync(c.wire), c.body, 'gzip on the wire');
-      assert.match(String(c.headers['user-agent']), /otelhub/);
+      // The Collector's form, `<description>/<version> (<os>/<arch>)`, with otelhub's name and version.
+      assert.match(String(c.headers['user-agent']), /^otelhub\/\d+\.\d+\.\d+\S* \([a-z0-9]+\/[a-z0-9]+\)$/);
     }
   });
 

@@ -9,8 +9,8 @@ import { sampleLogs, sampleMetrics, sampleTraces } from '../../test/helpers/samp
 import { testSettings } from '../../test/helpers/settings.ts';
 import { FAST_RETRY, configFor, startExporter } from '../../test/helpers/exporter-harness.ts';
 import { otlpHttpFactory } from './factory.ts';
-import { startHttpServer } from '../../test/helpers/otlphttp-exporter-server.ts';
-import type { Reply, TestHttpServer } from '../../test/helpers/otlphttp-exporter-server.ts';
+import { startHttpServer } from '../../test/helpers/otlp-http-exporter-server.ts';
+import type { Reply, TestHttpServer } from '../../test/helpers/otlp-http-exporter-server.ts';
 
 const isRetryable = (e: unknown): e is ConsumerError => e instanceof ConsumerError && e.retryable;
 const isPermanent = (e: unknown): e is ConsumerError => e instanceof ConsumerError && !e.retryable;

@@ -16,8 +16,8 @@ import { FAST_RETRY, startExporter } from '../../test/helpers/exporter-harness.t
 import { eventually } from '../../test/helpers/hub.ts';
 import { itemNames, namedItems, names } from '../../test/helpers/named-items.ts';
 import { startReceiver } from '../../test/helpers/otlp-receiver-harness.ts';
-import { startHttpServer } from '../../test/helpers/otlphttp-exporter-server.ts';
-import type { TestHttpServer } from '../../test/helpers/otlphttp-exporter-server.ts';
+import { startHttpServer } from '../../test/helpers/otlp-http-exporter-server.ts';
+import type { TestHttpServer } from '../../test/helpers/otlp-http-exporter-server.ts';
 import { hostWith, testSettings } from '../../test/helpers/settings.ts';
 import { otlpHttpFactory } from './factory.ts';
 

@@ -24,7 +24,7 @@ import {
 } from './otlp-receiver-official-exporters.ts';
 import type { OfficialOptions, Transport } from './otlp-receiver-official-exporters.ts';
 
-export function findSpan(rec: Recorder, name: string) {
+export function findSpan(rec: Pick<Recorder, 'got'>, name: string) {
   for (const d of rec.got.traces) {
     let found: { s: Span; ss: ScopeSpans; rs: ResourceSpans } | undefined;
     forEachSpan(d as Traces, (s, ss, rs) => {
@@ -35,7 +35,7 @@ export function findSpan(rec: Recorder, name: string) {
   return undefined;
 }
 
-export function findMetric(rec: Recorder, name: string) {
+export function findMetric(rec: Pick<Recorder, 'got'>, name: string) {
   for (const d of rec.got.metrics) {
     let found: Metric | undefined;
     forEachMetric(d as Metrics, (m) => {
@@ -46,7 +46,7 @@ export function findMetric(rec: Recorder, name: string) {
   return undefined;
 }
 
-export function findLog(rec: Recorder, body: string) {
+export function findLog(rec: Pick<Recorder, 'got'>, body: string) {
   for (const d of rec.got.logs) {
     let found: LogRecord | undefined;
     forEachLogRecord(d as Logs, (l) => {
