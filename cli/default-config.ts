@@ -38,7 +38,14 @@ service:
   extensions: [health_check]
   telemetry:
     metrics:
-      address: \${env:OTELHUB_METRICS_ADDRESS:-localhost:8888}
+      # otelhub's own metrics, Prometheus text on http://<host>:<port>/metrics. OTELHUB_METRICS_ADDRESS (host:port,
+      # deprecated) still works in place of both variables.
+      readers:
+        - pull:
+            exporter:
+              prometheus:
+                host: \${env:OTELHUB_METRICS_HOST:-localhost}
+                port: \${env:OTELHUB_METRICS_PORT:-8888}
   pipelines:
     traces:
       receivers: [otlp]

@@ -9,12 +9,19 @@ import type { LogLevel } from '../core/logger.ts';
 import { parseHostPort } from '../core/net.ts';
 import { MAX_TIMER_MS } from '../config/duration.ts';
 import type { LocatedIssue } from '../config/issues.ts';
-import { DEFAULT_METRICS_ADDRESS } from '../config/service-schema.ts';
+import { DEFAULT_METRICS_HOST, DEFAULT_METRICS_PORT } from '../config/telemetry-config.ts';
 import { parseGrpcEndpoint } from '../exporters/otlp_grpc/config.ts';
 import { DEFAULT_PATH as HEALTH_STATUS_PATH } from '../extensions/health_check/config.ts';
 import { fieldNameIssue } from '../processors/correlation/config.ts';
 import type { ScaleOutSettings } from './drop-in-membership.ts';
 import { readScaleOut } from './drop-in-membership.ts';
+import {
+  METRICS_ADDRESS_DEPRECATED,
+  METRICS_ADDRESS_VAR,
+  METRICS_HOST_VAR,
+  METRICS_PORT_VAR,
+  metricsAddressOf,
+} from './metrics-env.ts';
 import {
   MAX_KEEP_ALIVE_SECS,
   MAX_RECEIVE_MAXIMUM,
@@ -85,7 +92,8 @@ export interface DropInSettings {
   /** The variable the level came from: RUST_LOG or APP_LOG_LEVEL. */
   logLevelFrom: string;
   health: { address: string; livenessPath: string; readinessPath: string };
-  metricsAddress: string;
+  /** otelhub's own metrics; `fromAddress` when the deprecated OTELHUB_METRICS_ADDRESS gave them. */
+  metrics: { host: string; port: number; fromAddress: boolean };
   /** otelhub's own: the receiver's membership block and service.shutdown_timeout, each only when set. */
   scaleOut: ScaleOutSettings;
 }
@@ -502,10 +510,25 @@ export function readDropInEnv(env: Env, ctx: DropInContext = {}): DropInRead {
     telemetry: telemetrySettings(r, ctx, warnings),
     ...logLevel(r, warnings),
     health: healthSettings(r),
-    metricsAddress: r.address('OTELHUB_METRICS_ADDRESS', DEFAULT_METRICS_ADDRESS),
+    metrics: metricsSettings(r, env, warnings),
     scaleOut: readScaleOut(r, mqtt.sharedGroup),
   };
   return { settings, issues: r.issues, warnings };
+}
+
+/** OTELHUB_METRICS_HOST and OTELHUB_METRICS_PORT, or the deprecated OTELHUB_METRICS_ADDRESS in place of both. */
+function metricsSettings(r: EnvReader, env: Env, warnings: string[]): DropInSettings['metrics'] {
+  const a = metricsAddressOf(env);
+  if (a !== undefined && 'message' in a) r.fail(METRICS_ADDRESS_VAR, a.message);
+  else if (a !== undefined) {
+    warnings.push(METRICS_ADDRESS_DEPRECATED);
+    return { ...a, fromAddress: true };
+  }
+  return {
+    host: r.string(METRICS_HOST_VAR, DEFAULT_METRICS_HOST),
+    port: r.int(METRICS_PORT_VAR, DEFAULT_METRICS_PORT, 0, MAX_PORT),
+    fromAddress: false,
+  };
 }
 
 /** Drop-in mode: no --config and at least one of the original's own variables set to something. */

@@ -157,7 +157,8 @@ describe('drop-in mode', () => {
       HTTP_HEALTH_ADDR: '127.0.0.1:9090',
       HTTP_HEALTH_LIVENESS_PATH: 'live',
       HTTP_HEALTH_READINESS_PATH: ' /ready ',
-      OTELHUB_METRICS_ADDRESS: '0.0.0.0:9464',
+      OTELHUB_METRICS_HOST: '0.0.0.0',
+      OTELHUB_METRICS_PORT: '9464',
     };
     const c = await resolved(env);
     const m = mqtt(c);
@@ -285,6 +286,7 @@ describe('drop-in mode', () => {
       HTTP_HEALTH_LIVENESS_PATH: '/probe',
       HTTP_HEALTH_READINESS_PATH: 'probe',
       OTELHUB_METRICS_ADDRESS: ':99999',
+      OTELHUB_METRICS_PORT: '65536',
     });
     const byVar = new Map(issues.map((i) => [i.path, i.message]));
     const expected: [string, RegExp][] = [
@@ -308,7 +310,8 @@ describe('drop-in mode', () => {
       ['APP_LOG_LEVEL', /"mqtt=verbose" must be trace, debug, info, warn, error or off/],
       ['HTTP_HEALTH_ADDR', /"localhost" must be host:port/],
       ['HTTP_HEALTH_READINESS_PATH', /"\/probe" must differ from HTTP_HEALTH_LIVENESS_PATH/],
-      ['OTELHUB_METRICS_ADDRESS', /":99999" must be host:port/],
+      ['OTELHUB_METRICS_ADDRESS', /^":99999" must be host:port, e\.g\. 0\.0\.0\.0:8888$/],
+      ['OTELHUB_METRICS_PORT', /^"65536" must be an integer from 0 to 65535$/],
     ];
     for (const [name, re] of expected) assert.match(byVar.get(name) ?? `(no issue for ${name})`, re, name);
     assert.equal(issues.length, expected.length, JSON.stringify(issues, null, 1));
@@ -566,6 +569,24 @@ describe('drop-in mode', () => {
       dropInConfig({ MQTT_BROKER_HOST: 'b', OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector:4317' }, CTX).warnings,
       [],
     );
+  });
+
+  it('takes the deprecated OTELHUB_METRICS_ADDRESS in place of OTELHUB_METRICS_HOST and _PORT, with a warning', async () => {
+    const env = { MQTT_BROKER_HOST: 'b', OTELHUB_METRICS_HOST: '0.0.0.0', OTELHUB_METRICS_ADDRESS: '127.0.0.1:9100' };
+    const c = await resolved(env);
+    assert.deepEqual(
+      c.service.telemetry.metrics.readers.map((r) => [r.host, r.port]),
+      [['127.0.0.1', 9100]],
+    );
+    const d = dropInConfig(env, CTX);
+    assert.ok(
+      d.warnings.includes(
+        'OTELHUB_METRICS_ADDRESS is deprecated: set OTELHUB_METRICS_HOST and OTELHUB_METRICS_PORT (it is used in place of both)',
+      ),
+      d.warnings.join('\n'),
+    );
+    assert.match(d.text, /^ {16}host: 127\.0\.0\.1 +# OTELHUB_METRICS_ADDRESS \(deprecated\)$/m);
+    assert.match(d.text, /^ {16}port: 9100 +# OTELHUB_METRICS_ADDRESS \(deprecated\)$/m);
   });
 });
 

@@ -4,7 +4,6 @@
 // `otelhub print-config` prints exactly what runs, and a user can save it and graduate to a config file.
 import { stringify } from 'yaml';
 import { ConfigError } from '../config/issues.ts';
-import { parseHostPort } from '../core/net.ts';
 import { heartbeatTopicFor } from '../receivers/mqtt/config.ts';
 import type { DropInContext, DropInSettings } from './drop-in-env.ts';
 import type { DropInMembership } from './drop-in-membership.ts';
@@ -160,8 +159,10 @@ function exporterLines(t: DropInSettings['telemetry']): Line[] {
 
 function serviceLines(s: DropInSettings): Line[] {
   const h = s.health;
-  // Validated as host:port when read (drop-in-env.ts).
-  const metrics = parseHostPort(s.metricsAddress);
+  const metrics = s.metrics;
+  const [hostVar, portVar] = metrics.fromAddress
+    ? ['OTELHUB_METRICS_ADDRESS (deprecated)', 'OTELHUB_METRICS_ADDRESS (deprecated)']
+    : ['OTELHUB_METRICS_HOST', 'OTELHUB_METRICS_PORT'];
   return [
     ['extensions:'],
     ['  health_check:'],
@@ -181,12 +182,13 @@ function serviceLines(s: DropInSettings): Line[] {
       s.logLevelFrom === 'RUST_LOG' ? 'RUST_LOG (it overrides APP_LOG_LEVEL)' : 'APP_LOG_LEVEL',
     ],
     ['    metrics:'],
+    ["      # otelhub's own metrics: Prometheus text on http://<host>:<port>/metrics"],
     ['      readers:'],
     ['        - pull:'],
     ['            exporter:'],
     ['              prometheus:'],
-    [`                host: ${scalar(metrics.host)}`, "OTELHUB_METRICS_ADDRESS (otelhub's own metrics)"],
-    [`                port: ${metrics.port}`, 'OTELHUB_METRICS_ADDRESS'],
+    [`                host: ${scalar(metrics.host)}`, hostVar],
+    [`                port: ${metrics.port}`, portVar],
     ['  pipelines:'],
     ['    traces:'],
     ['      receivers: [mqtt]'],

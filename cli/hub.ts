@@ -1,6 +1,4 @@
 // A whole hub from config files: load, check, build, start; and the internal telemetry endpoint beside it.
-import { ADDRESS_DEPRECATED } from '../config/telemetry-config.ts';
-import { DEFAULT_CONFIG_NAME } from './default-config.ts';
 import { builtinRegistry } from '../components.ts';
 import type { LogFields, LogLevel, LogSink, Logger } from '../core/logger.ts';
 import { LOG_LEVELS, createLogger } from '../core/logger.ts';
@@ -68,10 +66,7 @@ export async function loadHubConfig(opts: HubOptions): Promise<LoadResult> {
   if (!read.config) return { issues: read.issues, registry, notices: [] };
   const r = await resolveHubConfig(read.config, registry, { checkFiles: opts.checkFiles ?? false });
   const issues = [...read.issues, ...r.issues];
-  // otelhub's own default config takes its metrics endpoint as one host:port variable (the image's and the Helm
-  // chart's OTELHUB_METRICS_ADDRESS), which only `address` can express: the deprecation is for configs users write.
-  const notices =
-    opts.configText?.name === DEFAULT_CONFIG_NAME ? r.notices.filter((n) => n.msg !== ADDRESS_DEPRECATED) : r.notices;
+  const { notices } = r;
   return issues.length || !r.config
     ? { issues, registry, loaded: read.config, notices }
     : { config: r.config, loaded: read.config, issues, registry, notices };
@@ -157,7 +152,8 @@ export class HubStartError extends Error {
 function located(f: StartFailure, loaded: LoadedConfig | undefined): LocatedIssue {
   // A value from the environment is shown as its reference, as in every message about the config.
   let message = loaded ? loaded.scrub(f.message) : f.message;
-  const env = loaded?.envOf(f.path) ?? [];
+  // A pull reader's address is its host and port: the variables either comes from.
+  const env = [...new Set([f.path, [...f.path, 'host'], [...f.path, 'port']].flatMap((p) => loaded?.envOf(p) ?? []))];
   if (env.length > 0) message += ` (set ${env.join(' or ')} to change it)`;
   const location = loaded?.locate(f.path);
   return location ? { path: f.path, message, location } : { path: f.path, message };

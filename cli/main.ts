@@ -10,6 +10,7 @@ import { LOG_LEVELS } from '../core/logger.ts';
 import { MAX_TIMER_MS } from '../config/duration.ts';
 import { ConfigError, formatIssue } from '../config/issues.ts';
 import { DEFAULT_CONFIG, DEFAULT_CONFIG_NAME } from './default-config.ts';
+import { defaultConfigEnv } from './metrics-env.ts';
 import type { HubOptions, HubStartError } from './hub.ts';
 
 const HELP = `otelhub: an OpenTelemetry-Collector-style telemetry hub for the edge
@@ -59,7 +60,15 @@ Exit status: 0 on success or a clean shutdown; 1 on an invalid config or a faile
 async function configSource(configs: string[] | undefined): Promise<HubOptions> {
   if (configs?.length) return { configFiles: configs };
   const { dropInHubOptions, isDropIn } = await import('./drop-in.ts');
-  if (!isDropIn(process.env)) return { configText: { text: DEFAULT_CONFIG, name: DEFAULT_CONFIG_NAME } };
+  if (!isDropIn(process.env)) {
+    const d = defaultConfigEnv(process.env);
+    if (!('env' in d)) throw new ConfigError([d]);
+    return {
+      configText: { text: DEFAULT_CONFIG, name: DEFAULT_CONFIG_NAME },
+      env: d.env,
+      ...(d.warning === undefined ? {} : { notices: [{ level: 'warn' as const, msg: d.warning }] }),
+    };
+  }
   // Throws a ConfigError listing every variable with a bad value, reported as any config error.
   return dropInHubOptions(process.env);
 }

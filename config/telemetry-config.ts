@@ -110,7 +110,7 @@ export interface MetricsTelemetry {
   readers: PrometheusReader[];
 }
 
-export const ADDRESS_DEPRECATED =
+const ADDRESS_DEPRECATED =
   'service::telemetry::metrics::address is deprecated (the Collector removed it): use readers: [{pull: {exporter: {prometheus: {host, port}}}}]';
 
 /**

@@ -23,7 +23,7 @@ const DEFAULT_ENV = {
   OTELHUB_OTLP_GRPC_ENDPOINT: 'localhost:0',
   OTELHUB_OTLP_HTTP_ENDPOINT: 'localhost:0',
   OTELHUB_HEALTH_ENDPOINT: 'localhost:0',
-  OTELHUB_METRICS_ADDRESS: 'localhost:0',
+  OTELHUB_METRICS_PORT: '0',
   OTELHUB_MQTT_ENDPOINT: 'localhost:0',
 };
 /** Blank, so a drop-in variable in the environment running the tests cannot switch the mode (blank is unset). */
@@ -223,12 +223,14 @@ service:
       }),
     );
     try {
-      const env = Object.fromEntries(blockers.map((b) => [b.name, `127.0.0.1:${b.port}`]));
-      const r = await runCli([], { ...NO_DROP_IN, ...env });
+      // The metrics reader takes a host and a port, the other listeners one host:port.
+      const env = Object.fromEntries(
+        blockers.map((b) => [b.name, b.name === 'OTELHUB_METRICS_PORT' ? String(b.port) : `127.0.0.1:${b.port}`]),
+      );
+      const r = await runCli([], { ...NO_DROP_IN, ...env, OTELHUB_METRICS_HOST: '127.0.0.1' });
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, /otelhub: cannot start \(5 problems\):/);
       const keys: Record<string, string> = {
-        OTELHUB_METRICS_ADDRESS: 'service::telemetry::metrics::address',
         OTELHUB_OTLP_GRPC_ENDPOINT: 'receivers::otlp::protocols::grpc::endpoint',
         OTELHUB_OTLP_HTTP_ENDPOINT: 'receivers::otlp::protocols::http::endpoint',
         OTELHUB_MQTT_ENDPOINT: 'receivers::mqtt::embedded_broker::endpoint',
@@ -238,6 +240,8 @@ service:
         const line = `${key}: address \${env:${name}} is already in use (set ${name} to change it)`;
         assert.ok(r.stderr.includes(`<embedded default config>:`) && r.stderr.includes(line), `${line}\n${r.stderr}`);
       }
+      const reader = `service::telemetry::metrics::readers::0::pull::exporter::prometheus: address \${env:OTELHUB_METRICS_HOST}:${env.OTELHUB_METRICS_PORT} is already in use (set OTELHUB_METRICS_HOST or OTELHUB_METRICS_PORT to change it)`;
+      assert.ok(r.stderr.includes(reader), `${reader}\n${r.stderr}`);
       assert.doesNotMatch(r.stderr, /everything is ready/);
     } finally {
       for (const b of blockers) b.server.close();
@@ -263,11 +267,51 @@ service:
       await hub.waitForLog((l) => String(l.msg).includes('hello from curl'));
       hub.child.kill('SIGTERM');
       assert.equal((await hub.exited).code, 0);
-      // Its metrics endpoint is `address` (one host:port variable): no deprecation warning for a config nobody wrote.
+      // Its metrics are a pull reader (OTELHUB_METRICS_HOST and _PORT): nothing deprecated in it.
       assert.doesNotMatch(hub.output(), /deprecated/);
     } finally {
       hub.child.kill('SIGKILL');
     }
+  });
+
+  it('takes the deprecated OTELHUB_METRICS_ADDRESS in place of OTELHUB_METRICS_HOST and _PORT, with one warning', async () => {
+    const port = await freePort();
+    const hub = startCli([], {
+      ...NO_DROP_IN,
+      ...DEFAULT_ENV,
+      // As the image sets them: the address the user gave wins over both.
+      OTELHUB_METRICS_HOST: '0.0.0.0',
+      OTELHUB_METRICS_PORT: '8888',
+      OTELHUB_METRICS_ADDRESS: `127.0.0.1:${port}`,
+    });
+    try {
+      await hub.waitForLog((l) => String(l.msg).startsWith('everything is ready'));
+      const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+      assert.equal(res.status, 200);
+      assert.match(await res.text(), /^target_info\{/m);
+      hub.child.kill('SIGTERM');
+      assert.equal((await hub.exited).code, 0);
+      const warnings = hub
+        .output()
+        .split('\n')
+        .filter((l) => l.includes('"level":"warn"'));
+      assert.equal(warnings.length, 1, warnings.join('\n'));
+      assert.match(
+        warnings[0] ?? '',
+        /"msg":"OTELHUB_METRICS_ADDRESS is deprecated: set OTELHUB_METRICS_HOST and OTELHUB_METRICS_PORT \(it is used in place of both\)"/,
+      );
+    } finally {
+      hub.child.kill('SIGKILL');
+    }
+  });
+
+  it('refuses an OTELHUB_METRICS_ADDRESS that is not host:port, naming it', async () => {
+    const r = await runCli(['validate'], { ...NO_DROP_IN, ...DEFAULT_ENV, OTELHUB_METRICS_ADDRESS: '8888' });
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stderr,
+      'invalid configuration (1 error):\n  OTELHUB_METRICS_ADDRESS: "8888" must be host:port, e.g. 0.0.0.0:8888\n',
+    );
   });
 
   it('runs the embedded default config: a device publishes to the embedded MQTT broker, printed by the debug exporter', async () => {
