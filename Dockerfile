@@ -39,7 +39,9 @@ RUN ln -s /app/bin/otelhub.js /usr/local/bin/otelhub
 RUN mkdir -p /var/lib/otelhub && chown 1000:1000 /var/lib/otelhub
 # In a container the embedded default config must listen beyond loopback to be reachable at all. The embedded MQTT
 # broker then refuses anonymous devices unless OTELHUB_MQTT_ALLOW_ANONYMOUS=true is given: every interface is not
-# only this machine (mount a config with password_file and tls for credentials).
+# only this machine (mount a config with password_file and tls for credentials). otelhub's own metrics are a pull
+# reader on OTELHUB_METRICS_HOST and OTELHUB_METRICS_PORT (OTELHUB_METRICS_ADDRESS=host:port, which the image set
+# before, still works in place of both, with a deprecation warning).
 ENV NODE_ENV=production \
     OTELHUB_OTLP_GRPC_ENDPOINT=0.0.0.0:4317 \
     OTELHUB_OTLP_HTTP_ENDPOINT=0.0.0.0:4318 \
@@ -48,7 +50,8 @@ ENV NODE_ENV=production \
     OTELHUB_MQTT_SESSION_FILE=/var/lib/otelhub/mqtt-sessions.json \
     OTELHUB_FILE_STORAGE_DIRECTORY=/var/lib/otelhub/file_storage \
     OTELHUB_HEALTH_ENDPOINT=0.0.0.0:13133 \
-    OTELHUB_METRICS_ADDRESS=0.0.0.0:8888
+    OTELHUB_METRICS_HOST=0.0.0.0 \
+    OTELHUB_METRICS_PORT=8888
 # The `node` user of the base image, by number so Kubernetes' runAsNonRoot can verify it.
 USER 1000:1000
 # OTLP gRPC and HTTP, MQTT (embedded broker), drop-in health (HTTP_HEALTH_ADDR), health_check, self-metrics.

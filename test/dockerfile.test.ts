@@ -122,7 +122,7 @@ describe('Dockerfile', () => {
   it('documents every interface the image listens on, with the variable that changes it, in the README', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const section = /^### Network exposure\n([\s\S]*?)^### /m.exec(readme)?.[1] ?? '';
-    const binds = Object.entries(envOf(runtime)).filter(([k]) => /^OTELHUB_.*_(ENDPOINT|ADDRESS)$/.test(k));
+    const binds = Object.entries(envOf(runtime)).filter(([k]) => /^OTELHUB_.*_(ENDPOINT|ADDRESS|HOST)$/.test(k));
     assert.ok(binds.length >= 5);
     for (const [k, v] of binds)
       assert.ok(section.includes(`\`${k}\` (\`${v}\`)`), `${k}=${v} in README's Network exposure`);
@@ -135,8 +135,8 @@ describe('Dockerfile', () => {
     assert.ok(runtime.some((i) => i.op === 'RUN' && i.args === 'ln -s /app/bin/otelhub.js /usr/local/bin/otelhub'));
     const env = envOf(runtime);
     for (const [k, v] of Object.entries(env))
-      if (/^OTELHUB_.*_(ENDPOINT|ADDRESS)$/.test(k))
-        assert.match(v, /^0\.0\.0\.0:\d+$/, `${k} listens beyond loopback`);
+      if (/^OTELHUB_.*_(ENDPOINT|ADDRESS|HOST)$/.test(k))
+        assert.match(v, /^0\.0\.0\.0(:\d+)?$/, `${k} listens beyond loopback`);
     // Every interface is not this machine only: the embedded broker takes no anonymous device unless asked to.
     assert.equal(env.OTELHUB_MQTT_ALLOW_ANONYMOUS, 'false');
     assert.ok(runtime.some((i) => i.op === 'RUN' && /chown 1000:1000 \/var\/lib\/otelhub/.test(i.args)));
@@ -211,10 +211,13 @@ describe('Dockerfile', () => {
         'OTELHUB_OTLP_HTTP_ENDPOINT',
         'OTELHUB_MQTT_ENDPOINT',
         'OTELHUB_HEALTH_ENDPOINT',
-        'OTELHUB_METRICS_ADDRESS',
       ]) {
         env[k] = `127.0.0.1:${await freePort()}`;
       }
+      assert.equal(env.OTELHUB_METRICS_HOST, '0.0.0.0', 'the image serves its metrics beyond loopback');
+      assert.equal(env.OTELHUB_METRICS_PORT, '8888');
+      env.OTELHUB_METRICS_HOST = '127.0.0.1';
+      env.OTELHUB_METRICS_PORT = String(await freePort());
       const user = /^(\d+)(?::(\d+))?$/.exec(runtime.filter((i) => i.op === 'USER').pop()!.args)!;
       const asImageUser = process.getuid?.() === 0 ? { uid: Number(user[1]), gid: Number(user[2] ?? user[1]) } : {};
       // The image's /var/lib/otelhub (made by a RUN this replay does not run), as a directory the image user owns.
@@ -244,10 +247,15 @@ describe('Dockerfile', () => {
           `the hub from the replayed image to be healthy; output:\n${out}`,
           60_000,
         );
+        // Its own metrics, on the reader the image's variables give (no deprecated address: no warning).
+        const metrics = await fetch(`http://127.0.0.1:${env.OTELHUB_METRICS_PORT}/metrics`);
+        assert.equal(metrics.status, 200);
+        assert.match(await metrics.text(), /^target_info\{/m);
       } finally {
         child.kill('SIGTERM');
       }
       assert.equal(await exited, 0, out);
+      assert.doesNotMatch(out, /deprecated/, 'the image sets nothing deprecated');
     });
   });
 });

@@ -22,7 +22,10 @@ const SIDECAR = join(ROOT, 'deploy/kubernetes/sidecar.yaml');
 const DOCKERFILE = join(ROOT, 'Dockerfile');
 const CONFIG_PATH = '/etc/otelhub/config.yaml';
 
-/** The variables otelhub's drop-in mode reads (cli/drop-in-env.ts): the Rust trace exporter's, plus OTELHUB_METRICS_ADDRESS. */
+/**
+ * The variables otelhub's drop-in mode reads (cli/drop-in-env.ts): the Rust trace exporter's, plus OTELHUB_METRICS_HOST
+ * and _PORT (and the deprecated OTELHUB_METRICS_ADDRESS, which the chart must not set).
+ */
 const DROP_IN_VARS = new Set([
   'MQTT_BROKER_HOST',
   'MQTT_BROKER_PORT',
@@ -54,6 +57,8 @@ const DROP_IN_VARS = new Set([
   'HTTP_HEALTH_ADDR',
   'HTTP_HEALTH_LIVENESS_PATH',
   'HTTP_HEALTH_READINESS_PATH',
+  'OTELHUB_METRICS_HOST',
+  'OTELHUB_METRICS_PORT',
   'OTELHUB_METRICS_ADDRESS',
   SHUTDOWN_TIMEOUT_VAR,
   ...Object.values(MEMBERSHIP_VARS),
@@ -65,8 +70,19 @@ const PATH_VARS: Record<string, string> = {
   MQTT_X509_CERT_PATH: 'tls.crt',
   MQTT_X509_KEY_PATH: 'tls.key',
 };
+/** The metrics reader of examples/values-full-config.yaml, as written there. */
+const READER =
+  'readers:\n          - pull:\n              exporter:\n                prometheus:\n                  host: 0.0.0.0\n                  port: 8888';
 /** What full YAML mode adds to the container for ${env:...} references. */
-const FULL_MODE_VARS = new Set(['POD_NAME', 'POD_NAMESPACE', 'OTELHUB_HEALTH_ENDPOINT', 'OTELHUB_METRICS_ADDRESS']);
+const FULL_MODE_VARS = new Set([
+  'POD_NAME',
+  'POD_NAMESPACE',
+  'OTELHUB_HEALTH_ENDPOINT',
+  'OTELHUB_METRICS_HOST',
+  'OTELHUB_METRICS_PORT',
+  // For configurations still using the deprecated address.
+  'OTELHUB_METRICS_ADDRESS',
+]);
 
 // ---------------------------------------------------------------------------------------------------------------
 // The parts of Kubernetes objects the checks read.
@@ -254,7 +270,9 @@ function imageEnv(): Record<string, string> {
     }
   }
   const runtime = stages.at(-1) ?? {};
-  assert.equal(runtime.OTELHUB_METRICS_ADDRESS, '0.0.0.0:8888', 'the image sets OTELHUB_METRICS_ADDRESS');
+  assert.equal(runtime.OTELHUB_METRICS_HOST, '0.0.0.0', 'the image sets OTELHUB_METRICS_HOST');
+  assert.equal(runtime.OTELHUB_METRICS_PORT, '8888', 'the image sets OTELHUB_METRICS_PORT');
+  assert.equal(runtime.OTELHUB_METRICS_ADDRESS, undefined, 'the image sets nothing deprecated');
   return runtime;
 }
 
@@ -350,6 +368,7 @@ function validate(args: string[], env: Record<string, string>): void {
   });
   assert.equal(r.status, 0, `otelhub validate ${args.join(' ')} failed:\n${r.stdout}${r.stderr}`);
   assert.match(r.stdout, /configuration is valid/);
+  assert.doesNotMatch(r.stderr, /OTELHUB_METRICS_ADDRESS is deprecated/, 'the chart sets nothing deprecated');
 }
 
 interface HealthCheck {
@@ -362,7 +381,12 @@ interface HubConfig {
   service?: {
     extensions?: string[];
     shutdown_timeout?: string;
-    telemetry?: { metrics?: { address?: string } };
+    telemetry?: {
+      metrics?: {
+        address?: string;
+        readers?: { pull?: { exporter?: { prometheus?: { host?: string; port?: number | string } } } }[];
+      };
+    };
   };
   receivers?: Record<string, Record<string, unknown> | null>;
 }
@@ -435,15 +459,14 @@ function checkCommon(r: Rendered): void {
     assert.equal(probe?.httpGet?.port, 'health');
     assert.match(probe?.httpGet?.path ?? '', /^\/./);
   }
-  // The hub serves its metrics on OTELHUB_METRICS_ADDRESS whatever metrics.enabled says (the image sets it): the chart
-  // always sets it, off the health port; metrics.enabled only adds the container port (and the Service's).
+  // The hub serves its metrics on OTELHUB_METRICS_HOST and _PORT whatever metrics.enabled says (the image sets them):
+  // the chart always sets them, off the health port; metrics.enabled only adds the container port (and the Service's).
   const metrics = container.ports?.find((p) => p.name === 'metrics');
-  assert.ok(
-    own.has('OTELHUB_METRICS_ADDRESS') || configMap.data?.OTELHUB_METRICS_ADDRESS !== undefined,
-    'the chart sets OTELHUB_METRICS_ADDRESS',
-  );
-  const metricsPort = portOf(env.OTELHUB_METRICS_ADDRESS ?? '');
-  assert.match(env.OTELHUB_METRICS_ADDRESS ?? '', /^0\.0\.0\.0:/);
+  for (const name of ['OTELHUB_METRICS_HOST', 'OTELHUB_METRICS_PORT'])
+    assert.ok(own.has(name) || configMap.data?.[name] !== undefined, `the chart sets ${name}`);
+  if (!r.full) assert.equal(configMap.data?.OTELHUB_METRICS_ADDRESS, undefined, 'drop-in mode: nothing deprecated');
+  const metricsPort = Number(env.OTELHUB_METRICS_PORT);
+  assert.equal(env.OTELHUB_METRICS_HOST, '0.0.0.0');
   assert.notEqual(metricsPort, health.containerPort, 'metrics and health on different ports');
   if (metrics) assert.equal(metrics.containerPort, metricsPort, 'the metrics port is where the hub serves them');
 
@@ -458,9 +481,14 @@ function checkCommon(r: Rendered): void {
     assert.equal(hc.liveness_path, container.livenessProbe?.httpGet?.path);
     assert.equal(hc.readiness_path, container.readinessProbe?.httpGet?.path);
     if (metrics) {
-      const address = config.service?.telemetry?.metrics?.address ?? '';
-      assert.equal(portOf(address), metrics.containerPort, 'metrics on the metrics port');
-      assert.doesNotMatch(address, /^(localhost|127\.|\[?::1\]?):/, 'metrics off loopback');
+      const m = config.service?.telemetry?.metrics;
+      // A pull reader on the metrics port, or (deprecated) the address.
+      const served = m?.readers
+        ? m.readers.map((x) => x.pull?.exporter?.prometheus).map((p) => `${p?.host ?? 'localhost'}:${p?.port ?? ''}`)
+        : [m?.address ?? ''];
+      const onPort = served.filter((a) => /:\d+$/.test(a) && portOf(a) === metrics.containerPort);
+      assert.ok(onPort.length > 0, `metrics on the metrics port: ${served.join(', ')}`);
+      for (const a of onPort) assert.doesNotMatch(a, /^(localhost|127\.|\[?::1\]?):/, 'metrics off loopback');
     }
     assert.doesNotMatch(hc.endpoint ?? '', /^(localhost|127\.|\[?::1\]?):/, 'health_check off loopback');
     validate(['--config', tmpFile('config.yaml', text)], env);
@@ -756,13 +784,14 @@ extraEnv:
         r.service?.spec.ports.find((p) => p.name === 'metrics'),
         undefined,
       );
-      // Not the image's 0.0.0.0:8888: the chart's metrics.port.
-      assert.equal(environment(r).OTELHUB_METRICS_ADDRESS, '0.0.0.0:9100');
+      // Not the image's 8888: the chart's metrics.port.
+      assert.equal(environment(r).OTELHUB_METRICS_PORT, '9100');
     }
     renderFails(['metrics: {enabled: false, port: 8080}\n'], /metrics\.port and config\.health\.port must differ/);
-    // Full YAML mode without exposed metrics needs no metrics address.
+    // Full YAML mode without exposed metrics needs no metrics reader.
     const base = readFileSync(join(EXAMPLES, 'values-full-config.yaml'), 'utf8');
-    checkCommon(render(base.replace('address: 0.0.0.0:8888', 'level: basic'), 'metrics: {enabled: false}\n'));
+    assert.ok(base.includes(READER));
+    checkCommon(render(base.replace(READER, 'level: basic'), 'metrics: {enabled: false}\n'));
   });
 
   it('rolls the pods when the configuration changes (checksum/config)', () => {
@@ -1092,33 +1121,41 @@ extraVolumes: [{name: extra, emptyDir: {}}]
 
   it('refuses a full configuration whose metrics are not on metrics.port, off loopback', () => {
     const base = readFileSync(join(EXAMPLES, 'values-full-config.yaml'), 'utf8');
-    assert.ok(base.includes('address: 0.0.0.0:8888'));
+    assert.ok(base.includes(READER));
+    const reader = (host: string, port: string) => READER.replace('0.0.0.0', host).replace('8888', port);
     renderFails(
-      [base.replace('address: 0.0.0.0:8888', 'level: basic')],
-      /service\.telemetry\.metrics\.address is required when metrics\.enabled=true/,
-    );
-    renderFails(
-      [base.replace('address: 0.0.0.0:8888', 'address: 0.0.0.0:9999')],
-      /metrics\.address "0\.0\.0\.0:9999" must listen on metrics\.port 8888/,
+      [base.replace(READER, 'level: basic')],
+      /service\.telemetry\.metrics\.readers is required when metrics\.enabled=true/,
     );
     renderFails(
-      [base.replace('address: 0.0.0.0:8888', 'address: 127.0.0.1:8888')],
-      /metrics\.address "127\.0\.0\.1:8888" listens on loopback/,
+      [base.replace(READER, reader('0.0.0.0', '9999'))],
+      /metrics\.readers has no pull reader with a prometheus exporter on metrics\.port 8888/,
+    );
+    renderFails([base.replace(READER, 'readers: []')], /metrics\.readers has no pull reader/);
+    renderFails([base.replace(READER, reader('127.0.0.1', '8888'))], /readers\[0\] host "127\.0\.0\.1" is loopback/);
+    renderFails(
+      [base.replace(READER, READER.replace('\n                  host: 0.0.0.0', ''))],
+      /readers\[0\] host "localhost" is loopback \(localhost when unset\)/,
     );
     renderFails(
-      [base.replace('address: 0.0.0.0:8888', 'address: localhost:8888')],
-      /metrics\.address "localhost:8888" listens on loopback/,
+      [base.replace(READER, reader('${env:OTHER}', '8888'))],
+      /readers\[0\] host "\$\{env:OTHER\}" cannot be checked/,
     );
-    renderFails(
-      [base.replace('address: 0.0.0.0:8888', 'address: ${env:OTHER}')],
-      /metrics\.address "\$\{env:OTHER\}" cannot be checked/,
+    // The chart's own variables are 0.0.0.0 and metrics.port.
+    checkCommon(
+      render(
+        base.replace(READER, reader('${env:OTELHUB_METRICS_HOST}', '${env:OTELHUB_METRICS_PORT}')),
+        'metrics: {port: 9100}\n',
+      ),
     );
-    // The chart's own variable is 0.0.0.0:<metrics.port>.
-    const r = render(
-      base.replace('address: 0.0.0.0:8888', 'address: ${env:OTELHUB_METRICS_ADDRESS}'),
-      'metrics: {port: 9100}\n',
-    );
-    checkCommon(r);
+    // The deprecated address, as configurations written before readers have it, still passes the same checks.
+    const address = (a: string) => base.replace(READER, `address: ${a}`);
+    checkCommon(render(address('0.0.0.0:8888')));
+    renderFails([address('0.0.0.0:9999')], /metrics\.address "0\.0\.0\.0:9999" must listen on metrics\.port 8888/);
+    renderFails([address('127.0.0.1:8888')], /metrics\.address "127\.0\.0\.1:8888" listens on loopback/);
+    renderFails([address('localhost:8888')], /metrics\.address "localhost:8888" listens on loopback/);
+    renderFails([address('${env:OTHER}')], /metrics\.address "\$\{env:OTHER\}" cannot be checked/);
+    checkCommon(render(address('${env:OTELHUB_METRICS_ADDRESS}'), 'metrics: {port: 9100}\n'));
   });
 });
 

@@ -212,32 +212,59 @@ Refuses combinations that cannot work, each with the value to change. Renders no
 {{- include "otelhub.validateHealthCheck" . }}
 {{- end }}
 {{- if .Values.metrics.enabled }}
-{{- include "otelhub.validateMetricsAddress" . }}
+{{- include "otelhub.validateMetricsReaders" . }}
 {{- end }}
 {{- end }}
 {{- end }}
 
 {{/*
-Full YAML mode with metrics exposed: service.telemetry.metrics.address must listen on metrics.port, off loopback
-(the container port and Service point there). ${env:OTELHUB_METRICS_ADDRESS} is the chart's 0.0.0.0:<metrics.port>.
+Full YAML mode with metrics exposed: one pull reader of service.telemetry.metrics.readers must serve on metrics.port,
+off loopback (the container port and Service point there). ${env:OTELHUB_METRICS_HOST} and ${env:OTELHUB_METRICS_PORT}
+are the chart's 0.0.0.0 and metrics.port. The deprecated address is checked as before (${env:OTELHUB_METRICS_ADDRESS}
+is the chart's 0.0.0.0:<metrics.port>).
 */}}
-{{- define "otelhub.validateMetricsAddress" -}}
+{{- define "otelhub.validateMetricsReaders" -}}
 {{- $port := int .Values.metrics.port }}
 {{- $service := default dict .Values.otelhubConfig.service }}
 {{- $telemetry := default dict $service.telemetry }}
 {{- $metrics := default dict $telemetry.metrics }}
+{{- $at := "otelhubConfig.service.telemetry.metrics" }}
+{{- $hint := printf "add readers: [{pull: {exporter: {prometheus: {host: 0.0.0.0, port: %d}}}}] (or host: ${env:OTELHUB_METRICS_HOST}, port: ${env:OTELHUB_METRICS_PORT}), or set metrics.enabled=false" $port }}
+{{- if hasKey $metrics "readers" }}
+{{- $found := false }}
+{{- range $i, $reader := (default list $metrics.readers) }}
+{{- $pull := default dict (default dict $reader).pull }}
+{{- $prom := default dict (default dict $pull.exporter).prometheus }}
+{{- $p := include "otelhub.str" $prom.port }}
+{{- if or (eq $p (toString $port)) (eq $p "${env:OTELHUB_METRICS_PORT}") }}
+{{- $host := include "otelhub.str" (default "localhost" $prom.host) }}
+{{- if contains "${" $host }}
+{{- if ne $host "${env:OTELHUB_METRICS_HOST}" }}
+{{- fail (printf "%s.readers[%d] host %q cannot be checked: use 0.0.0.0 or ${env:OTELHUB_METRICS_HOST}, or set metrics.enabled=false" $at $i $host) }}
+{{- end }}
+{{- else if include "otelhub.isLoopback" (printf "%s:%s" $host $p) }}
+{{- fail (printf "%s.readers[%d] host %q is loopback (localhost when unset), which Prometheus cannot reach through the metrics port: use 0.0.0.0 or ${env:OTELHUB_METRICS_HOST}" $at $i $host) }}
+{{- end }}
+{{- $found = true }}
+{{- end }}
+{{- end }}
+{{- if not $found }}
+{{- fail (printf "%s.readers has no pull reader with a prometheus exporter on metrics.port %d, where the container port and Service point: %s" $at $port $hint) }}
+{{- end }}
+{{- else if hasKey $metrics "address" }}
 {{- $address := include "otelhub.str" $metrics.address }}
-{{- $hint := printf "set it to 0.0.0.0:%d or ${env:OTELHUB_METRICS_ADDRESS}, or set metrics.enabled=false" $port }}
-{{- if not $address }}
-{{- fail (printf "otelhubConfig.service.telemetry.metrics.address is required when metrics.enabled=true: the metrics port %d and Service point there (%s)" $port $hint) }}
-{{- else if contains "${" $address }}
+{{- $ahint := printf "set readers (address is deprecated) or address 0.0.0.0:%d or ${env:OTELHUB_METRICS_ADDRESS}, or set metrics.enabled=false" $port }}
+{{- if contains "${" $address }}
 {{- if ne $address "${env:OTELHUB_METRICS_ADDRESS}" }}
-{{- fail (printf "otelhubConfig.service.telemetry.metrics.address %q cannot be checked: %s" $address $hint) }}
+{{- fail (printf "%s.address %q cannot be checked: %s" $at $address $ahint) }}
 {{- end }}
 {{- else if not (hasSuffix (printf ":%d" $port) $address) }}
-{{- fail (printf "otelhubConfig.service.telemetry.metrics.address %q must listen on metrics.port %d, where the container port and Service point: %s" $address $port $hint) }}
+{{- fail (printf "%s.address %q must listen on metrics.port %d, where the container port and Service point: %s" $at $address $port $ahint) }}
 {{- else if include "otelhub.isLoopback" $address }}
-{{- fail (printf "otelhubConfig.service.telemetry.metrics.address %q listens on loopback, which Prometheus cannot reach through the metrics port: %s" $address $hint) }}
+{{- fail (printf "%s.address %q listens on loopback, which Prometheus cannot reach through the metrics port: %s" $at $address $ahint) }}
+{{- end }}
+{{- else }}
+{{- fail (printf "%s.readers is required when metrics.enabled=true: the metrics port %d and Service point there (%s)" $at $port $hint) }}
 {{- end }}
 {{- end }}
 
