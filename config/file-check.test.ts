@@ -86,14 +86,14 @@ describe('config files checked at config time', () => {
       `      grpc: { endpoint: "localhost:0", tls: { cert_file: ${certs.serverCertFile}, key_file: ${join(dir, 'no.key')} } }`,
       `  mqtt: { endpoint: "mqtt://broker:1883", topics: [t], auth: { username: u, password_file: ${join(dir, 'no-pw')} } }`,
       'exporters:',
-      `  otlp: { endpoint: "collector:4317", tls: { ca_file: ${certs.caFile} } }`,
+      `  otlp_grpc: { endpoint: "collector:4317", tls: { ca_file: ${certs.caFile} } }`,
       'processors:',
       '  schema: {}',
       'service:',
       '  extensions: [bearertokenauth]',
       '  pipelines:',
-      '    logs: { receivers: [otlp], processors: [], exporters: [otlp] }',
-      '    metrics: { receivers: [mqtt], processors: [schema], exporters: [otlp] }',
+      '    logs: { receivers: [otlp], processors: [], exporters: [otlp_grpc] }',
+      '    metrics: { receivers: [mqtt], processors: [schema], exporters: [otlp_grpc] }',
     ].join('\n');
     const loaded = loadConfigText(text, join(dir, 'hub.yaml'), {});
     const r = await resolveHubConfig(loaded.config!, builtinRegistry(), { checkFiles: true });

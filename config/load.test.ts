@@ -60,20 +60,20 @@ await test('files merge in order: maps merge, lists and scalars are replaced', a
       otlp: { protocols: { grpc: { endpoint: '127.0.0.1:4317' }, http: { endpoint: '0.0.0.0:4318' } } },
     },
     processors: { batch: { timeout: '1s' } },
-    exporters: { otlp: { endpoint: 'collector:4317', headers: { 'x-tenant': 'base', 'x-env': 'prod' } } },
-    service: { pipelines: { traces: { receivers: ['otlp'], processors: [], exporters: ['otlp'] } } },
+    exporters: { otlp_grpc: { endpoint: 'collector:4317', headers: { 'x-tenant': 'base', 'x-env': 'prod' } } },
+    service: { pipelines: { traces: { receivers: ['otlp'], processors: [], exporters: ['otlp_grpc'] } } },
   });
 
   const at = (file: string, line: number, column: number) => ({ file, line, column });
   const { locate } = r.config;
   // Defined in both: the last file wins.
   assert.deepEqual(locate(['receivers', 'otlp', 'protocols', 'grpc', 'endpoint']), at(override, 6, 9));
-  assert.deepEqual(locate(['exporters', 'otlp', 'headers']), at(override, 9, 5));
+  assert.deepEqual(locate(['exporters', 'otlp_grpc', 'headers']), at(override, 9, 5));
   assert.deepEqual(locate(['service', 'pipelines', 'traces', 'processors']), at(override, 14, 7));
   assert.deepEqual(locate([]), at(override, 2, 1));
   // Only in the first file.
   assert.deepEqual(locate(['receivers', 'otlp', 'protocols', 'http', 'endpoint']), at(base, 8, 9));
-  assert.deepEqual(locate(['exporters', 'otlp', 'headers', 'x-tenant']), at(base, 16, 7));
+  assert.deepEqual(locate(['exporters', 'otlp_grpc', 'headers', 'x-tenant']), at(base, 16, 7));
   assert.deepEqual(locate(['service', 'pipelines', 'traces', 'receivers', 0]), at(base, 20, 19));
   // Missing: the deepest ancestor that exists.
   assert.deepEqual(locate(['processors', 'batch', 'send_batch_size']), at(base, 10, 3));

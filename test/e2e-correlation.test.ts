@@ -303,7 +303,8 @@ describe('MQTT to trace spans end to end (Mosquitto)', () => {
         OTEL_SERVICE_INSTANCE_ID: 'replica-1',
         OTEL_BSP_SCHEDULE_DELAY: '50',
         HTTP_HEALTH_ADDR: `127.0.0.1:${await freePort()}`,
-        OTELHUB_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
+        OTELHUB_METRICS_HOST: '127.0.0.1',
+        OTELHUB_METRICS_PORT: String(await freePort()),
         // Read in drop-in mode too: whatever the shell running the tests has must not change the spans.
         RUST_LOG: '',
         OTEL_RESOURCE_ATTRIBUTES: '',
