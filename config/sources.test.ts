@@ -45,8 +45,8 @@ const CASES: Case[] = [
   },
   {
     name: 'yaml: URI with a map value',
-    configs: [BASE, 'yaml:exporters::otlp::headers: {x-tenant: yaml}'],
-    at: ['exporters', 'otlp', 'headers'],
+    configs: [BASE, 'yaml:exporters::otlp_grpc::headers: {x-tenant: yaml}'],
+    at: ['exporters', 'otlp_grpc', 'headers'],
     want: { 'x-tenant': 'yaml' },
   },
   {
@@ -90,6 +90,20 @@ const CASES: Case[] = [
     env: { E: '9', F: 'x' },
     at: ['a'],
     want: { e: 9, f: 'x' },
+  },
+  {
+    name: '--set a value read with ${file:} (its content as it is, newline included)',
+    configs: [BASE],
+    sets: ['exporters::otlp_grpc::headers::authorization=${file:config/testdata/sources/token.txt}'],
+    at: ['exporters', 'otlp_grpc', 'headers'],
+    want: { 'x-tenant': 'base', authorization: 's3cret-from-file\n' },
+  },
+  {
+    name: 'env: URI holding nothing is an empty config',
+    configs: [BASE, 'env:CFG'],
+    env: { CFG: '' },
+    at: ['processors', 'batch', 'timeout'],
+    want: '1s',
   },
   {
     name: '${NAME} is ${env:NAME}, ${file:} reads a file (typed when alone, as written when not)',
@@ -197,9 +211,9 @@ const ERRORS: ErrorCase[] = [
   {
     name: '--set with an unset variable names the --set, not its value',
     configs: [BASE],
-    sets: ['exporters::otlp::endpoint=${env:EP}'],
+    sets: ['exporters::otlp_grpc::endpoint=${env:EP}'],
     want: [
-      '--set exporters::otlp::endpoint:1:28: exporters::otlp::endpoint: environment variable "EP" is not set (use ${env:EP:-default} to give a default)',
+      '--set exporters::otlp_grpc::endpoint:1:33: exporters::otlp_grpc::endpoint: environment variable "EP" is not set (use ${env:EP:-default} to give a default)',
     ],
   },
   {
@@ -211,6 +225,42 @@ const ERRORS: ErrorCase[] = [
     name: '${file:} of a directory',
     configs: ['yaml:a: x${file:config}'],
     want: ['yaml:a:1:4: a: cannot read file "config" in "${file:config}": is a directory'],
+  },
+  {
+    name: '${file:} without a path',
+    configs: ['yaml:a: ${file:}'],
+    want: [
+      'yaml:a:1:4: a: missing file path in "${file:}" (expected ${env:NAME}, ${NAME}, ${env:NAME:-default} or ${file:path})',
+    ],
+  },
+  {
+    name: '${file:} of a missing file in a --set names the --set',
+    configs: [BASE],
+    sets: ['a::t=${file:nope.txt}'],
+    want: ['--set a::t:1:7: a::t: cannot read file "nope.txt" in "${file:nope.txt}": no such file'],
+  },
+  {
+    name: '--set whose value is not YAML',
+    configs: [BASE],
+    sets: ['a=[1,'],
+    want: ['--set a:1:7: Flow sequence in block collection must be sufficiently indented and end with a ]'],
+  },
+  {
+    name: 'yaml: whose value is not YAML',
+    configs: ['yaml:a: [1,'],
+    want: ['yaml:a:1:7: Flow sequence in block collection must be sufficiently indented and end with a ]'],
+  },
+  {
+    name: 'schemes are lower case, as the Collector reads them',
+    configs: ['FILE:config/testdata/base.yaml'],
+    want: [
+      'unsupported scheme "FILE" in --config "FILE:config/testdata/base.yaml" (expected file:, env: or yaml: or a path)',
+    ],
+  },
+  {
+    name: 'a one-letter scheme is a path (a Windows drive)',
+    configs: ['c:\\x.yaml'],
+    want: ['cannot read config file "c:\\x.yaml": no such file'],
   },
   {
     name: '${NAME} unset, as ${env:NAME}',
