@@ -31,8 +31,6 @@ function args(extraSet: string[] = []): string[] {
     'yaml:service::telemetry::resource::host.name: gw-17',
     '--set',
     'exporters::otlp_grpc::headers::x-site=plant-7',
-    '--set',
-    'exporters::otlp_http::retry_on_failure::initial_interval=50ms',
     ...extraSet.flatMap((s) => ['--set', s]),
   ];
 }
@@ -40,7 +38,7 @@ function args(extraSet: string[] = []): string[] {
 interface Backends {
   grpc: TestGrpcServer;
   http: TestHttpServer;
-  /** The variables the config names; TENANT_ID and METRICS_HOST are left unset so their defaults apply. */
+  /** The variables the config names but TENANT_ID and METRICS_HOST, left unset so that their defaults apply. */
   env: Record<string, string>;
   metricsPort: number;
 }
@@ -55,9 +53,10 @@ async function backends(): Promise<Backends> {
     BACKEND_GRPC_ENDPOINT: grpc.address,
     BACKEND_HTTP_ENDPOINT: http.url,
     METRICS_PORT: String(metricsPort),
-    // Set empty, as a shell's `TENANT_ID=` does: `${env:TENANT_ID:-edge-01}` takes the default then too.
-    TENANT_ID: '',
   };
+  // Unset, as the Collector reads `:-` (otelhub would take the default for an empty value too; the Collector not).
+  for (const name of ['TENANT_ID', 'METRICS_HOST'])
+    assert.equal(process.env[name], undefined, `${name} must be unset in the environment running the tests`);
   return { grpc, http, env, metricsPort };
 }
 
@@ -85,7 +84,8 @@ async function sendAll(ep: { grpc: string; http: string }, tag: string): Promise
 }
 
 async function scrape(port: number): Promise<string> {
-  const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+  // localhost, as the reader's host defaults to (${env:METRICS_HOST:-localhost}), resolved as the hub resolved it.
+  const res = await fetch(`http://localhost:${port}/metrics`);
   assert.equal(res.status, 200);
   return res.text();
 }
@@ -221,7 +221,7 @@ describe('a Collector v0.165 config, unchanged', () => {
     try {
       await sendAll(await endpoints(hub), 'none');
       await eventually(() => b.grpc.calls.length > before, 'spans at the gRPC server');
-      await assert.rejects(fetch(`http://127.0.0.1:${b.metricsPort}/metrics`), 'nothing listens on the reader port');
+      await assert.rejects(fetch(`http://localhost:${b.metricsPort}/metrics`), 'nothing listens on the reader port');
       await stop(hub);
     } finally {
       hub.child.kill('SIGKILL');
