@@ -97,6 +97,8 @@ const FLUSH_CONTEXT: ConsumeContext = Object.freeze({ flush: true });
 
 class BatchProcessor implements Processor {
   readonly mutatesData = false;
+  /** A batch only merges and cuts, which encoded data supports as it is. */
+  readonly carriesEncoded: boolean;
   private readonly signal: PipelineType;
   private readonly metrics: ReturnType<typeof batchMetrics>;
   private pending: Contribution[] = [];
@@ -116,6 +118,7 @@ class BatchProcessor implements Processor {
     private readonly next: Consumer,
   ) {
     this.signal = settings.pipelineType;
+    this.carriesEncoded = next.carriesEncoded === true;
     this.metrics = batchMetrics(settings.telemetry, settings.id);
   }
 

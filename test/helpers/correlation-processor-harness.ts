@@ -27,8 +27,12 @@ export function configOf(cfg: Record<string, unknown> = {}): CorrelationConfig {
   return validConfig(correlationFactory, cfg);
 }
 
-export async function harness(t: TestContext, cfg: Record<string, unknown> = {}) {
-  const h = await converterHarness(t, correlationFactory, 'traces', cfg);
+export async function harness(
+  t: TestContext,
+  cfg: Record<string, unknown> = {},
+  opts: { carriesEncoded?: boolean } = {},
+) {
+  const h = await converterHarness(t, correlationFactory, 'traces', cfg, opts);
   const { settings, sent } = h;
   return {
     ...h,
