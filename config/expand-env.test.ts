@@ -138,4 +138,14 @@ await test('EnvScrubber shows environment values in messages as their references
       'invalid URL "http://x:${env:TOKEN}@h": expected 1 of "${env:N}"',
     );
   }
+  {
+    // Addresses are shown as they are: a listening address is no secret.
+    const s = new EnvScrubber();
+    for (const v of ['0.0.0.0', '127.0.0.1:4317', 'localhost', '[::1]:8888', '::']) s.note('${env:HOST}', v);
+    s.note('${env:SECRET}', '10.0.0.1x');
+    assert.equal(
+      s.scrub('listening on http://0.0.0.0:8888, 127.0.0.1:4317, [::1]:8888, localhost; 10.0.0.1x'),
+      'listening on http://0.0.0.0:8888, 127.0.0.1:4317, [::1]:8888, localhost; ${env:SECRET}',
+    );
+  }
 });

@@ -137,11 +137,16 @@ function readReferencedFile(
  */
 const SECRET_LENGTH = 6;
 
+// A listening or destination address is no secret, and masking it made logs say where the hub listens as
+// `http://${env:OTELHUB_METRICS_HOST}:8888` (with 0.0.0.0 set in the image).
+const PLAIN_ADDRESS = /^(?:localhost|\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:.]*\]|::)(?::\d{1,5})?$/;
+
 export class EnvScrubber {
   private readonly names = new Map<string, string>();
 
   /** `ref` is how the value is shown instead: `${env:NAME}`, `${file:path}`. */
   note(ref: string, value: string): void {
+    if (PLAIN_ADDRESS.test(value)) return;
     this.names.set(value, ref);
   }
 
