@@ -26,3 +26,20 @@ export function valueJson(v: AnyValue, bytes: (b: Uint8Array) => string): string
   };
   return json(v);
 }
+
+const base64 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+
+/**
+ * A value as text, as the Collector's Value.AsString gives it: strings as they are, numbers and booleans spelled
+ * out, bytes in base64, maps and slices as JSON, an empty (or absent) value as the empty string.
+ */
+export function valueText(v: AnyValue | undefined): string {
+  if (v === undefined) return '';
+  if ('stringValue' in v) return v.stringValue;
+  if ('boolValue' in v) return String(v.boolValue);
+  if ('intValue' in v) return v.intValue.toString();
+  if ('doubleValue' in v) return doubleText(v.doubleValue);
+  if ('bytesValue' in v) return base64(v.bytesValue);
+  if ('arrayValue' in v || 'kvlistValue' in v) return valueJson(v, base64);
+  return '';
+}
