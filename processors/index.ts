@@ -2,6 +2,7 @@
 import type { Factory } from '../core/component.ts';
 import { batchFactory } from './batch/factory.ts';
 import { correlationFactory } from './correlation/factory.ts';
+import { resourceFactory } from './resource/factory.ts';
 import { schemaFactory } from './schema/factory.ts';
 
-export const processors: Factory[] = [batchFactory, schemaFactory, correlationFactory];
+export const processors: Factory[] = [batchFactory, schemaFactory, correlationFactory, resourceFactory];
