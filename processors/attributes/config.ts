@@ -30,11 +30,12 @@ export function validateAttributesConfig(cfg: AttributesConfig): ConfigIssue[] {
   for (const b of BLOCKS) {
     const mp = cfg[b];
     if (!mp) continue;
-    issues.push(...matchIssues(mp, [b]));
+    const own = matchIssues(mp, [b]);
+    issues.push(...own);
     // Which pipelines use the processor is not known here: refuse only what no pipeline type could use.
     const signals = Object.keys(SIGNAL_PROPERTIES) as PipelineType[];
     const per = signals.map((s) => signalProblems(mp, s));
-    if (per.every((p) => p.length > 0) && issues.length === 0)
+    if (own.length === 0 && per.every((p) => p.length > 0))
       issues.push({
         path: [b],
         message: `mixes properties of different signals, so it fits no pipeline: ${signals
