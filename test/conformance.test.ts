@@ -5,7 +5,14 @@ import { runConformance } from './conformance.ts';
 runConformance(builtinFactories, {
   // An authenticator has no sensible default credential: like the Collector's, it refuses an empty config.
   // Nor has a remote-write destination or a storage account (contrib requires `endpoint`, `url` and auth too).
-  requiresConfig: ['extension:bearertokenauth', 'exporter:prometheus_remote_write', 'exporter:azure_blob'],
+  requiresConfig: [
+    'extension:bearertokenauth',
+    'exporter:prometheus_remote_write',
+    'exporter:azure_blob',
+    // With no actions they would do nothing: contrib refuses an empty list too.
+    'processor:resource',
+    'processor:attributes',
+  ],
   overrides: {
     'extension:bearertokenauth': { token: 'conformance-token' },
     'extension:health_check': { endpoint: 'localhost:0' },
@@ -28,5 +35,7 @@ runConformance(builtinFactories, {
       timeout: '1s',
     },
     'receiver:otlp': { protocols: { grpc: { endpoint: 'localhost:0' }, http: { endpoint: 'localhost:0' } } },
+    'processor:resource': { attributes: [{ key: 'deployment.environment.name', value: 'test', action: 'upsert' }] },
+    'processor:attributes': { actions: [{ key: 'conformance', value: true, action: 'insert' }] },
   },
 });
