@@ -6,4 +6,10 @@ import { correlationFactory } from './correlation/factory.ts';
 import { resourceFactory } from './resource/factory.ts';
 import { schemaFactory } from './schema/factory.ts';
 
-export const processors: Factory[] = [batchFactory, schemaFactory, correlationFactory, resourceFactory, attributesFactory];
+export const processors: Factory[] = [
+  batchFactory,
+  schemaFactory,
+  correlationFactory,
+  resourceFactory,
+  attributesFactory,
+];

@@ -85,7 +85,11 @@ describe('attributes processor', () => {
       [
         logRecord({ severityNumber: 17, body: { stringValue: 'failed' }, attributes: attributes({ password: 'p' }) }),
         logRecord({ severityNumber: 9, body: { stringValue: 'fine' }, attributes: attributes({ password: 'p' }) }),
-        logRecord({ severityNumber: 17, body: { stringValue: 'GET /healthz' }, attributes: attributes({ password: 'p' }) }),
+        logRecord({
+          severityNumber: 17,
+          body: { stringValue: 'GET /healthz' },
+          attributes: attributes({ password: 'p' }),
+        }),
       ],
       resource(),
       scope('lib', '1'),
@@ -111,7 +115,10 @@ describe('attributes processor', () => {
         metric({
           name: 'system.cpu.time',
           sum: {
-            dataPoints: [numberPoint(1, 1n, attributes({ password: 'a' })), numberPoint(2, 1n, attributes({ password: 'b' }))],
+            dataPoints: [
+              numberPoint(1, 1n, attributes({ password: 'a' })),
+              numberPoint(2, 1n, attributes({ password: 'b' })),
+            ],
             aggregationTemporality: 2,
             isMonotonic: true,
           },
@@ -121,7 +128,16 @@ describe('attributes processor', () => {
           name: 'system.latency',
           histogram: {
             dataPoints: [
-              { attributes: attributes({ password: 'd' }), startTimeUnixNano: 0n, timeUnixNano: 1n, count: 1, bucketCounts: [1], explicitBounds: [], exemplars: [], flags: 0 },
+              {
+                attributes: attributes({ password: 'd' }),
+                startTimeUnixNano: 0n,
+                timeUnixNano: 1n,
+                count: 1,
+                bucketCounts: [1],
+                explicitBounds: [],
+                exemplars: [],
+                flags: 0,
+              },
             ],
             aggregationTemporality: 2,
           },
@@ -135,7 +151,10 @@ describe('attributes processor', () => {
       m,
     )) as Metrics;
     const ms = out.resourceMetrics[0]!.scopeMetrics[0]!.metrics;
-    assert.deepEqual(ms[0]!.sum!.dataPoints.map((p) => getAttribute(p.attributes, 'password')), [undefined, undefined]);
+    assert.deepEqual(
+      ms[0]!.sum!.dataPoints.map((p) => getAttribute(p.attributes, 'password')),
+      [undefined, undefined],
+    );
     assert.equal(getAttribute(ms[1]!.gauge!.dataPoints[0]!.attributes, 'password'), 'c');
     assert.equal(getAttribute(ms[2]!.histogram!.dataPoints[0]!.attributes, 'env'), 'prod');
   });
@@ -167,7 +186,11 @@ describe('attributes processor', () => {
     ['logs', { match_type: 'strict', span_names: ['a'] }, /include::span_names: is not valid in logs pipelines/],
     ['metrics', { match_type: 'strict', services: ['a'] }, /include::services: is not valid in metrics pipelines/],
     ['traces', { match_type: 'strict', log_bodies: ['a'] }, /include::log_bodies: is not valid in traces pipelines/],
-    ['metrics', { match_type: 'strict', attributes: [{ key: 'a' }] }, /include::attributes: is not valid in metrics pipelines/],
+    [
+      'metrics',
+      { match_type: 'strict', attributes: [{ key: 'a' }] },
+      /include::attributes: is not valid in metrics pipelines/,
+    ],
   ] as const)
     it(`refuses to be created in a ${signal} pipeline with ${Object.keys(include)[1]} (${String(message)})`, async () => {
       await assert.rejects(
@@ -195,6 +218,8 @@ describe('attributes processor', () => {
       [['actions', 0, 'action'], ['include', 'span_names', 0], ['exclude']],
     );
     assert.match(issues[2]!.message, /fits no pipeline/);
-    assert.ok(validateConfig(attributesConfigSchema, { actions: REDACT, include: { services: ['a'] } }).issues.length > 0);
+    assert.ok(
+      validateConfig(attributesConfigSchema, { actions: REDACT, include: { services: ['a'] } }).issues.length > 0,
+    );
   });
 });

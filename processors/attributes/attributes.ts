@@ -27,8 +27,7 @@ export class AttributesProcessor implements Processor {
   ) {
     this.signal = settings.pipelineType;
     const problems = signalIssues(config, this.signal);
-    if (problems.length > 0)
-      throw new Error(problems.map((p) => `${p.path.join('::')}: ${p.message}`).join('; '));
+    if (problems.length > 0) throw new Error(problems.map((p) => `${p.path.join('::')}: ${p.message}`).join('; '));
     this.actions = compileActions(config.actions);
     this.selection = new Selection(config.include, config.exclude);
   }

@@ -155,7 +155,14 @@ export function matchIssues(mp: MatchProperties, at: readonly (string | number)[
   if (!PROPERTY_KEYS.some((k) => isSet(mp, k)))
     issues.push({ path: [...at], message: `selects nothing: set at least one of ${PROPERTY_KEYS.join(', ')}` });
   if (mp.match_type === 'regexp') {
-    for (const key of ['services', 'span_names', 'span_kinds', 'log_bodies', 'log_severity_texts', 'metric_names'] as const)
+    for (const key of [
+      'services',
+      'span_names',
+      'span_kinds',
+      'log_bodies',
+      'log_severity_texts',
+      'metric_names',
+    ] as const)
       (mp[key] ?? []).forEach((p, i) => {
         const r = compileGoRegexp(p);
         if (!r.ok) issues.push({ path: [...at, key, i], message: `does not compile: ${r.message}` });
@@ -171,7 +178,10 @@ export function matchIssues(mp: MatchProperties, at: readonly (string | number)[
       (mp[key] ?? []).forEach((a, i) => {
         if (a.value === undefined || a.value === null) return;
         if (typeof a.value !== 'string')
-          return issues.push({ path: [...at, key, i, 'value'], message: 'match_type regexp only matches string values' });
+          return issues.push({
+            path: [...at, key, i, 'value'],
+            message: 'match_type regexp only matches string values',
+          });
         const r = compileGoRegexp(a.value);
         if (!r.ok) issues.push({ path: [...at, key, i, 'value'], message: `does not compile: ${r.message}` });
       });

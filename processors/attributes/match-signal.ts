@@ -1,14 +1,7 @@
 // include / exclude compiled for one pipeline's signal: which properties the signal accepts (as the Collector's
 // ValidateForSpans / ValidateForLogs and its metric matcher), and the predicates over spans, log records and
 // metrics. All the properties set must match (AND); within one list, any item (OR).
-import type {
-  InstrumentationScope,
-  LogRecord,
-  Metric,
-  PipelineType,
-  Resource,
-  Span,
-} from '../../core/pdata/index.ts';
+import type { InstrumentationScope, LogRecord, Metric, PipelineType, Resource, Span } from '../../core/pdata/index.ts';
 import { valueText } from '../../core/pdata/index.ts';
 import type { MatchProperties, PropertyKey } from './match-config.ts';
 import { isSet, PROPERTY_KEYS, severityNumber, SPAN_KIND_NAMES } from './match-config.ts';

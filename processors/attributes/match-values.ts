@@ -66,7 +66,10 @@ function strictEquals(want: AnyValue, got: AnyValue): boolean {
   if ('stringValue' in want) return 'stringValue' in got && got.stringValue === want.stringValue;
   if ('boolValue' in want) return 'boolValue' in got && got.boolValue === want.boolValue;
   if ('intValue' in want)
-    return ('intValue' in got && got.intValue === want.intValue) || ('doubleValue' in got && got.doubleValue === Number(want.intValue));
+    return (
+      ('intValue' in got && got.intValue === want.intValue) ||
+      ('doubleValue' in got && got.doubleValue === Number(want.intValue))
+    );
   if ('doubleValue' in want) return 'doubleValue' in got && got.doubleValue === want.doubleValue;
   return valueJson(want, hex) === valueJson(got, hex) && Object.keys(want)[0] === Object.keys(got)[0];
 }
@@ -75,10 +78,11 @@ export type AttributesMatcher = (attrs: readonly KeyValue[]) => boolean;
 
 /** All of `list` must match (the Collector's AttributesMatcher); an empty list matches everything. */
 export function attributesMatcher(type: MatchType, list: readonly AttributeMatch[]): AttributesMatcher {
-  const checks = list.map(({ key, value }): ((v: AnyValue) => boolean) => {
+  const checks = list.map(({ value }): ((v: AnyValue) => boolean) => {
     if (value === undefined || value === null) return () => true;
     if (type === 'regexp') {
-      const re = regexp(String(value));
+      // matchIssues refused a non-string value under regexp.
+      const re = regexp(value as string);
       return (v) => {
         const text = matchText(v);
         return text !== undefined && re.test(text);

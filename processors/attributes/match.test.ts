@@ -2,7 +2,7 @@
 // filtermetric tests describe them.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AttributeInput, InstrumentationScope, LogRecord, Metric, Resource, Span } from '../../core/pdata/index.ts';
+import type { AttributeInput, InstrumentationScope, LogRecord, Resource, Span } from '../../core/pdata/index.ts';
 import { attributes, logRecord, metric, resource, scope, span, SpanKind } from '../../core/pdata/index.ts';
 import type { MatchProperties } from './match-config.ts';
 import { matchIssues } from './match-config.ts';
@@ -24,7 +24,7 @@ function matches(mp: MatchProperties, item: Item): boolean {
   const r: Resource = resource(item.resource ?? {});
   const sc: InstrumentationScope = scope(...(item.scope ?? ['', '']));
   const attrs = attributes(item.attrs ?? {});
-  if (item.metric !== undefined) return m.metric(metric({ name: item.metric }) as Metric, r);
+  if (item.metric !== undefined) return m.metric(metric({ name: item.metric }), r);
   if (item.log) return m.log(logRecord({ ...item.log, attributes: attrs }), r, sc);
   return m.span(span({ ...item.span, attributes: attrs }), r, sc);
 }
@@ -88,7 +88,11 @@ const ROWS: Row[] = [
     name: 'attributes, strict: a double, a bool, a list',
     mp: {
       match_type: 'strict',
-      attributes: [{ key: 'ratio', value: 0.5 }, { key: 'ok', value: true }, { key: 'tags', value: ['a', 'b'] }],
+      attributes: [
+        { key: 'ratio', value: 0.5 },
+        { key: 'ok', value: true },
+        { key: 'tags', value: ['a', 'b'] },
+      ],
     },
     yes: [{ attrs: { ratio: 0.5, ok: true, tags: ['a', 'b'] } }],
     no: [{ attrs: { ratio: 0.5, ok: 'true', tags: ['a', 'b'] } }, { attrs: { ratio: 0.5, ok: true, tags: ['b'] } }],
@@ -97,10 +101,17 @@ const ROWS: Row[] = [
     name: 'attributes, regexp: strings, ints, doubles (never in exponent form) and bools as text',
     mp: {
       match_type: 'regexp',
-      attributes: [{ key: 'route', value: '^/api/' }, { key: 'code', value: '^5' }],
+      attributes: [
+        { key: 'route', value: '^/api/' },
+        { key: 'code', value: '^5' },
+      ],
     },
     yes: [{ attrs: { route: '/api/x', code: 503n } }, { attrs: { route: '/api/', code: '5xx' } }],
-    no: [{ attrs: { route: '/web', code: 503n } }, { attrs: { route: '/api/x', code: 404n } }, { attrs: { route: '/api/x', code: ['5'] } }],
+    no: [
+      { attrs: { route: '/web', code: 503n } },
+      { attrs: { route: '/api/x', code: 404n } },
+      { attrs: { route: '/api/x', code: ['5'] } },
+    ],
   },
   {
     name: 'resources',
@@ -157,7 +168,10 @@ const ROWS: Row[] = [
     name: 'metric_names with resources: both must match',
     mp: { match_type: 'strict', metric_names: ['m'], resources: [{ key: 'service.name', value: 'gw' }] },
     yes: [{ metric: 'm', resource: { 'service.name': 'gw' } }],
-    no: [{ metric: 'm', resource: { 'service.name': 'other' } }, { metric: 'n', resource: { 'service.name': 'gw' } }],
+    no: [
+      { metric: 'm', resource: { 'service.name': 'other' } },
+      { metric: 'n', resource: { 'service.name': 'gw' } },
+    ],
   },
   {
     name: 'several properties: all must match',
@@ -170,8 +184,18 @@ const ROWS: Row[] = [
 describe('attributes processor matching', () => {
   for (const row of ROWS)
     it(row.name, () => {
-      for (const item of row.yes) assert.equal(matches(row.mp, item), true, `matches ${JSON.stringify(item, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))}`);
-      for (const item of row.no) assert.equal(matches(row.mp, item), false, `does not match ${JSON.stringify(item, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))}`);
+      for (const item of row.yes)
+        assert.equal(
+          matches(row.mp, item),
+          true,
+          `matches ${JSON.stringify(item, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))}`,
+        );
+      for (const item of row.no)
+        assert.equal(
+          matches(row.mp, item),
+          false,
+          `does not match ${JSON.stringify(item, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))}`,
+        );
     });
 
   it('include then exclude: acted on when include matches and exclude does not', () => {
@@ -190,10 +214,15 @@ describe('attributes processor matching', () => {
   });
 
   it('writes doubles as Go FormatFloat(f, -1) does', () => {
-    assert.deepEqual(
-      [1.5, 1e21, 1.25e-7, -3e22, 100, NaN, -Infinity].map(fixedText),
-      ['1.5', '1000000000000000000000', '0.000000125', '-30000000000000000000000', '100', 'NaN', '-Inf'],
-    );
+    assert.deepEqual([1.5, 1e21, 1.25e-7, -3e22, 100, NaN, -Infinity].map(fixedText), [
+      '1.5',
+      '1000000000000000000000',
+      '0.000000125',
+      '-30000000000000000000000',
+      '100',
+      'NaN',
+      '-Inf',
+    ]);
   });
 });
 
@@ -202,11 +231,20 @@ describe('include / exclude config checks', () => {
   it('refuses a block that selects nothing', () =>
     assert.match(issues({ match_type: 'strict', services: [] })[0]!.message, /selects nothing/));
   it('refuses a regexp that does not compile, at its index', () =>
-    assert.deepEqual(issues({ match_type: 'regexp', span_names: ['ok', 'GET (/api'] }).map((i) => i.path), [['include', 'span_names', 1]]));
+    assert.deepEqual(
+      issues({ match_type: 'regexp', span_names: ['ok', 'GET (/api'] }).map((i) => i.path),
+      [['include', 'span_names', 1]],
+    ));
   it('refuses a non-string attribute value under regexp', () =>
-    assert.deepEqual(issues({ match_type: 'regexp', attributes: [{ key: 'a', value: 1 }] }).map((i) => i.path), [['include', 'attributes', 0, 'value']]));
+    assert.deepEqual(
+      issues({ match_type: 'regexp', attributes: [{ key: 'a', value: 1 }] }).map((i) => i.path),
+      [['include', 'attributes', 0, 'value']],
+    ));
   it('refuses an unknown span kind under strict', () =>
     assert.match(issues({ match_type: 'strict', span_kinds: ['server'] })[0]!.message, /"server" is not a span kind/));
   it('refuses an unknown severity', () =>
-    assert.deepEqual(issues({ match_type: 'strict', log_severity_number: { min: 'LOUD', match_undefined: false } }).map((i) => i.path), [['include', 'log_severity_number', 'min']]));
+    assert.deepEqual(
+      issues({ match_type: 'strict', log_severity_number: { min: 'LOUD', match_undefined: false } }).map((i) => i.path),
+      [['include', 'log_severity_number', 'min']],
+    ));
 });

@@ -33,7 +33,12 @@ function run(c: Case): Record<string, AttributeInput> {
 
 const CASES: Case[] = [
   // insert
-  { name: 'insert adds a missing key', actions: [{ key: 'a', value: 'x', action: 'insert' }], input: {}, want: { a: 'x' } },
+  {
+    name: 'insert adds a missing key',
+    actions: [{ key: 'a', value: 'x', action: 'insert' }],
+    input: {},
+    want: { a: 'x' },
+  },
   {
     name: 'insert leaves an existing key alone',
     actions: [{ key: 'a', value: 'x', action: 'insert' }],
@@ -70,8 +75,18 @@ const CASES: Case[] = [
     want: { i: 2245n, d: 0.5, l: ['x', 1n], m: { k: 'v' } },
   },
   // update
-  { name: 'update changes an existing key', actions: [{ key: 'a', value: 2, action: 'update' }], input: { a: 1n }, want: { a: 2n } },
-  { name: 'update does not add a missing key', actions: [{ key: 'a', value: 2, action: 'update' }], input: {}, want: {} },
+  {
+    name: 'update changes an existing key',
+    actions: [{ key: 'a', value: 2, action: 'update' }],
+    input: { a: 1n },
+    want: { a: 2n },
+  },
+  {
+    name: 'update does not add a missing key',
+    actions: [{ key: 'a', value: 2, action: 'update' }],
+    input: {},
+    want: {},
+  },
   {
     name: 'update from_attribute',
     actions: [{ key: 'copy_key', from_attribute: 'key_original', action: 'update' }],
@@ -80,7 +95,12 @@ const CASES: Case[] = [
   },
   // upsert
   { name: 'upsert adds', actions: [{ key: 'a', value: 'v', action: 'upsert' }], input: {}, want: { a: 'v' } },
-  { name: 'upsert replaces', actions: [{ key: 'a', value: 'v', action: 'upsert' }], input: { a: 1n }, want: { a: 'v' } },
+  {
+    name: 'upsert replaces',
+    actions: [{ key: 'a', value: 'v', action: 'upsert' }],
+    input: { a: 1n },
+    want: { a: 'v' },
+  },
   // from_context
   {
     name: 'from_context reads metadata.<key> from the client metadata, joining several values with ;',
@@ -90,7 +110,12 @@ const CASES: Case[] = [
     ],
     input: {},
     want: { tenant: 'acme', via: 'a;b' },
-    ctx: { metadata: new Map([['x-tenant', ['acme']], ['via', ['a', 'b']]]) } as ConsumeContext,
+    ctx: {
+      metadata: new Map([
+        ['x-tenant', ['acme']],
+        ['via', ['a', 'b']],
+      ]),
+    } as ConsumeContext,
   },
   {
     name: 'from_context reads a bare key from metadata too, and a plain object, case-insensitively',

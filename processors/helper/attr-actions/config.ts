@@ -64,12 +64,14 @@ function sources(a: ActionConfig): ('value' | 'from_attribute' | 'from_context')
 
 type Check = (a: ActionConfig, name: ActionName, issue: (field: string | undefined, message: string) => void) => void;
 
-const notUsed = (fields: readonly (keyof ActionConfig)[]): Check => (a, name, issue) => {
-  for (const f of fields) {
-    const v = a[f];
-    if (v !== undefined && v !== null && v !== '') issue(f, `is not used by action "${name}"; remove it`);
-  }
-};
+const notUsed =
+  (fields: readonly (keyof ActionConfig)[]): Check =>
+  (a, name, issue) => {
+    for (const f of fields) {
+      const v = a[f];
+      if (v !== undefined && v !== null && v !== '') issue(f, `is not used by action "${name}"; remove it`);
+    }
+  };
 
 const needsKey: Check = (a, name, issue) => {
   if (!isSet(a.key)) issue('key', `is required for action "${name}"`);
@@ -125,7 +127,10 @@ export function actionIssues(list: readonly ActionConfig[], at: readonly (string
   list.forEach((a, i) => {
     const name = a.action.toLowerCase();
     if (!(ACTIONS as readonly string[]).includes(name)) {
-      issues.push({ path: [...at, i, 'action'], message: `unknown action "${a.action}" (known: ${ACTIONS.join(', ')})` });
+      issues.push({
+        path: [...at, i, 'action'],
+        message: `unknown action "${a.action}" (known: ${ACTIONS.join(', ')})`,
+      });
       return;
     }
     const issue = (field: string | undefined, message: string) =>

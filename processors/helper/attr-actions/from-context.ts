@@ -20,9 +20,7 @@ export function fromContextProblem(key: string): string | undefined {
 
 /** Client metadata as a receiver may attach it: a Map, something with get(), or a plain object, by header name. */
 type MetadataValue = string | readonly string[] | undefined;
-type ClientMetadata =
-  | { get(key: string): MetadataValue }
-  | Readonly<Record<string, MetadataValue>>;
+type ClientMetadata = { get(key: string): MetadataValue } | Readonly<Record<string, MetadataValue>>;
 
 function lookup(md: ClientMetadata, key: string): MetadataValue {
   if (typeof (md as { get?: unknown }).get === 'function') return (md as { get(k: string): MetadataValue }).get(key);

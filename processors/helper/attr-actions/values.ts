@@ -1,34 +1,18 @@
 // The value side of the actions, as the Collector's attraction package does it: a config value as an attribute
 // value, SHA-256 hashing, and conversion between int, double and string.
 import { createHash } from 'node:crypto';
-import type { AnyValue } from '../../../core/pdata/index.ts';
-import { valueText } from '../../../core/pdata/index.ts';
+import type { AnyValue, AttributeInput } from '../../../core/pdata/index.ts';
+import { anyValue, valueText } from '../../../core/pdata/index.ts';
 
 export type ConvertedType = 'int' | 'double' | 'string';
 
 /**
  * A value from the YAML config as an attribute value (pcommon's FromRaw): whole numbers become ints (YAML's `1.0`
  * arrives as the number 1, so it is an int here where the Collector would make it a double), lists arrays, maps
- * kvlists, null the empty value.
+ * kvlists, null the empty value. YAML gives only strings, numbers, booleans, null, lists and maps.
  */
 export function configValue(v: unknown): AnyValue {
-  if (v === null || v === undefined) return {};
-  switch (typeof v) {
-    case 'string':
-      return { stringValue: v };
-    case 'boolean':
-      return { boolValue: v };
-    case 'number':
-      return Number.isSafeInteger(v) ? { intValue: BigInt(v) } : { doubleValue: v };
-    case 'bigint':
-      return { intValue: v };
-  }
-  if (Array.isArray(v)) return { arrayValue: { values: v.map(configValue) } };
-  if (typeof v === 'object')
-    return {
-      kvlistValue: { values: Object.entries(v as object).map(([key, x]) => ({ key, value: configValue(x) })) },
-    };
-  return { stringValue: String(v) };
+  return anyValue(v as AttributeInput);
 }
 
 /**
@@ -39,7 +23,7 @@ export function copyValue(v: AnyValue): AnyValue {
   if ('arrayValue' in v) return { arrayValue: { values: v.arrayValue.values.map(copyValue) } };
   if ('kvlistValue' in v)
     return { kvlistValue: { values: v.kvlistValue.values.map((kv) => ({ key: kv.key, value: copyValue(kv.value) })) } };
-  return { ...v } as AnyValue;
+  return { ...v };
 }
 
 /**
