@@ -5,7 +5,7 @@ import type { ConfigIssue, Kind } from '../core/component.ts';
 import { parseId, TYPE_PATTERN } from '../core/component.ts';
 import type { LogLevel } from '../core/logger.ts';
 import type { GraphConfig, PipelineConfig } from '../core/pipelines.ts';
-import { checkPipelines } from '../core/pipelines.ts';
+import { checkPipelines, pipelineTypeOf } from '../core/pipelines.ts';
 import type { Registry } from '../core/registry.ts';
 import type { MetricsLevel } from '../core/telemetry.ts';
 import type { PrometheusReader } from '../core/prometheus-text.ts';
@@ -87,6 +87,33 @@ function checkComponents(
   return out;
 }
 
+/**
+ * Each processor's checks for the pipeline types it is used in (ProcessorFactory.validateForPipeline), once per
+ * processor and type, for processors whose config has no problem already (the check may rely on its types).
+ */
+function pipelineTypeIssues(
+  processors: Record<string, unknown>,
+  pipelines: Record<string, PipelineConfig>,
+  registry: Registry,
+  found: readonly ConfigIssue[],
+): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const done = new Set<string>();
+  for (const [pid, p] of Object.entries(pipelines)) {
+    const type = pipelineTypeOf(pid);
+    if (!type) continue;
+    for (const id of p.processors) {
+      const f = registry.get('processor', parseId(id).type);
+      if (!f?.validateForPipeline || !(id in processors) || done.has(`${id} ${type}`)) continue;
+      done.add(`${id} ${type}`);
+      if (found.some((i) => i.path[0] === 'processors' && i.path[1] === id)) continue;
+      for (const i of f.validateForPipeline(processors[id], type))
+        issues.push({ path: ['processors', id, ...i.path], message: `${i.message} (used in pipeline "${pid}")` });
+    }
+  }
+  return issues;
+}
+
 // Connectors are refused as a whole, naming what to use instead for the ones the Collector's users most often write.
 function connectorIssues(connectors: unknown): ConfigIssue[] {
   const general = {
@@ -166,6 +193,7 @@ export async function resolveHubConfig(
     service.pipelines = pipelines;
     notices.push(...addImplicitExtensions(sections, service, registry));
     issues.push(...checkPipelines({ ...sections, service }, registry));
+    issues.push(...pipelineTypeIssues(sections.processors, pipelines, registry, issues));
     const t = service.telemetry as unknown as RawTelemetry | undefined;
     if (t?.metrics) {
       service.telemetry.metrics = telemetryReaders(t.metrics, issues, notices);

@@ -112,6 +112,12 @@ export interface ProcessorFactory<C = unknown> extends FactoryBase<C> {
   readonly signals: Readonly<Partial<Record<PipelineType, { accepts: Signal; emits: Signal }>>>;
   /** true when the processor changes the data it is given in place. */
   readonly mutatesData?: boolean;
+  /**
+   * Checks that depend on the type of a pipeline the processor is used in (a property that signal does not have),
+   * with paths below the component, run at load time for every pipeline type that lists it; called with a config
+   * that passed the schema and validate().
+   */
+  validateForPipeline?(config: C, type: PipelineType): ConfigIssue[];
   createProcessor(settings: ProcessorCreateSettings, config: C, next: Consumer): Processor | Promise<Processor>;
 }
 

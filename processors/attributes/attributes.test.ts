@@ -19,7 +19,11 @@ import {
   SpanKind,
   traces,
 } from '../../core/pdata/index.ts';
+import { builtinFactories } from '../../components.ts';
+import { resolveHubConfig } from '../../config/hub-config.ts';
+import { loadConfigText } from '../../config/load.ts';
 import { validateConfig } from '../../config/schema.ts';
+import { Registry } from '../../core/registry.ts';
 import { testProcessorSettings } from '../../test/helpers/settings.ts';
 import type { AttributesConfig } from './config.ts';
 import { attributesConfigSchema, validateAttributesConfig } from './config.ts';
@@ -220,6 +224,40 @@ describe('attributes processor', () => {
     assert.match(issues[2]!.message, /fits no pipeline/);
     assert.ok(
       validateConfig(attributesConfigSchema, { actions: REDACT, include: { services: ['a'] } }).issues.length > 0,
+    );
+  });
+});
+
+describe('attributes processor config in a hub config', () => {
+  it('is refused at load time, at the key, when include has a property a pipeline using it lacks', async () => {
+    const yaml = `
+receivers:
+  otlp:
+    protocols: { grpc: { endpoint: localhost:0 } }
+processors:
+  attributes:
+    actions: [{ key: a, action: delete }]
+    include: { match_type: strict, span_names: [GET] }
+exporters:
+  debug:
+service:
+  pipelines:
+    traces: { receivers: [otlp], processors: [attributes], exporters: [debug] }
+    logs: { receivers: [otlp], processors: [attributes], exporters: [debug] }
+    logs/2: { receivers: [otlp], processors: [attributes], exporters: [debug] }
+`;
+    const loaded = loadConfigText(yaml, 'hub.yaml', {});
+    assert.ok(loaded.config);
+    const { issues } = await resolveHubConfig(loaded.config, new Registry(builtinFactories));
+    assert.deepEqual(
+      issues.map((i) => [i.path.join('::'), i.message, i.location?.line]),
+      [
+        [
+          'processors::attributes::include::span_names',
+          'is not valid in logs pipelines (valid: log_bodies, log_severity_texts, log_severity_number, attributes, resources, libraries) (used in pipeline "logs")',
+          8,
+        ],
+      ],
     );
   });
 });

@@ -1,7 +1,7 @@
 import { defineProcessor } from '../../core/component.ts';
 import { AttributesProcessor } from './attributes.ts';
 import type { AttributesConfig } from './config.ts';
-import { attributesConfigSchema, validateAttributesConfig } from './config.ts';
+import { attributesConfigSchema, signalIssues, validateAttributesConfig } from './config.ts';
 
 export const attributesFactory = defineProcessor<AttributesConfig>({
   kind: 'processor',
@@ -12,6 +12,8 @@ export const attributesFactory = defineProcessor<AttributesConfig>({
     'points, optionally only those include / exclude select (the Collector contrib attributes processor).',
   configSchema: attributesConfigSchema,
   validate: validateAttributesConfig,
+  // include / exclude properties the pipeline's signal does not have (span_names in a logs pipeline).
+  validateForPipeline: signalIssues,
   signals: {
     traces: { accepts: 'traces', emits: 'traces' },
     metrics: { accepts: 'metrics', emits: 'metrics' },
