@@ -1,6 +1,6 @@
 // The value side of the actions, as the Collector's attraction package does it: a config value as an attribute
 // value, SHA-256 hashing, and conversion between int, double and string.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AnyValue, AttributeInput } from '../../../core/pdata/index.ts';
 import { anyValue, valueText } from '../../../core/pdata/index.ts';
 
@@ -30,8 +30,8 @@ export function copyValue(v: AnyValue): AnyValue {
  * The bytes the Collector hashes: a string's UTF-8, a bool as one byte, an int or double as 8 little-endian bytes;
  * undefined for the other kinds, which hash to the empty string (as in the Collector).
  */
-function hashInput(v: AnyValue): Uint8Array | undefined {
-  if ('stringValue' in v) return Buffer.from(v.stringValue, 'utf8');
+function hashInput(v: AnyValue): string | Uint8Array | undefined {
+  if ('stringValue' in v) return v.stringValue;
   if ('boolValue' in v) return Uint8Array.of(v.boolValue ? 1 : 0);
   if ('intValue' in v) {
     const b = Buffer.alloc(8);
@@ -46,12 +46,31 @@ function hashInput(v: AnyValue): Uint8Array | undefined {
   return undefined;
 }
 
+/**
+ * Hashes of recent strings: the values hashed (user IDs, e-mail addresses) repeat from item to item, and a lookup
+ * costs far less than a SHA-256. Bounded by entries and by the length of what it keeps; emptied when full.
+ */
+const MEMO_ENTRIES = 4096;
+const MEMO_MAX_LENGTH = 256;
+const memo = new Map<string, string>();
+
+function sha256Hex(input: string | Uint8Array): string {
+  if (typeof input !== 'string' || input.length > MEMO_MAX_LENGTH) return hash('sha256', input, 'hex');
+  let h = memo.get(input);
+  if (h === undefined) {
+    if (memo.size >= MEMO_ENTRIES) memo.clear();
+    h = hash('sha256', input, 'hex');
+    memo.set(input, h);
+  }
+  return h;
+}
+
 /** The hex SHA-256 of the value, as a string value (the Collector's `hash` action since v0.75.0). */
 export function hashValue(v: AnyValue): AnyValue {
   const input = hashInput(v);
   // An empty string hashes to the empty string too: the Collector hashes only non-empty input.
-  if (!input || input.byteLength === 0) return { stringValue: '' };
-  return { stringValue: createHash('sha256').update(input).digest('hex') };
+  if (input === undefined || input.length === 0) return { stringValue: '' };
+  return { stringValue: sha256Hex(input) };
 }
 
 const INT64_MIN = -(2n ** 63n);
