@@ -164,7 +164,7 @@ describe('attributes processor', () => {
   });
 
   it('acts on everything without include / exclude, with from_context from the client metadata', async () => {
-    const ctx = { metadata: new Map([['x-tenant', ['acme']]]) } as unknown as ConsumeContext;
+    const ctx = { metadata: { 'x-tenant': ['acme'] } } as unknown as ConsumeContext;
     const out = (await run(
       'logs',
       { actions: [{ key: 'tenant', from_context: 'metadata.x-tenant', action: 'upsert' }] },

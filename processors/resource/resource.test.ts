@@ -64,7 +64,7 @@ const SAMPLES: [PipelineType, () => SignalData][] = [
 describe('resource processor', () => {
   for (const [signal, make] of SAMPLES) {
     it(`applies the actions to the resource of ${signal}`, async () => {
-      const ctx = { metadata: new Map([['x-tenant', ['acme']]]) } as unknown as ConsumeContext;
+      const ctx = { metadata: { 'x-tenant': ['acme'] } } as unknown as ConsumeContext;
       const [out] = await run(signal, make(), ctx);
       const r = resourcesOf(out!)[0]!;
       assert.equal(getAttribute(r.attributes, 'deployment.environment.name'), 'production');

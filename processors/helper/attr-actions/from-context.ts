@@ -18,13 +18,14 @@ export function fromContextProblem(key: string): string | undefined {
   return undefined;
 }
 
-/** Client metadata as a receiver may attach it: a Map, something with get(), or a plain object, by header name. */
-type MetadataValue = string | readonly string[] | undefined;
-type ClientMetadata = { get(key: string): MetadataValue } | Readonly<Record<string, MetadataValue>>;
+/**
+ * Client metadata as the receivers attach it (ConsumeContext.metadata, set with `include_metadata`): lower-case
+ * keys, each with its values in order. Read structurally, so this works whether or not the context declares it.
+ */
+type ClientMetadata = Readonly<Record<string, readonly string[] | string | undefined>>;
 
-function lookup(md: ClientMetadata, key: string): MetadataValue {
-  if (typeof (md as { get?: unknown }).get === 'function') return (md as { get(k: string): MetadataValue }).get(key);
-  return Object.hasOwn(md, key) ? (md as Readonly<Record<string, MetadataValue>>)[key] : undefined;
+function lookup(md: ClientMetadata, key: string): readonly string[] | string | undefined {
+  return Object.hasOwn(md, key) ? md[key] : undefined;
 }
 
 /**
