@@ -144,9 +144,14 @@ describe('Go regular expressions', () => {
     assert.deepEqual({ ...r.re.exec('XYz(q')?.groups }, { a: 'X', b: 'q' });
   });
 
-  it('accepts the escapes RE2 allows that Unicode mode refuses', () => {
-    const r = compileGoRegexp('^a\\-b\\:c$');
+  it('accepts the escapes RE2 allows that Unicode mode refuses, keeping those that mean something', () => {
+    const r = compileGoRegexp('^a\\-b\\:c[\\-\\:x]\\.\\d$');
     assert.ok(r.ok);
-    assert.equal(r.re.test('a-b:c'), true);
+    assert.equal(r.re.test('a-b:c-.1'), true);
+    assert.equal(r.re.test('a-b:c:x1'), false);
+  });
+
+  it('refuses RE2 escapes JavaScript does not know, rather than reading them as letters', () => {
+    for (const p of ['abc\\z', '\\Aabc', '[[:alpha:]]+', '\\pL']) assert.equal(compileGoRegexp(p).ok, false, p);
   });
 });

@@ -1,7 +1,9 @@
 // Regular expressions written for the Collector (Go's RE2 syntax) compiled as JavaScript RegExps. The two differ in
 // a few spellings that configs copied from the Collector's docs use: named groups `(?P<name>...)` (JavaScript
-// writes `(?<name>...)`) and inline flags at the start (`(?i)`). Everything else RE2 accepts means the same in
-// JavaScript's Unicode mode, or is refused here with JavaScript's own message, at load time.
+// writes `(?<name>...)`), inline flags at the start (`(?i)`), and escaped punctuation that means itself (`\:`, `\-`
+// outside a class), which RE2 allows and JavaScript's Unicode mode refuses. Patterns are compiled in Unicode mode:
+// RE2 matches code points, and only that mode refuses escapes it does not know (`\z`, `\A`) instead of reading
+// them as a letter; what it does not accept is refused at load time with JavaScript's own message.
 
 export type CompiledRegexp = { ok: true; re: RegExp; groups: string[] } | { ok: false; message: string };
 
@@ -28,9 +30,33 @@ function captureGroups(source: string): string[] {
   return names;
 }
 
+/** Punctuation that stays escaped: JavaScript's syntax characters, and `-` inside a class. */
+const SYNTAX = new Set('^$\\.*+?()[]{}|/');
+const PUNCTUATION = /[!-/:-@[-`{-~]/;
+
+/** `source` with the backslash taken off escaped punctuation that means itself in JavaScript too. */
+function plainEscapes(source: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i] as string;
+    if (c === '\\' && i + 1 < source.length) {
+      const next = source[i + 1] as string;
+      const keep = SYNTAX.has(next) || (inClass && next === '-') || !PUNCTUATION.test(next);
+      out += keep ? c + next : next;
+      i++;
+      continue;
+    }
+    if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    out += c;
+  }
+  return out;
+}
+
 /** Compiles a Go-syntax pattern; the message of a pattern that does not compile says why. */
 export function compileGoRegexp(pattern: string): CompiledRegexp {
-  let source = pattern.replaceAll('(?P<', '(?<');
+  let source = plainEscapes(pattern.replaceAll('(?P<', '(?<'));
   let flags = 'u';
   const lead = /^\(\?([a-zA-Z]+)\)/.exec(source);
   if (lead) {
@@ -41,14 +67,9 @@ export function compileGoRegexp(pattern: string): CompiledRegexp {
     }
     source = source.slice(lead[0].length);
   }
-  const groups = captureGroups(source);
   try {
-    return { ok: true, re: new RegExp(source, flags), groups };
-  } catch {
-    try {
-      return { ok: true, re: new RegExp(source, flags.replace('u', '')), groups };
-    } catch (err) {
-      return { ok: false, message: (err as Error).message };
-    }
+    return { ok: true, re: new RegExp(source, flags), groups: captureGroups(source) };
+  } catch (err) {
+    return { ok: false, message: (err as Error).message };
   }
 }
