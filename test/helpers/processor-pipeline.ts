@@ -4,8 +4,8 @@
 import type { Logs, Metrics, Traces } from '../../core/pdata/index.ts';
 import { startTestHub } from './hub.ts';
 import type { TestHub } from './hub.ts';
-import type { TestGrpcServer } from './otlp-exporter-server.ts';
-import { startGrpcServer } from './otlp-exporter-server.ts';
+import type { TestGrpcServer } from './otlp-grpc-exporter-server.ts';
+import { startGrpcServer } from './otlp-grpc-exporter-server.ts';
 import type { Official } from './otlp-receiver-official-exporters.ts';
 import { officialExporters, shutdownAll } from './otlp-receiver-official-exporters.ts';
 
