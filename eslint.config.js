@@ -39,6 +39,14 @@ export default tseslint.config(
   },
   { files: ['**/*.js'], extends: [tseslint.configs.disableTypeChecked] },
   {
+    // The console's page script runs in the browser.
+    files: ['extensions/console/page/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { document: 'readonly', EventSource: 'readonly', fetch: 'readonly', Node: 'readonly' },
+    },
+  },
+  {
     // A cycle makes module initialisation order matter: a value read at load time can be undefined.
     files: ['**/*.ts', '**/*.js'],
     plugins: { 'import-x': importX },

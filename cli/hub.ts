@@ -216,6 +216,8 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     logger,
     telemetry,
     shutdownTimeoutMs: config.service.shutdown_timeout,
+    // Imported when the console asks: print-config imports this module.
+    configText: async () => (await import('./print-config.ts')).printConfig(opts),
   });
   let stopping: Promise<void> | undefined;
   const shutdown = (): Promise<void> =>

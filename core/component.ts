@@ -4,6 +4,7 @@ import type { SchemaObject } from 'ajv';
 import type { Consumer } from './consumer.ts';
 import type { Logger } from './logger.ts';
 import type { PipelineType, Signal, SignalData, SignalDataMap } from './pdata/index.ts';
+import type { HubDescription } from './inspect.ts';
 import type { ComponentStatus, StatusEntry } from './status.ts';
 import type { Telemetry } from './telemetry.ts';
 
@@ -26,6 +27,8 @@ export interface Host {
   getExtension(id: string): Extension | undefined;
   /** Every component's status; ready() when all are `ok` (what health_check answers). */
   readonly status: { ready(): boolean; snapshot(): Record<string, StatusEntry> };
+  /** The hub as configured (pipelines, config text), for extensions that show it; absent in bare test hosts. */
+  describe?(): HubDescription;
 }
 
 export interface CreateSettings {

@@ -1,6 +1,7 @@
 // Drops are logged rate-limited: the first drop in a window is logged with its details at once, the rest of the
 // window is summed and logged as counts per reason when the window ends. Never one line per item.
 import type { Counter } from 'prom-client';
+import type { DropSampleInput, DropSamples } from './drop-samples.ts';
 import type { LogFields, Logger } from './logger.ts';
 
 export const DEFAULT_DROP_LOG_INTERVAL_MS = 10_000;
@@ -14,6 +15,17 @@ export interface DropReporterOptions {
   message?: string;
   /** `error` for what an operator must act on (refused credentials); `warn` by default. */
   level?: 'warn' | 'error';
+  /** Where drops are also sampled (the telemetry's inspector.drops), under this component ID. */
+  samples?: { to: DropSamples; component: string };
+}
+
+/** The sample a log line's fields describe: its topic and error, when it has them. */
+function sampleOf(detail: LogFields): DropSampleInput {
+  const { topic, error } = detail as { topic?: unknown; error?: unknown };
+  return {
+    ...(typeof topic === 'string' && { origin: { topic } }),
+    ...(typeof error === 'string' && { detail: error }),
+  };
 }
 
 export class DropReporter {
@@ -33,8 +45,11 @@ export class DropReporter {
     this.level = opts.level ?? 'warn';
   }
 
-  drop(reason: string, count = 1, detail: LogFields = {}): void {
+  /** `sample`: what the console shows of the dropped item (origin, payload); the topic in `detail` by default. */
+  drop(reason: string, count = 1, detail: LogFields = {}, sample?: DropSampleInput): void {
     this.opts.counter?.inc({ ...this.opts.labels, reason }, count);
+    const s = this.opts.samples;
+    if (s?.to.enabled) s.to.record(s.component, reason, count, sample ?? sampleOf(detail));
     if (!this.windowOpen) {
       this.windowOpen = true;
       this.logger[this.level](this.message, { reason, count, ...detail });

@@ -51,6 +51,8 @@ export interface ServiceOptions {
   telemetry?: Telemetry;
   /** How long shutdown may take in all; what has not stopped by then is abandoned (and logged). */
   shutdownTimeoutMs?: number;
+  /** The config as print-config shows it, for Host.describe (read when asked, once). */
+  configText?: () => Promise<string>;
 }
 
 export class Service {
@@ -66,9 +68,15 @@ export class Service {
   constructor(private readonly opts: ServiceOptions) {
     this.telemetry = opts.telemetry ?? new Telemetry();
     const status = this.status;
+    const { service } = opts.config;
+    const startedAt = new Date().toISOString();
+    let text: Promise<string | undefined> | undefined;
+    const config = (): Promise<string | undefined> =>
+      (text ??= opts.configText ? opts.configText().catch(() => undefined) : Promise.resolve(undefined));
     this.host = {
       status,
       getExtension: (id: string): Extension | undefined => this.graph?.extensions.find((n) => n.id === id)?.component,
+      describe: () => ({ pipelines: service.pipelines, extensions: service.extensions, startedAt, config }),
     };
   }
 

@@ -8,6 +8,7 @@
 // records it (`level`, as the Collector's metadata does): below it, it does nothing either.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CounterConfiguration, GaugeConfiguration, HistogramConfiguration } from 'prom-client';
+import { Inspector } from './inspect.ts';
 
 export type MetricsLevel = 'none' | 'basic' | 'normal' | 'detailed';
 
@@ -45,6 +46,8 @@ const NOOP_METRIC: object = {
 
 export class Telemetry {
   readonly registry = new Registry();
+  /** State and drop samples beyond the metrics (core/inspect.ts), for the console; recorded at every level. */
+  readonly inspector = new Inspector();
   private readonly metrics = new Map<string, Counter | Gauge | Histogram>();
   private readonly shapes = new Map<string, string>();
   /** Per counter or gauge, what moves its bound handles' values into it when it is read. */

@@ -11,6 +11,7 @@ import type { Logs, Metrics, PipelineType, Traces } from '../../core/pdata/index
 import type { SenderConfig } from './config.ts';
 import { AuthRefusals } from './auth-refusals.ts';
 import { BatchSender } from './batch-sender.ts';
+import { DeliveryState } from './delivery-state.ts';
 import { PartialSuccessReporter } from './partial-success.ts';
 import { PersistentQueue } from './persistent-queue.ts';
 import { QueueSender, queueGauges } from './queue-sender.ts';
@@ -49,6 +50,10 @@ export class BaseExporter implements Exporter {
   private readonly inFlight = new Set<Promise<unknown>>();
   /** The persistent queues refusing new requests (full, cannot write), with why. */
   private readonly refusing = new Map<PersistentQueue, Error>();
+  /** Attempts' outcomes, for the console. */
+  private readonly delivery = new DeliveryState();
+  /** The queue of each signal, in creation order, for the console. */
+  private readonly queueSignals = new Map<QueueSender | PersistentQueue, PipelineType>();
 
   constructor(
     private readonly settings: CreateSettings,
@@ -58,7 +63,7 @@ export class BaseExporter implements Exporter {
   ) {
     this.partial = new PartialSuccessReporter(settings.telemetry, settings.id, settings.logger);
     const attempt: Send = async (data, signal) =>
-      this.reportingHealth(this.transport.send(data, signal, await this.authHeaders()));
+      this.delivery.track(this.reportingHealth(this.transport.send(data, signal, await this.authHeaders())));
     this.authRefusals = new AuthRefusals(settings.telemetry, settings.id, settings.logger);
     this.retry = new RetrySender(
       cfg.retry_on_failure,
@@ -69,6 +74,9 @@ export class BaseExporter implements Exporter {
     this.traces = this.consumer('traces');
     this.metrics = this.consumer('metrics');
     this.logs = this.consumer('logs');
+    settings.telemetry.inspector.provide('queues', settings.id, () =>
+      this.delivery.view([...this.queueSignals].map(([q, signal]) => ({ signal, ...q.inspect() }))),
+    );
   }
 
   async start(host: Host): Promise<void> {
@@ -126,6 +134,7 @@ export class BaseExporter implements Exporter {
       );
       this.persistent.push(q);
       this.queues.push(q);
+      this.queueSignals.set(q, signal);
       send = q.send;
     } else if (this.cfg.sending_queue.enabled) {
       const q = new QueueSender(
@@ -134,6 +143,7 @@ export class BaseExporter implements Exporter {
         queueGauges(this.settings.telemetry, this.settings.id, signal),
       );
       this.queues.push(q);
+      this.queueSignals.set(q, signal);
       send = q.send;
       const { batch } = this.cfg.sending_queue;
       if (batch) {

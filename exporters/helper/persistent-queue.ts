@@ -22,6 +22,7 @@ import { splitForBatch } from './batch-sender.ts';
 import { RecordBatcher } from './record-batcher.ts';
 import { asConsumerError } from './retry-sender.ts';
 import type { ExportData, Send, SendResult } from './send.ts';
+import type { QueueView } from './queue-sender.ts';
 
 export type PersistentQueueConfig = QueueConfig & { storage: string };
 
@@ -33,6 +34,8 @@ export class PersistentQueue {
   private roomWaiters: (() => void)[] = [];
   private closing: Promise<void> | undefined;
   private refusal: Error | undefined;
+  /** When the queue last went from empty to holding something (performance.now()); undefined while empty. */
+  private nonEmptySince: number | undefined;
 
   constructor(
     private readonly cfg: PersistentQueueConfig,
@@ -135,7 +138,25 @@ export class PersistentQueue {
   }
 
   private report(): void {
-    if (this.log) this.metrics?.size.set(this.sizeOf(this.log.usage));
+    if (!this.log) return;
+    const records = this.log.usage.records;
+    if (records === 0) this.nonEmptySince = undefined;
+    else this.nonEmptySince ??= performance.now();
+    this.metrics?.size.set(this.sizeOf(this.log.usage));
+  }
+
+  /** For the console: depth against capacity, disk use, how long it has not been empty. */
+  inspect(): QueueView {
+    const size = this.log ? this.sizeOf(this.log.usage) : 0;
+    const since = this.nonEmptySince;
+    return {
+      kind: 'persistent',
+      size,
+      capacity: this.cfg.queue_size,
+      sizer: this.cfg.sizer,
+      disk_bytes: this.diskBytes,
+      ...(since !== undefined && { oldest_age_s: (performance.now() - since) / 1000 }),
+    };
   }
 
   /** Records whether the queue refuses new requests, telling onRefusing of changes; returns `err`. */
@@ -234,6 +255,9 @@ export class PersistentQueue {
   }
 
   private drop(items: number, reason: string): void {
+    this.settings.telemetry.inspector.drops.record(`exporter:${this.settings.id}`, 'permanent', items, {
+      detail: reason,
+    });
     this.metrics?.dropped.inc();
     this.metrics?.droppedItems.inc(items);
     this.settings.logger.warn('dropped a queued request the destination refused for good', {

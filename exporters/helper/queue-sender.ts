@@ -24,6 +24,21 @@ interface Request {
   reject(err: unknown): void;
   /** Removes the withdrawal listener once the request leaves the queue. */
   detach(): void;
+  /** When it was queued (performance.now()), for the oldest request's age. */
+  at: number;
+}
+
+/** One sending queue as the console shows it (core/inspect.ts, section `queues`). */
+export interface QueueView {
+  kind: 'memory' | 'persistent';
+  size: number;
+  capacity: number;
+  sizer: string;
+  /** Requests handed to a sender and not settled. */
+  sending?: number;
+  disk_bytes?: number;
+  /** Seconds the oldest request has waited (persistent queue: since the queue was last empty, an upper bound). */
+  oldest_age_s?: number;
 }
 
 export interface QueueGauges {
@@ -74,6 +89,19 @@ export class QueueSender {
     return this.waiting.length;
   }
 
+  /** For the console: depth against capacity, requests being sent, and how long the oldest has waited. */
+  inspect(): QueueView {
+    const oldest = this.waiting[0];
+    return {
+      kind: 'memory',
+      size: this.waiting.length,
+      capacity: this.cfg.queue_size,
+      sizer: 'requests',
+      sending: this.active,
+      ...(oldest && { oldest_age_s: (performance.now() - oldest.at) / 1000 }),
+    };
+  }
+
   readonly send: Send = (data: ExportData, signal: PipelineType, ctx?: ConsumeContext): Promise<SendResult> => {
     // Reported from the first request on, so a signal no pipeline sends to this exporter shows no queue.
     this.gauges?.capacity.set(this.cfg.queue_size);
@@ -86,7 +114,7 @@ export class QueueSender {
     }
     if (ctx?.signal?.aborted) return Promise.reject(retryableError('the sender gave up on this request'));
     return new Promise<SendResult>((resolve, reject) => {
-      const r: Request = { data, signal, ctx, resolve, reject, detach: () => {} };
+      const r: Request = { data, signal, ctx, resolve, reject, detach: () => {}, at: performance.now() };
       const abort = ctx?.signal;
       if (abort) {
         const onAbort = (): void => this.withdraw(r);

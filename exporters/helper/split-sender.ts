@@ -60,6 +60,7 @@ export class SplitSender {
     this.log = new DropReporter(logger, {
       message: 'destination refused items on their own; dropped them',
       intervalMs,
+      samples: { to: telemetry.inspector.drops, component: `exporter:${exporter}` },
     });
   }
 

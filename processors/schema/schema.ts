@@ -60,6 +60,7 @@ export class SchemaProcessor implements Processor {
       counter: this.metrics.dropped,
       labels: this.metrics.labels,
       message: `dropped invalid ${this.signal} from messages`,
+      samples: { to: settings.telemetry.inspector.drops, component: `processor:${settings.id}@${settings.pipelineId}` },
     });
     this.evictions = new DropReporter(settings.logger, { message: 'evicted cumulative series (max_series reached)' });
     const resource = resolveResource(config);
@@ -151,7 +152,12 @@ export class SchemaProcessor implements Processor {
 
   /** Counts and logs (rate-limited) a drop: the topic and where, never the payload. */
   private drop(m: Message, p: Problem): void {
-    this.drops.drop(p.reason, 1, { topic: m.topic, path: p.path, error: p.message });
+    this.drops.drop(
+      p.reason,
+      1,
+      { topic: m.topic, path: p.path, error: p.message },
+      { origin: { topic: m.topic }, payload: m.payload, path: p.path, detail: p.message },
+    );
   }
 
   async shutdown(): Promise<void> {

@@ -9,6 +9,7 @@ import type { Counter } from 'prom-client';
 import { DEFAULT_MULTIPLIER, DEFAULT_RANDOMIZATION_FACTOR, EndlessBackoff } from '../../config/blocks/index.ts';
 import type { ConsumeContext, Consumer } from '../../core/consumer.ts';
 import { DropReporter } from '../../core/drop-reporter.ts';
+import type { DropReporterOptions } from '../../core/drop-reporter.ts';
 import { ConsumerError, errorMessage, isPermanent } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import { isExpired, nowUnixNano } from '../../core/pdata/index.ts';
@@ -34,6 +35,8 @@ export interface DeliveryOptions {
   windowFull(sending: number): boolean;
   /** Drop log interval (tests shorten it). */
   logIntervalMs?: number;
+  /** Where dropped messages are sampled (the console). */
+  samples?: DropReporterOptions['samples'];
 }
 
 const RETRY_LOG_INTERVAL_MS = 10_000;
@@ -54,6 +57,7 @@ export class Delivery {
       labels: { receiver: opts.receiverId },
       message: 'dropped MQTT messages',
       intervalMs: opts.logIntervalMs,
+      samples: opts.samples,
     });
   }
 
@@ -66,7 +70,14 @@ export class Delivery {
   /** Counts and logs (rate-limited) messages acknowledged without delivery; the log names the first one's topic. */
   drop(reason: string, messages: readonly Message[], detail: Record<string, unknown> = {}): void {
     const [first] = messages;
-    if (first) this.drops.drop(reason, messages.length, { topic: first.topic, ...detail });
+    if (!first) return;
+    const error = typeof detail.error === 'string' ? detail.error : undefined;
+    this.drops.drop(
+      reason,
+      messages.length,
+      { topic: first.topic, ...detail },
+      { origin: { topic: first.topic, transport: 'mqtt' }, payload: first.payload, ...(error && { detail: error }) },
+    );
   }
 
   /**

@@ -5,6 +5,7 @@ import type { IPublishPacket, Packet } from 'mqtt-packet';
 import type { Duplex } from 'node:stream';
 import type { Counter } from 'prom-client';
 import { DropReporter } from '../../core/drop-reporter.ts';
+import type { DropReporterOptions } from '../../core/drop-reporter.ts';
 import type { Logger } from '../../core/logger.ts';
 import { FlowGate } from './flow-gate.ts';
 import type { GateHooks, GateLimits } from './flow-gate.ts';
@@ -17,6 +18,8 @@ export interface FlowControlOptions extends GateLimits {
   /** otelhub_receiver_mqtt_dropped_messages_total */
   dropped: Counter;
   logIntervalMs?: number;
+  /** Where dropped messages are sampled (the console). */
+  samples?: DropReporterOptions['samples'];
   /** Where the gate hands the PUBLISHes it decodes itself (MQTT.js's handleMessage gets the others). */
   publish?: (packet: IPublishPacket) => void;
 }
@@ -47,6 +50,7 @@ export function attachFlowControl(client: MqttClient, opts: FlowControlOptions):
     labels: { receiver: opts.receiverId },
     message: 'dropped MQTT messages larger than max_packet_size',
     intervalMs: opts.logIntervalMs,
+    samples: opts.samples,
   });
   const peak = { messages: 0, bytes: 0 };
   let gate: FlowGate | undefined;

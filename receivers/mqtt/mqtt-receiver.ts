@@ -40,6 +40,7 @@ import { membershipMetrics, receiverMetrics } from './metrics.ts';
 import type { ReceiverMetrics } from './metrics.ts';
 import { PubackWriter } from './puback-writer.ts';
 import { attachSatAuth } from './sat-auth.ts';
+import { ConnectionLog, connectionView, devicesView } from './inspect-view.ts';
 
 /** Passed to handleMessage's callback so MQTT.js does not send its own PUBACK (see the top of this file). */
 const ACK_LATER = new Error('acknowledged by the receiver once the pipelines settle');
@@ -97,6 +98,9 @@ export class MqttReceiver implements Receiver {
   /** Set when this session is drained for good: the DISCONNECT then ends it (Session Expiry Interval 0). */
   private endSession = false;
   private lastMessageAt = performance.now();
+  /** For the console: connected since, losses, the last error. */
+  private readonly connectionLog = new ConnectionLog();
+  private unprovide: () => void = () => {};
   private abandoned = 0;
   private readonly drainState: DrainState = {
     idleFor: () => performance.now() - this.lastMessageAt,
@@ -142,6 +146,7 @@ export class MqttReceiver implements Receiver {
       retry: this.cfg.retry,
       windowFull: (sending) => this.windowFull(sending),
       logIntervalMs: opts.dropLogIntervalMs,
+      samples: { to: settings.telemetry.inspector.drops, component: `receiver:${settings.id}` },
     });
   }
 
@@ -175,6 +180,9 @@ export class MqttReceiver implements Receiver {
       const broker = await startEmbeddedBroker(this.cfg, { settings: this.settings, sink });
       this.broker = broker;
       if (this.stopping) return void (await broker.close());
+      this.unprovide = this.settings.telemetry.inspector.provide('devices', this.settings.id, () =>
+        devicesView(broker.endpoint, broker.server),
+      );
       logger.info('embedded MQTT broker listening', { endpoint: broker.endpoint, topics: this.cfg.topics });
       return;
     }
@@ -198,6 +206,23 @@ export class MqttReceiver implements Receiver {
       this.opts.adopting === undefined ? 'subscribe' : 'drain',
     );
     this.connection = connection;
+    // Adopted sessions (membership) are the receiver's own business: only the receiver itself is shown.
+    if (this.opts.adopting === undefined)
+      this.unprovide = this.settings.telemetry.inspector.provide('connections', this.settings.id, () =>
+        connectionView(
+          {
+            broker: this.cfg.endpoint,
+            clientId: this.cfg.client_id,
+            connected: this.subscribed,
+            subscriptions: this.cfg.subscriptions,
+            inflight: Math.max(this.inflight.size, this.pendingQos0),
+            receiveMaximum: this.cfg.receive_maximum,
+            inflightBytes: this.flow?.gate?.inflightBytes,
+            maxInflightBytes: this.cfg.max_inflight_bytes,
+          },
+          this.connectionLog,
+        ),
+      );
     connection.client.handleMessage = (packet, callback) => this.onPublish(packet, callback);
     this.flow = attachFlowControl(connection.client, {
       maxMessages: this.cfg.receive_maximum,
@@ -208,6 +233,7 @@ export class MqttReceiver implements Receiver {
       receiverId: this.settings.id,
       dropped: this.metrics.dropped,
       logIntervalMs: this.dropLogIntervalMs,
+      samples: { to: this.settings.telemetry.inspector.drops, component: `receiver:${this.settings.id}` },
       // Decoded by the gate: no MQTT.js callback, so a PUBACK it would have sent (a heartbeat's) is sent here.
       publish: (packet) =>
         this.onPublish(packet, (err) => {
@@ -237,6 +263,7 @@ export class MqttReceiver implements Receiver {
   private onSubscribed(): void {
     if (this.stopping) return;
     this.subscribed = true;
+    this.connectionLog.subscribed();
     this.settings.reportStatus('ok');
     this.heartbeat?.start();
     if (this.opts.adopting !== undefined) void this.drainAdopted();
@@ -326,6 +353,7 @@ export class MqttReceiver implements Receiver {
   }
 
   private notReady(err: Error): void {
+    this.connectionLog.lost(err, this.subscribed);
     this.subscribed = false;
     this.heartbeat?.stop();
     if (!this.stopping) this.settings.reportStatus('recoverable_error', err);
@@ -419,6 +447,7 @@ export class MqttReceiver implements Receiver {
       this.flow?.close();
       await this.broker?.close();
       await members;
+      this.unprovide();
       this.adoptionEnd?.(this.adoptionResult ?? 'stopped');
     })();
     return this.stopping;

@@ -30,11 +30,13 @@ export class RequestReports {
   private readonly permanent: DropReporter;
   private readonly aborted: Counter;
   private readonly receiver: string;
+  private readonly samples: Telemetry['inspector']['drops'];
 
   constructor(settings: Pick<CreateSettings, 'id' | 'logger' | 'telemetry'>, intervalMs?: number) {
     this.logger = settings.logger;
     this.receiver = settings.id;
     const t: Telemetry = settings.telemetry;
+    this.samples = t.inspector.drops;
     this.auth = new Map(TRANSPORTS.map((tr) => [tr, authRefusalReporter(settings, tr, intervalMs)]));
     this.limits = new Map(TRANSPORTS.map((tr) => [tr, limitHitReporter(settings, tr, intervalMs)]));
     this.permanent = new DropReporter(this.logger, {
@@ -59,6 +61,12 @@ export class RequestReports {
           ...(f.detail === undefined ? {} : { error: f.detail }),
         });
       case 'permanent':
+        // The console's sample: where it came from and why (an OTLP body is binary, so no payload).
+        this.samples.record(`receiver:${this.receiver}`, 'permanent', 1, {
+          origin: { transport: where.transport, ...(where.remote !== undefined && { client: where.remote }) },
+          ...(f.detail !== undefined && { detail: f.detail }),
+          ...(where.path !== undefined && { path: where.path }),
+        });
         return this.permanent.drop(where.signal ?? where.path ?? 'unknown', 1, { ...fields, error: f.detail });
       case 'aborted':
         this.aborted.inc({ receiver: this.receiver, transport: where.transport });

@@ -35,6 +35,8 @@ export class Device {
   /** QoS 1 messages taken on this connection and not acknowledged; QoS 0 messages still in the pipelines. */
   qos1 = 0;
   qos0 = 0;
+  /** When the connection was accepted (epoch ms), for the console. */
+  readonly openedAt = Date.now();
   private state: 'new' | 'connecting' | 'connected' | 'closed' = 'new';
   private keepAliveMs = 0;
   private timer: NodeJS.Timeout | undefined;

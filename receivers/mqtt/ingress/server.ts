@@ -5,6 +5,7 @@ import type { Server, Socket } from 'node:net';
 import { Server as TlsServer } from 'node:tls';
 import type { IConnectPacket, IPublishPacket, Packet } from 'mqtt-packet';
 import type { Logger } from '../../../core/logger.ts';
+import { formatHostPort } from '../../../core/net.ts';
 import type { Message } from '../../../core/pdata/index.ts';
 import { nowUnixNano } from '../../../core/pdata/index.ts';
 import type { Outcome } from '../delivery.ts';
@@ -77,6 +78,27 @@ export class IngressServer implements DeviceHost {
     let n = 0;
     for (const d of this.devices) if (!d.reading) n++;
     return n;
+  }
+
+  /** Open connections (connected or still in CONNECT). */
+  get deviceCount(): number {
+    return this.devices.size;
+  }
+
+  /** The first `max` connections, for the console: client ID, address, since when, messages in flight. */
+  deviceList(max: number): { client_id?: string; address: string; connected_since: string; inflight: number }[] {
+    const out = [];
+    for (const d of this.devices) {
+      if (out.length >= max) break;
+      const { remoteAddress, remotePort } = d.socket;
+      out.push({
+        ...(d.session && { client_id: d.session.clientId }),
+        address: remoteAddress === undefined ? 'unknown' : formatHostPort(remoteAddress, remotePort ?? 0),
+        connected_since: new Date(d.openedAt).toISOString(),
+        inflight: d.qos1 + d.qos0,
+      });
+    }
+    return out;
   }
 
   limitHit(limit: string): void {
