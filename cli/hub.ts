@@ -217,7 +217,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     telemetry,
     shutdownTimeoutMs: config.service.shutdown_timeout,
     // Imported when the console asks: print-config imports this module.
-    configText: async () => (await import('./print-config.ts')).printConfig(opts),
+    configText: async () => (await import('./print-config.ts')).printMerged(opts),
   });
   let stopping: Promise<void> | undefined;
   const shutdown = (): Promise<void> =>

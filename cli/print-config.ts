@@ -97,12 +97,23 @@ function setLogLevel(value: Record<string, unknown>, level: LogLevel): void {
 
 /** The text `otelhub` would run with `opts`; throws ConfigError when it would refuse to. */
 export async function printConfig(opts: HubOptions): Promise<string> {
+  const sets = opts.sets ?? [];
+  if (opts.configText && sets.length === 0) {
+    const r = await loadHubConfig(opts);
+    if (!r.config || !r.loaded) throw new ConfigError(r.issues);
+    return opts.logLevel ? withLogLevel(opts.configText.text, opts.logLevel) : opts.configText.text;
+  }
+  return printMerged(opts);
+}
+
+/**
+ * The merged document with sensitive values redacted, whatever the config came from: what the console shows, where
+ * a config given as text (which print-config prints as it is) may hold a secret written in plain.
+ */
+export async function printMerged(opts: HubOptions): Promise<string> {
   const r = await loadHubConfig(opts);
   if (!r.config || !r.loaded) throw new ConfigError(r.issues);
   const sets = opts.sets ?? [];
-  if (opts.configText && sets.length === 0) {
-    return opts.logLevel ? withLogLevel(opts.configText.text, opts.logLevel) : opts.configText.text;
-  }
   // A yaml: URI and a --set are named by their key only: the value may be a secret.
   const from = [
     ...(opts.configText ? [opts.configText.name] : (opts.configFiles ?? []).map(sourceName)),

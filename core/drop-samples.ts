@@ -108,12 +108,17 @@ function payloadSample(
 
 interface Group extends DropGroup {
   bytes: number[];
+  /** Per sample, its place in recording order (times can tie). */
+  seqs: number[];
+  /** The recording order of the group's last drop. */
+  seq: number;
 }
 
 export class DropSamples {
   private limits: DropSampleLimits | undefined;
   private readonly groups = new Map<string, Group>();
   private bytes = 0;
+  private seq = 0;
 
   /** Switches sampling on with `limits` (undefined: off, and what was kept is forgotten). */
   configure(limits: DropSampleLimits | undefined): void {
@@ -141,11 +146,13 @@ export class DropSamples {
     const time = new Date().toISOString();
     if (!g) {
       if (this.groups.size >= MAX_DROP_GROUPS) this.evictGroup();
-      g = { component, reason, total: 0, last: time, samples: [], bytes: [] };
+      g = { component, reason, total: 0, last: time, samples: [], bytes: [], seqs: [], seq: 0 };
       this.groups.set(key, g);
     }
+    const seq = ++this.seq;
     g.total += count;
     g.last = time;
+    g.seq = seq;
     const sample: DropSample = { time, count, origin: { ...input.origin } };
     if (input.detail !== undefined) sample.detail = input.detail.slice(0, 500);
     if (input.path !== undefined) sample.path = input.path.slice(0, 200);
@@ -157,6 +164,7 @@ export class DropSamples {
       JSON.stringify(sample.origin).length;
     g.samples.push(sample);
     g.bytes.push(size);
+    g.seqs.push(seq);
     this.bytes += size;
     while (g.samples.length > limits.per_reason) this.shift(g);
     while (this.bytes > limits.max_bytes && this.shiftOldest()) {
@@ -166,6 +174,7 @@ export class DropSamples {
 
   private shift(g: Group): void {
     g.samples.shift();
+    g.seqs.shift();
     this.bytes -= g.bytes.shift() ?? 0;
   }
 
@@ -173,8 +182,8 @@ export class DropSamples {
   private shiftOldest(): boolean {
     let oldest: Group | undefined;
     for (const g of this.groups.values()) {
-      const t = g.samples[0]?.time;
-      if (t !== undefined && (oldest === undefined || t < (oldest.samples[0]?.time ?? ''))) oldest = g;
+      const s = g.seqs[0];
+      if (s !== undefined && (oldest === undefined || s < (oldest.seqs[0] ?? Infinity))) oldest = g;
     }
     if (!oldest) return false;
     this.shift(oldest);
@@ -183,8 +192,8 @@ export class DropSamples {
 
   private evictGroup(): void {
     let key: string | undefined;
-    let last = '';
-    for (const [k, g] of this.groups) if (key === undefined || g.last < last) [key, last] = [k, g.last];
+    let last = Infinity;
+    for (const [k, g] of this.groups) if (g.seq < last) [key, last] = [k, g.seq];
     if (key === undefined) return;
     for (const b of this.groups.get(key)?.bytes ?? []) this.bytes -= b;
     this.groups.delete(key);
@@ -193,7 +202,7 @@ export class DropSamples {
   /** Every group, most recent drop first, each with its samples newest first (copies). */
   list(): DropGroup[] {
     return [...this.groups.values()]
-      .sort((a, b) => (a.last < b.last ? 1 : a.last > b.last ? -1 : 0))
+      .sort((a, b) => b.seq - a.seq)
       .map((g) => ({
         component: g.component,
         reason: g.reason,

@@ -17,7 +17,7 @@ export class Inspector {
   /** Registers `read` under `id` in `section` (the component ID); returns the function that removes it. */
   provide(section: InspectSection, id: string, read: StateProvider): () => void {
     let m = this.providers.get(section);
-    if (!m) this.providers.set(section, (m = new Map()));
+    if (!m) this.providers.set(section, (m = new Map<string, StateProvider>()));
     m.set(id, read);
     return () => {
       if (m.get(id) === read) m.delete(id);

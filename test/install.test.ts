@@ -64,6 +64,8 @@ describe('installed package', () => {
     );
     assert.ok(existsSync(join(pkg, 'dist', 'cli', 'main.js')));
     assert.ok(existsSync(join(pkg, 'dist', 'index.d.ts')), 'declarations for plugin authors');
+    for (const f of ['index.html', 'login.html', 'app.js', 'style.css'])
+      assert.ok(existsSync(join(pkg, 'dist', 'extensions', 'console', 'page', f)), `the console's ${f}`);
     assert.ok(!existsSync(join(pkg, 'cli')), 'no TypeScript sources');
     const files = execFileSync('find', [join(pkg, 'dist'), '-name', '*.test.*', '-o', '-name', 'testdata'], {
       encoding: 'utf8',

@@ -1,7 +1,7 @@
 // Per-component rates over the last minutes, for the sparklines: every refresh_interval the hub's own counters are
 // read (the same registry /metrics serves) and each component's per-second rate since the last reading is pushed
 // into a ring of fixed length. Memory is components x series x points, all bounded.
-import type { MetricObjectWithValues, MetricValue } from 'prom-client';
+import type { MetricValue } from 'prom-client';
 import type { Telemetry } from '../../core/telemetry.ts';
 
 /** accepted / refused / dropped / sent, named for what each kind does (receivers accept, exporters send). */
@@ -49,7 +49,7 @@ export class RateHistory {
 
   /** Reads the counters now and appends one point per component and series. */
   async sample(now = performance.now()): Promise<void> {
-    const metrics = (await this.telemetry.registry.getMetricsAsJSON()) as MetricObjectWithValues<MetricValue<string>>[];
+    const metrics = await this.telemetry.registry.getMetricsAsJSON();
     const totals = new Map<string, Record<SeriesName, number>>();
     for (const m of metrics) {
       if (String(m.type) !== 'counter') continue;

@@ -182,15 +182,18 @@ function renderQueues(snap) {
     const queues = q.queues && q.queues.length > 0 ? q.queues : [{ signal: '-', kind: 'none' }];
     for (const s of queues) {
       const tr = el('tr', { 'data-exporter': id, 'data-signal': s.signal });
-      const pct = s.capacity ? Math.min(100, (100 * s.size) / s.capacity) : 0;
-      const bar = el('span', { class: `bar${pct >= 100 ? ' full' : ''}` }, el('span', { style: `width:${pct}%` }));
+      // A meter, not a styled bar: the page's CSP allows no inline styles.
+      const bar =
+        s.capacity !== undefined
+          ? el('meter', { min: 0, max: Math.max(1, s.capacity), high: Math.max(1, s.capacity) * 0.9, value: s.size })
+          : undefined;
       tr.append(el('td', {}, id));
       tr.append(el('td', {}, `${s.signal} · ${s.kind}`));
       tr.append(
         el(
           'td',
           { class: 'num queue-depth' },
-          s.capacity !== undefined ? bar : '',
+          bar,
           s.size === undefined ? '-' : `${s.size} / ${s.capacity} ${s.sizer || ''}`,
         ),
       );
