@@ -58,6 +58,8 @@ export const DROP_IN_TRIGGERS: readonly string[] = [
 export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4317';
 const MAX_PORT = 65_535;
 
+export const CONSOLE_VARS = { endpoint: 'OTELHUB_CONSOLE_ENDPOINT', tokenFile: 'OTELHUB_CONSOLE_TOKEN_FILE' } as const;
+
 export interface DropInSettings {
   mqtt: {
     host: string;
@@ -94,6 +96,8 @@ export interface DropInSettings {
   health: { address: string; livenessPath: string; readinessPath: string };
   /** otelhub's own metrics; `fromAddress` when the deprecated OTELHUB_METRICS_ADDRESS gave them. */
   metrics: { host: string; port: number; fromAddress: boolean };
+  /** otelhub's own console (extensions/console), only when OTELHUB_CONSOLE_ENDPOINT is set. */
+  console: { endpoint: string; tokenFile: string | undefined } | undefined;
   /** otelhub's own: the receiver's membership block and service.shutdown_timeout, each only when set. */
   scaleOut: ScaleOutSettings;
 }
@@ -496,6 +500,16 @@ function healthSettings(r: EnvReader): DropInSettings['health'] {
   return { address, livenessPath, readinessPath };
 }
 
+/** The console when OTELHUB_CONSOLE_ENDPOINT is set; with OTELHUB_CONSOLE_TOKEN_FILE it asks for that token. */
+function consoleSettings(r: EnvReader): DropInSettings['console'] {
+  if (r.get(CONSOLE_VARS.endpoint) === undefined) {
+    if (r.get(CONSOLE_VARS.tokenFile) !== undefined)
+      r.fail(CONSOLE_VARS.tokenFile, `is set but ${CONSOLE_VARS.endpoint} is not: the console is off`);
+    return undefined;
+  }
+  return { endpoint: r.address(CONSOLE_VARS.endpoint, ''), tokenFile: r.get(CONSOLE_VARS.tokenFile) };
+}
+
 /** Every setting with its default; `issues` lists every invalid value (the settings then hold defaults for them). */
 export function readDropInEnv(env: Env, ctx: DropInContext = {}): DropInRead {
   const r = new EnvReader(env);
@@ -511,6 +525,7 @@ export function readDropInEnv(env: Env, ctx: DropInContext = {}): DropInRead {
     ...logLevel(r, warnings),
     health: healthSettings(r),
     metrics: metricsSettings(r, env, warnings),
+    console: consoleSettings(r),
     scaleOut: readScaleOut(r, mqtt.sharedGroup),
   };
   return { settings, issues: r.issues, warnings };

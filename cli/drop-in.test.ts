@@ -324,6 +324,35 @@ describe('drop-in mode', () => {
     );
   });
 
+  it('adds the console with OTELHUB_CONSOLE_ENDPOINT, asking for the token of OTELHUB_CONSOLE_TOKEN_FILE', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drop-in-console-'));
+    try {
+      const tokenFile = join(dir, 'token');
+      writeFileSync(tokenFile, 'console-token\n');
+      const off = await resolved({ MQTT_BROKER_HOST: 'b' });
+      assert.deepEqual(off.service.extensions, ['health_check']);
+      const c = await resolved({
+        MQTT_BROKER_HOST: 'b',
+        OTELHUB_CONSOLE_ENDPOINT: '0.0.0.0:55679',
+        OTELHUB_CONSOLE_TOKEN_FILE: tokenFile,
+      });
+      assert.deepEqual(c.service.extensions, ['health_check', 'bearertokenauth/console', 'console']);
+      assert.equal(at(c, 'extensions', 'console')?.endpoint, '0.0.0.0:55679');
+      assert.deepEqual(at(c, 'extensions', 'console')?.auth, { authenticator: 'bearertokenauth/console' });
+      assert.equal(at(c, 'extensions', 'bearertokenauth/console')?.filename, tokenFile);
+      assert.deepEqual(
+        issuesOf({ MQTT_BROKER_HOST: 'b', OTELHUB_CONSOLE_TOKEN_FILE: tokenFile }).map((i) => i.path),
+        ['OTELHUB_CONSOLE_TOKEN_FILE'],
+      );
+      assert.deepEqual(
+        issuesOf({ MQTT_BROKER_HOST: 'b', OTELHUB_CONSOLE_ENDPOINT: 'nope' }).map((i) => i.path),
+        ['OTELHUB_CONSOLE_ENDPOINT'],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a $share/ filter and a list without any filter', () => {
     assert.match(
       issuesOf({ MQTT_TOPIC_FILTERS: '$share/g/a/#' })[0]?.message ?? '',

@@ -8,7 +8,7 @@ import { heartbeatTopicFor } from '../receivers/mqtt/config.ts';
 import type { DropInContext, DropInSettings } from './drop-in-env.ts';
 import type { DropInMembership } from './drop-in-membership.ts';
 import { MEMBERSHIP_VARS, SHUTDOWN_TIMEOUT_VAR } from './drop-in-membership.ts';
-import { readDropInEnv } from './drop-in-env.ts';
+import { CONSOLE_VARS, readDropInEnv } from './drop-in-env.ts';
 import type { HubOptions } from './hub.ts';
 
 export { isDropIn } from './drop-in-env.ts';
@@ -157,21 +157,38 @@ function exporterLines(t: DropInSettings['telemetry']): Line[] {
   ];
 }
 
+/** The console (and the bearer token it asks for), when OTELHUB_CONSOLE_ENDPOINT is set. */
+function consoleLines(c: DropInSettings['console']): { lines: Line[]; ids: string[] } {
+  if (!c) return { lines: [], ids: [] };
+  const lines: Line[] = [];
+  const ids: string[] = [];
+  if (c.tokenFile !== undefined) {
+    lines.push(['  bearertokenauth/console:'], [`    filename: ${scalar(c.tokenFile)}`, CONSOLE_VARS.tokenFile]);
+    ids.push('bearertokenauth/console');
+  }
+  lines.push(['  console:'], [`    endpoint: ${scalar(c.endpoint)}`, CONSOLE_VARS.endpoint]);
+  if (c.tokenFile !== undefined) lines.push(['    auth:'], ['      authenticator: bearertokenauth/console']);
+  ids.push('console');
+  return { lines, ids };
+}
+
 function serviceLines(s: DropInSettings): Line[] {
   const h = s.health;
   const metrics = s.metrics;
   const [hostVar, portVar] = metrics.fromAddress
     ? ['OTELHUB_METRICS_ADDRESS (deprecated)', 'OTELHUB_METRICS_ADDRESS (deprecated)']
     : ['OTELHUB_METRICS_HOST', 'OTELHUB_METRICS_PORT'];
+  const consoleExt = consoleLines(s.console);
   return [
     ['extensions:'],
     ['  health_check:'],
     [`    endpoint: ${scalar(h.address)}`, 'HTTP_HEALTH_ADDR'],
     [`    liveness_path: ${scalar(h.livenessPath)}`, 'HTTP_HEALTH_LIVENESS_PATH'],
     [`    readiness_path: ${scalar(h.readinessPath)}`, 'HTTP_HEALTH_READINESS_PATH'],
+    ...consoleExt.lines,
     [''],
     ['service:'],
-    ['  extensions: [health_check]'],
+    [`  extensions: [${['health_check', ...consoleExt.ids].join(', ')}]`],
     ...(s.scaleOut.shutdownTimeout === undefined
       ? []
       : [[`  shutdown_timeout: ${scalar(s.scaleOut.shutdownTimeout)}`, SHUTDOWN_TIMEOUT_VAR] as const]),
