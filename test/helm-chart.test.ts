@@ -11,6 +11,8 @@ import { join, posix } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { MEMBERSHIP_VARS, SHUTDOWN_TIMEOUT_VAR } from '../cli/drop-in-membership.ts';
+import { CONSOLE_VARS } from '../cli/drop-in-env.ts';
+import { dropInConfig } from '../cli/drop-in.ts';
 import { parseDuration } from '../config/duration.ts';
 import { BIN, ROOT } from './helpers/process.ts';
 
@@ -60,6 +62,8 @@ const DROP_IN_VARS = new Set([
   'OTELHUB_METRICS_HOST',
   'OTELHUB_METRICS_PORT',
   'OTELHUB_METRICS_ADDRESS',
+  CONSOLE_VARS.endpoint,
+  CONSOLE_VARS.tokenFile,
   SHUTDOWN_TIMEOUT_VAR,
   ...Object.values(MEMBERSHIP_VARS),
 ]);
@@ -69,6 +73,7 @@ const PATH_VARS: Record<string, string> = {
   MQTT_CA_CERT_PATH: 'ca.crt',
   MQTT_X509_CERT_PATH: 'tls.crt',
   MQTT_X509_KEY_PATH: 'tls.key',
+  [CONSOLE_VARS.tokenFile]: 'token',
 };
 /** The metrics reader of examples/values-full-config.yaml, as written there. */
 const READER =
@@ -82,6 +87,7 @@ const FULL_MODE_VARS = new Set([
   'OTELHUB_METRICS_PORT',
   // For configurations still using the deprecated address.
   'OTELHUB_METRICS_ADDRESS',
+  CONSOLE_VARS.endpoint,
 ]);
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -792,6 +798,42 @@ extraEnv:
     const base = readFileSync(join(EXAMPLES, 'values-full-config.yaml'), 'utf8');
     assert.ok(base.includes(READER));
     checkCommon(render(base.replace(READER, 'level: basic'), 'metrics: {enabled: false}\n'));
+  });
+
+  it('enables the console: its port, endpoint and token file in drop-in mode, which builds it; off by default', () => {
+    const off = render();
+    assert.equal(
+      off.container.ports?.find((p) => p.name === 'console'),
+      undefined,
+    );
+    assert.equal(environment(off)[CONSOLE_VARS.endpoint], undefined);
+    const r = render('console: {enabled: true, service: true, token: {secretName: console-token}}\n');
+    checkCommon(r);
+    assert.equal(r.container.ports?.find((p) => p.name === 'console')?.containerPort, 55679);
+    assert.equal(r.service?.spec.ports.find((p) => p.name === 'console')?.port, 55679);
+    const env = environment(r);
+    assert.equal(env[CONSOLE_VARS.endpoint], '0.0.0.0:55679');
+    assert.deepEqual(fileSource(r, env[CONSOLE_VARS.tokenFile] ?? ''), {
+      type: 'secret',
+      name: 'console-token',
+      key: 'token',
+    });
+    // What drop-in mode builds from that environment: the console, on the container port, asking for the token.
+    const text = dropInConfig(env, { hostname: 'otelhub-0' }).text;
+    const config = parseYaml(text) as { extensions: Record<string, Record<string, unknown>> };
+    assert.equal(config.extensions.console?.endpoint, '0.0.0.0:55679');
+    assert.deepEqual(config.extensions.console?.auth, { authenticator: 'bearertokenauth/console' });
+    assert.equal(config.extensions['bearertokenauth/console']?.filename, env[CONSOLE_VARS.tokenFile]);
+    // Without a token: no variable, no mount, no Service port unless asked.
+    const open = render('console: {enabled: true}\n');
+    checkCommon(open);
+    assert.equal(environment(open)[CONSOLE_VARS.tokenFile], undefined);
+    assert.equal(
+      open.service?.spec.ports.find((p) => p.name === 'console'),
+      undefined,
+    );
+    checkCommon(render('values-full-config.yaml', 'console: {enabled: true}\n'));
+    renderFails(['console: {enabled: true, port: 8888}\n'], /console\.port \(8888\) must differ/);
   });
 
   it('rolls the pods when the configuration changes (checksum/config)', () => {

@@ -160,6 +160,11 @@ Refuses combinations that cannot work, each with the value to change. Renders no
 {{- fail (printf "x509Auth.certKey and x509Auth.keyKey must differ (both are %s)" $x509.certKey) }}
 {{- end }}
 {{- end }}
+{{- if .Values.console.enabled }}
+{{- if or (eq (int .Values.console.port) (int $healthPort)) (eq (int .Values.console.port) (int .Values.metrics.port)) }}
+{{- fail (printf "console.port (%v) must differ from config.health.port and metrics.port" .Values.console.port) }}
+{{- end }}
+{{- end }}
 {{- /* Checked even with metrics.enabled=false: the hub serves its metrics on metrics.port all the same. */}}
 {{- if eq (int .Values.metrics.port) (int $healthPort) }}
 {{- fail (printf "metrics.port and config.health.port must differ (both are %s): the hub serves its metrics on metrics.port even with metrics.enabled=false" $healthPort) }}
