@@ -11,7 +11,13 @@ import { loadServerTls, startTlsReload } from '../../config/blocks/index.ts';
 import { serverAuthenticator } from '../../core/auth.ts';
 import type { CreateSettings, Extension, Host } from '../../core/component.ts';
 import { ConfigKeyError, errorMessage } from '../../core/errors.ts';
-import { SMALL_SERVER_LIMITS, formatHostPort, listen, parseHostPort } from '../../core/net.ts';
+import {
+  SMALL_SERVER_LIMITS,
+  SMALL_SERVER_MAX_CONNECTIONS,
+  formatHostPort,
+  listen,
+  parseHostPort,
+} from '../../core/net.ts';
 import { Access } from './access.ts';
 import type { ConsoleConfig } from './config.ts';
 import { historyPoints } from './config.ts';
@@ -100,6 +106,7 @@ export class Console implements Extension {
       });
     };
     this.server = await this.makeServer(handler);
+    this.server.maxConnections = SMALL_SERVER_MAX_CONNECTIONS;
     const address = parseHostPort(config.endpoint);
     try {
       const a = await listen(this.server, address);

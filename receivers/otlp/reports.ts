@@ -65,7 +65,6 @@ export class RequestReports {
         this.samples.record(`receiver:${this.receiver}`, 'permanent', 1, {
           origin: { transport: where.transport, ...(where.remote !== undefined && { client: where.remote }) },
           ...(f.detail !== undefined && { detail: f.detail }),
-          ...(where.path !== undefined && { path: where.path }),
         });
         return this.permanent.drop(where.signal ?? where.path ?? 'unknown', 1, { ...fields, error: f.detail });
       case 'aborted':
