@@ -1,4 +1,5 @@
 // A whole hub from config files: load, check, build, start; and the internal telemetry endpoint beside it.
+import { mergedText } from './merged-config.ts';
 import { builtinRegistry } from '../components.ts';
 import type { LogFields, LogLevel, LogSink, Logger } from '../core/logger.ts';
 import { LOG_LEVELS, createLogger } from '../core/logger.ts';
@@ -216,8 +217,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     logger,
     telemetry,
     shutdownTimeoutMs: config.service.shutdown_timeout,
-    // Imported when the console asks: print-config imports this module.
-    configText: async () => (await import('./print-config.ts')).printMerged(opts),
+    configText: async () => (r.loaded ? mergedText(r.loaded, r.registry, opts) : ''),
   });
   let stopping: Promise<void> | undefined;
   const shutdown = (): Promise<void> =>
