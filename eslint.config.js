@@ -43,7 +43,14 @@ export default tseslint.config(
     files: ['extensions/console/page/**/*.js'],
     languageOptions: {
       sourceType: 'script',
-      globals: { document: 'readonly', EventSource: 'readonly', fetch: 'readonly', Node: 'readonly' },
+      globals: {
+        document: 'readonly',
+        window: 'readonly',
+        EventSource: 'readonly',
+        fetch: 'readonly',
+        setTimeout: 'readonly',
+        Node: 'readonly',
+      },
     },
   },
   {

@@ -166,6 +166,9 @@ describe('console in a real browser', () => {
     await eventually(async () => /REDACTED/.test((await page.textContent('#config')) ?? ''), 'config shown');
     assert.doesNotMatch((await page.textContent('#config')) ?? '', new RegExp(TOKEN));
 
+    // Signing out forgets the session: the page asks for the token again.
+    await page.click('#logout button');
+    await page.waitForSelector('#token');
     await page.close();
   });
 });

@@ -333,8 +333,15 @@ function connect() {
       setLive(`render error: ${err.message}`);
     }
   });
-  // EventSource reconnects by itself (retry: 3000); a session that expired gets the login page on reload.
-  source.addEventListener('error', () => setLive('reconnecting'));
+  // EventSource reconnects by itself after a dropped connection (retry: 3000), but gives up for good on an answer
+  // that is not a stream: a session that expired (401, then the login page on reload) or too many streams (503).
+  source.addEventListener('error', () => {
+    if (source.readyState !== EventSource.CLOSED) return setLive('reconnecting');
+    setLive('disconnected');
+    fetch('/api/v1/build', { credentials: 'same-origin' })
+      .then((r) => (r.status === 401 ? window.location.reload() : setTimeout(connect, 5000)))
+      .catch(() => setTimeout(connect, 5000));
+  });
 }
 
 async function loadConfig() {
