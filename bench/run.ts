@@ -12,8 +12,10 @@
 // takes BENCH_OUTAGE_SECONDS, 600) keeps a hub's destination down while 2,000 spans/s arrive, and reports its RSS,
 // the queue's disk use and the delivery after recovery. queue-batch (not in the default set) compares many small
 // requests with and without sending_queue.batch.
+// console (not in the default set): the console's drop sampling under a flood and one snapshot's cost.
 // slowloris (not in the default set: about 40 s) holds slow HTTP connections and half-sent gRPC calls against the
 // otlp receiver's default limits.
+import { benchConsole } from './console.ts';
 import { benchMqtt } from './mqtt-e2e.ts';
 import { benchMqttHubProcess } from './mqtt-hub-process.ts';
 import { benchMqttWindow } from './mqtt-window.ts';
@@ -35,6 +37,15 @@ const which = new Set(
 const fmt = (n: number): string => Math.round(n).toLocaleString('en').padStart(12);
 
 console.log(`Node ${process.version} on ${process.platform}-${process.arch}`);
+
+if (which.has('console')) {
+  const f = await benchConsole();
+  console.log(`\nconsole: ${f.drops} dropped items sampled (500-byte payloads, redacted and cut to 512 bytes)`);
+  console.log(`  ${fmt(f.dropsPerSec)} drops/s recorded; samples hold ${f.heldBytes} bytes (max_bytes ${f.maxBytes})`);
+  console.log(
+    `  snapshot of ${f.components} components x 4 series x ${f.points} points and the full drop ring: ${f.snapshotMs.toFixed(2)} ms, ${f.snapshotBytes} bytes of JSON`,
+  );
+}
 
 if (which.has('storage')) {
   const total = Number(process.env.BENCH_STORAGE_REQUESTS ?? 20_000);

@@ -62,36 +62,47 @@ export const REDACTED = '[REDACTED]';
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Redacts the values of `keys` in JSON text (also cut or invalid JSON) and in key=value text. */
-export function redactText(text: string, keys: readonly string[]): string {
-  if (keys.length === 0) return text;
+// Built once per key list: a flood of drops would otherwise compile two expressions per sample.
+let compiled: { keys: readonly string[]; json: RegExp; pairs: RegExp } | undefined;
+
+function patterns(keys: readonly string[]): { json: RegExp; pairs: RegExp } {
+  if (compiled?.keys === keys) return compiled;
   const names = keys.map(escapeRe).join('|');
   // "key": "value" (the value may be cut off at the end), "key": 123, key=value.
   const json = new RegExp(`("(?:${names})"\\s*:\\s*)("(?:[^"\\\\]|\\\\.)*(?:"|$)|[^,}\\]\\s]+)`, 'gi');
   const pairs = new RegExp(`(\\b(?:${names})\\s*=\\s*)([^\\s&;,]+)`, 'gi');
+  compiled = { keys, json, pairs };
+  return compiled;
+}
+
+/** Redacts the values of `keys` in JSON text (also cut or invalid JSON) and in key=value text. */
+export function redactText(text: string, keys: readonly string[]): string {
+  if (keys.length === 0) return text;
+  const { json, pairs } = patterns(keys);
   return text.replace(json, `$1"${REDACTED}"`).replace(pairs, `$1${REDACTED}`);
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** The payload as kept: text redacted then cut, or the first bytes in base64 when it is not UTF-8. */
+/** Bytes read past payload_bytes, so a key just before the cut still has its value redacted. */
+const REDACT_LOOKAHEAD = 1024;
+
+/** The payload as shown: text redacted then cut, or the first bytes in base64 when it is not UTF-8. */
 function payloadSample(
-  payload: Uint8Array | string,
+  head: Uint8Array,
+  total: number,
   limits: DropSampleLimits,
 ): Pick<DropSample, 'payload' | 'payload_encoding' | 'payload_bytes' | 'truncated'> {
-  const bytes = typeof payload === 'string' ? Buffer.from(payload) : payload;
-  // Redaction reads a little past the cut, so a key just before it still has its value hidden.
-  const head = bytes.subarray(0, limits.payload_bytes + 1024);
   let text: string | undefined;
   try {
-    text = utf8.decode(head, { stream: head.length < bytes.length });
+    text = utf8.decode(head, { stream: head.length < total });
   } catch {
     text = undefined;
   }
-  const truncated = bytes.length > limits.payload_bytes;
+  const truncated = total > limits.payload_bytes;
   if (text === undefined) {
-    const b64 = Buffer.from(bytes.subarray(0, limits.payload_bytes)).toString('base64');
-    return { payload: b64, payload_encoding: 'base64', payload_bytes: bytes.length, truncated };
+    const b64 = Buffer.from(head.subarray(0, limits.payload_bytes)).toString('base64');
+    return { payload: b64, payload_encoding: 'base64', payload_bytes: total, truncated };
   }
   const redacted = redactText(text, limits.redact_keys);
   const cut = Buffer.from(redacted)
@@ -101,12 +112,25 @@ function payloadSample(
   return {
     payload: cut,
     payload_encoding: 'utf8',
-    payload_bytes: bytes.length,
+    payload_bytes: total,
     truncated: truncated || cut.length < redacted.length,
   };
 }
 
-interface Group extends DropGroup {
+/**
+ * A sample as kept: the payload's head is copied when the item is dropped and only decoded, redacted and cut when
+ * the sample is first listed, since under a flood most samples are replaced before anyone reads them.
+ */
+interface Stored extends Omit<DropSample, 'time'> {
+  /** Epoch ms; formatted when listed (toISOString per drop costs as much as the rest of recording). */
+  at: number;
+  raw?: Uint8Array;
+  rawLength?: number;
+}
+
+interface Group extends Omit<DropGroup, 'samples' | 'last'> {
+  samples: Stored[];
+  lastAt: number;
   bytes: number[];
   /** Per sample, its place in recording order (times can tie). */
   seqs: number[];
@@ -114,11 +138,17 @@ interface Group extends DropGroup {
   seq: number;
 }
 
+const keyOf = (g: Pick<DropGroup, 'component' | 'reason'>): string => `${g.component}\u0000${g.reason}`;
+
 export class DropSamples {
   private limits: DropSampleLimits | undefined;
   private readonly groups = new Map<string, Group>();
   private bytes = 0;
   private seq = 0;
+  /** Every sample in recording order (group, seq), for evicting the oldest in O(1); stale entries are skipped. */
+  private order: { g: Group; seq: number }[] = [];
+  private head = 0;
+  private count = 0;
 
   /** Switches sampling on with `limits` (undefined: off, and what was kept is forgotten). */
   configure(limits: DropSampleLimits | undefined): void {
@@ -126,6 +156,9 @@ export class DropSamples {
     if (!limits) {
       this.groups.clear();
       this.bytes = 0;
+      this.order = [];
+      this.head = 0;
+      this.count = 0;
     }
   }
 
@@ -141,53 +174,75 @@ export class DropSamples {
   record(component: string, reason: string, count: number, input: DropSampleInput = {}): void {
     const limits = this.limits;
     if (!limits) return;
-    const key = `${component}\u0000${reason}`;
+    const key = keyOf({ component, reason });
     let g = this.groups.get(key);
-    const time = new Date().toISOString();
+    const at = Date.now();
     if (!g) {
       if (this.groups.size >= MAX_DROP_GROUPS) this.evictGroup();
-      g = { component, reason, total: 0, last: time, samples: [], bytes: [], seqs: [], seq: 0 };
+      g = { component, reason, total: 0, lastAt: at, samples: [], bytes: [], seqs: [], seq: 0 };
       this.groups.set(key, g);
     }
     const seq = ++this.seq;
     g.total += count;
-    g.last = time;
+    g.lastAt = at;
     g.seq = seq;
-    const sample: DropSample = { time, count, origin: { ...input.origin } };
+    const sample: Stored = { at, count, origin: { ...input.origin } };
     if (input.detail !== undefined) sample.detail = input.detail.slice(0, 500);
     if (input.path !== undefined) sample.path = input.path.slice(0, 200);
-    if (limits.payloads && input.payload !== undefined) Object.assign(sample, payloadSample(input.payload, limits));
+    if (limits.payloads && input.payload !== undefined) {
+      const p = typeof input.payload === 'string' ? Buffer.from(input.payload) : input.payload;
+      // A copy: the payload's buffer belongs to its sender.
+      sample.raw = Buffer.from(p.subarray(0, limits.payload_bytes + REDACT_LOOKAHEAD));
+      sample.rawLength = p.length;
+    }
+    const o = sample.origin;
     const size =
       SAMPLE_OVERHEAD_BYTES +
-      (sample.payload?.length ?? 0) +
+      (sample.raw?.length ?? 0) +
       (sample.detail?.length ?? 0) +
-      JSON.stringify(sample.origin).length;
+      (o.topic?.length ?? 0) +
+      (o.client?.length ?? 0);
     g.samples.push(sample);
     g.bytes.push(size);
     g.seqs.push(seq);
     this.bytes += size;
+    this.count++;
+    this.order.push({ g, seq });
     while (g.samples.length > limits.per_reason) this.shift(g);
     while (this.bytes > limits.max_bytes && this.shiftOldest()) {
       // Oldest samples go first, whichever group they are in.
     }
+    this.compact();
+  }
+
+  /** Drops the entries of `order` that no longer name a sample, once they outnumber the samples. */
+  private compact(): void {
+    const entries = this.order.length - this.head;
+    if (entries <= 2 * this.count + 1024) return;
+    this.order = this.order
+      .slice(this.head)
+      .filter((e) => this.groups.get(keyOf(e.g)) === e.g && e.g.seqs.includes(e.seq));
+    this.head = 0;
   }
 
   private shift(g: Group): void {
     g.samples.shift();
     g.seqs.shift();
     this.bytes -= g.bytes.shift() ?? 0;
+    this.count--;
   }
 
   /** Removes the oldest sample of all groups; false when none is left. */
   private shiftOldest(): boolean {
-    let oldest: Group | undefined;
-    for (const g of this.groups.values()) {
-      const s = g.seqs[0];
-      if (s !== undefined && (oldest === undefined || s < (oldest.seqs[0] ?? Infinity))) oldest = g;
+    while (this.head < this.order.length) {
+      const e = this.order[this.head++];
+      // Live when it is still its group's oldest sample (and the group still kept); else already gone.
+      if (e && e.g.seqs[0] === e.seq && this.groups.get(keyOf(e.g)) === e.g) {
+        this.shift(e.g);
+        return true;
+      }
     }
-    if (!oldest) return false;
-    this.shift(oldest);
-    return true;
+    return false;
   }
 
   private evictGroup(): void {
@@ -195,20 +250,33 @@ export class DropSamples {
     let last = Infinity;
     for (const [k, g] of this.groups) if (g.seq < last) [key, last] = [k, g.seq];
     if (key === undefined) return;
-    for (const b of this.groups.get(key)?.bytes ?? []) this.bytes -= b;
+    const g = this.groups.get(key);
+    for (const b of g?.bytes ?? []) this.bytes -= b;
+    this.count -= g?.samples.length ?? 0;
     this.groups.delete(key);
   }
 
   /** Every group, most recent drop first, each with its samples newest first (copies). */
   list(): DropGroup[] {
+    if (!this.limits) return [];
     return [...this.groups.values()]
       .sort((a, b) => b.seq - a.seq)
       .map((g) => ({
         component: g.component,
         reason: g.reason,
         total: g.total,
-        last: g.last,
-        samples: [...g.samples].reverse(),
+        last: new Date(g.lastAt).toISOString(),
+        samples: g.samples.map((x) => this.shown(x)).reverse(),
       }));
+  }
+
+  /** The sample as listed: its payload decoded, redacted and cut on first listing (kept so, the raw bytes let go). */
+  private shown(x: Stored): DropSample {
+    const limits = this.limits;
+    if (x.raw !== undefined && limits) Object.assign(x, payloadSample(x.raw, x.rawLength ?? x.raw.length, limits));
+    delete x.raw;
+    delete x.rawLength;
+    const { at, ...rest } = x;
+    return { time: new Date(at).toISOString(), ...rest };
   }
 }

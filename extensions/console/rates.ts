@@ -72,7 +72,8 @@ export class RateHistory {
       if (dt <= 0) continue;
       for (const s of SERIES) {
         const arr = r.series[s];
-        arr.push(Math.max(0, (t[s] - (prev?.[s] ?? 0)) / dt));
+        // Three decimals: a sparkline needs no more, and every page gets every point every refresh.
+        arr.push(Math.round(Math.max(0, (t[s] - (prev?.[s] ?? 0)) / dt) * 1000) / 1000);
         if (arr.length > this.points) arr.splice(0, arr.length - this.points);
       }
     }
