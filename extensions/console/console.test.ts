@@ -135,7 +135,7 @@ describe('console', () => {
         }
         assert.equal((await fetch(`${base}/api/v1/events`)).status, 503);
       } finally {
-        await Promise.all(open.map((r) => r.body?.cancel()));
+        for (const r of open) await r.body?.cancel();
       }
     });
   });
