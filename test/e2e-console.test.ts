@@ -120,6 +120,10 @@ describe('console in a real browser', () => {
       page.getAttribute(`#components tr[data-component="${key}"] .spark[data-series="${series}"]`, 'data-total');
     await eventually(async () => Number(await total('receiver:mqtt', 'accepted')) >= 6, 'accepted shown', 20_000);
     await eventually(async () => Number(await total('exporter:otlp_http', 'sent')) >= 1, 'sent shown', 20_000);
+    // ... and the sparklines: a point above zero in the receiver's accepted series.
+    const peak = () =>
+      page.getAttribute('#components tr[data-component="receiver:mqtt"] .spark[data-series="accepted"]', 'data-peak');
+    await eventually(async () => Number(await peak()) > 0, 'an accepted rate above zero', 20_000);
     const rate = await page.textContent(
       '#components tr[data-component="receiver:mqtt"] .spark[data-series="accepted"] .rate',
     );

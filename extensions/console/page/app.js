@@ -70,8 +70,9 @@ function sparkline(name, points, total) {
   const w = 90;
   const h = 22;
   const last = points.length > 0 ? points[points.length - 1] : undefined;
-  const wrap = el('span', { class: `spark s-${name}`, 'data-series': name, 'data-total': total });
-  const max = Math.max(1e-9, ...points);
+  const peak = Math.max(0, ...points);
+  const wrap = el('span', { class: `spark s-${name}`, 'data-series': name, 'data-total': total, 'data-peak': peak });
+  const max = Math.max(1e-9, peak);
   const step = points.length > 1 ? w / (points.length - 1) : 0;
   const coords = points.map((p, i) => `${(i * step).toFixed(1)},${(h - 1 - (p / max) * (h - 2)).toFixed(1)}`);
   const line = svg('polyline', { points: coords.join(' ') });
