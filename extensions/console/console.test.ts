@@ -23,6 +23,7 @@ interface Running {
   telemetry: Telemetry;
   status: StatusBoard;
   console: Console;
+  settings: ReturnType<typeof testSettings>;
 }
 
 async function withConsole(cfg: ConsoleConfig, fn: (r: Running) => Promise<void>): Promise<void> {
@@ -43,10 +44,11 @@ async function withConsole(cfg: ConsoleConfig, fn: (r: Running) => Promise<void>
       config: async () => 'receivers: {}\n',
     }),
   };
-  const c = new Console(testSettings('console', 'extension', telemetry), cfg);
+  const settings = testSettings('console', 'extension', telemetry);
+  const c = new Console(settings, cfg);
   await c.start(host);
   try {
-    await fn({ base: `http://localhost:${c.port}`, telemetry, status, console: c });
+    await fn({ base: `http://localhost:${c.port}`, telemetry, status, console: c, settings });
   } finally {
     await c.shutdown();
   }
@@ -82,7 +84,7 @@ describe('console', () => {
   });
 
   it('takes the bearer token on the API and signs a person in with an HttpOnly cookie', async () => {
-    await withConsole(config({ auth: { authenticator: 'bearertokenauth' } }), async ({ base }) => {
+    await withConsole(config({ auth: { authenticator: 'bearertokenauth' } }), async ({ base, settings }) => {
       const api = `${base}/api/v1/snapshot`;
       const none = await fetch(api);
       assert.equal(none.status, 401);
@@ -99,6 +101,10 @@ describe('console', () => {
           redirect: 'manual',
         });
       assert.equal((await form('wrong')).status, 401);
+      assert.ok(
+        settings.logger.lines.some((l) => l.msg === 'console sign-in refused'),
+        'a refused sign-in is logged',
+      );
       const ok = await form('tok-1');
       assert.equal(ok.status, 303);
       const setCookie = ok.headers.get('set-cookie') ?? '';

@@ -10,6 +10,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { loadServerTls, startTlsReload } from '../../config/blocks/index.ts';
 import { serverAuthenticator } from '../../core/auth.ts';
 import type { CreateSettings, Extension, Host } from '../../core/component.ts';
+import { DropReporter } from '../../core/drop-reporter.ts';
 import { ConfigKeyError, errorMessage } from '../../core/errors.ts';
 import {
   SMALL_SERVER_LIMITS,
@@ -48,12 +49,15 @@ export class Console implements Extension {
   private readonly streams = new Set<ServerResponse>();
   private readonly rates: RateHistory;
   private bound: { host: string; port: number } | undefined;
+  /** Refused sign-ins, logged at warn, rate-limited. */
+  private readonly refusals: DropReporter;
 
   constructor(
     private readonly settings: CreateSettings,
     private readonly config: ConsoleConfig,
   ) {
     this.rates = new RateHistory(settings.telemetry, historyPoints(config));
+    this.refusals = new DropReporter(settings.logger, { message: 'console sign-in refused' });
   }
 
   /** The bound port (useful when the endpoint asked for port 0). */
@@ -96,6 +100,7 @@ export class Console implements Extension {
         }),
       configText: async () => (await host.describe?.().config()) ?? '',
       openStream: (res: ServerResponse) => this.openStream(res),
+      refused: (client: string | undefined) => this.refusals.drop('invalid', 1, { client }),
     };
     this.snapshotFn = deps.snapshot;
     const handler = (req: IncomingMessage, res: ServerResponse): void => {
@@ -181,6 +186,7 @@ export class Console implements Extension {
 
   async shutdown(): Promise<void> {
     clearInterval(this.timer);
+    this.refusals.close();
     this.stopReload();
     for (const res of this.streams) res.end();
     this.streams.clear();

@@ -19,6 +19,8 @@ export interface RouteDeps {
   configText(): Promise<string>;
   /** Registers an event stream; false when too many are open. */
   openStream(res: ServerResponse): boolean;
+  /** A sign-in was refused (logged rate-limited: someone may be guessing). */
+  refused(client: string | undefined): void;
 }
 
 /** A login form is a few dozen bytes; anything much larger is not one. */
@@ -77,7 +79,10 @@ function loginPage(deps: RouteDeps, res: ServerResponse, status: number, notice:
 async function login(deps: RouteDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const form = await readForm(req);
   const cookie = await deps.access.login(form?.get('token') ?? '');
-  if (!cookie) return loginPage(deps, res, 401, '<p class="notice">That token was not accepted.</p>');
+  if (!cookie) {
+    deps.refused(req.socket.remoteAddress);
+    return loginPage(deps, res, 401, '<p class="notice">That token was not accepted.</p>');
+  }
   res.writeHead(303, { ...SECURITY_HEADERS, location: '/', 'set-cookie': cookie }).end();
 }
 
