@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DropSampleLimits } from './drop-samples.ts';
-import { DropSamples, MAX_DROP_GROUPS, redactText } from './drop-samples.ts';
+import { redactText } from './drop-payload.ts';
+import { DropSamples, MAX_DROP_GROUPS } from './drop-samples.ts';
 import { DropReporter } from './drop-reporter.ts';
 import { createLogger } from './logger.ts';
 

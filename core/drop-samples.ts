@@ -2,6 +2,7 @@
 // Bounded in count (per reason, and in reasons) and in bytes (all samples together): a flood of invalid messages
 // replaces old samples instead of growing memory. Payloads are cut to a few hundred bytes after the values of
 // configured keys were redacted. Off until configured: a hub without a console keeps nothing.
+import { REDACT_LOOKAHEAD, payloadSample } from './drop-payload.ts';
 
 /** Where a dropped item came from: an MQTT topic, or the transport and client address it arrived over. */
 export interface DropOrigin {
@@ -58,65 +59,6 @@ export interface DropSampleLimits {
 /** Groups kept at most: reasons are few per component, but a misbehaving plugin could invent many. */
 export const MAX_DROP_GROUPS = 256;
 const SAMPLE_OVERHEAD_BYTES = 200;
-export const REDACTED = '[REDACTED]';
-
-const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-// Built once per key list: a flood of drops would otherwise compile two expressions per sample.
-let compiled: { keys: readonly string[]; json: RegExp; pairs: RegExp } | undefined;
-
-function patterns(keys: readonly string[]): { json: RegExp; pairs: RegExp } {
-  if (compiled?.keys === keys) return compiled;
-  const names = keys.map(escapeRe).join('|');
-  // "key": "value" (the value may be cut off at the end), "key": 123, key=value.
-  const json = new RegExp(`("(?:${names})"\\s*:\\s*)("(?:[^"\\\\]|\\\\.)*(?:"|$)|[^,}\\]\\s]+)`, 'gi');
-  const pairs = new RegExp(`(\\b(?:${names})\\s*=\\s*)([^\\s&;,]+)`, 'gi');
-  compiled = { keys, json, pairs };
-  return compiled;
-}
-
-/** Redacts the values of `keys` in JSON text (also cut or invalid JSON) and in key=value text. */
-export function redactText(text: string, keys: readonly string[]): string {
-  if (keys.length === 0) return text;
-  const { json, pairs } = patterns(keys);
-  return text.replace(json, `$1"${REDACTED}"`).replace(pairs, `$1${REDACTED}`);
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Bytes read past payload_bytes, so a key just before the cut still has its value redacted. */
-const REDACT_LOOKAHEAD = 1024;
-
-/** The payload as shown: text redacted then cut, or the first bytes in base64 when it is not UTF-8. */
-function payloadSample(
-  head: Uint8Array,
-  total: number,
-  limits: DropSampleLimits,
-): Pick<DropSample, 'payload' | 'payload_encoding' | 'payload_bytes' | 'truncated'> {
-  let text: string | undefined;
-  try {
-    text = utf8.decode(head, { stream: head.length < total });
-  } catch {
-    text = undefined;
-  }
-  const truncated = total > limits.payload_bytes;
-  if (text === undefined) {
-    const b64 = Buffer.from(head.subarray(0, limits.payload_bytes)).toString('base64');
-    return { payload: b64, payload_encoding: 'base64', payload_bytes: total, truncated };
-  }
-  const redacted = redactText(text, limits.redact_keys);
-  const cut = Buffer.from(redacted)
-    .subarray(0, limits.payload_bytes)
-    .toString('utf8')
-    .replace(/\uFFFD$/, '');
-  return {
-    payload: cut,
-    payload_encoding: 'utf8',
-    payload_bytes: total,
-    truncated: truncated || cut.length < redacted.length,
-  };
-}
-
 /**
  * A sample as kept: the payload's head is copied when the item is dropped and only decoded, redacted and cut when
  * the sample is first listed, since under a flood most samples are replaced before anyone reads them.
