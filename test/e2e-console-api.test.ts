@@ -9,8 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import mqtt from 'mqtt';
 import { eventually, freePort, startTestHub } from './helpers/hub.ts';
 import type { TestHub } from './helpers/hub.ts';
-import { startHttpServer } from './helpers/otlphttp-exporter-server.ts';
-import type { TestHttpServer } from './helpers/otlphttp-exporter-server.ts';
+import { startHttpServer } from './helpers/otlp-http-exporter-server.ts';
+import type { TestHttpServer } from './helpers/otlp-http-exporter-server.ts';
 
 const LOG = JSON.stringify({ logs: [{ value: 'door opened', level: 'info', timestamp: Date.now() * 1e6 }] });
 const SPANS = JSON.stringify({

@@ -13,8 +13,8 @@ import { eventually, startTestHub } from './helpers/hub.ts';
 import type { TestHub } from './helpers/hub.ts';
 import { startMosquitto } from './helpers/mosquitto.ts';
 import type { Mosquitto } from './helpers/mosquitto.ts';
-import { startHttpServer } from './helpers/otlphttp-exporter-server.ts';
-import type { TestHttpServer } from './helpers/otlphttp-exporter-server.ts';
+import { startHttpServer } from './helpers/otlp-http-exporter-server.ts';
+import type { TestHttpServer } from './helpers/otlp-http-exporter-server.ts';
 
 const TOKEN = 'console-e2e-token';
 export const ARTIFACTS = new URL('../test-artifacts/', import.meta.url);
