@@ -44,7 +44,18 @@ export interface ConsumeContext {
    * has not been sent yet must be withdrawn (not sent later), or the client's resend delivers it twice.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Who sent the data, as the Collector's client.Info.Metadata: request headers (HTTP) or call metadata (gRPC),
+   * keys lower-cased, each with all of its values. Set by a receiver configured with `include_metadata`; read by
+   * the batch processor's `metadata_keys` (which batches per distinct values and passes on only those keys) and
+   * kept by a persistent queue with what it stores. Absent: the receiver kept none. Never logged: it may hold
+   * credentials.
+   */
+  readonly metadata?: ClientMetadata;
 }
+
+/** Client metadata: lower-case keys, each with its values in the order they came. */
+export type ClientMetadata = Readonly<Record<string, readonly string[]>>;
 
 export const NO_CONTEXT: ConsumeContext = Object.freeze({});
 

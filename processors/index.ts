@@ -3,6 +3,7 @@ import type { Factory } from '../core/component.ts';
 import { attributesFactory } from './attributes/factory.ts';
 import { batchFactory } from './batch/factory.ts';
 import { correlationFactory } from './correlation/factory.ts';
+import { memoryLimiterFactory } from './memory_limiter/factory.ts';
 import { resourceFactory } from './resource/factory.ts';
 import { schemaFactory } from './schema/factory.ts';
 
@@ -12,4 +13,5 @@ export const processors: Factory[] = [
   correlationFactory,
   resourceFactory,
   attributesFactory,
+  memoryLimiterFactory,
 ];
