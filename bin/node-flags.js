@@ -4,8 +4,9 @@
 // decoded, converted, encoded). V8's defaults suit the opposite: a 32 MiB semi-space (64 MiB of young generation) and
 // an old generation allowed to grow up to 4x its live size before it is collected. Draining a 200,000-message
 // backlog, that held the hub's RSS at 305-350 MiB for a live heap of about 40 MiB. These two bound it (figures in
-// receivers/mqtt/README.md, "Memory"); the cost is more frequent, shorter collections.
-export const HUB_NODE_FLAGS = ['--max-semi-space-size=8', '--heap-growing-percent=30'];
+// receivers/mqtt/README.md, "Memory"); the cost is more frequent, shorter collections. --expose-gc lets the
+// memory_limiter processor force a full collection above its limits, as the Collector's does (processors/memory_limiter).
+export const HUB_NODE_FLAGS = ['--max-semi-space-size=8', '--heap-growing-percent=30', '--expose-gc'];
 
 const flagName = (flag) => flag.split('=')[0].replace(/_/g, '-');
 
