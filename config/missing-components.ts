@@ -22,11 +22,6 @@ export const MISSING_COMPONENTS: readonly MissingComponent[] = [
   { kind: 'receiver', type: 'filelog', instead: 'send logs over OTLP (otlp receiver) or MQTT (mqtt + schema)' },
   { kind: 'receiver', type: 'jaeger', instead: 'Jaeger clients and OpenTelemetry SDKs export OTLP: otlp receiver' },
   { kind: 'receiver', type: 'zipkin', instead: 'OpenTelemetry SDKs export OTLP: otlp receiver' },
-  {
-    kind: 'processor',
-    type: 'memory_limiter',
-    instead: "memory is bounded per component: exporters' sending_queue and the otlp receiver's limits (README)",
-  },
   { kind: 'processor', type: 'tail_sampling', instead: `sample in the SDKs (OTEL_TRACES_SAMPLER), ${BEHIND}` },
   {
     kind: 'processor',
