@@ -49,6 +49,8 @@ export interface GrpcConfig extends GrpcServerLimits {
   max_recv_msg_size_mib: number;
   /** Milliseconds; 0: no server-side limit (the client's own deadline still applies). */
   response_timeout: number;
+  /** Pass the call's metadata on with its data (ConsumeContext.metadata), as the Collector's include_metadata. */
+  include_metadata: boolean;
   tls?: TlsServerConfig;
   auth?: AuthConfig;
 }
@@ -73,6 +75,8 @@ export interface HttpConfig extends HttpServerLimits {
   max_concurrent_decodes: number;
   /** Milliseconds; 0: no limit (a client closing its connection still withdraws its request). */
   response_timeout: number;
+  /** Pass the request's headers on with its data (ConsumeContext.metadata), as the Collector's include_metadata. */
+  include_metadata: boolean;
   cors?: CorsConfig;
   tls?: TlsServerConfig;
   auth?: AuthConfig;
@@ -112,6 +116,7 @@ const grpcSchema = {
       default: DEFAULT_MAX_RECV_MSG_SIZE_MIB,
     },
     response_timeout: responseTimeout,
+    include_metadata: { type: 'boolean', default: false },
     ...grpcServerLimitsProperties,
     tls: tlsServerSchema,
     auth: authSchema,
@@ -139,6 +144,7 @@ const httpSchema = {
     max_request_body_size: { type: 'integer', minimum: 0, default: DEFAULT_MAX_REQUEST_BODY_SIZE },
     max_concurrent_decodes: { type: 'integer', minimum: 1, default: DEFAULT_MAX_CONCURRENT_DECODES },
     response_timeout: responseTimeout,
+    include_metadata: { type: 'boolean', default: false },
     ...httpServerLimitsProperties,
     cors: corsSchema,
     tls: tlsServerSchema,
@@ -175,6 +181,7 @@ export function resolveProtocols(cfg: OtlpReceiverConfig): ResolvedProtocols {
       endpoint: DEFAULT_GRPC_ENDPOINT,
       max_recv_msg_size_mib: DEFAULT_MAX_RECV_MSG_SIZE_MIB,
       response_timeout: DEFAULT_RESPONSE_TIMEOUT_MS,
+      include_metadata: false,
       ...GRPC_SERVER_LIMIT_DEFAULTS,
       ...grpc,
     };
@@ -189,6 +196,7 @@ export function resolveProtocols(cfg: OtlpReceiverConfig): ResolvedProtocols {
       max_request_body_size: DEFAULT_MAX_REQUEST_BODY_SIZE,
       max_concurrent_decodes: DEFAULT_MAX_CONCURRENT_DECODES,
       response_timeout: DEFAULT_RESPONSE_TIMEOUT_MS,
+      include_metadata: false,
       ...HTTP_SERVER_LIMIT_DEFAULTS,
       ...http,
     };

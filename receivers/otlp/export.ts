@@ -1,7 +1,7 @@
 // What the gRPC and HTTP sides share: authenticate, decode, hand to the pipeline and wait until it settles. Each
 // step turns its own failures into the answer the OTLP spec asks for (see status.ts).
 import type { IncomingHeaders, ServerAuthenticator } from '../../core/auth.ts';
-import type { Consumer } from '../../core/consumer.ts';
+import type { ClientMetadata, Consumer } from '../../core/consumer.ts';
 import type { RequestBudget } from './deadline.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { PipelineType, SignalData } from '../../core/pdata/index.ts';
@@ -48,9 +48,10 @@ export async function consume(
   data: SignalData,
   transport: 'grpc' | 'http',
   budget: RequestBudget,
+  metadata?: ClientMetadata,
 ): Promise<void> {
   try {
-    await budget.consume(consumer, data, { transport });
+    await budget.consume(consumer, data, metadata ? { transport, metadata } : { transport });
   } catch (err) {
     throw consumeFailure(err);
   }

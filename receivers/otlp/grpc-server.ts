@@ -7,6 +7,7 @@ import { Metadata, Server } from '@grpc/grpc-js';
 import type { ServerUnaryCall, sendUnaryData } from '@grpc/grpc-js';
 import { grpcServerCredentials } from '../../config/blocks/index.ts';
 import type { IncomingHeaders } from '../../core/auth.ts';
+import type { ClientMetadata } from '../../core/consumer.ts';
 import { ConfigKeyError, errorMessage } from '../../core/errors.ts';
 import { listen, parseHostPort } from '../../core/net.ts';
 import { PIPELINE_TYPES } from '../../core/pdata/index.ts';
@@ -20,14 +21,22 @@ import type { ExportDeps, Listening } from './export.ts';
 import { callWatch } from './grpc-limits.ts';
 import { abortedFailure, grpcStatusDetails, internalFailure } from './status.ts';
 
+/** include_metadata: every text entry with all its values (keys are lower-case in gRPC); binary entries left out. */
+function clientMetadata(md: Metadata): ClientMetadata {
+  const out: Record<string, string[]> = {};
+  for (const key of Object.keys(md.getMap())) {
+    if (key.endsWith('-bin')) continue;
+    const values = md.get(key).filter((v): v is string => typeof v === 'string');
+    if (values.length > 0) out[key] = values;
+  }
+  return out;
+}
+
 /** Metadata as the lower-case header map authenticators read; binary (-bin) entries are left out. */
 function headersOf(md: Metadata): IncomingHeaders {
   const out: Record<string, string | string[]> = {};
-  for (const key of Object.keys(md.getMap())) {
-    const values = md.get(key).filter((v): v is string => typeof v === 'string');
-    if (values.length === 1) out[key] = values[0] as string;
-    else if (values.length > 1) out[key] = values;
-  }
+  for (const [key, values] of Object.entries(clientMetadata(md)))
+    out[key] = values.length === 1 ? values[0]! : [...values];
   return out;
 }
 
@@ -38,7 +47,7 @@ function clientDeadline(call: ServerUnaryCall<Buffer, Buffer>): number | undefin
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-function exportHandler(signal: PipelineType, deps: ExportDeps, responseTimeoutMs: number) {
+function exportHandler(signal: PipelineType, deps: ExportDeps, responseTimeoutMs: number, includeMetadata: boolean) {
   const consumer = deps.consumers[signal];
   const run = async (call: ServerUnaryCall<Buffer, Buffer>): Promise<Buffer> => {
     if (!consumer) throw new Error(`no pipeline receives ${signal}`);
@@ -47,7 +56,7 @@ function exportHandler(signal: PipelineType, deps: ExportDeps, responseTimeoutMs
     const budget = new RequestBudget(clientDeadline(call), responseTimeoutMs);
     // Cancelled: the client gave up, or its deadline passed before our answer.
     call.once('cancelled', () => budget.clientGone());
-    await consume(consumer, data, 'grpc', budget);
+    await consume(consumer, data, 'grpc', budget, includeMetadata ? clientMetadata(call.metadata) : undefined);
     // Taken, but the client left before hearing so (it will send again): the pipeline had it anyway.
     if (call.cancelled) throw abortedFailure('cancelled before its answer; the data was taken');
     return Buffer.from(encodeResponse(signal));
@@ -92,7 +101,9 @@ export async function startGrpc(cfg: GrpcConfig, deps: ExportDeps): Promise<List
   });
   for (const signal of PIPELINE_TYPES) {
     if (deps.consumers[signal])
-      server.addService(exportService(signal), { Export: exportHandler(signal, deps, cfg.response_timeout) });
+      server.addService(exportService(signal), {
+        Export: exportHandler(signal, deps, cfg.response_timeout, cfg.include_metadata),
+      });
   }
   // The hub owns the listening socket and hands each connection to grpc-js (which then does TLS and HTTP/2 as it
   // would on its own listener): grpc-js has no cap on connections, Node's net.Server has.

@@ -4,6 +4,7 @@ import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { loadServerTls, startTlsReload } from '../../config/blocks/index.ts';
+import type { ClientMetadata } from '../../core/consumer.ts';
 import { ConfigKeyError } from '../../core/errors.ts';
 import { listen, parseHostPort } from '../../core/net.ts';
 import type { PipelineType, SignalData } from '../../core/pdata/index.ts';
@@ -123,7 +124,7 @@ class Handler {
     res.once('close', () => {
       if (!res.writableEnded) budget.clientGone();
     });
-    await consume(consumer, data, 'http', budget);
+    await consume(consumer, data, 'http', budget, this.cfg.include_metadata ? clientMetadata(req) : undefined);
     // Taken, but the client left before hearing so (it will send again): the pipeline had it anyway.
     if (req.socket.destroyed) throw abortedFailure('closed before its answer; the data was taken');
     const out = enc === 'json' ? encodeResponseJson(signal) : encodeResponse(signal);
@@ -240,4 +241,11 @@ export async function startHttp(cfg: HttpConfig, deps: ExportDeps): Promise<List
       return closing;
     },
   };
+}
+
+/** include_metadata: every header with all its values, names lower-cased (as Node gives them). */
+function clientMetadata(req: IncomingMessage): ClientMetadata {
+  const out: Record<string, readonly string[]> = {};
+  for (const [key, values] of Object.entries(req.headersDistinct)) if (values) out[key] = values;
+  return out;
 }

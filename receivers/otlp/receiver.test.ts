@@ -37,6 +37,7 @@ async function occupy(): Promise<{ server: Server; port: number }> {
 
 const httpDefaults: HttpConfig = {
   endpoint: 'localhost:0',
+  include_metadata: false,
   traces_url_path: DEFAULT_URL_PATHS.traces,
   metrics_url_path: DEFAULT_URL_PATHS.metrics,
   logs_url_path: DEFAULT_URL_PATHS.logs,
@@ -77,6 +78,7 @@ describe('otlp receiver: lifecycle', () => {
           protocols: {
             grpc: {
               endpoint: endpoints.grpc,
+              include_metadata: false,
               max_recv_msg_size_mib: 4,
               response_timeout: DEFAULT_RESPONSE_TIMEOUT_MS,
               ...GRPC_SERVER_LIMIT_DEFAULTS,
