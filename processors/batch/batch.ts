@@ -24,7 +24,9 @@ export const SEND_SIZE_BUCKETS: readonly number[] = [
   100000,
 ];
 
-function batchMetrics(telemetry: Telemetry, id: string) {
+export type BatchMetrics = ReturnType<typeof batchMetrics>;
+
+export function batchMetrics(telemetry: Telemetry, id: string) {
   const labels = { processor: id };
   const labelNames = ['processor'];
   const sendSize = telemetry.histogram({
@@ -95,7 +97,14 @@ interface Contribution {
 
 const FLUSH_CONTEXT: ConsumeContext = Object.freeze({ flush: true });
 
-class BatchProcessor implements Processor {
+/** What the batches of one processor share when it keeps one per client metadata (metadata-batcher.ts). */
+export interface ShardOptions {
+  metrics: BatchMetrics;
+  /** Called when nothing is pending nor in flight any more. */
+  onIdle(): void;
+}
+
+export class BatchProcessor implements Processor {
   readonly mutatesData = false;
   /** A batch only merges and cuts, which encoded data supports as it is. */
   readonly carriesEncoded: boolean;
@@ -116,10 +125,20 @@ class BatchProcessor implements Processor {
     private readonly settings: ProcessorCreateSettings,
     private readonly config: BatchConfig,
     private readonly next: Consumer,
+    private readonly shard?: ShardOptions,
   ) {
     this.signal = settings.pipelineType;
     this.carriesEncoded = next.carriesEncoded === true;
-    this.metrics = batchMetrics(settings.telemetry, settings.id);
+    this.metrics = shard?.metrics ?? batchMetrics(settings.telemetry, settings.id);
+  }
+
+  /** Nothing pending nor in flight. */
+  get idle(): boolean {
+    return this.pending.length === 0 && this.inflight.size === 0;
+  }
+
+  private checkIdle(): void {
+    if (this.idle) this.shard?.onIdle();
   }
 
   consume(data: SignalData, ctx?: ConsumeContext): Promise<void> {
@@ -182,6 +201,7 @@ class BatchProcessor implements Processor {
     if (this.pending.length === 0) this.clearTimer();
     this.metrics.withdrawn(c.items);
     c.reject(withdrawnError(signal));
+    this.checkIdle();
   }
 
   shutdown(): Promise<void> {
@@ -226,6 +246,7 @@ class BatchProcessor implements Processor {
       pieces = splitData(this.signal, merged, max);
     } catch (err) {
       for (const c of batch) c.reject(err);
+      this.checkIdle();
       return;
     }
     // A fan-out downstream sends a retried contribution only to the exporters that have not accepted it yet, and
@@ -268,6 +289,7 @@ class BatchProcessor implements Processor {
     });
     const done: Promise<void> = Promise.allSettled([...exports, ...settled]).then(() => {
       this.inflight.delete(done);
+      this.checkIdle();
     });
     this.inflight.add(done);
   }
@@ -300,12 +322,4 @@ function settle(c: Contribution, results: readonly PromiseSettledResult<void>[])
   if (failures.length === 0) c.resolve();
   // Retryable wins, so the sender keeps data that some piece could not deliver for a passing reason.
   else c.reject(failures.find((e) => !isPermanent(e)) ?? failures[0]);
-}
-
-export function createBatchProcessor(
-  settings: ProcessorCreateSettings,
-  config: BatchConfig,
-  next: Consumer,
-): Processor {
-  return new BatchProcessor(settings, config, next);
 }

@@ -12,6 +12,8 @@ export const DEFAULT_SEND_BATCH_MAX_SIZE = 8192;
 /** As written in config; the `duration` keyword turns it into milliseconds. */
 export const DEFAULT_TIMEOUT = '200ms';
 export const DEFAULT_TIMEOUT_MS = 200;
+/** The Collector's default: distinct metadata value combinations batched at once (0: no limit). */
+export const DEFAULT_METADATA_CARDINALITY_LIMIT = 1000;
 
 /** The config after schema validation: defaults applied, `timeout` in milliseconds. */
 export interface BatchConfig {
@@ -21,6 +23,10 @@ export interface BatchConfig {
   send_batch_max_size?: number;
   /** Milliseconds from the first pending item to a send; 0: send every contribution at once. */
   timeout: number;
+  /** Client metadata keys (ConsumeContext.metadata) to batch by: one batch per distinct combination of values. */
+  metadata_keys?: string[];
+  /** The most combinations batched at once; a new one past it is refused. 0: no limit. */
+  metadata_cardinality_limit?: number;
 }
 
 export const batchConfigSchema: ConfigSchema = {
@@ -31,6 +37,8 @@ export const batchConfigSchema: ConfigSchema = {
     // No schema default: the default depends on send_batch_size (maxBatchSize).
     send_batch_max_size: { type: 'integer', minimum: 0 },
     timeout: { type: ['string', 'number'], duration: true, default: DEFAULT_TIMEOUT },
+    metadata_keys: { type: 'array', items: { type: 'string', minLength: 1 } },
+    metadata_cardinality_limit: { type: 'integer', minimum: 0, default: DEFAULT_METADATA_CARDINALITY_LIMIT },
   },
 };
 
@@ -57,6 +65,18 @@ export function validateBatchConfig(cfg: BatchConfig): ConfigIssue[] {
       path: ['timeout'],
       message: `must be a duration from 0 to ${MAX_TIMER_MS}ms, got ${String(cfg.timeout)}`,
     });
+  }
+  // As the Collector: keys are case-insensitive (metadata keys are lower-cased by the receivers), so a duplicate
+  // in another case is the same key listed twice.
+  const seen = new Set<string>();
+  for (const [i, k] of (cfg.metadata_keys ?? []).entries()) {
+    const lower = k.toLowerCase();
+    if (seen.has(lower))
+      issues.push({
+        path: ['metadata_keys', i],
+        message: `duplicate entry in metadata_keys: "${k}" (case-insensitive)`,
+      });
+    seen.add(lower);
   }
   return issues;
 }

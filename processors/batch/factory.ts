@@ -1,5 +1,5 @@
 import { defineProcessor } from '../../core/component.ts';
-import { createBatchProcessor } from './batch.ts';
+import { createBatcher } from './metadata-batcher.ts';
 import type { BatchConfig } from './config.ts';
 import { batchConfigSchema, validateBatchConfig } from './config.ts';
 
@@ -18,5 +18,5 @@ export const batchFactory = defineProcessor<BatchConfig>({
     logs: { accepts: 'logs', emits: 'logs' },
   },
   mutatesData: false,
-  createProcessor: (settings, config, next) => createBatchProcessor(settings, config, next),
+  createProcessor: (settings, config, next) => createBatcher(settings, config, next),
 });
