@@ -7,7 +7,7 @@
 // marked throttled (or waits for room with block_on_overflow): receivers push back, nothing is dropped.
 import type { QueueConfig, RetryConfig } from '../../config/blocks/index.ts';
 import type { CreateSettings, Host } from '../../core/component.ts';
-import type { ConsumeContext } from '../../core/consumer.ts';
+import type { ClientMetadata, ConsumeContext } from '../../core/consumer.ts';
 import { errorMessage, retryableError } from '../../core/errors.ts';
 import type { PipelineType } from '../../core/pdata/index.ts';
 import { itemCount } from '../../core/pdata/index.ts';
@@ -19,6 +19,7 @@ import { encodeRequest, receiveRequest } from '../../otlp/index.ts';
 import type { PersistentQueueMetrics } from './persistent-queue-metrics.ts';
 import { persistentQueueMetrics } from './persistent-queue-metrics.ts';
 import { splitForBatch } from './batch-sender.ts';
+import { decodeRecord, encodeRecord, metadataKey } from './queued-record.ts';
 import { RecordBatcher } from './record-batcher.ts';
 import { asConsumerError } from './retry-sender.ts';
 import type { ExportData, Send, SendResult } from './send.ts';
@@ -78,7 +79,8 @@ export class PersistentQueue {
   // The consume context is the upstream sender's: its deadline and withdrawal apply to the append (and a wait for
   // room), not to the delivery, which happens after the sender was answered.
   readonly send: Send = async (data: ExportData, signal: PipelineType, ctx?: ConsumeContext): Promise<SendResult> => {
-    const payload = encodeRequest(signal, data);
+    // With the client metadata it came with, so a replay after a restart still carries it (queued-record.ts).
+    const payload = encodeRecord(encodeRequest(signal, data), ctx?.metadata);
     const items = itemCount(signal, data);
     const size = this.sizeOf({ records: 1, items, bytes: payload.byteLength });
     for (;;) {
@@ -210,30 +212,48 @@ export class PersistentQueue {
 
   /** True once the records are done with (delivered or refused for good); false when shutdown interrupted it. */
   private async deliver(recs: StoredRecord[], batcher: RecordBatcher): Promise<boolean> {
-    const decoded: ExportData[] = [];
+    // Records with different client metadata are never merged: each run of equal metadata is sent on its own.
+    let run: { key: string; metadata: ClientMetadata | undefined; data: ExportData[]; size: number } | undefined;
+    const runs: NonNullable<typeof run>[] = [];
     for (const rec of recs) {
+      let decoded: { data: ExportData; metadata: ClientMetadata | undefined };
       try {
-        decoded.push(receiveRequest(this.signal, rec.payload));
+        const { request, metadata } = decodeRecord(rec.payload);
+        decoded = { data: receiveRequest(this.signal, request), metadata };
       } catch (err) {
         // The CRC matched, so this is not disk damage: the bytes were written by another version or a bug.
         this.drop(rec.items, `undecodable: ${errorMessage(err)}`);
+        continue;
       }
+      const key = metadataKey(decoded.metadata);
+      if (run?.key !== key) runs.push((run = { key, metadata: decoded.metadata, data: [], size: 0 }));
+      run.data.push(decoded.data);
+      run.size += batcher.sizeOf(rec);
     }
+    for (const r of runs) if (!(await this.deliverRun(r.data, r.size, r.metadata))) return false;
+    return true;
+  }
+
+  private async deliverRun(
+    decoded: ExportData[],
+    size: number,
+    metadata: ClientMetadata | undefined,
+  ): Promise<boolean> {
     const first = decoded[0];
     if (!first) return true;
     const data = decoded.length === 1 ? first : mergeData(this.signal, decoded);
     // A single record larger than max_size goes in parts; each is done with before the next is sent.
     const { batch } = this.cfg;
-    const size = recs.reduce((n, r) => n + batcher.sizeOf(r), 0);
     const parts = batch ? splitForBatch(batch, this.signal, data, size) : [data];
-    for (const part of parts) if (!(await this.deliverPart(part))) return false;
+    const ctx: ConsumeContext | undefined = metadata ? { metadata } : undefined;
+    for (const part of parts) if (!(await this.deliverPart(part, ctx))) return false;
     return true;
   }
 
-  private async deliverPart(data: ExportData): Promise<boolean> {
+  private async deliverPart(data: ExportData, ctx: ConsumeContext | undefined): Promise<boolean> {
     for (;;) {
       try {
-        await this.next(data, this.signal);
+        await this.next(data, this.signal, ctx);
         return true;
       } catch (e) {
         const err = asConsumerError(e);
