@@ -22,6 +22,7 @@ describe('otlp receiver config', () => {
         endpoint: 'localhost:4317',
         max_recv_msg_size_mib: 4,
         response_timeout: 9000,
+        include_metadata: false,
         max_concurrent_streams: 100,
         max_connections: 500,
         read_timeout: 30_000,
@@ -34,6 +35,7 @@ describe('otlp receiver config', () => {
         max_request_body_size: 20 * 1024 * 1024,
         max_concurrent_decodes: 4,
         response_timeout: 9000,
+        include_metadata: false,
         read_header_timeout: 10_000,
         read_timeout: 30_000,
         write_timeout: 30_000,
@@ -66,8 +68,8 @@ describe('otlp receiver config', () => {
     ['an unknown protocol', { protocols: { thrift: {} } }, /thrift/],
     [
       'an unknown key',
-      { protocols: { http: { endpoint: 'localhost:1', include_metadata: true } } },
-      /include_metadata/,
+      { protocols: { http: { endpoint: 'localhost:1', keepalive: {} } } },
+      /keepalive/,
     ],
     ['a bad endpoint', { protocols: { grpc: { endpoint: '4317' } } }, /protocols,grpc,endpoint/],
     [
