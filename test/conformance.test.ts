@@ -4,7 +4,8 @@ import { runConformance } from './conformance.ts';
 
 runConformance(builtinFactories, {
   // An authenticator has no sensible default credential: like the Collector's, it refuses an empty config.
-  // Nor has a remote-write destination or a storage account (contrib requires `endpoint`, `url` and auth too).
+  // Nor has a remote-write destination or a storage account (contrib requires `endpoint`, `url` and auth too), nor
+  // a memory limit (the Collector's memory_limiter requires check_interval and a limit).
   requiresConfig: [
     'extension:bearertokenauth',
     'exporter:prometheus_remote_write',
@@ -12,8 +13,11 @@ runConformance(builtinFactories, {
     // With no actions they would do nothing: contrib refuses an empty list too.
     'processor:resource',
     'processor:attributes',
+    'processor:memory_limiter',
   ],
   overrides: {
+    // A limit no test process reaches, so data goes through.
+    'processor:memory_limiter': { check_interval: '1s', limit_mib: 65536 },
     'extension:bearertokenauth': { token: 'conformance-token' },
     'extension:health_check': { endpoint: 'localhost:0' },
     // Port 1: nothing listens, so each export must settle with a ConsumerError, at once without retries.
