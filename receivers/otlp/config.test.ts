@@ -66,11 +66,7 @@ describe('otlp receiver config', () => {
   const refused: [string, unknown, RegExp][] = [
     ['no protocol at all', { protocols: {} }, /protocols/],
     ['an unknown protocol', { protocols: { thrift: {} } }, /thrift/],
-    [
-      'an unknown key',
-      { protocols: { http: { endpoint: 'localhost:1', keepalive: {} } } },
-      /keepalive/,
-    ],
+    ['an unknown key', { protocols: { http: { endpoint: 'localhost:1', keepalive: {} } } }, /keepalive/],
     ['a bad endpoint', { protocols: { grpc: { endpoint: '4317' } } }, /protocols,grpc,endpoint/],
     [
       'tls without a certificate',
