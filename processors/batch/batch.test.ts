@@ -307,7 +307,7 @@ await test('config: schema, validate and testdata', () => {
     parse(readFileSync(new URL(`testdata/${name}.yaml`, import.meta.url), 'utf8'));
   const defaults = load('defaults');
   assert.ok(check(defaults));
-  assert.deepEqual(defaults, { send_batch_size: 8192, timeout: '200ms', metadata_cardinality_limit: 1000 });
+  assert.deepEqual(defaults, { send_batch_size: 8192, timeout: '200ms' });
   assert.equal(
     maxBatchSize({ ...(defaults as { send_batch_size: number }), timeout: 200 }),
     8192,

@@ -38,7 +38,8 @@ export const batchConfigSchema: ConfigSchema = {
     send_batch_max_size: { type: 'integer', minimum: 0 },
     timeout: { type: ['string', 'number'], duration: true, default: DEFAULT_TIMEOUT },
     metadata_keys: { type: 'array', items: { type: 'string', minLength: 1 } },
-    metadata_cardinality_limit: { type: 'integer', minimum: 0, default: DEFAULT_METADATA_CARDINALITY_LIMIT },
+    // No schema default: it only matters with metadata_keys (DEFAULT_METADATA_CARDINALITY_LIMIT applies then).
+    metadata_cardinality_limit: { type: 'integer', minimum: 0 },
   },
 };
 

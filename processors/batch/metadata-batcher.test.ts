@@ -96,6 +96,17 @@ describe('batch: metadata_keys', () => {
     await Promise.all([b, c]);
   });
 
+  it('a combination refused before it held anything does not take a place', async (t) => {
+    const h = await harness(t, { metadata_cardinality_limit: 1 });
+    const gone = AbortSignal.abort(new Error('client left'));
+    await assert.rejects(h.proc.consume(spans('x1'), { ...h.from('x'), signal: gone }));
+    assert.equal(await h.cardinality(), 0);
+    const a = h.proc.consume(spans('a1'), h.from('a'));
+    assert.equal(await h.cardinality(), 1);
+    await h.proc.shutdown?.();
+    await a;
+  });
+
   it('refuses the same key twice, in any case', () => {
     const issues = validateBatchConfig({ send_batch_size: 1, timeout: 0, metadata_keys: ['X-Tenant', 'x-tenant'] });
     assert.deepEqual(

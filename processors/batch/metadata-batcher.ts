@@ -66,7 +66,10 @@ export class MetadataBatcher implements Processor {
       if (this.limit > 0 && this.shards.size >= this.limit) return Promise.reject(this.tooMany());
       shard = this.shard(id, values);
     }
-    return shard.consume(data, ctx);
+    const settled = shard.consume(data, ctx);
+    // Refused before it held anything (a sender that already gave up): no export will call onIdle for it.
+    if (shard.idle && this.shards.get(id) === shard) this.shards.delete(id);
+    return settled;
   }
 
   private shard(id: string, values: (readonly string[])[]): BatchProcessor {
