@@ -8,7 +8,7 @@ import { forEachSpan, span, traces } from '../core/pdata/index.ts';
 import { encodeRequest } from '../otlp/index.ts';
 import { eventually, startTestHub } from './helpers/hub.ts';
 import { PROTO, send } from './helpers/otlp-receiver-http-client.ts';
-import { startHttpServer } from './helpers/otlphttp-exporter-server.ts';
+import { startHttpServer } from './helpers/otlp-http-exporter-server.ts';
 
 async function run(batch: string): Promise<string[][]> {
   const dest = await startHttpServer();
