@@ -110,14 +110,14 @@ const CASES: Case[] = [
     ],
     input: {},
     want: { tenant: 'acme', via: 'a;b' },
-    ctx: { metadata: { 'x-tenant': ['acme'], via: ['a', 'b'] } } as unknown as ConsumeContext,
+    ctx: { metadata: { 'x-tenant': ['acme'], via: ['a', 'b'] } },
   },
   {
     name: 'from_context reads a bare key from metadata too, and a key written in upper case',
     actions: [{ key: 'tenant', from_context: 'X-Tenant', action: 'insert' }],
     input: {},
     want: { tenant: 'acme' },
-    ctx: { metadata: { 'x-tenant': ['acme'] } } as unknown as ConsumeContext,
+    ctx: { metadata: { 'x-tenant': ['acme'] } },
   },
   {
     name: 'from_context does nothing without metadata or without the key',
@@ -127,7 +127,7 @@ const CASES: Case[] = [
     ],
     input: {},
     want: {},
-    ctx: { metadata: { empty: [] } } as unknown as ConsumeContext,
+    ctx: { metadata: { empty: [] } },
   },
   // delete
   { name: 'delete by key', actions: [{ key: 'a', action: 'delete' }], input: { a: 1n, b: 2n }, want: { b: 2n } },
