@@ -1,0 +1,217 @@
+// The converters (pkg/ottl/ottlfuncs): functions that return a value and change nothing.
+import { createHash } from 'node:crypto';
+import { OttlRuntimeError } from '../errors.ts';
+import type { Value } from '../values.ts';
+import { PMap, isList, stringLike, toAnyValue } from '../values.ts';
+import { needInt, needString, needStringLike } from './coerce.ts';
+import type { FunctionDef } from './types.ts';
+
+const one = (name: string, type: 'getter' = 'getter') => [{ name, type }] as const;
+
+/** UTF-8 length in bytes, as Go's len(string). */
+const utf8Length = (s: string): number => Buffer.byteLength(s, 'utf8');
+
+function parseIntLike(s: string): bigint | null {
+  return /^[-+]?\d+$/.test(s.trim()) ? BigInt(s.trim()) : null;
+}
+
+function jsonToValue(j: unknown): Value {
+  if (j === null) return null;
+  if (Array.isArray(j)) return j.map(jsonToValue);
+  switch (typeof j) {
+    case 'string':
+    case 'boolean':
+      return j;
+    // JSON numbers are doubles, as the Collector's ParseJSON reads them.
+    case 'number':
+      return j;
+    case 'object': {
+      const kvs = Object.entries(j as Record<string, unknown>).map(([key, v]) => ({
+        key,
+        value: toAnyValue(jsonToValue(v)),
+      }));
+      return new PMap(kvs);
+    }
+  }
+  return null;
+}
+
+export const converters: FunctionDef[] = [
+  {
+    name: 'IsMatch',
+    kind: 'converter',
+    params: [
+      { name: 'target', type: 'getter' },
+      { name: 'pattern', type: 'string' },
+    ],
+    build: (a) => {
+      const target = a.getter(0);
+      const re = a.regex(1);
+      return (ctx) => {
+        const s = stringLike(target(ctx));
+        return s === null ? false : re.test(s);
+      };
+    },
+  },
+  {
+    name: 'Concat',
+    kind: 'converter',
+    params: [
+      { name: 'vals', type: 'getters' },
+      { name: 'delimiter', type: 'getter' },
+    ],
+    build: (a) => {
+      const vals = a.getters(0);
+      const delimiter = a.getter(1);
+      return (ctx) => {
+        const d = needString('Concat', delimiter(ctx));
+        return vals.map((g) => stringLike(g(ctx)) ?? '<nil>').join(d);
+      };
+    },
+  },
+  {
+    name: 'Split',
+    kind: 'converter',
+    params: [
+      { name: 'target', type: 'getter' },
+      { name: 'delimiter', type: 'string' },
+    ],
+    build: (a) => {
+      const target = a.getter(0);
+      const d = a.string(1) ?? '';
+      return (ctx) => {
+        const v = target(ctx);
+        if (v === null) return null;
+        const s = needString('Split', v);
+        // Go's strings.Split with an empty separator splits into UTF-8 characters.
+        return d === '' ? [...s] : s.split(d);
+      };
+    },
+  },
+  {
+    name: 'Int',
+    kind: 'converter',
+    params: one('value'),
+    build: (a) => {
+      const value = a.getter(0);
+      return (ctx): Value => {
+        const v = value(ctx);
+        if (typeof v === 'bigint') return v;
+        if (typeof v === 'number') return Number.isFinite(v) ? BigInt(Math.trunc(v)) : null;
+        if (typeof v === 'boolean') return v ? 1n : 0n;
+        if (typeof v === 'string') return parseIntLike(v);
+        return null;
+      };
+    },
+  },
+  {
+    name: 'Double',
+    kind: 'converter',
+    params: one('value'),
+    build: (a) => {
+      const value = a.getter(0);
+      return (ctx): Value => {
+        const v = value(ctx);
+        if (typeof v === 'number') return v;
+        if (typeof v === 'bigint') return Number(v);
+        if (typeof v === 'boolean') return v ? 1 : 0;
+        if (typeof v === 'string') {
+          const t = v.trim();
+          return t !== '' && Number.isFinite(Number(t)) ? Number(t) : null;
+        }
+        return null;
+      };
+    },
+  },
+  {
+    name: 'String',
+    kind: 'converter',
+    params: one('value'),
+    build: (a) => {
+      const value = a.getter(0);
+      return (ctx) => stringLike(value(ctx));
+    },
+  },
+  {
+    name: 'Len',
+    kind: 'converter',
+    params: one('target'),
+    build: (a) => {
+      const target = a.getter(0);
+      return (ctx) => {
+        const v = target(ctx);
+        if (typeof v === 'string') return BigInt(utf8Length(v));
+        if (v instanceof PMap) return BigInt(v.kvs.length);
+        if (isList(v)) return BigInt(Array.isArray(v) ? v.length : v.values.length);
+        if (v instanceof Uint8Array) return BigInt(v.length);
+        throw new OttlRuntimeError(`Len: cannot take the length of ${v === null ? 'nil' : typeof v}`);
+      };
+    },
+  },
+  {
+    name: 'ToLowerCase',
+    kind: 'converter',
+    params: one('target'),
+    build: (a) => {
+      const target = a.getter(0);
+      return (ctx) => needString('ToLowerCase', target(ctx)).toLowerCase();
+    },
+  },
+  {
+    name: 'ToUpperCase',
+    kind: 'converter',
+    params: one('target'),
+    build: (a) => {
+      const target = a.getter(0);
+      return (ctx) => needString('ToUpperCase', target(ctx)).toUpperCase();
+    },
+  },
+  {
+    name: 'Substring',
+    kind: 'converter',
+    params: [
+      { name: 'target', type: 'getter' },
+      { name: 'start', type: 'getter' },
+      { name: 'length', type: 'getter' },
+    ],
+    build: (a) => {
+      const [target, start, length] = [a.getter(0), a.getter(1), a.getter(2)];
+      return (ctx) => {
+        const s = needString('Substring', target(ctx));
+        const from = needInt('Substring', start(ctx));
+        const n = needInt('Substring', length(ctx));
+        const bytes = Buffer.from(s, 'utf8');
+        if (from < 0n || n < 0n || from + n > BigInt(bytes.length))
+          throw new OttlRuntimeError(`Substring: start ${from} and length ${n} are out of range for "${s}"`);
+        return bytes.subarray(Number(from), Number(from + n)).toString('utf8');
+      };
+    },
+  },
+  {
+    name: 'SHA256',
+    kind: 'converter',
+    params: one('value'),
+    build: (a) => {
+      const value = a.getter(0);
+      return (ctx) => createHash('sha256').update(needStringLike('SHA256', value(ctx))).digest('hex');
+    },
+  },
+  {
+    name: 'ParseJSON',
+    kind: 'converter',
+    params: one('target'),
+    build: (a) => {
+      const target = a.getter(0);
+      return (ctx) => {
+        const s = needString('ParseJSON', target(ctx));
+        let j: unknown;
+        try {
+          j = JSON.parse(s);
+        } catch (err) {
+          throw new OttlRuntimeError(`ParseJSON: ${(err as Error).message}`);
+        }
+        return jsonToValue(j);
+      };
+    },
+  },
+];
