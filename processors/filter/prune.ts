@@ -1,0 +1,119 @@
+// Dropping matched items without changing the data given: the result shares every item it keeps and rebuilds only
+// the lists that lost something, so the processor need not declare mutatesData. A resource or scope left with no
+// items is dropped with them: no empty resourceSpans go on.
+import type {
+  InstrumentationScope,
+  Logs,
+  Metric,
+  Metrics,
+  Resource,
+  Span,
+  Traces,
+} from '../../core/pdata/index.ts';
+import type { DataPointLike } from '../../ottl/contexts/types.ts';
+import type { Matcher } from './matcher.ts';
+import type { FilteredKind } from './self-metrics.ts';
+
+export type Count = (kind: FilteredKind, n: number) => void;
+
+/** `list` without what `drop` says; the same array when nothing goes. */
+function rebuild<T>(list: T[], drop: (item: T) => boolean): T[] {
+  const out = list.filter((x) => !drop(x));
+  return out.length === list.length ? list : out;
+}
+
+interface Envelope {
+  resource: Resource;
+  scope: InstrumentationScope;
+}
+
+function pruneSpan(s: Span, env: Envelope, m: Matcher, count: Count): Span {
+  if (!m.has('spanevent') || s.events.length === 0) return s;
+  const events = rebuild(s.events, (spanevent) => m.test('spanevent', { ...env, span: s, spanevent }));
+  count('span_events', s.events.length - events.length);
+  return events === s.events ? s : { ...s, events };
+}
+
+export function pruneTraces(t: Traces, m: Matcher, count: Count): Traces {
+  const resourceSpans = t.resourceSpans.flatMap((rs) => {
+    if (m.has('resource') && m.test('resource', { resource: rs.resource })) {
+      for (const ss of rs.scopeSpans) count('spans', ss.spans.length);
+      return [];
+    }
+    const scopeSpans = rs.scopeSpans.flatMap((ss) => {
+      const env = { resource: rs.resource, scope: ss.scope };
+      if (m.has('scope') && m.test('scope', env)) return count('spans', ss.spans.length), [];
+      const spans = ss.spans.filter((span) => !(m.has('span') && m.test('span', { ...env, span })));
+      count('spans', ss.spans.length - spans.length);
+      return spans.length === 0 ? [] : [{ ...ss, spans: spans.map((span) => pruneSpan(span, env, m, count)) }];
+    });
+    return scopeSpans.length === 0 ? [] : [{ ...rs, scopeSpans }];
+  });
+  return { resourceSpans };
+}
+
+type PointsKey = 'gauge' | 'sum' | 'histogram' | 'exponentialHistogram' | 'summary';
+const POINT_KEYS: readonly PointsKey[] = ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'];
+
+function pointsOf(metric: Metric): { key: PointsKey; points: DataPointLike[] } | undefined {
+  for (const key of POINT_KEYS) {
+    const d = metric[key];
+    if (d) return { key, points: d.dataPoints as DataPointLike[] };
+  }
+  return undefined;
+}
+
+/** The metric without its matched points; null when it had points and lost them all (it goes too). */
+function pruneMetric(metric: Metric, env: Envelope, m: Matcher, count: Count): Metric | null {
+  const found = pointsOf(metric);
+  if (!m.has('datapoint') || !found || found.points.length === 0) return metric;
+  const points = rebuild(found.points, (datapoint) => m.test('datapoint', { ...env, metric, datapoint }));
+  count('datapoints', found.points.length - points.length);
+  if (points === found.points) return metric;
+  if (points.length === 0) return null;
+  return { ...metric, [found.key]: { ...metric[found.key], dataPoints: points } };
+}
+
+const pointCount = (metric: Metric): number => pointsOf(metric)?.points.length ?? 0;
+
+export function pruneMetrics(md: Metrics, m: Matcher, count: Count): Metrics {
+  const resourceMetrics = md.resourceMetrics.flatMap((rm) => {
+    if (m.has('resource') && m.test('resource', { resource: rm.resource })) {
+      for (const sm of rm.scopeMetrics) for (const metric of sm.metrics) count('datapoints', pointCount(metric));
+      return [];
+    }
+    const scopeMetrics = rm.scopeMetrics.flatMap((sm) => {
+      const env = { resource: rm.resource, scope: sm.scope };
+      if (m.has('scope') && m.test('scope', env)) {
+        for (const metric of sm.metrics) count('datapoints', pointCount(metric));
+        return [];
+      }
+      const metrics = sm.metrics.flatMap((metric) => {
+        if (m.has('metric') && m.test('metric', { ...env, metric })) return count('datapoints', pointCount(metric)), [];
+        const kept = pruneMetric(metric, env, m, count);
+        return kept === null ? [] : [kept];
+      });
+      return metrics.length === 0 ? [] : [{ ...sm, metrics }];
+    });
+    return scopeMetrics.length === 0 ? [] : [{ ...rm, scopeMetrics }];
+  });
+  return { resourceMetrics };
+}
+
+export function pruneLogs(ld: Logs, m: Matcher, count: Count): Logs {
+  const resourceLogs = ld.resourceLogs.flatMap((rl) => {
+    if (m.has('resource') && m.test('resource', { resource: rl.resource })) {
+      for (const sl of rl.scopeLogs) count('logs', sl.logRecords.length);
+      return [];
+    }
+    const scopeLogs = rl.scopeLogs.flatMap((sl) => {
+      const env = { resource: rl.resource, scope: sl.scope };
+      if (m.has('scope') && m.test('scope', env)) return count('logs', sl.logRecords.length), [];
+      const logRecords = sl.logRecords.filter((log) => !(m.has('log') && m.test('log', { ...env, log })));
+      count('logs', sl.logRecords.length - logRecords.length);
+      return logRecords.length === 0 ? [] : [{ ...sl, logRecords }];
+    });
+    return scopeLogs.length === 0 ? [] : [{ ...rl, scopeLogs }];
+  });
+  return { resourceLogs };
+}
