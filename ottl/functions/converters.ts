@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { OttlRuntimeError } from '../errors.ts';
 import type { Value } from '../values.ts';
 import { PMap, isList, stringLike, toAnyValue } from '../values.ts';
-import { needInt, needString, needStringLike } from './coerce.ts';
+import { needInt, needString } from './coerce.ts';
 import type { FunctionDef } from './types.ts';
 
 const one = (name: string, type: 'getter' = 'getter') => [{ name, type }] as const;
@@ -65,7 +65,14 @@ export const converters: FunctionDef[] = [
       const delimiter = a.getter(1);
       return (ctx) => {
         const d = needString('Concat', delimiter(ctx));
-        return vals.map((g) => stringLike(g(ctx)) ?? '<nil>').join(d);
+        const parts: string[] = [];
+        for (const g of vals) {
+          const v = g(ctx);
+          // Maps and lists are left out, as in the Collector (they could blow up the result's size).
+          if (v instanceof PMap || isList(v)) continue;
+          parts.push(stringLike(v) ?? '<nil>');
+        }
+        return parts.join(d);
       };
     },
   },
@@ -80,9 +87,7 @@ export const converters: FunctionDef[] = [
       const target = a.getter(0);
       const d = a.string(1) ?? '';
       return (ctx) => {
-        const v = target(ctx);
-        if (v === null) return null;
-        const s = needString('Split', v);
+        const s = needString('Split', target(ctx));
         // Go's strings.Split with an empty separator splits into UTF-8 characters.
         return d === '' ? [...s] : s.split(d);
       };
@@ -173,9 +178,11 @@ export const converters: FunctionDef[] = [
       { name: 'target', type: 'getter' },
       { name: 'start', type: 'getter' },
       { name: 'length', type: 'getter' },
+      { name: 'utf8_safe', type: 'bool', optional: true },
     ],
     build: (a) => {
       const [target, start, length] = [a.getter(0), a.getter(1), a.getter(2)];
+      const safe = a.bool(3) ?? false;
       return (ctx) => {
         const s = needString('Substring', target(ctx));
         const from = needInt('Substring', start(ctx));
@@ -183,7 +190,14 @@ export const converters: FunctionDef[] = [
         const bytes = Buffer.from(s, 'utf8');
         if (from < 0n || n < 0n || from + n > BigInt(bytes.length))
           throw new OttlRuntimeError(`Substring: start ${from} and length ${n} are out of range for "${s}"`);
-        return bytes.subarray(Number(from), Number(from + n)).toString('utf8');
+        let [b, e] = [Number(from), Number(from + n)];
+        // utf8_safe: a start inside a character moves to the next one, an end inside one back to its start.
+        const inside = (i: number) => i < bytes.length && ((bytes[i] ?? 0) & 0xc0) === 0x80;
+        if (safe) {
+          while (inside(b)) b++;
+          while (e > b && inside(e)) e--;
+        }
+        return bytes.subarray(b, Math.max(b, e)).toString('utf8');
       };
     },
   },
@@ -193,7 +207,7 @@ export const converters: FunctionDef[] = [
     params: one('value'),
     build: (a) => {
       const value = a.getter(0);
-      return (ctx) => createHash('sha256').update(needStringLike('SHA256', value(ctx))).digest('hex');
+      return (ctx) => createHash('sha256').update(needString('SHA256', value(ctx))).digest('hex');
     },
   },
   {

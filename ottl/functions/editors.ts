@@ -14,14 +14,17 @@ function nonNegative(a: Args, i: number, what: string): number {
   return Number(n);
 }
 
-/** Cuts a string to at most `limit` UTF-8 bytes without splitting a character. */
-function truncateUtf8(s: string, limit: number): string {
+/**
+ * Cuts a string to at most `limit` UTF-8 bytes, the marker included; `safe` never splits a character (a split one
+ * would be replaced by U+FFFD when read back, since JavaScript strings cannot hold invalid UTF-8).
+ */
+function truncateUtf8(s: string, limit: number, safe: boolean, marker: string): string {
   const b = Buffer.from(s, 'utf8');
   if (b.length <= limit) return s;
-  let end = limit;
+  let end = limit - Buffer.byteLength(marker, 'utf8');
   // Back off continuation bytes (10xxxxxx) so the cut falls on a character boundary.
-  while (end > 0 && ((b[end] ?? 0) & 0xc0) === 0x80) end--;
-  return b.subarray(0, end).toString('utf8');
+  if (safe) while (end > 0 && ((b[end] ?? 0) & 0xc0) === 0x80) end--;
+  return b.subarray(0, end).toString('utf8') + marker;
 }
 
 export const editors: FunctionDef[] = [
@@ -110,13 +113,22 @@ export const editors: FunctionDef[] = [
   {
     name: 'truncate_all',
     kind: 'editor',
-    params: [map, { name: 'limit', type: 'int' }],
+    params: [
+      map,
+      { name: 'limit', type: 'int' },
+      { name: 'utf8_safe', type: 'bool', optional: true },
+      { name: 'truncation_marker', type: 'string', optional: true },
+    ],
     build: (a) => {
       const target = a.getter(0);
       const limit = nonNegative(a, 1, 'limit');
+      const safe = a.bool(2) ?? true;
+      const marker = a.string(3) ?? '';
+      if (Buffer.byteLength(marker, 'utf8') > limit) a.fail(3, 'truncation_marker is longer than limit');
       return (ctx) => {
         for (const kv of needMap('truncate_all', target(ctx)).kvs)
-          if ('stringValue' in kv.value) kv.value = { stringValue: truncateUtf8(kv.value.stringValue, limit) };
+          if ('stringValue' in kv.value)
+            kv.value = { stringValue: truncateUtf8(kv.value.stringValue, limit, safe, marker) };
         return null;
       };
     },

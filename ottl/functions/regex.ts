@@ -4,7 +4,8 @@
 
 export function compileRegex(pattern: string, global = false): RegExp {
   let src = pattern;
-  let flags = global ? 'gu' : 'u';
+  // No `u` flag: RE2 lets any punctuation be escaped (`\=`), which JavaScript refuses in unicode mode.
+  let flags = global ? 'g' : '';
   const lead = /^\(\?([ims]+)\)/.exec(src);
   if (lead) {
     for (const f of lead[1] as string) if (!flags.includes(f)) flags += f;
@@ -43,30 +44,32 @@ export function replaceAll(s: string, re: RegExp, template: string, fn?: (expand
   return out + s.slice(last);
 }
 
-/** A glob as gobwas/glob (replace_match): `*`, `?`, `[abc]`, `[!abc]`, `{a,b}`, `\` escapes; the whole string. */
+/**
+ * A pattern of Go's filepath.Match (replace_match), as a regex over the whole string: `*` is any run of characters
+ * but `/`, `?` one character but `/`, `[a-z]` and `[^a-z]` classes, `\\` escapes.
+ */
 export function globToRegex(glob: string): RegExp {
   let out = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i] as string;
-    if (c === '\\' && i + 1 < glob.length) out += `\\${glob[++i] as string}`;
-    else if (c === '*') out += '.*';
-    else if (c === '?') out += '.';
+    if (c === '\\') {
+      if (i + 1 >= glob.length) throw new Error(`pattern "${glob}" ends in an escape`);
+      out += escapeRegex(glob[++i] as string);
+    } else if (c === '*') out += '[^/]*';
+    else if (c === '?') out += '[^/]';
     else if (c === '[') {
-      const end = glob.indexOf(']', i + 1);
-      if (end < 0) throw new Error(`unclosed '[' in glob "${glob}"`);
-      const body = glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
-      out += `[${body}]`;
-      i = end;
-    } else if (c === '{') {
-      const end = glob.indexOf('}', i + 1);
-      if (end < 0) throw new Error(`unclosed '{' in glob "${glob}"`);
-      out += `(?:${glob.slice(i + 1, end).split(',').map(escapeRegex).join('|')})`;
+      const end = glob.indexOf(']', i + 2);
+      if (end < 0) throw new Error(`unclosed '[' in pattern "${glob}"`);
+      const body = glob.slice(i + 1, end);
+      const negated = body.startsWith('^');
+      const chars = negated ? body.slice(1) : body;
+      out += negated ? `[^${chars}]` : `[${chars}]`;
       i = end;
     } else out += escapeRegex(c);
   }
-  return new RegExp(`^${out}$`, 'su');
+  return new RegExp(`^${out}$`, 's');
 }
 
 function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

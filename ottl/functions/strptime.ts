@@ -55,16 +55,19 @@ const DIRECTIVES: Record<string, Directive | string> = {
   L: frac(3),
   f: frac(6),
   s: frac(9),
-  z: {
-    re: '(Z|[+-]\\d{2}:?\\d{2})',
-    apply: (f, s) => {
-      if (s.toUpperCase() === 'Z') return void (f.offsetMinutes = 0);
-      const sign = s.startsWith('-') ? -1 : 1;
-      const digits = s.slice(1).replace(':', '');
-      f.offsetMinutes = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2)));
-    },
-  },
-  Z: { re: '(UTC|GMT|Z)', apply: (f) => void (f.offsetMinutes = 0) },
+  o: { re: ' ?(\\d{1,2})', apply: (f, s) => void (f.month = Number(s)) },
+  q: { re: '(\\d{1,2})', apply: (f, s) => void (f.month = Number(s)) },
+  g: num('day', '1,2'),
+  l: num('hour', '1,2'),
+  P: { re: '(am|pm)', apply: (f, s) => void (f.pm = s.toLowerCase() === 'pm') },
+  z: offset('(Z|[+-]\\d{4}(?:\\d{2})?)'),
+  i: offset('([+-]\\d{2})'),
+  j: offset('([+-]\\d{2}:\\d{2})'),
+  k: offset('([+-]\\d{2}:\\d{2}:\\d{2})'),
+  w: offset('([+-]\\d{6})'),
+  // Go reads a zone abbreviation its location does not define as a zone of offset 0, and the default location
+  // (UTC) defines none but UTC: "12:34:56 HST" is 12:34:56 UTC in the Collector, and here.
+  Z: { re: '([A-Za-z]{1,5})', apply: (f) => void (f.offsetMinutes = 0) },
   F: '%Y-%m-%d',
   T: '%H:%M:%S',
   D: '%m/%d/%y',
@@ -77,6 +80,19 @@ const DIRECTIVES: Record<string, Directive | string> = {
   t: { re: '\\t' },
   '%': { re: '%' },
 };
+
+/** A UTC offset: `Z`, or a sign and HH, HHMM, HH:MM, HHMMSS or HH:MM:SS. */
+function offset(re: string): Directive {
+  return {
+    re,
+    apply: (f, s) => {
+      if (s.toUpperCase() === 'Z') return void (f.offsetMinutes = 0);
+      const sign = s.startsWith('-') ? -1 : 1;
+      const d = s.slice(1).replaceAll(':', '');
+      f.offsetMinutes = sign * (Number(d.slice(0, 2)) * 60 + Number(d.slice(2, 4) || '0') + Number(d.slice(4, 6) || '0') / 60);
+    },
+  };
+}
 
 function monthOf(s: string): number {
   return MONTHS.findIndex((m) => m.startsWith(s.toLowerCase().slice(0, 3))) + 1;
@@ -136,7 +152,7 @@ export function parseTime(s: string, fmt: CompiledFormat, zone: string | undefin
   const f: Fields = { year: 1970, month: 1, day: 1, hour: 0, minute: 0, second: 0, nanos: 0 };
   fmt.appliers.forEach((apply, i) => apply(f, m[i + 1] ?? ''));
   if (f.pm !== undefined) f.hour = (f.hour % 12) + (f.pm ? 12 : 0);
-  if (f.month < 1 || f.month > 12 || f.day < 1 || f.day > 31 || f.hour > 23 || f.minute > 59 || f.second > 60)
+  if (f.month < 1 || f.month > 12 || f.day < 1 || f.day > 31 || f.hour > 24 || f.minute > 59 || f.second > 60)
     return undefined;
   let ms = Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second);
   if (f.offsetMinutes !== undefined) ms -= f.offsetMinutes * 60000;

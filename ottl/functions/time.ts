@@ -15,6 +15,7 @@ export const timeConverters: FunctionDef[] = [
       { name: 'time', type: 'getter' },
       { name: 'format', type: 'string' },
       { name: 'location', type: 'string', optional: true },
+      { name: 'locale', type: 'string', optional: true },
     ],
     build: (a) => {
       const time = a.getter(0);
@@ -26,7 +27,12 @@ export const timeConverters: FunctionDef[] = [
       } catch (err) {
         a.fail(1, (err as Error).message);
       }
-      const zone = a.string(2);
+      // "" is no location, as in the Collector's examples (Time(x, f, "", "it")).
+      const zone = a.string(2) || undefined;
+      const locale = a.string(3);
+      // Month and day names are read in English only; another locale is refused rather than misread.
+      if (locale !== undefined && locale !== '' && !/^en(-|$)/i.test(locale))
+        a.fail(3, `locale "${locale}" is not supported (English month and day names only)`);
       if (zone !== undefined) {
         try {
           checkZone(zone);
