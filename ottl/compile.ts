@@ -51,7 +51,8 @@ export function compilePath(p: PathNode, env: Env): Setter & { settable: boolean
   }
   return {
     get: (ctx) => keys.reduce((v, k) => index(v, k(ctx)), field.get(ctx)),
-    settable: true,
+    // Writing through keys changes the live map the path reads; a read-only path's value is a copy.
+    settable: field.set !== undefined,
     set: (ctx, v) =>
       setIndexed(
         field.get(ctx),

@@ -10,11 +10,13 @@ import { lex } from './lexer.ts';
 const COMPARE = new Set(['==', '!=', '<', '<=', '>', '>=']);
 const KEYWORDS = new Set(['where', 'and', 'or', 'not', 'nil', 'true', 'false']);
 const ENUM = /^[A-Z][A-Z0-9_]*$/;
+const MAX_DEPTH = 100;
 
 const describe = (t: Token): string => (t.kind === 'eof' ? 'end of statement' : `'${t.text}'`);
 
 class Parser {
   private i = 0;
+  private depth = 0;
   private readonly toks: Token[];
 
   constructor(private readonly src: string) {
@@ -80,12 +82,16 @@ class Parser {
   }
 
   private or(): Expr {
+    // Every nesting (parentheses, lists, maps, arguments, keys, not) comes back through here: a bound keeps a
+    // pathological statement from exhausting the stack.
+    if (++this.depth > MAX_DEPTH) this.fail(`nested more than ${MAX_DEPTH} deep`);
     let left = this.and();
     while (this.is('or')) {
       const pos = this.t.pos;
       this.i++;
       left = { type: 'logic', op: 'or', left, right: this.and(), pos };
     }
+    this.depth--;
     return left;
   }
 
@@ -103,7 +109,10 @@ class Parser {
     if (this.is('not')) {
       const pos = this.t.pos;
       this.i++;
-      return { type: 'not', operand: this.not(), pos };
+      if (++this.depth > MAX_DEPTH) this.fail(`nested more than ${MAX_DEPTH} deep`);
+      const operand = this.not();
+      this.depth--;
+      return { type: 'not', operand, pos };
     }
     return this.comparison();
   }
@@ -154,7 +163,9 @@ class Parser {
     if (this.is('-')) {
       const pos = this.t.pos;
       this.i++;
+      if (++this.depth > MAX_DEPTH) this.fail(`nested more than ${MAX_DEPTH} deep`);
       const operand = this.unary();
+      this.depth--;
       checkValue(operand, this.src);
       if (operand.type === 'int') return { type: 'int', value: -operand.value, pos };
       if (operand.type === 'float') return { type: 'float', value: -operand.value, pos };

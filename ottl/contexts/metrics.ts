@@ -106,6 +106,6 @@ export const dataPointFields: FieldTable = {
   zero_count: optionalNumber('zero_count', 'zeroCount', 'int'),
   min: optionalNumber('min', 'min', 'double'),
   max: optionalNumber('max', 'max', 'double'),
-  bucket_counts: { get: (ctx) => point(ctx).bucketCounts?.map((n) => BigInt(n)) ?? null },
-  explicit_bounds: { get: (ctx) => point(ctx).explicitBounds?.slice() ?? null },
+  bucket_counts: { indexable: true, get: (ctx) => point(ctx).bucketCounts?.map((n) => BigInt(n)) ?? null },
+  explicit_bounds: { indexable: true, get: (ctx) => point(ctx).explicitBounds?.slice() ?? null },
 };

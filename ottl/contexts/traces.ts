@@ -36,6 +36,7 @@ export const spanFields: FieldTable = {
   // Read-only views of the events: a list of maps (name, time_unix_nano, attributes), as the Collector's
   // `events` reads. Events are changed through the spanevent context.
   events: {
+    indexable: true,
     get: (ctx) =>
       span(ctx).events.map(
         (e) =>
