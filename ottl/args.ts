@@ -1,9 +1,9 @@
 // Matching a call's arguments to its function's parameters (positional, then `name = value`) and preparing each
 // as its parameter type asks, at load time: literals checked, paths checked to be settable, regexes compiled.
 import type { CallNode, Expr } from './ast.ts';
-import type { Env } from './compile.ts';
-import { compileExpr, compilePath, fail } from './compile.ts';
 import type { TransformContext } from './contexts/index.ts';
+import type { Env } from './env.ts';
+import { fail } from './env.ts';
 import { FUNCTIONS } from './functions/index.ts';
 import { compileRegex } from './functions/regex.ts';
 import type { Args, FunctionDef, Getter, Param, Setter } from './functions/types.ts';
@@ -16,14 +16,20 @@ function literalOf(e: Expr, type: 'string' | 'int' | 'bool'): string | bigint | 
   return undefined;
 }
 
-function prepare(p: Param, e: Expr, env: Env, fnName: string): unknown {
+/** The compile step's entry points (passed in, so that this file and compile.ts do not import each other). */
+export interface Compilers {
+  expr(e: Expr, env: Env): Getter;
+  path(p: Expr & { type: 'path' }, env: Env): Setter & { settable: boolean };
+}
+
+function prepare(p: Param, e: Expr, env: Env, fnName: string, c: Compilers): unknown {
   const where = `${fnName}: argument ${p.name}`;
   switch (p.type) {
     case 'getter':
-      return compileExpr(e, env);
+      return c.expr(e, env);
     case 'setter': {
       if (e.type !== 'path') return fail(env, `${where} must be a path`, e.pos);
-      const s = compilePath(e, env);
+      const s = c.path(e, env);
       if (!s.settable) fail(env, `${where}: path ${e.names.join('.')} cannot be set`, e.pos);
       return s;
     }
@@ -40,7 +46,7 @@ function prepare(p: Param, e: Expr, env: Env, fnName: string): unknown {
     }
     case 'getters':
       if (e.type !== 'list') return fail(env, `${where} must be a list`, e.pos);
-      return e.items.map((i) => compileExpr(i, env));
+      return e.items.map((i) => c.expr(i, env));
     case 'function':
       return unaryConverter(e, env, where);
   }
@@ -50,7 +56,12 @@ function prepare(p: Param, e: Expr, env: Env, fnName: string): unknown {
 function unaryConverter(e: Expr, env: Env, where: string): (v: Value) => Value {
   const name = e.type === 'enum' ? e.name : e.type === 'path' && e.names.length === 1 ? e.names[0] : undefined;
   const def = name === undefined ? undefined : FUNCTIONS.get(name);
-  if (!def || def.kind !== 'converter' || def.params.filter((p) => !p.optional).length !== 1 || def.params[0]?.type !== 'getter')
+  if (
+    !def ||
+    def.kind !== 'converter' ||
+    def.params.filter((p) => !p.optional).length !== 1 ||
+    def.params[0]?.type !== 'getter'
+  )
     return fail(env, `${where} must name a converter of one argument (such as SHA256)`, e.pos);
   let current: Value = null;
   const impl = def.build(makeArgsFrom(def, [() => current], env, e.pos));
@@ -87,7 +98,7 @@ function makeArgsFrom(def: FunctionDef, prepared: unknown[], env: Env, pos: numb
   return args;
 }
 
-export function makeArgs(def: FunctionDef, c: CallNode, env: Env): Args {
+export function makeArgs(def: FunctionDef, c: CallNode, env: Env, compilers: Compilers): Args {
   const slots: (Expr | undefined)[] = def.params.map(() => undefined);
   const positions: number[] = [];
   c.args.forEach((a, i) => {
@@ -106,7 +117,7 @@ export function makeArgs(def: FunctionDef, c: CallNode, env: Env): Args {
       if (!p.optional) fail(env, `${def.name} needs argument ${p.name}`, c.pos);
       return undefined;
     }
-    return prepare(p, e, env, def.name);
+    return prepare(p, e, env, def.name, compilers);
   });
   return makeArgsFrom(def, prepared, env, c.pos, positions);
 }

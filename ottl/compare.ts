@@ -48,8 +48,7 @@ export function compare(a: Value, b: Value, op: CompareOp): boolean {
   }
   if (typeof a === 'string') return typeof b === 'string' ? order(op, cmp(a, b)) : equalityOnly(op, false);
   if (typeof a === 'boolean') return equalityOnly(op, a === b);
-  if (a instanceof Uint8Array)
-    return b instanceof Uint8Array ? order(op, compareBytes(a, b)) : equalityOnly(op, false);
+  if (a instanceof Uint8Array) return b instanceof Uint8Array ? order(op, compareBytes(a, b)) : equalityOnly(op, false);
   if (a instanceof OTime) return b instanceof OTime ? order(op, cmp(a.ns, b.ns)) : equalityOnly(op, false);
   if (a instanceof ODuration) return b instanceof ODuration ? order(op, cmp(a.ns, b.ns)) : equalityOnly(op, false);
   const bothMaps = a instanceof PMap && b instanceof PMap;

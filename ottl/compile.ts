@@ -5,31 +5,15 @@ import type { CallNode, Expr, PathNode } from './ast.ts';
 import { compare } from './compare.ts';
 import type { ContextName, SignalName } from './contexts/index.ts';
 import { ENUMS, SIGNAL_CONTEXTS, resolvePath } from './contexts/index.ts';
-import { OttlError, OttlRuntimeError } from './errors.ts';
+import type { Env } from './env.ts';
+import { fail, truth } from './env.ts';
+import { OttlRuntimeError } from './errors.ts';
 import { makeArgs } from './args.ts';
 import { FUNCTIONS } from './functions/index.ts';
 import type { Getter, Setter } from './functions/types.ts';
 import { index, setIndexed } from './keys.ts';
 import { arithmetic, negate } from './math.ts';
-import type { Value } from './values.ts';
-import { PMap, toAnyValue, typeName } from './values.ts';
-
-export interface Env {
-  src: string;
-  signal: SignalName;
-  context: ContextName;
-  /** Every path must name its context (the context was inferred). */
-  requirePrefix: boolean;
-}
-
-export function fail(env: Env, message: string, pos: number): never {
-  throw new OttlError(message, pos + 1, env.src);
-}
-
-export function truth(v: Value, what: string): boolean {
-  if (typeof v !== 'boolean') throw new OttlRuntimeError(`${what} gave ${typeName(v)}, not a bool`);
-  return v;
-}
+import { PMap, toAnyValue } from './values.ts';
 
 export function compilePath(p: PathNode, env: Env): Setter & { settable: boolean } {
   const r = resolvePath(p.names, env.context, env.requirePrefix);
@@ -71,7 +55,7 @@ export function compileCall(c: CallNode, env: Env, kind: 'editor' | 'converter')
       .join(', ');
     return fail(env, `unknown ${kind} ${c.name} (known: ${known})`, c.pos);
   }
-  const impl = def.build(makeArgs(def, c, env));
+  const impl = def.build(makeArgs(def, c, env, { expr: compileExpr, path: compilePath }));
   if (c.keys.length === 0) return impl;
   const keys = c.keys.map((k) => compileExpr(k, env));
   return (ctx) => keys.reduce((v, k) => index(v, k(ctx)), impl(ctx));

@@ -37,7 +37,12 @@ function spanCtx(): TransformContext {
     events: [{ name: 'retry', timeUnixNano: 2_000_000_000n, attributes: [], droppedAttributesCount: 0 }],
   });
   const sc = scope('io.otel.http', '1.2.0');
-  return { resource: resource({ 'service.name': 'api', 'host.name': 'edge-1' }), scope: sc, span: s, spanevent: s.events[0] };
+  return {
+    resource: resource({ 'service.name': 'api', 'host.name': 'edge-1' }),
+    scope: sc,
+    span: s,
+    spanevent: s.events[0],
+  };
 }
 
 describe('span context', () => {
@@ -101,7 +106,10 @@ describe('span context', () => {
   it('refuses a wrong type at run time and a read-only path at load time', () => {
     assert.throws(() => run('traces', 'span', spanCtx(), 'set(name, 1)'), OttlRuntimeError);
     assert.throws(() => run('traces', 'span', spanCtx(), 'set(trace_id.string, "abc")'), /32 hex digits/);
-    assert.throws(() => run('traces', 'span', spanCtx(), 'set(events, [])'), (e: unknown) => e instanceof GroupError && /cannot be set/.test(e.message));
+    assert.throws(
+      () => run('traces', 'span', spanCtx(), 'set(events, [])'),
+      (e: unknown) => e instanceof GroupError && /cannot be set/.test(e.message),
+    );
   });
 });
 
@@ -120,7 +128,10 @@ describe('spanevent context', () => {
       () => compileGroup({ conditions: ['log.body == "x"'], context: 'span' }, 'traces'),
       /the span context cannot reach log/,
     );
-    assert.throws(() => compileGroup({ conditions: ['spanevent.name == "x"'], context: 'span' }, 'traces'), /cannot reach spanevent/);
+    assert.throws(
+      () => compileGroup({ conditions: ['spanevent.name == "x"'], context: 'span' }, 'traces'),
+      /cannot reach spanevent/,
+    );
   });
 });
 
@@ -152,15 +163,26 @@ describe('log context', () => {
     ['flags == 1', true],
     ['log.attributes == {}', true],
   ];
-  for (const [cond, want] of reads) it(`${cond} is ${want}`, () => assert.equal(holds('logs', 'log', ctx(), cond), want));
+  for (const [cond, want] of reads)
+    it(`${cond} is ${want}`, () => assert.equal(holds('logs', 'log', ctx(), cond), want));
 
   it('writes the body (any type), nested keys and the severity', () => {
     const c = ctx();
-    run('logs', 'log', c, 'set(body["nested"]["b"], "new")', 'set(severity_number, SEVERITY_NUMBER_ERROR2)', 'set(attributes["deep"]["x"], 1)');
-    assert.deepEqual((c.log!.body as { kvlistValue: { values: { key: string; value: AnyValue }[] } }).kvlistValue.values[2], {
-      key: 'nested',
-      value: anyValue({ a: [1, 2], b: 'new' }),
-    });
+    run(
+      'logs',
+      'log',
+      c,
+      'set(body["nested"]["b"], "new")',
+      'set(severity_number, SEVERITY_NUMBER_ERROR2)',
+      'set(attributes["deep"]["x"], 1)',
+    );
+    assert.deepEqual(
+      (c.log!.body as { kvlistValue: { values: { key: string; value: AnyValue }[] } }).kvlistValue.values[2],
+      {
+        key: 'nested',
+        value: anyValue({ a: [1, 2], b: 'new' }),
+      },
+    );
     assert.equal(c.log!.severityNumber, 18);
     assert.deepEqual(c.log!.attributes, [{ key: 'deep', value: anyValue({ x: 1 }) }]);
     run('logs', 'log', c, 'set(body, "plain")');
@@ -171,7 +193,11 @@ describe('log context', () => {
 describe('metric and datapoint contexts', () => {
   const ctx = (): TransformContext => {
     const p = numberPoint(42n, 100n, [{ key: 'tenant', value: { stringValue: 'a' } }]);
-    const m = metric({ name: 'requests', unit: '1', sum: { dataPoints: [p], aggregationTemporality: 2, isMonotonic: true } });
+    const m = metric({
+      name: 'requests',
+      unit: '1',
+      sum: { dataPoints: [p], aggregationTemporality: 2, isMonotonic: true },
+    });
     return { resource: resource(), scope: scope(), metric: m, datapoint: p };
   };
   const reads: [ContextName, string, boolean][] = [
@@ -188,7 +214,13 @@ describe('metric and datapoint contexts', () => {
 
   it('writes values, temporality and metric fields', () => {
     const c = ctx();
-    run('metrics', 'metric', c, 'set(name, Concat([name, "total"], "_"))', 'set(aggregation_temporality, AGGREGATION_TEMPORALITY_DELTA)');
+    run(
+      'metrics',
+      'metric',
+      c,
+      'set(name, Concat([name, "total"], "_"))',
+      'set(aggregation_temporality, AGGREGATION_TEMPORALITY_DELTA)',
+    );
     run('metrics', 'datapoint', c, 'set(value_double, Double(value_int) / 2)');
     assert.equal(c.metric!.name, 'requests_total');
     assert.equal(c.metric!.sum!.aggregationTemporality, 1);
@@ -197,7 +229,17 @@ describe('metric and datapoint contexts', () => {
   });
 
   it('reads histogram fields and nil for number-only ones', () => {
-    const p = { attributes: [], startTimeUnixNano: 0n, timeUnixNano: 1n, count: 3, sum: 7.5, bucketCounts: [1, 2], explicitBounds: [5], exemplars: [], flags: 0 };
+    const p = {
+      attributes: [],
+      startTimeUnixNano: 0n,
+      timeUnixNano: 1n,
+      count: 3,
+      sum: 7.5,
+      bucketCounts: [1, 2],
+      explicitBounds: [5],
+      exemplars: [],
+      flags: 0,
+    };
     const m = metric({ name: 'latency', histogram: { dataPoints: [p], aggregationTemporality: 1 } });
     const c = { resource: resource(), scope: scope(), metric: m, datapoint: p };
     assert.equal(holds('metrics', 'datapoint', c, 'count == 3 and sum == 7.5 and value_int == nil'), true);
@@ -210,14 +252,23 @@ describe('resource and scope contexts', () => {
   it('reads and writes their attributes and names', () => {
     const c: TransformContext = { resource: resource({ a: 1 }), scope: scope('lib', '1') };
     run('logs', 'resource', c, 'set(attributes["b"], attributes["a"] + 1)');
-    run('logs', 'scope', c, 'set(name, Concat([name, version], "@"))', 'set(attributes["from"], resource.attributes["b"])');
+    run(
+      'logs',
+      'scope',
+      c,
+      'set(name, Concat([name, version], "@"))',
+      'set(attributes["from"], resource.attributes["b"])',
+    );
     assert.equal(getAttribute(c.resource.attributes, 'b'), 2n);
     assert.equal(c.scope!.name, 'lib@1');
     assert.equal(getAttribute(c.scope!.attributes, 'from'), 2n);
   });
 
   it('refuses enums of another signal and unknown ones at load time', () => {
-    assert.throws(() => compileGroup({ conditions: ['attributes["x"] == SPAN_KIND_SERVER'], context: 'resource' }, 'logs'), /unknown enum SPAN_KIND_SERVER for logs/);
+    assert.throws(
+      () => compileGroup({ conditions: ['attributes["x"] == SPAN_KIND_SERVER'], context: 'resource' }, 'logs'),
+      /unknown enum SPAN_KIND_SERVER for logs/,
+    );
   });
 });
 
@@ -247,7 +298,8 @@ describe('typed comparisons', () => {
     ['-(1 + 1) == -2', true],
     ['not (1 == 1) or 2 > 1 and false', false],
   ];
-  for (const [cond, want] of table) it(`${cond} is ${want}`, () => assert.equal(holds('logs', 'resource', c, cond), want));
+  for (const [cond, want] of table)
+    it(`${cond} is ${want}`, () => assert.equal(holds('logs', 'resource', c, cond), want));
 
   it('fails at run time on division by zero and math on strings', () => {
     assert.throws(() => holds('logs', 'resource', c, '1 / 0 == 1'), /division by zero/);
@@ -258,10 +310,19 @@ describe('typed comparisons', () => {
 describe('context inference', () => {
   it('takes the lowest context a path prefix names and then wants prefixes everywhere', () => {
     assert.equal(compileGroup({ conditions: ['resource.attributes["a"] == 1'] }, 'traces').context, 'resource');
-    assert.equal(compileGroup({ conditions: ['resource.attributes["a"] == 1 and span.name == "x"'] }, 'traces').context, 'span');
+    assert.equal(
+      compileGroup({ conditions: ['resource.attributes["a"] == 1 and span.name == "x"'] }, 'traces').context,
+      'span',
+    );
     assert.equal(compileGroup({ statements: ['set(spanevent.name, span.name)'] }, 'traces').context, 'spanevent');
-    assert.equal(compileGroup({ statements: ['set(datapoint.attributes["m"], metric.name)'] }, 'metrics').context, 'datapoint');
-    assert.throws(() => compileGroup({ statements: ['set(span.name, name)'] }, 'traces'), /path name needs a context prefix/);
+    assert.equal(
+      compileGroup({ statements: ['set(datapoint.attributes["m"], metric.name)'] }, 'metrics').context,
+      'datapoint',
+    );
+    assert.throws(
+      () => compileGroup({ statements: ['set(span.name, name)'] }, 'traces'),
+      /path name needs a context prefix/,
+    );
     assert.throws(() => compileGroup({ conditions: ['log.body == "x"'] }, 'traces'), /log is not a context of traces/);
     assert.throws(() => compileGroup({ conditions: ['1 == 1'] }, 'traces'), /cannot infer the context/);
   });

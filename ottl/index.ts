@@ -2,8 +2,9 @@
 // given context or one inferred from their path prefixes. Used by the filter and transform processors; see
 // README.md for the grammar and what is supported.
 import type { Expr, Statement } from './ast.ts';
-import type { Env } from './compile.ts';
-import { checkContext, compileCall, compileExpr, truth } from './compile.ts';
+import { checkContext, compileCall, compileExpr } from './compile.ts';
+import type { Env } from './env.ts';
+import { truth } from './env.ts';
 import type { ContextName, SignalName, TransformContext } from './contexts/index.ts';
 import { LINEAGE, PREFIXES, inferContext } from './contexts/index.ts';
 import { OttlError } from './errors.ts';
@@ -11,6 +12,7 @@ import { parseCondition, parseStatement } from './parser.ts';
 
 export type { ContextName, SignalName, TransformContext } from './contexts/index.ts';
 export { SIGNAL_CONTEXTS } from './contexts/index.ts';
+export { pointsOf } from './contexts/metrics.ts';
 export { OttlError, OttlRuntimeError } from './errors.ts';
 
 export interface CompiledStatement {

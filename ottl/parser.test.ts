@@ -110,9 +110,52 @@ describe('OTTL parser fuzzing', () => {
     return seed % n;
   };
   const pieces = [
-    'set', '(', ')', '[', ']', '{', '}', ',', '.', ':', '=', '==', '!=', '<', '>=', '+', '-', '*', '/', 'where',
-    'and', 'or', 'not', 'nil', 'true', 'false', '"s"', '"', '\\', '1', '1.5', '0x0a', '0x', 'name', 'attributes',
-    'IsMatch', 'SPAN_KIND_SERVER', '@', ' ', '"\\', '1e', '.5', 'resource', '#', '\u00e9', '\n',
+    'set',
+    '(',
+    ')',
+    '[',
+    ']',
+    '{',
+    '}',
+    ',',
+    '.',
+    ':',
+    '=',
+    '==',
+    '!=',
+    '<',
+    '>=',
+    '+',
+    '-',
+    '*',
+    '/',
+    'where',
+    'and',
+    'or',
+    'not',
+    'nil',
+    'true',
+    'false',
+    '"s"',
+    '"',
+    '\\',
+    '1',
+    '1.5',
+    '0x0a',
+    '0x',
+    'name',
+    'attributes',
+    'IsMatch',
+    'SPAN_KIND_SERVER',
+    '@',
+    ' ',
+    '"\\',
+    '1e',
+    '.5',
+    'resource',
+    '#',
+    '\u00e9',
+    '\n',
   ];
   it('never crashes on 5000 random token sequences or mutated statements', () => {
     for (let i = 0; i < 5000; i++) {
@@ -120,7 +163,8 @@ describe('OTTL parser fuzzing', () => {
       if (i % 2 === 0) {
         src = Array.from({ length: 1 + rand(20) }, () => pieces[rand(pieces.length)]).join(rand(2) ? ' ' : '');
       } else {
-        const base = 'set(attributes["x"], Concat([name, "y"], "-")) where kind == SPAN_KIND_SERVER and not (1 + 2 > 3)';
+        const base =
+          'set(attributes["x"], Concat([name, "y"], "-")) where kind == SPAN_KIND_SERVER and not (1 + 2 > 3)';
         const at = rand(base.length);
         src = base.slice(0, at) + (pieces[rand(pieces.length)] ?? '') + base.slice(at + rand(4));
       }

@@ -51,7 +51,8 @@ class Parser {
 
   statement(): Statement {
     const t = this.t;
-    if (t.kind !== 'ident' || !this.peekIs('(')) this.fail(`expected an editor call such as set(...) but found ${describe(t)}`);
+    if (t.kind !== 'ident' || !this.peekIs('('))
+      this.fail(`expected an editor call such as set(...) but found ${describe(t)}`);
     if (!/^[a-z]/.test(t.text)) this.fail(`'${t.text}' is a converter; a statement starts with an editor (lower case)`);
     const editor = this.call();
     if (editor.keys.length > 0) this.fail('an editor cannot be indexed', editor.keys[0]?.pos);
@@ -236,14 +237,15 @@ class Parser {
 
   private identPrimary(t: Token): Expr {
     const pos = t.pos;
-    if (t.text === 'nil') return this.i++, { type: 'nil', pos };
-    if (t.text === 'true' || t.text === 'false') return this.i++, { type: 'bool', value: t.text === 'true', pos };
+    if (t.text === 'nil') return (this.i++, { type: 'nil', pos });
+    if (t.text === 'true' || t.text === 'false') return (this.i++, { type: 'bool', value: t.text === 'true', pos });
     if (KEYWORDS.has(t.text)) this.fail(`expected a value but found ${describe(t)}`);
     if (this.peekIs('(')) {
       if (!/^[A-Z]/.test(t.text)) this.fail(`'${t.text}' is an editor; only converters (upper case) give values`);
       return this.call();
     }
-    if (ENUM.test(t.text) && !this.peekIs('.') && !this.peekIs('[')) return this.i++, { type: 'enum', name: t.text, pos };
+    if (ENUM.test(t.text) && !this.peekIs('.') && !this.peekIs('['))
+      return (this.i++, { type: 'enum', name: t.text, pos });
     return this.path();
   }
 

@@ -2,15 +2,19 @@
 import type { KeyValue } from '../../core/pdata/index.ts';
 import { toHex } from '../../core/pdata/index.ts';
 import { OttlRuntimeError } from '../errors.ts';
+import type { Value } from '../values.ts';
 import { OTime, PMap } from '../values.ts';
 import { asMap, asSmallInt, asString, asTime, asInt } from './setters.ts';
 import type { Field, FieldTable, TransformContext } from './types.ts';
 
 /** The member `key` of the context; the processors always fill in the members a compiled path can reach. */
-export function member<K extends keyof TransformContext>(ctx: TransformContext, key: K): NonNullable<TransformContext[K]> {
+export function member<K extends keyof TransformContext>(
+  ctx: TransformContext,
+  key: K,
+): NonNullable<TransformContext[K]> {
   const m = ctx[key];
   if (m === undefined) throw new OttlRuntimeError(`no ${key} in this context`);
-  return m as NonNullable<TransformContext[K]>;
+  return m;
 }
 
 /** A map of key-values: readable as a live map, indexable, and replaced as a whole by a map value. */
@@ -70,8 +74,8 @@ export function idFields<T>(
   bytes: number,
   of: (ctx: TransformContext) => T,
   key: keyof T & string,
-  fromValue: (path: string, v: import('../values.ts').Value, n: number) => Uint8Array,
-  fromHex: (path: string, v: import('../values.ts').Value, n: number) => Uint8Array,
+  fromValue: (path: string, v: Value, n: number) => Uint8Array,
+  fromHex: (path: string, v: Value, n: number) => Uint8Array,
 ): FieldTable {
   const rec = (ctx: TransformContext) => of(ctx) as Record<string, unknown>;
   return {

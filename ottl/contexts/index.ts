@@ -72,7 +72,9 @@ export const ENUMS: Readonly<Record<SignalName, ReadonlyMap<string, bigint>>> = 
   logs: new Map(severities()),
 };
 
-export type PathResolution = { ok: true; context: ContextName; field: Field; name: string } | { ok: false; error: string };
+export type PathResolution =
+  | { ok: true; context: ContextName; field: Field; name: string }
+  | { ok: false; error: string };
 
 /**
  * Resolves `names` (the dotted part of a path) in `context`. A first name that is a context prefix selects that

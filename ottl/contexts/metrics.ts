@@ -22,6 +22,18 @@ export const METRIC_TYPE_NUMBER: Readonly<Record<ReturnType<typeof metricDataTyp
   summary: 5,
 };
 
+type PointsKey = 'gauge' | 'sum' | 'histogram' | 'exponentialHistogram' | 'summary';
+const POINT_KEYS: readonly PointsKey[] = ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'];
+
+/** A metric's data points, whatever its type, with the member holding them; undefined for an empty metric. */
+export function pointsOf(metric: Metric): { key: PointsKey; points: DataPointLike[] } | undefined {
+  for (const key of POINT_KEYS) {
+    const d = metric[key];
+    if (d) return { key, points: d.dataPoints };
+  }
+  return undefined;
+}
+
 function temporal(m: Metric): { aggregationTemporality: number } | undefined {
   return m.sum ?? m.histogram ?? m.exponentialHistogram;
 }

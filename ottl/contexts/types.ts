@@ -2,6 +2,7 @@
 // members down to the context's level (a span statement gets resource, scope and span).
 import type {
   InstrumentationScope,
+  KeyValue,
   LogRecord,
   Metric,
   Resource,
@@ -12,7 +13,7 @@ import type { Value } from '../values.ts';
 
 /** Any data point: its fields are read per metric type (value_int only on number points, count on histograms...). */
 export interface DataPointLike {
-  attributes: import('../../core/pdata/index.ts').KeyValue[];
+  attributes: KeyValue[];
   startTimeUnixNano: bigint;
   timeUnixNano: bigint;
   flags: number;
@@ -43,8 +44,8 @@ export type SignalName = 'traces' | 'metrics' | 'logs';
 
 /** One path of a context: how to read it, and how to write it when it can be written. */
 export interface Field {
-  get(ctx: TransformContext): Value;
-  set?(ctx: TransformContext, v: Value): void;
+  get: (ctx: TransformContext) => Value;
+  set?: (ctx: TransformContext, v: Value) => void;
   /** Indexing with keys is allowed (maps such as attributes, or body). */
   indexable?: boolean;
 }

@@ -207,7 +207,10 @@ export const converters: FunctionDef[] = [
     params: one('value'),
     build: (a) => {
       const value = a.getter(0);
-      return (ctx) => createHash('sha256').update(needString('SHA256', value(ctx))).digest('hex');
+      return (ctx) =>
+        createHash('sha256')
+          .update(needString('SHA256', value(ctx)))
+          .digest('hex');
     },
   },
   {

@@ -178,7 +178,10 @@ export const editors: FunctionDef[] = [
         const before: Value[] = cur === null ? [] : isList(cur) ? listItems(cur) : [cur];
         if (cur instanceof PMap) throw new OttlRuntimeError('append: the target is a map, not a list');
         // Values stored in telemetry come back from their AnyValue so that maps and lists are copied once.
-        target.set(ctx, [...before, ...add].map((v) => fromAnyValue(toAnyValue(v))));
+        target.set(
+          ctx,
+          [...before, ...add].map((v) => fromAnyValue(toAnyValue(v))),
+        );
         return null;
       };
     },

@@ -22,12 +22,15 @@ export function compileRegex(pattern: string, global = false): RegExp {
  * "1x"), so an unknown group expands to nothing, as in Go.
  */
 export function expandTemplate(template: string, m: RegExpExecArray): string {
-  return template.replace(/\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g, (_all, tok: string, braced?: string, bare?: string) => {
-    if (tok === '$') return '$';
-    const name = braced ?? bare ?? '';
-    if (/^\d+$/.test(name)) return m[Number(name)] ?? '';
-    return m.groups?.[name] ?? '';
-  });
+  return template.replace(
+    /\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g,
+    (_all, tok: string, braced?: string, bare?: string) => {
+      if (tok === '$') return '$';
+      const name = braced ?? bare ?? '';
+      if (/^\d+$/.test(name)) return m[Number(name)] ?? '';
+      return m.groups?.[name] ?? '';
+    },
+  );
 }
 
 /** Every match of `re` in `s` replaced by the expanded template (optionally passed through `fn`). */

@@ -1,6 +1,7 @@
 // replace_pattern, replace_all_patterns and replace_match: regex or glob replacement in strings, optionally
 // passing the replacement through a converter (SHA256) and a `%s` format.
 import type { Value } from '../values.ts';
+import { stringLike } from '../values.ts';
 import { needMap } from './coerce.ts';
 import { globToRegex, replaceAll } from './regex.ts';
 import type { Args, FunctionDef } from './types.ts';
@@ -18,8 +19,7 @@ function postProcess(a: Args, fnAt: number): ((s: string) => string) | undefined
   if (format !== undefined && !format.includes('%s')) a.fail(fnAt + 1, 'replacement_format must contain %s');
   if (!fn) return undefined;
   return (s: string) => {
-    const out = fn(s);
-    const str = typeof out === 'string' ? out : String(out);
+    const str = stringLike(fn(s)) ?? '';
     return format === undefined ? str : format.replace('%s', str);
   };
 }

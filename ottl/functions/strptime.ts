@@ -1,7 +1,20 @@
 // Time(): strptime-style formats as the Collector's ctime directives (%Y-%m-%dT%H:%M:%S%z and so on), parsed into
 // nanoseconds since the epoch. A `location` (IANA name) applies when the string carries no offset; UTC otherwise.
 
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
 const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const alt = (names: string[], short: boolean) => names.map((n) => (short ? n.slice(0, 3) : n)).join('|');
 
@@ -89,7 +102,8 @@ function offset(re: string): Directive {
       if (s.toUpperCase() === 'Z') return void (f.offsetMinutes = 0);
       const sign = s.startsWith('-') ? -1 : 1;
       const d = s.slice(1).replaceAll(':', '');
-      f.offsetMinutes = sign * (Number(d.slice(0, 2)) * 60 + Number(d.slice(2, 4) || '0') + Number(d.slice(4, 6) || '0') / 60);
+      f.offsetMinutes =
+        sign * (Number(d.slice(0, 2)) * 60 + Number(d.slice(2, 4) || '0') + Number(d.slice(4, 6) || '0') / 60);
     },
   };
 }

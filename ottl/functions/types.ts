@@ -7,7 +7,7 @@ export type Getter = (ctx: TransformContext) => Value;
 
 export interface Setter {
   get: Getter;
-  set(ctx: TransformContext, v: Value): void;
+  set: (ctx: TransformContext, v: Value) => void;
 }
 
 /**

@@ -48,8 +48,20 @@ export const filterConfigSchema: ConfigSchema = {
 export type FilterPlan = Record<SignalName, Group[]>;
 
 const LEGACY: Record<SignalName, { key: 'traces' | 'metrics' | 'logs'; lists: [string, Group['context']][] }> = {
-  traces: { key: 'traces', lists: [['span', 'span'], ['spanevent', 'spanevent']] },
-  metrics: { key: 'metrics', lists: [['metric', 'metric'], ['datapoint', 'datapoint']] },
+  traces: {
+    key: 'traces',
+    lists: [
+      ['span', 'span'],
+      ['spanevent', 'spanevent'],
+    ],
+  },
+  metrics: {
+    key: 'metrics',
+    lists: [
+      ['metric', 'metric'],
+      ['datapoint', 'datapoint'],
+    ],
+  },
   logs: { key: 'logs', lists: [['log_record', 'log']] },
 };
 const FLAT = { traces: 'trace_conditions', metrics: 'metric_conditions', logs: 'log_conditions' } as const;

@@ -5,7 +5,7 @@ import type { Processor, ProcessorCreateSettings } from '../../core/component.ts
 import type { ConsumeContext, Consumer } from '../../core/consumer.ts';
 import { DropReporter } from '../../core/drop-reporter.ts';
 import { permanentError } from '../../core/errors.ts';
-import type { Logs, Metrics, SignalData, Traces } from '../../core/pdata/index.ts';
+import type { SignalData } from '../../core/pdata/index.ts';
 import type { SignalName } from '../../ottl/index.ts';
 import type { Group } from '../helper/ottl-config.ts';
 import type { FilterConfig } from './config.ts';
@@ -59,9 +59,9 @@ export class FilterProcessor implements Processor {
   }
 
   private prune(data: SignalData, m: Matcher): SignalData {
-    if ('resourceSpans' in data) return pruneTraces(data as Traces, m, this.count);
-    if ('resourceMetrics' in data) return pruneMetrics(data as Metrics, m, this.count);
-    if ('resourceLogs' in data) return pruneLogs(data as Logs, m, this.count);
+    if ('resourceSpans' in data) return pruneTraces(data, m, this.count);
+    if ('resourceMetrics' in data) return pruneMetrics(data, m, this.count);
+    if ('resourceLogs' in data) return pruneLogs(data, m, this.count);
     throw permanentError(`the filter processor takes traces, metrics or logs, not messages`);
   }
 

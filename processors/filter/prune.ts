@@ -1,16 +1,8 @@
 // Dropping matched items without changing the data given: the result shares every item it keeps and rebuilds only
 // the lists that lost something, so the processor need not declare mutatesData. A resource or scope left with no
 // items is dropped with them: no empty resourceSpans go on.
-import type {
-  InstrumentationScope,
-  Logs,
-  Metric,
-  Metrics,
-  Resource,
-  Span,
-  Traces,
-} from '../../core/pdata/index.ts';
-import type { DataPointLike } from '../../ottl/contexts/types.ts';
+import type { InstrumentationScope, Logs, Metric, Metrics, Resource, Span, Traces } from '../../core/pdata/index.ts';
+import { pointsOf } from '../../ottl/index.ts';
 import type { Matcher } from './matcher.ts';
 import type { FilteredKind } from './self-metrics.ts';
 
@@ -42,7 +34,7 @@ export function pruneTraces(t: Traces, m: Matcher, count: Count): Traces {
     }
     const scopeSpans = rs.scopeSpans.flatMap((ss) => {
       const env = { resource: rs.resource, scope: ss.scope };
-      if (m.has('scope') && m.test('scope', env)) return count('spans', ss.spans.length), [];
+      if (m.has('scope') && m.test('scope', env)) return (count('spans', ss.spans.length), []);
       const spans = ss.spans.filter((span) => !(m.has('span') && m.test('span', { ...env, span })));
       count('spans', ss.spans.length - spans.length);
       return spans.length === 0 ? [] : [{ ...ss, spans: spans.map((span) => pruneSpan(span, env, m, count)) }];
@@ -50,17 +42,6 @@ export function pruneTraces(t: Traces, m: Matcher, count: Count): Traces {
     return scopeSpans.length === 0 ? [] : [{ ...rs, scopeSpans }];
   });
   return { resourceSpans };
-}
-
-type PointsKey = 'gauge' | 'sum' | 'histogram' | 'exponentialHistogram' | 'summary';
-const POINT_KEYS: readonly PointsKey[] = ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'];
-
-function pointsOf(metric: Metric): { key: PointsKey; points: DataPointLike[] } | undefined {
-  for (const key of POINT_KEYS) {
-    const d = metric[key];
-    if (d) return { key, points: d.dataPoints as DataPointLike[] };
-  }
-  return undefined;
 }
 
 /** The metric without its matched points; null when it had points and lost them all (it goes too). */
@@ -89,7 +70,8 @@ export function pruneMetrics(md: Metrics, m: Matcher, count: Count): Metrics {
         return [];
       }
       const metrics = sm.metrics.flatMap((metric) => {
-        if (m.has('metric') && m.test('metric', { ...env, metric })) return count('datapoints', pointCount(metric)), [];
+        if (m.has('metric') && m.test('metric', { ...env, metric }))
+          return (count('datapoints', pointCount(metric)), []);
         const kept = pruneMetric(metric, env, m, count);
         return kept === null ? [] : [kept];
       });
@@ -108,7 +90,7 @@ export function pruneLogs(ld: Logs, m: Matcher, count: Count): Logs {
     }
     const scopeLogs = rl.scopeLogs.flatMap((sl) => {
       const env = { resource: rl.resource, scope: sl.scope };
-      if (m.has('scope') && m.test('scope', env)) return count('logs', sl.logRecords.length), [];
+      if (m.has('scope') && m.test('scope', env)) return (count('logs', sl.logRecords.length), []);
       const logRecords = sl.logRecords.filter((log) => !(m.has('log') && m.test('log', { ...env, log })));
       count('logs', sl.logRecords.length - logRecords.length);
       return logRecords.length === 0 ? [] : [{ ...sl, logRecords }];

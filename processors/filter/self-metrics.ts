@@ -16,7 +16,11 @@ export function filterMetrics(t: Telemetry, processor: string, pipeline: string)
   const labels = { processor, pipeline };
   const handle = (kind: FilteredKind, what: string): CounterHandle =>
     t.bindCounter(
-      t.counter({ name: FILTERED[kind], help: `${what} dropped by the filter processor's conditions.`, labelNames: ['processor', 'pipeline'] }),
+      t.counter({
+        name: FILTERED[kind],
+        help: `${what} dropped by the filter processor's conditions.`,
+        labelNames: ['processor', 'pipeline'],
+      }),
       labels,
     );
   return {

@@ -7,7 +7,8 @@ export const transformFactory = defineProcessor<TransformConfig>({
   kind: 'processor',
   type: 'transform',
   stability: 'alpha',
-  description: 'Changes spans, span events, metrics, data points, log records, resources and scopes with OTTL statements.',
+  description:
+    'Changes spans, span events, metrics, data points, log records, resources and scopes with OTTL statements.',
   configSchema: transformConfigSchema,
   validate: validateTransformConfig,
   signals: {

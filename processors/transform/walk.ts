@@ -1,13 +1,9 @@
 // Visits every item of a context in a batch, with the items above it: what a transform group runs on.
-import type { Logs, Metric, Metrics, SignalData, Traces } from '../../core/pdata/index.ts';
+import type { Logs, Metrics, SignalData, Traces } from '../../core/pdata/index.ts';
 import type { ContextName, TransformContext } from '../../ottl/index.ts';
-import type { DataPointLike } from '../../ottl/contexts/types.ts';
+import { pointsOf } from '../../ottl/index.ts';
 
 type Visit = (ctx: TransformContext) => void;
-
-function pointsOf(m: Metric): DataPointLike[] {
-  return ((m.gauge ?? m.sum ?? m.histogram ?? m.exponentialHistogram ?? m.summary)?.dataPoints ?? []) as DataPointLike[];
-}
 
 function walkTraces(t: Traces, context: ContextName, visit: Visit): void {
   for (const rs of t.resourceSpans) {
@@ -45,7 +41,7 @@ function walkMetrics(md: Metrics, context: ContextName, visit: Visit): void {
       }
       for (const metric of sm.metrics) {
         if (context === 'metric') visit({ resource, scope, metric });
-        else for (const datapoint of pointsOf(metric)) visit({ resource, scope, metric, datapoint });
+        else for (const datapoint of pointsOf(metric)?.points ?? []) visit({ resource, scope, metric, datapoint });
       }
     }
   }
