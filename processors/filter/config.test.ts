@@ -32,7 +32,10 @@ describe('filter processor config', () => {
       check({ log_conditions: ['body == "x"'] }).map((i) => i.path),
       [['log_conditions', 0]],
     );
-    assert.match(check({ metric_conditions: ['span.name == "x"'] })[0]?.message ?? '', /span is not a context of metrics/);
+    assert.match(
+      check({ metric_conditions: ['span.name == "x"'] })[0]?.message ?? '',
+      /span is not a context of metrics/,
+    );
     assert.deepEqual(
       check({ trace_conditions: [{ context: 'span', conditions: ['name == "a"', 'nope()'] }] }).map((i) => i.path),
       [['trace_conditions', 0, 'conditions', 1]],

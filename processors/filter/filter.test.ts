@@ -49,7 +49,8 @@ const twoResources = (): Traces => ({
       ],
       resource({ 'service.name': 'api' }),
     ).resourceSpans,
-    ...traces([span({ name: 'GET /healthz' })], resource({ 'service.name': 'probe' }), scope('probe-lib')).resourceSpans,
+    ...traces([span({ name: 'GET /healthz' })], resource({ 'service.name': 'probe' }), scope('probe-lib'))
+      .resourceSpans,
   ],
 });
 

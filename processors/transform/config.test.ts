@@ -40,7 +40,10 @@ describe('transform processor config', () => {
   });
 
   it('refuses a group whose statements name no context, and conditions that are not boolean', () => {
-    assert.match(check({ log_statements: [{ statements: ['set(body, "x")'] }] })[0]?.message ?? '', /cannot infer the context/);
+    assert.match(
+      check({ log_statements: [{ statements: ['set(body, "x")'] }] })[0]?.message ?? '',
+      /cannot infer the context/,
+    );
     assert.deepEqual(
       check({ trace_statements: [{ context: 'span', conditions: ['name'], statements: ['set(name, "x")'] }] }).map(
         (i) => i.path,

@@ -112,7 +112,10 @@ describe('transform processor', () => {
       {
         metric_statements: [
           { context: 'metric', statements: ['set(description, Concat([name, "(edge)"], " "))'] },
-          { context: 'datapoint', statements: ['set(attributes["metric"], metric.name)', 'set(value_int, value_int * 10)'] },
+          {
+            context: 'datapoint',
+            statements: ['set(attributes["metric"], metric.name)', 'set(value_int, value_int * 10)'],
+          },
         ],
       },
       'metrics',
@@ -159,7 +162,10 @@ describe('transform processor', () => {
 });
 
 describe('transform processor: error_mode', () => {
-  const statements = ['set(span.attributes["first"], Substring(span.name, 0, 8))', 'set(span.attributes["second"], true)'];
+  const statements = [
+    'set(span.attributes["first"], Substring(span.name, 0, 8))',
+    'set(span.attributes["second"], true)',
+  ];
 
   it('propagate (default): a failing statement fails the batch with a permanent error', async () => {
     const { p, got } = setup({ trace_statements: statements }, 'traces');
