@@ -79,9 +79,9 @@ describe('transform processor', () => {
     const [server, client] = input.resourceSpans[0]?.scopeSpans[0]?.spans ?? [];
     assert.equal(getAttribute(input.resourceSpans[0]!.resource.attributes, 'deployment.environment'), 'edge');
     assert.equal(server?.status.code, 2);
-    assert.equal(getAttribute(server!.attributes, 'env'), 'edge');
+    assert.equal(getAttribute(server.attributes, 'env'), 'edge');
     assert.equal(client?.status.code, 0, 'the group condition kept the client span out');
-    assert.equal(getAttribute(client!.attributes, 'env'), undefined);
+    assert.equal(getAttribute(client.attributes, 'env'), undefined);
     assert.deepEqual(client?.events[0]?.attributes, []);
   });
 
@@ -125,7 +125,7 @@ describe('transform processor', () => {
     const m = input.resourceMetrics[0]?.scopeMetrics[0]?.metrics[0];
     assert.equal(m?.description, 'requests (edge)');
     assert.equal(m?.gauge?.dataPoints[0]?.asInt, 40n);
-    assert.equal(getAttribute(m!.gauge!.dataPoints[0]!.attributes, 'metric'), 'requests');
+    assert.equal(getAttribute(m.gauge.dataPoints[0].attributes, 'metric'), 'requests');
   });
 
   it('logs: parses a JSON body into attributes and redacts', async () => {
