@@ -3,6 +3,7 @@
 // then checked for shape: a condition must be boolean (a comparison, a bool, a converter, and/or/not of those),
 // and comparison and math operands must be values, as in the Collector's grammar.
 import type { Arg, CallNode, CompareOp, Expr, PathNode, Statement } from './ast.ts';
+import { checkBoolean, checkValue } from './shape.ts';
 import { OttlError } from './errors.ts';
 import type { Token } from './lexer.ts';
 import { lex } from './lexer.ts';
@@ -300,40 +301,6 @@ class Parser {
   private valueExpr(): Expr {
     return this.or();
   }
-}
-
-function isBooleanShaped(e: Expr): boolean {
-  switch (e.type) {
-    case 'compare':
-    case 'logic':
-    case 'not':
-    case 'bool':
-    case 'call':
-      return true;
-    case 'group':
-      return isBooleanShaped(e.inner);
-    default:
-      return false;
-  }
-}
-
-function checkBoolean(e: Expr, src: string): void {
-  if (e.type === 'logic') {
-    checkBoolean(e.left, src);
-    checkBoolean(e.right, src);
-    return;
-  }
-  if (e.type === 'not' || e.type === 'group') return checkBoolean(e.type === 'not' ? e.operand : e.inner, src);
-  if (!isBooleanShaped(e)) {
-    const what = e.type === 'path' ? `path ${e.names.join('.')}` : 'this value';
-    throw new OttlError(`${what} is not a condition; compare it (e.g. == "x")`, e.pos + 1, src);
-  }
-}
-
-function checkValue(e: Expr, src: string): void {
-  const inner = e.type === 'group' ? e.inner : e;
-  if (inner.type === 'compare' || inner.type === 'logic' || inner.type === 'not')
-    throw new OttlError('a condition cannot be an operand here; compare values', e.pos + 1, src);
 }
 
 export function parseStatement(src: string): Statement {
