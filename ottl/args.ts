@@ -37,7 +37,8 @@ function prepare(p: Param, e: Expr, env: Env, fnName: string, c: Compilers): unk
     case 'int':
     case 'bool': {
       const v = literalOf(e, p.type);
-      if (v === undefined) return fail(env, `${where} must be a ${p.type} literal`, e.pos);
+      if (v === undefined)
+        return fail(env, `${where} must be ${p.type === 'int' ? 'an' : 'a'} ${p.type} literal`, e.pos);
       return v;
     }
     case 'strings': {
