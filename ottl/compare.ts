@@ -1,6 +1,6 @@
-// Comparison with the Collector's typed semantics (pkg/ottl compare.go): numbers compare across int and double;
-// strings, bytes, times and durations compare within their type; bools, maps and lists only for (in)equality; nil
-// equals only nil. Values of different types are never equal and never ordered (every ordering is false).
+// Comparison with the Collector's typed semantics (LANGUAGE.md's comparison rules): numbers compare across int and
+// double; strings, bytes, bools (false < true), times and durations within their type; maps and lists only for
+// (in)equality; nil equals only nil. Values of different types are never equal and never ordered (every ordering is false).
 import type { CompareOp } from './ast.ts';
 import type { Value } from './values.ts';
 import { ODuration, OTime, PMap, isList, toPlain } from './values.ts';
@@ -47,7 +47,9 @@ export function compare(a: Value, b: Value, op: CompareOp): boolean {
     return order(op, cmp(x, y));
   }
   if (typeof a === 'string') return typeof b === 'string' ? order(op, cmp(a, b)) : equalityOnly(op, false);
-  if (typeof a === 'boolean') return equalityOnly(op, a === b);
+  // Bools are ordered, false before true (LANGUAGE.md: "normal, T>F").
+  if (typeof a === 'boolean')
+    return typeof b === 'boolean' ? order(op, Number(a) - Number(b)) : equalityOnly(op, false);
   if (a instanceof Uint8Array) return b instanceof Uint8Array ? order(op, compareBytes(a, b)) : equalityOnly(op, false);
   if (a instanceof OTime) return b instanceof OTime ? order(op, cmp(a.ns, b.ns)) : equalityOnly(op, false);
   if (a instanceof ODuration) return b instanceof ODuration ? order(op, cmp(a.ns, b.ns)) : equalityOnly(op, false);

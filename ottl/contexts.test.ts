@@ -283,6 +283,8 @@ describe('typed comparisons', () => {
     ['"1" < 2', false],
     ['true == true', true],
     ['true < false', false],
+    ['false < true', true],
+    ['true >= true', true],
     ['nil == nil', true],
     ['nil != 1', true],
     ['nil < 1', false],
