@@ -20,7 +20,13 @@ export function compilePath(p: PathNode, env: Env): Setter & { settable: boolean
   if (!r.ok) return fail(env, r.error, p.pos);
   const { field } = r;
   const path = p.names.join('.');
-  if (p.keys.length > 0 && !field.indexable) fail(env, `path ${path} cannot be indexed`, p.keys[0]?.pos ?? p.pos);
+  const keyed = field.keyed;
+  if (keyed && p.keys.length === 1 && p.keys[0]?.type === 'string') {
+    const key = p.keys[0].value;
+    return { get: (ctx) => keyed.get(ctx, key), settable: true, set: (ctx, v) => keyed.set(ctx, key, v) };
+  }
+  if (p.keys.length > 0 && !field.indexable)
+    fail(env, `path ${path} cannot be indexed${keyed ? ' but by one string key' : ''}`, p.keys[0]?.pos ?? p.pos);
   const keys = p.keys.map((k) => compileExpr(k, env));
   if (keys.length === 0) {
     const set = field.set;

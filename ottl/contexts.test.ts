@@ -70,6 +70,8 @@ describe('span context', () => {
     ['scope.version == "1.2.0"', true],
     ['span.name == "GET /users"', true],
     ['dropped_attributes_count == 0', true],
+    ['kind.string == "Server"', true],
+    ['trace_state["vendor"] == nil', true],
   ];
   for (const [cond, want] of reads)
     it(`${cond} is ${want}`, () => assert.equal(holds('traces', 'span', spanCtx(), cond), want));
@@ -90,6 +92,9 @@ describe('span context', () => {
       'set(end_time, Time("2023-02-04", "%Y-%m-%d"))',
       'set(resource.attributes["touched"], true)',
       'set(dropped_attributes_count, 7)',
+      'set(trace_state, "a=1,vendor=old")',
+      'set(trace_state["vendor"], "new")',
+      'set(attributes["a.state"], trace_state["a"])',
     );
     const s = ctx.span!;
     assert.equal(s.name, 'renamed');
@@ -101,6 +106,10 @@ describe('span context', () => {
     assert.equal(s.endTimeUnixNano, 1675468800000000000n);
     assert.equal(getAttribute(ctx.resource.attributes, 'touched'), true);
     assert.equal(s.droppedAttributesCount, 7);
+    assert.equal(s.traceState, 'vendor=new,a=1');
+    assert.equal(getAttribute(s.attributes, 'a.state'), '1');
+    run('traces', 'span', ctx, 'set(kind.string, "Consumer")');
+    assert.equal(s.kind, 5);
   });
 
   it('refuses a wrong type at run time and a read-only path at load time', () => {

@@ -48,6 +48,11 @@ export interface Field {
   set?: (ctx: TransformContext, v: Value) => void;
   /** Indexing with keys is allowed (maps such as attributes, or body). */
   indexable?: boolean;
+  /** One string key read and written by the field itself (trace_state["k"] inside the W3C tracestate text). */
+  keyed?: {
+    get: (ctx: TransformContext, key: string) => Value;
+    set: (ctx: TransformContext, key: string, v: Value) => void;
+  };
 }
 
 export type FieldTable = Readonly<Record<string, Field>>;
