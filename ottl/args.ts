@@ -73,7 +73,14 @@ function unaryConverter(e: Expr, env: Env, where: string): (v: Value) => Value {
   };
 }
 
-function makeArgsFrom(def: FunctionDef, prepared: unknown[], env: Env, pos: number, positions: number[] = []): Args {
+function makeArgsFrom(
+  def: FunctionDef,
+  prepared: unknown[],
+  env: Env,
+  pos: number,
+  positions: number[] = [],
+  exprs: (Expr | undefined)[] = [],
+): Args {
   const at = (i: number) => positions[i] ?? pos;
   const get = <T>(i: number) => prepared[i] as T | undefined;
   const args: Args = {
@@ -86,13 +93,19 @@ function makeArgsFrom(def: FunctionDef, prepared: unknown[], env: Env, pos: numb
     strings: (i) => get<string[]>(i),
     getters: (i) => get<Getter[]>(i) ?? [],
     fn: (i) => get<(v: Value) => Value>(i),
-    regex: (i) => {
+    regex: (i, global) => {
       const p = get<string>(i) ?? '';
       try {
-        return compileRegex(p);
+        return compileRegex(p, global);
       } catch (err) {
         return args.fail(i, `invalid regex "${p}": ${(err as Error).message}`);
       }
+    },
+    literal: (i) => {
+      const e = exprs[i];
+      return e && (e.type === 'string' || e.type === 'int' || e.type === 'float' || e.type === 'bool')
+        ? e.value
+        : undefined;
     },
     fail: (i, message) => fail(env, `${def.name}: ${message}`, at(i)),
   };
@@ -120,5 +133,5 @@ export function makeArgs(def: FunctionDef, c: CallNode, env: Env, compilers: Com
     }
     return prepare(p, e, env, def.name, compilers);
   });
-  return makeArgsFrom(def, prepared, env, c.pos, positions);
+  return makeArgsFrom(def, prepared, env, c.pos, positions, slots);
 }

@@ -39,6 +39,23 @@ export function compilePath(p: PathNode, env: Env): Setter & { settable: boolean
       },
     };
   }
+  const only = p.keys[0];
+  if (p.keys.length === 1 && only?.type === 'string') {
+    // The common case, attributes["k"]: straight to the map, no key closures per item.
+    const key = only.value;
+    return {
+      get: (ctx) => {
+        const m = field.get(ctx);
+        return m instanceof PMap ? (m.get(key) ?? null) : index(m, key);
+      },
+      settable: field.set !== undefined,
+      set: (ctx, v) => {
+        const m = field.get(ctx);
+        if (m instanceof PMap) m.set(key, toAnyValue(v));
+        else setIndexed(m, [key], v);
+      },
+    };
+  }
   return {
     get: (ctx) => keys.reduce((v, k) => index(v, k(ctx)), field.get(ctx)),
     // Writing through keys changes the live map the path reads; a read-only path's value is a copy.

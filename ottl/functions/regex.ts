@@ -18,28 +18,41 @@ export function compileRegex(pattern: string, global = false): RegExp {
 }
 
 /**
- * Go's regexp Expand template: `$1`, `${1}`, `$name`, `${name}`, `$$`. A name Go reads greedily ($1x is group
- * "1x"), so an unknown group expands to nothing, as in Go.
+ * Go's regexp Expand template, compiled once: `$1`, `${1}`, `$name`, `${name}`, `$$`. A name Go reads greedily ($1x
+ * is group "1x"), so an unknown group expands to nothing, as in Go.
  */
-export function expandTemplate(template: string, m: RegExpExecArray): string {
-  return template.replace(
-    /\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g,
-    (_all, tok: string, braced?: string, bare?: string) => {
-      if (tok === '$') return '$';
-      const name = braced ?? bare ?? '';
-      if (/^\d+$/.test(name)) return m[Number(name)] ?? '';
-      return m.groups?.[name] ?? '';
-    },
-  );
+export function compileTemplate(template: string): (m: RegExpExecArray) => string {
+  if (!template.includes('$')) return () => template;
+  const parts: (string | ((m: RegExpExecArray) => string))[] = [];
+  let last = 0;
+  for (const t of template.matchAll(/\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g)) {
+    parts.push(template.slice(last, t.index));
+    last = t.index + t[0].length;
+    if (t[1] === '$') {
+      parts.push('$');
+      continue;
+    }
+    const name = t[2] ?? t[3] ?? '';
+    parts.push(/^\d+$/.test(name) ? (m) => m[Number(name)] ?? '' : (m) => m.groups?.[name] ?? '');
+  }
+  parts.push(template.slice(last));
+  return (m) => parts.map((p) => (typeof p === 'string' ? p : p(m))).join('');
 }
 
-/** Every match of `re` in `s` replaced by the expanded template (optionally passed through `fn`). */
-export function replaceAll(s: string, re: RegExp, template: string, fn?: (expanded: string) => string): string {
-  const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
+/** Every match of the global regex `g` in `s` replaced by the expansion (optionally passed through `fn`). */
+export function replaceAll(
+  s: string,
+  g: RegExp,
+  expand: (m: RegExpExecArray) => string,
+  fn?: (expanded: string) => string,
+): string {
+  g.lastIndex = 0;
+  let m = g.exec(s);
+  if (m === null) return s;
   let out = '';
   let last = 0;
-  for (let m = g.exec(s); m !== null; m = g.exec(s)) {
-    const expanded = expandTemplate(template, m);
+  for (; m !== null; m = g.exec(s)) {
+    const expanded = expand(m);
     out += s.slice(last, m.index) + (fn ? fn(expanded) : expanded);
     last = m.index + m[0].length;
     if (m[0].length === 0) g.lastIndex++;

@@ -3,7 +3,7 @@
 import type { Value } from '../values.ts';
 import { stringLike } from '../values.ts';
 import { needMap } from './coerce.ts';
-import { globToRegex, replaceAll } from './regex.ts';
+import { compileTemplate, globToRegex, replaceAll } from './regex.ts';
 import type { Args, FunctionDef } from './types.ts';
 
 const optional = [
@@ -24,11 +24,23 @@ function postProcess(a: Args, fnAt: number): ((s: string) => string) | undefined
   };
 }
 
-function replacementOf(a: Args, i: number): (ctx: Parameters<ReturnType<Args['getter']>>[0]) => string | null {
+/**
+ * The replacement's expansion for a match: compiled once when it is a literal (the usual case), else read and
+ * compiled per item. Null when the replacement is not a string (nothing is replaced, as in the Collector).
+ */
+function replacementOf(
+  a: Args,
+  i: number,
+): (ctx: Parameters<ReturnType<Args['getter']>>[0]) => ((m: RegExpExecArray) => string) | null {
   const g = a.getter(i);
+  const literal = a.literal(i);
+  if (typeof literal === 'string') {
+    const expand = compileTemplate(literal);
+    return () => expand;
+  }
   return (ctx) => {
     const v: Value = g(ctx);
-    return typeof v === 'string' ? v : null;
+    return typeof v === 'string' ? compileTemplate(v) : null;
   };
 }
 
@@ -44,7 +56,7 @@ export const replacingEditors: FunctionDef[] = [
     ],
     build: (a) => {
       const target = a.setter(0);
-      const re = a.regex(1);
+      const re = a.regex(1, true);
       const replacement = replacementOf(a, 2);
       const post = postProcess(a, 3);
       return (ctx) => {
@@ -72,7 +84,7 @@ export const replacingEditors: FunctionDef[] = [
       const target = a.getter(0);
       const mode = a.string(1);
       if (mode !== 'key' && mode !== 'value') a.fail(1, `mode must be "key" or "value", not "${mode ?? ''}"`);
-      const re = a.regex(2);
+      const re = a.regex(2, true);
       const replacement = replacementOf(a, 3);
       const post = postProcess(a, 4);
       return (ctx) => {
@@ -98,6 +110,7 @@ export const replacingEditors: FunctionDef[] = [
     ],
     build: (a) => {
       const target = a.setter(0);
+      const replacement = a.getter(2);
       let glob: RegExp | undefined;
       try {
         glob = globToRegex(a.string(1) ?? '');
@@ -105,12 +118,11 @@ export const replacingEditors: FunctionDef[] = [
         a.fail(1, (err as Error).message);
       }
       const re = glob as RegExp;
-      const replacement = replacementOf(a, 2);
       const post = postProcess(a, 3);
       return (ctx) => {
         const v = target.get(ctx);
         const r = replacement(ctx);
-        if (typeof v !== 'string' || r === null || !re.test(v)) return null;
+        if (typeof v !== 'string' || typeof r !== 'string' || !re.test(v)) return null;
         target.set(ctx, post ? post(r) : r);
         return null;
       };

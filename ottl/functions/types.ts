@@ -34,7 +34,9 @@ export interface Args {
   getters(i: number): Getter[];
   fn(i: number): ((v: Value) => Value) | undefined;
   /** A string literal compiled as a regex (RE2 spellings translated); refused at load time when invalid. */
-  regex(i: number): RegExp;
+  regex(i: number, global?: boolean): RegExp;
+  /** The value of argument `i` when it was written as a string, int, float or bool literal (a getter may be one). */
+  literal(i: number): Value | undefined;
   /** Refuses the statement at load time, pointing at argument `i`. */
   fail(i: number, message: string): never;
 }

@@ -96,12 +96,23 @@ export function compileEntries(
   issues: ConfigIssue[],
 ): Group[] {
   const out: Group[] = [];
+  // Plain strings next to each other in one context run as one group: the same order and the same result, one
+  // walk over the data instead of one per statement.
+  let previousString: Group | undefined;
   entries.forEach((entry, i) => {
     if (typeof entry === 'string') {
       const g = attempt({ [listKey]: [entry] }, signal, issues, () => [...path, i]);
-      if (g) out.push({ ...g, errorMode });
+      if (!g) return;
+      if (previousString?.context === g.context) {
+        previousString.statements.push(...g.statements);
+        previousString.conditions.push(...g.conditions);
+        return;
+      }
+      previousString = { ...g, errorMode };
+      out.push(previousString);
       return;
     }
+    previousString = undefined;
     const src = { statements: entry.statements, conditions: entry.conditions, context: entry.context };
     const g = attempt(src, signal, issues, (err) =>
       err.list === 'context'
