@@ -6,7 +6,7 @@ import { checkContext, compileCall, compileExpr } from './compile.ts';
 import type { Env } from './env.ts';
 import { truth } from './env.ts';
 import type { ContextName, SignalName, TransformContext } from './contexts/index.ts';
-import { LINEAGE, PREFIXES, inferContext } from './contexts/index.ts';
+import { PREFIXES, inferContext } from './contexts/index.ts';
 import { OttlError } from './errors.ts';
 import { parseCondition, parseStatement } from './parser.ts';
 
@@ -133,8 +133,8 @@ export interface CompiledGroup {
 }
 
 /**
- * Compiles statements and conditions that run together in one context. Throws OttlError for the first problem;
- * `which` on the error says which list and index it came from.
+ * Compiles statements and conditions that run together in one context. Throws a GroupError for the first problem,
+ * saying which list and index it came from (its cause, an OttlError, has the column).
  */
 export function compileGroup(src: GroupSource, signal: SignalName): CompiledGroup {
   const parsed: Parsed[] = [];
@@ -188,9 +188,4 @@ export class GroupError extends Error {
     super(cause.message);
     this.name = 'GroupError';
   }
-}
-
-/** Whether `context` sits at or above `other` in its signal's hierarchy (resource is above span). */
-export function reaches(context: ContextName, other: ContextName): boolean {
-  return LINEAGE[context].includes(other);
 }
