@@ -12,8 +12,8 @@ const check = (cfg: Record<string, unknown>) => {
 };
 
 describe('filter processor config', () => {
-  it('defaults to error_mode propagate and no conditions', () => {
-    assert.deepEqual(validateConfig(filterConfigSchema, {}).value, { error_mode: 'propagate' });
+  it('defaults to error_mode ignore and no conditions', () => {
+    assert.deepEqual(validateConfig(filterConfigSchema, {}).value, { error_mode: 'ignore' });
   });
 
   it('reports a bad condition at its list index with the column', () => {

@@ -171,8 +171,8 @@ describe('filter processor: metrics and logs', () => {
 describe('filter processor: error_mode', () => {
   const failing = { traces: { span: ['Substring(name, 0, 100) == "x"', 'name == "GET /healthz"'] } };
 
-  it('propagate (the default) fails the consume with a permanent error naming the condition', async () => {
-    const { p, got } = setup(failing, 'traces');
+  it('propagate fails the consume with a permanent error naming the condition', async () => {
+    const { p, got } = setup({ ...failing, error_mode: 'propagate' }, 'traces');
     await assert.rejects(
       p.consume(twoResources()),
       (e: unknown) => e instanceof ConsumerError && !e.retryable && /Substring\(name, 0, 100\)/.test(e.message),
@@ -180,8 +180,8 @@ describe('filter processor: error_mode', () => {
     assert.deepEqual(got, []);
   });
 
-  it('ignore logs the failure (rate-limited), counts the condition as false and goes on; silent does not log', async () => {
-    const ignore = setup({ ...failing, error_mode: 'ignore' }, 'traces');
+  it('ignore (the default) logs the failure (rate-limited), counts the condition as false and goes on; silent does not log', async () => {
+    const ignore = setup(failing, 'traces');
     await ignore.p.consume(twoResources());
     assert.equal(spanCount(ignore.got[0] as Traces), 1);
     const logged = ignore.settings.logger.lines.filter((l) => l.msg === 'filter condition failed; the item is kept');
@@ -197,6 +197,7 @@ describe('filter processor: error_mode', () => {
   it('a group of the flat form keeps its own error_mode', async () => {
     const { p, got } = setup(
       {
+        error_mode: 'propagate',
         trace_conditions: [{ conditions: ['Substring(span.name, 0, 100) == "x"'], error_mode: 'silent' }],
       },
       'traces',

@@ -6,8 +6,11 @@ import { GroupError, compileGroup } from '../../ottl/index.ts';
 
 export type ErrorMode = 'ignore' | 'silent' | 'propagate';
 export const ERROR_MODES: readonly ErrorMode[] = ['ignore', 'silent', 'propagate'];
-/** The Collector's default for filter and transform: a failing statement fails the data. */
-export const DEFAULT_ERROR_MODE: ErrorMode = 'propagate';
+/**
+ * A statement or condition that fails on one item is logged and skipped rather than failing the whole batch: the
+ * transform processor's documented default in recent contrib releases, and the filter's here too (see its README).
+ */
+export const DEFAULT_ERROR_MODE: ErrorMode = 'ignore';
 
 export const errorModeSchema: ConfigSchema = { type: 'string', enum: [...ERROR_MODES] };
 

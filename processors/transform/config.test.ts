@@ -14,7 +14,7 @@ const check = (cfg: Record<string, unknown>) => {
 describe('transform processor config', () => {
   it('has the documented defaults', () => {
     assert.deepEqual(validateConfig(transformConfigSchema, {}).value, {
-      error_mode: 'propagate',
+      error_mode: 'ignore',
       trace_statements: [],
       metric_statements: [],
       log_statements: [],

@@ -167,8 +167,8 @@ describe('transform processor: error_mode', () => {
     'set(span.attributes["second"], true)',
   ];
 
-  it('propagate (default): a failing statement fails the batch with a permanent error', async () => {
-    const { p, got } = setup({ trace_statements: statements }, 'traces');
+  it('propagate: a failing statement fails the batch with a permanent error', async () => {
+    const { p, got } = setup({ error_mode: 'propagate', trace_statements: statements }, 'traces');
     await assert.rejects(
       p.consume(td()),
       (e: unknown) => e instanceof ConsumerError && !e.retryable && /Substring\(span.name, 0, 8\)/.test(e.message),
@@ -176,9 +176,9 @@ describe('transform processor: error_mode', () => {
     assert.deepEqual(got, []);
   });
 
-  it('ignore: logs once per window and goes on with the next statement; silent goes on without logging', async () => {
-    for (const mode of ['ignore', 'silent'] as const) {
-      const { p, settings } = setup({ error_mode: mode, trace_statements: statements }, 'traces');
+  it('ignore (the default): logs once per window and goes on with the next statement; silent without logging', async () => {
+    for (const mode of [undefined, 'silent'] as const) {
+      const { p, settings } = setup({ ...(mode ? { error_mode: mode } : {}), trace_statements: statements }, 'traces');
       const input = td();
       await p.consume(input);
       const [get, select] = input.resourceSpans[0]?.scopeSpans[0]?.spans ?? [];
@@ -186,8 +186,8 @@ describe('transform processor: error_mode', () => {
       assert.equal(getAttribute(select!.attributes, 'first'), undefined, 'SELECT is shorter than 8 bytes');
       assert.equal(getAttribute(select!.attributes, 'second'), true, 'the next statement still ran');
       const logged = settings.logger.lines.filter((l) => String(l.msg).startsWith('transform statement failed'));
-      assert.equal(logged.length, mode === 'ignore' ? 1 : 0, mode);
-      if (mode === 'ignore') assert.match(String(logged[0]?.error), /out of range/);
+      assert.equal(logged.length, mode === undefined ? 1 : 0, mode);
+      if (mode === undefined) assert.match(String(logged[0]?.error), /out of range/);
       await p.shutdown();
     }
   });
