@@ -187,11 +187,19 @@ describe('filter processor: error_mode', () => {
     const logged = ignore.settings.logger.lines.filter((l) => l.msg === 'filter condition failed; the item is kept');
     assert.equal(logged.length, 1);
     assert.match(String(logged[0]?.error), /out of range/);
+    assert.equal(
+      await ignore.settings.telemetry.value('otelhub_processor_filter_errors_total', { processor: 'filter' }),
+      3,
+    );
     await ignore.p.shutdown();
     const silent = setup({ ...failing, error_mode: 'silent' }, 'traces');
     await silent.p.consume(twoResources());
     assert.equal(spanCount(silent.got[0] as Traces), 1);
     assert.equal(silent.settings.logger.lines.filter((l) => String(l.msg).startsWith('filter condition')).length, 0);
+    assert.equal(
+      await silent.settings.telemetry.value('otelhub_processor_filter_errors_total', { processor: 'filter' }),
+      3,
+    );
   });
 
   it('a group of the flat form keeps its own error_mode', async () => {

@@ -3,11 +3,11 @@
 // settles the consume at once, resolved (a deliberate drop, counted). A failing condition is handled by error_mode.
 import type { Processor, ProcessorCreateSettings } from '../../core/component.ts';
 import type { ConsumeContext, Consumer } from '../../core/consumer.ts';
-import { DropReporter } from '../../core/drop-reporter.ts';
 import { permanentError } from '../../core/errors.ts';
 import type { SignalData } from '../../core/pdata/index.ts';
 import type { SignalName } from '../../ottl/index.ts';
-import type { Group } from '../helper/ottl-config.ts';
+import type { OttlErrors } from '../helper/ottl-errors.ts';
+import { ottlErrors } from '../helper/ottl-errors.ts';
 import type { FilterConfig } from './config.ts';
 import { compileFilter } from './config.ts';
 import type { Matcher } from './matcher.ts';
@@ -21,7 +21,7 @@ export class FilterProcessor implements Processor {
   private readonly matcher: Matcher | undefined;
   private readonly signal: SignalName;
   private readonly count: Count;
-  private readonly errors: DropReporter;
+  private readonly errors: OttlErrors;
 
   constructor(
     settings: ProcessorCreateSettings,
@@ -33,19 +33,13 @@ export class FilterProcessor implements Processor {
     // validate() refused these already; a config that reaches here without it is still refused.
     if (issues.length > 0) throw new Error(`invalid filter config: ${issues.map((i) => i.message).join('; ')}`);
     const groups = plan[this.signal];
-    this.errors = new DropReporter(settings.logger, { message: 'filter condition failed; the item is kept' });
-    this.matcher = groups.length === 0 ? undefined : matcher(groups, (g, text, err) => this.onError(g, text, err));
+    this.errors = ottlErrors(settings, 'filter', 'condition', 'the item is kept');
+    this.matcher =
+      groups.length === 0 ? undefined : matcher(groups, (g, text, err) => this.errors.failed(g.errorMode, text, err));
     const counters = filterMetrics(settings.telemetry, settings.id, settings.pipelineId);
     this.count = (kind, n) => {
       if (n > 0) counters[kind].inc(n);
     };
-  }
-
-  private onError(group: Group, condition: string, err: unknown): void {
-    const message = err instanceof Error ? err.message : String(err);
-    if (group.errorMode === 'propagate')
-      throw permanentError(`filter condition "${condition}" failed: ${message}`, err);
-    if (group.errorMode === 'ignore') this.errors.drop('condition_error', 1, { condition, error: message });
   }
 
   async consume(data: SignalData, ctx?: ConsumeContext): Promise<void> {

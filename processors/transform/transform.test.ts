@@ -188,6 +188,10 @@ describe('transform processor: error_mode', () => {
       const logged = settings.logger.lines.filter((l) => String(l.msg).startsWith('transform statement failed'));
       assert.equal(logged.length, mode === undefined ? 1 : 0, mode);
       if (mode === undefined) assert.match(String(logged[0]?.error), /out of range/);
+      assert.equal(
+        await settings.telemetry.value('otelhub_processor_transform_errors_total', { processor: 'transform' }),
+        1,
+      );
       await p.shutdown();
     }
   });

@@ -5,11 +5,11 @@
 // (rate-limited) and goes on with the next statement, silent goes on without a word.
 import type { Processor, ProcessorCreateSettings } from '../../core/component.ts';
 import type { ConsumeContext, Consumer } from '../../core/consumer.ts';
-import { DropReporter } from '../../core/drop-reporter.ts';
-import { permanentError } from '../../core/errors.ts';
 import type { SignalData } from '../../core/pdata/index.ts';
 import type { TransformContext } from '../../ottl/index.ts';
 import type { Group } from '../helper/ottl-config.ts';
+import type { OttlErrors } from '../helper/ottl-errors.ts';
+import { ottlErrors } from '../helper/ottl-errors.ts';
 import type { TransformConfig } from './config.ts';
 import { compileTransform } from './config.ts';
 import { walk } from './walk.ts';
@@ -17,7 +17,7 @@ import { walk } from './walk.ts';
 export class TransformProcessor implements Processor {
   readonly mutatesData = true;
   private readonly groups: Group[];
-  private readonly errors: DropReporter;
+  private readonly errors: OttlErrors;
 
   constructor(
     settings: ProcessorCreateSettings,
@@ -28,13 +28,7 @@ export class TransformProcessor implements Processor {
     // validate() refused these already; a config that reaches here without it is still refused.
     if (issues.length > 0) throw new Error(`invalid transform config: ${issues.map((i) => i.message).join('; ')}`);
     this.groups = plan[settings.pipelineType];
-    this.errors = new DropReporter(settings.logger, { message: 'transform statement failed; going on with the next' });
-  }
-
-  private failed(group: Group, text: string, err: unknown): void {
-    const message = err instanceof Error ? err.message : String(err);
-    if (group.errorMode === 'propagate') throw permanentError(`transform statement "${text}" failed: ${message}`, err);
-    if (group.errorMode === 'ignore') this.errors.drop('statement_error', 1, { statement: text, error: message });
+    this.errors = ottlErrors(settings, 'transform', 'statement', 'going on with the next');
   }
 
   private gate(group: Group, ctx: TransformContext): boolean {
@@ -43,7 +37,7 @@ export class TransformProcessor implements Processor {
       try {
         if (c.test(ctx)) return true;
       } catch (err) {
-        this.failed(group, c.text, err);
+        this.errors.failed(group.errorMode, c.text, err);
       }
     }
     return false;
@@ -55,7 +49,7 @@ export class TransformProcessor implements Processor {
       try {
         s.run(ctx);
       } catch (err) {
-        this.failed(group, s.text, err);
+        this.errors.failed(group.errorMode, s.text, err);
       }
     }
   }
