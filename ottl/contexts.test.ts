@@ -307,6 +307,7 @@ describe('typed comparisons', () => {
     ['7 / 2 == 3', true],
     ['7.0 / 2 == 3.5', true],
     ['-(1 + 1) == -2', true],
+    ['9223372036854775807 + 1 == -9223372036854775808', true],
     ['not (1 == 1) or 2 > 1 and false', false],
   ];
   for (const [cond, want] of table)

@@ -43,7 +43,8 @@ function times(op: MathOp, a: Value, b: Value): Value | undefined {
 }
 
 export function arithmetic(op: MathOp, a: Value, b: Value): Value {
-  if (typeof a === 'bigint' && typeof b === 'bigint') return ints(op, a, b);
+  // Wrapped to int64 as Go's arithmetic wraps, so the result always fits an OTLP int.
+  if (typeof a === 'bigint' && typeof b === 'bigint') return BigInt.asIntN(64, ints(op, a, b));
   const numeric = (v: Value) => typeof v === 'bigint' || typeof v === 'number';
   if (numeric(a) && numeric(b)) return doubles(op, Number(a), Number(b));
   const t = times(op, a, b);
@@ -52,7 +53,7 @@ export function arithmetic(op: MathOp, a: Value, b: Value): Value {
 }
 
 export function negate(v: Value): Value {
-  if (typeof v === 'bigint') return -v;
+  if (typeof v === 'bigint') return BigInt.asIntN(64, -v);
   if (typeof v === 'number') return -v;
   if (v instanceof ODuration) return new ODuration(-v.ns);
   throw new OttlRuntimeError(`cannot negate ${typeName(v)}`);

@@ -26,6 +26,7 @@ describe('OTTL parser', () => {
     'replace_pattern(name, "^kube_([0-9A-Za-z]+_)", "k8s.$1.", SHA256, "k8s.%s")',
     'limit(target = attributes, limit = 100, priority_keys = ["a"])',
     'set(attributes["n"], (1 + 2) * 3 - -4 / 2)',
+    'set(attributes["min"], -9223372036854775808)',
     'set(trace_id, 0x0102030405060708090a0b0c0d0e0f10)',
     'set(attributes["x"], "a \\"quoted\\" \\\\ string")',
     'set(name, "x") where not (kind == SPAN_KIND_SERVER or IsMatch(name, "a")) and true',
@@ -75,6 +76,8 @@ describe('OTTL parser', () => {
     ['set(name, "x") where name == "a" @', 34, /unexpected character '@'/],
     ['set(a = name, "x")', 15, /positional arguments must come before named ones/],
     ['set(name, "x") where not 1', 26, /this value is not a condition/],
+    ['set(name, 9223372036854775808)', 11, /9223372036854775808 does not fit in a 64-bit int/],
+    ['set(name, -9223372036854775809)', 11, /-9223372036854775809 does not fit in a 64-bit int/],
   ];
   for (const [src, col, msg] of invalid) {
     it(`refuses ${src} at col ${col}`, () => {

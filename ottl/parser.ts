@@ -162,6 +162,13 @@ class Parser {
   }
 
   private unary(): Expr {
+    // A negative int literal is read whole, so that -9223372036854775808 fits although its magnitude does not.
+    if (this.is('-') && this.peek().kind === 'int') {
+      const pos = this.t.pos;
+      const value = int64(-BigInt(this.peek().text), this.src, pos);
+      this.i += 2;
+      return { type: 'int', value, pos };
+    }
     if (this.is('-')) {
       const pos = this.t.pos;
       this.i++;
@@ -185,7 +192,7 @@ class Parser {
         return { type: 'string', value: t.value ?? '', pos };
       case 'int':
         this.i++;
-        return { type: 'int', value: BigInt(t.text), pos };
+        return { type: 'int', value: int64(BigInt(t.text), this.src, pos), pos };
       case 'float':
         this.i++;
         return { type: 'float', value: Number(t.text), pos };
@@ -301,6 +308,12 @@ class Parser {
   private valueExpr(): Expr {
     return this.or();
   }
+}
+
+/** An int literal, refused when out of the int64 range (the Collector's ints are int64). */
+function int64(v: bigint, src: string, pos: number): bigint {
+  if (v > 2n ** 63n - 1n || v < -(2n ** 63n)) throw new OttlError(`${v} does not fit in a 64-bit int`, pos + 1, src);
+  return v;
 }
 
 export function parseStatement(src: string): Statement {
