@@ -51,6 +51,8 @@ describe('converters', () => {
     ['Int("42")', 42n],
     ['Int(true)', 1n],
     ['Int("1.5")', undefined],
+    ['Int("9223372036854775808")', undefined],
+    ['Int(1e30)', undefined],
     ['Double(1)', 1],
     ['Double("1.5")', 1.5],
     ['Double(false)', 0],

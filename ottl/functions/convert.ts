@@ -9,8 +9,11 @@ const one = (name: string) => [{ name, type: 'getter' }] as const;
 /** UTF-8 length in bytes, as Go's len(string). */
 const utf8Length = (s: string): number => Buffer.byteLength(s, 'utf8');
 
+/** `v` when it fits an int64, else null (strconv.ParseInt's range error; a double past the range has no int). */
+const inInt64 = (v: bigint): bigint | null => (v === BigInt.asIntN(64, v) ? v : null);
+
 function parseIntLike(s: string): bigint | null {
-  return /^[-+]?\d+$/.test(s.trim()) ? BigInt(s.trim()) : null;
+  return /^[-+]?\d+$/.test(s.trim()) ? inInt64(BigInt(s.trim())) : null;
 }
 
 export const typeConverters: FunctionDef[] = [
@@ -23,7 +26,7 @@ export const typeConverters: FunctionDef[] = [
       return (ctx): Value => {
         const v = value(ctx);
         if (typeof v === 'bigint') return v;
-        if (typeof v === 'number') return Number.isFinite(v) ? BigInt(Math.trunc(v)) : null;
+        if (typeof v === 'number') return Number.isFinite(v) ? inInt64(BigInt(Math.trunc(v))) : null;
         if (typeof v === 'boolean') return v ? 1n : 0n;
         if (typeof v === 'string') return parseIntLike(v);
         return null;
