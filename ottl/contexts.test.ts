@@ -116,6 +116,14 @@ describe('span context', () => {
     assert.throws(() => run('traces', 'span', spanCtx(), 'set(name, 1)'), OttlRuntimeError);
     assert.throws(() => run('traces', 'span', spanCtx(), 'set(trace_id.string, "abc")'), /32 hex digits/);
     assert.throws(
+      () => run('traces', 'span', spanCtx(), 'set(dropped_attributes_count, -1)'),
+      /out of range \(0 to 4294967295\)/,
+    );
+    assert.throws(
+      () => run('traces', 'span', spanCtx(), 'set(start_time_unix_nano, -5)'),
+      /not a time since the epoch/,
+    );
+    assert.throws(
       () => run('traces', 'span', spanCtx(), 'set(events, [])'),
       (e: unknown) => e instanceof GroupError && /cannot be set/.test(e.message),
     );

@@ -4,7 +4,8 @@ import { toHex } from '../../core/pdata/index.ts';
 import { OttlRuntimeError } from '../errors.ts';
 import type { Value } from '../values.ts';
 import { OTime, PMap } from '../values.ts';
-import { asMap, asSmallInt, asString, asTime, asInt } from './setters.ts';
+import type { IntRange } from './setters.ts';
+import { asInt, asMap, asSmallInt, asString, asTime, asUnixNano } from './setters.ts';
 import type { Field, FieldTable, TransformContext } from './types.ts';
 
 /** The member `key` of the context; the processors always fill in the members a compiled path can reach. */
@@ -40,11 +41,16 @@ export function stringField<T>(path: string, of: (ctx: TransformContext) => T, k
 }
 
 /** A number field written as an OTLP int (counts, flags, enums): read as an int. */
-export function intField<T>(path: string, of: (ctx: TransformContext) => T, key: keyof T & string): Field {
+export function intField<T>(
+  path: string,
+  of: (ctx: TransformContext) => T,
+  key: keyof T & string,
+  range: IntRange = 'uint32',
+): Field {
   return {
     get: (ctx) => BigInt(of(ctx)[key] as number),
     set: (ctx, v) => {
-      (of(ctx) as Record<string, unknown>)[key] = asSmallInt(path, v);
+      (of(ctx) as Record<string, unknown>)[key] = asSmallInt(path, v, range);
     },
   };
 }
@@ -56,13 +62,13 @@ export function timeFields<T>(name: string, of: (ctx: TransformContext) => T, ke
     [`${name}_unix_nano`]: {
       get: (ctx) => rec(ctx)[key] as bigint,
       set: (ctx, v) => {
-        rec(ctx)[key] = asInt(`${name}_unix_nano`, v);
+        rec(ctx)[key] = asUnixNano(`${name}_unix_nano`, asInt(`${name}_unix_nano`, v));
       },
     },
     [name]: {
       get: (ctx) => new OTime(rec(ctx)[key] as bigint),
       set: (ctx, v) => {
-        rec(ctx)[key] = asTime(name, v);
+        rec(ctx)[key] = asUnixNano(name, asTime(name, v));
       },
     },
   };

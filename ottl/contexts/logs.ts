@@ -23,7 +23,7 @@ export const logFields: FieldTable = {
       log(ctx).body = { stringValue: v };
     },
   },
-  severity_number: intField('log.severity_number', log, 'severityNumber'),
+  severity_number: intField('log.severity_number', log, 'severityNumber', 'int32'),
   severity_text: stringField('log.severity_text', log, 'severityText'),
   event_name: stringField('log.event_name', log, 'eventName'),
   attributes: mapField('log.attributes', (ctx) => log(ctx).attributes),

@@ -6,6 +6,7 @@ import { metricDataType } from '../../core/pdata/index.ts';
 import { OttlRuntimeError } from '../errors.ts';
 import type { Value } from '../values.ts';
 import { intField, mapField, member, stringField, timeFields } from './common.ts';
+import type { IntRange } from './setters.ts';
 import { asBool, asDouble, asInt, asSmallInt } from './setters.ts';
 import type { DataPointLike, Field, FieldTable, TransformContext } from './types.ts';
 
@@ -49,7 +50,7 @@ export const metricFields: FieldTable = {
     set: (ctx, v) => {
       const t = temporal(metric(ctx));
       // As the Collector: only sums and histograms have a temporality; on the others the statement does nothing.
-      if (t) t.aggregationTemporality = asSmallInt('aggregation_temporality', v);
+      if (t) t.aggregationTemporality = asSmallInt('aggregation_temporality', v, 'int32');
     },
   },
   is_monotonic: {
@@ -64,7 +65,7 @@ export const metricFields: FieldTable = {
 type NumKey = 'count' | 'sum' | 'scale' | 'zeroCount' | 'min' | 'max';
 
 /** A numeric member of some point types only: nil where the point has none. */
-function optionalNumber(path: string, key: NumKey, kind: 'int' | 'double'): Field {
+function optionalNumber(path: string, key: NumKey, kind: 'int' | 'double', range: IntRange = 'count'): Field {
   return {
     get: (ctx): Value => {
       const v = point(ctx)[key];
@@ -74,7 +75,7 @@ function optionalNumber(path: string, key: NumKey, kind: 'int' | 'double'): Fiel
     set: (ctx, v) => {
       const p = point(ctx);
       if (!(key in p)) throw new OttlRuntimeError(`${path}: this data point has no ${path}`);
-      p[key] = kind === 'int' ? asSmallInt(path, v) : asDouble(path, v);
+      p[key] = kind === 'int' ? asSmallInt(path, v, range) : asDouble(path, v);
     },
   };
 }
@@ -114,7 +115,7 @@ export const dataPointFields: FieldTable = {
   },
   count: optionalNumber('count', 'count', 'int'),
   sum: optionalNumber('sum', 'sum', 'double'),
-  scale: optionalNumber('scale', 'scale', 'int'),
+  scale: optionalNumber('scale', 'scale', 'int', 'int32'),
   zero_count: optionalNumber('zero_count', 'zeroCount', 'int'),
   min: optionalNumber('min', 'min', 'double'),
   max: optionalNumber('max', 'max', 'double'),

@@ -15,12 +15,29 @@ export function asInt(path: string, v: Value): bigint {
   return typeof v === 'bigint' ? v : wrong(path, 'an int', v);
 }
 
-/** An int that fits a JavaScript number field (a count, flags, an enum). */
-export function asSmallInt(path: string, v: Value): number {
+/** The proto type of a number field: what range a value set into it must be in (nothing is wrapped silently). */
+export type IntRange = 'uint32' | 'int32' | 'count';
+
+const RANGES: Record<IntRange, [bigint, bigint]> = {
+  uint32: [0n, 2n ** 32n - 1n],
+  int32: [-(2n ** 31n), 2n ** 31n - 1n],
+  // A uint64 count held as a JavaScript number (exact up to 2^53).
+  count: [0n, BigInt(Number.MAX_SAFE_INTEGER)],
+};
+
+/** An int for a number field (a count, flags, an enum), refused outside the field's range. */
+export function asSmallInt(path: string, v: Value, range: IntRange = 'uint32'): number {
   const n = asInt(path, v);
-  if (n < BigInt(Number.MIN_SAFE_INTEGER) || n > BigInt(Number.MAX_SAFE_INTEGER))
-    throw new OttlRuntimeError(`${path}: ${n} is out of range`);
+  const [min, max] = RANGES[range];
+  if (n < min || n > max) throw new OttlRuntimeError(`${path}: ${n} is out of range (${min} to ${max})`);
   return Number(n);
+}
+
+/** Nanoseconds since the epoch for a fixed64 timestamp: 0 to 2^64-1. */
+export function asUnixNano(path: string, v: Value): bigint {
+  const n = v instanceof OTime ? v.ns : asInt(path, v);
+  if (n < 0n || n >= 2n ** 64n) throw new OttlRuntimeError(`${path}: ${n} is not a time since the epoch`);
+  return n;
 }
 
 export function asDouble(path: string, v: Value): number {

@@ -35,11 +35,11 @@ const event = (ctx: TransformContext) => member(ctx, 'spanevent');
 
 export const spanFields: FieldTable = {
   name: stringField('span.name', span, 'name'),
-  kind: intField('span.kind', span, 'kind'),
+  kind: intField('span.kind', span, 'kind', 'int32'),
   'status.code': {
     get: (ctx) => BigInt(span(ctx).status.code),
     set: (ctx, v) => {
-      span(ctx).status.code = asSmallInt('status.code', v);
+      span(ctx).status.code = asSmallInt('status.code', v, 'int32');
     },
   },
   'status.message': {
