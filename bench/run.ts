@@ -1,5 +1,6 @@
 // npm run bench: prints figures and ratios against a baseline measured in the same run. Never run by the tests.
-// BENCH=start,pipeline,codec,otlp,passthrough,mqtt,window,mqtt-process,ingress,outage picks which to run (all by default).
+// BENCH=start,pipeline,codec,otlp,passthrough,mqtt,window,mqtt-process,ingress,outage picks which to run (all by default);
+// ottl (not in the default set) compares filter + transform against the same decode/encode pipeline without them.
 // mqtt-process drains 200,000 messages with the hub in its own process (schema and correlation pipelines, default
 // settings) and reports its own peak RSS; ingress has one device publish to the hub's own MQTT server. passthrough
 // (also accepted as passthrough-latency, its former name): otlp -> batch {} -> otlp_http with the hub in its own

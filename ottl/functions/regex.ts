@@ -14,6 +14,8 @@ export function compileRegex(pattern: string, global = false): RegExp {
   if (/\(\?<?[=!]/.test(src)) throw new Error('lookarounds are not RE2; the Collector would refuse this pattern');
   if (/\\[1-9]/.test(src)) throw new Error('backreferences are not RE2; the Collector would refuse this pattern');
   src = src.replace(/\(\?P</g, '(?<');
+  // RE2's text anchors \A and \z (JavaScript has none; without the m flag ^ and $ mean the same).
+  if (!flags.includes('m')) src = src.replace(/(?<!\\)((?:\\\\)*)\\A/g, '$1^').replace(/(?<!\\)((?:\\\\)*)\\z/g, '$1$');
   return new RegExp(src, flags);
 }
 
