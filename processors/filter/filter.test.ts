@@ -102,7 +102,7 @@ describe('filter processor: traces', () => {
     assert.equal(await settings.telemetry.value(FILTERED.spans, { processor: 'filter' }), 3);
   });
 
-  it('passes data on untouched when no condition concerns its signal, and drops parts from ctx otherwise', async () => {
+  it('passes data on untouched when nothing is dropped, and drops parts from ctx when something is', async () => {
     const { p, got } = setup({ logs: { log_record: ['body == "x"'] } }, 'traces');
     const input = twoResources();
     await p.consume(input);
@@ -110,11 +110,15 @@ describe('filter processor: traces', () => {
     let seen: unknown;
     const q = new FilterProcessor(
       testProcessorSettings('filter', 'traces'),
-      validateConfig(filterConfigSchema, { traces: { span: ['name == "none"'] } }).value as FilterConfig,
-      { consume: async (_d, ctx) => void (seen = ctx) },
+      validateConfig(filterConfigSchema, { traces: { span: ['name == "GET /healthz"'] } }).value as FilterConfig,
+      { consume: async (d, ctx) => void (seen = [d, ctx]) },
     );
     await q.consume(twoResources(), { parts: [], transport: 'grpc' });
-    assert.deepEqual(seen, { transport: 'grpc' });
+    assert.deepEqual((seen as unknown[])[1], { transport: 'grpc' });
+    const unchanged = traces([span({ name: 'GET /users' })]);
+    await q.consume(unchanged, { parts: [], transport: 'grpc' });
+    assert.equal((seen as unknown[])[0], unchanged, 'nothing dropped: the very same data');
+    assert.deepEqual((seen as unknown[])[1], { parts: [], transport: 'grpc' });
   });
 });
 

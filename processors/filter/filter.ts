@@ -46,6 +46,8 @@ export class FilterProcessor implements Processor {
     // No condition for this signal: the data goes on untouched (and still encoded, if it came so).
     if (!this.matcher) return this.next.consume(data, ctx);
     const out = this.prune(data, this.matcher);
+    // Nothing dropped: the same data, so ctx (parts, retry key) still describes it.
+    if (out === data) return this.next.consume(data, ctx);
     if (isEmpty(out)) return;
     // The items changed: parts describing the input would describe other data (core/consumer.ts).
     const { parts: _parts, ...rest } = ctx ?? {};

@@ -8,6 +8,11 @@ import type { FilteredKind } from './self-metrics.ts';
 
 export type Count = (kind: FilteredKind, n: number) => void;
 
+/** Whether `next` holds exactly the items of `list`, in order (nothing dropped or replaced). */
+function same<T>(list: readonly T[], next: readonly T[]): boolean {
+  return list.length === next.length && next.every((x, i) => x === list[i]);
+}
+
 /** `list` without what `drop` says; the same array when nothing goes. */
 function rebuild<T>(list: T[], drop: (item: T) => boolean): T[] {
   const out = list.filter((x) => !drop(x));
@@ -35,13 +40,17 @@ export function pruneTraces(t: Traces, m: Matcher, count: Count): Traces {
     const scopeSpans = rs.scopeSpans.flatMap((ss) => {
       const env = { resource: rs.resource, scope: ss.scope };
       if (m.has('scope') && m.test('scope', env)) return (count('spans', ss.spans.length), []);
-      const spans = ss.spans.filter((span) => !(m.has('span') && m.test('span', { ...env, span })));
-      count('spans', ss.spans.length - spans.length);
-      return spans.length === 0 ? [] : [{ ...ss, spans: spans.map((span) => pruneSpan(span, env, m, count)) }];
+      const kept = ss.spans.filter((span) => !(m.has('span') && m.test('span', { ...env, span })));
+      count('spans', ss.spans.length - kept.length);
+      const spans = kept.map((span) => pruneSpan(span, env, m, count));
+      if (spans.length === 0) return [];
+      return [same(ss.spans, spans) ? ss : { ...ss, spans }];
     });
-    return scopeSpans.length === 0 ? [] : [{ ...rs, scopeSpans }];
+    if (scopeSpans.length === 0) return [];
+    return [same(rs.scopeSpans, scopeSpans) ? rs : { ...rs, scopeSpans }];
   });
-  return { resourceSpans };
+  // Nothing dropped: the data itself goes on, no copy made.
+  return same(t.resourceSpans, resourceSpans) ? t : { resourceSpans };
 }
 
 /** The metric without its matched points; null when it had points and lost them all (it goes too). */
@@ -75,11 +84,13 @@ export function pruneMetrics(md: Metrics, m: Matcher, count: Count): Metrics {
         const kept = pruneMetric(metric, env, m, count);
         return kept === null ? [] : [kept];
       });
-      return metrics.length === 0 ? [] : [{ ...sm, metrics }];
+      if (metrics.length === 0) return [];
+      return [same(sm.metrics, metrics) ? sm : { ...sm, metrics }];
     });
-    return scopeMetrics.length === 0 ? [] : [{ ...rm, scopeMetrics }];
+    if (scopeMetrics.length === 0) return [];
+    return [same(rm.scopeMetrics, scopeMetrics) ? rm : { ...rm, scopeMetrics }];
   });
-  return { resourceMetrics };
+  return same(md.resourceMetrics, resourceMetrics) ? md : { resourceMetrics };
 }
 
 export function pruneLogs(ld: Logs, m: Matcher, count: Count): Logs {
@@ -93,9 +104,11 @@ export function pruneLogs(ld: Logs, m: Matcher, count: Count): Logs {
       if (m.has('scope') && m.test('scope', env)) return (count('logs', sl.logRecords.length), []);
       const logRecords = sl.logRecords.filter((log) => !(m.has('log') && m.test('log', { ...env, log })));
       count('logs', sl.logRecords.length - logRecords.length);
-      return logRecords.length === 0 ? [] : [{ ...sl, logRecords }];
+      if (logRecords.length === 0) return [];
+      return [same(sl.logRecords, logRecords) ? sl : { ...sl, logRecords }];
     });
-    return scopeLogs.length === 0 ? [] : [{ ...rl, scopeLogs }];
+    if (scopeLogs.length === 0) return [];
+    return [same(rl.scopeLogs, scopeLogs) ? rl : { ...rl, scopeLogs }];
   });
-  return { resourceLogs };
+  return same(ld.resourceLogs, resourceLogs) ? ld : { resourceLogs };
 }
