@@ -17,7 +17,8 @@ import { filterFactory } from '../processors/filter/factory.ts';
 import { transformFactory } from '../processors/transform/factory.ts';
 
 const SPANS = 100;
-const IN_FLIGHT = 64;
+// More than send_batch_size (8192) spans in flight, so batches fill by size rather than wait for the timeout.
+const IN_FLIGHT = Math.ceil((2 * 8192) / SPANS);
 
 const TRANSFORM = {
   trace_statements: [

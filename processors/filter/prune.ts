@@ -2,6 +2,7 @@
 // the lists that lost something, so the processor need not declare mutatesData. A resource or scope left with no
 // items is dropped with them: no empty resourceSpans go on.
 import type { InstrumentationScope, Logs, Metric, Metrics, Resource, Span, Traces } from '../../core/pdata/index.ts';
+import type { TransformContext } from '../../ottl/index.ts';
 import { pointsOf } from '../../ottl/index.ts';
 import type { Matcher } from './matcher.ts';
 import type { FilteredKind } from './self-metrics.ts';
@@ -26,7 +27,8 @@ interface Envelope {
 
 function pruneSpan(s: Span, env: Envelope, m: Matcher, count: Count): Span {
   if (!m.has('spanevent') || s.events.length === 0) return s;
-  const events = rebuild(s.events, (spanevent) => m.test('spanevent', { ...env, span: s, spanevent }));
+  const ctx: TransformContext = { ...env, span: s };
+  const events = rebuild(s.events, (spanevent) => m.test('spanevent', ((ctx.spanevent = spanevent), ctx)));
   count('span_events', s.events.length - events.length);
   return events === s.events ? s : { ...s, events };
 }
@@ -40,7 +42,9 @@ export function pruneTraces(t: Traces, m: Matcher, count: Count): Traces {
     const scopeSpans = rs.scopeSpans.flatMap((ss) => {
       const env = { resource: rs.resource, scope: ss.scope };
       if (m.has('scope') && m.test('scope', env)) return (count('spans', ss.spans.length), []);
-      const kept = ss.spans.filter((span) => !(m.has('span') && m.test('span', { ...env, span })));
+      // One context for the scope's spans, its span replaced item by item (conditions never keep it).
+      const ctx: TransformContext = { ...env };
+      const kept = ss.spans.filter((span) => !(m.has('span') && m.test('span', ((ctx.span = span), ctx))));
       count('spans', ss.spans.length - kept.length);
       const spans = kept.map((span) => pruneSpan(span, env, m, count));
       if (spans.length === 0) return [];
@@ -57,7 +61,8 @@ export function pruneTraces(t: Traces, m: Matcher, count: Count): Traces {
 function pruneMetric(metric: Metric, env: Envelope, m: Matcher, count: Count): Metric | null {
   const found = pointsOf(metric);
   if (!m.has('datapoint') || !found || found.points.length === 0) return metric;
-  const points = rebuild(found.points, (datapoint) => m.test('datapoint', { ...env, metric, datapoint }));
+  const ctx: TransformContext = { ...env, metric };
+  const points = rebuild(found.points, (datapoint) => m.test('datapoint', ((ctx.datapoint = datapoint), ctx)));
   count('datapoints', found.points.length - points.length);
   if (points === found.points) return metric;
   if (points.length === 0) return null;
@@ -102,7 +107,8 @@ export function pruneLogs(ld: Logs, m: Matcher, count: Count): Logs {
     const scopeLogs = rl.scopeLogs.flatMap((sl) => {
       const env = { resource: rl.resource, scope: sl.scope };
       if (m.has('scope') && m.test('scope', env)) return (count('logs', sl.logRecords.length), []);
-      const logRecords = sl.logRecords.filter((log) => !(m.has('log') && m.test('log', { ...env, log })));
+      const ctx: TransformContext = { ...env };
+      const logRecords = sl.logRecords.filter((log) => !(m.has('log') && m.test('log', ((ctx.log = log), ctx))));
       count('logs', sl.logRecords.length - logRecords.length);
       if (logRecords.length === 0) return [];
       return [same(sl.logRecords, logRecords) ? sl : { ...sl, logRecords }];

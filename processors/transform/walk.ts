@@ -1,4 +1,6 @@
-// Visits every item of a context in a batch, with the items above it: what a transform group runs on.
+// Visits every item of a context in a batch, with the items above it: what a transform group runs on. One context
+// object per walk, its members replaced item by item (compiled statements never keep it), so a batch of 10,000
+// spans does not allocate 10,000 of them per group.
 import type { Logs, Metrics, SignalData, Traces } from '../../core/pdata/index.ts';
 import type { ContextName, TransformContext } from '../../ottl/index.ts';
 import { pointsOf } from '../../ottl/index.ts';
@@ -7,20 +9,25 @@ type Visit = (ctx: TransformContext) => void;
 
 function walkTraces(t: Traces, context: ContextName, visit: Visit): void {
   for (const rs of t.resourceSpans) {
-    const resource = rs.resource;
+    const ctx: TransformContext = { resource: rs.resource };
     if (context === 'resource') {
-      visit({ resource });
+      visit(ctx);
       continue;
     }
     for (const ss of rs.scopeSpans) {
-      const scope = ss.scope;
+      ctx.scope = ss.scope;
       if (context === 'scope') {
-        visit({ resource, scope });
+        visit(ctx);
         continue;
       }
       for (const span of ss.spans) {
-        if (context === 'span') visit({ resource, scope, span });
-        else for (const spanevent of span.events) visit({ resource, scope, span, spanevent });
+        ctx.span = span;
+        if (context === 'span') visit(ctx);
+        else
+          for (const spanevent of span.events) {
+            ctx.spanevent = spanevent;
+            visit(ctx);
+          }
       }
     }
   }
@@ -28,20 +35,25 @@ function walkTraces(t: Traces, context: ContextName, visit: Visit): void {
 
 function walkMetrics(md: Metrics, context: ContextName, visit: Visit): void {
   for (const rm of md.resourceMetrics) {
-    const resource = rm.resource;
+    const ctx: TransformContext = { resource: rm.resource };
     if (context === 'resource') {
-      visit({ resource });
+      visit(ctx);
       continue;
     }
     for (const sm of rm.scopeMetrics) {
-      const scope = sm.scope;
+      ctx.scope = sm.scope;
       if (context === 'scope') {
-        visit({ resource, scope });
+        visit(ctx);
         continue;
       }
       for (const metric of sm.metrics) {
-        if (context === 'metric') visit({ resource, scope, metric });
-        else for (const datapoint of pointsOf(metric)?.points ?? []) visit({ resource, scope, metric, datapoint });
+        ctx.metric = metric;
+        if (context === 'metric') visit(ctx);
+        else
+          for (const datapoint of pointsOf(metric)?.points ?? []) {
+            ctx.datapoint = datapoint;
+            visit(ctx);
+          }
       }
     }
   }
@@ -49,18 +61,21 @@ function walkMetrics(md: Metrics, context: ContextName, visit: Visit): void {
 
 function walkLogs(ld: Logs, context: ContextName, visit: Visit): void {
   for (const rl of ld.resourceLogs) {
-    const resource = rl.resource;
+    const ctx: TransformContext = { resource: rl.resource };
     if (context === 'resource') {
-      visit({ resource });
+      visit(ctx);
       continue;
     }
     for (const sl of rl.scopeLogs) {
-      const scope = sl.scope;
+      ctx.scope = sl.scope;
       if (context === 'scope') {
-        visit({ resource, scope });
+        visit(ctx);
         continue;
       }
-      for (const log of sl.logRecords) visit({ resource, scope, log });
+      for (const log of sl.logRecords) {
+        ctx.log = log;
+        visit(ctx);
+      }
     }
   }
 }
