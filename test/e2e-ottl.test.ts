@@ -19,8 +19,8 @@ import {
   officialExporters,
   shutdownAll,
 } from './helpers/otlp-receiver-official-exporters.ts';
-import type { TestHttpServer } from './helpers/otlphttp-exporter-server.ts';
-import { startHttpServer } from './helpers/otlphttp-exporter-server.ts';
+import type { TestHttpServer } from './helpers/otlp-http-exporter-server.ts';
+import { startHttpServer } from './helpers/otlp-http-exporter-server.ts';
 
 const config = (destination: string) => `
 receivers:
