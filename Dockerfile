@@ -15,6 +15,7 @@ COPY cli ./cli
 COPY config ./config
 COPY core ./core
 COPY otlp ./otlp
+COPY ottl ./ottl
 COPY receivers ./receivers
 COPY processors ./processors
 COPY exporters ./exporters

@@ -1,5 +1,6 @@
 // npm run bench: prints figures and ratios against a baseline measured in the same run. Never run by the tests.
-// BENCH=start,pipeline,codec,otlp,passthrough,mqtt,window,mqtt-process,ingress,outage picks which to run (all by default).
+// BENCH=start,pipeline,codec,otlp,passthrough,mqtt,window,mqtt-process,ingress,outage picks which to run (all by default);
+// ottl (not in the default set) compares filter + transform against the same decode/encode pipeline without them.
 // mqtt-process drains 200,000 messages with the hub in its own process (schema and correlation pipelines, default
 // settings) and reports its own peak RSS; ingress has one device publish to the hub's own MQTT server. passthrough
 // (also accepted as passthrough-latency, its former name): otlp -> batch {} -> otlp_http with the hub in its own
@@ -22,6 +23,7 @@ import { benchMqttWindow } from './mqtt-window.ts';
 import { benchCodec } from './otlp-codec.ts';
 import { benchIngress, printIngress } from './mqtt-ingress.ts';
 import { benchOtlpPassthrough } from './otlp-passthrough.ts';
+import { benchOttl } from './ottl.ts';
 import { benchPassthrough } from './passthrough.ts';
 import { benchPipeline } from './pipeline.ts';
 import { benchQueueBatch } from './queue-batch.ts';
@@ -96,6 +98,20 @@ if (which.has('pipeline')) {
   for (const f of [baseline!, ...rest]) {
     console.log(
       `  ${f.name.padEnd(36)} ${fmt(f.spansPerSec)} spans/s  ${f.cpuMsPer10k.toFixed(2).padStart(7)} CPU ms per 10k spans  ${((f.spansPerSec / baseline!.spansPerSec) * 100).toFixed(1).padStart(6)}% of baseline`,
+    );
+  }
+}
+
+// BENCH=ottl (not in the default set): filter + transform against the same decode/encode pipeline without them.
+if (which.has('ottl')) {
+  const total = Number(process.env.BENCH_OTTL_SPANS ?? 500_000);
+  const [baseline, ...rest] = await benchOttl(total);
+  console.log(
+    `\nOTTL processors: ${total} spans of 8 attributes, 100 per request, decoded at the source, encoded at the sink`,
+  );
+  for (const f of [baseline!, ...rest]) {
+    console.log(
+      `  ${f.name.padEnd(56)} ${fmt(f.spansPerSec)} spans/s  ${f.cpuMsPer10k.toFixed(2).padStart(7)} CPU ms per 10k spans  ${(f.cpuMsPer10k / baseline!.cpuMsPer10k).toFixed(2).padStart(5)}x baseline CPU (target <= 1.5x)`,
     );
   }
 }

@@ -30,8 +30,6 @@ export const MISSING_COMPONENTS: readonly MissingComponent[] = [
   },
   { kind: 'processor', type: 'k8sattributes', instead: `set OTEL_RESOURCE_ATTRIBUTES in the pods' SDKs, ${BEHIND}` },
   { kind: 'processor', type: 'resourcedetection', instead: "set OTEL_RESOURCE_ATTRIBUTES in the SDKs' environment" },
-  { kind: 'processor', type: 'transform', instead: PLUGIN },
-  { kind: 'processor', type: 'filter', instead: PLUGIN },
   {
     kind: 'exporter',
     type: 'prometheus',

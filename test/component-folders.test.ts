@@ -57,7 +57,7 @@ for (const f of builtinFactories) {
 }
 
 /** The folders package.json publishes, as far as they hold code. */
-const PRODUCTION = ['cli', 'config', 'core', 'otlp', 'receivers', 'processors', 'exporters', 'extensions'];
+const PRODUCTION = ['cli', 'config', 'core', 'otlp', 'ottl', 'receivers', 'processors', 'exporters', 'extensions'];
 const NOT_SOURCE = new Set(['node_modules', 'dist', '.git', '.tmp']);
 
 /** Every .ts and .js file below `dir` (relative to the root, with `/`). */

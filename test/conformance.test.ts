@@ -41,5 +41,16 @@ runConformance(builtinFactories, {
     'receiver:otlp': { protocols: { grpc: { endpoint: 'localhost:0' }, http: { endpoint: 'localhost:0' } } },
     'processor:resource': { attributes: [{ key: 'deployment.environment.name', value: 'test', action: 'upsert' }] },
     'processor:attributes': { actions: [{ key: 'conformance', value: true, action: 'insert' }] },
+    // With conditions and statements for every signal, so consume really evaluates OTTL (the default does nothing).
+    'processor:filter': {
+      trace_conditions: ['span.name == "conformance-never"'],
+      metric_conditions: ['datapoint.attributes["conformance"] == "never"'],
+      log_conditions: ['log.severity_text == "conformance-never"'],
+    },
+    'processor:transform': {
+      trace_statements: ['set(span.attributes["conformance"], true)'],
+      metric_statements: ['set(datapoint.attributes["conformance"], true)'],
+      log_statements: ['set(log.attributes["conformance"], true)'],
+    },
   },
 });
