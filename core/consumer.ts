@@ -74,14 +74,6 @@ export interface Consumer<T extends SignalData = SignalData> {
   consume(data: T, ctx?: ConsumeContext): Promise<void>;
   /** true when consume changes the data it is given (the fan-out then hands it a copy). */
   readonly mutatesData?: boolean;
-  /**
-   * true when this consumer and every consumer after it only carry the data on (batch it, queue it, send it as
-   * OTLP/protobuf) and never read it. A producer may then hand over its data encoded already (otlp's encodedNow):
-   * objects that die at once cost the garbage collector little, where tens of thousands kept alive while a batch
-   * fills and an export waits cost it most of its time. Anything that reads such data decodes it again, so a
-   * producer encodes only when this says nobody will.
-   */
-  readonly carriesEncoded?: boolean;
 }
 
 /** A consumer from a function. */

@@ -17,13 +17,6 @@ const recorder = (mutatesData: boolean, seen: Logs[], fail?: Error): Consumer<Lo
 });
 
 describe('fanout', () => {
-  it('carries encoded data only when every branch does', () => {
-    const carrying = (carriesEncoded: boolean): Consumer<Logs> => ({ carriesEncoded, consume: async () => {} });
-    assert.equal(fanout([carrying(true), carrying(true)]).carriesEncoded, true);
-    assert.equal(fanout([carrying(true), carrying(false)]).carriesEncoded, false);
-    assert.equal(fanout([carrying(true), recorder(false, [])]).carriesEncoded, false);
-  });
-
   it('shares data between read-only consumers and copies it for mutating ones', async () => {
     const a: Logs[] = [];
     const b: Logs[] = [];

@@ -20,7 +20,6 @@ export function fanout<T extends SignalData>(consumers: readonly Consumer<T>[]):
   const self = {};
   return {
     mutatesData: false,
-    carriesEncoded: consumers.every((c) => c.carriesEncoded === true),
     async consume(data: T, ctx?: ConsumeContext): Promise<void> {
       const view = retryView(data, ctx);
       // async wrapper: a consumer that throws synchronously must not stop the others being called.

@@ -149,10 +149,7 @@ export async function buildGraph(cfg: GraphConfig, deps: GraphDeps): Promise<Gra
     g.processors.set(pid, nodes);
     const head = next;
     const m = mutates;
-    heads.set(pid, {
-      type,
-      head: { mutatesData: m, carriesEncoded: head.carriesEncoded ?? false, consume: (d, ctx) => head.consume(d, ctx) },
-    });
+    heads.set(pid, { type, head: { mutatesData: m, consume: (d, ctx) => head.consume(d, ctx) } });
   }
 
   const receiverIds = [...new Set(pipelines.flatMap(([, p]) => p.receivers))];

@@ -82,7 +82,6 @@ export function exporterObs(t: Telemetry, exporterId: string, signal: Signal, in
   const c = counterPair(t, 'otelcol_exporter', 'sent', 'send_failed', signal, { exporter: exporterId });
   return {
     mutatesData: inner.mutatesData ?? false,
-    carriesEncoded: inner.carriesEncoded ?? false,
     consume: async (data: SignalData, ctx?: ConsumeContext): Promise<void> =>
       countOutcome(c, itemCount(signal, data), () => inner.consume(data, ctx)),
   };
@@ -124,7 +123,6 @@ export function processorObs(
   const count = processorItems(t, 'incoming', processorId, pipelineId);
   return {
     mutatesData: inner.mutatesData ?? false,
-    carriesEncoded: inner.carriesEncoded ?? false,
     async consume(data: SignalData, ctx?: ConsumeContext): Promise<void> {
       if (isStopped()) throw retryableError(`processor ${processorId} in pipeline ${pipelineId} is shut down`);
       count(data);
@@ -138,7 +136,6 @@ export function processorOutObs(t: Telemetry, processorId: string, pipelineId: s
   const count = processorItems(t, 'outgoing', processorId, pipelineId);
   return {
     mutatesData: next.mutatesData ?? false,
-    carriesEncoded: next.carriesEncoded ?? false,
     async consume(data: SignalData, ctx?: ConsumeContext): Promise<void> {
       count(data);
       await next.consume(data, ctx);

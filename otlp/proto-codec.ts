@@ -79,15 +79,6 @@ export function receiveRequest<S extends PipelineType>(signal: S, bytes: Uint8Ar
   return encodedData<S>({ signal, bytes, items: scan.items, codec: ENCODED_CODECS[signal] });
 }
 
-/**
- * `data` encoded now and held as its bytes (decoded again only if something reads it): for a producer whose
- * objects would otherwise live until the exporter encodes them. Objects that die young cost the garbage
- * collector little; tens of thousands kept alive while a batch fills and an export waits cost it most of its time.
- */
-export function encodedNow<S extends PipelineType>(signal: S, data: Data<S>, items: number): Data<S> {
-  return encodedData<S>({ signal, bytes: encodeRequest(signal, data), items, codec: ENCODED_CODECS[signal] });
-}
-
 const ENCODED_CODECS: { [S in PipelineType]: EncodedCodec<S> } = {
   traces: { decode: (b) => decodeRequest('traces', b), cut: (b, max) => cutRequest('traces', b, max) },
   metrics: { decode: (b) => decodeRequest('metrics', b), cut: (b, max) => cutRequest('metrics', b, max) },

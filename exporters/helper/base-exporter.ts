@@ -27,8 +27,6 @@ export interface Transport {
   send(data: ExportData, signal: PipelineType, headers: Record<string, string>): Promise<SendResult>;
   /** Called once every request settled. */
   shutdown(): Promise<void>;
-  /** true when it sends OTLP/protobuf, so data encoded already goes out as it is (see Consumer.carriesEncoded). */
-  readonly carriesEncoded?: boolean;
 }
 
 export class BaseExporter implements Exporter {
@@ -152,11 +150,7 @@ export class BaseExporter implements Exporter {
         send = b.send;
       }
     }
-    return {
-      mutatesData: false,
-      carriesEncoded: this.transport.carriesEncoded === true,
-      consume: (data, ctx) => this.export(send, signal, data, ctx),
-    };
+    return { mutatesData: false, consume: (data, ctx) => this.export(send, signal, data, ctx) };
   }
 
   // async, so that nothing throws synchronously: every failure is a rejected promise carrying a ConsumerError.

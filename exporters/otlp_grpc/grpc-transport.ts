@@ -23,7 +23,6 @@ const identity = (b: Buffer): Buffer => b;
 
 export class GrpcTransport implements Transport {
   private client: grpc.Client | undefined;
-  readonly carriesEncoded = true;
 
   private readonly bound: RequestSizeBound;
 

@@ -38,13 +38,11 @@ function printable(u: URL): string {
 export class HttpTransport implements Transport {
   private readonly urls: Record<PipelineType, URL>;
   private readonly bound: RequestSizeBound;
-  readonly carriesEncoded: boolean;
   private httpAgent: http.Agent | undefined;
   private httpsAgent: https.Agent | undefined;
 
   constructor(private readonly cfg: OtlpHttpConfig) {
     this.bound = new RequestSizeBound(cfg.max_request_bytes);
-    this.carriesEncoded = cfg.encoding === 'proto';
     this.urls = { traces: signalUrl(cfg, 'traces'), metrics: signalUrl(cfg, 'metrics'), logs: signalUrl(cfg, 'logs') };
   }
 

@@ -106,8 +106,6 @@ export interface ShardOptions {
 
 export class BatchProcessor implements Processor {
   readonly mutatesData = false;
-  /** A batch only merges and cuts, which encoded data supports as it is. */
-  readonly carriesEncoded: boolean;
   private readonly signal: PipelineType;
   private readonly metrics: ReturnType<typeof batchMetrics>;
   private pending: Contribution[] = [];
@@ -128,7 +126,6 @@ export class BatchProcessor implements Processor {
     private readonly shard?: ShardOptions,
   ) {
     this.signal = settings.pipelineType;
-    this.carriesEncoded = next.carriesEncoded === true;
     this.metrics = shard?.metrics ?? batchMetrics(settings.telemetry, settings.id);
   }
 

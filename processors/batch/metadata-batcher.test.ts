@@ -107,15 +107,6 @@ describe('batch: metadata_keys', () => {
     await a;
   });
 
-  it('carries encoded data on when everything after it does, as the batch does', async () => {
-    const settings = testProcessorSettings(ID, 'traces');
-    const config: BatchConfig = { send_batch_size: 1, timeout: 0, metadata_keys: ['x-tenant'] };
-    const carrying = { carriesEncoded: true, consume: async () => {} };
-    const proc = await batchFactory.createProcessor(settings, config, carrying);
-    assert.equal(proc.carriesEncoded, true);
-    await proc.shutdown?.();
-  });
-
   it('refuses the same key twice, in any case', () => {
     const issues = validateBatchConfig({ send_batch_size: 1, timeout: 0, metadata_keys: ['X-Tenant', 'x-tenant'] });
     assert.deepEqual(

@@ -19,8 +19,6 @@ export const TOO_MANY_BATCHERS = 'too many batcher metadata-value combinations';
 
 export class MetadataBatcher implements Processor {
   readonly mutatesData = false;
-  /** Batching only carries data on: as the batch processor, encoded data may come when everything after does too. */
-  readonly carriesEncoded: boolean;
   private readonly keys: string[];
   private readonly limit: number;
   private readonly shards = new Map<string, BatchProcessor>();
@@ -33,7 +31,6 @@ export class MetadataBatcher implements Processor {
     private readonly config: BatchConfig,
     private readonly next: Consumer,
   ) {
-    this.carriesEncoded = next.carriesEncoded === true;
     this.keys = (config.metadata_keys ?? []).map((k) => k.toLowerCase());
     this.limit = config.metadata_cardinality_limit ?? DEFAULT_METADATA_CARDINALITY_LIMIT;
     this.metrics = batchMetrics(settings.telemetry, settings.id);
@@ -85,7 +82,6 @@ export class MetadataBatcher implements Processor {
     const md: ClientMetadata = Object.freeze(metadata);
     const next: Consumer = {
       mutatesData: this.next.mutatesData ?? false,
-      carriesEncoded: this.carriesEncoded,
       consume: (d, c) => this.next.consume(d, { ...c, metadata: md }),
     };
     const shard: BatchProcessor = new BatchProcessor(this.settings, this.config, next, {

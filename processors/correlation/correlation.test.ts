@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Traces } from '../../core/pdata/index.ts';
-import { StatusCode, encodedForm, getAttribute, setAttribute, toHex, valueOf } from '../../core/pdata/index.ts';
+import { StatusCode, getAttribute, setAttribute, toHex, valueOf } from '../../core/pdata/index.ts';
 import { sampleMessages } from '../../test/helpers/sample-data.ts';
 import { otelhubVersion } from '../../core/version.ts';
-import { attrList, harness, msg, withTraceContext } from '../../test/helpers/correlation-processor-harness.ts';
+import { harness, msg, withTraceContext } from '../../test/helpers/correlation-processor-harness.ts';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
@@ -38,21 +38,6 @@ describe('correlation processor', () => {
       ['a', 'b'],
     );
     assert.equal(await h.outcome('correlated'), 2);
-  });
-
-  it('hands its spans over encoded when nothing downstream reads them, and as objects when something does', async (t) => {
-    const input = () => [msg({ correlationId: 'a' }), msg({ correlationId: 'b' })];
-    const plain = await harness(t);
-    await plain.proc.consume({ messages: input() }, {});
-    assert.equal(encodedForm(plain.sent[0]!.data), undefined);
-    const carried = await harness(t, {}, { carriesEncoded: true });
-    await carried.proc.consume({ messages: input() }, {});
-    const form = encodedForm(carried.sent[0]!.data);
-    assert.ok(form, 'downstream only carries the data: it goes as bytes');
-    assert.equal(form.items, 2);
-    // The bytes decode to what the object form holds (IDs are random, so they are left out).
-    const shape = (h: typeof plain) => h.spans().map((s) => [s.name, attrList(s.attributes)]);
-    assert.deepEqual(shape(carried), shape(plain));
   });
 
   it('uses the configured field, scope and resource', async (t) => {

@@ -14,7 +14,6 @@ import type { CorrelationConfig } from './config.ts';
 import { otelhubVersion } from '../../core/version.ts';
 import type { Extraction } from './correlation-id.ts';
 import { extractCorrelationId, fieldSegments } from './correlation-id.ts';
-import { encodedNow } from '../../otlp/index.ts';
 import { ratioThreshold, shouldSample } from './sampler.ts';
 import { correlationMetrics } from './self-metrics.ts';
 import type { Correlation, SpanOptions } from './span-builder.ts';
@@ -29,8 +28,6 @@ export class CorrelationProcessor implements Processor {
   private readonly version = otelhubVersion();
   private readonly metrics: ReturnType<typeof correlationMetrics>;
   private readonly drops: DropReporter;
-  /** Nothing downstream reads the spans: hand them over as bytes (see Consumer.carriesEncoded). */
-  private readonly encode: boolean;
 
   constructor(
     settings: ProcessorCreateSettings,
@@ -39,7 +36,6 @@ export class CorrelationProcessor implements Processor {
   ) {
     if (settings.pipelineType !== 'traces')
       throw new Error('the correlation processor converts messages into traces only');
-    this.encode = next.carriesEncoded === true;
     this.path = fieldSegments(config.field_name);
     this.threshold = ratioThreshold(config.sampling_ratio);
     this.spanOptions = { fieldName: config.field_name, semconv: config.semconv };
@@ -64,8 +60,7 @@ export class CorrelationProcessor implements Processor {
     if (spans.length === 0) return;
     // A fresh resource and scope per batch: a mutating processor downstream may change them in place.
     const resource = { attributes: attributes(this.config.resource_attributes), droppedAttributesCount: 0 };
-    const out = traces(spans, resource, scope(this.config.scope_name, this.version));
-    return this.next.consume(this.encode ? encodedNow('traces', out, spans.length) : out, ctx);
+    return this.next.consume(traces(spans, resource, scope(this.config.scope_name, this.version)), ctx);
   }
 
   private convert(m: Message, now: bigint): Span | undefined {

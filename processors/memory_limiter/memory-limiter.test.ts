@@ -144,20 +144,6 @@ describe('memory_limiter', () => {
   });
 });
 
-it('memory_limiter carries encoded data on when everything after it does (it only counts items)', () => {
-  const settings = testProcessorSettings(ID, 'traces');
-  const carrying = { carriesEncoded: true, consume: async () => {} };
-  assert.equal(createMemoryLimiterProcessor(settings, CONFIG, carrying).carriesEncoded, true);
-  assert.equal(
-    createMemoryLimiterProcessor(
-      settings,
-      CONFIG,
-      consumerFn(async () => {}),
-    ).carriesEncoded,
-    false,
-  );
-});
-
 describe('memory_limiter config', () => {
   const ajv = new Ajv({
     useDefaults: true,

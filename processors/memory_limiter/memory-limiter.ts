@@ -57,8 +57,6 @@ function release(settings: ProcessorCreateSettings): void {
 
 class MemoryLimiterProcessor implements Processor {
   readonly mutatesData = false;
-  /** It only counts items (which never decodes them) and passes the data on. */
-  readonly carriesEncoded: boolean;
   private check: MemoryCheck | undefined;
   private readonly refused;
   private readonly signal;
@@ -70,7 +68,6 @@ class MemoryLimiterProcessor implements Processor {
     private readonly deps: CheckDeps,
   ) {
     const t = settings.telemetry;
-    this.carriesEncoded = next.carriesEncoded === true;
     this.signal = settings.pipelineType;
     const item = ITEM_NAME[this.signal];
     this.refused = t.bindCounter(

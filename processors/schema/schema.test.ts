@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { describe, it } from 'node:test';
 import type { Metrics } from '../../core/pdata/index.ts';
-import { AggregationTemporality, SeverityNumber, encodedForm } from '../../core/pdata/index.ts';
+import { AggregationTemporality, SeverityNumber } from '../../core/pdata/index.ts';
 import { SCOPE_NAME } from './schema.ts';
 import { RECEIVED, TOPIC, attrs, harness, msg, points } from '../../test/helpers/schema-processor-harness.ts';
 
@@ -83,22 +83,6 @@ describe('schema processor: the documented examples', () => {
       'mqtt.topic': TOPIC,
     });
     assert.equal(await h.converted(), 1);
-  });
-
-  it('hands its batches over encoded when nothing downstream reads them, and as objects when something does', async (t) => {
-    for (const signal of ['metrics', 'logs'] as const) {
-      const input = signal === 'metrics' ? SEED_METRICS : SEED_LOGS;
-      const plain = await harness(t, signal);
-      await plain.send(msg(input));
-      assert.equal(encodedForm(plain.sent[0]!.data), undefined);
-      const carried = await harness(t, signal, {}, { carriesEncoded: true });
-      await carried.send(msg(input));
-      const form = encodedForm(carried.sent[0]!.data);
-      assert.ok(form, `${signal}: downstream only carries the data, so it goes as bytes`);
-      assert.equal(form.items, 1);
-      // Reading it decodes the bytes back to what the object form holds.
-      assert.deepEqual(carried.sent[0]!.data, plain.sent[0]!.data);
-    }
   });
 
   it('maps every level, case-insensitively, keeping the text as written', async (t) => {

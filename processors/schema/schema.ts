@@ -7,9 +7,8 @@ import type { Processor, ProcessorCreateSettings } from '../../core/component.ts
 import type { ConsumeContext, Consumer } from '../../core/consumer.ts';
 import { DropReporter } from '../../core/drop-reporter.ts';
 import { permanentError } from '../../core/errors.ts';
-import type { InstrumentationScope, Logs, Message, Metrics, Resource, SignalData } from '../../core/pdata/index.ts';
-import { attributes, itemCount, scope } from '../../core/pdata/index.ts';
-import { encodedNow } from '../../otlp/index.ts';
+import type { InstrumentationScope, Message, Resource, SignalData } from '../../core/pdata/index.ts';
+import { attributes, scope } from '../../core/pdata/index.ts';
 import type { SchemaConfig } from './config.ts';
 import { LogsBuilder } from './convert-logs.ts';
 import { MetricsBuilder } from './convert-metrics.ts';
@@ -36,8 +35,6 @@ export class SchemaProcessor implements Processor {
   private readonly evictions: DropReporter;
   private readonly metrics: ReturnType<typeof schemaMetrics>;
   private readonly resourceAttributes: SchemaConfig['resource_attributes'];
-  /** Nothing downstream reads the data: hand it over as bytes (see Consumer.carriesEncoded). */
-  private readonly encode: boolean;
 
   constructor(
     settings: ProcessorCreateSettings,
@@ -47,7 +44,6 @@ export class SchemaProcessor implements Processor {
     if (settings.pipelineType === 'traces')
       throw new Error('the schema processor converts messages into metrics or logs, not traces');
     this.signal = settings.pipelineType;
-    this.encode = next.carriesEncoded === true;
     this.validators = compileItemValidators();
     if (config.json_schema_file !== undefined) {
       const loaded = loadCustomSchema(config.json_schema_file);
@@ -107,20 +103,13 @@ export class SchemaProcessor implements Processor {
     this.metrics.converted.inc(builder.count);
     try {
       const batch = this.envelope();
-      const out = builder.build(batch.resource, batch.scope);
-      await this.next.consume(this.encode ? this.encoded(out) : out, ctx);
+      await this.next.consume(builder.build(batch.resource, batch.scope), ctx);
     } catch (err) {
       // Not delivered: the sender keeps the messages and sends them again, so their increments must not stay in
       // the running totals. The error itself goes back unchanged (retryable stays retryable).
       builder.undo();
       throw err;
     }
-  }
-
-  private encoded(data: Metrics | Logs): Metrics | Logs {
-    return this.signal === 'metrics'
-      ? encodedNow('metrics', data as Metrics, itemCount('metrics', data))
-      : encodedNow('logs', data as Logs, itemCount('logs', data));
   }
 
   private convert(m: Message, builder: MetricsBuilder | LogsBuilder): void {

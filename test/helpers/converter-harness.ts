@@ -21,17 +21,14 @@ export async function converterHarness<C>(
   factory: ProcessorFactory<C>,
   pipeline: PipelineType,
   raw: Record<string, unknown> = {},
-  /** carriesEncoded: the recorder says it only carries data on (as a batch before an OTLP exporter does). */
-  opts: { carriesEncoded?: boolean } = {},
 ) {
   const settings = testProcessorSettings(`${factory.type}/test`, pipeline);
   const sent: { data: SignalData; ctx: ConsumeContext }[] = [];
   let failWith: Error | undefined;
-  const recorder = consumerFn<SignalData>(async (data, ctx) => {
+  const next = consumerFn<SignalData>(async (data, ctx) => {
     if (failWith !== undefined) throw failWith;
     sent.push({ data, ctx });
   });
-  const next = { ...recorder, carriesEncoded: opts.carriesEncoded === true };
   const proc = await factory.createProcessor(settings, validConfig(factory, raw), next);
   t.after(() => proc.shutdown?.());
   return {

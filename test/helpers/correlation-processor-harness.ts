@@ -27,12 +27,8 @@ export function configOf(cfg: Record<string, unknown> = {}): CorrelationConfig {
   return validConfig(correlationFactory, cfg);
 }
 
-export async function harness(
-  t: TestContext,
-  cfg: Record<string, unknown> = {},
-  opts: { carriesEncoded?: boolean } = {},
-) {
-  const h = await converterHarness(t, correlationFactory, 'traces', cfg, opts);
+export async function harness(t: TestContext, cfg: Record<string, unknown> = {}) {
+  const h = await converterHarness(t, correlationFactory, 'traces', cfg);
   const { settings, sent } = h;
   return {
     ...h,

@@ -30,13 +30,8 @@ export function configOf(cfg: Record<string, unknown> = {}): SchemaConfig {
   return validConfig(schemaFactory, cfg);
 }
 
-export async function harness(
-  t: TestContext,
-  signal: 'metrics' | 'logs',
-  cfg: Record<string, unknown> = {},
-  opts: { carriesEncoded?: boolean } = {},
-) {
-  const h = await converterHarness(t, schemaFactory, signal, cfg, opts);
+export async function harness(t: TestContext, signal: 'metrics' | 'logs', cfg: Record<string, unknown> = {}) {
+  const h = await converterHarness(t, schemaFactory, signal, cfg);
   const { settings, sent } = h;
   const last = () => sent.at(-1)?.data;
   return {
