@@ -73,6 +73,10 @@ export async function clientOptions(cfg: ResolvedConfig): Promise<IClientOptions
     resubscribe: false,
     // Nothing is published while offline: a stale heartbeat is worthless.
     queueQoSZero: false,
+    // Otherwise MQTT-Packet builds a cache of all 65,536 packet identifiers as 2-byte Buffers on the first packet it
+    // writes: 7 MB of heap and 65,536 objects that every full garbage collection marks again while draining, to
+    // save one 2-byte write per PUBACK. (A process-wide switch: see ingress/replies.ts.)
+    writeCache: false,
   };
   // MQTT.js traces every packet through the `debug` package, whose disabled logger still builds an array of its
   // arguments per call (a few percent of the hub's allocations while draining).

@@ -131,6 +131,8 @@ describe('mqtt receiver config', () => {
     assert.equal(opts.password?.toString(), 'p');
     const v4 = await clientOptions(resolveConfig(check({ protocol_version: 4 }).cfg, 'mqtt'));
     assert.equal(v4.properties, undefined);
+    // No cache of all 65,536 packet identifiers as Buffers (7 MB of heap marked by every full collection).
+    assert.equal(opts.writeCache, false);
   });
 
   const refused: [string, unknown, RegExp][] = [

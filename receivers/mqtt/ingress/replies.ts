@@ -1,7 +1,11 @@
 // The packets the server writes, built for the device's protocol version: MQTT 3.1.1 has return codes where MQTT 5
 // has reason codes, and no properties.
-import { generate } from 'mqtt-packet';
+import { generate, writeToStream } from 'mqtt-packet';
 import type { IConnackPacket, Packet } from 'mqtt-packet';
+
+// The server writes packets too: without this, its first packet builds MQTT-Packet's cache of every packet
+// identifier (see client-options.ts, writeCache), whichever of the two writes first.
+writeToStream.cacheNumbers = false;
 
 export type Version = 3 | 4 | 5;
 
