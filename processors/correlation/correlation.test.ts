@@ -111,6 +111,28 @@ describe('correlation processor', () => {
     assert.equal(h.dropLines().length, 2);
   });
 
+  it('samples a dropped message for the console: reason, topic and its payload, redacted', async (t) => {
+    const h = await harness(t, { allow_generated: false });
+    const samples = h.settings.telemetry.inspector.drops;
+    samples.configure({
+      per_reason: 3,
+      max_bytes: 100_000,
+      payload_bytes: 256,
+      payloads: true,
+      redact_keys: ['token'],
+    });
+    await h.send(msg({ token: 'secret-value', other: 1 }));
+    const [group, ...rest] = samples.list();
+    assert.equal(rest.length, 0);
+    assert.equal(group!.component, 'processor:correlation/test@traces');
+    assert.equal(group!.reason, 'missing_field');
+    const [sample] = group!.samples;
+    assert.deepEqual(sample!.origin, { topic: 'factory/line1/telemetry' });
+    assert.equal(sample!.detail, 'correlation ID unavailable and generation disabled (missing_field)');
+    assert.match(String(sample!.payload), /"other":1/);
+    assert.doesNotMatch(String(sample!.payload), /secret-value/);
+  });
+
   it('joins the trace context of the message', async (t) => {
     const h = await harness(t, { sampling_ratio: 0 });
     await h.send(withTraceContext(msg({ correlationId: 'x' }), sampledParent, 'rojo=00f067aa0ba902b7'));

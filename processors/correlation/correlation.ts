@@ -44,6 +44,7 @@ export class CorrelationProcessor implements Processor {
       counter: this.metrics.dropped,
       labels: this.metrics.labels,
       message: 'dropped invalid messages (no correlation ID, allow_generated is false)',
+      samples: { to: settings.telemetry.inspector.drops, component: `processor:${settings.id}@${settings.pipelineId}` },
     });
   }
 
@@ -74,8 +75,15 @@ export class CorrelationProcessor implements Processor {
       return undefined;
     }
     const correlation = this.correlate(extractCorrelationId(m.payload, this.path));
-    if (correlation.kind === 'failed')
-      this.drops.drop(correlation.reason, 1, { topic: m.topic, error: failureMessage(correlation.reason) });
+    if (correlation.kind === 'failed') {
+      const error = failureMessage(correlation.reason);
+      this.drops.drop(
+        correlation.reason,
+        1,
+        { topic: m.topic, error },
+        { origin: { topic: m.topic }, payload: m.payload, detail: error },
+      );
+    }
     if (!sampled) {
       this.metrics.outcome('sampled_out');
       return undefined;
