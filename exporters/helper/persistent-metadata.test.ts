@@ -119,4 +119,17 @@ describe('persistent queue: client metadata', () => {
     const md = { 'x-tenant': ['a', 'b'], 'x-region': ['eu'] };
     assert.deepEqual(decodeRecord(encodeRecord(forged, md)).metadata, md);
   });
+
+  it('never writes the credentials a client sent to disk', () => {
+    const request = encodeRequest('traces', namedItems('traces', ['x']));
+    const md = {
+      authorization: ['Bearer s3cret'],
+      cookie: ['sid=1'],
+      'proxy-authorization': ['Basic x'],
+      'x-tenant': ['a'],
+    };
+    const record = encodeRecord(request, md);
+    assert.ok(!Buffer.from(record).includes('s3cret') && !Buffer.from(record).includes('sid=1'));
+    assert.deepEqual(decodeRecord(record).metadata, { 'x-tenant': ['a'] });
+  });
 });

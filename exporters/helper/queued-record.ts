@@ -14,9 +14,15 @@ import type { ClientMetadata } from '../../core/consumer.ts';
 export const METADATA_FIELD = 1_000_000;
 const METADATA_TAG = (METADATA_FIELD << 3) | 2;
 
+/**
+ * Credentials a client sent, which a receiver with include_metadata passes on with everything else: never written
+ * to disk (a queue directory outlives the token, and is backed up and copied as data is).
+ */
+export const NEVER_STORED: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization', 'cookie']);
+
 /** The record for `request` (OTLP protobuf bytes) and the client metadata it came with, if any. */
 export function encodeRecord(request: Uint8Array, metadata: ClientMetadata | undefined): Uint8Array {
-  const entries = Object.entries(metadata ?? {});
+  const entries = Object.entries(metadata ?? {}).filter(([key]) => !NEVER_STORED.has(key));
   const w = protobuf.Writer.create();
   w.uint32(METADATA_TAG).fork();
   for (const [key, values] of entries) {
