@@ -263,7 +263,7 @@ export async function drainWithHub(url: string, n: number, v: HubVariant, o: Dra
             (receiveMaximum !== undefined ? `    receive_maximum: ${receiveMaximum}\n` : '') +
             `processors:\n  ${v.processors}\n  batch: {}\n` +
             `exporters:\n  otlp_http:\n    endpoint: ${sink.url}\n    compression: none\n` +
-            `service:\n  telemetry:\n    metrics: { level: ${METRICS_LEVEL}, address: '' }\n  pipelines:\n    ${v.pipeline}\n`,
+            `service:\n  telemetry:\n    metrics: { level: ${METRICS_LEVEL}, readers: [] }\n  pipelines:\n    ${v.pipeline}\n`,
         },
         logSink: {
           write: (l: string) => {

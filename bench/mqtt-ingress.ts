@@ -166,7 +166,7 @@ async function ingress(n: number): Promise<Omit<IngressFigures, 'reference'>> {
           (window ? `      receive_maximum: ${window}\n` : '') +
           `processors:\n  ${METRICS_VARIANT.processors}\n  batch: {}\n` +
           `exporters:\n  otlp_http:\n    endpoint: http://127.0.0.1:${port}\n    compression: none\n` +
-          `service:\n  telemetry:\n    metrics: { level: none, address: '' }\n  pipelines:\n    ${METRICS_VARIANT.pipeline}\n`,
+          `service:\n  telemetry:\n    metrics: { level: none }\n  pipelines:\n    ${METRICS_VARIANT.pipeline}\n`,
       },
       logSink: {
         write: (l: string) => {

@@ -70,7 +70,7 @@ exporters:
     sending_queue: { storage: file_storage, sizer: items, queue_size: ${Math.ceil(seconds * rate * 1.2)} }
 service:
   extensions: [file_storage]
-  telemetry: { metrics: { level: normal, address: "127.0.0.1:${metricsPort}" } }
+  telemetry: { metrics: { level: normal, readers: [{ pull: { exporter: { prometheus: { host: 127.0.0.1, port: ${metricsPort} } } } }] } }
   pipelines:
     traces: { receivers: [otlp], exporters: [otlp_http] }
 `,
