@@ -50,6 +50,13 @@ export interface ProcessorCreateSettings extends CreateSettings {
   /** The pipeline this instance belongs to (processors are created per pipeline). */
   readonly pipelineId: string;
   readonly pipelineType: PipelineType;
+  /**
+   * true when nothing after this processor in its pipeline changes the data it is given (no processor or exporter
+   * after it declares `mutatesData`): then the items this processor emits may share objects with each other and
+   * with those of its other consumes (a converter's constant attributes), as long as it never changes them itself.
+   * Absent or false: each item needs objects of its own.
+   */
+  readonly downstreamReadOnly?: boolean;
 }
 
 /** start and shutdown are optional; the hub calls shutdown once even if asked twice, but components should cope. */

@@ -129,6 +129,9 @@ export async function buildGraph(cfg: GraphConfig, deps: GraphDeps): Promise<Gra
     });
     let next: Consumer = fanout(tails);
     let mutates = next.mutatesData ?? false;
+    // Whether anything after the processor being created changes data. Not `mutates`: a fan-out hands a mutating
+    // exporter a structured clone, which keeps objects shared between items shared in the copy.
+    let readOnlyAfter = tails.every((c) => !c.mutatesData);
     const nodes: Node[] = [];
     for (const id of [...p.processors].reverse()) {
       const f = factoryOf(deps, 'processor', id);
@@ -137,6 +140,7 @@ export async function buildGraph(cfg: GraphConfig, deps: GraphDeps): Promise<Gra
         ...settingsFor(deps, 'processor', id, key, cfg.processors),
         pipelineId: pid,
         pipelineType: type,
+        downstreamReadOnly: readOnlyAfter,
       };
       settings.logger = deps.logger.child({ kind: 'processor', name: id, pipeline: pid });
       const out = processorOutObs(deps.telemetry, id, pid, next);
@@ -144,6 +148,7 @@ export async function buildGraph(cfg: GraphConfig, deps: GraphDeps): Promise<Gra
       const n = node('processor', id, key, proc);
       nodes.unshift(n);
       mutates ||= f.mutatesData ?? false;
+      readOnlyAfter &&= !(f.mutatesData || (proc as Consumer).mutatesData);
       next = processorObs(deps.telemetry, id, pid, proc as Consumer, () => n.stopped);
     }
     g.processors.set(pid, nodes);

@@ -18,6 +18,8 @@ import { ratioThreshold, shouldSample } from './sampler.ts';
 import { correlationMetrics } from './self-metrics.ts';
 import type { Correlation, SpanOptions } from './span-builder.ts';
 import { buildSpan, failureMessage, spanIds } from './span-builder.ts';
+import type { SpanParts } from './span-parts.ts';
+import { FRESH, sharedParts } from './span-parts.ts';
 import { remoteParent } from './trace-context.ts';
 
 export class CorrelationProcessor implements Processor {
@@ -28,6 +30,7 @@ export class CorrelationProcessor implements Processor {
   private readonly version = otelhubVersion();
   private readonly metrics: ReturnType<typeof correlationMetrics>;
   private readonly drops: DropReporter;
+  private readonly parts: SpanParts;
 
   constructor(
     settings: ProcessorCreateSettings,
@@ -39,6 +42,7 @@ export class CorrelationProcessor implements Processor {
     this.path = fieldSegments(config.field_name);
     this.threshold = ratioThreshold(config.sampling_ratio);
     this.spanOptions = { fieldName: config.field_name, semconv: config.semconv };
+    this.parts = settings.downstreamReadOnly === true ? sharedParts() : FRESH;
     this.metrics = correlationMetrics(settings.telemetry, settings.id, settings.pipelineId);
     this.drops = new DropReporter(settings.logger, {
       counter: this.metrics.dropped,
@@ -93,7 +97,7 @@ export class CorrelationProcessor implements Processor {
       this.metrics.outcome('generated');
       this.metrics.generated(correlation.reason);
     } else this.metrics.outcome('failed');
-    return buildSpan(m, ids, correlation, this.spanOptions, now);
+    return buildSpan(m, ids, correlation, this.spanOptions, now, this.parts);
   }
 
   private correlate(x: Extraction): Correlation {

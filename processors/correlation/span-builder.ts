@@ -1,8 +1,10 @@
 // One span per message, shaped as the original exporter's `mqtt.receive` span (mqtt_client.rs, process_publish):
 // the same name, kind, attribute names and order, events and status, so dashboards built on it keep working.
 import { hash, randomFillSync } from 'node:crypto';
-import type { AnyValue, KeyValue, Message, Span, SpanEvent } from '../../core/pdata/index.ts';
+import type { KeyValue, Message, Span, SpanEvent, Status } from '../../core/pdata/index.ts';
 import { EMPTY_BYTES, SpanKind, StatusCode } from '../../core/pdata/index.ts';
+import type { SpanParts } from './span-parts.ts';
+import { FRESH, event, strKv } from './span-parts.ts';
 import type { MissingReason } from './correlation-id.ts';
 import type { RemoteParent } from './trace-context.ts';
 
@@ -74,47 +76,23 @@ export function failureMessage(reason: MissingReason): string {
   return `correlation ID unavailable and generation disabled (${reason})`;
 }
 
-const str = (stringValue: string): AnyValue => ({ stringValue });
-const int = (n: number): AnyValue => ({ intValue: BigInt(n) });
-const bool = (boolValue: boolean): AnyValue => ({ boolValue });
-
-const kv = (key: string, value: AnyValue): KeyValue => ({ key, value });
-
-function event(name: string, timeUnixNano: bigint, attributes: KeyValue[]): SpanEvent {
-  return { name, timeUnixNano, attributes, droppedAttributesCount: 0 };
-}
-
 /** The message's attributes, legacy names where the original had them and current names beside them when asked. */
-function messageAttributes(m: Message, ackRequired: boolean, semconv: SpanOptions['semconv']): KeyValue[] {
+function messageAttributes(
+  m: Message,
+  ackRequired: boolean,
+  semconv: SpanOptions['semconv'],
+  p: SpanParts,
+): KeyValue[] {
   // Runs once per message, and what it makes lives until the span is exported: no helper closure, no [key, value]
   // pairs, and an array grown from empty, whose first push makes room for 17, enough for all of a span's attributes.
   const out: KeyValue[] = [];
-  out.push(kv('messaging.system', str('mqtt')));
-  if (semconv.legacy) {
-    out.push(
-      kv('messaging.destination', str(m.topic)),
-      kv('messaging.destination_kind', str('topic')),
-      kv('messaging.operation', str('process')),
-    );
-  }
-  if (semconv.current) {
-    out.push(
-      kv('messaging.destination.name', str(m.topic)),
-      kv('messaging.operation.type', str('process')),
-      kv('messaging.operation.name', str('process')),
-    );
-  }
-  out.push(
-    kv('messaging.mqtt.qos', int(m.qos)),
-    kv('messaging.mqtt.retain', bool(m.retain)),
-    kv('messaging.mqtt.dup', bool(m.dup)),
-  );
-  if (semconv.legacy) out.push(kv('messaging.message_payload_size_bytes', int(m.payload.byteLength)));
-  if (semconv.current) out.push(kv('messaging.message.body.size', int(m.payload.byteLength)));
-  out.push(
-    kv('messaging.message_payload_sha256', str(hash('sha256', m.payload, 'hex'))),
-    kv('messaging.ack.required', bool(ackRequired)),
-  );
+  out.push(p.system());
+  if (semconv.legacy) out.push(p.destination(m.topic), p.destinationKind(), p.operation());
+  if (semconv.current) out.push(p.destinationName(m.topic), p.operationType(), p.operationName());
+  out.push(p.qos(m.qos), p.retain(m.retain), p.dup(m.dup));
+  if (semconv.legacy) out.push(p.payloadSizeBytes(m.payload.byteLength));
+  if (semconv.current) out.push(p.bodySize(m.payload.byteLength));
+  out.push(strKv('messaging.message_payload_sha256', hash('sha256', m.payload, 'hex')), p.ackRequired(ackRequired));
   return out;
 }
 
@@ -122,36 +100,41 @@ function messageAttributes(m: Message, ackRequired: boolean, semconv: SpanOption
  * The span of message `m`, ending at `now`. `messaging.acknowledged` is what the hub will do once this span is
  * delivered (it is built before the acknowledgement, see README), so it equals `messaging.ack.required`.
  */
-export function buildSpan(m: Message, ids: SpanIds, correlation: Correlation, opts: SpanOptions, now: bigint): Span {
+export function buildSpan(
+  m: Message,
+  ids: SpanIds,
+  correlation: Correlation,
+  opts: SpanOptions,
+  now: bigint,
+  parts: SpanParts = FRESH,
+): Span {
   // QoS 0 has nothing to acknowledge (the original had no ack token for it).
   const ackRequired = m.qos > 0;
-  const attributes = messageAttributes(m, ackRequired, opts.semconv);
-  const events: SpanEvent[] = [];
-  let status = { code: StatusCode.OK, message: '' };
+  const attributes = messageAttributes(m, ackRequired, opts.semconv, parts);
+  let events: SpanEvent[];
+  let status: Status;
   if (correlation.kind === 'failed') {
     const message = failureMessage(correlation.reason);
     status = { code: StatusCode.ERROR, message };
-    events.push(
-      event('exception', now, [kv('exception.type', str('CorrelationError')), kv('exception.message', str(message))]),
-    );
+    events = [
+      event('exception', now, [strKv('exception.type', 'CorrelationError'), strKv('exception.message', message)]),
+    ];
+    if (ackRequired) events.push(parts.ack(now, 'dropped'));
   } else {
-    attributes.push(
-      kv('correlation.id', str(correlation.id)),
-      kv('correlation.generated', bool(correlation.kind === 'generated')),
-    );
+    status = parts.ok();
+    attributes.push(strKv('correlation.id', correlation.id), parts.generated(correlation.kind === 'generated'));
     if (correlation.kind === 'generated') {
-      events.push(
+      events = [
         event('correlation.generated', now, [
-          kv('reason', str(correlation.reason)),
-          kv('field_name', str(opts.fieldName)),
-          kv('value', str(correlation.id)),
+          strKv('reason', correlation.reason),
+          strKv('field_name', opts.fieldName),
+          strKv('value', correlation.id),
         ]),
-      );
-    }
+      ];
+      if (ackRequired) events.push(parts.ack(now, 'success'));
+    } else events = ackRequired ? parts.ackOnly(now) : [];
   }
-  attributes.push(kv('messaging.acknowledged', bool(ackRequired)));
-  if (ackRequired)
-    events.push(event('ack', now, [kv('status', str(correlation.kind === 'failed' ? 'dropped' : 'success'))]));
+  attributes.push(parts.acknowledged(ackRequired));
   // 0 is "unknown"; a receive time from a clock a little ahead must not make the span end before it starts.
   const start = m.receivedUnixNano === 0n ? now : m.receivedUnixNano;
   return {
@@ -168,7 +151,7 @@ export function buildSpan(m: Message, ids: SpanIds, correlation: Correlation, op
     droppedAttributesCount: 0,
     events,
     droppedEventsCount: 0,
-    links: [],
+    links: parts.links(),
     droppedLinksCount: 0,
     status,
   };
