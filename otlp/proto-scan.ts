@@ -38,174 +38,187 @@ export interface Scan {
   verbatim: boolean;
 }
 
-// The walk keeps its position in its own fields (monomorphic and cheap to reach) and hands them to protobufjs's
-// reader only for what it reads the decoder's way: multi-byte tags and lengths, 32-bit varints, unknown fields.
-class Walk {
-  items = 0;
-  verbatim = true;
+// One loop over the whole request with its state in locals, and an explicit stack of the messages it is inside of
+// instead of recursion: no call per field or per message. The recursive walk over fields held on an object took 70 us
+// per 512-span request, this one 56 (a fifth of the hub's CPU at full pass-through speed went here). protobufjs's reader is used only
+// for what it reads the decoder's way and is rare: multi-byte tags and lengths, 32-bit varints, unknown fields.
+
+/** Frames deep enough for any request the decoder accepts: a few messages above a value, three per AnyValue level. */
+const STACK = 16 + 3 * (MAX_VALUE_DEPTH + 2);
+// Reused by every scan: scanRequest runs to completion without calling anything that could scan again.
+const outerEnds = new Int32Array(STACK);
+const outerData = new Int32Array(STACK);
+const outerMessages: Message[] = new Array<Message>(STACK);
+
+function walk(r: Reader, request: Message): Scan {
+  const buf = r.buf;
+  let pos = r.pos;
+  let end = r.len;
+  let m = request;
+  let sp = 0;
+  let items = 0;
+  let verbatim = true;
   /** AnyValues entered and not left. */
-  private anyDepth = 0;
-  private pos = 0;
-  private end: number;
-  private readonly buf: Uint8Array;
-
-  constructor(private readonly r: Reader) {
-    this.buf = r.buf;
-    this.end = r.len;
-  }
-
-  /** Runs `read` on the reader at the walk's position, then takes the position back. */
-  private viaReader<T>(read: (r: Reader) => T): T {
-    const r = this.r;
-    r.pos = this.pos;
-    r.len = this.end;
-    const out = read(r);
-    this.pos = r.pos;
-    return out;
-  }
-
-  message(m: Message): void {
-    let dataFields = 0;
-    while (this.pos < this.end) {
-      const tag = this.tag();
-      const n = tag >>> 3;
-      const kind = n < MAX_FIELD ? (m.kinds[n] as number) : UNKNOWN;
-      if (kind === UNKNOWN) this.viaReader((r) => skipField(r, tag));
-      else if (kind !== EMBEDDED) this.scalar(tag, kind);
-      else {
-        if (m.oneofData && METRIC_DATA_FIELDS.has(n)) dataFields++;
-        this.embedded(tag, m.subs[n] as Message);
-      }
+  let anyDepth = 0;
+  /** Metric data fields (a oneof) seen in the current message. */
+  let dataFields = 0;
+  for (;;) {
+    if (pos >= end) {
+      // The current message ends: back to the one holding it.
+      if (dataFields > 1) verbatim = false;
+      if (sp === 0) break;
+      if (m.anyValue) anyDepth--;
+      sp--;
+      end = outerEnds[sp] as number;
+      dataFields = outerData[sp] as number;
+      m = outerMessages[sp] as Message;
+      continue;
     }
-    if (dataFields > 1) this.verbatim = false;
-  }
-
-  private embedded(tag: number, m: Message): void {
-    if (m.anyValue && this.anyDepth > MAX_VALUE_DEPTH)
-      throw new Error(`AnyValue nested deeper than ${MAX_VALUE_DEPTH}`);
-    expect(tag, LEN);
-    const len = this.size();
-    const end = this.pos + len;
-    if (end > this.end) throw new RangeError(`message of ${len} bytes at offset ${this.pos} runs past its container`);
-    const outer = this.end;
-    this.end = end;
-    if (m.item) this.items++;
-    if (m.anyValue) this.anyDepth++;
-    this.message(m);
-    if (m.anyValue) this.anyDepth--;
-    this.end = outer;
-  }
-
-  // Tags and lengths are almost always one byte: read those here, the rest as the decoder's reader does.
-  private tag(): number {
-    const b = this.buf[this.pos] as number;
-    if (b >= 8 && b < 128) {
-      this.pos++;
-      return b;
+    // Tags and lengths are almost always one byte: read those here, the rest as the decoder's reader does.
+    let tag = buf[pos] as number;
+    if (tag >= 8 && tag < 128) pos++;
+    else {
+      r.pos = pos;
+      r.len = end;
+      tag = readTag(r);
+      pos = r.pos;
     }
-    return this.viaReader(readTag);
-  }
-
-  private size(): number {
-    const b = this.buf[this.pos] as number;
-    if (b < 128 && this.pos < this.end) {
-      this.pos++;
-      return b;
+    const n = tag >>> 3;
+    const kind = n < MAX_FIELD ? (m.kinds[n] as number) : UNKNOWN;
+    if (kind === UNKNOWN) {
+      r.pos = pos;
+      r.len = end;
+      skipField(r, tag);
+      pos = r.pos;
+      continue;
     }
-    return this.viaReader((r) => r.size());
-  }
-
-  private advance(n: number): void {
-    if (this.pos + n > this.end)
-      throw new RangeError(`value of ${n} bytes at offset ${this.pos} runs past its message`);
-    this.pos += n;
-  }
-
-  private skipVarint(): void {
-    const buf = this.buf;
-    for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.end) throw new RangeError(`varint runs past the end at offset ${this.pos}`);
-      if ((buf[this.pos++] as number) < 128) return;
-    }
-    throw new Error(`varint longer than 10 bytes at offset ${this.pos}`);
-  }
-
-  private scalar(tag: number, kind: number): void {
     const wt = tag & 7;
+    if (kind === EMBEDDED) {
+      const sub = m.subs[n] as Message;
+      if (m.oneofData && METRIC_DATA_FIELDS.has(n)) dataFields++;
+      if (sub.anyValue && anyDepth > MAX_VALUE_DEPTH) throw new Error(`AnyValue nested deeper than ${MAX_VALUE_DEPTH}`);
+      if (wt !== LEN) throw wireTypeError(tag, LEN);
+      let len = buf[pos] as number;
+      if (len < 128 && pos < end) pos++;
+      else {
+        r.pos = pos;
+        r.len = end;
+        len = r.size();
+        pos = r.pos;
+      }
+      const inner = pos + len;
+      if (inner > end) throw new RangeError(`message of ${len} bytes at offset ${pos} runs past its container`);
+      if (sp === STACK) throw new Error(`messages nested deeper than ${STACK}`);
+      if (sub.item) items++;
+      if (sub.anyValue) anyDepth++;
+      outerEnds[sp] = end;
+      outerData[sp] = dataFields;
+      outerMessages[sp] = m;
+      sp++;
+      m = sub;
+      end = inner;
+      dataFields = 0;
+      continue;
+    }
     switch (kind) {
       case STRING:
       case BYTES:
       case ID8:
       case ID16: {
-        expect(tag, LEN);
-        const len = this.size();
-        const start = this.pos;
-        if (start + len > this.end) throw new RangeError(`field ${tag >>> 3} of ${len} bytes runs past its message`);
-        this.pos = start + len;
-        if (kind === STRING) {
-          if (this.verbatim && !validUtf8(this.buf, start, this.pos)) this.verbatim = false;
-        } else if (kind !== BYTES && len !== 0 && len !== (kind === ID8 ? 8 : 16)) {
-          throw new Error(`field ${tag >>> 3}: an ID of ${len} bytes, expected ${kind === ID8 ? 8 : 16}`);
+        if (wt !== LEN) throw wireTypeError(tag, LEN);
+        let len = buf[pos] as number;
+        if (len < 128 && pos < end) pos++;
+        else {
+          r.pos = pos;
+          r.len = end;
+          len = r.size();
+          pos = r.pos;
         }
-        return;
+        const start = pos;
+        if (start + len > end) throw new RangeError(`field ${n} of ${len} bytes runs past its message`);
+        pos = start + len;
+        if (kind === STRING) {
+          // ASCII here (most strings are short and ASCII), anything else by node:buffer's validator.
+          if (verbatim)
+            for (let i = start; i < pos; i++)
+              if ((buf[i] as number) >= 0x80) {
+                verbatim = isUtf8(buf.subarray(i, pos));
+                break;
+              }
+        } else if (kind !== BYTES && len !== 0 && len !== (kind === ID8 ? 8 : 16)) {
+          throw new Error(`field ${n}: an ID of ${len} bytes, expected ${kind === ID8 ? 8 : 16}`);
+        }
+        break;
       }
       case VARINT32:
-        expect(tag, VARINT);
-        if ((this.buf[this.pos] as number) < 128 && this.pos < this.end) this.pos++;
-        else this.viaReader((r) => r.uint32());
-        return;
+        if (wt !== VARINT) throw wireTypeError(tag, VARINT);
+        if ((buf[pos] as number) < 128 && pos < end) pos++;
+        else {
+          r.pos = pos;
+          r.len = end;
+          r.uint32();
+          pos = r.pos;
+        }
+        break;
       case VARINT64:
-        expect(tag, VARINT);
-        this.skipVarint();
-        return;
+        if (wt !== VARINT) throw wireTypeError(tag, VARINT);
+        pos = skipVarint(buf, pos, end);
+        break;
       case FIXED64:
-        expect(tag, I64);
-        this.advance(8);
-        return;
+        if (wt !== I64) throw wireTypeError(tag, I64);
+        pos = advance(pos, 8, end);
+        break;
       case FIXED32:
-        expect(tag, I32);
-        this.advance(4);
-        return;
+        if (wt !== I32) throw wireTypeError(tag, I32);
+        pos = advance(pos, 4, end);
+        break;
       case PACKED64:
-        if (wt === I64) this.advance(8);
-        else this.packed(tag, I64, 8);
-        return;
+        if (wt === I64) pos = advance(pos, 8, end);
+        else pos = packed(r, tag, pos, end, I64, 8);
+        break;
       case PACKED_VARINT:
-        if (wt === VARINT) this.skipVarint();
-        else this.packed(tag, VARINT, 0);
-        return;
+        if (wt === VARINT) pos = skipVarint(buf, pos, end);
+        else pos = packed(r, tag, pos, end, VARINT, 0);
+        break;
     }
   }
-
-  /** A packed repeated field: `size`-byte values, or varints when size is 0. */
-  private packed(tag: number, single: number, size: number): void {
-    if ((tag & 7) !== LEN) throw new Error(`field ${tag >>> 3} has wire type ${tag & 7}, expected ${single} or ${LEN}`);
-    const len = this.size();
-    const end = this.pos + len;
-    if (end > this.end)
-      throw new RangeError(`packed field of ${len} bytes at offset ${this.pos} runs past its message`);
-    if (size > 0) {
-      if (len % size !== 0) throw new Error(`packed field of ${len} bytes is not a multiple of ${size}`);
-      this.pos = end;
-      return;
-    }
-    const outer = this.end;
-    this.end = end;
-    while (this.pos < end) this.skipVarint();
-    this.end = outer;
-  }
+  return { items, verbatim };
 }
 
-function expect(tag: number, wireType: number): void {
-  if ((tag & 7) !== wireType) throw new Error(`field ${tag >>> 3} has wire type ${tag & 7}, expected ${wireType}`);
+function advance(pos: number, n: number, end: number): number {
+  if (pos + n > end) throw new RangeError(`value of ${n} bytes at offset ${pos} runs past its message`);
+  return pos + n;
 }
 
-/** ASCII is checked here (most strings are short and ASCII); anything else by node:buffer's validator. */
-function validUtf8(buf: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    if ((buf[i] as number) >= 0x80) return isUtf8(buf.subarray(i, end));
+function skipVarint(buf: Uint8Array, at: number, end: number): number {
+  let pos = at;
+  for (let i = 0; i < 10; i++) {
+    if (pos >= end) throw new RangeError(`varint runs past the end at offset ${pos}`);
+    if ((buf[pos++] as number) < 128) return pos;
   }
-  return true;
+  throw new Error(`varint longer than 10 bytes at offset ${pos}`);
+}
+
+/** A packed repeated field: `size`-byte values, or varints when size is 0; the position after it. */
+function packed(r: Reader, tag: number, at: number, end: number, single: number, size: number): number {
+  if ((tag & 7) !== LEN) throw new Error(`field ${tag >>> 3} has wire type ${tag & 7}, expected ${single} or ${LEN}`);
+  r.pos = at;
+  r.len = end;
+  const len = r.size();
+  const pos = r.pos;
+  const inner = pos + len;
+  if (inner > end) throw new RangeError(`packed field of ${len} bytes at offset ${pos} runs past its message`);
+  if (size > 0) {
+    if (len % size !== 0) throw new Error(`packed field of ${len} bytes is not a multiple of ${size}`);
+    return inner;
+  }
+  let p = pos;
+  while (p < inner) p = skipVarint(r.buf, p, inner);
+  return p;
+}
+
+function wireTypeError(tag: number, wireType: number): Error {
+  return new Error(`field ${tag >>> 3} has wire type ${tag & 7}, expected ${wireType}`);
 }
 
 /**
@@ -213,7 +226,5 @@ function validUtf8(buf: Uint8Array, start: number, end: number): boolean {
  * reader does, before it is wrapped in an OtlpDecodeError) for anything that is not a well-formed request.
  */
 export function scanRequest(signal: PipelineType, bytes: Uint8Array): Scan {
-  const walk = new Walk(newReader(bytes));
-  walk.message(REQUESTS[signal]);
-  return { items: walk.items, verbatim: walk.verbatim };
+  return walk(newReader(bytes), REQUESTS[signal]);
 }
