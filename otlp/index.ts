@@ -3,7 +3,14 @@
 
 export type { PartialSuccess } from './codec-common.ts';
 export { OtlpDecodeError } from './codec-common.ts';
-export { encodeRequest, decodeRequest, receiveRequest, encodeResponse, decodeResponse } from './proto-codec.ts';
+export {
+  encodeRequest,
+  encodeRequestChunks,
+  decodeRequest,
+  receiveRequest,
+  encodeResponse,
+  decodeResponse,
+} from './proto-codec.ts';
 export { encodeRequestJson, decodeRequestJson, encodeResponseJson, decodeResponseJson } from './json-codec.ts';
 export { JsonDepthScan, MAX_JSON_DEPTH } from './json-depth.ts';
 export { GRPC_SERVICE_NAMES, exportMethodPath, exportService } from './grpc-service.ts';

@@ -51,6 +51,20 @@ export function encodeRequest<S extends PipelineType>(signal: S, data: Data<S>, 
   return w.finish(expectedBytes > 0);
 }
 
+/**
+ * As encodeRequest, in the pieces that laid end to end make the request: a merge of requests still in the form they
+ * were received in is the list of them, which a writer sends as it is rather than joined into one buffer.
+ */
+export function encodeRequestChunks<S extends PipelineType>(
+  signal: S,
+  data: Data<S>,
+  expectedBytes = 0,
+): readonly Uint8Array[] {
+  const form = encodedForm<S>(data);
+  if (form?.signal === signal && form.chunks) return form.chunks;
+  return [encodeRequest(signal, data, expectedBytes)];
+}
+
 /** Throws OtlpDecodeError for anything that is not a well-formed request: truncated, garbage, wrong wire types. */
 export function decodeRequest<S extends PipelineType>(signal: S, bytes: Uint8Array): Data<S> {
   const codec = codecOf(signal);

@@ -12,7 +12,14 @@ import type { Shape } from '../core/pdata/split.ts';
 import { LOGS, METRICS, TRACES, mergeData, splitData } from '../core/pdata/split.ts';
 import { scanRequest } from './proto-scan.ts';
 import { sampleLogs, sampleTraces } from '../test/helpers/sample-data.ts';
-import { decodeRequest, decodeResponse, encodeRequest, encodeResponse, receiveRequest } from './index.ts';
+import {
+  decodeRequest,
+  decodeResponse,
+  encodeRequest,
+  encodeRequestChunks,
+  encodeResponse,
+  receiveRequest,
+} from './index.ts';
 import { edgeLogs } from '../test/helpers/otlp-edge-cases.ts';
 
 const protoDir = path.dirname(createRequire(import.meta.url).resolve('@elastic/mockotlpserver/package.json'));
@@ -170,7 +177,15 @@ describe('requests passed through as bytes, merged by concatenation', () => {
           itemCount(signal, merged),
           list.reduce((n, d) => n + itemCount(signal, d), 0),
         );
+        // Held as the received requests, not joined: laid end to end they are the request.
+        const chunks = encodeRequestChunks(signal, merged);
+        assert.equal(chunks.length, list.length);
         const bytes = encodeRequest(signal, merged);
+        assert.deepStrictEqual(Buffer.concat(chunks), Buffer.from(bytes));
+        // A merge of merges keeps one flat list of the received requests.
+        const twice = mergeData(signal, [merged, receiveRequest(signal, encodeRequest(signal, list[0]!))]);
+        assert.equal(encodeRequestChunks(signal, twice).length, list.length + 1);
+        assert.deepStrictEqual(Buffer.from(encodeRequest(signal, twice)), Buffer.concat([...chunks, chunks[0]!]));
         const reference = encodeRequest(signal, mergeData(signal, list));
         assert.deepStrictEqual(decodeTheirs(signal, bytes), decodeTheirs(signal, reference), `round ${round}`);
         assert.deepStrictEqual(decodeRequest(signal, bytes), mergeData(signal, list), `round ${round}`);

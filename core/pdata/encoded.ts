@@ -19,10 +19,21 @@ export interface EncodedCodec<P extends PipelineType = PipelineType> {
 /** The bytes of a request with their item count (spans, data points, log records, as itemCount counts them). */
 export interface EncodedForm<P extends PipelineType = PipelineType> {
   readonly signal: P;
+  /** The request as one buffer; a merged one is joined from its `chunks` the first time this is read. */
   readonly bytes: Uint8Array;
+  /**
+   * Set when the request is several requests laid end to end (concatEncoded): the pieces, which a writer can send
+   * one after the other without joining them into one buffer first.
+   */
+  readonly chunks?: readonly Uint8Array[];
+  /** The request's length in bytes, known without joining its chunks. */
+  readonly byteLength: number;
   readonly items: number;
   readonly codec: EncodedCodec<P>;
 }
+
+/** What the receiver hands over: one request, as it came. */
+export type ReceivedForm<P extends PipelineType = PipelineType> = Omit<EncodedForm<P>, 'chunks' | 'byteLength'>;
 
 const FORM = Symbol('otelhub.pdata.encoded');
 const KEY: Record<PipelineType, string> = {
@@ -43,7 +54,17 @@ function settle(obj: Holder, key: string, value: unknown): void {
  * Data of `signal` held as `bytes` until something reads it. `bytes` must be a request `decode` accepts (checked by
  * the caller, e.g. with otlp's scanRequest) and must not change afterwards.
  */
-export function encodedData<P extends PipelineType>(form: EncodedForm<P>): SignalDataMap[P] {
+export function encodedData<P extends PipelineType>(received: ReceivedForm<P> | EncodedForm<P>): SignalDataMap[P] {
+  const form: EncodedForm<P> =
+    'byteLength' in received
+      ? received
+      : {
+          signal: received.signal,
+          bytes: received.bytes,
+          byteLength: received.bytes.byteLength,
+          items: received.items,
+          codec: received.codec,
+        };
   const key = KEY[form.signal];
   const obj: Holder = {};
   Object.defineProperty(obj, FORM, { value: form, writable: true, enumerable: false, configurable: true });
@@ -76,30 +97,61 @@ export function cutEncoded<P extends PipelineType>(form: EncodedForm<P>, max: nu
   if (form.items <= max) return [encodedData(form)];
   return form.codec
     .cut(form.bytes, max)
-    .map((bytes, i) => encodedData({ ...form, bytes, items: Math.min(max, form.items - i * max) }));
+    .map((bytes, i) =>
+      encodedData({ signal: form.signal, bytes, items: Math.min(max, form.items - i * max), codec: form.codec }),
+    );
+}
+
+/**
+ * Several requests laid end to end, held as the list of their buffers and joined into one only when something reads
+ * `bytes`: an HTTP exporter writes the pieces as they are. Joining every merged batch cost a copy of every byte
+ * passed through and, worse, as much again in fresh off-heap buffers, which V8 counts toward its next full
+ * collection: at full pass-through speed that doubled how often the hub ran one.
+ */
+class JoinedForm<P extends PipelineType> implements EncodedForm<P> {
+  private joined: Uint8Array | undefined;
+
+  constructor(
+    readonly signal: P,
+    readonly chunks: readonly Uint8Array[],
+    readonly byteLength: number,
+    readonly items: number,
+    readonly codec: EncodedCodec<P>,
+  ) {}
+
+  get bytes(): Uint8Array {
+    if (this.joined) return this.joined;
+    // Every byte is written below: no need to zero them first.
+    const out = Buffer.allocUnsafe(this.byteLength);
+    let at = 0;
+    for (const c of this.chunks) {
+      out.set(c, at);
+      at += c.byteLength;
+    }
+    this.joined = out;
+    return out;
+  }
 }
 
 /** The requests laid end to end as one, when every one of them is still encoded; else undefined. */
 export function concatEncoded<P extends PipelineType>(list: readonly SignalDataMap[P][]): SignalDataMap[P] | undefined {
   const forms: EncodedForm<P>[] = [];
-  let bytes = 0;
-  let items = 0;
   for (const d of list) {
     const f = encodedForm<P>(d);
     if (!f) return undefined;
     forms.push(f);
-    bytes += f.bytes.byteLength;
-    items += f.items;
   }
   const first = forms[0];
   if (!first) return undefined;
   if (forms.length === 1) return list[0];
-  // Every byte is written below: no need to zero them first.
-  const out = Buffer.allocUnsafe(bytes);
-  let at = 0;
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  let items = 0;
   for (const f of forms) {
-    out.set(f.bytes, at);
-    at += f.bytes.byteLength;
+    if (f.chunks) for (const c of f.chunks) chunks.push(c);
+    else chunks.push(f.bytes);
+    bytes += f.byteLength;
+    items += f.items;
   }
-  return encodedData({ signal: first.signal, bytes: out, items, codec: first.codec });
+  return encodedData(new JoinedForm(first.signal, chunks, bytes, items, first.codec));
 }

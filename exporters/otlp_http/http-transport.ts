@@ -8,7 +8,7 @@ import { loadClientTls } from '../../config/blocks/index.ts';
 import { errorMessage, permanentError, retryableError } from '../../core/errors.ts';
 import { otelhubUserAgent } from '../../core/version.ts';
 import type { PipelineType } from '../../core/pdata/index.ts';
-import { encodeRequest, encodeRequestJson } from '../../otlp/index.ts';
+import { encodeRequest, encodeRequestChunks, encodeRequestJson } from '../../otlp/index.ts';
 import type { Transport } from '../helper/base-exporter.ts';
 import { RequestSizeBound } from '../helper/request-size.ts';
 import type { ExportData, SendResult } from '../helper/send.ts';
@@ -28,6 +28,13 @@ const CONTENT_TYPE = { proto: 'application/x-protobuf', json: 'application/json'
 function networkError(err: unknown): string {
   if (err instanceof AggregateError && !err.message) return err.errors.map(errorMessage).join('; ');
   return errorMessage(err);
+}
+
+function bodyLength(body: Uint8Array | readonly Uint8Array[]): number {
+  if (body instanceof Uint8Array) return body.byteLength;
+  let n = 0;
+  for (const c of body) n += c.byteLength;
+  return n;
 }
 
 /** A URL as it may appear in errors and logs: no credentials, no query. */
@@ -61,16 +68,19 @@ export class HttpTransport implements Transport {
     const agent = url.protocol === 'https:' ? this.httpsAgent : this.httpAgent;
     if (!agent) throw retryableError('exporter is not started');
     const expected = this.bound.beforeEncoding(signal, data);
-    let body: Uint8Array;
+    // Uncompressed protobuf goes out in the pieces it is held in (a merge of received requests: see
+    // encodeRequestChunks); everything else as one buffer.
+    let body: Uint8Array | readonly Uint8Array[];
+    let length: number;
     try {
-      body =
-        this.cfg.encoding === 'json'
-          ? Buffer.from(encodeRequestJson(signal, data))
-          : encodeRequest(signal, data, expected);
+      if (this.cfg.encoding === 'json') body = Buffer.from(encodeRequestJson(signal, data));
+      else if (this.cfg.compression === 'gzip') body = encodeRequest(signal, data, expected);
+      else body = encodeRequestChunks(signal, data, expected);
+      length = bodyLength(body);
     } catch (err) {
       throw permanentError(`cannot encode ${signal}: ${errorMessage(err)}`, err);
     }
-    this.bound.afterEncoding(signal, data, body.length);
+    this.bound.afterEncoding(signal, data, length);
     const headers: Record<string, string> = {
       'user-agent': USER_AGENT,
       ...this.cfg.headers,
@@ -78,10 +88,11 @@ export class HttpTransport implements Transport {
       'content-type': CONTENT_TYPE[this.cfg.encoding],
     };
     if (this.cfg.compression === 'gzip') {
-      body = await gzipAsync(body);
+      body = await gzipAsync(body as Uint8Array);
+      length = body.length;
       headers['content-encoding'] = 'gzip';
     }
-    headers['content-length'] = String(body.length);
+    headers['content-length'] = String(length);
     const target = printable(url);
     let res;
     try {

@@ -29,7 +29,7 @@ export function post(
   url: URL,
   agent: http.Agent,
   headers: Record<string, string>,
-  body: Uint8Array,
+  body: Uint8Array | readonly Uint8Array[],
   timeoutMs: number,
 ): Promise<PostResponse> {
   return new Promise((resolve, reject) => {
@@ -69,6 +69,11 @@ export function post(
     });
     const timer = setTimeout(() => fail(new PostTimeoutError(timeoutMs)), timeoutMs);
     req.on('error', fail);
-    req.end(body);
+    // The pieces of a body go out in one write of the socket: they wait in the request until it has one.
+    if (body instanceof Uint8Array) req.end(body);
+    else {
+      for (const chunk of body) req.write(chunk);
+      req.end();
+    }
   });
 }
