@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import { localhostOnlyCert, makeTestCerts } from '../../test/helpers/certs.ts';
 import type { TestCerts } from '../../test/helpers/certs.ts';
-import { grpcChannelCredentials, grpcServerCredentials } from './tls.ts';
+import { grpcChannelCredentials, grpcServerCredentials } from './tls-grpc.ts';
 import type { TlsServerConfig } from './tls.ts';
 import { clientConfig, serverConfig } from '../../test/helpers/tls-configs.ts';
 

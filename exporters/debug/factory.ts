@@ -1,7 +1,6 @@
 import { defineExporter } from '../../core/component.ts';
 import { debugConfigSchema, validateDebugConfig } from './config.ts';
 import type { DebugConfig } from './config.ts';
-import { DebugExporter } from './debug.ts';
 
 export const debugFactory = defineExporter<DebugConfig>({
   kind: 'exporter',
@@ -11,5 +10,6 @@ export const debugFactory = defineExporter<DebugConfig>({
   configSchema: debugConfigSchema,
   validate: validateDebugConfig,
   signals: { traces: 'traces', metrics: 'metrics', logs: 'logs' },
-  createExporter: (settings, config) => new DebugExporter(settings, config),
+  // The logic module is loaded when the component is created: a hub without one never loads it.
+  createExporter: async (settings, config) => new (await import('./debug.ts')).DebugExporter(settings, config),
 });

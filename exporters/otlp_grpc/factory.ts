@@ -2,7 +2,6 @@ import { defineExporter } from '../../core/component.ts';
 import { BaseExporter } from '../helper/base-exporter.ts';
 import { otlpConfigSchema, validateOtlpConfig } from './config.ts';
 import type { OtlpConfig } from './config.ts';
-import { GrpcTransport } from './grpc-transport.ts';
 
 export const otlpFactory = defineExporter<OtlpConfig>({
   kind: 'exporter',
@@ -14,5 +13,7 @@ export const otlpFactory = defineExporter<OtlpConfig>({
   configSchema: otlpConfigSchema,
   validate: validateOtlpConfig,
   signals: { traces: 'traces', metrics: 'metrics', logs: 'logs' },
-  createExporter: (settings, config) => new BaseExporter(settings, config, new GrpcTransport(config)),
+  // grpc-js (with its dependencies over a hundred modules) is loaded only by a hub that has this exporter.
+  createExporter: async (settings, config) =>
+    new BaseExporter(settings, config, new (await import('./grpc-transport.ts')).GrpcTransport(config)),
 });

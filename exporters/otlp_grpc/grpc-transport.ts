@@ -1,7 +1,7 @@
 // OTLP/gRPC with a generic grpc-js client: our codec's bytes go out as they are (identity serializers) on the three
 // OTLP service methods, so no generated stubs or .proto loading are needed at run time.
 import * as grpc from '@grpc/grpc-js';
-import { grpcChannelCredentials } from '../../config/blocks/index.ts';
+import { grpcChannelCredentials } from '../../config/blocks/tls-grpc.ts';
 import { errorMessage, permanentError, retryableError } from '../../core/errors.ts';
 import { otelhubUserAgent } from '../../core/version.ts';
 import type { PipelineType } from '../../core/pdata/index.ts';

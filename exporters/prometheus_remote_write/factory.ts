@@ -1,7 +1,6 @@
 import { defineExporter } from '../../core/component.ts';
 import { prwConfigSchema, validatePrwConfig } from './config.ts';
 import type { PrwConfig } from './config.ts';
-import { PrometheusRemoteWriteExporter } from './prometheus-remote-write.ts';
 
 export const prometheusRemoteWriteFactory = defineExporter<PrwConfig>({
   kind: 'exporter',
@@ -14,5 +13,7 @@ export const prometheusRemoteWriteFactory = defineExporter<PrwConfig>({
   configSchema: prwConfigSchema,
   validate: validatePrwConfig,
   signals: { metrics: 'metrics' },
-  createExporter: (settings, config) => new PrometheusRemoteWriteExporter(settings, config),
+  // The logic module is loaded when the component is created: a hub without one never loads it.
+  createExporter: async (settings, config) =>
+    new (await import('./prometheus-remote-write.ts')).PrometheusRemoteWriteExporter(settings, config),
 });

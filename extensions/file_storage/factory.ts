@@ -1,7 +1,6 @@
 import { defineExtension } from '../../core/component.ts';
 import { fileStorageConfigSchema, validateFileStorageConfig } from './config.ts';
 import type { FileStorageConfig } from './config.ts';
-import { FileStorage } from './file-storage.ts';
 
 export const fileStorageFactory = defineExtension<FileStorageConfig>({
   kind: 'extension',
@@ -10,5 +9,6 @@ export const fileStorageFactory = defineExtension<FileStorageConfig>({
   description: 'Durable storage on local disk for persistent sending queues (sending_queue.storage).',
   configSchema: fileStorageConfigSchema,
   validate: validateFileStorageConfig,
-  createExtension: (settings, config) => new FileStorage(settings, config),
+  // The logic module is loaded when the component is created: a hub without one never loads it.
+  createExtension: async (settings, config) => new (await import('./file-storage.ts')).FileStorage(settings, config),
 });

@@ -5,7 +5,7 @@ import { createServer as createNetServer } from 'node:net';
 import type { Socket } from 'node:net';
 import { Metadata, Server } from '@grpc/grpc-js';
 import type { ServerUnaryCall, sendUnaryData } from '@grpc/grpc-js';
-import { grpcServerCredentials } from '../../config/blocks/index.ts';
+import { grpcServerCredentials } from '../../config/blocks/tls-grpc.ts';
 import type { IncomingHeaders } from '../../core/auth.ts';
 import type { ClientMetadata } from '../../core/consumer.ts';
 import { ConfigKeyError, errorMessage } from '../../core/errors.ts';

@@ -7,7 +7,6 @@ import { errorMessage } from '../../core/errors.ts';
 import type { AuthConfig, OtlpReceiverConfig, ResolvedProtocols } from './config.ts';
 import { resolveProtocols } from './config.ts';
 import type { Listening } from './export.ts';
-import { startGrpc } from './grpc-server.ts';
 import { startHttp } from './http-server.ts';
 import { RequestReports } from './reports.ts';
 
@@ -45,7 +44,10 @@ export class OtlpReceiver implements Receiver {
     // Both are tried, so both failures are reported (two ports taken) before anything that started is closed.
     const failed: unknown[] = [];
     if (grpc) {
-      this.grpc = await startGrpc(grpc, { ...base, auth: grpcAuth }).catch((err: unknown) => void failed.push(err));
+      // Loaded only here: a receiver serving only HTTP never loads grpc-js.
+      this.grpc = await import('./grpc-server.ts')
+        .then(({ startGrpc }) => startGrpc(grpc, { ...base, auth: grpcAuth }))
+        .catch((err: unknown) => void failed.push(err));
       if (this.grpc) this.settings.logger.info('OTLP gRPC receiver listening', { endpoint: this.grpc.endpoint });
     }
     if (http) {

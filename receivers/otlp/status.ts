@@ -1,14 +1,36 @@
 // How a failed export is answered, per the OTLP spec: one decision per failure, rendered as an HTTP status or a
 // gRPC code. Clients retry 429, 502, 503, 504 and UNAVAILABLE; RESOURCE_EXHAUSTED only when it carries a
 // google.rpc.RetryInfo, so throttling always sends one (with a delay when the pipeline named one).
-import { status as GrpcStatus } from '@grpc/grpc-js';
 import protobuf from 'protobufjs/minimal.js';
 import type { Writer } from 'protobufjs/minimal.js';
 import { AuthError } from '../../core/auth.ts';
 import { ConsumerError, errorMessage } from '../../core/errors.ts';
 import { OtlpDecodeError } from '../../otlp/index.ts';
 
-export { GrpcStatus };
+/**
+ * gRPC status codes (grpc-js's `status` enum has the same values): defined here so that a receiver serving only
+ * OTLP/HTTP never loads grpc-js, which with its dependencies is over a hundred modules and a few MiB of heap.
+ */
+export const GrpcStatus = {
+  OK: 0,
+  CANCELLED: 1,
+  UNKNOWN: 2,
+  INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  ABORTED: 10,
+  OUT_OF_RANGE: 11,
+  UNIMPLEMENTED: 12,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+  DATA_LOSS: 15,
+  UNAUTHENTICATED: 16,
+} as const;
+export type GrpcStatus = (typeof GrpcStatus)[keyof typeof GrpcStatus];
 
 /**
  * What a failure was, for the log and the counters: `client` the request itself was wrong (its message says how),
