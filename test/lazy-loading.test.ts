@@ -1,5 +1,6 @@
 // Components load their heavy logic when they are created, not when the registry lists them: a hub that does not
 // use gRPC never loads grpc-js (over a hundred modules with its dependencies, a few MiB of a small hub's memory).
+// Nor does one without an mqtt receiver load mqtt.js.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { test } from 'node:test';
@@ -33,4 +34,15 @@ await test('a hub that neither serves nor dials gRPC never loads grpc-js', async
 await test('the otlp receiver with a gRPC endpoint, and the otlp_grpc exporter, each load it', async () => {
   assert.ok((await packagesLoadedBy(hub('grpc', 'otlp_http', 'http://127.0.0.1:9'))).includes('@grpc/grpc-js'));
   assert.ok((await packagesLoadedBy(hub('http', 'otlp_grpc', '127.0.0.1:9'))).includes('@grpc/grpc-js'));
+});
+
+await test('mqtt.js and mqtt-packet load only in a hub with an mqtt receiver', async () => {
+  const otlpOnly = await packagesLoadedBy(hub('http', 'otlp_http', 'http://127.0.0.1:9'));
+  assert.ok(!otlpOnly.includes('mqtt') && !otlpOnly.includes('mqtt-packet'), `loaded: ${otlpOnly.join(', ')}`);
+  const withMqtt =
+    'receivers:\n  mqtt:\n    endpoint: mqtt://127.0.0.1:9\nprocessors:\n  schema: {}\n' +
+    'exporters:\n  otlp_http:\n    endpoint: http://127.0.0.1:9\n' +
+    'service:\n  telemetry:\n    metrics: { level: none }\n' +
+    '  pipelines:\n    metrics: { receivers: [mqtt], processors: [schema], exporters: [otlp_http] }\n';
+  assert.ok((await packagesLoadedBy(withMqtt)).includes('mqtt'));
 });

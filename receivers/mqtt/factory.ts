@@ -1,7 +1,6 @@
 import { defineReceiver } from '../../core/component.ts';
 import { mqttConfigSchema, validateMqttConfig } from './config.ts';
 import type { MqttReceiverConfig } from './config.ts';
-import { MqttReceiver } from './mqtt-receiver.ts';
 
 export const mqttReceiverFactory = defineReceiver<MqttReceiverConfig>({
   kind: 'receiver',
@@ -13,5 +12,7 @@ export const mqttReceiverFactory = defineReceiver<MqttReceiverConfig>({
   validate: validateMqttConfig,
   // Raw broker messages into every pipeline type: a converter (schema) turns them into telemetry.
   signals: { metrics: 'messages', logs: 'messages', traces: 'messages' },
-  createReceiver: (settings, config, next) => new MqttReceiver(settings, config, next),
+  // mqtt.js and mqtt-packet (about 90 modules) load only in a hub that has an mqtt receiver.
+  createReceiver: async (settings, config, next) =>
+    new (await import('./mqtt-receiver.ts')).MqttReceiver(settings, config, next),
 });
