@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { missingNodeFlags } from '../bin/node-flags.js';
+import { missingHubEnv, missingNodeFlags } from '../bin/node-flags.js';
 
 export function buildDist(): void {
   execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' });
@@ -45,8 +45,8 @@ export interface HubProcess {
  * Starts the compiled hub (run `buildDist` first) with `configYaml` at log level info; each line it logs is given to
  * `onLine`. BENCH_HUB_NODE_OPTIONS: Node and V8 flags for the hub alone (heap limits, --trace-gc, --cpu-prof ...),
  * given on its command line (NODE_OPTIONS refuses some of them), not to the bench process. The flags bin/otelhub.js
- * starts the hub with (bin/node-flags.js) come first, unless these set the same ones; OTELHUB_NODE_FLAGS=none leaves
- * them out, as it does for bin/otelhub.js.
+ * starts the hub with (bin/node-flags.js) come first, unless these set the same ones, and so does its environment
+ * (MALLOC_ARENA_MAX); OTELHUB_NODE_FLAGS=none leaves them out, as it does for bin/otelhub.js.
  */
 export function spawnCompiledHub(configYaml: string, onLine: (line: string) => void): HubProcess {
   const dir = mkdtempSync(join(tmpdir(), 'otelhub-bench-'));
@@ -62,6 +62,7 @@ export function spawnCompiledHub(configYaml: string, onLine: (line: string) => v
   const flags = [...missingNodeFlags(own, { ...process.env, NODE_OPTIONS: '' }), ...own];
   const child = spawn(process.execPath, [...flags, runner, '--config', config, '--log-level', 'info'], {
     stdio: ['ignore', process.env.BENCH_HUB_STDOUT ? 'inherit' : 'ignore', 'pipe'],
+    env: { ...process.env, ...missingHubEnv() },
   });
   const spawned = process.hrtime.bigint();
   createInterface({ input: child.stderr }).on('line', onLine);

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { missingNodeFlags, runsTheHub } from './node-flags.js';
+import { missingHubEnv, missingNodeFlags, runsTheHub } from './node-flags.js';
 import { isSupported, pinnedNode, unsupportedMessage } from './node-check.js';
 
 const script = fileURLToPath(import.meta.url);
@@ -15,10 +15,11 @@ if (!isSupported()) {
     process.stderr.write(unsupportedMessage('otelhub'));
     process.exit(1);
   }
-  const flags = runsTheHub(process.argv.slice(2)) ? missingNodeFlags([]) : [];
+  const hub = runsTheHub(process.argv.slice(2));
+  const flags = hub ? missingNodeFlags([]) : [];
   const child = spawn(runtime, [...flags, script, ...process.argv.slice(2)], {
     stdio: 'inherit',
-    env: { ...process.env, OTELHUB_REEXEC: '1' },
+    env: { ...process.env, ...(hub ? missingHubEnv() : {}), OTELHUB_REEXEC: '1' },
   });
   // Ctrl-C reaches the child through the terminal's process group; forwarding SIGINT too would be a second signal,
   // which the hub takes as "exit without draining". Signals sent to this process alone are passed on.
@@ -33,16 +34,17 @@ if (!isSupported()) {
   });
 } else if (
   runsTheHub(process.argv.slice(2)) &&
-  missingNodeFlags().length > 0 &&
+  (missingNodeFlags().length > 0 || Object.keys(missingHubEnv()).length > 0) &&
   typeof process.execve === 'function' &&
   !process.env.OTELHUB_FLAGS_SET
 ) {
-  // The heap flags (node-flags.js) take effect only at start: this process becomes the same command with them (same
-  // PID, so signals and the container runtime are unaffected). OTELHUB_FLAGS_SET stops a second round whatever happens.
+  // The heap flags and the allocator's environment (node-flags.js) take effect only at start: this process becomes
+  // the same command with them (same PID, so signals and the container runtime are unaffected). OTELHUB_FLAGS_SET
+  // stops a second round whatever happens.
   process.execve(
     process.execPath,
     [process.execPath, ...missingNodeFlags(), ...process.execArgv, script, ...process.argv.slice(2)],
-    { ...process.env, OTELHUB_FLAGS_SET: '1' },
+    { ...process.env, ...missingHubEnv(), OTELHUB_FLAGS_SET: '1' },
   );
 } else {
   // `otelhub components | head` closes stdout early: that is not an error worth a stack trace.

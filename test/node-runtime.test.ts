@@ -85,8 +85,13 @@ describe('the Node otelhub runs on', () => {
 describe('the heap flags the hub runs with', () => {
   const config = join(ROOT, 'test', 'testdata', 'run.yaml');
 
-  /** The command line of the hub started with `env`, read from /proc once it is ready, and its PID. */
+  /** The command line of the hub started with `env`, read from /proc once it is ready. */
   async function hubCommandLine(env: NodeJS.ProcessEnv): Promise<string[]> {
+    return (await hubProcess(env)).argv;
+  }
+
+  /** The hub's command line and environment, read from /proc once it is ready. */
+  async function hubProcess(env: NodeJS.ProcessEnv): Promise<{ argv: string[]; env: Map<string, string> }> {
     const child = spawn(process.execPath, [BIN, '--config', config], {
       cwd: ROOT,
       env: { ...process.env, OTELHUB_FLAGS_SET: '', ...env },
@@ -99,7 +104,9 @@ describe('the heap flags the hub runs with', () => {
         const timer = setTimeout(() => reject(new Error(`the hub never became ready:\n${out}`)), 30_000);
         child.stderr.on('data', () => out.includes('everything is ready') && (clearTimeout(timer), resolve()));
       });
-      return readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      const read = (what: string): string[] => readFileSync(`/proc/${child.pid}/${what}`, 'utf8').split('\0');
+      const environ = read('environ').map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)] as const);
+      return { argv: read('cmdline').filter(Boolean), env: new Map(environ) };
     } finally {
       child.kill('SIGTERM');
       await exited;
@@ -118,6 +125,15 @@ describe('the heap flags the hub runs with', () => {
     assert.ok(!mine.some((a) => a.startsWith('--max-semi-space-size')));
     const none = await hubCommandLine({ NODE_OPTIONS: '', OTELHUB_NODE_FLAGS: 'none' });
     assert.deepEqual(none.slice(1), [BIN, '--config', config]);
+  });
+
+  it('starts it with two malloc arenas unless the environment says otherwise', async () => {
+    // spawn leaves out a variable whose value is undefined: unset here, whatever the test's own environment has.
+    const base = { NODE_OPTIONS: '', MALLOC_ARENA_MAX: undefined };
+    assert.equal((await hubProcess(base)).env.get('MALLOC_ARENA_MAX'), '2');
+    assert.equal((await hubProcess({ ...base, MALLOC_ARENA_MAX: '4' })).env.get('MALLOC_ARENA_MAX'), '4');
+    const none = await hubProcess({ ...base, OTELHUB_NODE_FLAGS: 'none' });
+    assert.equal(none.env.get('MALLOC_ARENA_MAX'), undefined);
   });
 
   it('knows which arguments run the hub', async () => {
