@@ -11,6 +11,7 @@ export {
   encodeResponse,
   decodeResponse,
 } from './proto-codec.ts';
+export { preEncoded } from './proto-common.ts';
 export { encodeRequestJson, decodeRequestJson, encodeResponseJson, decodeResponseJson } from './json-codec.ts';
 export { JsonDepthScan, MAX_JSON_DEPTH } from './json-depth.ts';
 export { GRPC_SERVICE_NAMES, exportMethodPath, exportService } from './grpc-service.ts';

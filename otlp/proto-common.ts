@@ -25,7 +25,16 @@ import {
   skipField,
 } from './proto-read.ts';
 import type { Writer } from './proto-write.ts';
-import { open, putDouble, putInt64, writeShortKeyValue, writeString, writeUint32 } from './proto-write.ts';
+import {
+  newWriter,
+  open,
+  putDouble,
+  putInt64,
+  writeEncoded,
+  writeShortKeyValue,
+  writeString,
+  writeUint32,
+} from './proto-write.ts';
 
 /** The fields of an AnyValue; a set oneof member is written even when it holds its type's default. */
 export function writeAnyValue(w: Writer, v: AnyValue): void {
@@ -49,14 +58,41 @@ export function writeAnyValue(w: Writer, v: AnyValue): void {
   }
 }
 
+/** Where preEncoded keeps a KeyValue's encoding. */
+const WIRE = Symbol('otelhub.protobuf');
+type Wired = KeyValue & { readonly [WIRE]?: Uint8Array };
+
+/**
+ * Keeps `kv`'s protobuf encoding (its fields, without the tag of the message holding it) on it, for a KeyValue that
+ * never changes again and is shared by many items: the correlation processor's constant attributes, when nothing
+ * after it changes data in place (`downstreamReadOnly`). Writing their keys and values character by character was
+ * most of the cost of encoding a span. The bytes sit on a non-enumerable symbol property, which a spread, a
+ * structuredClone or JSON leave behind, so a copy made to be changed is encoded from its fields.
+ */
+export function preEncoded(kv: KeyValue): KeyValue {
+  const w = newWriter();
+  writeKeyValueFields(w, kv);
+  Object.defineProperty(kv, WIRE, { value: Uint8Array.from(w.finish()) });
+  return kv;
+}
+
+function writeKeyValueFields(w: Writer, kv: KeyValue): void {
+  writeString(w, KEY_VALUE.key, kv.key);
+  open(w, KEY_VALUE.value);
+  writeAnyValue(w, kv.value);
+  w.ldelim();
+}
+
 export function writeKeyValues(w: Writer, field: number, kvs: readonly KeyValue[]): void {
   for (const kv of kvs) {
+    const wire = (kv as Wired)[WIRE];
+    if (wire !== undefined) {
+      writeEncoded(w, field, wire);
+      continue;
+    }
     if (writeShortKeyValue(w, field, kv.key, kv.value)) continue;
     open(w, field);
-    writeString(w, KEY_VALUE.key, kv.key);
-    open(w, KEY_VALUE.value);
-    writeAnyValue(w, kv.value);
-    w.ldelim();
+    writeKeyValueFields(w, kv);
     w.ldelim();
   }
 }

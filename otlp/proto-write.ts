@@ -117,6 +117,26 @@ export function writeShortKeyValue(w: Writer, field: number, key: string, value:
   return true;
 }
 
+/**
+ * Bytes encoded beforehand as a length-delimited `field`. Most are a short KeyValue (see preEncoded): tag and length
+ * of one byte each, then one set() (a copy byte by byte in JavaScript cost as much as encoding the fields afresh);
+ * protobufjs's bytes() also checks for base64 text and reserves room first.
+ */
+export function writeEncoded(w: Writer, field: number, bytes: Uint8Array): void {
+  const tag = (field << 3) | LEN;
+  const n = bytes.length;
+  const buf = w.buf;
+  let p = w.pos;
+  if (tag > 0x7f || n > 0x7f || p + n + 2 > buf.length) {
+    w.uint32(tag).bytes(bytes);
+    return;
+  }
+  buf[p++] = tag;
+  buf[p++] = n;
+  buf.set(bytes, p);
+  w.pos = p + n;
+}
+
 export function writeString(w: Writer, field: number, v: string): void {
   if (v.length > 0) w.uint32((field << 3) | LEN).string(v);
 }

@@ -7,6 +7,7 @@
 // was copied by the young-generation collector and marked by the old one.
 import type { AnyValue, KeyValue, SpanEvent, SpanLink, Status } from '../../core/pdata/index.ts';
 import { StatusCode } from '../../core/pdata/index.ts';
+import { preEncoded } from '../../otlp/index.ts';
 
 const str = (stringValue: string): AnyValue => ({ stringValue });
 const int = (n: number): AnyValue => ({ intValue: BigInt(n) });
@@ -100,6 +101,11 @@ function lastTopic(make: Make<string>): Make<string> {
   };
 }
 
+/** `make`'s attribute, its protobuf encoding kept on it: shared attributes never change (see `preEncoded`). */
+function encoded<A>(make: Make<A>): Make<A> {
+  return (a) => preEncoded(make(a));
+}
+
 /** Pieces shared by every span of one processor instance; the ack events by those of one consume (one `now`). */
 export function sharedParts(): SpanParts {
   const status: Status = FRESH.ok();
@@ -114,21 +120,21 @@ export function sharedParts(): SpanParts {
     return (acks[s] ??= FRESH.ack(now, s));
   };
   return {
-    system: once(FRESH.system),
-    destination: lastTopic(FRESH.destination),
-    destinationKind: once(FRESH.destinationKind),
-    operation: once(FRESH.operation),
-    destinationName: lastTopic(FRESH.destinationName),
-    operationType: once(FRESH.operationType),
-    operationName: once(FRESH.operationName),
-    qos: perIndex(FRESH.qos, 3),
-    retain: perIndex(FRESH.retain, 2),
-    dup: perIndex(FRESH.dup, 2),
-    payloadSizeBytes: perIndex(FRESH.payloadSizeBytes, SHARED_SIZES),
-    bodySize: perIndex(FRESH.bodySize, SHARED_SIZES),
-    ackRequired: perIndex(FRESH.ackRequired, 2),
-    generated: perIndex(FRESH.generated, 2),
-    acknowledged: perIndex(FRESH.acknowledged, 2),
+    system: once(encoded(FRESH.system)),
+    destination: lastTopic(encoded(FRESH.destination)),
+    destinationKind: once(encoded(FRESH.destinationKind)),
+    operation: once(encoded(FRESH.operation)),
+    destinationName: lastTopic(encoded(FRESH.destinationName)),
+    operationType: once(encoded(FRESH.operationType)),
+    operationName: once(encoded(FRESH.operationName)),
+    qos: perIndex(encoded(FRESH.qos), 3),
+    retain: perIndex(encoded(FRESH.retain), 2),
+    dup: perIndex(encoded(FRESH.dup), 2),
+    payloadSizeBytes: perIndex(encoded(FRESH.payloadSizeBytes), SHARED_SIZES),
+    bodySize: perIndex(encoded(FRESH.bodySize), SHARED_SIZES),
+    ackRequired: perIndex(encoded(FRESH.ackRequired), 2),
+    generated: perIndex(encoded(FRESH.generated), 2),
+    acknowledged: perIndex(encoded(FRESH.acknowledged), 2),
     ack,
     ackOnly: (now) => {
       const e = ack(now, 'success');
