@@ -180,11 +180,13 @@ describe('requests passed through as bytes, merged by concatenation', () => {
         // Held as the received requests, not joined: laid end to end they are the request.
         const chunks = encodeRequestChunks(signal, merged);
         assert.equal(chunks.length, list.length);
-        const bytes = encodeRequest(signal, merged);
-        assert.deepStrictEqual(Buffer.concat(chunks), Buffer.from(bytes));
         // A merge of merges keeps one flat list of the received requests.
         const twice = mergeData(signal, [merged, receiveRequest(signal, encodeRequest(signal, list[0]!))]);
         assert.equal(encodeRequestChunks(signal, twice).length, list.length + 1);
+        const bytes = encodeRequest(signal, merged);
+        assert.deepStrictEqual(Buffer.concat(chunks), Buffer.from(bytes));
+        // Joined once something read the bytes: the pieces are let go, not held beside the copy.
+        assert.deepStrictEqual(encodeRequestChunks(signal, merged), [bytes]);
         assert.deepStrictEqual(Buffer.from(encodeRequest(signal, twice)), Buffer.concat([...chunks, chunks[0]!]));
         const reference = encodeRequest(signal, mergeData(signal, list));
         assert.deepStrictEqual(decodeTheirs(signal, bytes), decodeTheirs(signal, reference), `round ${round}`);

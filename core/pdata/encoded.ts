@@ -113,22 +113,28 @@ class JoinedForm<P extends PipelineType> implements EncodedForm<P> {
 
   constructor(
     readonly signal: P,
-    readonly chunks: readonly Uint8Array[],
+    private pieces: readonly Uint8Array[],
     readonly byteLength: number,
     readonly items: number,
     readonly codec: EncodedCodec<P>,
   ) {}
+
+  get chunks(): readonly Uint8Array[] {
+    return this.pieces;
+  }
 
   get bytes(): Uint8Array {
     if (this.joined) return this.joined;
     // Every byte is written below: no need to zero them first.
     const out = Buffer.allocUnsafe(this.byteLength);
     let at = 0;
-    for (const c of this.chunks) {
+    for (const c of this.pieces) {
       out.set(c, at);
       at += c.byteLength;
     }
     this.joined = out;
+    // Once joined, the pieces would only double what a batch waiting in a queue or between retries holds.
+    this.pieces = [out];
     return out;
   }
 }
