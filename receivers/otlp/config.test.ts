@@ -86,6 +86,11 @@ describe('otlp receiver config', () => {
     ],
     ['a negative body size', { protocols: { http: { max_request_body_size: -1 } } }, /max_request_body_size/],
     [
+      'a body size of 2 GiB or more',
+      { protocols: { http: { max_request_body_size: 2 ** 31 } } },
+      /max_request_body_size: must be <= 2147483647/,
+    ],
+    [
       'cors origins that are not a list',
       { protocols: { http: { cors: { allowed_origins: 'https://x' } } } },
       /allowed_origins/,

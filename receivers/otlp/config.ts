@@ -37,6 +37,9 @@ export const DEFAULT_URL_PATHS: Readonly<Record<PipelineType, string>> = {
 };
 // grpc-js takes the limit as a 32-bit int.
 const MAX_RECV_MSG_SIZE_MIB = 2047;
+// The same bound for HTTP bodies: the check of each protobuf request (otlp/proto-scan.ts) keeps offsets as 32-bit
+// ints, and a body is held whole in memory besides.
+const MAX_REQUEST_BODY_SIZE = 2 ** 31 - 1;
 
 export interface AuthConfig {
   /** ID of a server authenticator extension, e.g. `bearertokenauth/x`. */
@@ -141,7 +144,12 @@ const httpSchema = {
     traces_url_path: urlPath(DEFAULT_URL_PATHS.traces),
     metrics_url_path: urlPath(DEFAULT_URL_PATHS.metrics),
     logs_url_path: urlPath(DEFAULT_URL_PATHS.logs),
-    max_request_body_size: { type: 'integer', minimum: 0, default: DEFAULT_MAX_REQUEST_BODY_SIZE },
+    max_request_body_size: {
+      type: 'integer',
+      minimum: 0,
+      maximum: MAX_REQUEST_BODY_SIZE,
+      default: DEFAULT_MAX_REQUEST_BODY_SIZE,
+    },
     max_concurrent_decodes: { type: 'integer', minimum: 1, default: DEFAULT_MAX_CONCURRENT_DECODES },
     response_timeout: responseTimeout,
     include_metadata: { type: 'boolean', default: false },
