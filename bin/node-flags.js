@@ -3,10 +3,23 @@
 // A hub keeps little alive (tens of MiB: what is in flight plus its code) and makes garbage fast (every message
 // decoded, converted, encoded). V8's defaults suit the opposite: a 32 MiB semi-space (64 MiB of young generation) and
 // an old generation allowed to grow up to 4x its live size before it is collected. Draining a 200,000-message
-// backlog, that held the hub's RSS at 305-350 MiB for a live heap of about 40 MiB. These two bound it (figures in
-// receivers/mqtt/README.md, "Memory"); the cost is more frequent, shorter collections. --expose-gc lets the
-// memory_limiter processor force a full collection above its limits, as the Collector's does (processors/memory_limiter).
-export const HUB_NODE_FLAGS = ['--max-semi-space-size=8', '--heap-growing-percent=30', '--expose-gc'];
+// backlog, that held the hub's RSS at 305-350 MiB for a live heap of about 40 MiB. A 6 MiB semi-space and 30%
+// growth bound it (figures in receivers/mqtt/README.md, "Memory"); the cost is more frequent, shorter collections.
+// With so little room between the old generation and its limit, V8's default rule for starting incremental marking
+// fired right after every full collection (--trace-incremental-marking: "Start (task)" at 16 of a 32 MiB limit): an
+// OTLP pass-through hub was marking all the time, with a full collection every 45 ms and a fifth of its CPU in GC.
+// --incremental-marking-soft-trigger=33 starts marking once a third of that room is used instead (the limit itself is
+// unchanged): a full collection every 300-350 ms, GC 7% of the CPU, 0.32-0.39 instead of 0.46-0.49 CPU seconds per
+// million spans passed through (README, "Benchmarks"). A 4 MiB semi-space saved another 6-8 MiB at 10k spans/s but
+// slowed the MQTT drain (45-51% of the bare subscriber for `correlation`, 53-60% at 6 or 8 MiB); 8 MiB with the
+// trigger went over 120 MiB at 10k spans/s in some runs. --expose-gc lets the memory_limiter processor force a full
+// collection above its limits, as the Collector's does (processors/memory_limiter).
+export const HUB_NODE_FLAGS = [
+  '--max-semi-space-size=6',
+  '--heap-growing-percent=30',
+  '--incremental-marking-soft-trigger=33',
+  '--expose-gc',
+];
 
 /**
  * Environment the hub starts with, unless already set. glibc gives threads that allocate at once arenas of their own

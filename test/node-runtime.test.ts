@@ -115,13 +115,22 @@ describe('the heap flags the hub runs with', () => {
 
   it('starts the hub with them, in the same process', async () => {
     const argv = await hubCommandLine({ NODE_OPTIONS: '' });
-    assert.deepEqual(argv.slice(1, 4), ['--max-semi-space-size=8', '--heap-growing-percent=30', '--expose-gc']);
+    assert.deepEqual(argv.slice(1, 5), [
+      '--max-semi-space-size=6',
+      '--heap-growing-percent=30',
+      '--incremental-marking-soft-trigger=33',
+      '--expose-gc',
+    ]);
     assert.deepEqual(argv.slice(-3), [BIN, '--config', config]);
   });
 
   it('leaves a flag the user set in NODE_OPTIONS to the user, and all of them with OTELHUB_NODE_FLAGS=none', async () => {
     const mine = await hubCommandLine({ NODE_OPTIONS: '--max-semi-space-size=16' });
-    assert.deepEqual(mine.slice(1, 3), ['--heap-growing-percent=30', '--expose-gc']);
+    assert.deepEqual(mine.slice(1, 4), [
+      '--heap-growing-percent=30',
+      '--incremental-marking-soft-trigger=33',
+      '--expose-gc',
+    ]);
     assert.ok(!mine.some((a) => a.startsWith('--max-semi-space-size')));
     const none = await hubCommandLine({ NODE_OPTIONS: '', OTELHUB_NODE_FLAGS: 'none' });
     assert.deepEqual(none.slice(1), [BIN, '--config', config]);
