@@ -12,9 +12,9 @@
 // unchanged): a full collection every 300-350 ms, GC 7% of the CPU, 0.32-0.39 instead of 0.46-0.49 CPU seconds per
 // million spans passed through (README, "Benchmarks"); the price is RSS at full speed, 163-173 instead of 117-121
 // MiB, as the old generation now fills toward its limit between collections. A 4 MiB semi-space saved another 6-8 MiB
-// at 10k spans/s but slowed the MQTT drain (45-51% of the bare subscriber for `correlation`, 53-60% at 6 or 8 MiB); 8 MiB with the
-// trigger went over 120 MiB at 10k spans/s in some runs. --expose-gc lets the memory_limiter processor force a full
-// collection above its limits, as the Collector's does (processors/memory_limiter).
+// at 10k spans/s but slowed the MQTT drain (45-51% of the bare subscriber for `correlation`, 53-60% at 6 or 8
+// MiB); 8 MiB with the trigger went over 120 MiB at 10k spans/s in some runs. --expose-gc lets the memory_limiter
+// processor force a full collection above its limits, as the Collector's does (processors/memory_limiter).
 export const HUB_NODE_FLAGS = [
   '--max-semi-space-size=6',
   '--heap-growing-percent=30',
