@@ -30,6 +30,8 @@ export interface Message {
   readonly anyValue: boolean;
   /** Metric: its data (gauge, sum, ...) is a oneof the decoder reads as "last wins"; more than one needs decoding. */
   readonly oneofData: boolean;
+  /** KeyValue: the walk checks the usual plain shape of one in a single step (proto-scan.ts, plainKeyValue). */
+  readonly keyValue: boolean;
 }
 
 /** Above every field number the schema uses (16, Span.flags). */
@@ -48,7 +50,7 @@ function setField(m: Message, n: number, kind: number | Message): void {
 // Every message has the same shape and dense tables, so the walk's property reads stay monomorphic.
 function message(
   def: Record<number, number | Message>,
-  flags: { item?: boolean; anyValue?: boolean; oneofData?: boolean } = {},
+  flags: { item?: boolean; anyValue?: boolean; oneofData?: boolean; keyValue?: boolean } = {},
 ): Message {
   const m: Message = {
     kinds: new Int8Array(MAX_FIELD).fill(UNKNOWN),
@@ -56,6 +58,7 @@ function message(
     item: flags.item ?? false,
     anyValue: flags.anyValue ?? false,
     oneofData: flags.oneofData ?? false,
+    keyValue: flags.keyValue ?? false,
   };
   for (const [n, kind] of Object.entries(def)) setField(m, Number(n), kind);
   return m;
@@ -63,7 +66,7 @@ function message(
 
 // AnyValue is recursive: its array and kvlist members are filled in once both exist.
 const ANY_VALUE = message({}, { anyValue: true });
-const KEY_VALUE = message({ [F.KEY_VALUE.key]: STRING, [F.KEY_VALUE.value]: ANY_VALUE });
+const KEY_VALUE = message({ [F.KEY_VALUE.key]: STRING, [F.KEY_VALUE.value]: ANY_VALUE }, { keyValue: true });
 setField(ANY_VALUE, F.ANY_VALUE.stringValue, STRING);
 setField(ANY_VALUE, F.ANY_VALUE.boolValue, VARINT32);
 setField(ANY_VALUE, F.ANY_VALUE.intValue, VARINT64);

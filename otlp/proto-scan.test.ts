@@ -178,4 +178,84 @@ describe('receiveRequest', () => {
     }
     assert.throws(() => receiveRequest('messages' as PipelineType, new Uint8Array(0)), TypeError);
   });
+  it('checks plain attributes in one step with the answers of the field-by-field walk', () => {
+    // KeyValues of every shape, the plain ones (ASCII key, one scalar value, one-byte tags and lengths) and the near
+    // misses, each as a log record's attribute: the scan agrees with the decoder, and keeps the request verbatim
+    // exactly when every string in it is valid UTF-8.
+    const random = rng(11);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+    const texts: (readonly [Uint8Array, boolean])[] = [
+      [Buffer.from(''), true],
+      [Buffer.from('http.route'), true],
+      [Buffer.from('x'.repeat(127)), true],
+      [Buffer.from('y'.repeat(128)), true],
+      [Buffer.from('é'), true],
+      [Uint8Array.from([0x61, 0xff]), false],
+      [Uint8Array.from([0xc3]), false],
+    ];
+    // Varints: one byte, two, the longest valid (10) and one too long (11).
+    const varints = [
+      [0],
+      [1],
+      [0x7f],
+      [0x80, 0x01],
+      [...Array<number>(9).fill(0xff), 0x01],
+      Array<number>(11).fill(0xff),
+    ];
+    const bytesOf = (...parts: (number | readonly number[] | Uint8Array)[]): Uint8Array =>
+      Buffer.concat(parts.map((p) => (typeof p === 'number' ? Uint8Array.of(p) : Uint8Array.from(p))));
+    let verbatim = 0;
+    for (let i = 0; i < 3000; i++) {
+      const kv = w();
+      let valid = true;
+      const text = (): Uint8Array => {
+        const [t, ok] = pick(texts);
+        valid &&= ok;
+        return t;
+      };
+      const key = (): void => void kv.uint32(tag(1, 2)).bytes(text());
+      const value = (): void => {
+        const values = [
+          () => w().uint32(tag(1, 2)).bytes(text()).finish(),
+          () => bytesOf(tag(2, 0), pick(varints)),
+          () => bytesOf(tag(3, 0), pick(varints)),
+          () => w().uint32(tag(4, 1)).double(random()).finish(),
+          () => bytesOf(tag(4, 1), [1, 2, 3]), // a double cut short
+          () =>
+            w()
+              .uint32(tag(7, 2))
+              .bytes(Uint8Array.from([0xff, 0x00]))
+              .finish(),
+          () =>
+            w()
+              .uint32(tag(5, 2))
+              .fork()
+              .uint32(tag(1, 2))
+              .fork()
+              .uint32(tag(3, 0))
+              .int64(-1)
+              .ldelim()
+              .ldelim()
+              .finish(),
+          () => w().uint32(tag(1, 0)).uint32(1).finish(), // string_value with a varint's wire type
+          () => w().uint32(tag(3, 0)).int64(2).uint32(tag(1, 2)).bytes(text()).finish(), // two values: last wins
+          () =>
+            w()
+              .uint32(tag(9, 2))
+              .bytes(Uint8Array.from([1, 2, 3]))
+              .finish(), // an unknown field
+          () => new Uint8Array(0),
+        ];
+        kv.uint32(tag(2, 2)).bytes(pick(values)());
+      };
+      const shapes = [key, () => (key(), value()), () => (value(), key()), () => (key(), value(), key()), value];
+      pick(shapes)();
+      const bytes = oneItem(w().uint32(tag(6, 2)).bytes(kv.finish()).finish());
+      if (!agree('logs', bytes, `case ${i}`)) continue;
+      const scan = scanRequest('logs', bytes);
+      assert.equal(scan.verbatim, valid, `case ${i}: ${Buffer.from(bytes).toString('hex')}`);
+      if (scan.verbatim) verbatim++;
+    }
+    assert.ok(verbatim > 1000, `most cases are well-formed, valid and kept verbatim (${verbatim})`);
+  });
 });

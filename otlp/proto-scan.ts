@@ -109,6 +109,11 @@ function walk(r: Reader, request: Message): Scan {
       const inner = pos + len;
       if (inner > end) throw new RangeError(`message of ${len} bytes at offset ${pos} runs past its container`);
       if (sp === STACK) throw new Error(`messages nested deeper than ${STACK}`);
+      // Nearly every attribute: checked in one step rather than entering the KeyValue and its AnyValue.
+      if (sub.keyValue && anyDepth <= MAX_VALUE_DEPTH && plainKeyValue(buf, pos, inner)) {
+        pos = inner;
+        continue;
+      }
       if (sub.item) items++;
       if (sub.anyValue) anyDepth++;
       outerEnds[sp] = end;
@@ -183,6 +188,58 @@ function walk(r: Reader, request: Message): Scan {
     }
   }
   return { items, verbatim };
+}
+
+// Tags of KeyValue and AnyValue fields with one-byte tags: (field number << 3) | wire type.
+const KEY_TAG = (1 << 3) | LEN;
+const VALUE_TAG = (2 << 3) | LEN;
+const STRING_VALUE_TAG = (1 << 3) | LEN;
+const BOOL_VALUE_TAG = (2 << 3) | VARINT;
+const INT_VALUE_TAG = (3 << 3) | VARINT;
+const DOUBLE_VALUE_TAG = (4 << 3) | I64;
+const BYTES_VALUE_TAG = (7 << 3) | LEN;
+
+/** Whether buf[from, to) is all ASCII. */
+function ascii(buf: Uint8Array, from: number, to: number): boolean {
+  let any = 0;
+  for (let i = from; i < to; i++) any |= buf[i] as number;
+  return any < 0x80;
+}
+
+/**
+ * Whether the KeyValue in buf[pos, end) has the plain shape nearly every attribute has: an ASCII key, then (or not)
+ * a value that is empty or holds one ASCII string, bool, int, double or bytes, every tag and length one byte. Such a
+ * KeyValue is one the generic walk accepts without changing anything it tracks (no items, strings valid); anything
+ * else answers false and is walked field by field, so this only ever saves work.
+ */
+function plainKeyValue(buf: Uint8Array, pos: number, end: number): boolean {
+  if (end - pos < 2 || buf[pos] !== KEY_TAG) return false;
+  const keyLen = buf[pos + 1] as number;
+  const keyEnd = pos + 2 + keyLen;
+  if (keyLen >= 128 || keyEnd > end || !ascii(buf, pos + 2, keyEnd)) return false;
+  if (keyEnd === end) return true;
+  const valueLen = buf[keyEnd + 1] as number;
+  if (end - keyEnd < 2 || buf[keyEnd] !== VALUE_TAG || valueLen >= 128 || valueLen !== end - keyEnd - 2) return false;
+  let p = keyEnd + 2;
+  if (p === end) return true;
+  const tag = buf[p++] as number;
+  switch (tag) {
+    case STRING_VALUE_TAG:
+    case BYTES_VALUE_TAG: {
+      const len = buf[p] as number;
+      if (p >= end || len >= 128 || p + 1 + len !== end) return false;
+      return tag === BYTES_VALUE_TAG || ascii(buf, p + 1, end);
+    }
+    case BOOL_VALUE_TAG:
+      return p + 1 === end && (buf[p] as number) < 128;
+    case INT_VALUE_TAG:
+      for (let i = 0; i < 10 && p < end; i++) if ((buf[p++] as number) < 128) return p === end;
+      return false;
+    case DOUBLE_VALUE_TAG:
+      return p + 8 === end;
+    default:
+      return false;
+  }
 }
 
 function advance(pos: number, n: number, end: number): number {
