@@ -208,9 +208,12 @@ function ascii(buf: Uint8Array, from: number, to: number): boolean {
 
 /**
  * Whether the KeyValue in buf[pos, end) has the plain shape nearly every attribute has: an ASCII key, then (or not)
- * a value that is empty or holds one ASCII string, bool, int, double or bytes, every tag and length one byte. Such a
+ * a value that is empty or holds one scalar (an ASCII string, a bool of one byte, an int, a double, bytes of any
+ * content), with one-byte tags and lengths. With the caller's guard (anyDepth at most MAX_VALUE_DEPTH, so entering
+ * the value would not throw, and the stack far from full: STACK leaves room for 3 frames per AnyValue level), such a
  * KeyValue is one the generic walk accepts without changing anything it tracks (no items, strings valid); anything
- * else answers false and is walked field by field, so this only ever saves work.
+ * else answers false and is walked field by field, so this only ever saves work. A byte read before its bounds check
+ * (a length) is only used once that check, first in the same condition, has passed.
  */
 function plainKeyValue(buf: Uint8Array, pos: number, end: number): boolean {
   if (end - pos < 2 || buf[pos] !== KEY_TAG) return false;
