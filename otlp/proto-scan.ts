@@ -144,12 +144,7 @@ function walk(r: Reader, request: Message): Scan {
         pos = start + len;
         if (kind === STRING) {
           // ASCII here (most strings are short and ASCII), anything else by node:buffer's validator.
-          if (verbatim)
-            for (let i = start; i < pos; i++)
-              if ((buf[i] as number) >= 0x80) {
-                verbatim = isUtf8(buf.subarray(i, pos));
-                break;
-              }
+          if (verbatim && !ascii(buf, start, pos)) verbatim = isUtf8(buf.subarray(start, pos));
         } else if (kind !== BYTES && len !== 0 && len !== (kind === ID8 ? 8 : 16)) {
           throw new Error(`field ${n}: an ID of ${len} bytes, expected ${kind === ID8 ? 8 : 16}`);
         }
